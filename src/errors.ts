@@ -1,0 +1,64 @@
+/**
+ * memgrid's error family. Every error names the thing at fault (a file, a config key,
+ * a parameter) and, where it helps, what was expected and what was found.
+ *
+ * @example
+ * ```ts
+ * try { openNpy('x.npy', { mode: 'r' }); }
+ * catch (e) { if (e instanceof NpyFormatError) console.error(e.path, e.message); }
+ * ```
+ */
+export class MemgridError extends Error {
+  /** A stable tag so callers (and the CLI) can branch without `instanceof` across realms. */
+  readonly code: string = 'MEMGRID_ERROR';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A `.npy` file, raw memmap or dump manifest that is malformed or does not match its header. */
+export class NpyFormatError extends MemgridError {
+  override readonly code = 'NPY_FORMAT';
+  constructor(readonly path: string, detail: string, options?: { cause?: unknown }) {
+    super(`${path}: ${detail}`, options);
+  }
+}
+
+/** A dtype descriptor or dtype name memgrid does not support. */
+export class DTypeError extends MemgridError {
+  override readonly code = 'DTYPE';
+}
+
+/** A bad argument value or option given to a public function (names the option and the value found). */
+export class ValueError extends MemgridError {
+  override readonly code = 'VALUE';
+}
+
+/** An array whose shape, length or contents do not fit the operation (X/y mismatch, NaN, ...). */
+export class DataError extends MemgridError {
+  override readonly code = 'DATA';
+}
+
+/** Something a read-only mapping or a closed array cannot do. */
+export class AccessError extends MemgridError {
+  override readonly code = 'ACCESS';
+}
+
+/** An experiment config that does not validate; `issues` lists every problem with its key path. */
+export class ConfigError extends MemgridError {
+  override readonly code = 'CONFIG';
+  constructor(readonly path: string, readonly issues: readonly string[]) {
+    super(`${path}: invalid config\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+  }
+}
+
+/** A fit, a task or a whole search that failed. */
+export class FitError extends MemgridError {
+  override readonly code = 'FIT';
+}
+
+/** A search aborted by its `signal`. */
+export class AbortError extends MemgridError {
+  override readonly code = 'ABORT';
+}
