@@ -1,0 +1,74 @@
+/**
+ * The typed task protocol between a search and whoever runs its tasks (the same thread,
+ * a worker thread, or a worker on another host). A message carries only small data:
+ * the store path, a model name and params, fold and candidate ids. Never array data.
+ */
+import type { ModelName, Params } from '../models/estimator.js';
+
+/** One hyperparameter candidate, by its index in the search's candidate list. */
+export interface CandidateRef {
+  readonly id: number;
+  readonly params: Params;
+}
+
+/** Fields every task carries. */
+interface TaskBase {
+  /** Absolute path of the dataset store folder (manifest.json, X.npy, y.npy, folds/). */
+  readonly store: string;
+  /** Id of the fold set written into the store's `folds/` folder. */
+  readonly foldSet: string;
+  readonly model: { readonly name: ModelName; readonly params: Params };
+  /** scikit-learn scorer names. */
+  readonly scoring: readonly string[];
+  readonly returnTrainScore: boolean;
+  /** Score recorded for a fit that throws; 'raise' makes the task fail instead. */
+  readonly errorScore: number | 'raise';
+}
+
+/**
+ * Fit every candidate on every listed fold and score it: the plain path any model supports.
+ * `trainSize`, when set, fits on the first `trainSize` rows of each fold's training set
+ * (learning curves).
+ */
+export interface CvTask extends TaskBase {
+  readonly kind: 'cv';
+  readonly candidates: readonly CandidateRef[];
+  readonly folds: readonly number[];
+  readonly trainSize?: number;
+}
+
+/** Every task kind. The planner may add kinds for models with fast paths. */
+export type TaskMessage = CvTask;
+
+/** The outcome of one (candidate, fold[, train size]) fit. */
+export interface FitRecord {
+  readonly candidate: number;
+  readonly fold: number;
+  readonly trainSize?: number;
+  /** Scores keyed by scorer name; the error score where the fit failed. */
+  readonly test: Readonly<Record<string, number>>;
+  readonly train?: Readonly<Record<string, number>>;
+  /** Seconds. */
+  readonly fitTime: number;
+  readonly scoreTime: number;
+  /** The error message when the fit or scoring threw and `errorScore` was a number. */
+  readonly error?: string;
+}
+
+/** What a task returns. */
+export interface TaskResult {
+  readonly records: readonly FitRecord[];
+}
+
+/**
+ * Runs tasks. Implementations: inline (same thread), thread pool (piscina), redis queue.
+ * `run` rejects (never throws synchronously); a rejected or aborted task leaves the
+ * executor usable.
+ */
+export interface Executor {
+  /** How many tasks it runs at once. */
+  readonly concurrency: number;
+  run(task: TaskMessage, signal?: AbortSignal): Promise<TaskResult>;
+  /** Release threads and connections. Idempotent. */
+  close(): Promise<void>;
+}
