@@ -1,0 +1,97 @@
+/**
+ * Options and result shapes shared by GridSearch, RandomizedSearch, learningCurve and
+ * validationCurve. Names follow scikit-learn (camelCased) so users recognise them.
+ */
+import type { Params } from '../models/estimator.js';
+import type { Executor, FitRecord } from '../workers/protocol.js';
+import type { Fold, Splitter } from './types.js';
+
+/** Progress of a running search, reported after every finished task. */
+export interface SearchProgress {
+  /** (candidate, fold) fits finished, including those restored from a journal. */
+  readonly done: number;
+  readonly total: number;
+  /** Seconds since the search started. */
+  readonly elapsed: number;
+  /** Best mean test score (refit metric) over candidates whose folds are all done, if any. */
+  readonly bestScore?: number;
+  /** Per-worker memory, when the executor reports it (see WorkerMemory). */
+  readonly workers?: readonly WorkerMemory[];
+}
+
+/**
+ * Memory one worker uses, split as the seed notebook monitors per engine: the part that is
+ * the shared mapped dataset, and the worker's own.
+ */
+export interface WorkerMemory {
+  readonly worker: string;
+  /** Bytes of the dataset mapping resident in this worker's process (shared, counted once per process). */
+  readonly datasetResident: number;
+  /** Bytes of the worker's own JS heap. */
+  readonly heapUsed: number;
+}
+
+/** Identifies a (candidate, fold) fit across runs: used by journals to resume. */
+export interface FitKey {
+  /** Content hash of the dataset store. */
+  readonly data: string;
+  /** Id (content hash) of the fold set. */
+  readonly folds: string;
+  readonly model: string;
+  readonly params: Params;
+  readonly fold: number;
+  readonly trainSize?: number;
+}
+
+/** Options every search and curve accepts. */
+export interface SearchOptions {
+  /** A fold count (KFold / StratifiedKFold by estimator kind), a splitter, or explicit folds. Default 5. */
+  readonly cv?: number | Splitter | readonly Fold[];
+  /** A scorer name or several. Default: r2 for regressors, accuracy for classifiers. */
+  readonly scoring?: string | readonly string[];
+  /** Metric used to pick the best candidate and refit; `false` to skip refitting. Default true (the only metric). */
+  readonly refit?: boolean | string;
+  /** Worker threads; default `os.availableParallelism()`. 0 runs inline in this thread. */
+  readonly workers?: number;
+  /** A ready executor (thread pool, redis queue); overrides `workers`. The caller closes it. */
+  readonly executor?: Executor;
+  readonly returnTrainScore?: boolean;
+  /** Score recorded for a failed fit (default NaN), or 'raise' to stop at the first failure. */
+  readonly errorScore?: number | 'raise';
+  readonly signal?: AbortSignal;
+  /** Where in-memory X/y are persisted as a dataset store; default `<os tmpdir>/memgrid-stores`. */
+  readonly storeRoot?: string;
+  /** Called after each task with progress. */
+  readonly onProgress?: (progress: SearchProgress) => void;
+  /** Called for every finished fit as it arrives (journals append these). */
+  readonly onRecord?: (record: FitRecord, key: FitKey) => void;
+  /** Fits already done in an earlier run: looked up by key and not run again. */
+  readonly completed?: (key: FitKey) => FitRecord | undefined;
+}
+
+/**
+ * scikit-learn's `cv_results_`, column-oriented: `params`, `param_<name>`,
+ * `split<k>_test_<metric>`, `mean_test_<metric>`, `std_test_<metric>`, `rank_test_<metric>`,
+ * `mean_fit_time`, `std_fit_time`, `mean_score_time`, `std_score_time`, and `_train_` columns
+ * when asked for. With one metric, `<metric>` is `score`.
+ */
+export type CvResults = { readonly params: readonly Params[] } & Readonly<Record<string, readonly unknown[]>>;
+
+/** What `learningCurve` returns: one row per train size, one column per fold. */
+export interface LearningCurveResult {
+  readonly trainSizes: readonly number[];
+  readonly trainScores: readonly (readonly number[])[];
+  readonly testScores: readonly (readonly number[])[];
+  readonly fitTimes: readonly (readonly number[])[];
+  readonly scoreTimes: readonly (readonly number[])[];
+  readonly scoring: string;
+}
+
+/** What `validationCurve` returns: one row per parameter value, one column per fold. */
+export interface ValidationCurveResult {
+  readonly paramName: string;
+  readonly paramRange: readonly (number | string | boolean | null)[];
+  readonly trainScores: readonly (readonly number[])[];
+  readonly testScores: readonly (readonly number[])[];
+  readonly scoring: string;
+}
