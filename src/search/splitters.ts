@@ -1,0 +1,380 @@
+/**
+ * Cross-validation splitters: KFold and StratifiedKFold (scikit-learn 1.2's folds exactly
+ * when not shuffled), ShuffleSplit, explicit folds, and scikit-learn's rule for `cv`.
+ */
+import { ValueError } from '../errors.js';
+import { checkBoolean, checkFinite, checkInteger, checkSeed, describe, type Seed } from './option-checks.js';
+import { makeRng, shuffleInPlace } from './rng.js';
+import type { Fold, Splitter } from './types.js';
+import { warnOnce } from './warnings.js';
+
+/** Options of KFold and StratifiedKFold. */
+export interface KFoldOptions {
+  /** Number of folds, >= 2. Default 5. */
+  readonly nSplits?: number;
+  /** Shuffle rows (KFold) or each class's fold labels (StratifiedKFold) before splitting. Default false. */
+  readonly shuffle?: boolean;
+  /** Seed for the shuffle; only allowed with `shuffle: true` (as scikit-learn). Default 0. */
+  readonly seed?: Seed;
+}
+
+interface CheckedKFoldOptions {
+  readonly nSplits: number;
+  readonly shuffle: boolean;
+  readonly seed: Seed;
+}
+
+function checkKFoldOptions(options: KFoldOptions): CheckedKFoldOptions {
+  const nSplits = checkInteger('options.nSplits', options.nSplits ?? 5, 2);
+  const shuffle = checkBoolean('options.shuffle', options.shuffle ?? false);
+  if (options.seed !== undefined) {
+    checkSeed('options.seed', options.seed);
+    // scikit-learn refuses a random_state without shuffle: it would silently do nothing.
+    if (!shuffle) throw new ValueError(`options.seed has no effect when options.shuffle is false: drop the seed or set shuffle: true`);
+  }
+  return { nSplits, shuffle, seed: options.seed ?? 0 };
+}
+
+function checkSampleCount(who: string, nSamples: number, nSplits: number): void {
+  checkInteger(`${who}.split: nSamples`, nSamples, 0);
+  if (nSplits > nSamples) {
+    throw new ValueError(`${who}: cannot have nSplits=${nSplits} greater than the number of samples: nSamples=${nSamples}`);
+  }
+}
+
+/**
+ * Folds from a fold label per row: fold k tests the rows labelled k and trains on the rest,
+ * both ascending (scikit-learn builds them from boolean masks, so they are sorted).
+ */
+function foldsFromLabels(labels: Int32Array, nSplits: number): Fold[] {
+  const n = labels.length;
+  const sizes = new Int32Array(nSplits);
+  for (let i = 0; i < n; i++) sizes[labels[i]!]!++;
+  const folds: Fold[] = [];
+  for (let k = 0; k < nSplits; k++) {
+    const test = new Int32Array(sizes[k]!);
+    const train = new Int32Array(n - sizes[k]!);
+    let t = 0;
+    let r = 0;
+    for (let i = 0; i < n; i++) {
+      if (labels[i] === k) test[t++] = i;
+      else train[r++] = i;
+    }
+    folds.push({ train, test });
+  }
+  return folds;
+}
+
+/**
+ * K consecutive folds (scikit-learn's `KFold`): the first `n % k` folds get one extra row.
+ * With `shuffle`, rows are permuted by a seeded generator first (not numpy's generator).
+ * @example
+ * ```ts
+ * const folds = new KFold({ nSplits: 3 }).split(10);
+ * folds[0].test; // Int32Array [0, 1, 2, 3]
+ * ```
+ */
+export class KFold implements Splitter {
+  readonly nSplits: number;
+  readonly shuffle: boolean;
+  readonly seed: Seed;
+
+  constructor(options: KFoldOptions = {}) {
+    ({ nSplits: this.nSplits, shuffle: this.shuffle, seed: this.seed } = checkKFoldOptions(options));
+  }
+
+  split(nSamples: number): Fold[] {
+    checkSampleCount('KFold', nSamples, this.nSplits);
+    const order = new Int32Array(nSamples);
+    for (let i = 0; i < nSamples; i++) order[i] = i;
+    if (this.shuffle) shuffleInPlace(order, makeRng(this.seed));
+    const labels = new Int32Array(nSamples);
+    const base = Math.floor(nSamples / this.nSplits);
+    const extra = nSamples % this.nSplits;
+    let pos = 0;
+    for (let k = 0; k < this.nSplits; k++) {
+      const size = base + (k < extra ? 1 : 0);
+      for (let j = 0; j < size; j++) labels[order[pos++]!] = k;
+    }
+    return foldsFromLabels(labels, this.nSplits);
+  }
+}
+
+/** Labels encoded by order of first appearance, as scikit-learn's StratifiedKFold encodes them. */
+interface EncodedLabels {
+  readonly codes: Int32Array;
+  readonly counts: number[];
+}
+
+function encodeClasses(y: Float64Array): EncodedLabels {
+  const codeOf = new Map<number, number>();
+  const codes = new Int32Array(y.length);
+  const counts: number[] = [];
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (!Number.isFinite(v)) throw new ValueError(`StratifiedKFold: y[${i}] is ${v}: class labels must be finite`);
+    // scikit-learn's type_of_target calls non-integral floats 'continuous' and refuses them.
+    if (!Number.isInteger(v)) {
+      throw new ValueError(`StratifiedKFold: y must hold class labels (binary or multiclass), found continuous values (y[${i}] = ${v})`);
+    }
+    let code = codeOf.get(v);
+    if (code === undefined) {
+      code = counts.length;
+      codeOf.set(v, code);
+      counts.push(0);
+    }
+    codes[i] = code;
+    counts[code]!++;
+  }
+  return { codes, counts };
+}
+
+/**
+ * Rows of each class per fold, computed as scikit-learn does: deal the sorted class codes
+ * round-robin over the folds. Returns a [nSplits, nClasses] row-major count table.
+ */
+function allocatePerFold(counts: readonly number[], nSplits: number): Int32Array {
+  const nClasses = counts.length;
+  const allocation = new Int32Array(nSplits * nClasses);
+  let position = 0;
+  for (let c = 0; c < nClasses; c++) {
+    for (let j = 0; j < counts[c]!; j++) {
+      allocation[(position % nSplits) * nClasses + c]!++;
+      position++;
+    }
+  }
+  return allocation;
+}
+
+function checkClassSizes(counts: readonly number[], nSplits: number): void {
+  const largest = Math.max(...counts);
+  const smallest = Math.min(...counts);
+  if (largest < nSplits) {
+    throw new ValueError(
+      `StratifiedKFold: nSplits=${nSplits} cannot be greater than the number of members in each class (largest class has ${largest})`,
+    );
+  }
+  if (smallest < nSplits) {
+    warnOnce('UserWarning', `The least populated class in y has only ${smallest} members, which is less than nSplits=${nSplits}.`);
+  }
+}
+
+/**
+ * Folds that keep each class's share (scikit-learn's `StratifiedKFold`, identical folds when
+ * not shuffled): each class is given to the folds in contiguous blocks, in row order.
+ * @example
+ * ```ts
+ * const y = new Float64Array([0, 0, 0, 1, 1, 1]);
+ * new StratifiedKFold({ nSplits: 3 }).split(6, y)[0].test; // Int32Array [0, 3]
+ * ```
+ */
+export class StratifiedKFold implements Splitter {
+  readonly nSplits: number;
+  readonly shuffle: boolean;
+  readonly seed: Seed;
+
+  constructor(options: KFoldOptions = {}) {
+    ({ nSplits: this.nSplits, shuffle: this.shuffle, seed: this.seed } = checkKFoldOptions(options));
+  }
+
+  split(nSamples: number, y?: Float64Array): Fold[] {
+    if (y === undefined) throw new ValueError('StratifiedKFold.split needs the labels y');
+    if (y.length !== nSamples) throw new ValueError(`StratifiedKFold: y has ${y.length} labels, expected nSamples=${nSamples}`);
+    checkSampleCount('StratifiedKFold', nSamples, this.nSplits);
+    const { codes, counts } = encodeClasses(y);
+    checkClassSizes(counts, this.nSplits);
+    const nClasses = counts.length;
+    const allocation = allocatePerFold(counts, this.nSplits);
+    const rng = this.shuffle ? makeRng(this.seed) : undefined;
+    // Fold labels for each class's rows in row order: fold 0's share first, then fold 1's, ...
+    const perClass = counts.map((count, c) => {
+      const labels = new Int32Array(count);
+      let at = 0;
+      for (let k = 0; k < this.nSplits; k++) {
+        const share = allocation[k * nClasses + c]!;
+        labels.fill(k, at, at + share);
+        at += share;
+      }
+      if (rng !== undefined) shuffleInPlace(labels, rng);
+      return labels;
+    });
+    const cursor = new Int32Array(nClasses);
+    const foldOf = new Int32Array(nSamples);
+    for (let i = 0; i < nSamples; i++) {
+      const c = codes[i]!;
+      foldOf[i] = perClass[c]![cursor[c]!++]!;
+    }
+    return foldsFromLabels(foldOf, this.nSplits);
+  }
+}
+
+/** Options of ShuffleSplit. */
+export interface ShuffleSplitOptions {
+  /** Number of random splits, >= 1. Default 10. */
+  readonly nSplits?: number;
+  /** A fraction in (0, 1) of the rows, or an integer count >= 1. Default 0.1 (or the complement of trainSize). */
+  readonly testSize?: number;
+  /** A fraction in (0, 1) or an integer count >= 1. Default: all rows not in the test set. */
+  readonly trainSize?: number;
+  /** Default 0. */
+  readonly seed?: Seed;
+}
+
+function checkSize(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  checkFinite(name, value);
+  if (value <= 0 || (value >= 1 && !Number.isInteger(value))) {
+    throw new ValueError(`${name} must be a fraction in (0, 1) or an integer count >= 1, found ${describe(value)}`);
+  }
+  return value;
+}
+
+/** scikit-learn's `_validate_shuffle_split`: fractions round the test size up and the train size down. */
+function splitSizes(nSamples: number, testSize: number | undefined, trainSize: number | undefined): [number, number] {
+  const test = testSize === undefined ? undefined : testSize < 1 ? Math.ceil(testSize * nSamples) : testSize;
+  const train = trainSize === undefined ? undefined : trainSize < 1 ? Math.floor(trainSize * nSamples) : trainSize;
+  const nTest = test ?? nSamples - train!;
+  const nTrain = train ?? nSamples - nTest;
+  if (nTest >= nSamples && testSize !== undefined && testSize >= 1) {
+    throw new ValueError(`ShuffleSplit: options.testSize=${testSize} must be smaller than the number of samples ${nSamples}`);
+  }
+  if (nTrain + nTest > nSamples) {
+    throw new ValueError(`ShuffleSplit: trainSize + testSize = ${nTrain + nTest} rows, more than the ${nSamples} samples`);
+  }
+  if (nTrain <= 0) throw new ValueError(`ShuffleSplit: with nSamples=${nSamples} the train set would be empty`);
+  if (nTest <= 0) throw new ValueError(`ShuffleSplit: with nSamples=${nSamples} the test set would be empty`);
+  return [nTrain, nTest];
+}
+
+/**
+ * Independent random train/test splits (scikit-learn's `ShuffleSplit`), seeded with
+ * seedrandom (so not numpy's draws). As in scikit-learn, indices come in permutation order,
+ * not sorted: a learning curve's prefix of a training set is then a random subset.
+ * @example
+ * ```ts
+ * const folds = new ShuffleSplit({ nSplits: 3, testSize: 0.25, seed: 1 }).split(100);
+ * folds[0].test.length; // 25
+ * ```
+ */
+export class ShuffleSplit implements Splitter {
+  readonly nSplits: number;
+  readonly testSize: number | undefined;
+  readonly trainSize: number | undefined;
+  readonly seed: Seed;
+
+  constructor(options: ShuffleSplitOptions = {}) {
+    this.nSplits = checkInteger('options.nSplits', options.nSplits ?? 10, 1);
+    this.trainSize = checkSize('options.trainSize', options.trainSize);
+    this.testSize = checkSize('options.testSize', options.testSize ?? (options.trainSize === undefined ? 0.1 : undefined));
+    if (this.testSize !== undefined && this.trainSize !== undefined && this.testSize < 1 && this.trainSize < 1 && this.testSize + this.trainSize > 1) {
+      throw new ValueError(`options.testSize + options.trainSize must be at most 1, found ${this.testSize + this.trainSize}`);
+    }
+    this.seed = checkSeed('options.seed', options.seed ?? 0);
+  }
+
+  split(nSamples: number): Fold[] {
+    checkInteger('ShuffleSplit.split: nSamples', nSamples, 1);
+    const [nTrain, nTest] = splitSizes(nSamples, this.testSize, this.trainSize);
+    const rng = makeRng(this.seed);
+    const order = new Int32Array(nSamples);
+    const folds: Fold[] = [];
+    for (let s = 0; s < this.nSplits; s++) {
+      for (let i = 0; i < nSamples; i++) order[i] = i;
+      shuffleInPlace(order, rng);
+      folds.push({ test: order.slice(0, nTest), train: order.slice(nTest, nTest + nTrain) });
+    }
+    return folds;
+  }
+}
+
+/** A fold given by the caller: index lists (plain arrays from JSON are accepted too). */
+export interface FoldSpec {
+  readonly train: ArrayLike<number>;
+  readonly test: ArrayLike<number>;
+}
+
+function toIndices(name: string, values: unknown): Int32Array {
+  if (values === null || typeof values !== 'object' || typeof (values as ArrayLike<number>).length !== 'number') {
+    throw new ValueError(`${name} must be a list of row indices, found ${describe(values)}`);
+  }
+  const list = values as ArrayLike<unknown>;
+  const out = new Int32Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0x7fffffff) {
+      throw new ValueError(`${name}[${i}] must be a non-negative integer row index, found ${describe(v)}`);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/**
+ * Explicit folds, used as given (order kept). Indices are checked against the row count
+ * when `split` is called.
+ * @example
+ * ```ts
+ * const cv = new PredefinedFolds([{ train: [2, 3], test: [0, 1] }, { train: [0, 1], test: [2, 3] }]);
+ * cv.split(4).length; // 2
+ * ```
+ */
+export class PredefinedFolds implements Splitter {
+  readonly nSplits: number;
+  readonly folds: readonly Fold[];
+
+  constructor(folds: readonly FoldSpec[]) {
+    if (!Array.isArray(folds) || folds.length === 0) {
+      throw new ValueError(`cv folds must be a non-empty list of {train, test} index lists, found ${describe(folds)}`);
+    }
+    this.folds = folds.map((fold: unknown, k) => {
+      if (fold === null || typeof fold !== 'object') throw new ValueError(`cv folds[${k}] must be {train, test}, found ${describe(fold)}`);
+      const { train, test } = fold as Partial<FoldSpec>;
+      const checked = { train: toIndices(`cv folds[${k}].train`, train), test: toIndices(`cv folds[${k}].test`, test) };
+      if (checked.test.length === 0) throw new ValueError(`cv folds[${k}].test is empty: every fold needs test rows`);
+      if (checked.train.length === 0) throw new ValueError(`cv folds[${k}].train is empty: every fold needs training rows`);
+      return checked;
+    });
+    this.nSplits = this.folds.length;
+  }
+
+  split(nSamples: number): Fold[] {
+    checkInteger('PredefinedFolds.split: nSamples', nSamples, 1);
+    this.folds.forEach((fold, k) => {
+      for (const part of ['train', 'test'] as const) {
+        const indices = fold[part];
+        for (let i = 0; i < indices.length; i++) {
+          if (indices[i]! >= nSamples) {
+            throw new ValueError(`cv folds[${k}].${part}[${i}] = ${indices[i]} is out of range for ${nSamples} rows`);
+          }
+        }
+      }
+    });
+    return [...this.folds];
+  }
+}
+
+function isSplitter(value: unknown): value is Splitter {
+  return value !== null && typeof value === 'object' && typeof (value as Splitter).split === 'function'
+    && typeof (value as Splitter).nSplits === 'number';
+}
+
+/**
+ * scikit-learn's `check_cv`: a fold count (default 5) means StratifiedKFold for classifiers
+ * and KFold for regressors, unshuffled; a splitter is used as is; a list is explicit folds.
+ * @example
+ * ```ts
+ * resolveCv(3, true); // StratifiedKFold { nSplits: 3 }
+ * ```
+ */
+export function resolveCv(cv: number | Splitter | readonly FoldSpec[] | undefined, isClassifier: boolean): Splitter {
+  if (cv === undefined || typeof cv === 'number') {
+    const nSplits = cv ?? 5;
+    if (!Number.isInteger(nSplits) || nSplits < 2) {
+      throw new ValueError(`cv must be an integer >= 2, a splitter or a list of folds, found ${describe(nSplits)}`);
+    }
+    return isClassifier ? new StratifiedKFold({ nSplits }) : new KFold({ nSplits });
+  }
+  if (Array.isArray(cv)) return new PredefinedFolds(cv);
+  if (isSplitter(cv)) return cv;
+  throw new ValueError(`cv must be an integer >= 2, a splitter or a list of folds, found ${describe(cv)}`);
+}
