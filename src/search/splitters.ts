@@ -147,8 +147,13 @@ function allocatePerFold(counts: readonly number[], nSplits: number): Int32Array
 }
 
 function checkClassSizes(counts: readonly number[], nSplits: number): void {
-  const largest = Math.max(...counts);
-  const smallest = Math.min(...counts);
+  // A loop, not Math.max(...counts): label sets can be large enough to overflow the call stack.
+  let largest = 0;
+  let smallest = Infinity;
+  for (const c of counts) {
+    if (c > largest) largest = c;
+    if (c < smallest) smallest = c;
+  }
   if (largest < nSplits) {
     throw new ValueError(
       `StratifiedKFold: nSplits=${nSplits} cannot be greater than the number of members in each class (largest class has ${largest})`,
