@@ -185,39 +185,55 @@ function clip(p: number, eps: number): number {
   return p < eps ? eps : p > 1 - eps ? 1 - eps : p;
 }
 
-/** Cumulative true/false positive counts at each distinct score, highest score first (`_binary_clf_curve`). */
-function rocCounts(positive: Uint8Array, score: Float64Array): { tps: number[]; fps: number[] } {
-  const n = score.length;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  // Descending by score; explicit comparisons so that infinite scores still order correctly.
-  order.sort((a, b) => (score[b]! > score[a]! ? 1 : score[b]! < score[a]! ? -1 : 0));
-  const tps: number[] = [];
-  const fps: number[] = [];
-  let tp = 0;
-  for (let r = 0; r < n; r++) {
-    const i = order[r]!;
-    tp += positive[i]!;
-    if (r === n - 1 || score[order[r + 1]!] !== score[i]) {
-      tps.push(tp);
-      fps.push(r + 1 - tp);
-    }
-  }
-  return { tps, fps };
+/**
+ * Cumulative true/false positive counts at each distinct score, highest score first
+ * (`_binary_clf_curve`). Positive and negative scores are sorted apart with the native
+ * numeric sort, then merged: much faster than sorting indices with a comparator.
+ */
+interface RocCounts {
+  readonly tps: Float64Array;
+  readonly fps: Float64Array;
+  /** Number of distinct thresholds: the used length of tps and fps. */
+  readonly m: number;
 }
 
-/** Indices kept by roc_curve's `drop_intermediate`: the ends and every corner of the curve. */
-function cornerIndices(tps: readonly number[], fps: readonly number[]): number[] {
-  const m = tps.length;
-  if (m <= 2) return tps.map((_, i) => i);
-  const keep = [0];
-  for (let i = 1; i < m - 1; i++) {
-    const d2f = fps[i + 1]! - 2 * fps[i]! + fps[i - 1]!;
-    const d2t = tps[i + 1]! - 2 * tps[i]! + tps[i - 1]!;
-    if (d2f !== 0 || d2t !== 0) keep.push(i);
+function rocCounts(positive: Uint8Array, score: Float64Array): RocCounts {
+  const n = score.length;
+  let nPos = 0;
+  for (let i = 0; i < n; i++) nPos += positive[i]!;
+  const pos = new Float64Array(nPos);
+  const neg = new Float64Array(n - nPos);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < n; i++) {
+    if (positive[i] === 1) pos[a++] = score[i]!;
+    else neg[b++] = score[i]!;
   }
-  keep.push(m - 1);
-  return keep;
+  pos.sort();
+  neg.sort();
+  const tps = new Float64Array(n);
+  const fps = new Float64Array(n);
+  let m = 0;
+  let i = nPos - 1;
+  let j = n - nPos - 1;
+  while (i >= 0 || j >= 0) {
+    const top = i < 0 ? neg[j]! : j < 0 ? pos[i]! : Math.max(pos[i]!, neg[j]!);
+    while (i >= 0 && pos[i] === top) i--;
+    while (j >= 0 && neg[j] === top) j--;
+    tps[m] = nPos - 1 - i;
+    fps[m] = n - nPos - 1 - j;
+    m++;
+  }
+  return { tps, fps, m };
+}
+
+/**
+ * Whether roc_curve's `drop_intermediate` keeps threshold `i`: the ends and every corner.
+ * Dropping collinear points does not change the area but does change its rounding.
+ */
+function isCorner(tps: Float64Array, fps: Float64Array, m: number, i: number): boolean {
+  if (m <= 2 || i === 0 || i === m - 1) return true;
+  return fps[i + 1]! - 2 * fps[i]! + fps[i - 1]! !== 0 || tps[i + 1]! - 2 * tps[i]! + tps[i - 1]! !== 0;
 }
 
 /**
@@ -241,15 +257,15 @@ export function rocAuc(yTrue: Float64Array, score: Float64Array): number {
     if (Number.isNaN(score[i]!)) throw new ValueError(`rocAuc: score[${i}] is NaN`);
     positive[i] = yTrue[i] === labels[1] ? 1 : 0;
   }
-  const { tps, fps } = rocCounts(positive, score);
-  const keep = cornerIndices(tps, fps);
-  const tpMax = tps[tps.length - 1]!;
-  const fpMax = fps[fps.length - 1]!;
+  const { tps, fps, m } = rocCounts(positive, score);
+  const tpMax = tps[m - 1]!;
+  const fpMax = fps[m - 1]!;
   // The curve starts at (0, 0), then visits the kept thresholds.
   let area = 0;
   let x0 = 0;
   let y0 = 0;
-  for (const i of keep) {
+  for (let i = 0; i < m; i++) {
+    if (!isCorner(tps, fps, m, i)) continue;
     const x1 = fps[i]! / fpMax;
     const y1 = tps[i]! / tpMax;
     area += ((x1 - x0) * (y1 + y0)) / 2;
