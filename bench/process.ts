@@ -1,0 +1,99 @@
+/**
+ * Runs one benchmark side as a child process, under /work/shared/tools/memwatch.py when it
+ * is there (peak PSS summed over the side's whole process tree), and collects its JSON line.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EXIT_SKIP, type SideResult } from './common.js';
+
+/** What memwatch.py prints on stderr when the command ends. */
+export interface Watch {
+  readonly wall_s: number;
+  readonly rc: number;
+  readonly peak_pss_mib: number;
+  readonly peak_anon_mib: number;
+  readonly peak_procs: number;
+}
+
+/** One side's run: its result, or why there is none. */
+export type SideRun =
+  | { readonly status: 'ok'; readonly result: SideResult; readonly watch?: Watch; readonly processWall: number }
+  | { readonly status: 'skipped' | 'failed'; readonly reason: string };
+
+/** memwatch.py: `$MEMGRID_MEMWATCH`, else `../shared/tools/memwatch.py` beside the repo; undefined when absent. */
+export function findMemwatch(root: string): string | undefined {
+  const candidate = process.env['MEMGRID_MEMWATCH'] || join(root, '..', 'shared', 'tools', 'memwatch.py');
+  return existsSync(candidate) ? resolve(candidate) : undefined;
+}
+
+/** Does `python -c code` exit 0? */
+export function pythonCan(python: string, code: string): boolean {
+  return spawnSync(python, ['-c', code], { stdio: 'ignore' }).status === 0;
+}
+
+interface Captured { rc: number | null; stdout: string; stderr: string; wall: number; timedOut: boolean }
+
+function capture(command: string, args: readonly string[], cwd: string, timeoutS: number): Promise<Captured> {
+  return new Promise((done) => {
+    const t0 = performance.now();
+    // Own process group, so a timeout can stop memwatch and the side it watches together.
+    const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    }, timeoutS * 1000);
+    const finish = (rc: number | null): void => {
+      clearTimeout(timer);
+      done({ rc, stdout, stderr, wall: (performance.now() - t0) / 1000, timedOut });
+    };
+    child.on('error', (error) => { stderr += `${error.message}\n`; finish(null); });
+    child.on('close', finish);
+  });
+}
+
+/** The last line of `text` that parses as a JSON object with `key`. */
+function lastJson<T>(text: string, key: string): T | undefined {
+  const lines = text.split('\n').reverse();
+  for (const line of lines) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const value = JSON.parse(line) as Record<string, unknown>;
+      if (key in value) return value as T;
+    } catch {
+      // A side's own log line that merely starts with a brace: keep looking.
+    }
+  }
+  return undefined;
+}
+
+/** Lines of stderr worth showing when a side fails: its own, not memwatch's summary. */
+function tail(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{"wall_s"'));
+  return lines.slice(-3).join(' / ').replace(/^memgrid-side: /, '') || '(no output on stderr)';
+}
+
+/**
+ * Runs `command args` (under memwatch when given) and returns the side's JSON result.
+ * @example
+ * ```ts
+ * const run = await runSide(['/usr/bin/python3', 'bench/sklearn_side.py', 'W1'], { cwd, memwatch, timeoutS: 1800 });
+ * ```
+ */
+export async function runSide(
+  argv: readonly string[], options: { cwd: string; memwatch?: string; timeoutS: number },
+): Promise<SideRun> {
+  const [command, ...args] = options.memwatch ? ['python3', options.memwatch, ...argv] : argv;
+  const out = await capture(command!, args, options.cwd, options.timeoutS);
+  if (out.timedOut) return { status: 'failed', reason: `timed out after ${options.timeoutS} s` };
+  if (out.rc === EXIT_SKIP) return { status: 'skipped', reason: tail(out.stderr) };
+  const result = lastJson<SideResult>(out.stdout, 'side');
+  if (out.rc !== 0 || !result) return { status: 'failed', reason: `exit ${out.rc}: ${tail(out.stderr)}` };
+  const watch = options.memwatch ? lastJson<Watch>(out.stderr, 'peak_pss_mib') : undefined;
+  return watch ? { status: 'ok', result, watch, processWall: watch.wall_s } : { status: 'ok', result, processWall: out.wall };
+}
