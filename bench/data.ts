@@ -10,8 +10,11 @@ import { loadGenerators, SkipSide } from './api.js';
 import { repoRoot } from './common.js';
 import { pythonCan } from './process.js';
 
-/** Debian's interpreter: the one with numpy 1.24 + scikit-learn 1.2 (the `python3` on PATH has neither). */
-export const SYSTEM_PYTHON = '/usr/bin/python3';
+/**
+ * Debian's interpreter: the one with numpy 1.24 + scikit-learn 1.2 (the `python3` on PATH has
+ * neither). `MEMGRID_BENCH_PYTHON` points elsewhere (a venv, or a numpy-less one to try the fallback).
+ */
+export const SYSTEM_PYTHON = process.env['MEMGRID_BENCH_PYTHON'] || '/usr/bin/python3';
 
 // The same sizes and generator settings as bench/data.py (REGRESSION, CLASSIFICATION, ROWS).
 const ROWS = { full: { w1: 500_000, w2: 200_000 }, quick: { w1: 50_000, w2: 20_000 } } as const;
