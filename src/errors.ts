@@ -62,3 +62,8 @@ export class FitError extends MemgridError {
 export class AbortError extends MemgridError {
   override readonly code = 'ABORT';
 }
+
+/** A task queue (Redis) that cannot be reached, refused a task, or lost it; names the queue or URL at fault. */
+export class QueueError extends MemgridError {
+  override readonly code = 'QUEUE';
+}
