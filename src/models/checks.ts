@@ -1,0 +1,111 @@
+/**
+ * Input checks at the model boundary: X must be a 2-d float matrix, y a 1-d numeric
+ * array of matching length, `rows` valid indices, and no NaN/Inf in the rows used.
+ * Each failure is a DataError naming the array, what was expected and what was found.
+ */
+import { DataError } from '../errors.js';
+import { isDType } from '../data/dtypes.js';
+import { toFloat64, type NdArray } from '../data/ndarray.js';
+import type { FloatMatrix, Rows } from './estimator.js';
+import { firstNonFiniteRow, firstNonFiniteValue, type DenseView } from './kernels.js';
+
+/**
+ * The kernel view of X after checking it is a 2-d float64/float32 array whose data
+ * length matches its shape.
+ * @example
+ * ```ts
+ * const view = matrixView(X); // view.nRows, view.nCols
+ * ```
+ */
+export function matrixView(X: FloatMatrix): DenseView {
+  const dtype = (X as { dtype: string }).dtype;
+  if (dtype !== 'float64' && dtype !== 'float32') {
+    throw new DataError(`X must have dtype float64 or float32, found ${dtype}`);
+  }
+  if (X.shape.length !== 2) {
+    throw new DataError(`X must be 2-d [nRows, nCols], found shape [${X.shape.join(', ')}]`);
+  }
+  const [nRows, nCols] = X.shape as [number, number];
+  if (X.data.length !== nRows * nCols) {
+    throw new DataError(`X has ${X.data.length} elements, shape [${nRows}, ${nCols}] needs ${nRows * nCols}`);
+  }
+  if (X.order !== 'C' && X.order !== 'F') throw new DataError(`X order must be 'C' or 'F', found ${String(X.order)}`);
+  return { data: X.data, nRows, nCols, order: X.order };
+}
+
+/** Check that every index in `rows` is an integer in [0, nRows) and that there is at least one. */
+export function checkRows(rows: Rows, nRows: number): void {
+  if (rows === undefined) {
+    if (nRows === 0) throw new DataError('X has 0 rows: need at least one');
+    return;
+  }
+  if (!(rows instanceof Int32Array)) throw new DataError('rows must be an Int32Array of row indices');
+  if (rows.length === 0) throw new DataError('rows is empty: need at least one row');
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r]!;
+    if (i < 0 || i >= nRows) throw new DataError(`rows[${r}] = ${i} is out of range for X with ${nRows} rows`);
+  }
+}
+
+/**
+ * y's values as float64, indexed by row id: the array itself when y is float64
+ * (no copy), a converted copy otherwise (int64 labels from numpy included).
+ */
+export function targetValues(y: NdArray, nRows: number): Float64Array {
+  if (y === null || typeof y !== 'object' || !ArrayBuffer.isView(y.data)) {
+    throw new DataError('y must be an NdArray');
+  }
+  if (y.shape.length !== 1) throw new DataError(`y must be 1-d, found shape [${y.shape.join(', ')}]`);
+  if (y.shape[0] !== nRows || y.data.length !== nRows) {
+    throw new DataError(`X has ${nRows} rows but y has ${y.shape[0]} values`);
+  }
+  if (y.dtype === 'float64') return y.data as Float64Array;
+  if (!isDType(y.dtype)) throw new DataError(`y must have a numeric dtype, found ${String(y.dtype)}`);
+  return toFloat64(y);
+}
+
+/** Throw a DataError naming the first row and column of X (among `rows`) that is NaN or ±Inf. */
+export function checkFiniteX(X: DenseView, rows: Rows): void {
+  const r = firstNonFiniteRow(X, rows);
+  if (r < 0) return;
+  const i = rows === undefined ? r : rows[r]!;
+  for (let j = 0; j < X.nCols; j++) {
+    const v = X.order === 'C' ? X.data[i * X.nCols + j]! : X.data[j * X.nRows + i]!;
+    if (!Number.isFinite(v)) throw new DataError(`X contains ${v} at row ${i}, column ${j}: values must be finite`);
+  }
+}
+
+/** Throw a DataError naming the first row (among `rows`) where y is NaN or ±Inf. */
+export function checkFiniteY(y: Float64Array, rows: Rows): void {
+  const r = firstNonFiniteValue(y, rows);
+  if (r < 0) return;
+  const i = rows === undefined ? r : rows[r]!;
+  throw new DataError(`y contains ${y[i]} at row ${i}: values must be finite`);
+}
+
+/**
+ * Everything `fit` needs checked, in one call: X's view, y's values and the rows.
+ * @example
+ * ```ts
+ * const { view, target } = checkFitInput(X, y, rows);
+ * ```
+ */
+export function checkFitInput(X: FloatMatrix, y: NdArray, rows: Rows): { view: DenseView; target: Float64Array } {
+  const view = matrixView(X);
+  const target = targetValues(y, view.nRows);
+  checkRows(rows, view.nRows);
+  checkFiniteX(view, rows);
+  checkFiniteY(target, rows);
+  return { view, target };
+}
+
+/** Checks for predicting with a model fitted on `nFeatures` columns. */
+export function checkPredictInput(X: FloatMatrix, rows: Rows, nFeatures: number): DenseView {
+  const view = matrixView(X);
+  if (view.nCols !== nFeatures) {
+    throw new DataError(`X has ${view.nCols} features, but the model was fitted with ${nFeatures}`);
+  }
+  checkRows(rows, view.nRows);
+  checkFiniteX(view, rows);
+  return view;
+}

@@ -1,0 +1,361 @@
+/**
+ * The typed-array kernels every memgrid model shares: one kernel per operation.
+ *
+ * Each takes X as a {@link DenseView} (data, nRows, nCols, order) and an optional
+ * `rows` index array, so a fold is fitted in place without copying rows out. Kernels
+ * never allocate per row: scratch space and outputs are caller-provided, and outputs
+ * are *accumulated into* (`+=`) so a caller can sum statistics over several calls
+ * (blocks, folds, threads) before using them.
+ *
+ * C order is the fast path (a row is contiguous). F order reads a row with stride
+ * `nRows`; it gives the same answer, only slower.
+ *
+ * Packed coefficients: a model with `k` linear outputs stores them as `k` blocks of
+ * `nCols + 1` numbers, the weights then the intercept: `coef[c*(d+1) + j]` is weight
+ * `j` of output `c`, `coef[c*(d+1) + d]` its intercept. Margins, losses and gradients
+ * all use this one layout.
+ */
+import type { Order } from '../data/ndarray.js';
+
+/** Float elements a kernel reads X from. */
+export type FloatData = Float64Array | Float32Array;
+
+/**
+ * A 2-d float matrix as kernels see it: no shape array, no dtype, just the numbers.
+ * @example
+ * ```ts
+ * const X: DenseView = { data: new Float64Array([1, 2, 3, 4]), nRows: 2, nCols: 2, order: 'C' };
+ * ```
+ */
+export interface DenseView {
+  readonly data: FloatData;
+  readonly nRows: number;
+  readonly nCols: number;
+  readonly order: Order;
+}
+
+/** Number of rows a kernel visits: `rows.length`, or every row. */
+export function rowCount(X: DenseView, rows?: Int32Array): number {
+  return rows === undefined ? X.nRows : rows.length;
+}
+
+/**
+ * Copy row `i` of X, minus `shift` (if given), into `out[outOff .. outOff+d)` as float64.
+ * The one place F order pays its stride.
+ */
+function loadRow(X: DenseView, i: number, shift: Float64Array | undefined, out: Float64Array, outOff: number): void {
+  const d = X.nCols;
+  const data = X.data;
+  if (X.order === 'C') {
+    const base = i * d;
+    if (shift === undefined) for (let j = 0; j < d; j++) out[outOff + j] = data[base + j]!;
+    else for (let j = 0; j < d; j++) out[outOff + j] = data[base + j]! - shift[j]!;
+  } else {
+    const n = X.nRows;
+    if (shift === undefined) for (let j = 0; j < d; j++) out[outOff + j] = data[j * n + i]!;
+    else for (let j = 0; j < d; j++) out[outOff + j] = data[j * n + i]! - shift[j]!;
+  }
+}
+
+/**
+ * Add each column's sum over the chosen rows into `out` (length nCols).
+ * @example
+ * ```ts
+ * const sums = new Float64Array(X.nCols);
+ * columnSums(X, undefined, sums); // then divide by X.nRows for the means
+ * ```
+ */
+export function columnSums(X: DenseView, rows: Int32Array | undefined, out: Float64Array): void {
+  const d = X.nCols;
+  const n = rowCount(X, rows);
+  const data = X.data;
+  if (X.order === 'C') {
+    for (let r = 0; r < n; r++) {
+      const base = (rows === undefined ? r : rows[r]!) * d;
+      for (let j = 0; j < d; j++) out[j]! += data[base + j]!;
+    }
+    return;
+  }
+  for (let j = 0; j < d; j++) {
+    const base = j * X.nRows;
+    let s = 0;
+    if (rows === undefined) for (let r = 0; r < n; r++) s += data[base + r]!;
+    else for (let r = 0; r < n; r++) s += data[base + rows[r]!]!;
+    out[j]! += s;
+  }
+}
+
+/** Sum of `y[i]` over the chosen rows (y indexed by row id). */
+export function vectorSum(y: Float64Array, rows: Int32Array | undefined): number {
+  let s = 0;
+  if (rows === undefined) for (let i = 0; i < y.length; i++) s += y[i]!;
+  else for (let r = 0; r < rows.length; r++) s += y[rows[r]!]!;
+  return s;
+}
+
+/**
+ * Sufficient statistics of a least-squares problem over some rows, accumulated around
+ * a shift `c` (for X) and `cy` (for y): with z = x - c and t = y - cy,
+ * `xtx` = Σ zzᵀ (upper triangle only, row-major d×d: call {@link symmetrizeUpper}
+ * once done), `xty` = Σ z t, `xSum` = Σ z, `ySum` = Σ t, `yty` = Σ t², `count` = rows.
+ * Choosing the shift near the column means (e.g. the training means, or the whole
+ * dataset's means for per-fold statistics) keeps the centred Gram matrix accurate:
+ * Σ(z - z̄)(z - z̄)ᵀ = xtx - count·z̄z̄ᵀ with z̄ ≈ 0 cancels nothing.
+ */
+export interface GramStats {
+  readonly nCols: number;
+  readonly xtx: Float64Array;
+  readonly xty: Float64Array;
+  readonly xSum: Float64Array;
+  ySum: number;
+  yty: number;
+  count: number;
+}
+
+/**
+ * Zeroed statistics for `nCols` features.
+ * @example
+ * ```ts
+ * const s = gramStats(X.nCols);
+ * accumulateGram(X, rows, y, means, yMean, s);
+ * symmetrizeUpper(s.xtx, X.nCols);
+ * ```
+ */
+export function gramStats(nCols: number): GramStats {
+  return {
+    nCols, xtx: new Float64Array(nCols * nCols), xty: new Float64Array(nCols),
+    xSum: new Float64Array(nCols), ySum: 0, yty: 0, count: 0,
+  };
+}
+
+/** Rows per block of the Gram accumulation: 4 rows share one read-modify-write of xtx. */
+export const GRAM_UNROLL = 4;
+
+/**
+ * Accumulate {@link GramStats} over the chosen rows, four rows at a time (each xtx
+ * entry is loaded and stored once per four rows, which is where the time goes).
+ * `shift` (length nCols) and `yShift` are subtracted first; `y` may be omitted.
+ * `scratch` (length ≥ 4·nCols) avoids an allocation per call when called per block.
+ * @example
+ * ```ts
+ * const s = gramStats(d);
+ * accumulateGram(X, undefined, y, means, yMean, s);
+ * ```
+ */
+export function accumulateGram(
+  X: DenseView, rows: Int32Array | undefined, y: Float64Array | undefined,
+  shift: Float64Array | undefined, yShift: number, out: GramStats,
+  scratch: Float64Array = new Float64Array(GRAM_UNROLL * X.nCols),
+): void {
+  const d = X.nCols;
+  const n = rowCount(X, rows);
+  const G = out.xtx;
+  const z = scratch;
+  let r = 0;
+  for (; r + GRAM_UNROLL <= n; r += GRAM_UNROLL) {
+    for (let u = 0; u < GRAM_UNROLL; u++) {
+      const i = rows === undefined ? r + u : rows[r + u]!;
+      loadRow(X, i, shift, z, u * d);
+      addRowMoments(z, u * d, d, y === undefined ? 0 : y[i]! - yShift, out);
+    }
+    for (let j = 0; j < d; j++) {
+      const a0 = z[j]!, a1 = z[d + j]!, a2 = z[2 * d + j]!, a3 = z[3 * d + j]!;
+      const gj = j * d;
+      for (let k = j; k < d; k++) {
+        G[gj + k]! += a0 * z[k]! + a1 * z[d + k]! + a2 * z[2 * d + k]! + a3 * z[3 * d + k]!;
+      }
+    }
+  }
+  for (; r < n; r++) {
+    const i = rows === undefined ? r : rows[r]!;
+    loadRow(X, i, shift, z, 0);
+    addRowMoments(z, 0, d, y === undefined ? 0 : y[i]! - yShift, out);
+    for (let j = 0; j < d; j++) {
+      const a = z[j]!;
+      const gj = j * d;
+      for (let k = j; k < d; k++) G[gj + k]! += a * z[k]!;
+    }
+  }
+  out.count += n;
+}
+
+/** The O(d) part of one row's contribution: Σz, Σzt, Σt, Σt². */
+function addRowMoments(z: Float64Array, off: number, d: number, t: number, out: GramStats): void {
+  const xty = out.xty, xSum = out.xSum;
+  for (let j = 0; j < d; j++) {
+    const v = z[off + j]!;
+    xSum[j]! += v;
+    xty[j]! += v * t;
+  }
+  out.ySum += t;
+  out.yty += t * t;
+}
+
+/** Copy the upper triangle of a row-major d×d matrix onto its lower triangle. */
+export function symmetrizeUpper(G: Float64Array, d: number): void {
+  for (let j = 0; j < d; j++) {
+    for (let k = j + 1; k < d; k++) G[k * d + j] = G[j * d + k]!;
+  }
+}
+
+/**
+ * Linear outputs for the chosen rows: `out[r*k + c] = x_row · w_c + b_c` with packed
+ * coefficients (k blocks of nCols+1). Overwrites `out` (length rows·k).
+ * @example
+ * ```ts
+ * const z = new Float64Array(X.nRows);
+ * linearMargins(X, undefined, packedCoef, 1, z); // ridge predictions
+ * ```
+ */
+export function linearMargins(
+  X: DenseView, rows: Int32Array | undefined, coef: Float64Array, k: number, out: Float64Array,
+): void {
+  const d = X.nCols;
+  const n = rowCount(X, rows);
+  const data = X.data;
+  const rowStride = X.order === 'C' ? d : 1;
+  const colStride = X.order === 'C' ? 1 : X.nRows;
+  for (let r = 0; r < n; r++) {
+    const base = (rows === undefined ? r : rows[r]!) * rowStride;
+    for (let c = 0; c < k; c++) {
+      const off = c * (d + 1);
+      let s = coef[off + d]!;
+      for (let j = 0; j < d; j++) s += data[base + j * colStride]! * coef[off + j]!;
+      out[r * k + c] = s;
+    }
+  }
+}
+
+/**
+ * log(1 + e^x) without overflow, piecewise as scikit-learn's loss module computes it
+ * (so objective values agree with sklearn's to the last bits where it matters).
+ */
+export function log1pExp(x: number): number {
+  if (x <= -37) return Math.exp(x);
+  if (x <= -2) return Math.log1p(Math.exp(x));
+  if (x <= 18) return Math.log(1 + Math.exp(x));
+  if (x <= 33.3) return x + Math.exp(-x);
+  return x;
+}
+
+/** The logistic function 1/(1+e^-x), stable for large |x|. */
+export function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/**
+ * One fused sweep of binary logistic loss: for each chosen row, z = x·w + b,
+ * loss += log(1+e^z) − t·z and grad += (σ(z) − t)·[x, 1]. Returns the summed loss;
+ * adds the gradient into `grad` (packed, length nCols+1; the last entry is the
+ * intercept's). `target[i]` ∈ {0, 1} is indexed by row id. No penalty is added.
+ * @example
+ * ```ts
+ * grad.fill(0);
+ * const loss = logisticLossGrad(X, rows, t, coef, grad);
+ * ```
+ */
+export function logisticLossGrad(
+  X: DenseView, rows: Int32Array | undefined, target: Float64Array,
+  coef: Float64Array, grad: Float64Array,
+): number {
+  const d = X.nCols;
+  const n = rowCount(X, rows);
+  const data = X.data;
+  const rowStride = X.order === 'C' ? d : 1;
+  const colStride = X.order === 'C' ? 1 : X.nRows;
+  const b = coef[d]!;
+  let loss = 0;
+  let gb = 0;
+  for (let r = 0; r < n; r++) {
+    const i = rows === undefined ? r : rows[r]!;
+    const base = i * rowStride;
+    let z = b;
+    for (let j = 0; j < d; j++) z += data[base + j * colStride]! * coef[j]!;
+    const t = target[i]!;
+    loss += log1pExp(z) - t * z;
+    const g = sigmoid(z) - t;
+    for (let j = 0; j < d; j++) grad[j]! += g * data[base + j * colStride]!;
+    gb += g;
+  }
+  grad[d]! += gb;
+  return loss;
+}
+
+/**
+ * One fused sweep of multinomial (softmax) loss over k classes: for each chosen row,
+ * z_c = x·w_c + b_c, loss += logΣe^z − z_label and grad_c += (p_c − [c = label])·[x, 1].
+ * Returns the summed loss; adds into `grad` (packed, k·(nCols+1)). `label[i]` is the
+ * class index of row id i. `scratch` holds k numbers. No penalty is added.
+ * @example
+ * ```ts
+ * grad.fill(0);
+ * const loss = softmaxLossGrad(X, rows, labels, 3, coef, grad, new Float64Array(3));
+ * ```
+ */
+export function softmaxLossGrad(
+  X: DenseView, rows: Int32Array | undefined, label: Int32Array, k: number,
+  coef: Float64Array, grad: Float64Array, scratch: Float64Array,
+): number {
+  const d = X.nCols;
+  const n = rowCount(X, rows);
+  const data = X.data;
+  const rowStride = X.order === 'C' ? d : 1;
+  const colStride = X.order === 'C' ? 1 : X.nRows;
+  const p = scratch;
+  let loss = 0;
+  for (let r = 0; r < n; r++) {
+    const i = rows === undefined ? r : rows[r]!;
+    const base = i * rowStride;
+    let zMax = -Infinity;
+    for (let c = 0; c < k; c++) {
+      const off = c * (d + 1);
+      let z = coef[off + d]!;
+      for (let j = 0; j < d; j++) z += data[base + j * colStride]! * coef[off + j]!;
+      p[c] = z;
+      if (z > zMax) zMax = z;
+    }
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += Math.exp(p[c]! - zMax);
+    const lse = Math.log(sum) + zMax;
+    const y = label[i]!;
+    loss += lse - p[y]!;
+    for (let c = 0; c < k; c++) {
+      const off = c * (d + 1);
+      const g = Math.exp(p[c]! - lse) - (c === y ? 1 : 0);
+      for (let j = 0; j < d; j++) grad[off + j]! += g * data[base + j * colStride]!;
+      grad[off + d]! += g;
+    }
+  }
+  return loss;
+}
+
+/**
+ * Position (index into `rows`, or row id) of the first chosen row holding NaN or ±Inf,
+ * or -1. One pass: v·0 is 0 for every finite v and NaN otherwise, so a row's sum of
+ * v·0 can never overflow and is nonzero exactly when the row has a non-finite value.
+ */
+export function firstNonFiniteRow(X: DenseView, rows: Int32Array | undefined): number {
+  const d = X.nCols;
+  const n = rowCount(X, rows);
+  const data = X.data;
+  const rowStride = X.order === 'C' ? d : 1;
+  const colStride = X.order === 'C' ? 1 : X.nRows;
+  for (let r = 0; r < n; r++) {
+    const base = (rows === undefined ? r : rows[r]!) * rowStride;
+    let probe = 0;
+    for (let j = 0; j < d; j++) probe += data[base + j * colStride]! * 0;
+    if (probe !== 0) return r;
+  }
+  return -1;
+}
+
+/** Position of the first chosen entry of `y` (indexed by row id) that is NaN or ±Inf, or -1. */
+export function firstNonFiniteValue(y: Float64Array, rows: Int32Array | undefined): number {
+  const n = rows === undefined ? y.length : rows.length;
+  for (let r = 0; r < n; r++) {
+    if ((y[rows === undefined ? r : rows[r]!]! * 0) !== 0) return r;
+  }
+  return -1;
+}

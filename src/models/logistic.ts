@@ -1,0 +1,238 @@
+/**
+ * L2-penalised logistic regression, scikit-learn's `LogisticRegression(solver='lbfgs')`:
+ * binary (sigmoid) or multinomial (softmax), solved by memgrid's L-BFGS, which follows
+ * scipy's L-BFGS-B iteration so fits stop where scikit-learn's stop.
+ */
+import { DataError, ValueError } from '../errors.js';
+import { ndarray, type NdArray } from '../data/ndarray.js';
+import type { Classifier, EstimatorState, FloatMatrix, Params, Rows } from './estimator.js';
+import { checkFitInput, checkPredictInput, targetValues } from './checks.js';
+import { linearMargins, rowCount, sigmoid, type DenseView } from './kernels.js';
+import { minimizeLbfgs } from './lbfgs.js';
+import { encodeLabels, logisticObjective } from './logistic-objective.js';
+import { resolveParams, validateParams } from './params.js';
+
+/** LogisticRegression's hyperparameters (scikit-learn's names in camelCase, same defaults). */
+export interface LogisticParams {
+  /** Inverse L2 penalty strength, > 0. Default 1. */
+  readonly C: number;
+  /** Fit unpenalised intercepts. Default true. */
+  readonly fitIntercept: boolean;
+  /** L-BFGS iterations, ≥ 1. Default 100. */
+  readonly maxIter: number;
+  /** Stop when the largest gradient component is ≤ tol (scipy's pgtol). Default 1e-4. */
+  readonly tol: number;
+}
+
+interface Fit {
+  readonly classes: Float64Array;
+  readonly nFeatures: number;
+  /** nOutputs blocks of [w_0 .. w_{d-1}, b]. */
+  readonly packed: Float64Array;
+  readonly nIter: number;
+}
+
+/**
+ * Logistic regression (binary or multinomial) with scikit-learn's lbfgs objective.
+ * @example
+ * ```ts
+ * const clf = new LogisticRegression({ C: 0.5 }).fit(X, y);
+ * clf.classes; clf.coef; clf.predictProba(X); clf.score(X, y);
+ * ```
+ */
+export class LogisticRegression implements Classifier {
+  readonly name = 'logistic';
+  readonly kind = 'classifier';
+  private params: LogisticParams;
+  private model: Fit | undefined;
+
+  constructor(params: Partial<LogisticParams> = {}) {
+    this.params = resolveParams('logistic', params) as unknown as LogisticParams;
+  }
+
+  get fitted(): boolean {
+    return this.model !== undefined;
+  }
+
+  /** Sorted class labels seen in fit. */
+  get classes(): Float64Array {
+    return this.fittedModel().classes.slice();
+  }
+
+  /** Weights, row-major [nOutputs, nFeatures]: one row for binary (as scikit-learn's coef_), k for multinomial. */
+  get coef(): Float64Array {
+    const { packed, nFeatures: d } = this.fittedModel();
+    const k = packed.length / (d + 1);
+    const out = new Float64Array(k * d);
+    for (let c = 0; c < k; c++) out.set(packed.subarray(c * (d + 1), c * (d + 1) + d), c * d);
+    return out;
+  }
+
+  /** Intercepts, one per output (all 0 when `fitIntercept` is false). */
+  get intercept(): Float64Array {
+    const { packed, nFeatures: d } = this.fittedModel();
+    const k = packed.length / (d + 1);
+    const out = new Float64Array(k);
+    for (let c = 0; c < k; c++) out[c] = packed[c * (d + 1) + d]!;
+    return out;
+  }
+
+  /** Solver iterations of the last fit (scikit-learn's `n_iter_`). */
+  get nIter(): number {
+    return this.fittedModel().nIter;
+  }
+
+  /**
+   * The solution in the solver's layout (nOutputs blocks of [w, b]): pass it as
+   * `warmStart` to the next fit, e.g. along a path of increasing C.
+   */
+  get packedCoef(): Float64Array {
+    return this.fittedModel().packed.slice();
+  }
+
+  /**
+   * Fit on all rows, or on `rows` only (read in place). Labels may be any numeric dtype.
+   * `warmStart` (packed, as {@link packedCoef}) starts the solver there instead of at 0.
+   */
+  fit(X: FloatMatrix, y: NdArray, rows?: Rows, warmStart?: Float64Array): this {
+    const { view, target } = checkFitInput(X, y, rows);
+    const enc = encodeLabels(target, rows);
+    const d = view.nCols;
+    const x0 = new Float64Array(enc.nOutputs * (d + 1));
+    if (warmStart !== undefined) {
+      if (warmStart.length !== x0.length) {
+        throw new ValueError(`warmStart has ${warmStart.length} values, expected ${enc.nOutputs} x (${d} + 1) = ${x0.length}`);
+      }
+      x0.set(warmStart);
+      if (!this.params.fitIntercept) for (let c = 0; c < enc.nOutputs; c++) x0[c * (d + 1) + d] = 0;
+    }
+    const { C, fitIntercept, maxIter, tol } = this.params;
+    const fg = logisticObjective(view, rows, enc, C, fitIntercept);
+    const res = minimizeLbfgs(fg, x0, { maxIter, pgtol: tol });
+    this.model = { classes: enc.classes, nFeatures: d, packed: res.x, nIter: res.nIter };
+    return this;
+  }
+
+  /** Decision values: [nRows] for binary, row-major [nRows, nClasses] for multinomial. */
+  decisionFunction(X: FloatMatrix, rows?: Rows): Float64Array {
+    const { packed, nFeatures } = this.fittedModel();
+    const view = checkPredictInput(X, rows, nFeatures);
+    return margins(view, rows, packed);
+  }
+
+  /** Class probabilities, row-major [nRows, nClasses]. */
+  predictProba(X: FloatMatrix, rows?: Rows): Float64Array {
+    const z = this.decisionFunction(X, rows);
+    const k = this.fittedModel().classes.length;
+    return k === 2 ? binaryProba(z) : softmaxRows(z, k);
+  }
+
+  /** Predicted labels (values from `classes`). */
+  predict(X: FloatMatrix, rows?: Rows): Float64Array {
+    const z = this.decisionFunction(X, rows);
+    const classes = this.fittedModel().classes;
+    if (classes.length === 2) return z.map((v) => classes[v > 0 ? 1 : 0]!);
+    return argmaxRows(z, classes);
+  }
+
+  /** Accuracy on all rows or `rows`. */
+  score(X: FloatMatrix, y: NdArray, rows?: Rows): number {
+    const pred = this.predict(X, rows);
+    const truth = targetValues(y, X.shape[0]!);
+    let hits = 0;
+    for (let r = 0; r < pred.length; r++) if (pred[r] === truth[rows === undefined ? r : rows[r]!]) hits++;
+    return hits / pred.length;
+  }
+
+  getParams(): Params {
+    return { ...this.params };
+  }
+
+  setParams(params: Params): this {
+    validateParams('logistic', params);
+    this.params = { ...this.params, ...params } as LogisticParams;
+    return this;
+  }
+
+  clone(): LogisticRegression {
+    return new LogisticRegression(this.params);
+  }
+
+  state(): EstimatorState {
+    const m = this.fittedModel();
+    const k = m.packed.length / (m.nFeatures + 1);
+    return {
+      name: 'logistic', params: this.getParams(),
+      coef: ndarray('float64', [k, m.nFeatures], this.coef),
+      intercept: ndarray('float64', [k], this.intercept),
+      classes: ndarray('float64', [m.classes.length], m.classes.slice()),
+      nIter: m.nIter,
+    };
+  }
+
+  /** A fitted LogisticRegression from `state()` output. */
+  static fromState(state: EstimatorState): LogisticRegression {
+    const [k, d] = state.coef.shape as [number, number];
+    const classes = state.classes?.data;
+    if (state.coef.shape.length !== 2 || classes === undefined || state.intercept.data.length !== k
+      || k !== (classes.length === 2 ? 1 : classes.length)) {
+      throw new DataError(`logistic state needs coef [nOutputs, d], intercept [nOutputs] and classes; found coef [${state.coef.shape.join(', ')}], intercept [${state.intercept.shape.join(', ')}], ${classes?.length ?? 'no'} classes`);
+    }
+    const packed = new Float64Array(k * (d + 1));
+    for (let c = 0; c < k; c++) {
+      packed.set(state.coef.data.subarray(c * d, (c + 1) * d), c * (d + 1));
+      packed[c * (d + 1) + d] = state.intercept.data[c]!;
+    }
+    const model = new LogisticRegression(state.params as Partial<LogisticParams>);
+    model.model = { classes: Float64Array.from(classes), nFeatures: d, packed, nIter: state.nIter ?? 0 };
+    return model;
+  }
+
+  private fittedModel(): Fit {
+    if (this.model === undefined) throw new ValueError('this LogisticRegression is not fitted yet: call fit(X, y) first');
+    return this.model;
+  }
+}
+
+function margins(view: DenseView, rows: Rows, packed: Float64Array): Float64Array {
+  const k = packed.length / (view.nCols + 1);
+  const out = new Float64Array(rowCount(view, rows) * k);
+  linearMargins(view, rows, packed, k, out);
+  return out;
+}
+
+/** [1 − σ(z), σ(z)] per row, as scikit-learn's binary predict_proba. */
+function binaryProba(z: Float64Array): Float64Array {
+  const out = new Float64Array(z.length * 2);
+  for (let r = 0; r < z.length; r++) {
+    const p = sigmoid(z[r]!);
+    out[2 * r] = 1 - p;
+    out[2 * r + 1] = p;
+  }
+  return out;
+}
+
+/** Row-wise softmax of a row-major [n, k] array. */
+function softmaxRows(z: Float64Array, k: number): Float64Array {
+  const out = new Float64Array(z.length);
+  for (let off = 0; off < z.length; off += k) {
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, z[off + c]!);
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += (out[off + c] = Math.exp(z[off + c]! - max));
+    for (let c = 0; c < k; c++) out[off + c]! /= sum;
+  }
+  return out;
+}
+
+/** The class of each row's largest decision value (the first, on ties). */
+function argmaxRows(z: Float64Array, classes: Float64Array): Float64Array {
+  const k = classes.length;
+  const out = new Float64Array(z.length / k);
+  for (let r = 0; r < out.length; r++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (z[r * k + c]! > z[r * k + best]!) best = c;
+    out[r] = classes[best]!;
+  }
+  return out;
+}

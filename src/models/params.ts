@@ -1,0 +1,121 @@
+/**
+ * Hyperparameters each model accepts, their defaults (scikit-learn's) and their valid
+ * values, in one table so constructors, `setParams`, the registry and config checks
+ * all say the same thing the same way.
+ */
+import { ValueError } from '../errors.js';
+import type { ModelName, Params } from './estimator.js';
+
+/** One parameter: its type, default and the rule a value must satisfy. */
+export interface ParamSpec {
+  readonly type: 'number' | 'integer' | 'boolean';
+  readonly default: number | boolean;
+  /** Returns true when a number is allowed; `rule` says what is allowed, for messages. */
+  readonly valid?: (v: number) => boolean;
+  readonly rule?: string;
+}
+
+/** Every model's parameters, keyed by model name then param name. */
+export const PARAM_SPECS: Readonly<Record<ModelName, Readonly<Record<string, ParamSpec>>>> = {
+  ridge: {
+    alpha: { type: 'number', default: 1, valid: (v) => v >= 0, rule: 'a finite number >= 0' },
+    fitIntercept: { type: 'boolean', default: true },
+  },
+  logistic: {
+    C: { type: 'number', default: 1, valid: (v) => v > 0, rule: 'a finite number > 0' },
+    fitIntercept: { type: 'boolean', default: true },
+    maxIter: { type: 'integer', default: 100, valid: (v) => v >= 1, rule: 'an integer >= 1' },
+    tol: { type: 'number', default: 1e-4, valid: (v) => v > 0, rule: 'a finite number > 0' },
+  },
+};
+
+/** Model names the registry knows, in a stable order. */
+export const MODEL_NAMES: readonly ModelName[] = ['ridge', 'logistic'];
+
+/**
+ * Throw a ValueError unless `name` is a model name (suggesting the closest one).
+ * @example
+ * ```ts
+ * checkModelName('ridg'); // ValueError: unknown model "ridg" (did you mean "ridge"?) ...
+ * ```
+ */
+export function checkModelName(name: unknown): asserts name is ModelName {
+  if (typeof name === 'string' && (MODEL_NAMES as readonly string[]).includes(name)) return;
+  const hint = typeof name === 'string' ? didYouMean(name, MODEL_NAMES) : '';
+  throw new ValueError(`unknown model ${JSON.stringify(name)}${hint}; known models: ${MODEL_NAMES.join(', ')}`);
+}
+
+/**
+ * Throw a ValueError for the first unknown param name (with a "did you mean") or bad
+ * value (naming the param, the rule and the value found).
+ * @example
+ * ```ts
+ * validateParams('ridge', { alpha: -1 }); // ValueError: ridge param alpha must be a finite number >= 0, found -1
+ * ```
+ */
+export function validateParams(name: ModelName, params: Params): void {
+  checkModelName(name);
+  if (params === null || typeof params !== 'object') {
+    throw new ValueError(`${name} params must be an object, found ${params === null ? 'null' : typeof params}`);
+  }
+  const specs = PARAM_SPECS[name];
+  const known = Object.keys(specs);
+  for (const [key, value] of Object.entries(params)) {
+    const spec = specs[key];
+    if (spec === undefined) {
+      throw new ValueError(`${name}: unknown param "${key}"${didYouMean(key, known)}; known params: ${known.join(', ')}`);
+    }
+    checkValue(name, key, spec, value);
+  }
+}
+
+function checkValue(model: ModelName, key: string, spec: ParamSpec, value: unknown): void {
+  const found = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  if (spec.type === 'boolean') {
+    if (typeof value !== 'boolean') throw new ValueError(`${model} param ${key} must be true or false, found ${found}`);
+    return;
+  }
+  const ok = typeof value === 'number' && Number.isFinite(value)
+    && (spec.type !== 'integer' || Number.isInteger(value)) && (spec.valid === undefined || spec.valid(value));
+  if (!ok) throw new ValueError(`${model} param ${key} must be ${spec.rule ?? `a ${spec.type}`}, found ${found}`);
+}
+
+/**
+ * Defaults overlaid with `params`, validated.
+ * @example
+ * ```ts
+ * resolveParams('logistic', { C: 10 }); // { C: 10, fitIntercept: true, maxIter: 100, tol: 0.0001 }
+ * ```
+ */
+export function resolveParams(name: ModelName, params: Params): Record<string, number | boolean> {
+  validateParams(name, params);
+  const out: Record<string, number | boolean> = {};
+  for (const [key, spec] of Object.entries(PARAM_SPECS[name])) out[key] = spec.default;
+  for (const [key, value] of Object.entries(params)) out[key] = value as number | boolean;
+  return out;
+}
+
+/** ` (did you mean "x"?)` for the closest candidate within a small edit distance, else ''. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  let best = '';
+  let bestDist = Infinity;
+  for (const c of candidates) {
+    const dist = c.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, c);
+    if (dist < bestDist) { best = c; bestDist = dist; }
+  }
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  return bestDist <= limit ? ` (did you mean "${best}"?)` : '';
+}
+
+/** Levenshtein distance (small strings only: param and model names). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
