@@ -25,9 +25,9 @@ export type Rows = Int32Array | undefined;
 export interface EstimatorState {
   readonly name: ModelName;
   readonly params: Params;
-  /** Shape [nFeatures] for ridge and binary logistic, [nClasses, nFeatures] for multinomial. */
+  /** Shape [nFeatures] for ridge; [1, nFeatures] for binary logistic (as scikit-learn's coef_), [nClasses, nFeatures] for multinomial. */
   readonly coef: NdArray<'float64'>;
-  /** Shape [] (0-d) ... or [nClasses]; see `coef`. */
+  /** Shape [] (0-d) for ridge; [1] for binary logistic, [nClasses] for multinomial; see `coef`. */
   readonly intercept: NdArray<'float64'>;
   /** Class labels, for classifiers. */
   readonly classes?: NdArray<'float64'>;

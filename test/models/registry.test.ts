@@ -1,0 +1,73 @@
+import { describe, expect, test } from 'vitest';
+import { ValueError } from '../../src/errors.js';
+import { LogisticRegression } from '../../src/models/logistic.js';
+import { ESTIMATOR_DUMP_TAG, estimatorDumpType, isEstimator, registerEstimatorDumpType } from '../../src/models/persist.js';
+import { createModel, MODEL_NAMES, modelFromState, validateParams } from '../../src/models/registry.js';
+import { Ridge } from '../../src/models/ridge.js';
+import { loadFixture, matrix, vector } from './fixtures.js';
+
+describe('createModel', () => {
+  test('builds each model by name with params', () => {
+    expect(MODEL_NAMES).toEqual(['ridge', 'logistic']);
+    const r = createModel('ridge', { alpha: 3 });
+    expect(r).toBeInstanceOf(Ridge);
+    expect(r.getParams()).toEqual({ alpha: 3, fitIntercept: true });
+    const l = createModel('logistic', { C: 0.1, maxIter: 50 });
+    expect(l).toBeInstanceOf(LogisticRegression);
+    expect(l.getParams()).toEqual({ C: 0.1, fitIntercept: true, maxIter: 50, tol: 1e-4 });
+    expect(l.kind).toBe('classifier');
+  });
+  test('an unknown model name suggests the closest', () => {
+    expect(() => createModel('rigde' as never, {})).toThrow(new ValueError('unknown model "rigde" (did you mean "ridge"?); known models: ridge, logistic'));
+  });
+});
+
+describe('validateParams', () => {
+  test('unknown names, with "did you mean" only when close', () => {
+    expect(() => validateParams('logistic', { max_iter: 5 })).toThrow(/unknown param "max_iter" \(did you mean "maxIter"\?\)/);
+    expect(() => validateParams('ridge', { fit_intercept: true })).toThrow(/did you mean "fitIntercept"/);
+    expect(() => validateParams('ridge', { solver: 'svd' })).toThrow(new ValueError('ridge: unknown param "solver"; known params: alpha, fitIntercept'));
+  });
+  test.each([
+    ['ridge', { alpha: -0.5 }, 'ridge param alpha must be a finite number >= 0, found -0.5'],
+    ['ridge', { alpha: Number.NaN }, 'ridge param alpha must be a finite number >= 0, found NaN'],
+    ['ridge', { fitIntercept: 1 }, 'ridge param fitIntercept must be true or false, found 1'],
+    ['logistic', { C: 0 }, 'logistic param C must be a finite number > 0, found 0'],
+    ['logistic', { maxIter: 2.5 }, 'logistic param maxIter must be an integer >= 1, found 2.5'],
+    ['logistic', { tol: 0 }, 'logistic param tol must be a finite number > 0, found 0'],
+    ['logistic', { C: '1' }, 'logistic param C must be a finite number > 0, found "1"'],
+  ] as const)('%s %o', (name, params, message) => {
+    expect(() => validateParams(name, params)).toThrow(new ValueError(message));
+  });
+  test('valid params pass, including boundary values', () => {
+    expect(() => validateParams('ridge', { alpha: 0, fitIntercept: false })).not.toThrow();
+    expect(() => validateParams('logistic', { C: 1e-12, maxIter: 1, tol: 1e-12 })).not.toThrow();
+  });
+});
+
+describe('state and dump support', () => {
+  const fx = loadFixture('logistic_breast_cancer.json');
+  const X = matrix(fx.X);
+  const y = vector(fx.y);
+  test('modelFromState rebuilds a fitted classifier that predicts the same', () => {
+    const m = createModel('logistic', { C: 0.3 }).fit(X, y);
+    const back = modelFromState(m.state());
+    expect(back.predict(X)).toEqual(m.predict(X));
+    expect(back.state()).toEqual(m.state());
+  });
+  test('modelFromState rejects a state with bad params or no arrays', () => {
+    const s = createModel('ridge').fit(X, y).state();
+    expect(() => modelFromState({ ...s, params: { alpha: -1 } })).toThrow(/alpha must be/);
+    expect(() => modelFromState({ name: 'ridge', params: {} } as never)).toThrow(ValueError);
+  });
+  test('the dump handler recognises estimators and round-trips them', () => {
+    const registered: [string, unknown][] = [];
+    registerEstimatorDumpType((tag, handler) => registered.push([tag, handler]));
+    expect(registered).toEqual([[ESTIMATOR_DUMP_TAG, estimatorDumpType]]);
+    const m = new Ridge({ alpha: 2 }).fit(X, y);
+    expect(isEstimator(m)).toBe(true);
+    expect(isEstimator({ coef: 1 })).toBe(false);
+    const back = estimatorDumpType.decode(estimatorDumpType.encode(m)) as Ridge;
+    expect(back.coef).toEqual(m.coef);
+  });
+});
