@@ -33,7 +33,13 @@ export function matrixView(X: FloatMatrix): DenseView {
   return { data: X.data, nRows, nCols, order: X.order };
 }
 
-/** Check that every index in `rows` is an integer in [0, nRows) and that there is at least one. */
+/**
+ * Check that every index in `rows` is in [0, nRows) and that there is at least one row.
+ * @example
+ * ```ts
+ * checkRows(fold.train, X.shape[0]);
+ * ```
+ */
 export function checkRows(rows: Rows, nRows: number): void {
   if (rows === undefined) {
     if (nRows === 0) throw new DataError('X has 0 rows: need at least one');
@@ -50,6 +56,10 @@ export function checkRows(rows: Rows, nRows: number): void {
 /**
  * y's values as float64, indexed by row id: the array itself when y is float64
  * (no copy), a converted copy otherwise (int64 labels from numpy included).
+ * @example
+ * ```ts
+ * const t = targetValues(y, view.nRows); // t[i] is row i's label as a number
+ * ```
  */
 export function targetValues(y: NdArray, nRows: number): Float64Array {
   if (y === null || typeof y !== 'object' || !ArrayBuffer.isView(y.data)) {
@@ -64,7 +74,13 @@ export function targetValues(y: NdArray, nRows: number): Float64Array {
   return toFloat64(y);
 }
 
-/** Throw a DataError naming the first row and column of X (among `rows`) that is NaN or ±Inf. */
+/**
+ * Throw a DataError naming the first row and column of X (among `rows`) that is NaN or ±Inf.
+ * @example
+ * ```ts
+ * checkFiniteX(matrixView(X), fold.train);
+ * ```
+ */
 export function checkFiniteX(X: DenseView, rows: Rows): void {
   const r = firstNonFiniteRow(X, rows);
   if (r < 0) return;
@@ -75,7 +91,13 @@ export function checkFiniteX(X: DenseView, rows: Rows): void {
   }
 }
 
-/** Throw a DataError naming the first row (among `rows`) where y is NaN or ±Inf. */
+/**
+ * Throw a DataError naming the first row (among `rows`) where y is NaN or ±Inf.
+ * @example
+ * ```ts
+ * checkFiniteY(targetValues(y, n), fold.train);
+ * ```
+ */
 export function checkFiniteY(y: Float64Array, rows: Rows): void {
   const r = firstNonFiniteValue(y, rows);
   if (r < 0) return;
@@ -99,7 +121,13 @@ export function checkFitInput(X: FloatMatrix, y: NdArray, rows: Rows): { view: D
   return { view, target };
 }
 
-/** Checks for predicting with a model fitted on `nFeatures` columns. */
+/**
+ * Checks for predicting with a model fitted on `nFeatures` columns; returns X's view.
+ * @example
+ * ```ts
+ * const view = checkPredictInput(X, fold.test, coef.length);
+ * ```
+ */
 export function checkPredictInput(X: FloatMatrix, rows: Rows, nFeatures: number): DenseView {
   const view = matrixView(X);
   if (view.nCols !== nFeatures) {

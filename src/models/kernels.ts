@@ -34,7 +34,13 @@ export interface DenseView {
   readonly order: Order;
 }
 
-/** Number of rows a kernel visits: `rows.length`, or every row. */
+/**
+ * Number of rows a kernel visits: `rows.length`, or every row.
+ * @example
+ * ```ts
+ * const out = new Float64Array(rowCount(X, rows));
+ * ```
+ */
 export function rowCount(X: DenseView, rows?: Int32Array): number {
   return rows === undefined ? X.nRows : rows.length;
 }
@@ -67,7 +73,13 @@ export function columnSums(X: DenseView, rows: Int32Array | undefined, out: Floa
   }
 }
 
-/** Sum of `y[i]` over the chosen rows (y indexed by row id). */
+/**
+ * Sum of `y[i]` over the chosen rows (y indexed by row id).
+ * @example
+ * ```ts
+ * const yMean = vectorSum(y, rows) / rows.length;
+ * ```
+ */
 export function vectorSum(y: Float64Array, rows: Int32Array | undefined): number {
   let s = 0;
   if (rows === undefined) for (let i = 0; i < y.length; i++) s += y[i]!;
@@ -207,7 +219,13 @@ function loadRowMoments(
   out.yty += t * t;
 }
 
-/** Copy the upper triangle of a row-major d×d matrix onto its lower triangle. */
+/**
+ * Copy the upper triangle of a row-major d×d matrix onto its lower triangle.
+ * @example
+ * ```ts
+ * symmetrizeUpper(stats.xtx, stats.nCols); // after the last accumulateGram call
+ * ```
+ */
 export function symmetrizeUpper(G: Float64Array, d: number): void {
   for (let j = 0; j < d; j++) {
     for (let k = j + 1; k < d; k++) G[k * d + j] = G[j * d + k]!;
@@ -245,6 +263,10 @@ export function linearMargins(
 /**
  * log(1 + e^x) without overflow, piecewise as scikit-learn's loss module computes it
  * (so objective values agree with sklearn's to the last bits where it matters).
+ * @example
+ * ```ts
+ * log1pExp(800); // 800, not Infinity
+ * ```
  */
 export function log1pExp(x: number): number {
   if (x <= -37) return Math.exp(x);
@@ -254,7 +276,13 @@ export function log1pExp(x: number): number {
   return x;
 }
 
-/** The logistic function 1/(1+e^-x), stable for large |x|. */
+/**
+ * The logistic function 1/(1+e^-x), stable for large |x|.
+ * @example
+ * ```ts
+ * sigmoid(0); // 0.5
+ * ```
+ */
 export function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
@@ -351,6 +379,10 @@ export function softmaxLossGrad(
  * Position (index into `rows`, or row id) of the first chosen row holding NaN or ±Inf,
  * or -1. One pass: v·0 is 0 for every finite v and NaN otherwise, so a row's sum of
  * v·0 can never overflow and is nonzero exactly when the row has a non-finite value.
+ * @example
+ * ```ts
+ * if (firstNonFiniteRow(X, rows) >= 0) throw new DataError('X has NaN or Inf');
+ * ```
  */
 export function firstNonFiniteRow(X: DenseView, rows: Int32Array | undefined): number {
   const d = X.nCols;
@@ -367,7 +399,13 @@ export function firstNonFiniteRow(X: DenseView, rows: Int32Array | undefined): n
   return -1;
 }
 
-/** Position of the first chosen entry of `y` (indexed by row id) that is NaN or ±Inf, or -1. */
+/**
+ * Position of the first chosen entry of `y` (indexed by row id) that is NaN or ±Inf, or -1.
+ * @example
+ * ```ts
+ * firstNonFiniteValue(new Float64Array([1, NaN]), undefined); // 1
+ * ```
+ */
 export function firstNonFiniteValue(y: Float64Array, rows: Int32Array | undefined): number {
   const n = rows === undefined ? y.length : rows.length;
   for (let r = 0; r < n; r++) {

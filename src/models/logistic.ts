@@ -131,8 +131,10 @@ export class LogisticRegression implements Classifier {
   predict(X: FloatMatrix, rows?: Rows): Float64Array {
     const z = this.decisionFunction(X, rows);
     const classes = this.fittedModel().classes;
-    if (classes.length === 2) return z.map((v) => classes[v > 0 ? 1 : 0]!);
-    return argmaxRows(z, classes);
+    if (classes.length > 2) return argmaxRows(z, classes);
+    const out = new Float64Array(z.length);
+    for (let r = 0; r < z.length; r++) out[r] = classes[z[r]! > 0 ? 1 : 0]!;
+    return out;
   }
 
   /** Accuracy on all rows or `rows`. */

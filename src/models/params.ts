@@ -15,7 +15,13 @@ export interface ParamSpec {
   readonly rule?: string;
 }
 
-/** Every model's parameters, keyed by model name then param name. */
+/**
+ * Every model's parameters, keyed by model name then param name.
+ * @example
+ * ```ts
+ * PARAM_SPECS.logistic.C.default; // 1
+ * ```
+ */
 export const PARAM_SPECS: Readonly<Record<ModelName, Readonly<Record<string, ParamSpec>>>> = {
   ridge: {
     alpha: { type: 'number', default: 1, valid: (v) => v >= 0, rule: 'a finite number >= 0' },
@@ -29,7 +35,13 @@ export const PARAM_SPECS: Readonly<Record<ModelName, Readonly<Record<string, Par
   },
 };
 
-/** Model names the registry knows, in a stable order. */
+/**
+ * Model names the registry knows, in a stable order.
+ * @example
+ * ```ts
+ * MODEL_NAMES.includes('ridge'); // true
+ * ```
+ */
 export const MODEL_NAMES: readonly ModelName[] = ['ridge', 'logistic'];
 
 /**
@@ -95,7 +107,13 @@ export function resolveParams(name: ModelName, params: Params): Record<string, n
   return out;
 }
 
-/** ` (did you mean "x"?)` for the closest candidate within a small edit distance, else ''. */
+/**
+ * ` (did you mean "x"?)` for the closest candidate within a small edit distance, else ''.
+ * @example
+ * ```ts
+ * didYouMean('alhpa', ['alpha', 'fitIntercept']); // ' (did you mean "alpha"?)'
+ * ```
+ */
 export function didYouMean(word: string, candidates: readonly string[]): string {
   let best = '';
   let bestDist = Infinity;
