@@ -1,0 +1,60 @@
+/**
+ * `memgrid worker --redis URL`: run search tasks from a Redis queue on this host's threads
+ * until stopped (SIGTERM / Ctrl-C finish the running tasks first).
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { SCORERS } from '../../search/scorers.js';
+import { runRedisWorker } from '../../workers/redis-worker.js';
+
+/** Options of the worker command. */
+export interface WorkerArgs {
+  readonly redis: string;
+  readonly threads?: number;
+  readonly 'data-root'?: string;
+  readonly 'store-root'?: string[];
+  readonly queue: string;
+  readonly quiet: boolean;
+  readonly 'lock-duration': number;
+  readonly 'stalled-interval': number;
+  readonly 'task-delay': number;
+}
+
+/**
+ * The yargs module of `memgrid worker`; register it with `yargs(...).command(workerCommand)`.
+ * @example
+ * ```ts
+ * await yargs(hideBin(process.argv)).command(workerCommand).parseAsync();
+ * ```
+ */
+export const workerCommand: CommandModule<object, WorkerArgs> = {
+  command: 'worker',
+  describe: 'Run search tasks from a Redis queue (memgrid run --executor redis) on this host',
+  builder: (yargs: Argv) => yargs
+    .option('redis', { type: 'string', demandOption: true, describe: 'Redis URL: redis://[:password@]host[:port][/db], rediss:// for TLS' })
+    .option('threads', { type: 'number', describe: 'Tasks run at once (default: the number of cores)' })
+    .option('data-root', { type: 'string', describe: 'Copy each dataset store once into this folder (verified by its hash) and map it from there' })
+    .option('store-root', { type: 'string', array: true, describe: 'Folder whose stores tasks may name (repeatable; default: the default store root in the temp folder)' })
+    .option('queue', { type: 'string', default: 'memgrid', describe: 'Queue name (the coordinator must use the same)' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
+    .option('lock-duration', { type: 'number', default: 30_000, hidden: true, describe: 'ms before a dead worker\'s task is retried elsewhere' })
+    .option('stalled-interval', { type: 'number', default: 30_000, hidden: true, describe: 'ms between checks for dead workers\' tasks' })
+    .option('task-delay', { type: 'number', default: 0, hidden: true, describe: 'Test aid: ms to wait before each task' })
+    .example('$0 worker --redis redis://:secret@10.0.0.5:6379 --store-root /shared/memgrid-stores', 'Serve tasks whose data is on shared storage')
+    .example('$0 worker --redis rediss://:secret@queue.internal:6380 --data-root /var/cache/memgrid --store-root /mnt/nfs/stores', 'Copy each dataset once to local disk') as unknown as Argv<WorkerArgs>,
+  handler: async (args) => {
+    const log = args.quiet ? undefined : (line: string): void => { process.stderr.write(`${line}\n`); };
+    const worker = await runRedisWorker({
+      url: args.redis,
+      queueName: args.queue,
+      ...(args.threads === undefined ? {} : { threads: args.threads }),
+      ...(args['data-root'] === undefined ? {} : { dataRoot: args['data-root'] }),
+      ...(args['store-root'] === undefined ? {} : { storeRoots: args['store-root'] }),
+      scorers: [...SCORERS.keys()],
+      lockDurationMs: args['lock-duration'],
+      stalledIntervalMs: args['stalled-interval'],
+      taskDelayMs: args['task-delay'],
+      ...(log ? { log } : {}),
+    });
+    await worker.closed;
+  },
+};

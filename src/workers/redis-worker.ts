@@ -1,0 +1,154 @@
+/**
+ * The worker's side of the Redis queue (`memgrid worker --redis URL`): a BullMQ worker that
+ * takes task jobs, checks them (known models and params only, stores inside the allowed roots),
+ * maps the store (in place on shared storage, or from a local copy under `dataRoot`) and runs
+ * the task on its own thread pool. The job's return value is the encoded TaskResult.
+ */
+import { availableParallelism, hostname } from 'node:os';
+import { Worker, type Job } from 'bullmq';
+import { ValueError } from '../errors.js';
+import { compiledModuleUrl } from './compiled-url.js';
+import type { TaskMessage } from './protocol.js';
+import { decodeMessage, DEFAULT_QUEUE, encodeMessage, PROTOCOL_VERSION, TASK_JOB, type TaskJobData } from './redis-codec.js';
+import { RedisProbe, redactUrl, redisOptions } from './redis-connection.js';
+import { StoreResolver } from './redis-stores.js';
+import { checkTaskMessage } from './redis-validate.js';
+import { ThreadPoolExecutor } from './thread-executor.js';
+
+/**
+ * The search's task handler (`handleTask` in search/task-runner). Only its URL is named here,
+ * never imported: workers sit below search, and the module is loaded by the pool's threads.
+ */
+const SEARCH_HANDLER = compiledModuleUrl('../search/task-runner.js', import.meta.url);
+
+/** Options for {@link runRedisWorker}. */
+export interface RedisWorkerOptions {
+  /** `redis://[:password@]host[:port][/db]`, or `rediss://` for TLS. */
+  readonly url: string;
+  /** Threads, and so tasks run at once. Default `os.availableParallelism()`. */
+  readonly threads?: number;
+  readonly queueName?: string;
+  /**
+   * Folders whose stores this worker may read (stores inside them, after resolving links).
+   * Default: the default store root `<os tmpdir>/memgrid-stores` only.
+   */
+  readonly storeRoots?: readonly string[];
+  /** Copy each store once into `<dataRoot>/<hash>/`, verify its hash, and map the copy. */
+  readonly dataRoot?: string;
+  /** Scorer names allowed in tasks; default any well-formed name (the handler rejects unknown ones). */
+  readonly scorers?: readonly string[];
+  /** File URL of the module exporting `handleTask`; default the search's task runner. */
+  readonly handlerModule?: string;
+  /** How long a job's lock lasts without renewal: a dead worker's job is retried after this (ms). Default 30 000. */
+  readonly lockDurationMs?: number;
+  /** How often this worker looks for stalled jobs of dead workers (ms). Default 30 000. */
+  readonly stalledIntervalMs?: number;
+  /** How many times one job may be retried after its worker died. Default 2. */
+  readonly maxStalledCount?: number;
+  /** Test and demo aid: wait this long before each task (ms). Default 0. */
+  readonly taskDelayMs?: number;
+  /** Stop gracefully on SIGTERM / SIGINT (finish running tasks, then exit). Default true. */
+  readonly handleSignals?: boolean;
+  /** Where to log one line per event; default none. */
+  readonly log?: (line: string) => void;
+}
+
+/** A running worker. */
+export interface RedisWorker {
+  /** Name this worker records on the jobs it takes (`host:pid:n`). */
+  readonly name: string;
+  /** Tasks finished so far. */
+  readonly processed: number;
+  /** Stops taking jobs, lets running ones finish, closes connections and threads. Idempotent. */
+  close(): Promise<void>;
+  /** Settles when the worker has closed (after `close()` or a signal). */
+  readonly closed: Promise<void>;
+}
+
+let workerCount = 0;
+
+/**
+ * Starts a worker that runs memgrid tasks from the Redis queue until closed.
+ * Rejects with a QueueError when Redis cannot be reached, a ValueError for bad options.
+ * @example
+ * ```ts
+ * const worker = await runRedisWorker({ url: 'redis://127.0.0.1:6379', threads: 4, storeRoots: ['/shared/stores'] });
+ * await worker.closed; // runs until SIGTERM
+ * ```
+ */
+export async function runRedisWorker(options: RedisWorkerOptions): Promise<RedisWorker> {
+  const threads = options.threads ?? availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1) throw new ValueError(`options.threads must be a positive integer, found ${String(threads)}`);
+  const stores = await StoreResolver.create({ storeRoots: options.storeRoots, dataRoot: options.dataRoot });
+  const probe = new RedisProbe(options.url);
+  try {
+    await probe.ping();
+  } finally {
+    probe.close();
+  }
+  const log = options.log ?? (() => {});
+  const name = `${hostname()}:${process.pid}:${workerCount++}`;
+  const pool = new ThreadPoolExecutor({ threads, handlerModule: options.handlerModule ?? SEARCH_HANDLER });
+  const taskDelayMs = options.taskDelayMs ?? 0;
+  let processed = 0;
+
+  const processJob = async (job: Job<TaskJobData>): Promise<string> => {
+    if (job.name !== TASK_JOB || job.data?.v !== PROTOCOL_VERSION) {
+      throw new ValueError(`refused job ${job.id}: not a memgrid v${PROTOCOL_VERSION} task (name '${job.name}', version ${String(job.data?.v)})`);
+    }
+    const task = checkTaskMessage(decodeMessage(job.data.task, `job ${job.id}`), options.scorers ? { scorers: options.scorers } : {});
+    const local: TaskMessage = { ...task, store: await stores.resolve(task.store, task.foldSet) };
+    if (taskDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, taskDelayMs));
+    const result = await pool.run(local);
+    processed++;
+    return encodeMessage(result);
+  };
+
+  const worker = new Worker<TaskJobData, string>(options.queueName ?? DEFAULT_QUEUE, processJob, {
+    connection: redisOptions(options.url),
+    name,
+    concurrency: threads,
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    maxStalledCount: options.maxStalledCount ?? 2,
+  });
+  worker.on('error', (error) => log(`worker ${name}: Redis error: ${error.message}`));
+  worker.on('completed', (job) => log(`worker ${name}: job ${job.id ?? '?'} done`));
+  worker.on('failed', (job, error) => log(`worker ${name}: job ${job?.id ?? '?'} failed: ${error.message}`));
+  await worker.waitUntilReady();
+  log(`worker ${name}: ${threads} thread(s) on queue '${options.queueName ?? DEFAULT_QUEUE}' at ${redactUrl(options.url)}`);
+
+  let closing: Promise<void> | undefined;
+  let onClosed!: () => void;
+  const closed = new Promise<void>((resolve) => { onClosed = resolve; });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (closing) {
+      // A second signal: the user does not want to wait (Redis may be gone and closing stuck).
+      log(`worker ${name}: ${signal} again, exiting now; running tasks will be retried elsewhere`);
+      process.exit(1);
+    }
+    log(`worker ${name}: ${signal}, finishing running tasks (send it again to exit now)`);
+    void close();
+  };
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      try {
+        await worker.close();
+      } finally {
+        await pool.close();
+        process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+        log(`worker ${name}: closed after ${processed} task(s)`);
+        onClosed();
+      }
+    })();
+    return closing;
+  };
+  if (options.handleSignals ?? true) process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+
+  return {
+    name,
+    get processed() { return processed; },
+    close,
+    closed,
+  };
+}
