@@ -1,0 +1,71 @@
+/** The Redis queue's pure parts: message encoding, URLs, and what a worker refuses. No Redis needed. */
+import { describe, expect, it } from 'vitest';
+import { ValueError } from '../../src/errors.js';
+import type { TaskMessage } from '../../src/workers/protocol.js';
+import { decodeMessage, encodeMessage } from '../../src/workers/redis-codec.js';
+import { redactUrl, redisOptions } from '../../src/workers/redis-connection.js';
+import { checkTaskMessage } from '../../src/workers/redis-validate.js';
+
+const TASK: TaskMessage = {
+  kind: 'cv', store: '/data/stores/abc', foldSet: 'f0a1', model: { name: 'logistic', params: { maxIter: 50 } },
+  scoring: ['accuracy', 'neg_log_loss'], returnTrainScore: true, errorScore: Number.NaN,
+  candidates: [{ id: 0, params: { C: 0.5 } }, { id: 3, params: { C: 2, fitIntercept: false } }], folds: [1], trainSize: 40,
+};
+
+describe('message encoding', () => {
+  it('round-trips tasks and results, keeping NaN and infinities that JSON would turn into null', () => {
+    expect(decodeMessage(encodeMessage(TASK))).toEqual(TASK);
+    const result = { records: [{ candidate: 1, fold: 0, test: { r2: Number.NaN, mse: Number.POSITIVE_INFINITY }, train: { r2: Number.NEGATIVE_INFINITY }, fitTime: 0.5, scoreTime: 0, error: 'singular' }] };
+    expect(decodeMessage(encodeMessage(result))).toEqual(result);
+  });
+
+  it('leaves look-alike objects and strings alone, and names the message in errors', () => {
+    const value = { a: { $num: 'NaN', other: 1 }, b: 'NaN', c: { $num: 'nope' } };
+    expect(decodeMessage(encodeMessage(value))).toEqual(value);
+    expect(() => decodeMessage('{oops', 'job 7')).toThrow(/job 7: not valid JSON/);
+    expect(() => decodeMessage(42, 'job 7')).toThrow(/job 7: expected JSON text, found number/);
+  });
+});
+
+describe('redis URLs', () => {
+  it('passes password, user, database and TLS through to ioredis', () => {
+    expect(redisOptions('redis://127.0.0.1:6390')).toMatchObject({ host: '127.0.0.1', port: 6390 });
+    const secure = redisOptions('rediss://worker:p%40ss@queue.example:6380/3');
+    expect(secure).toMatchObject({ host: 'queue.example', port: 6380, username: 'worker', password: 'p@ss', db: 3, tls: { servername: 'queue.example' } });
+    expect(redisOptions('redis://[::1]')).toMatchObject({ host: '::1', port: 6379 });
+  });
+
+  it('refuses other URLs and hides passwords in messages', () => {
+    expect(() => redisOptions('http://host:6379')).toThrow(/must start with redis:\/\/ or rediss:\/\//);
+    expect(() => redisOptions('localhost:6379')).toThrow(ValueError);
+    expect(() => redisOptions('redis://host/x')).toThrow(/database must be a number, found '\/x'/);
+    expect(redactUrl('redis://:hunter2@host:6379')).toBe('redis://:***@host:6379');
+    expect(redactUrl('rediss://u:hunter2@host')).not.toContain('hunter2');
+  });
+});
+
+describe('checkTaskMessage', () => {
+  it('accepts a well-formed task', () => {
+    expect(checkTaskMessage(TASK, { scorers: ['accuracy', 'neg_log_loss'] })).toEqual(TASK);
+  });
+
+  it.each([
+    ['an unknown kind', { ...TASK, kind: 'shell' }, /unknown task kind "shell"/],
+    ['an unknown model', { ...TASK, model: { name: 'eval', params: {} } }, /unknown model "eval"/],
+    ['an unknown param', { ...TASK, candidates: [{ id: 0, params: { require: 'fs' } }] }, /require/],
+    ['a bad param value', { ...TASK, candidates: [{ id: 0, params: { C: -1 } }] }, /C must be a finite number > 0, found -1/],
+    ['an object param', { ...TASK, model: { name: 'ridge', params: { alpha: { toString: 1 } } } }, /model\.params\.alpha/],
+    ['an extra field', { ...TASK, code: 'process.exit()' }, /message: Unrecognized key: "code"|code/],
+    ['a fold-set path', { ...TASK, foldSet: '../../etc' }, /foldSet: must be a plain fold-set id/],
+    ['a scorer name with code', { ...TASK, scoring: ['r2;rm'] }, /scoring\.0: must be a scorer name/],
+    ['a negative fold', { ...TASK, folds: [-1] }, /folds\.0/],
+    ['not an object', 'cv', /unknown task kind/],
+  ])('refuses %s', (_what, message, pattern) => {
+    expect(() => checkTaskMessage(message)).toThrow(/^refused task: /);
+    expect(() => checkTaskMessage(message)).toThrow(pattern);
+  });
+
+  it('checks scorer names against the allowed list when given', () => {
+    expect(() => checkTaskMessage(TASK, { scorers: ['accuracy'] })).toThrow(/unknown scoring 'neg_log_loss'; known: accuracy/);
+  });
+});
