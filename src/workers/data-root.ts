@@ -1,21 +1,22 @@
 /**
  * A worker's local cache of dataset stores (`--data-root DIR`): each store is copied once into
  * `DIR/<content hash>/`, through a temporary folder renamed into place so that a crash or a
- * second worker on the same host never sees half a copy. The copy's hash is recomputed from its
- * files and must match the manifest, or the task is refused. Arrays the manifest keeps outside
- * the store folder (mapped where they were) are copied into the cache too.
+ * second worker on the same host never sees half a copy. Every file of the copy is hashed and
+ * must match the original (and again, once per worker process, before a cached copy is used),
+ * or the task is refused. Arrays the manifest keeps outside the store folder (mapped where they
+ * were) are copied into the cache too.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from '../errors.js';
-import { localizeManifest, readStoreHash, recomputeStoreHash } from './redis-store-hash.js';
+import { checkDigests, localizeManifest, readDigests, readStoreHash, storeDigests, writeDigests } from './redis-store-hash.js';
 import { isSafeName } from './redis-validate.js';
 
-/** Copies in progress or done in this process, by hash: one copy per store even with many tasks at once. */
+/** Copies made or in progress in this process: one copy per store even with many tasks at once. */
 const copies = new Map<string, Promise<string>>();
-/** Cached stores whose hash this process has checked. */
+/** Cached stores whose digests this process has checked. */
 const verified = new Set<string>();
 
 /**
@@ -28,11 +29,12 @@ const verified = new Set<string>();
  */
 export async function cachedStore(dataRoot: string, hash: string): Promise<string | undefined> {
   const target = join(dataRoot, hash);
-  const pending = copies.get(hash);
-  if (pending) return pending;
   if (!existsSync(join(target, 'manifest.json'))) return undefined;
   if (!verified.has(target)) {
-    checkHash(target, hash, `cached store ${target}`);
+    const digests = readDigests(target);
+    if (!digests) throw new DataError(`${target}: a cached store without its digests (${target} was not made by a memgrid worker); delete it to copy the store again`);
+    checkManifestHash(target, hash);
+    await checkDigests(target, digests, `cached store ${target}`);
     verified.add(target);
   }
   return target;
@@ -47,18 +49,23 @@ export async function cachedStore(dataRoot: string, hash: string): Promise<strin
  * const local = await cacheStore('/mnt/nfs/stores/3f2a...', '/var/cache/memgrid');
  * ```
  */
-export async function cacheStore(source: string, dataRoot: string): Promise<string> {
-  const hash = readStoreHash(source);
-  if (!isSafeName(hash)) throw new DataError(`${join(source, 'manifest.json')}: hash must be a plain name, found '${hash}'`);
-  const cached = await cachedStore(dataRoot, hash);
-  if (cached) return cached;
-  const copy = copyStore(source, dataRoot, hash);
-  copies.set(hash, copy);
+export function cacheStore(source: string, dataRoot: string): Promise<string> {
+  let hash: string;
   try {
-    return await copy;
-  } finally {
-    copies.delete(hash);
+    hash = readStoreHash(source);
+  } catch (error) {
+    return Promise.reject(error);
   }
+  if (!isSafeName(hash)) return Promise.reject(new DataError(`${join(source, 'manifest.json')}: hash must be a plain name, found '${hash}'`));
+  const key = `${dataRoot}\u0000${hash}`;
+  let copy = copies.get(key);
+  if (!copy) {
+    // Registered before the first await, so tasks arriving together share one copy.
+    copy = (async () => (await cachedStore(dataRoot, hash)) ?? copyStore(source, dataRoot, hash))();
+    copies.set(key, copy);
+    copy.catch(() => copies.delete(key));
+  }
+  return copy;
 }
 
 /**
@@ -83,8 +90,10 @@ async function copyStore(source: string, dataRoot: string, hash: string): Promis
   await mkdir(dataRoot, { recursive: true });
   await placeAtomically(target, async (tmp) => {
     await cp(source, tmp, { recursive: true, dereference: true });
-    await localizeManifest(tmp);
-    checkHash(tmp, hash, `copy of store ${source} in ${tmp}`);
+    const expected = { ...await storeDigests(source), ...await localizeManifest(tmp, target) };
+    checkManifestHash(tmp, hash);
+    await checkDigests(tmp, expected, `copy of store ${source} in ${tmp}`);
+    await writeDigests(tmp, expected);
   });
   verified.add(target);
   return target;
@@ -105,9 +114,7 @@ async function placeAtomically(target: string, fill: (tmp: string) => Promise<vo
   }
 }
 
-function checkHash(dir: string, expected: string, what: string): void {
-  const found = recomputeStoreHash(dir);
-  if (found !== expected) {
-    throw new DataError(`${what}: content hash ${found} does not match the manifest's ${expected}; refusing to run tasks on it (delete the folder to copy it again)`);
-  }
+function checkManifestHash(dir: string, expected: string): void {
+  const found = readStoreHash(dir);
+  if (found !== expected) throw new DataError(`${join(dir, 'manifest.json')}: hash ${found} does not match the manifest's store ${expected}; refusing to run tasks on it`);
 }
