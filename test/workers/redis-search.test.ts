@@ -1,0 +1,105 @@
+/**
+ * Searches on the Redis queue with real worker processes and the real task handler: the
+ * results must equal the thread pool's, and a worker with a data root must map a verified
+ * local copy and refuse a tampered one.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ndarray } from '../../src/data/ndarray.js';
+import { Ridge } from '../../src/models/ridge.js';
+import { GridSearch } from '../../src/search/grid-search.js';
+import type { CvResults, SearchOptions } from '../../src/search/options.js';
+import { RedisExecutor } from '../../src/workers/redis-executor.js';
+import { REDIS_SERVER, REDIS_SKIP_REASON, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { spawnWorker, type WorkerProcess } from '../helpers/redis-workers.js';
+
+let redis: RedisServer;
+let root: string;
+let storeRoot: string;
+
+/** A seeded linear regression problem: y = X·w + noise. */
+function regression(rows: number, cols: number) {
+  let state = 12345;
+  const rand = (): number => { state = (state * 1103515245 + 12345) % 2 ** 31; return state / 2 ** 31 - 0.5; };
+  const X = new Float64Array(rows * cols);
+  const y = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let sum = 0;
+    for (let j = 0; j < cols; j++) { X[i * cols + j] = rand() * 4; sum += X[i * cols + j]! * (j + 1); }
+    y[i] = sum + rand();
+  }
+  return { X: ndarray('float64', [rows, cols], X), y: ndarray('float64', [rows], y) };
+}
+
+const GRID = { alpha: [0.001, 0.1, 1, 10, 1000], fitIntercept: [true, false] };
+
+async function search(options: SearchOptions): Promise<CvResults> {
+  const { X, y } = regression(240, 4);
+  const done = await new GridSearch(new Ridge(), GRID, {
+    cv: 4, scoring: ['r2', 'neg_mean_squared_error'], refit: 'r2', returnTrainScore: true, storeRoot, ...options,
+  }).fit(X, y);
+  return done.cvResults;
+}
+
+/** cvResults without the timing columns, which differ from run to run. */
+function withoutTimes(results: CvResults): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(results).filter(([key]) => !key.endsWith('_time')));
+}
+
+async function onQueue(queueName: string, options: SearchOptions = {}): Promise<CvResults> {
+  const executor = await RedisExecutor.connect({ url: redis.url, queueName, concurrency: 2 });
+  try {
+    return await search({ ...options, executor });
+  } finally {
+    await executor.close();
+  }
+}
+
+describe.skipIf(!REDIS_SERVER)(`redis executor in a search${REDIS_SERVER ? '' : ` (skipped: ${REDIS_SKIP_REASON})`}`, () => {
+  beforeAll(async () => {
+    redis = await startRedis();
+    root = mkdtempSync(join(tmpdir(), 'memgrid-redis-search-'));
+    storeRoot = join(root, 'stores');
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('gives the same cvResults as the thread pool', async () => {
+    const expected = await search({ workers: 1 });
+    const worker = await spawnWorker({ url: redis.url, queueName: 'same', threads: 2, storeRoots: [storeRoot] });
+    try {
+      const found = await onQueue('same');
+      expect(withoutTimes(found)).toEqual(withoutTimes(expected));
+      expect(worker.done()).toBeGreaterThan(0);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('maps a verified copy under --data-root, and refuses a tampered copy', async () => {
+    const expected = await search({ workers: 1 });
+    const dataRoot = join(root, 'cache');
+    const options = { url: redis.url, queueName: 'cache', threads: 1, storeRoots: [storeRoot], dataRoot };
+    let worker: WorkerProcess = await spawnWorker(options);
+    try {
+      expect(withoutTimes(await onQueue('cache'))).toEqual(withoutTimes(expected));
+      const cached = readdirSync(dataRoot).filter((name) => !name.includes('.tmp-'));
+      expect(cached).toHaveLength(1);
+      await worker.stop();
+
+      // Flip one byte of the cached X: a fresh worker re-checks the copy and refuses it.
+      const xPath = join(dataRoot, cached[0]!, 'X.npy');
+      const bytes = readFileSync(xPath);
+      bytes[bytes.length - 1] ^= 0xff;
+      writeFileSync(xPath, bytes);
+      worker = await spawnWorker(options);
+      await expect(onQueue('cache')).rejects.toThrow(/does not match the manifest/);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
