@@ -51,7 +51,7 @@ export function labelsAt(y: NdArray, rows?: Rows): Float64Array {
   return out;
 }
 
-function output(scorer: Scorer, estimator: Estimator, X: FloatMatrix, rows: Rows): Float64Array {
+function output(scorer: Pick<Scorer, 'name' | 'needs'>, estimator: Estimator, X: FloatMatrix, rows: Rows): Float64Array {
   if (scorer.needs === 'predict') return estimator.predict(X, rows);
   if (!isClassifier(estimator)) {
     throw new ValueError(`scoring '${scorer.name}' needs a classifier, found the regressor '${estimator.name}'`);
@@ -179,4 +179,32 @@ export function resolveScoring(scoring: string | readonly string[] | undefined, 
     }
   }
   return [...names];
+}
+
+/**
+ * Scores one fitted estimator with several scorers, computing each estimator output
+ * (predictions, probabilities, decision values) once and the labels once, as scikit-learn's
+ * multimetric scorer does.
+ * @example
+ * ```ts
+ * scoreMany(['r2', 'neg_mean_squared_error'], ridge, X, y, testRows); // { r2: 0.93, neg_mean_squared_error: -4.1 }
+ * ```
+ */
+export function scoreMany(
+  names: readonly string[], estimator: Estimator, X: FloatMatrix, y: NdArray, rows?: Rows,
+): Record<string, number> {
+  const yTrue = labelsAt(y, rows);
+  const classes = isClassifier(estimator) ? estimator.classes : undefined;
+  const outputs = new Map<ScorerNeeds, Float64Array>();
+  const scores: Record<string, number> = {};
+  for (const name of names) {
+    const scorer = getScorer(name);
+    let out = outputs.get(scorer.needs);
+    if (!out) {
+      out = output(scorer, estimator, X, rows);
+      outputs.set(scorer.needs, out);
+    }
+    scores[name] = scorer.fromOutput(yTrue, out, classes);
+  }
+  return scores;
 }

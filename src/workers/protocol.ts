@@ -37,8 +37,23 @@ export interface CvTask extends TaskBase {
   readonly trainSize?: number;
 }
 
-/** Every task kind. The planner may add kinds for models with fast paths. */
-export type TaskMessage = CvTask;
+/**
+ * Ridge's fast path: accumulate sufficient statistics over rows [rowStart, rowEnd) into one
+ * cell per (segment, test fold), all around the same `shift`/`yShift`. Segments split the
+ * row index range at `cutoffs` (learning-curve prefix boundaries; none for a grid search).
+ * The coordinator adds cells up into every training and test fold and solves every alpha.
+ */
+export interface RidgeStatsTask extends TaskBase {
+  readonly kind: 'ridge-stats';
+  readonly rowStart: number;
+  readonly rowEnd: number;
+  readonly cutoffs: readonly number[];
+  readonly shift: readonly number[];
+  readonly yShift: number;
+}
+
+/** Every task kind. Kinds beside `cv` are fast paths the planner picks for some models. */
+export type TaskMessage = CvTask | RidgeStatsTask;
 
 /** The outcome of one (candidate, fold[, train size]) fit. */
 export interface FitRecord {
@@ -55,9 +70,15 @@ export interface FitRecord {
   readonly error?: string;
 }
 
-/** What a task returns. */
+/** What a task returns: fit records, or (fast paths) statistics the coordinator turns into records. */
 export interface TaskResult {
   readonly records: readonly FitRecord[];
+  /** `ridge-stats`: the cells' GramStats packed back to back (see models/ridge-stats.ts). */
+  readonly stats?: Float64Array;
+  /** Seconds the task spent computing, measured in the worker. */
+  readonly elapsed?: number;
+  /** Memory of the worker that ran it, when it can tell. */
+  readonly worker?: { readonly id: string; readonly datasetResident: number; readonly heapUsed: number };
 }
 
 /**

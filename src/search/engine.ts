@@ -1,0 +1,154 @@
+/**
+ * The engine every search and curve runs on: validate inputs, persist the data once,
+ * compute folds once, plan tasks, run them on an executor, and gather fit records.
+ */
+import { availableParallelism } from 'node:os';
+import { persistDataset, writeFoldSet } from '../data/index.js';
+import type { NdArray } from '../data/ndarray.js';
+import { AbortError, FitError } from '../errors.js';
+import type { Estimator, FloatMatrix, Params } from '../models/estimator.js';
+import { validateParams } from '../models/registry.js';
+import { compiledModuleUrl } from '../workers/compiled-url.js';
+import { InlineExecutor } from '../workers/inline-executor.js';
+import type { Executor, FitRecord } from '../workers/protocol.js';
+import { ThreadPoolExecutor } from '../workers/thread-executor.js';
+import type { FitKey, SearchOptions } from './options.js';
+import { planTasks, type PendingFit, type Plan, type TaskContext } from './planner.js';
+import { metricKeys } from './results.js';
+import { resolveScoring } from './scorers.js';
+import { resolveCv } from './splitters.js';
+import { handleTask } from './task-runner.js';
+import type { Fold } from './types.js';
+import { validateInputs } from './validate.js';
+
+const HANDLER_URL = compiledModuleUrl('./task-runner.js', import.meta.url);
+
+/** Everything a finished evaluation hands back to the search that asked for it. */
+export interface Evaluation {
+  readonly records: FitRecord[];
+  readonly folds: readonly Fold[];
+  readonly scoring: readonly string[];
+  readonly storeHash: string;
+}
+
+/** What to evaluate: candidate params, and train sizes for learning curves. */
+export interface EvaluationRequest {
+  readonly estimator: Estimator;
+  readonly X: FloatMatrix;
+  readonly y: NdArray;
+  readonly candidates: readonly Params[];
+  readonly trainSizes?: (folds: readonly Fold[]) => readonly number[];
+  readonly options: SearchOptions;
+}
+
+/**
+ * Runs every (candidate, fold[, train size]) fit of a request.
+ * Input errors reject before any worker starts.
+ */
+export async function evaluate(request: EvaluationRequest): Promise<Evaluation> {
+  const { estimator, X, y, candidates, options } = request;
+  const labels = validateInputs(estimator, X, y);
+  const scoring = resolveScoring(options.scoring as string | string[] | undefined, estimator.kind);
+  const base = estimator.getParams();
+  for (const params of candidates) validateParams(estimator.name, { ...base, ...params });
+  const folds = resolveCv(options.cv as never, estimator.kind === 'classifier').split(labels.length, labels);
+  const sizes = request.trainSizes?.(folds);
+  options.signal?.throwIfAborted?.();
+
+  const store = persistDataset(X, y, options.storeRoot === undefined ? {} : { root: options.storeRoot });
+  const foldSet = writeFoldSet(store.dir, folds);
+  const context: TaskContext = {
+    store: store.dir, foldSet, model: { name: estimator.name, params: base }, scoring,
+    returnTrainScore: options.returnTrainScore ?? false, errorScore: options.errorScore ?? Number.NaN,
+  };
+  const keyOf = (fit: PendingFit): FitKey => ({
+    data: store.hash, folds: foldSet, model: estimator.name, params: { ...base, ...candidates[fit.candidate]! },
+    fold: fit.fold, ...(fit.trainSize === undefined ? {} : { trainSize: fit.trainSize }),
+  });
+
+  const records: FitRecord[] = [];
+  const pending: PendingFit[] = [];
+  for (const fit of allFits(candidates.length, folds.length, sizes)) {
+    const done = options.completed?.(keyOf(fit));
+    if (done) records.push({ ...done, candidate: fit.candidate, fold: fit.fold });
+    else pending.push(fit);
+  }
+  const total = records.length + pending.length;
+  const executor = options.executor ?? makeExecutor(options.workers);
+  const started = performance.now();
+  try {
+    const plan = planTasks({ pending, candidates, context, concurrency: executor.concurrency, folds, X, y });
+    const onBatch = (batch: readonly FitRecord[]): void => {
+      for (const record of batch) {
+        records.push(record);
+        options.onRecord?.(record, keyOf(record));
+      }
+      options.onProgress?.({ done: records.length, total, elapsed: (performance.now() - started) / 1000 });
+    };
+    await runAll(executor, plan, options.signal, onBatch);
+  } finally {
+    if (!options.executor) await executor.close();
+  }
+  checkNotAllFailed(records, scoring);
+  return { records, folds, scoring, storeHash: store.hash };
+}
+
+function makeExecutor(workers: number | undefined): Executor {
+  const threads = workers ?? availableParallelism();
+  return threads === 0 ? new InlineExecutor(handleTask) : new ThreadPoolExecutor({ threads, handlerModule: HANDLER_URL });
+}
+
+function* allFits(nCandidates: number, nFolds: number, sizes: readonly number[] | undefined): Generator<PendingFit> {
+  for (const trainSize of sizes ?? [undefined]) {
+    for (let candidate = 0; candidate < nCandidates; candidate++) {
+      for (let fold = 0; fold < nFolds; fold++) {
+        yield trainSize === undefined ? { candidate, fold } : { candidate, fold, trainSize };
+      }
+    }
+  }
+}
+
+/**
+ * Submits every task at once (the executor queues them) and hands each result to `onBatch`
+ * as it arrives. On abort or on a task rejecting, waits for tasks already running to settle
+ * so that no result arrives after the search has returned.
+ */
+async function runAll(
+  executor: Executor, plan: Plan, signal: AbortSignal | undefined, onBatch: (records: readonly FitRecord[]) => void,
+): Promise<void> {
+  const inner = new AbortController();
+  const forward = (): void => inner.abort(signal?.reason);
+  signal?.addEventListener('abort', forward, { once: true });
+  let failure: unknown;
+  try {
+    await Promise.all(plan.tasks.map(async (task) => {
+      try {
+        const result = await executor.run(task, inner.signal);
+        if (failure === undefined) onBatch(plan.collect(task, result));
+      } catch (error) {
+        // A task that rejects as a whole (its worker died, say) scores its fits as failed, if the plan can.
+        const records = inner.signal.aborted ? undefined : plan.failed(task, error);
+        if (records) {
+          onBatch(records);
+          return;
+        }
+        failure ??= error;
+        inner.abort(error);
+      }
+    }));
+  } finally {
+    signal?.removeEventListener('abort', forward);
+  }
+  if (signal?.aborted) throw new AbortError('search aborted: finished fits were reported, the rest did not run');
+  if (failure !== undefined) throw failure;
+}
+
+function checkNotAllFailed(records: readonly FitRecord[], scoring: readonly string[]): void {
+  if (records.length === 0 || records.some((r) => r.error === undefined)) return;
+  const { scorer } = metricKeys(scoring)[0]!;
+  const first = records.find((r) => r.error !== undefined);
+  throw new FitError(
+    `all ${records.length} fits failed (first error: ${first?.error ?? 'unknown'}); ` +
+    `no ${scorer} score could be computed. Check the data and the parameter grid.`,
+  );
+}

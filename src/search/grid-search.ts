@@ -1,0 +1,155 @@
+/**
+ * GridSearch and RandomizedSearch: scikit-learn's GridSearchCV / RandomizedSearchCV on
+ * memgrid's engine. Candidates come from a grid or from sampled distributions; everything
+ * after that (folds, tasks, cvResults, ranking, refit) is shared.
+ */
+import type { NdArray } from '../data/ndarray.js';
+import { ValueError } from '../errors.js';
+import type { Estimator, FloatMatrix, Params } from '../models/estimator.js';
+import { evaluate } from './engine.js';
+import { parameterGrid } from './grid.js';
+import { sampleCandidates, type Distribution } from './distributions.js';
+import type { CvResults, SearchOptions } from './options.js';
+import { buildCvResults, metricKeys } from './results.js';
+
+/** Fields a finished search exposes (scikit-learn's `best_*_` attributes, camelCased). */
+interface Outcome {
+  cvResults: CvResults;
+  scoring: readonly string[];
+  refitMetric: string | undefined;
+  bestIndex: number | undefined;
+  bestEstimator: Estimator | undefined;
+  refitTime: number | undefined;
+  storeHash: string;
+}
+
+/** Shared machinery of GridSearch and RandomizedSearch. */
+abstract class BaseSearch {
+  private outcome: Outcome | undefined;
+
+  constructor(readonly estimator: Estimator, readonly options: SearchOptions = {}) {}
+
+  /** The candidates to try, in the order their results are reported. */
+  protected abstract candidates(): Params[];
+
+  /**
+   * Evaluates every candidate on every fold, then ranks and (unless `refit: false`) refits the
+   * best candidate on all rows. Resolves to `this`.
+   */
+  async fit(X: FloatMatrix, y: NdArray): Promise<this> {
+    const candidates = this.candidates();
+    const evaluation = await evaluate({ estimator: this.estimator, X, y, candidates, options: this.options });
+    const { scoring, folds, records } = evaluation;
+    const cvResults = buildCvResults(candidates, folds.length, scoring, records, this.options.returnTrainScore ?? false);
+    const refitMetric = resolveRefit(this.options.refit, scoring);
+    let bestIndex: number | undefined;
+    let bestEstimator: Estimator | undefined;
+    let refitTime: number | undefined;
+    if (refitMetric !== undefined) {
+      const key = metricKeys(scoring).find((m) => m.scorer === refitMetric)!.key;
+      bestIndex = (cvResults[`rank_test_${key}`] as number[]).indexOf(1);
+      if (this.options.refit !== false) {
+        const t0 = performance.now();
+        bestEstimator = this.estimator.clone().setParams(candidates[bestIndex]!).fit(X, y);
+        refitTime = (performance.now() - t0) / 1000;
+      }
+    }
+    this.outcome = { cvResults, scoring, refitMetric, bestIndex, bestEstimator, refitTime, storeHash: evaluation.storeHash };
+    return this;
+  }
+
+  private get done(): Outcome {
+    if (!this.outcome) throw new ValueError('this search is not fitted yet: call `await search.fit(X, y)` first');
+    return this.outcome;
+  }
+
+  private get best(): number {
+    const index = this.done.bestIndex;
+    if (index === undefined) throw new ValueError('no best candidate: the search ran with refit: false and several metrics');
+    return index;
+  }
+
+  /** scikit-learn's `cv_results_`: one column per name, one entry per candidate. */
+  get cvResults(): CvResults { return this.done.cvResults; }
+  /** Scorer names used, in order. */
+  get scoring(): readonly string[] { return this.done.scoring; }
+  /** The metric that picks the best candidate. */
+  get refitMetric(): string | undefined { return this.done.refitMetric; }
+  /** Index into `cvResults` of the best candidate. */
+  get bestIndex(): number { return this.best; }
+  /** Params of the best candidate. */
+  get bestParams(): Params { return this.done.cvResults.params[this.best]!; }
+  /** Mean cross-validated score of the best candidate on the refit metric. */
+  get bestScore(): number {
+    const key = metricKeys(this.done.scoring).find((m) => m.scorer === this.done.refitMetric)!.key;
+    return (this.done.cvResults[`mean_test_${key}`] as number[])[this.best]!;
+  }
+  /** The best candidate refitted on all rows; undefined with `refit: false`. */
+  get bestEstimator(): Estimator | undefined { return this.done.bestEstimator; }
+  /** Seconds the refit took. */
+  get refitTime(): number | undefined { return this.done.refitTime; }
+  /** Content hash of the dataset store the search ran on. */
+  get storeHash(): string { return this.done.storeHash; }
+}
+
+/**
+ * Which metric picks the best candidate, following scikit-learn: `true` with one metric means
+ * that metric; with several, refit must name one (or be false).
+ */
+function resolveRefit(refit: boolean | string | undefined, scoring: readonly string[]): string | undefined {
+  if (typeof refit === 'string') {
+    if (!scoring.includes(refit)) {
+      throw new ValueError(`options.refit must be one of the scoring names (${scoring.join(', ')}), found ${JSON.stringify(refit)}`);
+    }
+    return refit;
+  }
+  if (scoring.length === 1) return scoring[0];
+  if (refit === false) return undefined;
+  throw new ValueError(
+    `options.refit must name the metric that picks the best candidate when scoring has several (${scoring.join(', ')}), or be false`,
+  );
+}
+
+/**
+ * Exhaustive search over a parameter grid (scikit-learn's GridSearchCV).
+ * @example
+ * ```ts
+ * const search = await new GridSearch(new Ridge(), { alpha: [0.1, 1, 10] }, { cv: 5 }).fit(X, y);
+ * console.log(search.bestParams, search.bestScore);
+ * ```
+ */
+export class GridSearch extends BaseSearch {
+  constructor(estimator: Estimator, readonly grid: Record<string, readonly unknown[]> | readonly Record<string, readonly unknown[]>[], options: SearchOptions = {}) {
+    super(estimator, options);
+  }
+
+  protected candidates(): Params[] {
+    return parameterGrid(this.grid as never);
+  }
+}
+
+/** Options of {@link RandomizedSearch}: the shared options plus the sample count and seed. */
+export interface RandomizedSearchOptions extends SearchOptions {
+  /** Candidates to sample; default 10, as scikit-learn. */
+  readonly nIter?: number;
+  /** Seed of the sampler; default 0. */
+  readonly seed?: number | string;
+}
+
+/**
+ * Search over sampled candidates (scikit-learn's RandomizedSearchCV).
+ * @example
+ * ```ts
+ * const search = await new RandomizedSearch(new LogisticRegression(), { C: loguniform(1e-3, 1e2) }, { nIter: 20, seed: 1 }).fit(X, y);
+ * ```
+ */
+export class RandomizedSearch extends BaseSearch {
+  constructor(estimator: Estimator, readonly distributions: Record<string, Distribution | readonly unknown[]>, options: RandomizedSearchOptions = {}) {
+    super(estimator, options);
+  }
+
+  protected candidates(): Params[] {
+    const { nIter = 10, seed = 0 } = this.options as RandomizedSearchOptions;
+    return sampleCandidates(this.distributions as never, nIter, seed as never);
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Entry module of each pool thread: imports the handler once, then runs tasks with it.
+ * Plain data in, plain data out; the handler maps stores itself (see store-cache.ts).
+ */
+import { workerData } from 'piscina';
+import type { HandlerModule, TaskHandler } from './handler.js';
+import type { TaskMessage, TaskResult } from './protocol.js';
+
+let handler: Promise<TaskHandler> | undefined;
+
+function loadHandler(): Promise<TaskHandler> {
+  const url = (workerData as { handlerModule: string }).handlerModule;
+  handler ??= (import(url) as Promise<HandlerModule>).then((m) => m.handleTask);
+  return handler;
+}
+
+/** Piscina calls the default export for every task. */
+export default async function runTask(task: TaskMessage): Promise<TaskResult> {
+  const handle = await loadHandler();
+  return handle(task);
+}

@@ -1,0 +1,66 @@
+/**
+ * An executor on a piscina thread pool. Each worker thread imports the handler module once
+ * and maps each dataset store the first time a task names it, keeping the mapping for
+ * later tasks: N threads share one copy of the data through the page cache.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { AbortError, ValueError } from '../errors.js';
+import { compiledModuleUrl } from './compiled-url.js';
+import type { Executor, TaskMessage, TaskResult } from './protocol.js';
+
+/** Options for {@link ThreadPoolExecutor}. */
+export interface ThreadPoolOptions {
+  /** Worker threads; default `os.availableParallelism()`. */
+  readonly threads?: number;
+  /** File URL of a module exporting `handleTask` (see HandlerModule). */
+  readonly handlerModule: string;
+}
+
+const ENTRY = compiledModuleUrl('./thread-entry.js', import.meta.url);
+
+/**
+ * Runs tasks on worker threads.
+ * @example
+ * ```ts
+ * const pool = new ThreadPoolExecutor({ threads: 2, handlerModule: HANDLER_URL });
+ * try { await pool.run(task); } finally { await pool.close(); }
+ * ```
+ */
+export class ThreadPoolExecutor implements Executor {
+  readonly concurrency: number;
+  private readonly pool: Piscina<TaskMessage, TaskResult>;
+  private closed = false;
+
+  constructor(options: ThreadPoolOptions) {
+    const threads = options.threads ?? availableParallelism();
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new ValueError(`options.threads must be a positive integer, found ${String(threads)}`);
+    }
+    this.concurrency = threads;
+    this.pool = new Piscina({
+      filename: ENTRY,
+      minThreads: threads,
+      maxThreads: threads,
+      // Keep threads (and their mappings) alive for the whole search.
+      idleTimeout: 60_000,
+      workerData: { handlerModule: options.handlerModule },
+    });
+  }
+
+  async run(task: TaskMessage, signal?: AbortSignal): Promise<TaskResult> {
+    if (this.closed) throw new ValueError('this executor is closed');
+    try {
+      return await this.pool.run(task, signal ? { signal } : {});
+    } catch (error) {
+      if (signal?.aborted) throw new AbortError('task aborted', { cause: error });
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.destroy();
+  }
+}
