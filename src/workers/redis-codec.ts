@@ -1,8 +1,10 @@
 /**
  * How task messages and results travel through Redis. BullMQ stores JSON, and JSON turns
- * NaN and ±Infinity into null: a search's default `errorScore` is NaN, and a failed fit's
- * scores are NaN. So non-finite numbers travel as `{"$num": "NaN"}` objects, which no task
- * field or param (plain scalars) can be confused with.
+ * NaN and ±Infinity into null (a search's default `errorScore` is NaN, and so are a failed
+ * fit's scores) and a Float64Array into an object of digit keys (ridge's statistics). So
+ * non-finite numbers travel as `{"$num": "NaN"}` and Float64Arrays as `{"$f64": base64}` of
+ * their little-endian bytes (bit-exact): objects no task field or param (plain scalars) can be
+ * confused with.
  */
 import { QueueError } from '../errors.js';
 
@@ -20,6 +22,8 @@ export interface TaskJobData {
 }
 
 const NUM_TAG = '$num';
+const F64_TAG = '$f64';
+const F64_BYTES = 8;
 
 /**
  * JSON text of `value`, keeping NaN and ±Infinity.
@@ -29,8 +33,12 @@ const NUM_TAG = '$num';
  * ```
  */
 export function encodeMessage(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === 'number' && !Number.isFinite(v) ? { [NUM_TAG]: String(v) } : v);
+  return JSON.stringify(value, (key, v: unknown) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) return { [NUM_TAG]: String(v) };
+    if (v instanceof Float64Array) return { [F64_TAG]: float64ToBase64(v) };
+    if (ArrayBuffer.isView(v)) throw new QueueError(`cannot send ${v.constructor.name} '${key}' through the queue: only Float64Array is supported`);
+    return v;
+  });
 }
 
 /**
@@ -52,10 +60,27 @@ export function decodeMessage(text: unknown, what = 'message'): unknown {
 function decodeNumber(v: unknown): unknown {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
   const keys = Object.keys(v);
-  if (keys.length !== 1 || keys[0] !== NUM_TAG) return v;
-  const text = (v as Record<string, unknown>)[NUM_TAG];
+  if (keys.length !== 1) return v;
+  const text = (v as Record<string, unknown>)[keys[0]!];
+  if (keys[0] === F64_TAG && typeof text === 'string') return base64ToFloat64(text);
+  if (keys[0] !== NUM_TAG) return v;
   if (text === 'NaN') return Number.NaN;
   if (text === 'Infinity') return Number.POSITIVE_INFINITY;
   if (text === '-Infinity') return Number.NEGATIVE_INFINITY;
   return v;
+}
+
+/** Little-endian bytes whatever the host's byte order, so hosts of either order can share a queue. */
+function float64ToBase64(values: Float64Array): string {
+  const bytes = Buffer.allocUnsafe(values.length * F64_BYTES);
+  for (let i = 0; i < values.length; i++) bytes.writeDoubleLE(values[i]!, i * F64_BYTES);
+  return bytes.toString('base64');
+}
+
+function base64ToFloat64(text: string): Float64Array {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length % F64_BYTES !== 0) throw new QueueError(`a Float64Array in a message has ${bytes.length} bytes, not a multiple of ${F64_BYTES}`);
+  const out = new Float64Array(bytes.length / F64_BYTES);
+  for (let i = 0; i < out.length; i++) out[i] = bytes.readDoubleLE(i * F64_BYTES);
+  return out;
 }

@@ -18,18 +18,36 @@ const scalar = z.union([z.number(), z.nan(), z.string().max(256), z.boolean(), z
 const params = z.record(z.string().max(64), scalar);
 const index = z.number().int().nonnegative();
 
-const cvTask = z.object({
-  kind: z.literal('cv'),
+const base = {
   store: z.string().min(1).max(4096),
   foldSet: z.string().regex(SAFE_NAME, 'must be a plain fold-set id'),
   model: z.object({ name: z.string(), params }).strict(),
   scoring: z.array(z.string().regex(SCORER_NAME, 'must be a scorer name')).min(1).max(32),
   returnTrainScore: z.boolean(),
   errorScore: z.union([z.number(), z.nan(), z.literal('raise')]),
-  candidates: z.array(z.object({ id: index, params }).strict()).min(1).max(100_000),
-  folds: z.array(index).min(1).max(10_000),
-  trainSize: z.number().int().positive().optional(),
-}).strict();
+};
+
+const SCHEMAS = {
+  cv: z.object({
+    ...base,
+    kind: z.literal('cv'),
+    candidates: z.array(z.object({ id: index, params }).strict()).min(1).max(100_000),
+    folds: z.array(index).min(1).max(10_000),
+    trainSize: z.number().int().positive().optional(),
+  }).strict(),
+  'ridge-stats': z.object({
+    ...base,
+    kind: z.literal('ridge-stats'),
+    rowStart: index,
+    rowEnd: index,
+    cutoffs: z.array(index).max(10_000),
+    shift: z.array(z.number()).max(1_000_000),
+    yShift: z.number(),
+  }).strict().refine((t) => t.rowEnd >= t.rowStart, { message: 'rowEnd must be >= rowStart', path: ['rowEnd'] }),
+} as const;
+
+type Kind = keyof typeof SCHEMAS;
+const KINDS = Object.keys(SCHEMAS) as Kind[];
 
 /**
  * `value` as a task message, or a ValueError saying why the worker refuses it.
@@ -41,8 +59,10 @@ const cvTask = z.object({
  */
 export function checkTaskMessage(value: unknown, options: { scorers?: readonly string[] } = {}): TaskMessage {
   const kind = (value as { kind?: unknown } | null)?.kind;
-  if (kind !== 'cv') throw new ValueError(`refused task: unknown task kind ${JSON.stringify(kind) ?? 'undefined'}; known kinds: cv`);
-  const parsed = cvTask.safeParse(value);
+  if (!KINDS.includes(kind as Kind)) {
+    throw new ValueError(`refused task: unknown task kind ${JSON.stringify(kind) ?? 'undefined'}; known kinds: ${KINDS.join(', ')}`);
+  }
+  const parsed = SCHEMAS[kind as Kind].safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ValueError(`refused task: ${issue.path.join('.') || 'message'}: ${issue.message}`);
@@ -51,7 +71,8 @@ export function checkTaskMessage(value: unknown, options: { scorers?: readonly s
   try {
     // validateParams checks the model name first (a known model, with a "did you mean").
     validateParams(task.model.name as ModelName, task.model.params);
-    for (const candidate of task.candidates) validateParams(task.model.name as ModelName, { ...task.model.params, ...candidate.params });
+    const candidates = task.kind === 'cv' ? task.candidates : [];
+    for (const candidate of candidates) validateParams(task.model.name as ModelName, { ...task.model.params, ...candidate.params });
   } catch (error) {
     throw new ValueError(`refused task: ${(error as Error).message}`, { cause: error });
   }

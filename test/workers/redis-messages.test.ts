@@ -19,6 +19,14 @@ describe('message encoding', () => {
     expect(decodeMessage(encodeMessage(result))).toEqual(result);
   });
 
+  it('sends Float64Arrays (ridge statistics) bit for bit', () => {
+    const stats = new Float64Array([1.5, -0, Number.NaN, Number.MAX_VALUE, 5e-324, -Infinity, 0.1 + 0.2]);
+    const back = decodeMessage(encodeMessage({ records: [], stats })) as { stats: Float64Array };
+    expect(back.stats).toBeInstanceOf(Float64Array);
+    expect(new Uint8Array(back.stats.buffer)).toEqual(new Uint8Array(stats.buffer));
+    expect(() => encodeMessage({ rows: new Int32Array(2) })).toThrow(/cannot send Int32Array 'rows' through the queue/);
+  });
+
   it('leaves look-alike objects and strings alone, and names the message in errors', () => {
     const value = { a: { $num: 'NaN', other: 1 }, b: 'NaN', c: { $num: 'nope' } };
     expect(decodeMessage(encodeMessage(value))).toEqual(value);
@@ -50,7 +58,7 @@ describe('checkTaskMessage', () => {
   });
 
   it.each([
-    ['an unknown kind', { ...TASK, kind: 'shell' }, /unknown task kind "shell"/],
+    ['an unknown kind', { ...TASK, kind: 'shell' }, /unknown task kind "shell"; known kinds: cv, ridge-stats/],
     ['an unknown model', { ...TASK, model: { name: 'eval', params: {} } }, /unknown model "eval"/],
     ['an unknown param', { ...TASK, candidates: [{ id: 0, params: { require: 'fs' } }] }, /require/],
     ['a bad param value', { ...TASK, candidates: [{ id: 0, params: { C: -1 } }] }, /C must be a finite number > 0, found -1/],
@@ -63,6 +71,16 @@ describe('checkTaskMessage', () => {
   ])('refuses %s', (_what, message, pattern) => {
     expect(() => checkTaskMessage(message)).toThrow(/^refused task: /);
     expect(() => checkTaskMessage(message)).toThrow(pattern);
+  });
+
+  it('accepts a ridge-stats task and refuses a reversed row range', () => {
+    const stats = {
+      kind: 'ridge-stats', store: '/s/abc', foldSet: 'f1', model: { name: 'ridge', params: { alpha: 1 } }, scoring: ['r2'],
+      returnTrainScore: false, errorScore: Number.NaN, rowStart: 0, rowEnd: 100, cutoffs: [10, 50], shift: [0.5, -1], yShift: 2,
+    };
+    expect(checkTaskMessage(stats)).toEqual(stats);
+    expect(() => checkTaskMessage({ ...stats, rowStart: 200 })).toThrow(/refused task: rowEnd: rowEnd must be >= rowStart/);
+    expect(() => checkTaskMessage({ ...stats, candidates: [] })).toThrow(/refused task/);
   });
 
   it('checks scorer names against the allowed list when given', () => {
