@@ -1,0 +1,10 @@
+/** What data commands print after writing a dataset: where it is, and how a config reads it. */
+import { relative } from 'node:path';
+import type { WrittenDataset } from '../../run/data-commands.js';
+
+/** Print the files written and the config `data` entry that reads them. */
+export function printDataset(written: WrittenDataset): void {
+  const rel = (p: string): string => relative(process.cwd(), p) || p;
+  process.stdout.write(`wrote ${rel(written.X)} [${written.shape.join(', ')}] and ${rel(written.y)}\n`);
+  process.stdout.write(`config: "data": { "X": "${rel(written.X)}", "y": "${rel(written.y)}" }  (paths relative to the config file)\n`);
+}

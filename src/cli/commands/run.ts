@@ -1,0 +1,87 @@
+/** `memgrid run CONFIG`: run an experiment config and write its results, plots and report. */
+import type { Argv, CommandModule } from 'yargs';
+import type { ExecutorChoice } from '../../run/executor.js';
+import { UsageError } from '../usage.js';
+
+/** Flags of `memgrid run`. */
+export interface RunArgs {
+  readonly config: string;
+  readonly out?: string;
+  readonly workers?: number;
+  readonly resume: boolean;
+  readonly quiet: boolean;
+  readonly debug: boolean;
+  readonly executor: 'threads' | 'redis';
+  readonly redis?: string;
+  readonly queue?: string;
+}
+
+function executorChoice(args: RunArgs): ExecutorChoice {
+  if (args.executor === 'threads') {
+    if (args.redis !== undefined) throw new UsageError('--redis needs --executor redis');
+    return { kind: 'threads' };
+  }
+  if (args.redis === undefined) throw new UsageError('--executor redis needs --redis URL (e.g. redis://127.0.0.1:6379)');
+  return { kind: 'redis', url: args.redis, ...(args.queue === undefined ? {} : { queue: args.queue }) };
+}
+
+/**
+ * The yargs module of `memgrid run`.
+ * @example
+ * ```ts
+ * await yargs(hideBin(process.argv)).command(runCommand).parseAsync();
+ * ```
+ */
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run <config>',
+  describe: 'Run an experiment config: search, curves, results files, plots and report.html',
+  builder: (yargs: Argv) => yargs
+    .positional('config', { type: 'string', describe: 'Experiment config (JSON, comments allowed); paths in it are relative to it' })
+    .option('out', { type: 'string', describe: 'Run folder (default: runs/<config name>/)' })
+    .option('workers', { type: 'number', describe: 'Worker threads (default: the config\'s, else one per core; 0 runs inline)' })
+    .option('resume', { type: 'boolean', default: false, describe: 'Skip the fits the run folder\'s journal holds (after Ctrl-C or a crash)' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'No progress output (the results table still goes to stdout)' })
+    .option('executor', { choices: ['threads', 'redis'] as const, default: 'threads' as const, describe: 'Where tasks run' })
+    .option('redis', { type: 'string', describe: 'Redis URL for --executor redis (start workers with memgrid worker)' })
+    .option('queue', { type: 'string', describe: 'Queue name for --executor redis (default: memgrid)' })
+    .check((argv) => {
+      if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 0)) {
+        throw new UsageError(`--workers must be an integer >= 0, found ${String(argv.workers)}`);
+      }
+      return true;
+    })
+    .example('$0 run experiments/quickstart.json', 'Ridge grid on generated data; writes runs/quickstart/')
+    .example('$0 run exp.json --workers 4 --out runs/exp-4w', 'Four worker threads, custom run folder')
+    .example('$0 run exp.json --resume', 'Continue an interrupted run where it stopped') as unknown as Argv<RunArgs>,
+  handler: async (args) => {
+    const executor = executorChoice(args);
+    // Loaded here, not at the top: `memgrid --help` should not load the search, vega and the data layer.
+    const { createProgress } = await import('../../run/progress.js');
+    const { RunInterruptedError, runExperiment } = await import('../../run/runner.js');
+    const progress = createProgress(args.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines');
+    const controller = new AbortController();
+    const onSigint = (): void => {
+      if (controller.signal.aborted) process.exit(130); // a second Ctrl-C does not wait
+      progress.log('stopping: letting running fits finish (Ctrl-C again to quit now)...');
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const outcome = await runExperiment({
+        config: args.config, resume: args.resume, executor, signal: controller.signal, progress,
+        ...(args.out === undefined ? {} : { out: args.out }),
+        ...(args.workers === undefined ? {} : { workers: args.workers }),
+      });
+      const { results } = outcome;
+      if (outcome.table !== undefined) {
+        process.stdout.write(`\nTop candidates by mean ${results.refitMetric ?? results.scoring[0]}:\n${outcome.table}\n`);
+      }
+      if (!args.quiet) process.stdout.write(`\nWrote ${outcome.dir}/ (report: ${outcome.dir}/report.html)\n`);
+    } catch (error) {
+      if (error instanceof RunInterruptedError) progress.stop();
+      throw error;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  },
+};

@@ -1,0 +1,147 @@
+/**
+ * vega-lite specs of memgrid's plots: learning curve, score vs one parameter (validation
+ * curve), and a heatmap for two-parameter grids. Plain data in, a spec object out, so
+ * they can be tested and rendered anywhere.
+ */
+
+/** A vega-lite specification (kept loose: vega-lite validates it when compiling). */
+export type VlSpec = Record<string, unknown>;
+
+/** One curve's per-x summary: mean and standard deviation over folds. */
+export interface CurveSeries {
+  readonly label: string;
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+}
+
+const WIDTH = 460;
+const HEIGHT = 280;
+/** Colours of the train and cross-validation series (matplotlib's tab10 blue and orange, as sklearn's docs plot them). */
+const SERIES_COLORS = ['#1f77b4', '#ff7f0e'];
+
+/**
+ * True when positive numeric values are spread over two or more decades or spaced by a
+ * roughly constant ratio: such grids read best on a log axis.
+ * @example
+ * ```ts
+ * isLogSpaced([0.01, 0.1, 1, 10]); // true
+ * isLogSpaced([1, 2, 3, 4]);        // false
+ * ```
+ */
+export function isLogSpaced(values: readonly unknown[]): boolean {
+  const nums = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  if (nums.length < 3 || nums.length !== values.length || nums.some((v) => v <= 0)) return false;
+  const sorted = [...new Set(nums)].sort((a, b) => a - b);
+  if (sorted.length < 3) return false;
+  if (sorted[sorted.length - 1]! / sorted[0]! >= 100) return true;
+  const ratios = sorted.slice(1).map((v, i) => v / sorted[i]!);
+  const lo = Math.min(...ratios);
+  const hi = Math.max(...ratios);
+  return lo >= 1.5 && hi / lo < 1.25;
+}
+
+interface BandRow { x: number | string; series: string; mean: number; lo: number; hi: number }
+
+function bandRows(xs: readonly (number | string)[], series: readonly CurveSeries[]): BandRow[] {
+  const rows: BandRow[] = [];
+  for (const s of series) {
+    xs.forEach((x, i) => {
+      const mean = s.mean[i]!;
+      const std = s.std[i]!;
+      if (!Number.isFinite(mean)) return; // failed fits: leave a gap rather than draw NaN
+      rows.push({ x, series: s.label, mean, lo: mean - std, hi: mean + std });
+    });
+  }
+  return rows;
+}
+
+function bandSpec(title: string, rows: BandRow[], x: VlSpec, yTitle: string, labels: readonly string[]): VlSpec {
+  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: labels, range: SERIES_COLORS.slice(0, labels.length) }, legend: { orient: 'bottom-right' } };
+  const y = { type: 'quantitative', title: yTitle, scale: { zero: false } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title, width: WIDTH, height: HEIGHT,
+    data: { values: rows },
+    layer: [
+      { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
+      { mark: { type: 'line', point: true, strokeWidth: 2 }, encoding: { x, y: { ...y, field: 'mean' }, color } },
+    ],
+    config: { font: 'sans-serif', view: { stroke: '#ddd' } },
+  };
+}
+
+/**
+ * Learning curve: training and cross-validation score against the number of training
+ * examples, each with a ±1 std band over folds.
+ * @example
+ * ```ts
+ * learningCurveSpec([100, 500, 1000], { label: 'Training score', mean, std }, { label: 'Cross-validation score', mean: m2, std: s2 }, 'r2');
+ * ```
+ */
+export function learningCurveSpec(trainSizes: readonly number[], train: CurveSeries, test: CurveSeries, scoring: string): VlSpec {
+  const x = { field: 'x', type: 'quantitative', title: 'Training examples', scale: { zero: false } };
+  return bandSpec('Learning curve', bandRows(trainSizes, [train, test]), x, scoring, [train.label, test.label]);
+}
+
+/**
+ * Score against one parameter's values (a validation curve, or a one-parameter grid),
+ * with ±1 std bands; a log x axis when the values are log-spaced, an ordinal one when
+ * they are not all numbers.
+ * @example
+ * ```ts
+ * paramCurveSpec('alpha', [0.01, 0.1, 1, 10], [cvSeries], 'r2', 'Validation curve');
+ * ```
+ */
+export function paramCurveSpec(
+  param: string, values: readonly unknown[], series: readonly CurveSeries[], scoring: string, title: string,
+): VlSpec {
+  const numeric = values.every((v) => typeof v === 'number');
+  const xs = values.map((v) => (typeof v === 'number' ? v : String(v)));
+  const x = numeric
+    ? { field: 'x', type: 'quantitative', title: param, scale: isLogSpaced(values) ? { type: 'log' } : { zero: false }, axis: isLogSpaced(values) ? { format: '~g' } : {} }
+    : { field: 'x', type: 'ordinal', title: param, sort: xs };
+  return bandSpec(title, bandRows(xs, series), x, scoring, series.map((s) => s.label));
+}
+
+/**
+ * Heatmap of mean test score over a two-parameter grid, each cell labelled with its score.
+ * @example
+ * ```ts
+ * heatmapSpec('C', 'tol', cells, 'accuracy');
+ * ```
+ */
+export function heatmapSpec(
+  xParam: string, yParam: string, cells: readonly { x: unknown; y: unknown; score: number }[], scoring: string,
+): VlSpec {
+  const finite = cells.map((c) => c.score).filter(Number.isFinite);
+  const mid = finite.length > 0 ? (Math.min(...finite) + Math.max(...finite)) / 2 : 0;
+  const order = (key: 'x' | 'y'): string[] => sortedLabels(cells.map((c) => c[key]));
+  const values = cells.map((c) => ({ x: String(c.x), y: String(c.y), score: Number.isFinite(c.score) ? c.score : null }));
+  const x = { field: 'x', type: 'ordinal', title: xParam, sort: order('x') };
+  const y = { field: 'y', type: 'ordinal', title: yParam, sort: order('y') };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `Mean cross-validation ${scoring}`,
+    width: { step: 56 }, height: { step: 32 },
+    data: { values },
+    layer: [
+      { mark: 'rect', encoding: { x, y, color: { field: 'score', type: 'quantitative', title: scoring, scale: { scheme: 'viridis' } } } },
+      {
+        mark: { type: 'text', fontSize: 10 },
+        encoding: {
+          x, y, text: { field: 'score', type: 'quantitative', format: '.3~f' },
+          // Light text on viridis' dark low end, dark text on its light high end.
+          color: { condition: { test: `datum.score < ${mid}`, value: 'white' }, value: 'black' },
+        },
+      },
+    ],
+    config: { font: 'sans-serif', view: { stroke: null } },
+  };
+}
+
+/** Distinct values as labels, numbers in numeric order, others in first-seen order. */
+function sortedLabels(values: readonly unknown[]): string[] {
+  const distinct = [...new Set(values)];
+  if (distinct.every((v) => typeof v === 'number')) (distinct as number[]).sort((a, b) => a - b);
+  return distinct.map(String);
+}

@@ -1,0 +1,83 @@
+/**
+ * The files a run leaves in its folder, as types: what `memgrid run` writes and what
+ * `memgrid plot` reads back to re-render the plots and the report.
+ */
+import type { Params } from '../models/estimator.js';
+import type { CvResults, LearningCurveResult, ValidationCurveResult, WorkerMemory } from '../search/options.js';
+
+/** Memory seen during the run: the dataset is mapped once and shared by every worker. */
+export interface MemoryReport {
+  /** Bytes of X and y (what each worker would hold if the data were copied). */
+  readonly datasetBytes: number;
+  /** The coordinating process at the end of the run. */
+  readonly coordinator: { readonly rss: number; readonly heapUsed: number };
+  /** The last report of each worker, when the executor gives one. */
+  readonly workers: readonly WorkerMemory[];
+}
+
+/** `results.json`. Non-finite numbers are written as null. */
+export interface RunResults {
+  readonly name: string;
+  /** Absolute path of the config the run came from. */
+  readonly config: string;
+  readonly createdAt: string;
+  readonly model: { readonly name: string; readonly params: Params };
+  readonly data: {
+    readonly source: string;
+    readonly shape: readonly number[];
+    readonly dtype: string;
+    readonly hash: string;
+    readonly featureNames?: readonly string[];
+  };
+  readonly kind?: 'grid' | 'random';
+  readonly scoring: readonly string[];
+  readonly refit: boolean | string;
+  readonly refitMetric?: string;
+  readonly bestParams?: Params;
+  readonly bestScore?: number;
+  readonly bestIndex?: number;
+  /** The best candidate refitted on all rows: nested lists, as numpy's `tolist()`. */
+  readonly bestEstimator?: { readonly coef: unknown; readonly intercept: unknown; readonly classes?: unknown };
+  readonly cvResults?: CvResults;
+  /** Seconds. */
+  readonly timings: Readonly<Record<string, number>>;
+  readonly fits: { readonly total: number; readonly restored: number };
+  readonly memory: MemoryReport;
+}
+
+/** `learning_curve.json`: the curve plus per-size means and standard deviations. */
+export interface LearningCurveFile extends LearningCurveResult {
+  readonly trainMean: readonly number[];
+  readonly trainStd: readonly number[];
+  readonly testMean: readonly number[];
+  readonly testStd: readonly number[];
+  /** Params of the estimator the curve was drawn for. */
+  readonly params: Params;
+}
+
+/** `validation_curve.json`: the curve plus per-value means and standard deviations. */
+export interface ValidationCurveFile extends ValidationCurveResult {
+  readonly trainMean: readonly number[];
+  readonly trainStd: readonly number[];
+  readonly testMean: readonly number[];
+  readonly testStd: readonly number[];
+}
+
+/** Everything a report is drawn from. */
+export interface RunContents {
+  readonly results: RunResults;
+  readonly learningCurve?: LearningCurveFile;
+  readonly validationCurve?: ValidationCurveFile;
+}
+
+/** File names inside a run folder. */
+export const RUN_FILES = {
+  results: 'results.json',
+  cvResults: 'cv_results.csv',
+  learningCurve: 'learning_curve.json',
+  validationCurve: 'validation_curve.json',
+  report: 'report.html',
+  journal: 'journal.jsonl',
+  run: 'run.json',
+  plots: 'plots',
+} as const;

@@ -1,0 +1,184 @@
+/**
+ * The config checks a schema cannot make: model params against the model's rules, grid and
+ * distribution values, scorer names, and the data files on disk. They read the raw parsed
+ * JSON defensively (it may also have structural problems, which the schema reports) so that
+ * one run of `memgrid run` lists every problem at once.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ValueError } from '../errors.js';
+import { didYouMean, PARAM_SPECS, type ParamSpec } from '../models/params.js';
+import type { ModelName } from '../models/estimator.js';
+import { parseDistribution } from '../search/distributions.js';
+import { SCORERS } from '../search/scorers.js';
+import { readCsvHeader } from './csv-header.js';
+import { found } from './issues.js';
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function modelName(raw: Json): ModelName | undefined {
+  const name = isObject(raw.model) ? raw.model.name : undefined;
+  return name === 'ridge' || name === 'logistic' ? name : undefined;
+}
+
+/**
+ * Every semantic problem of a raw config, as `key.path: message` lines.
+ * @param dir the config file's folder: data paths are relative to it.
+ * @example
+ * ```ts
+ * semanticIssues({ model: { name: 'ridge', params: { alpha: -1 } }, ... }, '/exp');
+ * // ['model.params.alpha: must be a finite number >= 0, found -1', ...]
+ * ```
+ */
+export function semanticIssues(raw: unknown, dir: string): string[] {
+  if (!isObject(raw)) return [];
+  const model = modelName(raw);
+  const issues = [...dataIssues(raw.data, dir), ...runIssues(raw, model)];
+  if (model !== undefined) issues.push(...paramIssues(raw, model));
+  return issues;
+}
+
+/** Which things to run, and how they are scored. */
+function runIssues(raw: Json, model: ModelName | undefined): string[] {
+  const issues: string[] = [];
+  if (raw.grid !== undefined && raw.search !== undefined) {
+    issues.push('grid, search: give one of them (grid for an exhaustive search, search for a random one)');
+  }
+  if (raw.grid === undefined && raw.search === undefined && raw.learningCurve === undefined && raw.validationCurve === undefined) {
+    issues.push('(top level): nothing to run: add grid, search, learningCurve or validationCurve');
+  }
+  if (isObject(raw.cv) && raw.cv.seed !== undefined && raw.cv.shuffle !== true) {
+    issues.push(`cv.seed: has no effect unless cv.shuffle is true, found shuffle ${found(raw.cv.shuffle ?? false)}`);
+  }
+  const names = typeof raw.scoring === 'string' ? [raw.scoring] : Array.isArray(raw.scoring) ? raw.scoring : undefined;
+  const known = [...SCORERS.keys()];
+  names?.forEach((name, i) => {
+    if (typeof name !== 'string') return;
+    const where = typeof raw.scoring === 'string' ? 'scoring' : `scoring[${i}]`;
+    const scorer = SCORERS.get(name);
+    if (scorer === undefined) issues.push(`${where}: unknown scorer ${found(name)}${didYouMean(name, known)}; known scorers: ${known.join(', ')}`);
+    else if (scorer.task === 'classification' && model === 'ridge') issues.push(`${where}: ${found(name)} is a classification metric and ridge is a regressor`);
+    if (names.indexOf(name) !== i) issues.push(`${where}: ${found(name)} is listed twice`);
+  });
+  if (typeof raw.refit === 'string') {
+    const scoring = names ?? (model === 'logistic' ? ['accuracy'] : ['r2']);
+    if (!scoring.includes(raw.refit)) issues.push(`refit: must be true, false or one of the scoring names (${scoring.join(', ')}), found ${found(raw.refit)}`);
+  }
+  if (isObject(raw.learningCurve) && Array.isArray(raw.learningCurve.trainSizes)) {
+    const sizes = raw.learningCurve.trainSizes.filter((s): s is number => typeof s === 'number');
+    if (sizes.some((s) => !Number.isInteger(s)) && sizes.some((s) => s > 1)) {
+      issues.push(`learningCurve.trainSizes: fractions must lie in (0, 1] and counts be whole numbers; mixing them is ambiguous, found ${found(sizes)}`);
+    }
+  }
+  return issues;
+}
+
+/** Model params, grid values, distributions and the validation-curve parameter. */
+function paramIssues(raw: Json, model: ModelName): string[] {
+  const specs = PARAM_SPECS[model];
+  const issues: string[] = [];
+  const params = isObject(raw.model) ? raw.model.params : undefined;
+  if (isObject(params)) {
+    for (const [key, value] of Object.entries(params)) issues.push(...checkParam(specs, model, `model.params.${key}`, key, value));
+  }
+  const grids = Array.isArray(raw.grid) ? raw.grid.map((g, i) => [`grid[${i}]`, g] as const) : [['grid', raw.grid] as const];
+  for (const [where, grid] of grids) {
+    if (!isObject(grid)) continue;
+    for (const [key, values] of Object.entries(grid)) issues.push(...checkList(specs, model, `${where}.${key}`, key, values));
+  }
+  const search = isObject(raw.search) ? raw.search : undefined;
+  if (search !== undefined && isObject(search.distributions)) {
+    for (const [key, dist] of Object.entries(search.distributions)) {
+      issues.push(...checkDistribution(specs, model, `search.distributions.${key}`, key, dist));
+    }
+  }
+  if (isObject(raw.validationCurve) && typeof raw.validationCurve.param === 'string') {
+    const key = raw.validationCurve.param;
+    if (specs[key] === undefined) issues.push(unknownParam(specs, model, 'validationCurve.param', key, true));
+    else issues.push(...checkList(specs, model, 'validationCurve.values', key, raw.validationCurve.values));
+  }
+  return issues;
+}
+
+function unknownParam(specs: Readonly<Record<string, ParamSpec>>, model: ModelName, where: string, key: string, isValue = false): string {
+  const known = Object.keys(specs);
+  return `${where}: ${isValue ? `${found(key)} is not a ${model} param` : `unknown ${model} param`}${didYouMean(key, known)}; known params: ${known.join(', ')}`;
+}
+
+function checkParam(specs: Readonly<Record<string, ParamSpec>>, model: ModelName, where: string, key: string, value: unknown): string[] {
+  const spec = specs[key];
+  if (spec === undefined) return [unknownParam(specs, model, where, key)];
+  if (spec.type === 'boolean') return typeof value === 'boolean' ? [] : [`${where}: must be true or false, found ${found(value)}`];
+  const ok = typeof value === 'number' && Number.isFinite(value)
+    && (spec.type !== 'integer' || Number.isInteger(value)) && (spec.valid === undefined || spec.valid(value));
+  return ok ? [] : [`${where}: must be ${spec.rule ?? `a ${spec.type}`}, found ${found(value)}`];
+}
+
+function checkList(specs: Readonly<Record<string, ParamSpec>>, model: ModelName, where: string, key: string, values: unknown): string[] {
+  if (specs[key] === undefined) return [unknownParam(specs, model, where, key)];
+  if (!Array.isArray(values)) return []; // the schema reports a non-list
+  return values.flatMap((v, i) => checkParam(specs, model, `${where}[${i}]`, key, v));
+}
+
+function checkDistribution(specs: Readonly<Record<string, ParamSpec>>, model: ModelName, where: string, key: string, dist: unknown): string[] {
+  const spec = specs[key];
+  if (spec === undefined) return [unknownParam(specs, model, where, key)];
+  if (Array.isArray(dist)) return checkList(specs, model, where, key, dist);
+  let parsed;
+  try {
+    parsed = parseDistribution(dist, where);
+  } catch (error) {
+    if (error instanceof ValueError) return [error.message.replace(/^(\S+) /, '$1: ')];
+    throw error;
+  }
+  if (parsed.dist === 'choice') return checkList(specs, model, `${where}.values`, key, parsed.values);
+  const low = checkParam(specs, model, `${where}.low`, key, parsed.low);
+  if (spec.type === 'integer' && parsed.dist !== 'randint') return [`${where}: ${key} takes integers: use {"dist": "randint", ...}`];
+  return low;
+}
+
+/** Exactly one data source, its files present, a CSV target that is a column. */
+function dataIssues(data: unknown, dir: string): string[] {
+  if (!isObject(data)) return [];
+  const sources = [data.X !== undefined || data.y !== undefined, data.csv !== undefined || data.target !== undefined, data.synthetic !== undefined];
+  if (sources.filter(Boolean).length !== 1) {
+    return ['data: give exactly one data source: X and y (.npy files), csv and target, or synthetic'];
+  }
+  const issues: string[] = [];
+  const file = (key: 'X' | 'y' | 'csv'): void => {
+    const value = data[key];
+    if (value === undefined) {
+      const other = key === 'X' ? 'y' : key === 'y' ? 'X' : 'target';
+      issues.push(`data.${key}: is required with data.${other}`);
+      return;
+    }
+    if (typeof value !== 'string') return;
+    const path = resolve(dir, value);
+    if (!existsSync(path)) issues.push(`data.${key}: file not found: ${path}`);
+    else if (!statSync(path).isFile()) issues.push(`data.${key}: not a file: ${path}`);
+  };
+  if (sources[0]) { file('X'); file('y'); }
+  if (sources[1]) {
+    file('csv');
+    if (data.target === undefined) issues.push('data.target: is required with data.csv (the name of the column to predict)');
+    else if (typeof data.target === 'string' && typeof data.csv === 'string' && issues.length === 0) {
+      issues.push(...targetIssues(resolve(dir, data.csv), data.target));
+    }
+  }
+  const synthetic = data.synthetic;
+  if (isObject(synthetic) && synthetic.nClasses !== undefined && synthetic.kind !== 'classification') {
+    issues.push(`data.synthetic.nClasses: only applies to kind "classification", found kind ${found(synthetic.kind)}`);
+  }
+  return issues;
+}
+
+function targetIssues(csv: string, target: string): string[] {
+  const header = readCsvHeader(csv);
+  if (header.includes(target)) return [];
+  const shown = header.length > 12 ? `${header.slice(0, 12).join(', ')}, ...` : header.join(', ');
+  return [`data.target: column ${found(target)} is not in the header of ${csv}${didYouMean(target, header)}; columns: ${shown}`];
+}

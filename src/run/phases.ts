@@ -1,0 +1,171 @@
+/**
+ * The phases of a run: the search (grid or random), then the learning and validation curves
+ * of the chosen params. Each phase journals its fits and reports progress.
+ */
+import type { Estimator, Params } from '../models/estimator.js';
+import { createModel } from '../models/registry.js';
+import { learningCurve, validationCurve } from '../search/curves.js';
+import { GridSearch, RandomizedSearch } from '../search/grid-search.js';
+import type { LearningCurveResult, SearchOptions, ValidationCurveResult, WorkerMemory } from '../search/options.js';
+import { resolveScoring } from '../search/scorers.js';
+import { KFold, StratifiedKFold } from '../search/splitters.js';
+import type { Splitter } from '../search/types.js';
+import type { LearningCurveFile, ValidationCurveFile } from '../report/types.js';
+import { meanStd } from '../search/results.js';
+import type { Executor } from '../workers/protocol.js';
+import { BestTracker } from './best.js';
+import type { ExperimentConfig } from './config.js';
+import type { ExperimentData } from './data.js';
+import type { Journal, Phase } from './journal.js';
+import type { ProgressSink } from './progress.js';
+
+/** What every phase needs. */
+export interface PhaseContext {
+  readonly config: ExperimentConfig;
+  readonly data: ExperimentData;
+  readonly journal: Journal;
+  readonly progress: ProgressSink;
+  readonly workers: number | undefined;
+  readonly executor: Executor | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly storeRoot: string | undefined;
+}
+
+/** A finished search, as the results need it. */
+export interface SearchOutcome {
+  readonly search: GridSearch | RandomizedSearch;
+  readonly bestParams: Params | undefined;
+  readonly seconds: number;
+  /** The last memory report of each worker seen during the run. */
+  readonly workers: readonly WorkerMemory[];
+}
+
+/** Finished curves and their seconds. */
+export interface CurvesOutcome {
+  readonly files: { readonly learningCurve?: LearningCurveFile; readonly validationCurve?: ValidationCurveFile };
+  readonly timings: Readonly<Record<string, number>>;
+  readonly workers: readonly WorkerMemory[];
+}
+
+/** The scorers of a run: the config's, or the model's default. */
+export function runScoring(config: ExperimentConfig): string[] {
+  return resolveScoring(config.scoring, config.model.name === 'logistic' ? 'classifier' : 'regressor');
+}
+
+/** The one metric that picks the best candidate and that curves are scored with. */
+export function mainMetric(config: ExperimentConfig): string {
+  const scoring = runScoring(config);
+  return typeof config.refit === 'string' ? config.refit : scoring[0]!;
+}
+
+function splitter(config: ExperimentConfig): Splitter {
+  const { folds, shuffle, seed } = config.cv;
+  const options = { nSplits: folds, shuffle, ...(shuffle && seed !== undefined ? { seed } : {}) };
+  return config.model.name === 'logistic' ? new StratifiedKFold(options) : new KFold(options);
+}
+
+/**
+ * Options wiring one phase to the journal and the progress sink.
+ * Restored fits count towards "best so far" too, so a resumed bar starts where it stopped.
+ */
+function phaseOptions(context: PhaseContext, phase: Phase, label: string, memory: Map<string, WorkerMemory>): SearchOptions {
+  const { config, journal, progress } = context;
+  const metric = mainMetric(config);
+  const best = new BestTracker(config.cv.folds, metric);
+  progress.start(label, metric, context.data.bytes);
+  return {
+    cv: splitter(config),
+    scoring: runScoring(config),
+    returnTrainScore: config.returnTrainScore,
+    ...(config.errorScore === undefined ? {} : { errorScore: config.errorScore }),
+    ...(context.workers === undefined ? {} : { workers: context.workers }),
+    ...(context.executor === undefined ? {} : { executor: context.executor }),
+    ...(context.signal === undefined ? {} : { signal: context.signal }),
+    ...(context.storeRoot === undefined ? {} : { storeRoot: context.storeRoot }),
+    onRecord: (record, key) => {
+      journal.append(phase, record, key);
+      best.add(key, record);
+    },
+    completed: (key) => {
+      const record = journal.lookup(phase, key);
+      if (record) best.add(key, record);
+      return record;
+    },
+    onProgress: (p) => {
+      for (const w of p.workers ?? []) memory.set(w.worker, w);
+      progress.update({ ...p, bestScore: p.bestScore ?? best.score, workers: [...memory.values()] });
+    },
+  };
+}
+
+/**
+ * Run the config's grid or random search, if it has one.
+ * @example
+ * ```ts
+ * const outcome = await runSearch(context); outcome?.search.bestParams;
+ * ```
+ */
+export async function runSearch(context: PhaseContext): Promise<SearchOutcome | undefined> {
+  const { config, data } = context;
+  if (config.grid === undefined && config.search === undefined) return undefined;
+  const memory = new Map<string, WorkerMemory>();
+  const label = config.search ? 'random search' : 'grid search';
+  const options = { ...phaseOptions(context, 'search', label, memory), refit: config.refit };
+  const model = createModel(config.model.name, config.model.params);
+  const t0 = performance.now();
+  const search = config.search
+    ? new RandomizedSearch(model, config.search.distributions as never, { ...options, nIter: config.search.nIter, seed: config.search.seed })
+    : new GridSearch(model, config.grid as never, options);
+  await search.fit(data.X, data.y);
+  context.progress.stop();
+  const bestParams = search.refitMetric === undefined ? undefined : search.bestParams;
+  return { search, bestParams, seconds: (performance.now() - t0) / 1000, workers: [...memory.values()] };
+}
+
+/**
+ * Run the config's learning and validation curves for the model's params overlaid with the
+ * search's best params (the curves then show the chosen model).
+ */
+export async function runCurves(context: PhaseContext, bestParams: Params | undefined): Promise<CurvesOutcome> {
+  const { config, data } = context;
+  const params: Params = { ...config.model.params, ...bestParams };
+  const timings: Record<string, number> = {};
+  const memory = new Map<string, WorkerMemory>();
+  const files: { learningCurve?: LearningCurveFile; validationCurve?: ValidationCurveFile } = {};
+  const curveOptions = (phase: Phase, label: string): SearchOptions => {
+    const { refit: _refit, returnTrainScore: _train, ...rest } = phaseOptions(context, phase, label, memory);
+    return { ...rest, scoring: mainMetric(config) };
+  };
+  if (config.learningCurve) {
+    const t0 = performance.now();
+    const curve = await learningCurve(estimator(config, params), data.X, data.y, {
+      ...curveOptions('learningCurve', 'learning curve'), trainSizes: config.learningCurve.trainSizes,
+    });
+    context.progress.stop();
+    timings.learningCurve = (performance.now() - t0) / 1000;
+    files.learningCurve = { ...curve, ...summarize(curve), params };
+  }
+  if (config.validationCurve) {
+    const { param, values } = config.validationCurve;
+    const { [param]: _dropped, ...others } = params;
+    const t0 = performance.now();
+    const curve = await validationCurve(estimator(config, others), data.X, data.y, param, values, curveOptions('validationCurve', 'validation curve'));
+    context.progress.stop();
+    timings.validationCurve = (performance.now() - t0) / 1000;
+    files.validationCurve = { ...curve, ...summarize(curve) };
+  }
+  return { files, timings, workers: [...memory.values()] };
+}
+
+function estimator(config: ExperimentConfig, params: Params): Estimator {
+  return createModel(config.model.name, params);
+}
+
+/** Per-row mean and std over folds (numpy's ddof=0, as scikit-learn's plots use). */
+function summarize(curve: LearningCurveResult | ValidationCurveResult): {
+  trainMean: number[]; trainStd: number[]; testMean: number[]; testStd: number[];
+} {
+  const train = curve.trainScores.map((row) => meanStd(row));
+  const test = curve.testScores.map((row) => meanStd(row));
+  return { trainMean: train.map((s) => s.mean), trainStd: train.map((s) => s.std), testMean: test.map((s) => s.mean), testStd: test.map((s) => s.std) };
+}

@@ -1,0 +1,75 @@
+/** Assembling `results.json` from a run's config, data, search and curves. */
+import { toNested } from '../data/ndarray.js';
+import type { RunResults } from '../report/types.js';
+import type { WorkerMemory } from '../search/options.js';
+import type { ExperimentConfig } from './config.js';
+import type { ExperimentData } from './data.js';
+import type { Journal } from './journal.js';
+import { runScoring, type CurvesOutcome, type SearchOutcome } from './phases.js';
+
+/** Everything results.json is made of. */
+export interface ResultParts {
+  readonly config: ExperimentConfig;
+  readonly data: ExperimentData;
+  readonly search: SearchOutcome | undefined;
+  readonly curves: CurvesOutcome;
+  readonly journal: Journal;
+  /** `performance.now()` when the run started. */
+  readonly started: number;
+  readonly cwd: string;
+}
+
+/**
+ * The content of results.json (DESIGN.md's fields plus data, timings and memory).
+ * @example
+ * ```ts
+ * writeFileAtomic('results.json', toJson(assembleResults(parts)));
+ * ```
+ */
+export function assembleResults(parts: ResultParts): RunResults {
+  const { config, data, search: outcome, curves, journal } = parts;
+  const search = outcome?.search;
+  const state = search?.bestEstimator?.state();
+  const timings: Record<string, number> = {};
+  if (outcome) timings.search = outcome.seconds;
+  if (search?.refitTime !== undefined) timings.refit = search.refitTime;
+  Object.assign(timings, curves.timings);
+  timings.total = (performance.now() - parts.started) / 1000;
+  const usage = process.memoryUsage();
+  const best = search?.refitMetric === undefined ? undefined : search;
+  return {
+    name: config.name,
+    config: config.file,
+    createdAt: new Date().toISOString(),
+    model: { name: config.model.name, params: config.model.params },
+    data: {
+      source: data.description, shape: data.X.shape, dtype: data.X.dtype, hash: data.hash,
+      ...(data.featureNames ? { featureNames: data.featureNames } : {}),
+    },
+    ...(config.grid ? { kind: 'grid' as const } : config.search ? { kind: 'random' as const } : {}),
+    scoring: search?.scoring ?? runScoring(config),
+    refit: config.refit,
+    ...(search?.refitMetric === undefined ? {} : { refitMetric: search.refitMetric }),
+    ...(best ? { bestParams: best.bestParams, bestScore: best.bestScore, bestIndex: best.bestIndex } : {}),
+    ...(state ? {
+      bestEstimator: {
+        coef: toNested(state.coef), intercept: toNested(state.intercept),
+        ...(state.classes ? { classes: toNested(state.classes) } : {}),
+      },
+    } : {}),
+    ...(search ? { cvResults: search.cvResults } : {}),
+    timings,
+    fits: { total: journal.restored + journal.appendedCount, restored: journal.restored },
+    memory: {
+      datasetBytes: data.bytes,
+      coordinator: { rss: usage.rss, heapUsed: usage.heapUsed },
+      workers: lastPerWorker([...(outcome?.workers ?? []), ...curves.workers]),
+    },
+  };
+}
+
+function lastPerWorker(reports: readonly WorkerMemory[]): WorkerMemory[] {
+  const byId = new Map<string, WorkerMemory>();
+  for (const r of reports) byId.set(r.worker, r);
+  return [...byId.values()];
+}

@@ -1,0 +1,121 @@
+/**
+ * `memgrid run`'s logic: config → data → search and curves → files in the run folder, with a
+ * journal that makes the run resumable after Ctrl-C or a crash.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AbortError } from '../errors.js';
+import { toJson, writeFileAtomic } from '../report/atomic.js';
+import { formatTable, topCandidates } from '../report/table.js';
+import { RUN_FILES, type RunResults } from '../report/types.js';
+import { writeRunFiles } from '../report/write.js';
+import type { Executor } from '../workers/protocol.js';
+import { loadConfig, type ExperimentConfig } from './config.js';
+import { loadExperimentData } from './data.js';
+import { openExecutor, type ExecutorChoice } from './executor.js';
+import { hashJson, Journal } from './journal.js';
+import { runCurves, runSearch, type PhaseContext } from './phases.js';
+import { createProgress, type ProgressSink } from './progress.js';
+import { assembleResults } from './results.js';
+
+/** Options of {@link runExperiment} (the `memgrid run` flags, typed). */
+export interface RunOptions {
+  /** Path of the experiment config. */
+  readonly config: string;
+  /** Run folder; default `runs/<config name>/` under `cwd`. */
+  readonly out?: string;
+  /** Worker threads; overrides the config's `workers`. 0 runs inline. */
+  readonly workers?: number;
+  /** Skip the fits the run folder's journal holds. */
+  readonly resume?: boolean;
+  readonly executor?: ExecutorChoice;
+  /** Aborting stops the run; finished fits stay in the journal. */
+  readonly signal?: AbortSignal;
+  readonly progress?: ProgressSink;
+  /** Where dataset stores go; default the OS temp folder. */
+  readonly storeRoot?: string;
+  readonly cwd?: string;
+}
+
+/** What a finished run hands back. */
+export interface RunOutcome {
+  readonly dir: string;
+  readonly results: RunResults;
+  readonly files: readonly string[];
+  /** The top candidates as a text table, when a search ran. */
+  readonly table?: string;
+}
+
+/** Candidates shown at the end of a run. */
+const TOP_ROWS = 10;
+
+/** A run stopped by its signal; the journal keeps its finished fits. */
+export class RunInterruptedError extends AbortError {
+  constructor(readonly journal: string, readonly kept: number, readonly resumeCommand: string) {
+    super(`interrupted: ${kept} finished fit(s) kept in ${journal}; resume with: ${resumeCommand}`);
+  }
+}
+
+/**
+ * Run an experiment config end to end and write its files.
+ * @throws ConfigError for a bad config; ResumeError when `resume` finds a journal of another
+ *   config or other data; RunInterruptedError when `signal` aborts it.
+ * @example
+ * ```ts
+ * const outcome = await runExperiment({ config: 'experiments/quickstart.json', workers: 2 });
+ * console.log(outcome.table);
+ * ```
+ */
+export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
+  const started = performance.now();
+  const cwd = options.cwd ?? process.cwd();
+  const config = loadConfig(resolve(cwd, options.config));
+  const dir = resolve(cwd, options.out ?? join('runs', config.name));
+  mkdirSync(dir, { recursive: true });
+  const data = await loadExperimentData(config.data, { cwd, ...(options.storeRoot === undefined ? {} : { storeRoot: options.storeRoot }) });
+  const fingerprint = { config: configHash(config), data: data.hash };
+  const journalPath = join(dir, RUN_FILES.journal);
+  const resumeCommand = `memgrid run ${quote(options.config)} --resume${options.out === undefined ? '' : ` --out ${quote(options.out)}`}`;
+  const journal = options.resume
+    ? Journal.resume(journalPath, fingerprint, 'run without --resume to start over')
+    : Journal.create(journalPath, fingerprint);
+  writeFileAtomic(join(dir, RUN_FILES.run), toJson({ config: config.file, fingerprint, startedAt: new Date().toISOString(), resumed: options.resume ?? false }));
+  const progress = options.progress ?? createProgress('quiet');
+  if (journal.restored > 0) progress.log(`resuming: ${journal.restored} fit(s) restored from ${journalPath}`);
+
+  const workers = options.workers ?? config.workers;
+  let executor: Executor | undefined;
+  try {
+    executor = await openExecutor(options.executor, workers);
+    const context: PhaseContext = { config, data, journal, progress, workers, executor, signal: options.signal, storeRoot: options.storeRoot };
+    const search = await runSearch(context);
+    const curves = await runCurves(context, search?.bestParams);
+    const results = assembleResults({ config, data, search, curves, journal, started, cwd });
+    const files = await writeRunFiles(dir, { results, ...curves.files });
+    const metric = results.refitMetric ?? results.scoring[0]!;
+    const table = results.cvResults ? formatTable(topCandidates(results.cvResults, results.scoring, metric, TOP_ROWS)) : undefined;
+    return { dir, results, files, ...(table === undefined ? {} : { table }) };
+  } catch (error) {
+    if (error instanceof AbortError || options.signal?.aborted) {
+      throw new RunInterruptedError(journalPath, journal.restored + journal.appendedCount, resumeCommand);
+    }
+    throw error;
+  } finally {
+    progress.stop();
+    journal.close();
+    await executor?.close();
+  }
+}
+
+/**
+ * Hash of what a run's results depend on in its config: not its name, worker count or file
+ * location, which may change between a run and its resume.
+ */
+export function configHash(config: ExperimentConfig): string {
+  const { file: _file, name: _name, workers: _workers, ...rest } = config;
+  return hashJson(rest);
+}
+
+function quote(arg: string): string {
+  return /^[\w./@:=+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
