@@ -413,3 +413,284 @@ export function firstNonFiniteValue(y: Float64Array, rows: Int32Array | undefine
   }
   return -1;
 }
+
+/** Rows per block of the Newton sweeps (their scratch holds this many rows). */
+export const NEWTON_UNROLL = 4;
+
+/**
+ * Scratch length the Newton sweeps need for `nCols` features and `k` outputs
+ * (1 for binary): four augmented rows [x, 1] plus four rows' margins and probabilities.
+ * @example
+ * ```ts
+ * const scratch = new Float64Array(newtonScratchLength(d, 1));
+ * ```
+ */
+export function newtonScratchLength(nCols: number, k: number): number {
+  return NEWTON_UNROLL * (nCols + 1) + 2 * NEWTON_UNROLL * k;
+}
+
+/**
+ * One fused Newton sweep of binary logistic loss: for each chosen row, z = x·w + b,
+ * loss += log(1+e^z) − t·z, grad += (σ−t)·[x, 1] and, when `hess` is given,
+ * hess += σ(1−σ)·[x, 1][x, 1]ᵀ (upper triangle of a row-major (d+1)×(d+1) matrix:
+ * call {@link symmetrizeUpper} once done). One read of each row serves all three.
+ * Rows go four at a time, interleaved in `scratch` (length ≥ {@link newtonScratchLength}),
+ * and the Hessian update is {@link accumulateGram}'s 4-row × 2-column block, weighted.
+ * Returns the summed loss; accumulates into `grad` and `hess`. No penalty is added.
+ * @example
+ * ```ts
+ * grad.fill(0); hess.fill(0);
+ * const loss = logisticNewtonSweep(X, rows, t, coef, grad, hess, scratch);
+ * symmetrizeUpper(hess, X.nCols + 1);
+ * ```
+ */
+export function logisticNewtonSweep(
+  X: DenseView, rows: Int32Array | undefined, target: Float64Array,
+  coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined, scratch: Float64Array,
+): number {
+  if (hess === undefined && X.order === 'C') return logisticGradRowMajor(X, rows, target, coef, grad);
+  const D = X.nCols + 1;
+  const n = rowCount(X, rows);
+  const z = scratch;
+  const m = NEWTON_UNROLL * D;
+  const b = coef[D - 1]!;
+  let loss = 0;
+  for (let r = 0; r < n; r += NEWTON_UNROLL) {
+    const valid = Math.min(NEWTON_UNROLL, n - r);
+    for (let u = 0; u < NEWTON_UNROLL; u++) {
+      if (u >= valid) { clearSlot(z, D, u); z[m + u] = 0; z[m + 4 + u] = 0; continue; }
+      const i = rows === undefined ? r + u : rows[r + u]!;
+      const s = loadAugmentedRow(X, i, z, u, coef, 0) + b;
+      const t = target[i]!;
+      const e = Math.exp(-Math.abs(s));
+      const g = logisticResidual(s, e, t);
+      loss += logisticPointLoss(s, e, t);
+      const p = g + t;
+      z[m + u] = g;
+      z[m + 4 + u] = p * (1 - p);
+    }
+    addWeightedColumns(z, D, z[m]!, z[m + 1]!, z[m + 2]!, z[m + 3]!, grad, 0);
+    if (hess !== undefined) {
+      addFourRowsWeighted(z, D, z[m + 4]!, z[m + 5]!, z[m + 6]!, z[m + 7]!, hess, D, 0, false);
+    }
+  }
+  return loss;
+}
+
+/**
+ * Loss and gradient only, C order: four rows at a time read straight from X (four
+ * margins in flight, one grad update per four rows), one exp per row.
+ */
+function logisticGradRowMajor(
+  X: DenseView, rows: Int32Array | undefined, target: Float64Array, coef: Float64Array, grad: Float64Array,
+): number {
+  const d = X.nCols;
+  const n = rowCount(X, rows);
+  const data = X.data;
+  const b = coef[d]!;
+  let loss = 0;
+  let gb = 0;
+  let r = 0;
+  for (; r + 4 <= n; r += 4) {
+    const i0 = rows === undefined ? r : rows[r]!, i1 = rows === undefined ? r + 1 : rows[r + 1]!;
+    const i2 = rows === undefined ? r + 2 : rows[r + 2]!, i3 = rows === undefined ? r + 3 : rows[r + 3]!;
+    const o0 = i0 * d, o1 = i1 * d, o2 = i2 * d, o3 = i3 * d;
+    let s0 = b, s1 = b, s2 = b, s3 = b;
+    for (let j = 0; j < d; j++) {
+      const w = coef[j]!;
+      s0 += data[o0 + j]! * w; s1 += data[o1 + j]! * w; s2 += data[o2 + j]! * w; s3 += data[o3 + j]! * w;
+    }
+    const t0 = target[i0]!, t1 = target[i1]!, t2 = target[i2]!, t3 = target[i3]!;
+    const e0 = Math.exp(-Math.abs(s0)), e1 = Math.exp(-Math.abs(s1));
+    const e2 = Math.exp(-Math.abs(s2)), e3 = Math.exp(-Math.abs(s3));
+    const g0 = logisticResidual(s0, e0, t0), g1 = logisticResidual(s1, e1, t1);
+    const g2 = logisticResidual(s2, e2, t2), g3 = logisticResidual(s3, e3, t3);
+    loss += logisticPointLoss(s0, e0, t0) + logisticPointLoss(s1, e1, t1)
+      + logisticPointLoss(s2, e2, t2) + logisticPointLoss(s3, e3, t3);
+    for (let j = 0; j < d; j++) {
+      grad[j]! += g0 * data[o0 + j]! + g1 * data[o1 + j]! + g2 * data[o2 + j]! + g3 * data[o3 + j]!;
+    }
+    gb += g0 + g1 + g2 + g3;
+  }
+  for (; r < n; r++) {
+    const i = rows === undefined ? r : rows[r]!;
+    const o = i * d;
+    let s = b;
+    for (let j = 0; j < d; j++) s += data[o + j]! * coef[j]!;
+    const t = target[i]!;
+    const e = Math.exp(-Math.abs(s));
+    const g = logisticResidual(s, e, t);
+    loss += logisticPointLoss(s, e, t);
+    for (let j = 0; j < d; j++) grad[j]! += g * data[o + j]!;
+    gb += g;
+  }
+  grad[d]! += gb;
+  return loss;
+}
+
+/** σ(s) − t from e = exp(−|s|), stable for large |s|. */
+function logisticResidual(s: number, e: number, t: number): number {
+  return (s >= 0 ? 1 / (1 + e) : e / (1 + e)) - t;
+}
+
+/** log(1 + e^s) − t·s from e = exp(−|s|), stable for large |s|. */
+function logisticPointLoss(s: number, e: number, t: number): number {
+  return (s > 0 ? s : 0) - t * s + Math.log1p(e);
+}
+
+/**
+ * One fused Newton sweep of multinomial (softmax) loss over k classes: loss and
+ * gradient as {@link softmaxLossGrad}, and, when `hess` is given, the Hessian
+ * Σ [x,1][x,1]ᵀ ⊗ (diag(p) − ppᵀ) as the upper triangle of a row-major K×K matrix,
+ * K = k·(d+1), in packed order (block (c, c') holds classes c and c').
+ * `scratch` length ≥ {@link newtonScratchLength}(d, k). Accumulates; no penalty added.
+ * @example
+ * ```ts
+ * const loss = softmaxNewtonSweep(X, rows, labels, 3, coef, grad, hess, scratch);
+ * symmetrizeUpper(hess, 3 * (X.nCols + 1));
+ * ```
+ */
+export function softmaxNewtonSweep(
+  X: DenseView, rows: Int32Array | undefined, label: Int32Array, k: number,
+  coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined, scratch: Float64Array,
+): number {
+  const D = X.nCols + 1;
+  const K = k * D;
+  const n = rowCount(X, rows);
+  const z = scratch;
+  const pOff = NEWTON_UNROLL * D; // p[c*4 + u]
+  const gOff = pOff + NEWTON_UNROLL * k; // residual p − onehot, [c*4 + u]
+  let loss = 0;
+  for (let r = 0; r < n; r += NEWTON_UNROLL) {
+    const valid = Math.min(NEWTON_UNROLL, n - r);
+    for (let u = 0; u < NEWTON_UNROLL; u++) {
+      if (u >= valid) {
+        clearSlot(z, D, u);
+        for (let c = 0; c < k; c++) { z[pOff + 4 * c + u] = 0; z[gOff + 4 * c + u] = 0; }
+        continue;
+      }
+      const i = rows === undefined ? r + u : rows[r + u]!;
+      let zMax = -Infinity;
+      for (let c = 0; c < k; c++) {
+        const s = c === 0 ? loadAugmentedRow(X, i, z, u, coef, 0) + coef[D - 1]! : augmentedDot(z, D, u, coef, c * D);
+        z[pOff + 4 * c + u] = s;
+        if (s > zMax) zMax = s;
+      }
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += Math.exp(z[pOff + 4 * c + u]! - zMax);
+      const lse = Math.log(sum) + zMax;
+      const y = label[i]!;
+      loss += lse - z[pOff + 4 * y + u]!;
+      for (let c = 0; c < k; c++) {
+        const p = Math.exp(z[pOff + 4 * c + u]! - lse);
+        z[pOff + 4 * c + u] = p;
+        z[gOff + 4 * c + u] = p - (c === y ? 1 : 0);
+      }
+    }
+    for (let c = 0; c < k; c++) {
+      const g = gOff + 4 * c;
+      addWeightedColumns(z, D, z[g]!, z[g + 1]!, z[g + 2]!, z[g + 3]!, grad, c * D);
+    }
+    if (hess === undefined) continue;
+    for (let c = 0; c < k; c++) {
+      const pc = pOff + 4 * c;
+      for (let c2 = c; c2 < k; c2++) {
+        const pc2 = pOff + 4 * c2;
+        const same = c === c2 ? 1 : 0;
+        addFourRowsWeighted(z, D,
+          z[pc]! * (same - z[pc2]!), z[pc + 1]! * (same - z[pc2 + 1]!),
+          z[pc + 2]! * (same - z[pc2 + 2]!), z[pc + 3]! * (same - z[pc2 + 3]!),
+          hess, K, c * D * K + c2 * D, c !== c2);
+      }
+    }
+  }
+  return loss;
+}
+
+/**
+ * Load row i into slot u of the interleaved block (z[4j + u], the last feature slot
+ * j = d holding the constant 1) and return x·w for the weights at coef[off..off+d).
+ */
+function loadAugmentedRow(X: DenseView, i: number, z: Float64Array, u: number, coef: Float64Array, off: number): number {
+  const d = X.nCols;
+  const data = X.data;
+  let s = 0;
+  if (X.order === 'C') {
+    const base = i * d;
+    for (let j = 0; j < d; j++) {
+      const v = data[base + j]!;
+      z[4 * j + u] = v;
+      s += v * coef[off + j]!;
+    }
+  } else {
+    const nr = X.nRows;
+    for (let j = 0; j < d; j++) {
+      const v = data[j * nr + i]!;
+      z[4 * j + u] = v;
+      s += v * coef[off + j]!;
+    }
+  }
+  z[4 * d + u] = 1;
+  return s;
+}
+
+/** [x, 1]·coef[off..off+D) for the row already loaded in slot u. */
+function augmentedDot(z: Float64Array, D: number, u: number, coef: Float64Array, off: number): number {
+  let s = 0;
+  for (let j = 0; j < D; j++) s += z[4 * j + u]! * coef[off + j]!;
+  return s;
+}
+
+/** Zero slot u (a padding row past the end contributes nothing). */
+function clearSlot(z: Float64Array, D: number, u: number): void {
+  for (let j = 0; j < D; j++) z[4 * j + u] = 0;
+}
+
+/** out[off + j] += Σ_u g_u z[4j + u] for j < D. */
+function addWeightedColumns(
+  z: Float64Array, D: number, g0: number, g1: number, g2: number, g3: number, out: Float64Array, off: number,
+): void {
+  for (let j = 0; j < D; j++) {
+    const p = 4 * j;
+    out[off + j]! += g0 * z[p]! + g1 * z[p + 1]! + g2 * z[p + 2]! + g3 * z[p + 3]!;
+  }
+}
+
+/**
+ * G[base + j·ld + k] += Σ_u w_u z_ju z_ku over four interleaved rows: the whole D×D
+ * block when `full`, else its upper triangle. Two G rows per pass, as addFourRows.
+ */
+function addFourRowsWeighted(
+  z: Float64Array, D: number, w0: number, w1: number, w2: number, w3: number,
+  G: Float64Array, ld: number, base: number, full: boolean,
+): void {
+  let j = 0;
+  for (; j + 2 <= D; j += 2) {
+    const p = 4 * j;
+    const a0 = z[p]! * w0, a1 = z[p + 1]! * w1, a2 = z[p + 2]! * w2, a3 = z[p + 3]! * w3;
+    const b0 = z[p + 4]! * w0, b1 = z[p + 5]! * w1, b2 = z[p + 6]! * w2, b3 = z[p + 7]! * w3;
+    const gj = base + j * ld;
+    const gj1 = gj + ld;
+    let k = j + 1;
+    if (full) {
+      k = 0;
+    } else {
+      G[gj + j]! += a0 * z[p]! + a1 * z[p + 1]! + a2 * z[p + 2]! + a3 * z[p + 3]!;
+    }
+    for (; k < D; k++) {
+      const o = 4 * k;
+      const c0 = z[o]!, c1 = z[o + 1]!, c2 = z[o + 2]!, c3 = z[o + 3]!;
+      G[gj + k]! += a0 * c0 + a1 * c1 + a2 * c2 + a3 * c3;
+      G[gj1 + k]! += b0 * c0 + b1 * c1 + b2 * c2 + b3 * c3;
+    }
+  }
+  if (j < D) {
+    const p = 4 * j;
+    const a0 = z[p]! * w0, a1 = z[p + 1]! * w1, a2 = z[p + 2]! * w2, a3 = z[p + 3]! * w3;
+    const gj = base + j * ld;
+    for (let k = full ? 0 : j; k < D; k++) {
+      const o = 4 * k;
+      G[gj + k]! += a0 * z[o]! + a1 * z[o + 1]! + a2 * z[o + 2]! + a3 * z[o + 3]!;
+    }
+  }
+}
