@@ -42,3 +42,14 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 export function toJson(value: unknown): string {
   return `${JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
 }
+
+/**
+ * Bytes for people: KB below one MiB, MB above (binary units, as `top` shows them).
+ * @example
+ * ```ts
+ * formatBytes(9600); // '9.4 KB'
+ * ```
+ */
+export function formatBytes(bytes: number): string {
+  return bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 2 ** 20).toFixed(1)} MB`;
+}

@@ -2,6 +2,7 @@
  * report.html: one self-contained page (inline CSS and SVG, no scripts, no external URLs)
  * that opens offline: the run's summary, its plots and its best candidates.
  */
+import { formatBytes } from './atomic.js';
 import { topCandidates, type Table } from './table.js';
 import type { RunContents, RunResults } from './types.js';
 
@@ -58,7 +59,6 @@ ${table ? `<h2>Candidates</h2>\n${htmlTable(table, results.cvResults!.params.len
 }
 
 function summary(r: RunResults): string {
-  const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
   const items: [string, string][] = [
     ['Model', `${r.model.name} ${JSON.stringify(r.model.params)}`],
     ['Data', `${r.data.source} — shape [${r.data.shape.join(', ')}], ${r.data.dtype}, hash ${r.data.hash.slice(0, 12)}`],
@@ -69,8 +69,8 @@ function summary(r: RunResults): string {
   items.push(['Fits', `${r.fits.total}${r.fits.restored > 0 ? ` (${r.fits.restored} restored from the journal)` : ''}`]);
   items.push(['Timings', Object.entries(r.timings).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')]);
   const workers = r.memory.workers;
-  items.push(['Memory', `dataset ${mb(r.memory.datasetBytes)} mapped once and shared` + (workers.length > 0
-    ? `; per worker: ${workers.map((w) => `${w.worker} shared ${mb(w.datasetResident)} + own ${mb(w.heapUsed)}`).join(', ')}`
+  items.push(['Memory', `dataset ${formatBytes(r.memory.datasetBytes)} mapped once and shared` + (workers.length > 0
+    ? `; per worker: ${workers.map((w) => `${w.worker} shared ${formatBytes(w.datasetResident)} + own ${formatBytes(w.heapUsed)}`).join(', ')}`
     : '')]);
   return `<dl class="summary">\n${items.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('\n')}\n</dl>`;
 }

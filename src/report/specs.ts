@@ -16,6 +16,8 @@ export interface CurveSeries {
 
 const WIDTH = 460;
 const HEIGHT = 280;
+/** Above this many distinct values, the axis picks its own ticks. */
+const MAX_TICKS = 12;
 /** Colours of the train and cross-validation series (matplotlib's tab10 blue and orange, as sklearn's docs plot them). */
 const SERIES_COLORS = ['#1f77b4', '#ff7f0e'];
 
@@ -56,7 +58,7 @@ function bandRows(xs: readonly (number | string)[], series: readonly CurveSeries
 }
 
 function bandSpec(title: string, rows: BandRow[], x: VlSpec, yTitle: string, labels: readonly string[]): VlSpec {
-  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: labels, range: SERIES_COLORS.slice(0, labels.length) }, legend: { orient: 'bottom-right' } };
+  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: labels, range: SERIES_COLORS.slice(0, labels.length) }, legend: { orient: 'bottom-right', labelLimit: 0, symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } };
   const y = { type: 'quantitative', title: yTitle, scale: { zero: false } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -97,9 +99,12 @@ export function paramCurveSpec(
 ): VlSpec {
   const numeric = values.every((v) => typeof v === 'number');
   const xs = values.map((v) => (typeof v === 'number' ? v : String(v)));
+  const log = numeric && isLogSpaced(values);
+  // Ticks at the grid's own values (when few), so each point sits on a labelled tick.
+  const ticks = numeric && new Set(values).size <= MAX_TICKS ? { values: [...new Set(values)], format: '~g' } : { format: '~g' };
   const x = numeric
-    ? { field: 'x', type: 'quantitative', title: param, scale: isLogSpaced(values) ? { type: 'log' } : { zero: false }, axis: isLogSpaced(values) ? { format: '~g' } : {} }
-    : { field: 'x', type: 'ordinal', title: param, sort: xs };
+    ? { field: 'x', type: 'quantitative', title: param, scale: log ? { type: 'log' } : { zero: false }, axis: { ...ticks, grid: !log } }
+    : { field: 'x', type: 'ordinal', title: param, sort: xs, axis: { labelAngle: 0 } };
   return bandSpec(title, bandRows(xs, series), x, scoring, series.map((s) => s.label));
 }
 
@@ -117,7 +122,7 @@ export function heatmapSpec(
   const mid = finite.length > 0 ? (Math.min(...finite) + Math.max(...finite)) / 2 : 0;
   const order = (key: 'x' | 'y'): string[] => sortedLabels(cells.map((c) => c[key]));
   const values = cells.map((c) => ({ x: String(c.x), y: String(c.y), score: Number.isFinite(c.score) ? c.score : null }));
-  const x = { field: 'x', type: 'ordinal', title: xParam, sort: order('x') };
+  const x = { field: 'x', type: 'ordinal', title: xParam, sort: order('x'), axis: { labelAngle: 0 } };
   const y = { field: 'y', type: 'ordinal', title: yParam, sort: order('y') };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

@@ -4,9 +4,10 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { importCsv, makeClassification, makeRegression, openNpy, saveNpy } from '../data/index.js';
+import { importCsv, makeClassification, makeRegression, saveNpy } from '../data/index.js';
+import { NPY_MAX_HEADER_SIZE, parseNpyHeader } from '../data/npy-header.js';
 import type { NdArray } from '../data/ndarray.js';
-import { ValueError } from '../errors.js';
+import { NpyFormatError, ValueError } from '../errors.js';
 import { toJson, writeFileAtomic } from '../report/atomic.js';
 
 /** What `data info` shows for one `.npy` file. */
@@ -21,37 +22,37 @@ export interface NpyInfo {
   readonly headerBytes: number;
   /** Format version, e.g. `1.0`. */
   readonly version: string;
+  readonly byteOrder: string;
 }
 
+/** Bytes past the longest header that the preamble (magic, version, length) may add. */
+const HEADER_SLACK = 16;
+
 /**
- * Shape, dtype, order, size and format version of a `.npy` file (mapped, not read).
+ * Shape, dtype, order, size and format version of a `.npy` file, from its header alone.
+ * @throws NpyFormatError for a file that is not a valid `.npy`.
  * @example
  * ```ts
  * npyInfo('X.npy'); // { shape: [1000, 20], dtype: 'float64', order: 'C', bytes: 160128, version: '1.0', ... }
  * ```
  */
 export function npyInfo(path: string): NpyInfo {
-  const array = openNpy(path, { mode: 'r' });
-  try {
-    return {
-      path, shape: array.shape, dtype: array.dtype, order: array.order,
-      bytes: statSync(path).size, headerBytes: array.offset, version: formatVersion(path),
-    };
-  } finally {
-    array.close();
-  }
-}
-
-/** The major.minor bytes after the 6-byte magic (openNpy has already validated the header). */
-function formatVersion(path: string): string {
+  const bytes = statSync(path).size;
+  const head = Buffer.alloc(Math.min(bytes, NPY_MAX_HEADER_SIZE + HEADER_SLACK));
   const fd = openSync(path, 'r');
   try {
-    const head = Buffer.alloc(8);
-    readSync(fd, head, 0, 8, 0);
-    return `${head[6]}.${head[7]}`;
+    readSync(fd, head, 0, head.length, 0);
   } finally {
     closeSync(fd);
   }
+  const header = parseNpyHeader(head, path);
+  if (bytes < header.dataOffset + header.dataBytes) {
+    throw new NpyFormatError(path, `truncated: the header needs ${header.dataOffset + header.dataBytes} bytes, the file has ${bytes}`);
+  }
+  return {
+    path, shape: header.shape, dtype: header.dtype, order: header.order, byteOrder: header.byteOrder,
+    bytes, headerBytes: header.dataOffset, version: header.version.join('.'),
+  };
 }
 
 /**
@@ -79,11 +80,13 @@ export function describeData(path: string): string[] {
   return lines;
 }
 
+const BYTE_ORDERS: Record<string, string> = { '<': ' (little-endian)', '>': ' (big-endian)' };
+
 function npyLines(info: NpyInfo): string[] {
   return [
     `file     ${info.path}`,
     `shape    [${info.shape.join(', ')}]`,
-    `dtype    ${info.dtype}`,
+    `dtype    ${info.dtype}${BYTE_ORDERS[info.byteOrder] ?? ''}`,
     `order    ${info.order} (${info.order === 'C' ? 'row-major' : 'column-major, Fortran'})`,
     `bytes    ${info.bytes} (${(info.bytes / 2 ** 20).toFixed(2)} MB; header ${info.headerBytes})`,
     `version  ${info.version}`,

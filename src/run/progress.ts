@@ -3,6 +3,7 @@
  * (logs, CI), nothing when quiet. Written to stderr so stdout carries only results.
  */
 import cliProgress from 'cli-progress';
+import { formatBytes } from '../report/atomic.js';
 import type { WorkerMemory } from '../search/options.js';
 
 /** One progress update: fits done of total, seconds elapsed, best score so far, worker memory. */
@@ -31,7 +32,7 @@ export type ProgressMode = 'bar' | 'lines' | 'quiet';
 /** Seconds between plain progress lines. */
 const LINE_INTERVAL_S = 2;
 
-const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
 
 /**
  * The memory line: the dataset mapping each worker shares, and what each worker holds of its own.
@@ -41,10 +42,10 @@ const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
  * ```
  */
 export function memoryLine(datasetBytes: number, workers: readonly WorkerMemory[] | undefined): string {
-  if (!workers || workers.length === 0) return `data ${mb(datasetBytes)} mapped`;
-  const own = workers.map((w) => `${w.worker} ${mb(w.heapUsed)}`).join(', ');
+  if (!workers || workers.length === 0) return `data ${formatBytes(datasetBytes)} mapped`;
+  const own = workers.map((w) => `${w.worker} ${formatBytes(w.heapUsed)}`).join(', ');
   const resident = Math.max(...workers.map((w) => w.datasetResident));
-  return `data ${mb(resident)} shared by ${workers.length} worker(s); own ${own}`;
+  return `data ${formatBytes(resident)} shared by ${workers.length} worker(s); own ${own}`;
 }
 
 function bestText(metric: string, best: number | undefined): string {

@@ -20,8 +20,10 @@ import { assembleResults } from './results.js';
 
 /** Options of {@link runExperiment} (the `memgrid run` flags, typed). */
 export interface RunOptions {
-  /** Path of the experiment config. */
+  /** Path of the experiment config (as the user gave it: the resume hint repeats it). */
   readonly config: string;
+  /** The config at `config`, when the caller has already loaded it. */
+  readonly loaded?: ExperimentConfig;
   /** Run folder; default `runs/<config name>/` under `cwd`. */
   readonly out?: string;
   /** Worker threads; overrides the config's `workers`. 0 runs inline. */
@@ -69,7 +71,7 @@ export class RunInterruptedError extends AbortError {
 export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
-  const config = loadConfig(resolve(cwd, options.config));
+  const config = options.loaded ?? loadConfig(resolve(cwd, options.config));
   const dir = resolve(cwd, options.out ?? join('runs', config.name));
   mkdirSync(dir, { recursive: true });
   const data = await loadExperimentData(config.data, { cwd, ...(options.storeRoot === undefined ? {} : { storeRoot: options.storeRoot }) });

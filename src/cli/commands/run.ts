@@ -55,7 +55,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .example('$0 run exp.json --resume', 'Continue an interrupted run where it stopped') as unknown as Argv<RunArgs>,
   handler: async (args) => {
     const executor = executorChoice(args);
-    // Loaded here, not at the top: `memgrid --help` should not load the search, vega and the data layer.
+    // Loaded here, not at the top: `memgrid --help` should not load the search, vega and the data
+    // layer; and a bad config is reported before any of them loads.
+    const { loadConfig } = await import('../../run/config.js');
+    const loaded = loadConfig(args.config);
     const { createProgress } = await import('../../run/progress.js');
     const { RunInterruptedError, runExperiment } = await import('../../run/runner.js');
     const progress = createProgress(args.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines');
@@ -68,7 +71,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     process.on('SIGINT', onSigint);
     try {
       const outcome = await runExperiment({
-        config: args.config, resume: args.resume, executor, signal: controller.signal, progress,
+        config: args.config, loaded, resume: args.resume, executor, signal: controller.signal, progress,
         ...(args.out === undefined ? {} : { out: args.out }),
         ...(args.workers === undefined ? {} : { workers: args.workers }),
       });

@@ -1,0 +1,42 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createProgress, memoryLine } from '../../src/run/progress.js';
+
+function sink(): { stream: NodeJS.WriteStream; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({ write(chunk, _enc, done) { chunks.push(String(chunk)); done(); } }) as unknown as NodeJS.WriteStream;
+  return { stream, text: () => chunks.join('') };
+}
+
+describe('progress', () => {
+  it('prints plain lines at most every 2 s, and the last one', () => {
+    const out = sink();
+    const progress = createProgress('lines', out.stream);
+    progress.start('grid search', 'r2', 8 * 2 ** 20);
+    progress.update({ done: 1, total: 10, elapsed: 0.1 });
+    progress.update({ done: 2, total: 10, elapsed: 0.5 });
+    progress.update({ done: 5, total: 10, elapsed: 2.2, bestScore: 0.91234, workers: [{ worker: 't1', datasetResident: 8 * 2 ** 20, heapUsed: 3 * 2 ** 20 }] });
+    progress.update({ done: 10, total: 10, elapsed: 3 });
+    progress.stop();
+    const lines = out.text().trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^\[grid search\] 1\/10 fits \(10%\), 0\.1 s, ETA 0\.9 s, best r2 - \| data 8\.0 MB mapped$/);
+    expect(lines[1]).toContain('5/10 fits (50%), 2.2 s, ETA 2.2 s, best r2 0.9123 | data 8.0 MB shared by 1 worker(s); own t1 3.0 MB');
+    expect(lines[2]).toMatch(/10\/10 fits \(100%\), 3\.0 s, best r2 -/);
+  });
+
+  it('is silent when quiet', () => {
+    const progress = createProgress('quiet');
+    progress.start('x', 'r2', 0);
+    progress.update({ done: 1, total: 1, elapsed: 1 });
+    progress.log('nothing');
+    progress.stop();
+  });
+
+  it('shows shared dataset memory against each worker\'s own', () => {
+    expect(memoryLine(1e6, [
+      { worker: 'a', datasetResident: 2 ** 20, heapUsed: 2 * 2 ** 20 },
+      { worker: 'b', datasetResident: 2 ** 20, heapUsed: 4 * 2 ** 20 },
+    ])).toBe('data 1.0 MB shared by 2 worker(s); own a 2.0 MB, b 4.0 MB');
+  });
+});
