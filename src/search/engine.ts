@@ -74,7 +74,7 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
     else pending.push(fit);
   }
   const total = records.length + pending.length;
-  const executor = options.executor ?? makeExecutor(options.workers);
+  const executor = options.executor ?? createExecutor(options.workers);
   const started = performance.now();
   try {
     const plan = planTasks({ pending, candidates, context, concurrency: executor.concurrency, folds, X, y });
@@ -93,7 +93,17 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
   return { records, folds, scoring, storeHash: store.hash };
 }
 
-function makeExecutor(workers: number | undefined): Executor {
+/**
+ * The executor a search uses by default: `workers` threads running memgrid's task handler
+ * (default `os.availableParallelism()`), or this thread when `workers` is 0. Create one
+ * yourself to share a warm pool (threads that already mapped the data) between searches.
+ * @example
+ * ```ts
+ * const executor = createExecutor(2);
+ * try { await new GridSearch(model, grid, { executor }).fit(X, y); } finally { await executor.close(); }
+ * ```
+ */
+export function createExecutor(workers?: number): Executor {
   const threads = workers ?? availableParallelism();
   return threads === 0 ? new InlineExecutor(handleTask) : new ThreadPoolExecutor({ threads, handlerModule: HANDLER_URL });
 }

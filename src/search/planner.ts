@@ -6,6 +6,7 @@
 import type { NdArray } from '../data/ndarray.js';
 import type { FloatMatrix, Params } from '../models/estimator.js';
 import type { CandidateRef, FitRecord, TaskMessage, TaskResult } from '../workers/protocol.js';
+import { planLogisticPaths } from './logistic-plan.js';
 import { planRidgeStats } from './ridge-plan.js';
 import type { Fold } from './types.js';
 
@@ -51,7 +52,7 @@ const TASKS_PER_WORKER = 8;
 
 /** Picks the fast plan where one applies, the plain plan otherwise. */
 export function planTasks(input: PlanInput): Plan {
-  return planRidgeStats(input) ?? planCvTasks(input);
+  return planRidgeStats(input) ?? planLogisticPaths(input) ?? planCvTasks(input);
 }
 
 /**
@@ -84,17 +85,31 @@ export function planCvTasks(input: PlanInput): Plan {
   return {
     tasks,
     collect: (_task, result) => [...result.records],
-    failed: errorScore === 'raise' ? () => undefined : (task, error) => failedRecords(task, error, errorScore),
+    failed: errorScore === 'raise' ? () => undefined : (task, error) => {
+      if (task.kind !== 'cv') return undefined;
+      const fits = task.candidates.flatMap((c) => task.folds.map((fold) => ({
+        candidate: c.id, fold, ...(task.trainSize === undefined ? {} : { trainSize: task.trainSize }),
+      })));
+      return errorRecords(fits, task, errorScore, `task failed: ${messageOf(error)}`);
+    },
   };
 }
 
-/** Error records for every fit of a plain task that failed as a whole (its worker died, say). */
-function failedRecords(task: TaskMessage, error: unknown, errorScore: number): FitRecord[] {
-  if (task.kind !== 'cv') return [];
-  const message = `task failed: ${error instanceof Error ? error.message : String(error)}`;
+/**
+ * Records for fits that failed: `errorScore` for every scorer (train too when asked for),
+ * with the message. Used for a failed fit and for a task that failed as a whole.
+ */
+export function errorRecords(
+  fits: readonly PendingFit[], task: Pick<TaskContext, 'scoring' | 'returnTrainScore'>, errorScore: number, message: string,
+  fitTime = 0,
+): FitRecord[] {
   const scores = Object.fromEntries(task.scoring.map((s) => [s, errorScore]));
-  return task.candidates.flatMap((c) => task.folds.map((fold) => ({
-    candidate: c.id, fold, ...(task.trainSize === undefined ? {} : { trainSize: task.trainSize }),
-    test: scores, ...(task.returnTrainScore ? { train: scores } : {}), fitTime: 0, scoreTime: 0, error: message,
-  })));
+  return fits.map((fit) => ({
+    ...fit, test: scores, ...(task.returnTrainScore ? { train: scores } : {}), fitTime, scoreTime: 0, error: message,
+  }));
+}
+
+/** An error's message, for records and logs. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

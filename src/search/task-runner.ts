@@ -8,7 +8,9 @@ import type { Estimator, FloatMatrix } from '../models/estimator.js';
 import type { NdArray } from '../data/ndarray.js';
 import type { CvTask, FitRecord, TaskMessage, TaskResult } from '../workers/protocol.js';
 import { mappedFolds, mappedStore } from '../workers/store-cache.js';
+import { runLogisticPathTask } from './logistic-task.js';
 import { runRidgeStatsTask } from './ridge-task.js';
+import { errorRecords, messageOf } from './planner.js';
 import { scoreMany } from './scorers.js';
 
 /** Runs one task in this thread. Exported for executors as the handler module's `handleTask`. */
@@ -18,6 +20,8 @@ export function handleTask(task: TaskMessage): TaskResult {
       return runCvTask(task);
     case 'ridge-stats':
       return runRidgeStatsTask(task);
+    case 'logistic-path':
+      return runLogisticPathTask(task);
   }
 }
 
@@ -47,11 +51,7 @@ function fitAndScore(
     model.fit(X, y, train);
   } catch (error) {
     if (task.errorScore === 'raise') throw error;
-    const scores = Object.fromEntries(task.scoring.map((s) => [s, task.errorScore as number]));
-    return {
-      ...base, test: scores, ...(task.returnTrainScore ? { train: scores } : {}),
-      fitTime: (performance.now() - t0) / 1000, scoreTime: 0, error: error instanceof Error ? error.message : String(error),
-    };
+    return errorRecords([base], task, task.errorScore, messageOf(error), (performance.now() - t0) / 1000)[0]!;
   }
   const t1 = performance.now();
   const testScores = scoreMany(task.scoring, model, X, y, test);

@@ -52,8 +52,18 @@ export interface RidgeStatsTask extends TaskBase {
   readonly yShift: number;
 }
 
+/**
+ * Logistic regression's fast path: fit the candidates (which differ only in `C`) on one
+ * fold as a warm-started path along ascending C, then score each like a `cv` task.
+ */
+export interface LogisticPathTask extends TaskBase {
+  readonly kind: 'logistic-path';
+  readonly candidates: readonly CandidateRef[];
+  readonly fold: number;
+}
+
 /** Every task kind. Kinds beside `cv` are fast paths the planner picks for some models. */
-export type TaskMessage = CvTask | RidgeStatsTask;
+export type TaskMessage = CvTask | RidgeStatsTask | LogisticPathTask;
 
 /** The outcome of one (candidate, fold[, train size]) fit. */
 export interface FitRecord {

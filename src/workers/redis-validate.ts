@@ -44,6 +44,12 @@ const SCHEMAS = {
     shift: z.array(z.number()).max(1_000_000),
     yShift: z.number(),
   }).strict().refine((t) => t.rowEnd >= t.rowStart, { message: 'rowEnd must be >= rowStart', path: ['rowEnd'] }),
+  'logistic-path': z.object({
+    ...base,
+    kind: z.literal('logistic-path'),
+    candidates: z.array(z.object({ id: index, params }).strict()).min(1).max(100_000),
+    fold: index,
+  }).strict(),
 } as const;
 
 type Kind = keyof typeof SCHEMAS;
@@ -71,7 +77,7 @@ export function checkTaskMessage(value: unknown, options: { scorers?: readonly s
   try {
     // validateParams checks the model name first (a known model, with a "did you mean").
     validateParams(task.model.name as ModelName, task.model.params);
-    const candidates = task.kind === 'cv' ? task.candidates : [];
+    const candidates = task.kind === 'ridge-stats' ? [] : task.candidates;
     for (const candidate of candidates) validateParams(task.model.name as ModelName, { ...task.model.params, ...candidate.params });
   } catch (error) {
     throw new ValueError(`refused task: ${(error as Error).message}`, { cause: error });

@@ -1,0 +1,45 @@
+/**
+ * memgrid's public API. Everything a user imports comes from here; internal modules may
+ * change between versions.
+ */
+import { registerDumpType } from './data/dump.js';
+import { registerEstimatorDumpType } from './models/persist.js';
+
+// Fitted estimators can be dumped and loaded like any other value (joblib-style).
+registerEstimatorDumpType(registerDumpType);
+
+export * from './data/index.js';
+export {
+  MemgridError, NpyFormatError, DTypeError, ValueError, DataError, AccessError, ConfigError, FitError, AbortError, QueueError,
+} from './errors.js';
+
+export type { Estimator, Classifier, EstimatorState, FloatMatrix, Params, ModelName, Rows } from './models/estimator.js';
+export { isClassifier } from './models/estimator.js';
+export { Ridge, type RidgeParams } from './models/ridge.js';
+export { LogisticRegression, type LogisticParams } from './models/logistic.js';
+export { createModel, modelFromState, MODEL_NAMES, validateParams } from './models/registry.js';
+
+export { createExecutor } from './search/engine.js';
+export { GridSearch, RandomizedSearch, type RandomizedSearchOptions } from './search/grid-search.js';
+export { learningCurve, validationCurve, type LearningCurveOptions, type ValidationCurveOptions } from './search/curves.js';
+export type {
+  SearchOptions, SearchProgress, WorkerMemory, FitKey, CvResults, LearningCurveResult, ValidationCurveResult,
+} from './search/options.js';
+export type { Fold, Splitter } from './search/types.js';
+export {
+  KFold, StratifiedKFold, ShuffleSplit, PredefinedFolds, resolveCv, type KFoldOptions, type ShuffleSplitOptions, type FoldSpec,
+} from './search/splitters.js';
+export {
+  r2, meanSquaredError, rootMeanSquaredError, meanAbsoluteError, accuracy, balancedAccuracy, logLoss, rocAuc, f1,
+} from './search/metrics.js';
+export { getScorer, resolveScoring, scoreMany, SCORERS, type Scorer, type ScorerNeeds } from './search/scorers.js';
+export { parameterGrid, gridSize, type ParamGrid, type ParamValue } from './search/grid.js';
+export {
+  uniform, loguniform, randint, choice, sampleCandidates, parseDistribution, type Distribution, type ParamDistributions,
+} from './search/distributions.js';
+
+export type { Executor, TaskMessage, TaskResult, FitRecord } from './workers/protocol.js';
+export { InlineExecutor } from './workers/inline-executor.js';
+export { ThreadPoolExecutor, type ThreadPoolOptions } from './workers/thread-executor.js';
+export { RedisExecutor, type RedisExecutorOptions } from './workers/redis-executor.js';
+export { runRedisWorker, type RedisWorkerOptions, type RedisWorker } from './workers/redis-worker.js';

@@ -1,0 +1,40 @@
+/** The worker side of logistic regression's fast plan: one fold's warm-started C path, then scoring. */
+import type { FloatMatrix } from '../models/estimator.js';
+import { fitLogisticPath } from '../models/logistic-path.js';
+import type { FitRecord, LogisticPathTask, TaskResult } from '../workers/protocol.js';
+import { mappedFolds, mappedStore } from '../workers/store-cache.js';
+import { errorRecords, messageOf } from './planner.js';
+import { scoreMany } from './scorers.js';
+
+/** Runs a `logistic-path` task in this thread. */
+export function runLogisticPathTask(task: LogisticPathTask): TaskResult {
+  const store = mappedStore(task.store);
+  const fold = mappedFolds(task.store, task.foldSet)[task.fold]!;
+  const X = store.X as FloatMatrix;
+  const base = task.model.params;
+  const Cs = task.candidates.map((c) => (c.params['C'] ?? base['C'] ?? 1) as number);
+  const params = {
+    fitIntercept: (base['fitIntercept'] ?? true) as boolean,
+    maxIter: (base['maxIter'] ?? 100) as number,
+    tol: (base['tol'] ?? 1e-4) as number,
+  };
+  const fits = task.candidates.map((c) => ({ candidate: c.id, fold: task.fold }));
+  const t0 = performance.now();
+  let models;
+  try {
+    models = fitLogisticPath(X, store.y, fold.train, Cs, params);
+  } catch (error) {
+    if (task.errorScore === 'raise') throw error;
+    return { records: errorRecords(fits, task, task.errorScore, messageOf(error), (performance.now() - t0) / 1000 / fits.length) };
+  }
+  // The path is one computation; each fit is charged an equal share of it.
+  const fitTime = (performance.now() - t0) / 1000 / models.length;
+  const records: FitRecord[] = models.map((model, i) => {
+    const t1 = performance.now();
+    const test = scoreMany(task.scoring, model, X, store.y, fold.test);
+    const scoreTime = (performance.now() - t1) / 1000;
+    const train = task.returnTrainScore ? { train: scoreMany(task.scoring, model, X, store.y, fold.train) } : {};
+    return { ...fits[i]!, test, ...train, fitTime, scoreTime };
+  });
+  return { records };
+}
