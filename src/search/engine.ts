@@ -10,9 +10,9 @@ import type { Estimator, FloatMatrix, Params } from '../models/estimator.js';
 import { validateParams } from '../models/registry.js';
 import { compiledModuleUrl } from '../workers/compiled-url.js';
 import { InlineExecutor } from '../workers/inline-executor.js';
-import type { Executor, FitRecord } from '../workers/protocol.js';
+import type { Executor, FitRecord, TaskResult } from '../workers/protocol.js';
 import { ThreadPoolExecutor } from '../workers/thread-executor.js';
-import type { FitKey, SearchOptions } from './options.js';
+import type { FitKey, SearchOptions, WorkerMemory } from './options.js';
 import { planTasks, type PendingFit, type Plan, type TaskContext } from './planner.js';
 import { metricKeys } from './results.js';
 import { resolveScoring } from './scorers.js';
@@ -78,12 +78,17 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
   const started = performance.now();
   try {
     const plan = planTasks({ pending, candidates, context, concurrency: executor.concurrency, folds, X, y });
-    const onBatch = (batch: readonly FitRecord[]): void => {
+    const memory = new Map<string, WorkerMemory>();
+    const onBatch = (batch: readonly FitRecord[], worker?: TaskResult['worker']): void => {
       for (const record of batch) {
         records.push(record);
         options.onRecord?.(record, keyOf(record));
       }
-      options.onProgress?.({ done: records.length, total, elapsed: (performance.now() - started) / 1000 });
+      if (worker) memory.set(worker.id, { worker: worker.id, datasetResident: worker.datasetResident, heapUsed: worker.heapUsed });
+      options.onProgress?.({
+        done: records.length, total, elapsed: (performance.now() - started) / 1000,
+        ...(memory.size > 0 ? { workers: [...memory.values()] } : {}),
+      });
     };
     await runAll(executor, plan, options.signal, onBatch);
   } finally {
@@ -124,7 +129,8 @@ function* allFits(nCandidates: number, nFolds: number, sizes: readonly number[] 
  * so that no result arrives after the search has returned.
  */
 async function runAll(
-  executor: Executor, plan: Plan, signal: AbortSignal | undefined, onBatch: (records: readonly FitRecord[]) => void,
+  executor: Executor, plan: Plan, signal: AbortSignal | undefined,
+  onBatch: (records: readonly FitRecord[], worker?: TaskResult['worker']) => void,
 ): Promise<void> {
   const inner = new AbortController();
   const forward = (): void => inner.abort(signal?.reason);
@@ -134,7 +140,7 @@ async function runAll(
     await Promise.all(plan.tasks.map(async (task) => {
       try {
         const result = await executor.run(task, inner.signal);
-        if (failure === undefined) onBatch(plan.collect(task, result));
+        if (failure === undefined) onBatch(plan.collect(task, result), result.worker);
       } catch (error) {
         // A task that rejects as a whole (its worker died, say) scores its fits as failed, if the plan can.
         const records = inner.signal.aborted ? undefined : plan.failed(task, error);

@@ -2,6 +2,7 @@
  * Per-thread cache of mapped dataset stores: a worker maps a store the first time a task
  * names it and keeps the mapping (and its fold sets) for every later task.
  */
+import { realpathSync } from 'node:fs';
 import { openStore, readFoldSet, type OpenedStore } from '../data/index.js';
 import type { FoldIndices } from '../data/index.js';
 
@@ -27,4 +28,10 @@ export function mappedFolds(dir: string, id: string): readonly FoldIndices[] {
     foldSets.set(key, folds);
   }
   return folds;
+}
+
+/** Paths of the files a mapped store's arrays live in (for memory reports); empty if not mapped here. */
+export function mappedFiles(dir: string): string[] {
+  const store = stores.get(dir);
+  return store ? [store.X.path, store.y.path].map((p) => realpathSync(p)) : [];
 }

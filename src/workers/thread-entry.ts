@@ -4,7 +4,9 @@
  */
 import { workerData } from 'piscina';
 import type { HandlerModule, TaskHandler } from './handler.js';
+import { workerMemory } from './memory.js';
 import type { TaskMessage, TaskResult } from './protocol.js';
+import { mappedFiles } from './store-cache.js';
 
 let handler: Promise<TaskHandler> | undefined;
 
@@ -14,8 +16,9 @@ function loadHandler(): Promise<TaskHandler> {
   return handler;
 }
 
-/** Piscina calls the default export for every task. */
+/** Piscina calls the default export for every task; results carry this worker's memory. */
 export default async function runTask(task: TaskMessage): Promise<TaskResult> {
   const handle = await loadHandler();
-  return handle(task);
+  const result = await handle(task);
+  return { ...result, worker: workerMemory(mappedFiles(task.store)) };
 }
