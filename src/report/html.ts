@@ -90,7 +90,13 @@ function stripXmlProlog(svg: string): string {
   return svg.replace(/^<\?xml[^>]*>\s*/, '');
 }
 
-/** HTML-escape text for element content and attribute values. */
+/**
+ * HTML-escape text for element content and attribute values.
+ * @example
+ * ```ts
+ * esc('a < b'); // 'a &lt; b'
+ * ```
+ */
 export function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -46,12 +46,24 @@ export function planPlots(contents: RunContents): PlotPlan[] {
   return plots;
 }
 
-/** Column suffix of a metric: `score` when there is one metric, as scikit-learn names it. */
+/**
+ * Column suffix of a metric: `score` when there is one metric, as scikit-learn names it.
+ * @example
+ * ```ts
+ * metricKey(['r2'], 'r2'); // 'score'
+ * ```
+ */
 export function metricKey(scoring: readonly string[], metric: string): string {
   return scoring.length === 1 ? 'score' : metric;
 }
 
-/** Parameters whose value differs between candidates, in cvResults' (sorted) order. */
+/**
+ * Parameters whose value differs between candidates, in cvResults' (sorted) order.
+ * @example
+ * ```ts
+ * varyingParams(search.cvResults); // ['alpha'] for a grid over alpha with fixed fitIntercept
+ * ```
+ */
 export function varyingParams(cvResults: CvResults): string[] {
   return Object.keys(cvResults)
     .filter((c) => c.startsWith('param_'))

@@ -7,7 +7,13 @@ import { didYouMean } from '../models/params.js';
 import { describe } from '../search/option-checks.js';
 import { KNOWN_KEYS } from './config-schema.js';
 
-/** A key path as written in messages: `grid[0].alpha`, `model.params.C`. */
+/**
+ * A key path as written in messages.
+ * @example
+ * ```ts
+ * keyPath(['grid', 0, 'alpha']); // 'grid[0].alpha'
+ * ```
+ */
 export function keyPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
@@ -17,7 +23,13 @@ export function keyPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(top level)' : out;
 }
 
-/** `value` as messages show it (strings quoted, objects as JSON). */
+/**
+ * `value` as messages show it (strings quoted, objects as JSON).
+ * @example
+ * ```ts
+ * found('x'); // '"x"'
+ * ```
+ */
 export function found(value: unknown): string {
   return describe(value);
 }

@@ -23,7 +23,13 @@ export interface Fingerprint {
 /** The search phase a fit belongs to: the same params and fold mean different fits in a learning curve. */
 export type Phase = 'search' | 'learningCurve' | 'validationCurve';
 
-/** A refused resume: the journal is missing, from another config, or from other data. */
+/**
+ * A refused resume: the journal is missing, from another config, or from other data.
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof ResumeError) console.error(e.message); }
+ * ```
+ */
 export class ResumeError extends ValueError {}
 
 /**

@@ -47,12 +47,24 @@ export interface CurvesOutcome {
   readonly workers: readonly WorkerMemory[];
 }
 
-/** The scorers of a run: the config's, or the model's default. */
+/**
+ * The scorers of a run: the config's, or the model's default.
+ * @example
+ * ```ts
+ * runScoring(config); // ['r2'] for a ridge config without `scoring`
+ * ```
+ */
 export function runScoring(config: ExperimentConfig): string[] {
   return resolveScoring(config.scoring, config.model.name === 'logistic' ? 'classifier' : 'regressor');
 }
 
-/** The one metric that picks the best candidate and that curves are scored with. */
+/**
+ * The one metric that picks the best candidate and that curves are scored with.
+ * @example
+ * ```ts
+ * mainMetric(config); // 'neg_log_loss' when refit names it
+ * ```
+ */
 export function mainMetric(config: ExperimentConfig): string {
   const scoring = runScoring(config);
   return typeof config.refit === 'string' ? config.refit : scoring[0]!;
@@ -125,6 +137,10 @@ export async function runSearch(context: PhaseContext): Promise<SearchOutcome | 
 /**
  * Run the config's learning and validation curves for the model's params overlaid with the
  * search's best params (the curves then show the chosen model).
+ * @example
+ * ```ts
+ * const { files } = await runCurves(context, { alpha: 1 }); files.learningCurve?.testMean;
+ * ```
  */
 export async function runCurves(context: PhaseContext, bestParams: Params | undefined): Promise<CurvesOutcome> {
   const { config, data } = context;

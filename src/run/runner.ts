@@ -51,7 +51,13 @@ export interface RunOutcome {
 /** Candidates shown at the end of a run. */
 const TOP_ROWS = 10;
 
-/** A run stopped by its signal; the journal keeps its finished fits. */
+/**
+ * A run stopped by its signal; the journal keeps its finished fits.
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof RunInterruptedError) console.error(e.resumeCommand); }
+ * ```
+ */
 export class RunInterruptedError extends AbortError {
   constructor(readonly journal: string, readonly kept: number, readonly resumeCommand: string) {
     super(`interrupted: ${kept} finished fit(s) kept in ${journal}; resume with: ${resumeCommand}`);
@@ -112,6 +118,10 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
 /**
  * Hash of what a run's results depend on in its config: not its name, worker count or file
  * location, which may change between a run and its resume.
+ * @example
+ * ```ts
+ * configHash(loadConfig('a.json')) === configHash(loadConfig('copy-of-a.json')); // true
+ * ```
  */
 export function configHash(config: ExperimentConfig): string {
   const { file: _file, name: _name, workers: _workers, ...rest } = config;

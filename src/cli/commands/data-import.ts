@@ -9,7 +9,13 @@ export interface DataImportArgs {
   readonly out: string;
 }
 
-/** The yargs module of `memgrid data import`. */
+/**
+ * The yargs module of `memgrid data import`.
+ * @example
+ * ```ts
+ * await yargs(hideBin(process.argv)).command(dataImportCommand).parseAsync();
+ * ```
+ */
 export const dataImportCommand: CommandModule<object, DataImportArgs> = {
   command: 'import <csv>',
   describe: 'Import a numeric CSV (with a header row) as X.npy and y.npy',

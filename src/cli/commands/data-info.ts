@@ -6,7 +6,13 @@ export interface DataInfoArgs {
   readonly path: string;
 }
 
-/** The yargs module of `memgrid data info`. */
+/**
+ * The yargs module of `memgrid data info`.
+ * @example
+ * ```ts
+ * await yargs(hideBin(process.argv)).command(dataInfoCommand).parseAsync();
+ * ```
+ */
 export const dataInfoCommand: CommandModule<object, DataInfoArgs> = {
   command: 'info <path>',
   describe: 'Show a .npy file\'s shape, dtype, order, size and format version, or a dataset store\'s manifest',

@@ -18,7 +18,13 @@ function positiveInt(name: string, value: number | undefined, min: number): void
   if (value !== undefined && (!Number.isInteger(value) || value < min)) throw new UsageError(`--${name} must be an integer >= ${min}, found ${String(value)}`);
 }
 
-/** The yargs module of `memgrid data make`. */
+/**
+ * The yargs module of `memgrid data make`.
+ * @example
+ * ```ts
+ * await yargs(hideBin(process.argv)).command(dataMakeCommand).parseAsync();
+ * ```
+ */
 export const dataMakeCommand: CommandModule<object, DataMakeArgs> = {
   command: 'make <kind>',
   describe: 'Generate a synthetic dataset (scikit-learn\'s make_regression / make_classification style) as X.npy and y.npy',

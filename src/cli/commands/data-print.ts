@@ -2,7 +2,13 @@
 import { relative } from 'node:path';
 import type { WrittenDataset } from '../../run/data-commands.js';
 
-/** Print the files written and the config `data` entry that reads them. */
+/**
+ * Print the files written and the config `data` entry that reads them.
+ * @example
+ * ```ts
+ * printDataset(makeDataset('regression', { samples: 100, features: 3, seed: 0 }, 'data/reg'));
+ * ```
+ */
 export function printDataset(written: WrittenDataset): void {
   const rel = (p: string): string => relative(process.cwd(), p) || p;
   process.stdout.write(`wrote ${rel(written.X)} [${written.shape.join(', ')}] and ${rel(written.y)}\n`);

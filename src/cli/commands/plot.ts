@@ -6,7 +6,13 @@ export interface PlotArgs {
   readonly rundir: string;
 }
 
-/** The yargs module of `memgrid plot`. */
+/**
+ * The yargs module of `memgrid plot`.
+ * @example
+ * ```ts
+ * await yargs(hideBin(process.argv)).command(plotCommand).parseAsync();
+ * ```
+ */
 export const plotCommand: CommandModule<object, PlotArgs> = {
   command: 'plot <rundir>',
   describe: 'Re-render the plots (plots/*.svg) and report.html of a run folder from its saved results',
