@@ -1,0 +1,231 @@
+/**
+ * joblib-style persistence of nested data: `dump(value, path)` writes a JSON manifest at
+ * `path` and each array beside it as `<basename>_01.npy`, `_02.npy`, ...; `load(path, {mmapMode})`
+ * reads it back, with the arrays memory-mapped when a mode is given.
+ *
+ * Manifest format (version 1): `{"format": "memgrid-dump", "version": 1, "value": V}` where V is
+ * JSON, except objects with a `"__memgrid__"` key, which encode what JSON cannot hold:
+ * `{"__memgrid__": "ndarray", "file": "x.dump_01.npy"}`, `{"__memgrid__": "typedarray", "file": ...}`,
+ * `{"__memgrid__": "number", "value": "NaN" | "Infinity" | "-Infinity" | "-0"}`,
+ * `{"__memgrid__": "bigint", "value": "123"}`, `{"__memgrid__": "custom", "tag": T, "data": V}` and
+ * `{"__memgrid__": "object", "entries": {...}}` (a plain object that itself has a `__memgrid__` key).
+ */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import { AccessError, NpyFormatError, ValueError } from '../errors.js';
+import { dtypeOfTypedArray, type AnyTypedArray } from './dtypes.js';
+import type { MapMode, NdArray } from './ndarray.js';
+import { isMapped, openNpy, readNpy, saveNpy, writeAtomically } from './npy.js';
+
+const FORMAT = 'memgrid-dump';
+const VERSION = 1;
+const TAG = '__memgrid__';
+
+/** How a custom type (a fitted estimator, say) is turned into nested plain data and back. */
+export interface DumpType {
+  /** Whether `value` is of this type. */
+  test(value: unknown): boolean;
+  /** Nested plain data (may hold NdArrays) that `decode` turns back into the value. */
+  encode(value: unknown): unknown;
+  decode(data: unknown): unknown;
+}
+
+const registry = new Map<string, DumpType>();
+
+/**
+ * Register a custom type with `dump`/`load`. The data layer knows nothing about models, so
+ * models register their fitted estimators here. Registering a tag again replaces its handler.
+ * @example
+ * ```ts
+ * registerDumpType('point', {
+ *   test: (v) => v instanceof Point,
+ *   encode: (p) => ({ x: (p as Point).x }),
+ *   decode: (d) => new Point((d as { x: number }).x),
+ * });
+ * ```
+ */
+export function registerDumpType(tag: string, type: DumpType): void {
+  if (typeof tag !== 'string' || tag.length === 0) throw new ValueError(`registerDumpType: tag must be a non-empty string, found ${JSON.stringify(tag)}`);
+  registry.set(tag, type);
+}
+
+/** Options of {@link load}. */
+export interface LoadOptions {
+  /** Map the arrays instead of reading them: `r` (read-only), `r+` (shared read/write) or `c` (copy-on-write). */
+  readonly mmapMode?: Exclude<MapMode, 'w+'>;
+}
+
+/**
+ * Persist `value` at `path` (like `joblib.dump`); returns the files written, manifest first.
+ * @throws ValueError naming the key path of a value that cannot be dumped (a function, a
+ *   class instance no registered type accepts, a cycle); AccessError for a read-only mapped
+ *   array that would be written into its own file.
+ * @example
+ * ```ts
+ * dump({ floatZeros: ndarray('float32', [3, 4]), note: 'hi' }, 'files/data.json');
+ * // ['files/data.json', 'files/data.json_01.npy']
+ * ```
+ */
+export function dump(value: unknown, path: string): string[] {
+  const dir = nodePath.dirname(path);
+  const base = nodePath.basename(path);
+  const arrays: NdArray[] = [];
+  const encoded = encode(value, '$', { base, arrays, seen: new Set() });
+  const names = arrays.map((_, i) => arrayFileName(base, i));
+  const manifest = JSON.stringify({ format: FORMAT, version: VERSION, value: encoded });
+  arrays.forEach((a, i) => {
+    const file = nodePath.join(dir, names[i]!);
+    if (isMapped(a) && !a.writable && sameFile(a.path, file)) {
+      throw new AccessError(`dump ${path}: refusing to write ${file}, the file that a read-only ('r') array in the value maps`);
+    }
+    saveNpy(file, a);
+  });
+  writeAtomically(path, [Buffer.from(manifest, 'utf8')]);
+  return [path, ...names.map((n) => nodePath.join(dir, n))];
+}
+
+/**
+ * Read back what {@link dump} wrote (like `joblib.load(path, mmap_mode=...)`).
+ * Array references must stay inside the manifest's folder.
+ * @throws NpyFormatError for a malformed manifest or a reference outside its folder.
+ * @example
+ * ```ts
+ * const data = load('files/data.json', { mmapMode: 'r+' }) as { floatZeros: MappedArray };
+ * ```
+ */
+export function load(path: string, options: LoadOptions = {}): unknown {
+  const mode = options.mmapMode;
+  if (mode !== undefined && mode !== 'r' && mode !== 'r+' && mode !== 'c') {
+    throw new ValueError(`load ${path}: options.mmapMode must be 'r', 'r+' or 'c', found ${JSON.stringify(mode)}`);
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ValueError(`load ${path}: cannot read the manifest (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new NpyFormatError(path, `manifest is not JSON: ${(e as Error).message}`, { cause: e });
+  }
+  const d = doc as { format?: unknown; version?: unknown; value?: unknown };
+  if (d === null || typeof d !== 'object' || d.format !== FORMAT || d.version !== VERSION || !('value' in d)) {
+    throw new NpyFormatError(path, `not a memgrid dump manifest: expected {"format": "${FORMAT}", "version": ${VERSION}, "value": ...}`);
+  }
+  const readArray = (ref: unknown): NdArray => {
+    const file = resolveRef(path, ref);
+    return mode === undefined ? readNpy(file) : openNpy(file, { mode });
+  };
+  return decode(d.value, path, readArray);
+}
+
+/** joblib's naming: the manifest's file name, `_01`, `_02`, ... (`_100` after `_99`), `.npy`. */
+function arrayFileName(base: string, index: number): string {
+  return `${base}_${String(index + 1).padStart(2, '0')}.npy`;
+}
+
+interface EncodeState {
+  readonly base: string;
+  readonly arrays: NdArray[];
+  readonly seen: Set<object>;
+}
+
+function encode(value: unknown, at: string, state: EncodeState): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (Number.isFinite(value) && !Object.is(value, -0)) return value;
+    return { [TAG]: 'number', value: Object.is(value, -0) ? '-0' : String(value) };
+  }
+  if (typeof value === 'bigint') return { [TAG]: 'bigint', value: value.toString() };
+  if (typeof value !== 'object') throw new ValueError(`dump: cannot persist ${at}, a ${typeof value}`);
+  const { seen } = state;
+  if (seen.has(value)) throw new ValueError(`dump: ${at} refers back to one of its containers (cycles cannot be dumped)`);
+  seen.add(value);
+  try {
+    return encodeObject(value, at, state);
+  } finally {
+    seen.delete(value);
+  }
+}
+
+function encodeObject(value: object, at: string, state: EncodeState): unknown {
+  const { arrays } = state;
+  for (const [tag, type] of registry) {
+    if (type.test(value)) return { [TAG]: 'custom', tag, data: encode(type.encode(value), `${at}<${tag}>`, state) };
+  }
+  if (isNdArray(value)) {
+    arrays.push(value);
+    return { [TAG]: 'ndarray', file: arrayFileName(state.base, arrays.length - 1) };
+  }
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const data = value as AnyTypedArray;
+    arrays.push({ dtype: dtypeOfTypedArray(data), shape: [data.length], order: 'C', data });
+    return { [TAG]: 'typedarray', file: arrayFileName(state.base, arrays.length - 1) };
+  }
+  if (Array.isArray(value)) return value.map((v, i) => encode(v, `${at}[${i}]`, state));
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) {
+    const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+    throw new ValueError(`dump: cannot persist ${at}, a ${name} instance (register it with registerDumpType)`);
+  }
+  const entries: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== undefined) entries[k] = encode(v, `${at}.${k}`, state);
+  }
+  return Object.hasOwn(entries, TAG) ? { [TAG]: 'object', entries } : entries;
+}
+
+function decode(v: unknown, path: string, readArray: (ref: unknown) => NdArray): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => decode(x, path, readArray));
+  if (!isTagged(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = decode(x, path, readArray);
+    return out;
+  }
+  switch (v[TAG]) {
+    case 'ndarray': return readArray(v.file);
+    case 'typedarray': return readArray(v.file).data;
+    case 'number': return v.value === '-0' ? -0 : Number(v.value);
+    case 'bigint': return BigInt(String(v.value));
+    case 'object': return decode(v.entries, path, readArray);
+    case 'custom': {
+      const type = typeof v.tag === 'string' ? registry.get(v.tag) : undefined;
+      if (!type) throw new ValueError(`load ${path}: no dump type is registered for tag ${JSON.stringify(v.tag)} (call registerDumpType first)`);
+      return type.decode(decode(v.data, path, readArray));
+    }
+    default:
+      throw new NpyFormatError(path, `unknown ${TAG} entry ${JSON.stringify(v[TAG])}`);
+  }
+}
+
+/** The absolute path of an array reference, which must name a file inside the manifest's folder. */
+function resolveRef(manifest: string, ref: unknown): string {
+  if (typeof ref !== 'string' || ref.length === 0) throw new NpyFormatError(manifest, `array reference must be a file name, found ${JSON.stringify(ref)}`);
+  const dir = nodePath.resolve(nodePath.dirname(manifest));
+  const file = nodePath.resolve(dir, ref);
+  const rel = nodePath.relative(dir, file);
+  if (nodePath.isAbsolute(ref) || rel === '' || rel === '..' || rel.startsWith(`..${nodePath.sep}`) || nodePath.isAbsolute(rel)) {
+    throw new NpyFormatError(manifest, `array reference ${JSON.stringify(ref)} points outside the manifest's folder ${dir}`);
+  }
+  return file;
+}
+
+function isTagged(v: unknown): v is Record<string, unknown> & { [TAG]: unknown } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, TAG);
+}
+
+function isNdArray(v: object): v is NdArray {
+  const a = v as Partial<NdArray>;
+  return typeof a.dtype === 'string' && Array.isArray(a.shape) && (a.order === 'C' || a.order === 'F') && ArrayBuffer.isView(a.data);
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    return fs.realpathSync(a) === fs.realpathSync(b);
+  } catch {
+    return false;
+  }
+}

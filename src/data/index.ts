@@ -1,0 +1,24 @@
+/** The data layer's public API: dtypes, NdArray, .npy, memmap, reductions, dump/load, dataset store, CSV, synthetic data. */
+export {
+  DTYPES, NATIVE_LITTLE_ENDIAN, isDType, itemSize, isFloatDType, isBigIntDType, viewOf, allocate, dtypeOfTypedArray, parseDescr, descrOf,
+  type DType, type TypedArrayFor, type AnyTypedArray, type ByteOrder,
+} from './dtypes.js';
+export {
+  ndarray, shapeSize, stridesOf, elementAsNumber, toFloat64, toNested,
+  type NdArray, type MappedArray, type MapMode, type Order,
+} from './ndarray.js';
+export {
+  NPY_MAGIC, NPY_ALIGN, NPY_MAX_HEADER_SIZE, parseNpyHeader, encodeNpyHeader, parsePyLiteral, PyTuple,
+  type NpyHeader, type PyValue,
+} from './npy-header.js';
+export { readNpy, saveNpy, openNpy, readNpyHeader, isMapped, type OpenNpyOptions } from './npy.js';
+export { memmap, type MemmapOptions } from './memmap.js';
+export { swapBytes } from './byteswap.js';
+export { sum, mean, std, columnMeans } from './reduce.js';
+export { dump, load, registerDumpType, type DumpType, type LoadOptions } from './dump.js';
+export {
+  persistDataset, openStore, writeFoldSet, readFoldSet,
+  type DatasetStore, type OpenedStore, type StoreManifest, type StoreArrayEntry, type FoldIndices,
+} from './store.js';
+export { importCsv, importCsvToStore, type ImportCsvOptions, type ImportedCsv } from './csv.js';
+export { makeRegression, makeClassification, type MakeRegressionOptions, type MakeClassificationOptions } from './synthetic.js';
