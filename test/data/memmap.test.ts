@@ -1,0 +1,179 @@
+/**
+ * The seed notebook (memmapping-notebook.txt), step by step, plus memmap's edge cases.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memmap } from '../../src/data/memmap.js';
+import { saveNpy } from '../../src/data/npy.js';
+import { mean, std, sum } from '../../src/data/reduce.js';
+import { AccessError, MemgridError, NpyFormatError, ValueError } from '../../src/errors.js';
+import { memoryKb, tempDir } from './helpers.js';
+
+const dir = tempDir();
+const smallPath = path.join(dir, 'small.mmap');
+
+/** Runs `code` in a separate Node process with `mmap` (the same native binding) imported. */
+function inChildProcess(code: string): string {
+  const mmapIo = createRequire(import.meta.url).resolve('@riaskov/mmap-io');
+  const script = path.join(dir, `child-${Math.random().toString(36).slice(2)}.mjs`);
+  fs.writeFileSync(script, `import mmap from ${JSON.stringify(mmapIo)};\nimport fs from 'node:fs';\n${code}`);
+  return execFileSync(process.execPath, [script], { encoding: 'utf8', timeout: 20_000 });
+}
+
+const fileFloats = (): number[] => Array.from(new Float32Array(new Uint8Array(fs.readFileSync(smallPath)).buffer));
+
+describe('the seed notebook: numpy.memmap modes', () => {
+  // In [2]: mm_w = np.memmap(path, shape=10, dtype=np.float32, mode='w+')
+  const mmW = memmap(smallPath, { dtype: 'float32', shape: 10, mode: 'w+' });
+  let mmR: ReturnType<typeof memmap<'float32'>>;
+
+  it('w+ creates the file zero-filled', () => {
+    expect(Array.from(mmW.data)).toEqual(new Array(10).fill(0));
+    expect(fs.statSync(smallPath).size).toBe(40);
+    expect(fileFloats()).toEqual(new Array(10).fill(0));
+    expect(mmW).toMatchObject({ mode: 'w+', writable: true, shape: [10], dtype: 'float32', offset: 0 });
+  });
+
+  it('r+ maps the same buffer: a write through one handle is seen by the other', () => {
+    // In [3]: mm_r = np.memmap('files/small.mmap', dtype=np.float32, mode='r+')
+    mmR = memmap(smallPath, { dtype: 'float32', mode: 'r+' });
+    expect(mmR.shape).toEqual([10]);
+    expect(Array.from(mmR.data)).toEqual(new Array(10).fill(0));
+    mmW.data[0] = 42; // In [4]
+    expect(mmR.data[0]).toBe(42); // In [5]
+    mmR.data[1] = 43; // In [12]
+    expect(Array.from(mmW.data.subarray(0, 3))).toEqual([42, 43, 0]);
+    expect(fileFloats().slice(0, 2)).toEqual([42, 43]); // same page cache, even before flush()
+    mmR.flush();
+  });
+
+  it('reductions give numpy\'s float32 answers: sum=85.0, mean=8.5, std=17.0014705657959', () => {
+    // In [14]: "sum={0}, mean={1}, std={2}".format(mm_r.sum(), np.mean(mm_r), np.std(mm_r))
+    expect(sum(mmR)).toBe(85);
+    expect(mean(mmR)).toBe(8.5);
+    expect(std(mmR)).toBe(Math.fround(17.0014705657959));
+    expect(std(mmR)).toBeCloseTo(17.0014705657959, 12);
+  });
+
+  it('another process sees the writes, and this process sees the other\'s', () => {
+    const out = inChildProcess(`
+      const fd = fs.openSync(${JSON.stringify(smallPath)}, 'r+');
+      const buf = mmap.map(40, 3, mmap.MAP_SHARED, fd, 0);
+      const f = new Float32Array(buf.buffer, buf.byteOffset, 10);
+      f[2] = 44;
+      console.log(JSON.stringify(Array.from(f.subarray(0, 3))));
+    `);
+    expect(JSON.parse(out)).toEqual([42, 43, 44]);
+    expect(mmR.data[2]).toBe(44);
+    expect(mmW.data[2]).toBe(44);
+    mmR.data[2] = 0;
+  });
+
+  it('r: a write through the handle stays private, never reaches the file or another handle, and does not crash', () => {
+    const ro = memmap(smallPath, { dtype: 'float32', mode: 'r' });
+    const other = memmap(smallPath, { dtype: 'float32', mode: 'r' });
+    expect(ro.writable).toBe(false);
+    ro.data[0] = -1;
+    ro.data.fill(5, 5);
+    expect(ro.data[0]).toBe(-1);
+    expect(other.data[0]).toBe(42);
+    expect(mmR.data[0]).toBe(42);
+    expect(fileFloats()).toEqual([42, 43, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // Pages it never wrote still follow the file.
+    mmW.data[9] = 1;
+    expect(other.data[9]).toBe(1);
+    mmW.data[9] = 0;
+    expect(() => ro.flush()).toThrow(AccessError);
+    expect(() => saveNpy(smallPath, ro)).toThrow(AccessError);
+    expect(fileFloats()).toEqual([42, 43, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('c: copy-on-write, writable, and the file never changes', () => {
+    const cow = memmap(smallPath, { dtype: 'float32', mode: 'c' });
+    expect(cow.writable).toBe(true);
+    cow.data[3] = 7;
+    cow.flush();
+    expect(cow.data[3]).toBe(7);
+    expect(mmR.data[3]).toBe(0);
+    expect(fileFloats()[3]).toBe(0);
+  });
+
+  it('close() drops the handle\'s view', () => {
+    const h = memmap(smallPath, { dtype: 'float32', mode: 'r' });
+    h.close();
+    expect(() => h.data).toThrow(/was closed/);
+  });
+});
+
+describe('the seed notebook: an 80 MB memmap costs almost no memory', () => {
+  it('w+ of 10,000,000 float64 and a second r+ handle add far less than 80 MB of resident memory', () => {
+    const bigPath = path.join(dir, 'big.mmap');
+    const before = memoryKb();
+    const big = memmap(bigPath, { dtype: 'float64', shape: 10_000_000, mode: 'w+' });
+    const again = memmap(bigPath, { dtype: 'float64', mode: 'r+' });
+    const after = memoryKb();
+    if (process.env.MEMGRID_VERBOSE) console.info(`80 MB w+ map: Rss +${after.rss - before.rss} kB, Pss +${after.pss - before.pss} kB`);
+    expect(fs.statSync(bigPath).size).toBe(80_000_000);
+    expect(again.shape).toEqual([10_000_000]);
+    // Tolerance: 8 MB (a tenth of the mapping) for allocator noise; measured ~0-200 kB.
+    expect(after.rss - before.rss).toBeLessThan(8 * 1024);
+    expect(after.pss - before.pss).toBeLessThan(8 * 1024);
+    // In [19]: np.sum(big_mmap) reads it all: zeros.
+    expect(sum(again)).toBe(0);
+    big.close();
+    again.close();
+  });
+});
+
+describe('memmap edge cases', () => {
+  it('maps from an offset, inside the first page and beyond it', () => {
+    const file = path.join(dir, 'offset.bin');
+    const values = new Float64Array(1100).map((_, i) => i);
+    fs.writeFileSync(file, Buffer.from(values.buffer));
+    const a = memmap(file, { dtype: 'float64', mode: 'r', offset: 16 });
+    expect(a.shape).toEqual([1098]);
+    expect(a.data[0]).toBe(2);
+    const b = memmap(file, { dtype: 'float64', mode: 'r', offset: 4096 + 8, shape: [3, 2] });
+    expect(Array.from(b.data)).toEqual([513, 514, 515, 516, 517, 518]);
+    const f = memmap(file, { dtype: 'float64', mode: 'r', shape: [2, 3], order: 'F' });
+    expect(f.order).toBe('F');
+  });
+
+  it('an empty file or shape gives an empty array instead of a failed mmap', () => {
+    const file = path.join(dir, 'empty.bin');
+    fs.writeFileSync(file, '');
+    expect(memmap(file, { dtype: 'float32', mode: 'r' }).data.length).toBe(0);
+    expect(memmap(file, { dtype: 'int64', mode: 'r+' }).shape).toEqual([0]);
+    expect(memmap(path.join(dir, 'empty2.bin'), { dtype: 'float64', mode: 'w+', shape: [0, 5] }).data.length).toBe(0);
+  });
+
+  it('rejects bad sizes, offsets and options with errors naming the file, expected and found', () => {
+    const file = path.join(dir, 'ten.bin');
+    fs.writeFileSync(file, Buffer.alloc(10));
+    expect(() => memmap(file, { dtype: 'float64', mode: 'r' })).toThrow(NpyFormatError);
+    expect(() => memmap(file, { dtype: 'float64', mode: 'r' })).toThrow(/ten\.bin: 10 bytes after offset 0 is not a multiple of the 8-byte item size of float64/);
+    expect(() => memmap(file, { dtype: 'int16', mode: 'r', shape: [8] })).toThrow(/ten\.bin: file too small for shape \[8\] of int16: expected 16 bytes \(16 from offset 0\), found 10/);
+    expect(() => memmap(file, { dtype: 'int16', mode: 'r', offset: 1 })).toThrow(/offset 1 is not a multiple of the 2-byte item size of int16/);
+    expect(() => memmap(file, { dtype: 'int16', mode: 'r', offset: 12 })).toThrow(/offset 12 is past the end of the file \(10 bytes\)/);
+    expect(() => memmap(path.join(dir, 'noshape.bin'), { dtype: 'float32', mode: 'w+' })).toThrow(/mode 'w\+' needs options\.shape/);
+    expect(fs.existsSync(path.join(dir, 'noshape.bin'))).toBe(false);
+    expect(() => memmap(path.join(dir, 'missing.bin'), { dtype: 'float32', mode: 'r' })).toThrow(/missing\.bin: cannot open the file for reading \(ENOENT\)/);
+    expect(() => memmap(file, { dtype: 'complex128' as never, mode: 'r' })).toThrow(ValueError);
+    expect(() => memmap(file, { dtype: 'uint8', mode: 'rw' as never })).toThrow(/options\.mode must be one of r, r\+, w\+, c, found "rw"/);
+    expect(() => memmap(file, { dtype: 'uint8', mode: 'r', shape: [-1] })).toThrow(/shape must hold non-negative integers/);
+    for (const e of [() => memmap(file, { dtype: 'float64', mode: 'c' })]) expect(e).toThrow(MemgridError);
+  });
+
+  it('w+ over a file another handle maps replaces it instead of truncating under the mapping', () => {
+    const file = path.join(dir, 'replace.bin');
+    const old = memmap(file, { dtype: 'float64', shape: 4096, mode: 'w+' });
+    old.data[4000] = 3;
+    memmap(file, { dtype: 'float64', shape: 1, mode: 'w+' });
+    // Reading beyond a truncated file's end would kill the process with SIGBUS.
+    expect(old.data[4000]).toBe(3);
+    expect(fs.statSync(file).size).toBe(8);
+  });
+});
