@@ -3,7 +3,7 @@
  * score vs parameter for a grid with one varying parameter, and a heatmap for two.
  */
 import type { CvResults } from '../search/options.js';
-import { heatmapSpec, learningCurveSpec, paramCurveSpec, type CurveSeries, type VlSpec } from './specs.js';
+import { heatmapSpec, learningCurveSpec, paramCurveSpec, scatterSpec, type CurveSeries, type VlSpec } from './specs.js';
 import type { RunContents } from './types.js';
 
 /** A plot to render: its file name in `plots/`, a title and its vega-lite spec. */
@@ -14,6 +14,10 @@ export interface PlotPlan {
 }
 
 const TRAIN = 'Training score';
+/** Scatter plots drawn for a random search, at most. */
+const MAX_SCATTERS = 3;
+/** A parameter with at most this many values may colour a scatter. */
+const MAX_GROUPS = 6;
 const CV = 'Cross-validation score';
 
 /**
@@ -42,7 +46,10 @@ export function planPlots(contents: RunContents): PlotPlan[] {
     });
   }
   const { cvResults, refitMetric, scoring } = contents.results;
-  if (cvResults) plots.push(...searchPlots(cvResults, scoring, refitMetric ?? scoring[0]!));
+  if (cvResults) {
+    const metric = refitMetric ?? scoring[0]!;
+    plots.push(...(contents.results.kind === 'random' ? randomSearchPlots(cvResults, scoring, metric) : searchPlots(cvResults, scoring, metric)));
+  }
   return plots;
 }
 
@@ -99,6 +106,27 @@ function searchPlots(cvResults: CvResults, scoring: readonly string[], metric: s
     return [{ file: `search_heatmap.svg`, title: `Search: ${metric} over ${xParam} × ${yParam}`, spec: heatmapSpec(xParam, yParam, cells, metric) }];
   }
   return [];
+}
+
+/** A random search samples continuous values: a scatter per numeric parameter reads better than a grid plot. */
+function randomSearchPlots(cvResults: CvResults, scoring: readonly string[], metric: string): PlotPlan[] {
+  const key = metricKey(scoring, metric);
+  const mean = cvResults[`mean_test_${key}`] as number[] | undefined;
+  const std = cvResults[`std_test_${key}`] as number[] | undefined;
+  if (!mean || !std) return [];
+  const varying = varyingParams(cvResults);
+  const numeric = varying.filter((p) => cvResults[`param_${p}`]!.every((v) => typeof v === 'number'));
+  const distinct = (p: string): number => new Set(cvResults[`param_${p}`]!.map(String)).size;
+  // Sampled (many-valued) params get a scatter; few-valued ones colour it instead.
+  const sampled = numeric.filter((p) => distinct(p) > MAX_GROUPS);
+  return (sampled.length > 0 ? sampled : numeric).slice(0, MAX_SCATTERS).map((param) => {
+    const xs = cvResults[`param_${param}`] as number[];
+    // Colour by another varying parameter with few values (e.g. a list like tol or fitIntercept).
+    const group = varying.find((p) => p !== param && distinct(p) <= MAX_GROUPS);
+    const groups = group === undefined ? undefined : cvResults[`param_${group}`]!;
+    const points = xs.map((x, i) => ({ x, score: mean[i]!, std: std[i]!, ...(groups ? { group: groups[i] } : {}) }));
+    return { file: `search_${safeName(param)}.svg`, title: `Random search: ${metric} vs ${param}`, spec: scatterSpec(param, points, metric, group) };
+  });
 }
 
 function compareValues(a: unknown, b: unknown): number {

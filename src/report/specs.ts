@@ -109,6 +109,37 @@ export function paramCurveSpec(
 }
 
 /**
+ * Mean test score of sampled candidates against one parameter (random search), one point per
+ * candidate with its ±1 std as an error bar, coloured by a second parameter when there is one.
+ * @example
+ * ```ts
+ * scatterSpec('C', points, 'accuracy', 'tol');
+ * ```
+ */
+export function scatterSpec(
+  param: string, points: readonly { x: number; score: number; std: number; group?: unknown }[], scoring: string, groupParam?: string,
+): VlSpec {
+  const values = points.filter((p) => Number.isFinite(p.score))
+    .map((p) => ({ x: p.x, score: p.score, lo: p.score - p.std, hi: p.score + p.std, group: String(p.group ?? '') }));
+  const xs = points.map((p) => p.x);
+  const log = xs.every((v) => v > 0) && Math.max(...xs) / Math.min(...xs) >= 100;
+  const x = { field: 'x', type: 'quantitative', title: param, scale: log ? { type: 'log' } : { zero: false }, axis: { format: '~g', grid: !log } };
+  const color = groupParam === undefined
+    ? { value: SERIES_COLORS[1] }
+    : { field: 'group', type: 'nominal', title: groupParam, legend: { orient: 'bottom-right' } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `Random search: mean ${scoring} vs ${param}`, width: WIDTH, height: HEIGHT,
+    data: { values },
+    layer: [
+      { mark: { type: 'rule', opacity: 0.5 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: scoring, scale: { zero: false } }, y2: { field: 'hi' }, color } },
+      { mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y: { field: 'score', type: 'quantitative' }, color } },
+    ],
+    config: { font: 'sans-serif', view: { stroke: '#ddd' } },
+  };
+}
+
+/**
  * Heatmap of mean test score over a two-parameter grid, each cell labelled with its score.
  * @example
  * ```ts

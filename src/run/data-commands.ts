@@ -2,12 +2,11 @@
  * The logic of `memgrid data ...`: describe a `.npy` file or a dataset store, import a CSV
  * as `.npy` files, generate a synthetic dataset.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { importCsv, makeClassification, makeRegression, saveNpy } from '../data/index.js';
-import { NPY_MAX_HEADER_SIZE, parseNpyHeader } from '../data/npy-header.js';
+import { importCsv, makeClassification, makeRegression, readNpyHeader, saveNpy } from '../data/index.js';
 import type { NdArray } from '../data/ndarray.js';
-import { NpyFormatError, ValueError } from '../errors.js';
+import { ValueError } from '../errors.js';
 import { toJson, writeFileAtomic } from '../report/atomic.js';
 
 /** What `data info` shows for one `.npy` file. */
@@ -25,33 +24,20 @@ export interface NpyInfo {
   readonly byteOrder: string;
 }
 
-/** Bytes past the longest header that the preamble (magic, version, length) may add. */
-const HEADER_SLACK = 16;
 
 /**
  * Shape, dtype, order, size and format version of a `.npy` file, from its header alone.
- * @throws NpyFormatError for a file that is not a valid `.npy`.
+ * @throws NpyFormatError for a file that is not a valid `.npy`, or shorter than its header says.
  * @example
  * ```ts
  * npyInfo('X.npy'); // { shape: [1000, 20], dtype: 'float64', order: 'C', bytes: 160128, version: '1.0', ... }
  * ```
  */
 export function npyInfo(path: string): NpyInfo {
-  const bytes = statSync(path).size;
-  const head = Buffer.alloc(Math.min(bytes, NPY_MAX_HEADER_SIZE + HEADER_SLACK));
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, head, 0, head.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  const header = parseNpyHeader(head, path);
-  if (bytes < header.dataOffset + header.dataBytes) {
-    throw new NpyFormatError(path, `truncated: the header needs ${header.dataOffset + header.dataBytes} bytes, the file has ${bytes}`);
-  }
+  const header = readNpyHeader(path);
   return {
     path, shape: header.shape, dtype: header.dtype, order: header.order, byteOrder: header.byteOrder,
-    bytes, headerBytes: header.dataOffset, version: header.version.join('.'),
+    bytes: header.fileSize, headerBytes: header.dataOffset, version: header.version.join('.'),
   };
 }
 
@@ -114,11 +100,11 @@ function writePair(outDir: string, X: NdArray, y: NdArray, extra: Record<string,
  * Import a CSV (numeric columns, a header row) as `X.npy` and `y.npy` in `outDir`.
  * @example
  * ```ts
- * await importCsvAsNpy('diabetes.csv', 'target', 'data/diabetes');
+ * importCsvAsNpy('diabetes.csv', 'target', 'data/diabetes');
  * ```
  */
-export async function importCsvAsNpy(csv: string, target: string, outDir: string): Promise<WrittenDataset> {
-  const { X, y, featureNames } = await importCsv(resolve(csv), { target });
+export function importCsvAsNpy(csv: string, target: string, outDir: string): WrittenDataset {
+  const { X, y, featureNames } = importCsv(resolve(csv), { target });
   return writePair(outDir, X, y, { source: resolve(csv), target, featureNames });
 }
 

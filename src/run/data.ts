@@ -3,7 +3,7 @@
  * a CSV imported, or a synthetic set generated; then persisted once into a dataset store
  * (content-hashed, so a re-run or a resume finds the same store and the same hash).
  */
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { importCsv, makeClassification, makeRegression, openNpy, persistDataset } from '../data/index.js';
 import type { NdArray } from '../data/ndarray.js';
 import type { FloatMatrix } from '../models/estimator.js';
@@ -28,37 +28,40 @@ export interface ExperimentData {
  * Load (or generate) the data of `source` and persist it into a store under `storeRoot`.
  * @example
  * ```ts
- * const data = await loadExperimentData(config.data, { cwd: process.cwd() });
+ * const data = loadExperimentData(config.data, { cwd: process.cwd() });
  * data.X.shape; // [n, d]
  * ```
  */
-export async function loadExperimentData(
+export function loadExperimentData(
   source: DataSource, options: { readonly storeRoot?: string; readonly cwd?: string } = {},
-): Promise<ExperimentData> {
-  const loaded = await load(source, options.cwd ?? process.cwd());
+): ExperimentData {
+  const loaded = load(source, options.cwd ?? process.cwd());
   const store = persistDataset(loaded.X, loaded.y, options.storeRoot === undefined ? {} : { root: options.storeRoot });
+  // From here on the search reads the store's read-only mappings: a CSV or generated set is
+  // not held twice, and `.npy` sources were referenced in place, not copied.
   return {
     ...loaded,
+    X: store.X as FloatMatrix,
+    y: store.y,
     hash: store.hash,
     store: store.dir,
     bytes: loaded.X.data.byteLength + loaded.y.data.byteLength,
   };
 }
 
-async function load(source: DataSource, cwd: string): Promise<{ X: FloatMatrix; y: NdArray; description: string; featureNames?: readonly string[] }> {
+function load(source: DataSource, cwd: string): { X: FloatMatrix; y: NdArray; description: string; featureNames?: readonly string[] } {
   switch (source.kind) {
     case 'npy': {
-      const X = openNpy(source.X, { mode: 'r' }) as unknown as FloatMatrix;
-      const y = openNpy(source.y, { mode: 'r' }) as unknown as NdArray;
-      return { X, y, description: `${relative(cwd, source.X)}, ${relative(cwd, source.y)} (mapped read-only)` };
+      const X = openNpy(source.X, { mode: 'r' }) as FloatMatrix;
+      const y = openNpy(source.y, { mode: 'r' });
+      return { X, y, description: `${shown(cwd, source.X)}, ${shown(cwd, source.y)} (mapped read-only)` };
     }
     case 'csv': {
-      // Awaited so a sync or async importCsv both work.
-      const { X, y, featureNames } = await importCsv(source.csv, { target: source.target });
-      return { X: X as FloatMatrix, y, featureNames, description: `${relative(cwd, source.csv)} (target "${source.target}")` };
+      const { X, y, featureNames } = importCsv(source.csv, { target: source.target });
+      return { X: X as FloatMatrix, y, featureNames, description: `${shown(cwd, source.csv)} (target "${source.target}")` };
     }
     case 'synthetic': {
-      const common = { nSamples: source.nSamples, nFeatures: source.nFeatures, seed: source.seed as number };
+      const common = { nSamples: source.nSamples, nFeatures: source.nFeatures, seed: source.seed };
       const { X, y } = source.task === 'regression'
         ? makeRegression({ ...common, ...(source.noise === undefined ? {} : { noise: source.noise }) })
         : makeClassification({ ...common, ...(source.nClasses === undefined ? {} : { nClasses: source.nClasses }) });
@@ -68,4 +71,10 @@ async function load(source: DataSource, cwd: string): Promise<{ X: FloatMatrix; 
       };
     }
   }
+}
+
+/** A path relative to the working folder when it lies inside it, else absolute. */
+function shown(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }

@@ -80,7 +80,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   const config = options.loaded ?? loadConfig(resolve(cwd, options.config));
   const dir = resolve(cwd, options.out ?? join('runs', config.name));
   mkdirSync(dir, { recursive: true });
-  const data = await loadExperimentData(config.data, { cwd, ...(options.storeRoot === undefined ? {} : { storeRoot: options.storeRoot }) });
+  const data = loadExperimentData(config.data, { cwd, ...(options.storeRoot === undefined ? {} : { storeRoot: options.storeRoot }) });
   const fingerprint = { config: configHash(config), data: data.hash };
   const journalPath = join(dir, RUN_FILES.journal);
   const resumeCommand = `memgrid run ${quote(options.config)} --resume${options.out === undefined ? '' : ` --out ${quote(options.out)}`}`;

@@ -21,6 +21,14 @@ describe('plots', () => {
     expect(planPlots(twoParams).map((p) => p.file)).toEqual(['search_heatmap.svg']);
   });
 
+  it('plans a scatter per sampled parameter for a random search, coloured by a few-valued one', () => {
+    const cv = { ...twoParams.results.cvResults! } as Record<string, unknown[]>;
+    cv.param_alpha = cv.param_alpha!.map((_, i) => 10 ** (i / 3 - 2)); // ten distinct sampled values
+    const plans = planPlots({ results: { ...twoParams.results, kind: 'random', cvResults: cv as never } });
+    expect(plans.map((p) => p.file)).toEqual(['search_alpha.svg']);
+    expect(JSON.stringify(plans[0]!.spec)).toContain('"title":"fitIntercept"');
+  });
+
   it('uses a log axis only for log-spaced values', () => {
     expect(isLogSpaced([0.01, 0.1, 1, 10])).toBe(true);
     expect(isLogSpaced([1, 2, 4, 8])).toBe(true);
