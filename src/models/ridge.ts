@@ -40,9 +40,14 @@ export function ridgeFromStats(
   const rhs = new Float64Array(stats.xty);
   if (fitIntercept) {
     // Σ(z − z̄)(z − z̄)ᵀ = Σzzᵀ − n z̄z̄ᵀ; with z̄ ≈ 0 (shift ≈ means) nothing cancels.
+    // Update both triangles with one value so A stays exactly symmetric (Cholesky checks).
     for (let j = 0; j < d; j++) {
       const mj = stats.xSum[j]! / n;
-      for (let k = 0; k < d; k++) A[j * d + k]! -= mj * stats.xSum[k]!;
+      for (let k = j; k < d; k++) {
+        const v = A[j * d + k]! - mj * stats.xSum[k]!;
+        A[j * d + k] = v;
+        A[k * d + j] = v;
+      }
       rhs[j]! -= mj * stats.ySum;
     }
   }

@@ -2,6 +2,7 @@
  * The engine every search and curve runs on: validate inputs, persist the data once,
  * compute folds once, plan tasks, run them on an executor, and gather fit records.
  */
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { persistDataset, writeFoldSet } from '../data/index.js';
 import type { NdArray } from '../data/ndarray.js';
@@ -133,6 +134,8 @@ async function runAll(
   onBatch: (records: readonly FitRecord[], worker?: TaskResult['worker']) => void,
 ): Promise<void> {
   const inner = new AbortController();
+  // Every queued task listens on this signal; the count is bounded by the plan, not a leak.
+  setMaxListeners(0, inner.signal);
   const forward = (): void => inner.abort(signal?.reason);
   signal?.addEventListener('abort', forward, { once: true });
   let failure: unknown;
