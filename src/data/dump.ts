@@ -172,7 +172,7 @@ function encodeObject(value: object, at: string, state: EncodeState): unknown {
   }
   const entries: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (v !== undefined) entries[k] = encode(v, `${at}.${k}`, state);
+    if (v !== undefined) setOwn(entries, k, encode(v, `${at}.${k}`, state));
   }
   return Object.hasOwn(entries, TAG) ? { [TAG]: 'object', entries } : entries;
 }
@@ -180,17 +180,13 @@ function encodeObject(value: object, at: string, state: EncodeState): unknown {
 function decode(v: unknown, path: string, readArray: (ref: unknown) => NdArray): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => decode(x, path, readArray));
-  if (!isTagged(v)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = decode(x, path, readArray);
-    return out;
-  }
+  if (!isTagged(v)) return decodeEntries(v, path, readArray);
   switch (v[TAG]) {
     case 'ndarray': return readArray(v.file);
     case 'typedarray': return readArray(v.file).data;
     case 'number': return v.value === '-0' ? -0 : Number(v.value);
     case 'bigint': return BigInt(String(v.value));
-    case 'object': return decode(v.entries, path, readArray);
+    case 'object': return decodeEntries(v.entries, path, readArray);
     case 'custom': {
       const type = typeof v.tag === 'string' ? registry.get(v.tag) : undefined;
       if (!type) throw new ValueError(`load ${path}: no dump type is registered for tag ${JSON.stringify(v.tag)} (call registerDumpType first)`);
@@ -199,6 +195,18 @@ function decode(v: unknown, path: string, readArray: (ref: unknown) => NdArray):
     default:
       throw new NpyFormatError(path, `unknown ${TAG} entry ${JSON.stringify(v[TAG])}`);
   }
+}
+
+function decodeEntries(entries: unknown, path: string, readArray: (ref: unknown) => NdArray): Record<string, unknown> {
+  if (entries === null || typeof entries !== 'object' || Array.isArray(entries)) throw new NpyFormatError(path, `expected an object of entries, found ${JSON.stringify(entries)}`);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(entries)) setOwn(out, k, decode(x, path, readArray));
+  return out;
+}
+
+/** `obj[key] = value`, safe for a key named `__proto__` (JSON may carry one as an own key). */
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** The absolute path of an array reference, which must name a file inside the manifest's folder. */

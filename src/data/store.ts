@@ -29,7 +29,7 @@ export interface StoreArrayEntry {
   readonly dtype: DType;
   readonly shape: readonly number[];
   readonly order: Order;
-  /** For external files: size and mtime when the store was made, to notice later changes. */
+  /** For external files: size and mtime (whole ms) when the store was made, to notice later changes. */
   readonly size?: number;
   readonly mtimeMs?: number;
 }
@@ -212,7 +212,7 @@ function externalSource(a: NdArray): ExternalSource | undefined {
     if (a.writable) a.flush();
     const path = fs.realpathSync(a.path);
     const stat = fs.statSync(path);
-    return { path, size: stat.size, mtimeMs: stat.mtimeMs, header: `${h.descr}|${h.order}|${h.shape.join(',')}|${h.dataOffset}` };
+    return { path, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), header: `${h.descr}|${h.order}|${h.shape.join(',')}|${h.dataOffset}` };
   } catch {
     return undefined;
   }
@@ -255,9 +255,9 @@ function openEntry(dir: string, manifestPath: string, e: StoreArrayEntry, mode: 
     if (!nodePath.isAbsolute(e.file)) throw new NpyFormatError(manifestPath, `external array ${JSON.stringify(e.file)} must be an absolute path`);
     file = e.file;
     const stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (!stat || stat.size !== e.size || stat.mtimeMs !== e.mtimeMs) {
+    if (!stat || stat.size !== e.size || Math.trunc(stat.mtimeMs) !== e.mtimeMs) {
       throw new DataError(
-        `${manifestPath}: external array ${file} changed since the store was made (expected size ${e.size} and mtime ${e.mtimeMs}, found ${stat ? `${stat.size} and ${stat.mtimeMs}` : 'no file'}); persist the data again`,
+        `${manifestPath}: external array ${file} changed since the store was made (expected size ${e.size} and mtime ${e.mtimeMs}, found ${stat ? `${stat.size} and ${Math.trunc(stat.mtimeMs)}` : 'no file'}); persist the data again`,
       );
     }
   } else {

@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dump, load, registerDumpType } from '../../src/data/dump.js';
+import { ndarray, toNested, type MappedArray, type NdArray } from '../../src/data/ndarray.js';
+import { isMapped, openNpy, readNpy } from '../../src/data/npy.js';
+import { AccessError, NpyFormatError, ValueError } from '../../src/errors.js';
+import { FIXTURES, tempDir } from './helpers.js';
+
+const dir = tempDir();
+
+describe('the seed notebook: joblib-like dump and load with mmap_mode', () => {
+  it('dumps {float_zeros, integer_ones} as a manifest plus _01.npy, _02.npy and loads them mapped r+', () => {
+    const file = path.join(dir, 'data_structure.pkl');
+    const written = dump({
+      float_zeros: ndarray('float32', [3, 4]),
+      integer_ones: ndarray('int64', [3, 4], new BigInt64Array(12).fill(1n)),
+    }, file);
+    expect(written).toEqual([file, `${file}_01.npy`, `${file}_02.npy`]);
+    // numpy's header is 128 bytes: 128 + 12 * 4 and 128 + 12 * 8 (the notebook's _01.npy is 176 bytes too).
+    expect(fs.statSync(`${file}_01.npy`).size).toBe(176);
+    expect(fs.statSync(`${file}_02.npy`).size).toBe(224);
+
+    const loaded = load(file, { mmapMode: 'r+' }) as { float_zeros: MappedArray; integer_ones: MappedArray };
+    expect(loaded.float_zeros).toMatchObject({ dtype: 'float32', shape: [3, 4], mode: 'r+' });
+    expect(toNested(loaded.float_zeros)).toEqual([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
+    expect(toNested(loaded.integer_ones)).toEqual(Array.from({ length: 3 }, () => [1n, 1n, 1n, 1n]));
+    loaded.float_zeros.data[5] = 2.5;
+    expect(readNpy(`${file}_01.npy`).data[5]).toBe(2.5);
+  });
+});
+
+describe('dump and load', () => {
+  it('round-trips nested plain data, special numbers, bigints, typed arrays and NdArrays in memory', () => {
+    const value = {
+      n: 1.5, nan: NaN, inf: Infinity, minf: -Infinity, negZero: -0, s: 'x', t: true, nil: null, big: 2n ** 70n,
+      list: [1, [2, 'three', { four: 4 }], []], empty: {},
+      escaped: { __memgrid__: 'ndarray', file: 'nope.npy' },
+      weights: new Float64Array([0.5, -1]),
+      X: ndarray('float64', [2, 2], new Float64Array([1, 2, 3, 4]), 'F'),
+      skipped: undefined,
+    };
+    const file = path.join(dir, 'nested.json');
+    dump(value, file);
+    const back = load(file) as typeof value;
+    const { skipped: _skipped, ...rest } = value;
+    expect(Object.is(back.negZero, -0)).toBe(true);
+    expect(back.nan).toBeNaN();
+    expect({ ...back, X: toNested(back.X) }).toEqual({ ...rest, X: [[1, 3], [2, 4]], nan: NaN });
+    expect(back.X.order).toBe('F');
+    expect(back.weights).toBeInstanceOf(Float64Array);
+    expect(isMapped(back.X)).toBe(false);
+  });
+
+  it('custom types registered with registerDumpType, with arrays inside', () => {
+    class Model {
+      constructor(readonly coef: NdArray<'float64'>, readonly alpha: number) {}
+    }
+    registerDumpType('test.model', {
+      test: (v) => v instanceof Model,
+      encode: (v) => ({ coef: (v as Model).coef, alpha: (v as Model).alpha }),
+      decode: (d) => new Model((d as { coef: NdArray<'float64'> }).coef, (d as { alpha: number }).alpha),
+    });
+    const file = path.join(dir, 'model.json');
+    const written = dump({ best: new Model(ndarray('float64', [3], new Float64Array([1, 2, 3])), 0.1) }, file);
+    expect(written).toHaveLength(2);
+    const back = load(file, { mmapMode: 'r' }) as { best: Model };
+    expect(back.best).toBeInstanceOf(Model);
+    expect(back.best.alpha).toBe(0.1);
+    expect(Array.from(back.best.coef.data)).toEqual([1, 2, 3]);
+    expect((back.best.coef as MappedArray).writable).toBe(false);
+  });
+
+  it('refuses what it cannot persist, naming the key path', () => {
+    class Opaque {}
+    expect(() => dump({ a: [1, { f: () => 1 }] }, path.join(dir, 'bad.json'))).toThrow(/cannot persist \$\.a\[1\]\.f, a function/);
+    expect(() => dump({ o: new Opaque() }, path.join(dir, 'bad.json'))).toThrow(/cannot persist \$\.o, a Opaque instance \(register it with registerDumpType\)/);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => dump(cyclic, path.join(dir, 'bad.json'))).toThrow(/\$\.self refers back to one of its containers/);
+    expect(fs.existsSync(path.join(dir, 'bad.json'))).toBe(false);
+  });
+
+  it('refuses to overwrite an array file that a read-only mapping in the value maps', () => {
+    const file = path.join(dir, 'self.json');
+    dump({ a: ndarray('float64', [2]) }, file);
+    const mapped = openNpy(`${file}_01.npy`, { mode: 'r' });
+    expect(() => dump({ a: mapped }, file)).toThrow(AccessError);
+  });
+
+  it('loads a dump that numpy wrote', () => {
+    const back = load(path.join(FIXTURES, 'dump', 'numpy_made.json'), { mmapMode: 'c' }) as {
+      float_zeros: MappedArray; integer_ones: MappedArray; meta: { name: string; missing: number };
+    };
+    expect(back.float_zeros).toMatchObject({ dtype: 'float32', shape: [3, 4], mode: 'c' });
+    expect(back.integer_ones.data[11]).toBe(1n);
+    expect(back.meta.name).toBe('MyDataStructure');
+    expect(back.meta.missing).toBeNaN();
+  });
+
+  it('refuses array references outside the manifest folder, naming the manifest and the reference', () => {
+    const escape = path.join(FIXTURES, 'dump', 'escape.json');
+    expect(() => load(escape)).toThrow(NpyFormatError);
+    expect(() => load(escape)).toThrow(/escape\.json: array reference "\.\.\/npy\/f8_le_c2\.npy" points outside the manifest's folder/);
+    expect(() => load(path.join(FIXTURES, 'dump', 'absolute.json'), { mmapMode: 'r' })).toThrow(/absolute\.json: array reference "\/etc\/hostname" points outside/);
+  });
+
+  it('reports malformed manifests and unknown custom tags', () => {
+    const bad = path.join(dir, 'bad-manifest.json');
+    fs.writeFileSync(bad, '{"format": "memgrid-dump", "version": 1, "value": ');
+    expect(() => load(bad)).toThrow(/bad-manifest\.json: manifest is not JSON/);
+    fs.writeFileSync(bad, '{"format": "other"}');
+    expect(() => load(bad)).toThrow(/not a memgrid dump manifest/);
+    fs.writeFileSync(bad, '{"format": "memgrid-dump", "version": 1, "value": {"__memgrid__": "custom", "tag": "nobody", "data": 1}}');
+    expect(() => load(bad)).toThrow(/no dump type is registered for tag "nobody"/);
+    expect(() => load(bad, { mmapMode: 'w+' as never })).toThrow(ValueError);
+    expect(() => load(path.join(dir, 'missing.json'))).toThrow(/missing\.json: cannot read the manifest \(ENOENT\)/);
+  });
+});
+
+describe('dump keys', () => {
+  it('a "__proto__" key is data, not a prototype', () => {
+    const file = path.join(dir, 'proto.json');
+    const value = JSON.parse('{"__proto__": {"polluted": 1}, "ok": 2}') as Record<string, unknown>;
+    dump(value, file);
+    const back = load(file) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.hasOwn(back, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
