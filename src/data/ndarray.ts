@@ -37,7 +37,7 @@ export interface MappedArray<D extends DType = DType> extends NdArray<D> {
   readonly writable: boolean;
   /** Byte offset of the first element in the file. */
   readonly offset: number;
-  /** Push writes to the file (msync); a no-op for `r` and `c`. */
+  /** Push writes to the file (msync) for `r+` and `w+`; a no-op for `c`; `r` refuses with AccessError (nothing of it may reach the file). */
   flush(): void;
   /** Drop this handle's reference to the mapping; the OS unmaps it once nothing views it. */
   close(): void;

@@ -1,7 +1,7 @@
 /**
  * Seeded synthetic datasets in the spirit of scikit-learn's `make_regression` and
  * `make_classification`. Deterministic per seed (seedrandom's Alea generator, Gaussians by
- * Box-Muller); not bit-equal to scikit-learn's.
+ * Box-Muller in its polar form); not bit-equal to scikit-learn's.
  */
 import seedrandom from 'seedrandom';
 import { ValueError } from '../errors.js';
@@ -33,18 +33,25 @@ export interface MakeClassificationOptions {
   readonly seed: number | string;
 }
 
-/** Fills `out` with standard normal draws (Box-Muller, both values of each pair used). */
+/**
+ * Fills `out` with standard normal draws by the polar form of Box-Muller (Marsaglia): no
+ * trigonometry, one log and one sqrt per pair, both values of each pair used.
+ */
 function fillNormal(out: Float64Array, random: () => number): void {
   const n = out.length;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    // 1 - u keeps the logarithm's argument in (0, 1].
-    const r = Math.sqrt(-2 * Math.log(1 - random()));
-    const theta = 2 * Math.PI * random();
-    out[i] = r * Math.cos(theta);
-    out[i + 1] = r * Math.sin(theta);
+  for (let i = 0; i < n; i += 2) {
+    let u = 0;
+    let v = 0;
+    let s = 0;
+    do {
+      u = 2 * random() - 1;
+      v = 2 * random() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const m = Math.sqrt((-2 * Math.log(s)) / s);
+    out[i] = u * m;
+    if (i + 1 < n) out[i + 1] = v * m;
   }
-  if (i < n) out[i] = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
 /**
