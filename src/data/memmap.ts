@@ -126,7 +126,10 @@ export function mapFile<D extends DType>(path: string, spec: MapSpec<D>): Mapped
   }
 }
 
-/** A mapped array: the typed array views the mapping, `buffer` keeps it alive until close(). */
+/**
+ * A mapped array: `data` views the mapping, `#buffer` keeps it alive until close().
+ * `data` is an own enumerable property so spreading or inspecting the array keeps it.
+ */
 class MappedFile<D extends DType> implements MappedArray<D> {
   readonly dtype: D;
   readonly shape: readonly number[];
@@ -134,7 +137,7 @@ class MappedFile<D extends DType> implements MappedArray<D> {
   readonly mode: MapMode;
   readonly offset: number;
   readonly writable: boolean;
-  #data: TypedArrayFor<D> | undefined;
+  readonly data: TypedArrayFor<D>;
   #buffer: Buffer | undefined;
 
   constructor(readonly path: string, spec: MapSpec<D>, data: TypedArrayFor<D>, buffer: Buffer | undefined) {
@@ -144,13 +147,8 @@ class MappedFile<D extends DType> implements MappedArray<D> {
     this.mode = spec.mode;
     this.offset = spec.offset;
     this.writable = spec.mode !== 'r';
-    this.#data = data;
+    this.data = data;
     this.#buffer = buffer;
-  }
-
-  get data(): TypedArrayFor<D> {
-    if (!this.#data) throw new AccessError(`${this.path}: this mapped array was closed`);
-    return this.#data;
   }
 
   flush(): void {
@@ -159,8 +157,16 @@ class MappedFile<D extends DType> implements MappedArray<D> {
   }
 
   close(): void {
-    this.#data = undefined;
     this.#buffer = undefined;
+    const path = this.path;
+    // Replace the view by a getter that says what happened, so the mapping can be collected.
+    Object.defineProperty(this, 'data', {
+      enumerable: true,
+      configurable: true,
+      get(): never {
+        throw new AccessError(`${path}: this mapped array was closed`);
+      },
+    });
   }
 }
 
