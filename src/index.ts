@@ -20,7 +20,7 @@ export { LogisticRegression, type LogisticParams } from './models/logistic.js';
 export { createModel, modelFromState, MODEL_NAMES, validateParams } from './models/registry.js';
 
 export { createExecutor } from './search/engine.js';
-export { GridSearch, RandomizedSearch, type RandomizedSearchOptions } from './search/grid-search.js';
+export { GridSearch, RandomizedSearch, type RandomizedSearchOptions, type FitFailure } from './search/grid-search.js';
 export { learningCurve, validationCurve, type LearningCurveOptions, type ValidationCurveOptions } from './search/curves.js';
 export type {
   SearchOptions, SearchProgress, WorkerMemory, FitKey, CvResults, LearningCurveResult, ValidationCurveResult,

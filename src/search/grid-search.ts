@@ -12,6 +12,14 @@ import { sampleCandidates, type Distribution } from './distributions.js';
 import type { CvResults, SearchOptions } from './options.js';
 import { buildCvResults, metricKeys } from './results.js';
 
+/** A fit that failed and was scored with `errorScore`. */
+export interface FitFailure {
+  readonly candidate: number;
+  readonly fold: number;
+  readonly params: Params;
+  readonly message: string;
+}
+
 /** Fields a finished search exposes (scikit-learn's `best_*_` attributes, camelCased). */
 interface Outcome {
   cvResults: CvResults;
@@ -21,6 +29,7 @@ interface Outcome {
   bestEstimator: Estimator | undefined;
   refitTime: number | undefined;
   storeHash: string;
+  fitErrors: FitFailure[];
 }
 
 /** Shared machinery of GridSearch and RandomizedSearch. */
@@ -54,7 +63,10 @@ abstract class BaseSearch {
         refitTime = (performance.now() - t0) / 1000;
       }
     }
-    this.outcome = { cvResults, scoring, refitMetric, bestIndex, bestEstimator, refitTime, storeHash: evaluation.storeHash };
+    const fitErrors = records.filter((r) => r.error !== undefined)
+      .map((r) => ({ candidate: r.candidate, fold: r.fold, params: candidates[r.candidate]!, message: r.error! }))
+      .sort((a, b) => a.candidate - b.candidate || a.fold - b.fold);
+    this.outcome = { cvResults, scoring, refitMetric, bestIndex, bestEstimator, refitTime, storeHash: evaluation.storeHash, fitErrors };
     return this;
   }
 
@@ -88,6 +100,8 @@ abstract class BaseSearch {
   get bestEstimator(): Estimator | undefined { return this.done.bestEstimator; }
   /** Seconds the refit took. */
   get refitTime(): number | undefined { return this.done.refitTime; }
+  /** Fits that failed and were scored with `errorScore`, with their messages (scikit-learn only warns). */
+  get fitErrors(): readonly FitFailure[] { return this.done.fitErrors; }
   /** Content hash of the dataset store the search ran on. */
   get storeHash(): string { return this.done.storeHash; }
 }

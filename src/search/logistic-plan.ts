@@ -1,7 +1,9 @@
 /**
  * Logistic regression's fast plan: candidates that differ only in C are fitted per fold as
- * one warm-started path along ascending C (models/logistic-path.ts). When the folds do not
- * divide evenly among the workers, each path is cut in two so no worker idles at the end.
+ * one warm-started path along ascending C (models/logistic-path.ts). With an odd number of
+ * folds each path is cut in two, so that two workers (or any even count) get equal shares
+ * instead of one idling while the other runs the last fold. The cut depends on the folds
+ * only, never on the worker count, so the numbers are the same however many workers run.
  */
 import type { Params } from '../models/estimator.js';
 import type { CandidateRef, LogisticPathTask } from '../workers/protocol.js';
@@ -12,7 +14,7 @@ const MIN_CUT_PATH = 4;
 
 /** The logistic plan, or undefined when it does not apply (other model, learning curves, one C). */
 export function planLogisticPaths(input: PlanInput): Plan | undefined {
-  const { context, candidates, pending, folds, concurrency } = input;
+  const { context, candidates, pending, folds } = input;
   if (context.model.name !== 'logistic' || pending.length === 0) return undefined;
   if (pending.some((fit) => fit.trainSize !== undefined)) return undefined;
   const groups = groupByAllButC(pending, candidates, context.model.params);
@@ -24,7 +26,7 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
       const onFold = fits.filter((f) => f.fold === fold).map((f): CandidateRef => ({ id: f.candidate, params: candidates[f.candidate]! }));
       if (onFold.length === 0) continue;
       onFold.sort((a, b) => cOf(a.params, context.model.params) - cOf(b.params, context.model.params));
-      const cut = folds.length % concurrency !== 0 && onFold.length >= MIN_CUT_PATH ? 2 : 1;
+      const cut = folds.length % 2 === 1 && onFold.length >= MIN_CUT_PATH ? 2 : 1;
       for (let part = 0; part < cut; part++) {
         const slice = onFold.slice(Math.floor((part * onFold.length) / cut), Math.floor(((part + 1) * onFold.length) / cut));
         tasks.push({ kind: 'logistic-path', ...context, candidates: slice, fold });

@@ -1,0 +1,222 @@
+/**
+ * The search engine's contracts: results independent of the worker count, fast plans equal
+ * to plain fits, error scores, input errors before any worker starts, abort and worker death.
+ */
+import { describe, expect, it } from 'vitest';
+import { makeClassification, makeRegression } from '../../src/data/synthetic.js';
+import { ndarray, type NdArray } from '../../src/data/ndarray.js';
+import { AbortError, DataError, FitError } from '../../src/errors.js';
+import { LogisticRegression } from '../../src/models/logistic.js';
+import { Ridge } from '../../src/models/ridge.js';
+import { learningCurve } from '../../src/search/curves.js';
+import { createExecutor } from '../../src/search/engine.js';
+import { GridSearch, RandomizedSearch } from '../../src/search/grid-search.js';
+import { loguniform } from '../../src/search/distributions.js';
+import { KFold, PredefinedFolds } from '../../src/search/splitters.js';
+import type { CvResults } from '../../src/search/options.js';
+import type { Executor, TaskMessage, TaskResult } from '../../src/workers/protocol.js';
+import { ThreadPoolExecutor } from '../../src/workers/thread-executor.js';
+import { maxRelDiff } from '../helpers/parity.js';
+
+const regression = makeRegression({ nSamples: 20_000, nFeatures: 12, noise: 5, seed: 1 });
+const classification = makeClassification({ nSamples: 3_000, nFeatures: 8, seed: 2 });
+const alphas = [0.01, 1, 100, 1e4];
+const Cs = [1e-3, 1e-2, 0.1, 1, 10];
+
+function scoreColumns(results: CvResults): Record<string, unknown[]> {
+  return Object.fromEntries(Object.entries(results).filter(([k]) => /^(split|mean_test|std_test|mean_train|std_train|rank)/.test(k)));
+}
+
+/** An executor that only counts: proves input errors reject before any task is sent. */
+class CountingExecutor implements Executor {
+  readonly concurrency = 1;
+  calls = 0;
+  async run(_task: TaskMessage): Promise<TaskResult> {
+    this.calls++;
+    return { records: [] };
+  }
+  async close(): Promise<void> {}
+}
+
+describe('results do not depend on the worker count', () => {
+  it('ridge grid (fast plan): inline, 1 and 2 threads give identical numbers', async () => {
+    const runs = [];
+    for (const workers of [0, 1, 2]) {
+      const search = await new GridSearch(new Ridge(), { alpha: alphas }, {
+        cv: new KFold({ nSplits: 5, shuffle: true, seed: 3 }), scoring: ['r2', 'neg_mean_squared_error'], refit: 'r2',
+        returnTrainScore: true, workers,
+      }).fit(regression.X, regression.y);
+      runs.push(scoreColumns(search.cvResults));
+    }
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[2]).toEqual(runs[0]);
+  });
+
+  it('logistic grid (path plan): inline and 2 threads give identical numbers', async () => {
+    const runs = [];
+    for (const workers of [0, 2]) {
+      const search = await new GridSearch(new LogisticRegression({ tol: 1e-8 }), { C: Cs }, {
+        cv: 5, scoring: ['accuracy', 'neg_log_loss'], refit: 'neg_log_loss', workers,
+      }).fit(classification.X, classification.y);
+      runs.push(scoreColumns(search.cvResults));
+    }
+    expect(runs[1]).toEqual(runs[0]);
+  });
+});
+
+describe('fast plans give the numbers of plain per-candidate fits', () => {
+  it('ridge: sufficient statistics equal plain fits to 1e-9 relative (shuffled folds, train scores too)', async () => {
+    const cv = new KFold({ nSplits: 4, shuffle: true, seed: 9 });
+    // Shifted data: centring has to be careful for the statistics to match.
+    const shifted = ndarray('float64', regression.X.shape, regression.X.data.map((v) => v + 1000));
+    const fast = await new GridSearch(new Ridge(), { alpha: alphas }, { cv, scoring: 'r2', returnTrainScore: true, workers: 0 })
+      .fit(shifted, regression.y);
+    // neg_mean_absolute_error needs predictions, so this search takes the plain plan.
+    const plain = await new GridSearch(new Ridge(), { alpha: alphas }, {
+      cv, scoring: ['r2', 'neg_mean_absolute_error'], refit: 'r2', returnTrainScore: true, workers: 0,
+    }).fit(shifted, regression.y);
+    for (let k = 0; k < 4; k++) {
+      expect(maxRelDiff(fast.cvResults[`split${k}_test_score`]!, plain.cvResults[`split${k}_test_r2`]!)).toBeLessThan(1e-9);
+      expect(maxRelDiff(fast.cvResults[`split${k}_train_score`]!, plain.cvResults[`split${k}_train_r2`]!)).toBeLessThan(1e-9);
+    }
+  });
+
+  it('ridge learning curve: cumulative statistics equal plain prefix fits to 1e-9 relative', async () => {
+    const options = { trainSizes: [0.05, 0.3, 0.7, 1], cv: new KFold({ nSplits: 5, shuffle: true, seed: 4 }), workers: 0 };
+    const fast = await learningCurve(new Ridge({ alpha: 3 }), regression.X, regression.y, options);
+    // Score the same prefixes with plain fits: Ridge.fit on each fold's first `size` training rows.
+    const folds = options.cv.split(regression.X.shape[0]!);
+    fast.trainSizes.forEach((size, s) => {
+      folds.forEach((fold, k) => {
+        const model = new Ridge({ alpha: 3 }).fit(regression.X, regression.y, fold.train.subarray(0, size));
+        const expected = model.score(regression.X, regression.y, fold.test);
+        expect(Math.abs(fast.testScores[s]![k]! - expected) / Math.abs(expected)).toBeLessThan(1e-9);
+      });
+    });
+  });
+});
+
+describe('failed fits get the error score', () => {
+  // Fold 0 trains on class 0 only: LogisticRegression cannot fit it.
+  const y = ndarray('int32', [8], new Int32Array([0, 0, 0, 0, 1, 1, 1, 1]));
+  const X = ndarray('float64', [8, 2], Float64Array.from({ length: 16 }, (_, i) => Math.sin(i)));
+  const folds = new PredefinedFolds([
+    { train: [0, 1, 2, 3], test: [4, 5, 6, 7] },
+    { train: [0, 1, 4, 5], test: [2, 3, 6, 7] },
+  ]);
+
+  it('records NaN and the message per failed fit, and keeps the others', async () => {
+    const search = await new GridSearch(new LogisticRegression(), { C: [0.1, 1] }, { cv: folds, workers: 0 }).fit(X, y);
+    expect(search.cvResults['split0_test_score']).toEqual([Number.NaN, Number.NaN]);
+    expect((search.cvResults['split1_test_score'] as number[]).every(Number.isFinite)).toBe(true);
+    expect(search.fitErrors).toHaveLength(2);
+    expect(search.fitErrors[0]!.message).toMatch(/single class|one class|2 classes|at least two/i);
+  });
+
+  it('uses a numeric errorScore, and errorScore "raise" stops at the first failure', async () => {
+    const zero = await new GridSearch(new LogisticRegression(), { C: [1] }, { cv: folds, errorScore: 0, workers: 0 }).fit(X, y);
+    expect(zero.cvResults['split0_test_score']).toEqual([0]);
+    await expect(new GridSearch(new LogisticRegression(), { C: [1] }, { cv: folds, errorScore: 'raise', workers: 0 }).fit(X, y))
+      .rejects.toBeInstanceOf(DataError);
+  });
+
+  it('fails loudly when every fit fails', async () => {
+    const bad = new PredefinedFolds([{ train: [0, 1, 2, 3], test: [4, 5, 6, 7] }, { train: [4, 5, 6, 7], test: [0, 1, 2, 3] }]);
+    await expect(new GridSearch(new LogisticRegression(), { C: [1] }, { cv: bad, workers: 0 }).fit(X, y))
+      .rejects.toThrow(FitError);
+  });
+});
+
+describe('bad input is rejected before any task runs', () => {
+  const { X, y } = regression;
+  const small = { X: ndarray('float64', [3, 1], new Float64Array([1, 2, 3])), y: ndarray('float64', [3], new Float64Array([1, 2, 3])) };
+  const cases: [string, () => Promise<unknown>, RegExp][] = [
+    ['X/y length mismatch', () => search({}).fit(X, ndarray('float64', [5], new Float64Array(5))), /different lengths.*20000.*5/],
+    ['NaN in X', () => search({}).fit(withNaN(X), y), /NaN/],
+    ['single-class y', () => new GridSearch(new LogisticRegression(), { C: [1] }, { executor: counter() }).fit(X, ndarray('int64', [20000], new BigInt64Array(20000))), /single class/],
+    ['empty grid', () => new GridSearch(new Ridge(), {}, { executor: counter() }).fit(X, y), /grid/i],
+    ['unknown parameter', () => new GridSearch(new Ridge(), { alpah: [1] }, { executor: counter() }).fit(X, y), /alpah.*alpha/],
+    ['unknown scorer', () => search({ scoring: 'r3' }).fit(X, y), /r3.*r2/],
+    ['more folds than rows', () => search({ cv: 5 }).fit(small.X, small.y), /5.*3|n_samples|rows/],
+  ];
+  let executor: CountingExecutor;
+  function counter(): CountingExecutor {
+    executor = new CountingExecutor();
+    return executor;
+  }
+  function search(options: object): GridSearch {
+    return new GridSearch(new Ridge(), { alpha: [1] }, { ...options, executor: counter() });
+  }
+  for (const [name, run, message] of cases) {
+    it(name, async () => {
+      await expect(run()).rejects.toThrow(message);
+      expect(executor.calls).toBe(0);
+    });
+  }
+});
+
+function withNaN(X: NdArray<'float64'>): NdArray<'float64'> {
+  const data = new Float64Array(X.data);
+  data[12_345] = Number.NaN;
+  return ndarray('float64', X.shape, data);
+}
+
+describe('the pool survives aborts, throwing tasks and dying workers', () => {
+  it('an aborted search rejects with AbortError and the same executor runs the next search', async () => {
+    const executor = createExecutor(2);
+    try {
+      const controller = new AbortController();
+      const grid = { C: [1e-3, 1e-2, 0.1, 1, 10, 100] };
+      const running = new GridSearch(new LogisticRegression({ tol: 1e-10 }), grid, {
+        cv: 5, executor, signal: controller.signal, onProgress: () => controller.abort(),
+      }).fit(classification.X, classification.y);
+      await expect(running).rejects.toBeInstanceOf(AbortError);
+      const next = await new GridSearch(new Ridge(), { alpha: [1, 10] }, { cv: 3, executor }).fit(regression.X, regression.y);
+      expect(next.bestIndex).toBeGreaterThanOrEqual(0);
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('a task that throws or whose worker exits rejects, and the pool keeps working', async () => {
+    const handlerModule = new URL('../helpers/crash-handler.mjs', import.meta.url).href;
+    const pool = new ThreadPoolExecutor({ threads: 2, handlerModule });
+    const task = (crash?: string): TaskMessage => ({
+      kind: 'cv', store: '/nowhere', foldSet: 'f', model: { name: 'ridge', params: {} }, scoring: ['r2'],
+      returnTrainScore: false, errorScore: Number.NaN, folds: [0], candidates: [{ id: 0, params: crash ? { crash } : {} }],
+    });
+    try {
+      await expect(pool.run(task('throw'))).rejects.toThrow(/on purpose/);
+      await expect(pool.run(task('exit'))).rejects.toThrow();
+      const results = await Promise.all([pool.run(task()), pool.run(task()), pool.run(task())]);
+      expect(results.map((r) => r.records.length)).toEqual([1, 1, 1]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('RandomizedSearch', () => {
+  it('samples nIter candidates, the same ones for the same seed', async () => {
+    const run = (seed: number) => new RandomizedSearch(new Ridge(), { alpha: loguniform(1e-3, 1e3) }, { nIter: 6, seed, cv: 3, workers: 0 })
+      .fit(regression.X, regression.y);
+    const [a, b, c] = await Promise.all([run(1), run(1), run(2)]);
+    expect(a.cvResults.params).toHaveLength(6);
+    expect(a.cvResults.params).toEqual(b.cvResults.params);
+    expect(a.cvResults.params).not.toEqual(c.cvResults.params);
+    expect(a.cvResults['mean_test_score']).toEqual(b.cvResults['mean_test_score']);
+  });
+});
+
+describe('in-memory data is persisted once', () => {
+  it('a re-run on the same data reuses the store; changed data gets a new one', async () => {
+    const first = await new GridSearch(new Ridge(), { alpha: [1] }, { cv: 3, workers: 0 }).fit(regression.X, regression.y);
+    const again = await new GridSearch(new Ridge(), { alpha: [2] }, { cv: 3, workers: 0 }).fit(regression.X, regression.y);
+    const changed = new Float64Array(regression.y.data);
+    changed[0]! += 1;
+    const other = await new GridSearch(new Ridge(), { alpha: [1] }, { cv: 3, workers: 0 })
+      .fit(regression.X, ndarray('float64', regression.y.shape, changed));
+    expect(again.storeHash).toBe(first.storeHash);
+    expect(other.storeHash).not.toBe(first.storeHash);
+  });
+});
