@@ -388,6 +388,12 @@ export function firstNonFiniteRow(X: DenseView, rows: Int32Array | undefined): n
   const d = X.nCols;
   const n = rowCount(X, rows);
   const data = X.data;
+  if (rows === undefined) {
+    // Every row: one flat scan (order does not matter), then locate the row in a bad block.
+    const at = firstNonFiniteFlat(data);
+    if (at < 0) return -1;
+    return firstNonFiniteRowSlow(X, n);
+  }
   const rowStride = X.order === 'C' ? d : 1;
   const colStride = X.order === 'C' ? 1 : X.nRows;
   for (let r = 0; r < n; r++) {
@@ -395,6 +401,46 @@ export function firstNonFiniteRow(X: DenseView, rows: Int32Array | undefined): n
     let probe = 0;
     for (let j = 0; j < d; j++) probe += data[base + j * colStride]! * 0;
     if (probe !== 0) return r;
+  }
+  return -1;
+}
+
+/** Rows-only scan, used after the flat scan found a bad value somewhere. */
+function firstNonFiniteRowSlow(X: DenseView, n: number): number {
+  const d = X.nCols;
+  const data = X.data;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      if (!Number.isFinite(data[X.order === 'C' ? i * d + j : j * X.nRows + i]!)) return i;
+    }
+  }
+  return -1;
+}
+
+/** Elements per block of the flat finiteness scan. */
+const FINITE_BLOCK = 4096;
+
+/**
+ * Index of some block's first NaN/±Inf in `data`, or -1. Four independent sums of v·0 per
+ * block keep the adds pipelined (one sum chains each add on the last: four times slower);
+ * only a block whose sums are not 0 is looked at element by element.
+ */
+function firstNonFiniteFlat(data: FloatData): number {
+  const n = data.length;
+  for (let start = 0; start < n; start += FINITE_BLOCK) {
+    const end = Math.min(n, start + FINITE_BLOCK);
+    let a = 0, b = 0, c = 0, e = 0;
+    let i = start;
+    for (; i + 4 <= end; i += 4) {
+      a += data[i]! * 0;
+      b += data[i + 1]! * 0;
+      c += data[i + 2]! * 0;
+      e += data[i + 3]! * 0;
+    }
+    for (; i < end; i++) a += data[i]! * 0;
+    if (a + b + c + e !== 0) {
+      for (let k = start; k < end; k++) if (!Number.isFinite(data[k]!)) return k;
+    }
   }
   return -1;
 }

@@ -30,6 +30,8 @@ export interface Evaluation {
   readonly folds: readonly Fold[];
   readonly scoring: readonly string[];
   readonly storeHash: string;
+  /** The estimator refitted on all rows from work the plan already did, when it can (see Plan.refit). */
+  readonly refit: (params: Params) => Estimator | undefined;
 }
 
 /** What to evaluate: candidate params, and train sizes for learning curves. */
@@ -77,8 +79,9 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
   const total = records.length + pending.length;
   const executor = options.executor ?? createExecutor(options.workers);
   const started = performance.now();
+  let plan: Plan | undefined;
   try {
-    const plan = planTasks({ pending, candidates, context, concurrency: executor.concurrency, folds, X, y });
+    plan = planTasks({ pending, candidates, context, concurrency: executor.concurrency, folds, X, y });
     const memory = new Map<string, WorkerMemory>();
     const onBatch = (batch: readonly FitRecord[], worker?: TaskResult['worker']): void => {
       for (const record of batch) {
@@ -96,7 +99,8 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
     if (!options.executor) await executor.close();
   }
   checkNotAllFailed(records, scoring);
-  return { records, folds, scoring, storeHash: store.hash };
+  const refit = plan?.refit?.bind(plan) ?? (() => undefined);
+  return { records, folds, scoring, storeHash: store.hash, refit };
 }
 
 /**

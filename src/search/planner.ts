@@ -4,7 +4,7 @@
  * path (ridge) get a plan whose tasks share work between every candidate and fold.
  */
 import type { NdArray } from '../data/ndarray.js';
-import type { FloatMatrix, Params } from '../models/estimator.js';
+import type { Estimator, FloatMatrix, Params } from '../models/estimator.js';
 import type { CandidateRef, FitRecord, TaskMessage, TaskResult } from '../workers/protocol.js';
 import { planLogisticPaths } from './logistic-plan.js';
 import { planRidgeStats } from './ridge-plan.js';
@@ -45,6 +45,11 @@ export interface Plan {
   collect(task: TaskMessage, result: TaskResult): FitRecord[];
   /** Records for a task that failed as a whole, or undefined to fail the search. */
   failed(task: TaskMessage, error: unknown): FitRecord[] | undefined;
+  /**
+   * After every task: the estimator fitted on all rows with these params, when the plan can
+   * give it without another pass over the data (ridge's statistics can); else undefined.
+   */
+  refit?(params: Params): Estimator | undefined;
 }
 
 /** Tasks per worker the plain plan aims for: enough to balance uneven fits. */

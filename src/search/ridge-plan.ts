@@ -5,10 +5,10 @@
  * own cell. Learning curves split the row range at each training prefix's end, so a prefix
  * is a sum of whole segments. Scorers that need predictions (MAE, ...) take the plain plan.
  */
-import { elementAsNumber } from '../data/ndarray.js';
-import type { Params } from '../models/estimator.js';
+import { elementAsNumber, ndarray } from '../data/ndarray.js';
+import type { Estimator, Params } from '../models/estimator.js';
 import { gramStats, symmetrizeUpper, type GramStats } from '../models/kernels.js';
-import { ridgeFromStats } from '../models/ridge.js';
+import { Ridge, ridgeFromStats } from '../models/ridge.js';
 import { addStats, residualSums, unpackStats, type ResidualSums } from '../models/ridge-stats.js';
 import type { FitRecord, RidgeStatsTask, TaskMessage, TaskResult } from '../workers/protocol.js';
 import type { PendingFit, Plan, PlanInput } from './planner.js';
@@ -50,25 +50,37 @@ export function planRidgeStats(input: PlanInput): Plan | undefined {
       cutoffs, shift: Array.from(shift), yShift,
     });
   }
-  const nCells = (cutoffs.length + 1) * folds.length;
+  const nSegments = cutoffs.length + 1;
   const results = new Map<TaskMessage, TaskResult>();
+  let cells: GramStats[] | undefined;
   return {
     tasks,
     collect: (task: TaskMessage, result: TaskResult): FitRecord[] => {
       results.set(task, result);
       if (results.size < tasks.length) return [];
       // Sum in task order, not arrival order, so the numbers never depend on scheduling.
-      const cells = Array.from({ length: nCells }, () => gramStats(nCols));
+      cells = Array.from({ length: nSegments * folds.length }, () => gramStats(nCols));
       let statsSeconds = 0;
       for (const t of tasks) {
         const r = results.get(t)!;
-        unpackStats(r.stats!, nCols).forEach((s, c) => addStats(cells[c]!, s));
+        unpackStats(r.stats!, nCols).forEach((s, c) => addStats(cells![c]!, s));
         statsSeconds += r.elapsed ?? 0;
       }
       return solveAll({ pending, params, folds, cells, cutoffs, shift, yShift, scoring: context.scoring,
         returnTrainScore: context.returnTrainScore, statsSeconds });
     },
     failed: () => undefined,
+    // Every row is in some cell: the refit on all rows is one more solve, no pass over the data.
+    refit: (candidate: Params): Estimator | undefined => {
+      if (!cells) return undefined;
+      const all = sumCells(cells, nCols, folds.length, nSegments, () => true);
+      const merged = { ...context.model.params, ...candidate };
+      const packed = ridgeFromStats(all, shift, yShift, merged['alpha'] as number, true);
+      return Ridge.fromState({
+        name: 'ridge', params: merged,
+        coef: ndarray('float64', [nCols], packed.slice(0, nCols)), intercept: ndarray('float64', [], packed.slice(nCols)),
+      });
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import type { NdArray } from '../data/ndarray.js';
 import { toFloat64 } from '../data/ndarray.js';
 import { isFloatDType } from '../data/dtypes.js';
 import { DataError } from '../errors.js';
+import { checkFiniteX, checkFiniteY, matrixView } from '../models/checks.js';
 import type { Estimator, FloatMatrix } from '../models/estimator.js';
 
 /**
@@ -19,11 +20,9 @@ export function validateInputs(estimator: Estimator, X: FloatMatrix, y: NdArray)
   const [nRows] = X.shape as [number, number];
   if (y.shape[0] !== nRows) throw new DataError(`X and y have different lengths: X has ${nRows} rows, y has ${y.shape[0]}`);
   if (nRows === 0) throw new DataError('X has no rows');
-  const at = firstNonFinite(X.data);
-  if (at >= 0) throw new DataError(`X holds ${String(X.data[at])} at flat index ${at}: NaN and infinite values are not allowed`);
+  checkFiniteX(matrixView(X), undefined);
   const labels = toFloat64(y);
-  const atY = firstNonFinite(labels);
-  if (atY >= 0) throw new DataError(`y holds ${String(labels[atY])} at index ${atY}: NaN and infinite values are not allowed`);
+  checkFiniteY(labels, undefined);
   if (estimator.kind === 'classifier') {
     const first = labels[0]!;
     if (labels.every((v) => v === first)) {
@@ -31,21 +30,4 @@ export function validateInputs(estimator: Estimator, X: FloatMatrix, y: NdArray)
     }
   }
   return labels;
-}
-
-/**
- * Index of the first NaN or ±Infinity, or -1. One branch-free pass in blocks: x * 0 is NaN
- * exactly for those values, so only a block whose sum turns NaN is scanned again.
- */
-function firstNonFinite(data: Float64Array | Float32Array): number {
-  const n = data.length;
-  const block = 4096;
-  for (let start = 0; start < n; start += block) {
-    const end = Math.min(n, start + block);
-    let acc = 0;
-    for (let i = start; i < end; i++) acc += data[i]! * 0;
-    if (acc === 0) continue;
-    for (let i = start; i < end; i++) if (!Number.isFinite(data[i]!)) return i;
-  }
-  return -1;
 }
