@@ -2,7 +2,7 @@
  * The memgrid side of the issue-4 benchmark: one workload, one JSON line on stdout with the
  * same keys as bench/sklearn_side.py.
  *
- *     node dist/bench/memgrid-side.js W1|W2|W3 [--workers N] [--quick] [--dir DIR]
+ *     node dist/bench/memgrid-side.js W1|W2|W3 [--workers N] [--quick] [--data-dir DIR]
  *
  * The cached .npy files are mapped where they are (`openNpy(path, {mode: 'r'})`), never
  * copied. W2b has no memgrid counterpart of its own: the harness compares memgrid's W2 with
@@ -67,13 +67,13 @@ const RUNNERS: Record<Exclude<Workload, 'W2b'>, typeof ridgeGrid> = { W1: ridgeG
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { workers: { type: 'string', default: '2' }, quick: { type: 'boolean', default: false }, dir: { type: 'string' } },
+    options: { workers: { type: 'string', default: '2' }, quick: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } },
   });
   const workload = positionals[0] ?? '';
   const workers = Number(values.workers);
   if (!isWorkload(workload) || workload === 'W2b') throw new RangeError(`workload must be W1, W2 or W3, found ${JSON.stringify(workload)}`);
   if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`--workers must be a non-negative integer, found ${values.workers}`);
-  const paths = datasetPaths(values.dir ?? benchDir(), workload, values.quick);
+  const paths = datasetPaths(values['data-dir'] ?? benchDir(), workload, values.quick);
   const api = await loadMemgrid();
   const X = api.openNpy(paths.X, { mode: 'r' });
   const y = api.openNpy(paths.y, { mode: 'r' });

@@ -2,7 +2,7 @@
  * `npm run bench`: issue 4's workloads, memgrid and scikit-learn side by side in one run.
  *
  *     node dist/bench/run.js [--only W1,W3] [--quick] [--workers 2] [--skip-speedup]
- *                            [--skip-sklearn] [--skip-memgrid] [--timeout 1800] [--dir DIR] [--json FILE]
+ *                            [--skip-sklearn] [--skip-memgrid] [--timeout 1800] [--data-dir DIR] [--json FILE]
  *
  * For each workload: memgrid (N workers), then scikit-learn (n_jobs=N, when /usr/bin/python3
  * has it), then memgrid with 1 worker for the speed-up, each under memwatch.py so peak PSS is
@@ -37,7 +37,7 @@ function settings(): Settings {
       only: { type: 'string', multiple: true }, quick: { type: 'boolean', default: false },
       workers: { type: 'string', default: '2' }, 'skip-speedup': { type: 'boolean', default: false },
       'skip-sklearn': { type: 'boolean', default: false }, 'skip-memgrid': { type: 'boolean', default: false },
-      timeout: { type: 'string', default: '1800' }, dir: { type: 'string' }, json: { type: 'string' },
+      timeout: { type: 'string', default: '1800' }, 'data-dir': { type: 'string' }, json: { type: 'string' },
     },
   });
   const only = (values.only ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
@@ -47,7 +47,7 @@ function settings(): Settings {
   const timeoutS = Number(values.timeout);
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`--workers must be a positive integer, found ${values.workers}`);
   if (!(timeoutS > 0)) throw new RangeError(`--timeout must be a positive number of seconds, found ${values.timeout}`);
-  const dir = values.dir ?? benchDir();
+  const dir = values['data-dir'] ?? benchDir();
   return {
     workloads: only.length > 0 ? WORKLOADS.filter((w) => only.includes(w)) : WORKLOADS, quick: values.quick,
     workers, speedup: !values['skip-speedup'], sklearn: !values['skip-sklearn'], memgrid: !values['skip-memgrid'],
@@ -98,7 +98,7 @@ class Harness {
     const cached = this.memgridRuns.get(key);
     if (cached) return cached;
     const script = fileURLToPath(new URL('./memgrid-side.js', import.meta.url));
-    const argv = [process.execPath, script, target, '--workers', String(workers), '--dir', this.s.dir, ...(this.s.quick ? ['--quick'] : [])];
+    const argv = [process.execPath, script, target, '--workers', String(workers), '--data-dir', this.s.dir, ...(this.s.quick ? ['--quick'] : [])];
     const run = await this.side(`memgrid ${target}, ${workers} worker${workers === 1 ? '' : 's'}`, argv);
     this.memgridRuns.set(key, run);
     return run;
@@ -107,7 +107,7 @@ class Harness {
   private async sklearnSide(workload: Workload): Promise<SideRun | undefined> {
     if (!this.hasSklearn) return undefined;
     const argv = [SYSTEM_PYTHON, join(this.root, 'bench', 'sklearn_side.py'), workload, '--n-jobs', String(this.s.workers),
-      '--dir', this.s.dir, ...(this.s.quick ? ['--quick'] : [])];
+      '--data-dir', this.s.dir, ...(this.s.quick ? ['--quick'] : [])];
     return this.side(`scikit-learn ${workload}, n_jobs=${this.s.workers}`, argv);
   }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The scikit-learn anchor for the issue-4 workloads: one workload, one JSON line.
 
-    /usr/bin/python3 bench/sklearn_side.py W1|W2|W2b|W3 [--quick] [--dir DIR] [--n-jobs 2]
+    /usr/bin/python3 bench/sklearn_side.py W1|W2|W2b|W3 [--quick] [--data-dir DIR] [--n-jobs 2]
 
 Opens the cached .npy files (bench/data.py) with np.load(mmap_mode='r') and runs:
   W1   GridSearchCV(Ridge, alpha=logspace(-3, 4, 25), KFold(5), r2 + neg_mean_squared_error, refit r2)
@@ -105,7 +105,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('workload', choices=sorted(DATASET))
     ap.add_argument('--quick', action='store_true')
-    ap.add_argument('--dir', default=default_dir())
+    ap.add_argument('--data-dir', dest='dir', default=default_dir())
     ap.add_argument('--n-jobs', type=int, default=2)
     args = ap.parse_args()
     folder = os.path.join(args.dir, 'quick' if args.quick else 'full', DATASET[args.workload])

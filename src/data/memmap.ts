@@ -7,15 +7,30 @@
  * mmap-io passes size and offset as C ints, so one mapping covers at most 2 GiB - 1 bytes.
  */
 import fs from 'node:fs';
-import mmapModule from '@riaskov/mmap-io';
+import { createRequire } from 'node:module';
+import type mmapTypes from '@riaskov/mmap-io';
 import { AccessError, NpyFormatError, ValueError } from '../errors.js';
 import { allocate, isDType, itemSize, NATIVE_LITTLE_ENDIAN, viewOf, type ByteOrder, type DType, type TypedArrayFor } from './dtypes.js';
 import { shapeSize, type MapMode, type MappedArray, type Order } from './ndarray.js';
 import { swapBytes } from './byteswap.js';
 
-// The package is CommonJS (`module.exports = mmap`) with types that declare `export default`;
-// under NodeNext the default import is module.exports itself, so take the declared type from there.
-const mmap = mmapModule as unknown as (typeof mmapModule)['default'];
+/**
+ * Loads the addon. node-pre-gyp, which locates it, parses `process.argv` as its own options:
+ * a host program's `--dir X` (read as node-pre-gyp's `--directory`) made it look for the
+ * addon under X and fail. So hide the host's arguments while it loads. The package is
+ * CommonJS (`module.exports = mmap`) with types that declare `export default`.
+ */
+function loadMmapIo(): (typeof mmapTypes)['default'] {
+  const argv = process.argv;
+  process.argv = argv.slice(0, 2);
+  try {
+    return createRequire(import.meta.url)('@riaskov/mmap-io') as (typeof mmapTypes)['default'];
+  } finally {
+    process.argv = argv;
+  }
+}
+
+const mmap = loadMmapIo();
 
 /** mmap-io's `map(size, ..., offset)` takes C ints. */
 const MAX_MAP_BYTES = 2 ** 31 - 1;

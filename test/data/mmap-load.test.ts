@@ -1,0 +1,21 @@
+/**
+ * Regression: the mmap addon's loader (node-pre-gyp) read the host program's `--dir X` as its
+ * own option and looked for the addon under X, so importing memgrid failed in any program
+ * run with a `--dir` flag.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const index = fileURLToPath(new URL('../../dist/src/index.js', import.meta.url));
+
+describe('loading the mmap addon', () => {
+  it('ignores the host program\'s own --dir / --directory arguments', () => {
+    const script = `import(${JSON.stringify(index)}).then((m) => {
+      const a = m.memmap(require('node:os').tmpdir() + '/memgrid-argv-' + process.pid + '.bin', { dtype: 'float32', shape: [3], mode: 'w+' });
+      a.data[1] = 5; console.log(a.data.join(','));
+    })`;
+    const out = execFileSync(process.execPath, ['-e', script, '--', '--dir', '/nonexistent', '--directory', '/nope'], { encoding: 'utf8' });
+    expect(out.trim()).toBe('0,5,0');
+  });
+});
