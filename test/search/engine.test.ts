@@ -13,8 +13,8 @@ import { createExecutor } from '../../src/search/engine.js';
 import { GridSearch, RandomizedSearch } from '../../src/search/grid-search.js';
 import { loguniform } from '../../src/search/distributions.js';
 import { KFold, PredefinedFolds } from '../../src/search/splitters.js';
-import type { CvResults } from '../../src/search/options.js';
-import type { Executor, TaskMessage, TaskResult } from '../../src/workers/protocol.js';
+import type { CvResults, FitKey } from '../../src/search/options.js';
+import type { Executor, FitRecord, TaskMessage, TaskResult } from '../../src/workers/protocol.js';
 import { ThreadPoolExecutor } from '../../src/workers/thread-executor.js';
 import { maxRelDiff } from '../helpers/parity.js';
 
@@ -61,6 +61,25 @@ describe('results do not depend on the worker count', () => {
       runs.push(scoreColumns(search.cvResults));
     }
     expect(runs[1]).toEqual(runs[0]);
+  });
+});
+
+describe('resuming from completed fits', () => {
+  it('gives the numbers of an uninterrupted run (logistic paths warm-start the same way)', async () => {
+    const options = { cv: 5, scoring: ['accuracy', 'neg_log_loss'], refit: 'neg_log_loss', workers: 0 } as const;
+    const journal = new Map<string, FitRecord>();
+    const keyOf = (k: FitKey): string => JSON.stringify([k.params, k.fold]);
+    const full = await new GridSearch(new LogisticRegression({ tol: 1e-8 }), { C: Cs }, {
+      ...options, onRecord: (record, key) => journal.set(keyOf(key), record),
+    }).fit(classification.X, classification.y);
+    // Keep every other fit, as a journal cut short would.
+    const kept = new Map([...journal].filter((_, i) => i % 2 === 0));
+    let rerun = 0;
+    const resumed = await new GridSearch(new LogisticRegression({ tol: 1e-8 }), { C: Cs }, {
+      ...options, completed: (key) => kept.get(keyOf(key)), onRecord: () => rerun++,
+    }).fit(classification.X, classification.y);
+    expect(rerun).toBe(journal.size - kept.size);
+    expect(scoreColumns(resumed.cvResults)).toEqual(scoreColumns(full.cvResults));
   });
 });
 
