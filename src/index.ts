@@ -41,5 +41,3 @@ export {
 export type { Executor, TaskMessage, TaskResult, FitRecord } from './workers/protocol.js';
 export { InlineExecutor } from './workers/inline-executor.js';
 export { ThreadPoolExecutor, type ThreadPoolOptions } from './workers/thread-executor.js';
-export { RedisExecutor, type RedisExecutorOptions } from './workers/redis-executor.js';
-export { runRedisWorker, type RedisWorkerOptions, type RedisWorker } from './workers/redis-worker.js';

@@ -5,7 +5,8 @@
  * instead of one idling while the other runs the last fold. The cut depends on the folds
  * only, never on the worker count, so the numbers are the same however many workers run.
  */
-import type { Params } from '../models/estimator.js';
+import type { Estimator, Params } from '../models/estimator.js';
+import { fitLogisticPath, type LogisticPathParams } from '../models/logistic-path.js';
 import type { CandidateRef, FitRecord, LogisticPathTask } from '../workers/protocol.js';
 import { errorRecords, messageOf, type Plan, type PlanInput } from './planner.js';
 
@@ -41,10 +42,25 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
   const errorScore = context.errorScore;
   const keep = (records: readonly FitRecord[]): FitRecord[] => records.filter((r) => wanted.has(`${r.candidate}/${r.fold}`));
   return {
+    // The refit on all rows takes the same Newton solver as the paths: a few exact-Hessian
+    // steps instead of hundreds of L-BFGS iterations at a tight tol.
+    refit: (candidate: Params): Estimator => {
+      const merged = { ...context.model.params, ...candidate };
+      return fitLogisticPath(input.X, input.y, undefined, [cOf(merged, merged)], pathParams(merged))[0]!;
+    },
     tasks,
     collect: (_task, result) => keep(result.records),
     failed: errorScore === 'raise' ? () => undefined : (task, error) => task.kind !== 'logistic-path' ? undefined
       : keep(errorRecords(task.candidates.map((c) => ({ candidate: c.id, fold: task.fold })), task, errorScore, `task failed: ${messageOf(error)}`)),
+  };
+}
+
+/** The path solver's settings from a candidate's params (LogisticRegression's defaults otherwise). */
+export function pathParams(params: Params): LogisticPathParams {
+  return {
+    fitIntercept: (params['fitIntercept'] ?? true) as boolean,
+    maxIter: (params['maxIter'] ?? 100) as number,
+    tol: (params['tol'] ?? 1e-4) as number,
   };
 }
 

@@ -3,6 +3,7 @@ import type { FloatMatrix } from '../models/estimator.js';
 import { fitLogisticPath } from '../models/logistic-path.js';
 import type { FitRecord, LogisticPathTask, TaskResult } from '../workers/protocol.js';
 import { mappedFolds, mappedStore } from '../workers/store-cache.js';
+import { pathParams } from './logistic-plan.js';
 import { errorRecords, messageOf } from './planner.js';
 import { scoreMany } from './scorers.js';
 
@@ -13,11 +14,8 @@ export function runLogisticPathTask(task: LogisticPathTask): TaskResult {
   const X = store.X as FloatMatrix;
   const base = task.model.params;
   const Cs = task.candidates.map((c) => (c.params['C'] ?? base['C'] ?? 1) as number);
-  const params = {
-    fitIntercept: (base['fitIntercept'] ?? true) as boolean,
-    maxIter: (base['maxIter'] ?? 100) as number,
-    tol: (base['tol'] ?? 1e-4) as number,
-  };
+  // Candidates of one path share every param but C (the planner groups them so).
+  const params = pathParams({ ...base, ...task.candidates[0]!.params });
   const fits = task.candidates.map((c) => ({ candidate: c.id, fold: task.fold }));
   const t0 = performance.now();
   let models;

@@ -14,6 +14,7 @@ export interface RunArgs {
   readonly executor: 'threads' | 'redis';
   readonly redis?: string;
   readonly queue?: string;
+  readonly 'store-root'?: string;
 }
 
 function executorChoice(args: RunArgs): ExecutorChoice {
@@ -44,6 +45,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .option('executor', { choices: ['threads', 'redis'] as const, default: 'threads' as const, describe: 'Where tasks run' })
     .option('redis', { type: 'string', describe: 'Redis URL for --executor redis (start workers with memgrid worker)' })
     .option('queue', { type: 'string', describe: 'Queue name for --executor redis (default: memgrid)' })
+    .option('store-root', { type: 'string', describe: 'Where CSV/synthetic data is persisted (shared storage for --executor redis; default: <tmpdir>/memgrid-stores)' })
     .check((argv) => {
       if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 0)) {
         throw new UsageError(`--workers must be an integer >= 0, found ${String(argv.workers)}`);
@@ -74,6 +76,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         config: args.config, loaded, resume: args.resume, executor, signal: controller.signal, progress,
         ...(args.out === undefined ? {} : { out: args.out }),
         ...(args.workers === undefined ? {} : { workers: args.workers }),
+        ...(args['store-root'] === undefined ? {} : { storeRoot: args['store-root'] }),
       });
       const { results } = outcome;
       if (outcome.table !== undefined) {

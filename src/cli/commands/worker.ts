@@ -4,7 +4,6 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { SCORERS } from '../../search/scorers.js';
-import { runRedisWorker } from '../../workers/redis-worker.js';
 
 /** Options of the worker command. */
 export interface WorkerArgs {
@@ -43,6 +42,8 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     .example('$0 worker --redis rediss://:secret@queue.internal:6380 --data-root /var/cache/memgrid --store-root /mnt/nfs/stores', 'Copy each dataset once to local disk') as unknown as Argv<WorkerArgs>,
   handler: async (args) => {
     const log = args.quiet ? undefined : (line: string): void => { process.stderr.write(`${line}\n`); };
+    // Loaded here, not at the top: bullmq/ioredis cost every other memgrid command ~0.5 s.
+    const { runRedisWorker } = await import('../../workers/redis-worker.js');
     const worker = await runRedisWorker({
       url: args.redis,
       queueName: args.queue,
