@@ -32,12 +32,14 @@ export function addStats(into: GramStats, from: GramStats): void {
 
 /**
  * Writes statistics into one flat Float64Array (for transfer between threads without
- * structured-cloning objects): `list[i]` occupies `statsLength(d)` doubles from `i * statsLength(d)`.
+ * structured-cloning objects): `list[i]` occupies `statsLength(d)` doubles from
+ * `i * statsLength(d)`; an undefined entry (a cell with no rows) stays all zeros.
  */
-export function packStats(list: readonly GramStats[], nCols: number): Float64Array {
+export function packStats(list: readonly (GramStats | undefined)[], nCols: number): Float64Array {
   const size = statsLength(nCols);
   const out = new Float64Array(size * list.length);
   list.forEach((s, i) => {
+    if (!s) return;
     const at = i * size;
     out.set(s.xtx, at);
     out.set(s.xty, at + nCols * nCols);
@@ -49,21 +51,30 @@ export function packStats(list: readonly GramStats[], nCols: number): Float64Arr
   return out;
 }
 
-/** The inverse of {@link packStats}. */
-export function unpackStats(flat: Float64Array, nCols: number): GramStats[] {
+/**
+ * `cells[i] += ` the i-th statistics packed in `flat` (see {@link packStats}), read in place:
+ * no per-cell objects are built for a transfer's contents.
+ * @example
+ * ```ts
+ * addPackedStats(cells, result.stats, d);
+ * ```
+ */
+export function addPackedStats(cells: readonly GramStats[], flat: Float64Array, nCols: number): void {
   const size = statsLength(nCols);
-  const list: GramStats[] = [];
-  for (let at = 0; at < flat.length; at += size) {
-    const s = gramStats(nCols);
-    s.xtx.set(flat.subarray(at, at + nCols * nCols));
-    s.xty.set(flat.subarray(at + nCols * nCols, at + nCols * nCols + nCols));
-    s.xSum.set(flat.subarray(at + nCols * nCols + nCols, at + size - 3));
-    s.ySum = flat[at + size - 3]!;
-    s.yty = flat[at + size - 2]!;
-    s.count = flat[at + size - 1]!;
-    list.push(s);
-  }
-  return list;
+  const dd = nCols * nCols;
+  cells.forEach((cell, i) => {
+    const at = i * size;
+    if (flat[at + size - 1] === 0) return; // no rows in this cell here
+    const { xtx, xty, xSum } = cell;
+    for (let k = 0; k < dd; k++) xtx[k]! += flat[at + k]!;
+    for (let j = 0; j < nCols; j++) {
+      xty[j]! += flat[at + dd + j]!;
+      xSum[j]! += flat[at + dd + nCols + j]!;
+    }
+    cell.ySum += flat[at + size - 3]!;
+    cell.yty += flat[at + size - 2]!;
+    cell.count += flat[at + size - 1]!;
+  });
 }
 
 /** Residual and total sums of squares of a linear model on the rows a GramStats summarises. */

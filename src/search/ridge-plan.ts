@@ -9,7 +9,7 @@ import { elementAsNumber, ndarray } from '../data/ndarray.js';
 import type { Estimator, Params } from '../models/estimator.js';
 import { gramStats, symmetrizeUpper, type GramStats } from '../models/kernels.js';
 import { Ridge, ridgeFromStats } from '../models/ridge.js';
-import { addStats, residualSums, unpackStats, type ResidualSums } from '../models/ridge-stats.js';
+import { addPackedStats, addStats, residualSums, type ResidualSums } from '../models/ridge-stats.js';
 import type { FitRecord, RidgeStatsTask, TaskMessage, TaskResult } from '../workers/protocol.js';
 import type { PendingFit, Plan, PlanInput } from './planner.js';
 import type { Fold } from './types.js';
@@ -63,7 +63,7 @@ export function planRidgeStats(input: PlanInput): Plan | undefined {
       let statsSeconds = 0;
       for (const t of tasks) {
         const r = results.get(t)!;
-        unpackStats(r.stats!, nCols).forEach((s, c) => addStats(cells![c]!, s));
+        addPackedStats(cells, r.stats!, nCols);
         statsSeconds += r.elapsed ?? 0;
       }
       return solveAll({ pending, params, folds, cells, cutoffs, shift, yShift, scoring: context.scoring,

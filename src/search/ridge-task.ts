@@ -26,9 +26,11 @@ export function runRidgeStatsTask(task: RidgeStatsTask): TaskResult {
   const cellRows = rowsByCell(task, testFold, folds.length);
   const shift = Float64Array.from(task.shift);
   const scratch = new Float64Array(GRAM_UNROLL * view.nCols);
+  // Only cells with rows get statistics; a task spans a few segments of a learning curve's many.
   const cells = cellRows.map((rows) => {
+    if (rows.length === 0) return undefined;
     const stats = gramStats(view.nCols);
-    if (rows.length > 0) accumulateGram(view, rows, y, shift, task.yShift, stats, scratch);
+    accumulateGram(view, rows, y, shift, task.yShift, stats, scratch);
     return stats;
   });
   return { records: [], stats: packStats(cells, view.nCols), elapsed: (performance.now() - started) / 1000 };
