@@ -8,23 +8,38 @@
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type mmapTypes from '@riaskov/mmap-io';
 import { AccessError, NpyFormatError, ValueError } from '../errors.js';
 import { allocate, isDType, itemSize, NATIVE_LITTLE_ENDIAN, viewOf, type ByteOrder, type DType, type TypedArrayFor } from './dtypes.js';
 import { shapeSize, type MapMode, type MappedArray, type Order } from './ndarray.js';
 import { swapBytes } from './byteswap.js';
 
+type MmapIo = (typeof mmapTypes)['default'];
+
 /**
- * Loads the addon. node-pre-gyp, which locates it, parses `process.argv` as its own options:
- * a host program's `--dir X` (read as node-pre-gyp's `--directory`) made it look for the
- * addon under X and fail. So hide the host's arguments while it loads. The package is
- * CommonJS (`module.exports = mmap`) with types that declare `export default`.
+ * Loads the addon. The package's own entry locates it through node-pre-gyp, which costs
+ * ~50 ms in every worker thread and parses `process.argv` as its own options (a host
+ * program's `--dir X` made it look for the addon under X and fail). So load the built
+ * binary directly where npm's install put it, and fall back to the package entry, with
+ * the host's arguments hidden, only if it is elsewhere.
  */
-function loadMmapIo(): (typeof mmapTypes)['default'] {
+function loadMmapIo(): MmapIo {
+  const require = createRequire(import.meta.url);
+  const base = path.dirname(require.resolve('@riaskov/mmap-io/package.json'));
+  const built = [
+    `build/binding/Release/node-v${process.versions.modules}-${process.platform}-${process.arch}/mmap_io.node`,
+    'build/Release/mmap_io.node',
+  ].map((rel) => path.join(base, rel)).find((file) => fs.existsSync(file));
+  if (built) {
+    const raw = require(built) as MmapIo & { sync_lib_private__: (...args: unknown[]) => void };
+    // The package's wrapper only renames the native sync; memgrid always passes all five arguments.
+    return Object.assign(Object.create(raw) as MmapIo, { sync: raw.sync_lib_private__ });
+  }
   const argv = process.argv;
   process.argv = argv.slice(0, 2);
   try {
-    return createRequire(import.meta.url)('@riaskov/mmap-io') as (typeof mmapTypes)['default'];
+    return require('@riaskov/mmap-io') as MmapIo;
   } finally {
     process.argv = argv;
   }

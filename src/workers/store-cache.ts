@@ -3,8 +3,8 @@
  * names it and keeps the mapping (and its fold sets) for every later task.
  */
 import { realpathSync } from 'node:fs';
-import { openStore, readFoldSet, type OpenedStore } from '../data/index.js';
-import type { FoldIndices } from '../data/index.js';
+import { openStore, readFoldSet, type OpenedStore } from '../data/store.js';
+import type { FoldIndices } from '../data/store.js';
 
 const stores = new Map<string, OpenedStore>();
 const foldSets = new Map<string, readonly FoldIndices[]>();
