@@ -15,6 +15,7 @@
  * `j` of output `c`, `coef[c*(d+1) + d]` its intercept. Margins, losses and gradients
  * all use this one layout.
  */
+import { firstNonFinite } from '../data/finite.js';
 import type { Order } from '../data/ndarray.js';
 
 /** Float elements a kernel reads X from. */
@@ -179,8 +180,9 @@ function addRowBlocksC(
   const n = rowCount(X, rows);
   const data = X.data;
   const { xty, xSum, xtx } = out;
-  let ySum = 0;
-  let yty = 0;
+  // Sums run in the general loader's order (row by row), so C and F order agree bit for bit.
+  let ySum = out.ySum;
+  let yty = out.yty;
   let r = 0;
   for (; r + GRAM_UNROLL <= n; r += GRAM_UNROLL) {
     const i0 = rows === undefined ? r : rows[r]!;
@@ -200,15 +202,15 @@ function addRowBlocksC(
       z[p + 1] = v1;
       z[p + 2] = v2;
       z[p + 3] = v3;
-      xSum[j]! += v0 + v1 + v2 + v3;
-      xty[j]! += v0 * t0 + v1 * t1 + v2 * t2 + v3 * t3;
+      xSum[j] = xSum[j]! + v0 + v1 + v2 + v3;
+      xty[j] = xty[j]! + v0 * t0 + v1 * t1 + v2 * t2 + v3 * t3;
     }
-    ySum += t0 + t1 + t2 + t3;
-    yty += t0 * t0 + t1 * t1 + t2 * t2 + t3 * t3;
+    ySum = ySum + t0 + t1 + t2 + t3;
+    yty = yty + t0 * t0 + t1 * t1 + t2 * t2 + t3 * t3;
     addFourRows(z, d, xtx);
   }
-  out.ySum += ySum;
-  out.yty += yty;
+  out.ySum = ySum;
+  out.yty = yty;
   return r;
 }
 
@@ -438,7 +440,7 @@ export function firstNonFiniteRow(X: DenseView, rows: Int32Array | undefined): n
   const data = X.data;
   if (rows === undefined) {
     // Every row: one flat scan (order does not matter), then locate the row in a bad block.
-    const at = firstNonFiniteFlat(data);
+    const at = firstNonFinite(data);
     if (at < 0) return -1;
     return firstNonFiniteRowSlow(X, n);
   }
@@ -460,34 +462,6 @@ function firstNonFiniteRowSlow(X: DenseView, n: number): number {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) {
       if (!Number.isFinite(data[X.order === 'C' ? i * d + j : j * X.nRows + i]!)) return i;
-    }
-  }
-  return -1;
-}
-
-/** Elements per block of the flat finiteness scan. */
-const FINITE_BLOCK = 4096;
-
-/**
- * Index of some block's first NaN/±Inf in `data`, or -1. Four independent sums of v·0 per
- * block keep the adds pipelined (one sum chains each add on the last: four times slower);
- * only a block whose sums are not 0 is looked at element by element.
- */
-function firstNonFiniteFlat(data: FloatData): number {
-  const n = data.length;
-  for (let start = 0; start < n; start += FINITE_BLOCK) {
-    const end = Math.min(n, start + FINITE_BLOCK);
-    let a = 0, b = 0, c = 0, e = 0;
-    let i = start;
-    for (; i + 4 <= end; i += 4) {
-      a += data[i]! * 0;
-      b += data[i + 1]! * 0;
-      c += data[i + 2]! * 0;
-      e += data[i + 3]! * 0;
-    }
-    for (; i < end; i++) a += data[i]! * 0;
-    if (a + b + c + e !== 0) {
-      for (let k = start; k < end; k++) if (!Number.isFinite(data[k]!)) return k;
     }
   }
   return -1;

@@ -4,6 +4,8 @@
  */
 import type { NdArray } from '../data/ndarray.js';
 import { toFloat64 } from '../data/ndarray.js';
+import { allFiniteInFile } from '../data/finite.js';
+import { isMapped } from '../data/npy.js';
 import { isFloatDType } from '../data/dtypes.js';
 import { DataError } from '../errors.js';
 import { checkFiniteX, checkFiniteY, matrixView } from '../models/checks.js';
@@ -20,7 +22,10 @@ export function validateInputs(estimator: Estimator, X: FloatMatrix, y: NdArray)
   const [nRows] = X.shape as [number, number];
   if (y.shape[0] !== nRows) throw new DataError(`X and y have different lengths: X has ${nRows} rows, y has ${y.shape[0]}`);
   if (nRows === 0) throw new DataError('X has no rows');
-  checkFiniteX(matrixView(X), undefined);
+  // A file-backed X is checked by reading its file; only a bad file is scanned again through
+  // the mapping, for the error message that names the row and column.
+  const view = matrixView(X);
+  if (!(isMapped(X) && allFiniteInFile(X) === true)) checkFiniteX(view, undefined);
   const labels = toFloat64(y);
   checkFiniteY(labels, undefined);
   if (estimator.kind === 'classifier') {

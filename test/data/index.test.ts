@@ -3,8 +3,8 @@ import * as data from '../../src/data/index.js';
 
 it('the data barrel exports this list of runtime values (update on purpose only)', () => {
   expect(Object.keys(data).sort()).toEqual([
-    'DTYPES', 'NATIVE_LITTLE_ENDIAN', 'NPY_ALIGN', 'NPY_MAGIC', 'NPY_MAX_HEADER_SIZE', 'PyTuple', 'allocate', 'columnMeans',
-    'descrOf', 'dtypeOfTypedArray', 'dump', 'elementAsNumber', 'encodeNpyHeader', 'importCsv', 'importCsvToStore', 'isBigIntDType',
+    'DTYPES', 'NATIVE_LITTLE_ENDIAN', 'NPY_ALIGN', 'NPY_MAGIC', 'NPY_MAX_HEADER_SIZE', 'PyTuple', 'allFiniteInFile', 'allocate', 'columnMeans',
+    'descrOf', 'dtypeOfTypedArray', 'dump', 'elementAsNumber', 'encodeNpyHeader', 'firstNonFinite', 'importCsv', 'importCsvToStore', 'isBigIntDType',
     'isDType', 'isFloatDType', 'isMapped', 'itemSize', 'load', 'makeClassification', 'makeRegression', 'mean', 'memmap',
     'ndarray', 'openNpy', 'openStore', 'parseDescr', 'parseNpyHeader', 'parsePyLiteral', 'persistDataset', 'readFoldSet',
     'readNpy', 'readNpyHeader', 'registerDumpType', 'saveNpy', 'shapeSize', 'std', 'stridesOf', 'sum', 'swapBytes', 'toFloat64',
