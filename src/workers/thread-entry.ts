@@ -2,7 +2,7 @@
  * Entry module of each pool thread: imports the handler once, then runs tasks with it.
  * Plain data in, plain data out; the handler maps stores itself (see store-cache.ts).
  */
-import { workerData } from 'piscina';
+import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import type { HandlerModule, TaskHandler } from './handler.js';
 import { workerMemory } from './memory.js';
 import type { TaskMessage, TaskResult } from './protocol.js';
@@ -19,6 +19,8 @@ function loadHandler(): Promise<TaskHandler> {
 /** Piscina calls the default export for every task; results carry this worker's memory. */
 export default async function runTask(task: TaskMessage): Promise<TaskResult> {
   const handle = await loadHandler();
-  const result = await handle(task);
-  return { ...result, worker: workerMemory(mappedFiles(task.store)) };
+  const result: TaskResult = { ...(await handle(task)), worker: workerMemory(mappedFiles(task.store)) };
+  // Statistics can be megabytes (a learning curve's cells): hand their buffer over, don't copy it.
+  if (!result.stats) return result;
+  return move({ [transferableSymbol]: [result.stats.buffer], [valueSymbol]: result }) as unknown as TaskResult;
 }
