@@ -20,7 +20,7 @@ export function runLogisticPathTask(task: LogisticPathTask): TaskResult {
   const t0 = performance.now();
   let models;
   try {
-    models = fitLogisticPath(X, store.y, fold.train, Cs, params);
+    models = fitLogisticPath(X, store.y, fold.train, Cs, params, { inputsChecked: true });
   } catch (error) {
     if (task.errorScore === 'raise') throw error;
     return { records: errorRecords(fits, task, task.errorScore, messageOf(error), (performance.now() - t0) / 1000 / fits.length) };
