@@ -214,27 +214,12 @@ function addRowBlocksC(
   return r;
 }
 
-/** G += ZᵀZ (upper triangle) for four rows interleaved as z[4j + u]. */
+/**
+ * G += ZᵀZ (upper triangle) for four rows interleaved as z[4j + u]: the weighted block
+ * kernel with unit weights (z·1 is z exactly, so nothing changes bit for bit).
+ */
 function addFourRows(z: Float64Array, d: number, G: Float64Array): void {
-  let j = 0;
-  for (; j + 2 <= d; j += 2) {
-    const p = 4 * j;
-    const a0 = z[p]!, a1 = z[p + 1]!, a2 = z[p + 2]!, a3 = z[p + 3]!;
-    const b0 = z[p + 4]!, b1 = z[p + 5]!, b2 = z[p + 6]!, b3 = z[p + 7]!;
-    const gj = j * d;
-    const gj1 = gj + d;
-    G[gj + j]! += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3;
-    for (let k = j + 1; k < d; k++) {
-      const o = 4 * k;
-      const c0 = z[o]!, c1 = z[o + 1]!, c2 = z[o + 2]!, c3 = z[o + 3]!;
-      G[gj + k]! += a0 * c0 + a1 * c1 + a2 * c2 + a3 * c3;
-      G[gj1 + k]! += b0 * c0 + b1 * c1 + b2 * c2 + b3 * c3;
-    }
-  }
-  if (j < d) {
-    const p = 4 * j;
-    G[j * d + j]! += z[p]! * z[p]! + z[p + 1]! * z[p + 1]! + z[p + 2]! * z[p + 2]! + z[p + 3]! * z[p + 3]!;
-  }
+  addFourRowsWeighted(z, d, 1, 1, 1, 1, G, d, 0, false);
 }
 
 /** G += zzᵀ (upper triangle) for one contiguous row z[0..d). */
