@@ -58,49 +58,54 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
   const sizes = request.trainSizes?.(folds);
   options.signal?.throwIfAborted?.();
 
-  const store = persistDataset(X, y, options.storeRoot === undefined ? {} : { root: options.storeRoot });
-  const foldSet = writeFoldSet(store.dir, folds);
-  const context: TaskContext = {
-    store: store.dir, foldSet, model: { name: estimator.name, params: base }, scoring,
-    returnTrainScore: options.returnTrainScore ?? false, errorScore: options.errorScore ?? Number.NaN,
-  };
-  const keyOf = (fit: PendingFit): FitKey => ({
-    data: store.hash, folds: foldSet, model: estimator.name, params: { ...base, ...candidates[fit.candidate]! },
-    fold: fit.fold, ...(fit.trainSize === undefined ? {} : { trainSize: fit.trainSize }),
-  });
-
-  const records: FitRecord[] = [];
-  const pending: PendingFit[] = [];
-  for (const fit of allFits(candidates.length, folds.length, sizes)) {
-    const done = options.completed?.(keyOf(fit));
-    if (done) records.push({ ...done, candidate: fit.candidate, fold: fit.fold });
-    else pending.push(fit);
-  }
-  const total = records.length + pending.length;
+  // Input is valid: start the threads now, so they load their modules while this thread
+  // persists the data and writes the folds.
   const executor = options.executor ?? createExecutor(options.workers);
-  const started = performance.now();
-  let plan: Plan | undefined;
   try {
-    plan = planTasks({ pending, candidates, context, concurrency: executor.concurrency, folds, X, y });
-    const memory = new Map<string, WorkerMemory>();
-    const onBatch = (batch: readonly FitRecord[], worker?: TaskResult['worker']): void => {
-      for (const record of batch) {
-        records.push(record);
-        options.onRecord?.(record, keyOf(record));
-      }
-      if (worker) memory.set(worker.id, { worker: worker.id, datasetResident: worker.datasetResident, heapUsed: worker.heapUsed });
-      options.onProgress?.({
-        done: records.length, total, elapsed: (performance.now() - started) / 1000,
-        ...(memory.size > 0 ? { workers: [...memory.values()] } : {}),
-      });
+    const store = persistDataset(X, y, options.storeRoot === undefined ? {} : { root: options.storeRoot });
+    const foldSet = writeFoldSet(store.dir, folds);
+    const context: TaskContext = {
+      store: store.dir, foldSet, model: { name: estimator.name, params: base }, scoring,
+      returnTrainScore: options.returnTrainScore ?? false, errorScore: options.errorScore ?? Number.NaN,
     };
-    await runAll(executor, plan, options.signal, onBatch);
+    const keyOf = (fit: PendingFit): FitKey => ({
+      data: store.hash, folds: foldSet, model: estimator.name, params: { ...base, ...candidates[fit.candidate]! },
+      fold: fit.fold, ...(fit.trainSize === undefined ? {} : { trainSize: fit.trainSize }),
+    });
+    const records: FitRecord[] = [];
+    const pending: PendingFit[] = [];
+    for (const fit of allFits(candidates.length, folds.length, sizes)) {
+      const done = options.completed?.(keyOf(fit));
+      if (done) records.push({ ...done, candidate: fit.candidate, fold: fit.fold });
+      else pending.push(fit);
+    }
+    const plan = planTasks({ pending, candidates, context, concurrency: executor.concurrency, folds, X, y });
+    await runAll(executor, plan, options.signal, progressReporter(records, records.length + pending.length, keyOf, options));
+    checkNotAllFailed(records, scoring);
+    const refit = plan.refit?.bind(plan) ?? (() => undefined);
+    return { records, folds, scoring, storeHash: store.hash, refit };
   } finally {
     if (!options.executor) await executor.close();
   }
-  checkNotAllFailed(records, scoring);
-  const refit = plan?.refit?.bind(plan) ?? (() => undefined);
-  return { records, folds, scoring, storeHash: store.hash, refit };
+}
+
+/** Collects each batch of records, journals them, and reports progress with the workers' memory. */
+function progressReporter(
+  records: FitRecord[], total: number, keyOf: (fit: PendingFit) => FitKey, options: SearchOptions,
+): (batch: readonly FitRecord[], worker?: TaskResult['worker']) => void {
+  const started = performance.now();
+  const memory = new Map<string, WorkerMemory>();
+  return (batch, worker) => {
+    for (const record of batch) {
+      records.push(record);
+      options.onRecord?.(record, keyOf(record));
+    }
+    if (worker) memory.set(worker.id, { worker: worker.id, datasetResident: worker.datasetResident, heapUsed: worker.heapUsed });
+    options.onProgress?.({
+      done: records.length, total, elapsed: (performance.now() - started) / 1000,
+      ...(memory.size > 0 ? { workers: [...memory.values()] } : {}),
+    });
+  };
 }
 
 /**
