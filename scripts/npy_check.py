@@ -15,17 +15,8 @@ import sys
 
 import numpy as np
 
+from npy_fixtures import jsonable  # one JSON spelling for both scripts
 
-def jsonable(v):
-    if isinstance(v, list):
-        return [jsonable(x) for x in v]
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float) and not math.isfinite(v):
-        return repr(v)
-    return v
 
 
 def check_file(directory, name, want, problems):

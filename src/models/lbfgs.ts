@@ -7,6 +7,7 @@
  * actually stops scikit-learn's LogisticRegression most of the time).
  */
 import { MoreThuente } from './line-search.js';
+import { dot, maxAbs } from './vectors.js';
 
 /** f(x); writes ∇f(x) into `grad`. Called once per evaluation; must not keep `x`. */
 export type Objective = (x: Float64Array, grad: Float64Array) => number;
@@ -207,12 +208,6 @@ class SolverState {
   }
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
 function dotAt(a: Float64Array, off: number, b: Float64Array, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += a[off + i]! * b[i]!;
@@ -223,11 +218,3 @@ function axpyAt(alpha: number, a: Float64Array, off: number, y: Float64Array, n:
   for (let i = 0; i < n; i++) y[i]! += alpha * a[off + i]!;
 }
 
-function maxAbs(a: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = Math.abs(a[i]!);
-    if (v > m || v !== v) m = v;
-  }
-  return m;
-}

@@ -8,6 +8,7 @@
  * can hand it from one λ to the next: the penalty is added here, never stored, so the
  * first step for a new λ needs no new sweep over the data.
  */
+import { dot, maxAbs } from './vectors.js';
 
 /**
  * The data term: writes ∇L(x) into `grad` and, when `hess` is given, the full symmetric
@@ -210,19 +211,4 @@ function choleskySolveInPlace(L: Float64Array, n: number, b: Float64Array): void
     for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * b[k]!;
     b[i] = s / L[i * n + i]!;
   }
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
-function maxAbs(a: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = Math.abs(a[i]!);
-    if (v > m || v !== v) m = v;
-  }
-  return m;
 }

@@ -1,19 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { randoms } from '../helpers/random.js';
 import {
   accumulateGram, columnSums, firstNonFiniteRow, gramStats, linearMargins, log1pExp, logisticLossGrad,
   softmaxLossGrad, symmetrizeUpper, type DenseView,
 } from '../../src/models/kernels.js';
-
-/** Deterministic uniform numbers in [-1, 1) (a small LCG: tests need no seedable RNG state). */
-function randoms(n: number, seed: number): Float64Array {
-  const out = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 function view(data: Float64Array | Float32Array, nRows: number, nCols: number, order: 'C' | 'F' = 'C'): DenseView {
   return { data, nRows, nCols, order };

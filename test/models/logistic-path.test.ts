@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { randoms } from '../helpers/random.js';
 import type { NdArray } from '../../src/data/ndarray.js';
 import { ValueError } from '../../src/errors.js';
 import { matrixView } from '../../src/models/checks.js';
@@ -13,17 +14,6 @@ import { fitLogisticPath, fitLogisticPathDetailed } from '../../src/models/logis
 import { loadFixture, matrix, maxAbsErr, toFortran, vector, type RefCase } from './fixtures.js';
 
 type Matrix = NdArray<'float64'> | NdArray<'float32'>;
-
-/** Deterministic numbers in [-1, 1) (an LCG, as kernels.test.ts). */
-function randoms(n: number, seed: number): Float64Array {
-  const out = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** Mean log-loss of a model's probabilities over all rows of X. */
 function logLoss(m: LogisticRegression, X: Matrix, y: number[]): number {
