@@ -42,8 +42,9 @@ export async function learningCurve(
     trainSizes: (folds) => (sizes = translateTrainSizes(requested, maxTrainSize(folds))),
   });
   const scoring = singleScorer(evaluation.scoring);
+  const at = recordIndex(evaluation.records);
   const table = (pick: (r: FitRecord) => number): number[][] =>
-    sizes.map((size) => foldsOf(evaluation.folds).map((fold) => pick(recordAt(evaluation.records, 0, fold, size))));
+    sizes.map((size) => foldsOf(evaluation.folds).map((fold) => pick(at(0, fold, size))));
   return {
     trainSizes: sizes,
     trainScores: table((r) => r.train?.[scoring] ?? Number.NaN),
@@ -69,8 +70,9 @@ export async function validationCurve(
   const candidates = paramRange.map((value) => ({ [paramName]: value }));
   const evaluation = await evaluate({ estimator, X, y, candidates, options: { ...options, returnTrainScore: true } });
   const scoring = singleScorer(evaluation.scoring);
+  const at = recordIndex(evaluation.records);
   const table = (pick: (r: FitRecord) => number): number[][] =>
-    candidates.map((_, c) => foldsOf(evaluation.folds).map((fold) => pick(recordAt(evaluation.records, c, fold, undefined))));
+    candidates.map((_, c) => foldsOf(evaluation.folds).map((fold) => pick(at(c, fold, undefined))));
   return {
     paramName, paramRange: [...paramRange],
     trainScores: table((r) => r.train?.[scoring] ?? Number.NaN),
@@ -117,8 +119,12 @@ function foldsOf(folds: readonly Fold[]): number[] {
   return folds.map((_, i) => i);
 }
 
-function recordAt(records: readonly FitRecord[], candidate: number, fold: number, trainSize: number | undefined): FitRecord {
-  const found = records.find((r) => r.candidate === candidate && r.fold === fold && r.trainSize === trainSize);
-  if (!found) throw new Error(`internal: no record for candidate ${candidate}, fold ${fold}, size ${String(trainSize)}`);
-  return found;
+/** Looks records up by (candidate, fold, train size) in constant time. */
+function recordIndex(records: readonly FitRecord[]): (candidate: number, fold: number, trainSize: number | undefined) => FitRecord {
+  const byKey = new Map(records.map((r) => [`${r.candidate}/${r.fold}/${r.trainSize ?? ''}`, r]));
+  return (candidate, fold, trainSize) => {
+    const found = byKey.get(`${candidate}/${fold}/${trainSize ?? ''}`);
+    if (!found) throw new Error(`internal: no record for candidate ${candidate}, fold ${fold}, size ${String(trainSize)}`);
+    return found;
+  };
 }
