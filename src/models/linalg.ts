@@ -1,29 +1,78 @@
 /**
- * Small dense solves (d×d, d = number of features) delegated to ml-matrix.
+ * Small dense solves (d×d, d = number of features): Cholesky on flat row-major arrays, one
+ * implementation shared by ridge and the Newton solver; ml-matrix's SVD for the rare matrix
+ * that is not positive definite.
  */
-import { CholeskyDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { createRequire } from 'node:module';
+
+/**
+ * ml-matrix, loaded the first time a matrix needs the SVD: importing it costs every worker
+ * thread ~40 ms at start-up, for a path almost no search takes.
+ */
+const loadMlMatrix = (): typeof import('ml-matrix') => createRequire(import.meta.url)('ml-matrix') as typeof import('ml-matrix');
 
 /**
  * Solve A x = b for a symmetric positive semi-definite row-major d×d `A`: Cholesky
  * when A is positive definite (scikit-learn's `cholesky` solver), otherwise the
  * minimum-norm least-squares solution by SVD (what scikit-learn falls back to).
+ * Neither input is modified.
  * @example
  * ```ts
  * solveSymmetric(new Float64Array([4, 1, 1, 3]), new Float64Array([1, 2]), 2); // [1/11, 7/11]
  * ```
  */
 export function solveSymmetric(A: Float64Array, b: Float64Array, d: number): Float64Array {
+  const L = A.slice(0, d * d);
+  const x = b.slice(0, d);
+  if (choleskyInPlace(L, d)) {
+    choleskySolveInPlace(L, d, x);
+    if (x.every(Number.isFinite)) return x;
+  }
+  return svdSolve(A, b, d);
+}
+
+function svdSolve(A: Float64Array, b: Float64Array, d: number): Float64Array {
+  const { Matrix, SingularValueDecomposition } = loadMlMatrix();
   const M = new Matrix(d, d);
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) M.set(i, j, A[i * d + j]!);
-  const rhs = Matrix.columnVector(Array.from(b));
-  const chol = new CholeskyDecomposition(M);
-  const x = chol.isPositiveDefinite() && allFinite(chol.lowerTriangularMatrix)
-    ? chol.solve(rhs)
-    : new SingularValueDecomposition(M, { autoTranspose: true }).solve(rhs);
+  const x = new SingularValueDecomposition(M, { autoTranspose: true }).solve(Matrix.columnVector(Array.from(b.subarray(0, d))));
   return Float64Array.from(x.getColumn(0));
 }
 
-function allFinite(M: Matrix): boolean {
-  for (let i = 0; i < M.rows; i++) for (let j = 0; j < M.columns; j++) if (!Number.isFinite(M.get(i, j))) return false;
+/**
+ * Lower Cholesky factor of a row-major symmetric matrix, in place (the lower triangle is
+ * overwritten, the upper is left as it was); false when it is not positive definite.
+ * @example
+ * ```ts
+ * if (choleskyInPlace(A, n)) choleskySolveInPlace(A, n, b);
+ * ```
+ */
+export function choleskyInPlace(A: Float64Array, n: number): boolean {
+  for (let j = 0; j < n; j++) {
+    let s = A[j * n + j]!;
+    for (let k = 0; k < j; k++) s -= A[j * n + k]! * A[j * n + k]!;
+    if (!(s > 0)) return false;
+    const l = Math.sqrt(s);
+    A[j * n + j] = l;
+    for (let i = j + 1; i < n; i++) {
+      let t = A[i * n + j]!;
+      for (let k = 0; k < j; k++) t -= A[i * n + k]! * A[j * n + k]!;
+      A[i * n + j] = t / l;
+    }
+  }
   return true;
+}
+
+/** Solve L Lᵀ x = b in place, L the lower factor from {@link choleskyInPlace}. */
+export function choleskySolveInPlace(L: Float64Array, n: number, b: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) s -= L[i * n + k]! * b[k]!;
+    b[i] = s / L[i * n + i]!;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = b[i]!;
+    for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * b[k]!;
+    b[i] = s / L[i * n + i]!;
+  }
 }

@@ -9,6 +9,7 @@
  * first step for a new λ needs no new sweep over the data.
  */
 import { dot, maxAbs } from './vectors.js';
+import { choleskyInPlace, choleskySolveInPlace } from './linalg.js';
 
 /**
  * The data term: writes ∇L(x) into `grad` and, when `hess` is given, the full symmetric
@@ -180,35 +181,4 @@ function newtonStep(hess: Float64Array, ws: Workspace, lambda: number, layout: P
   }
   for (let i = 0; i < n; i++) ws.step[i] = -ws.g[i]!;
   choleskySolveInPlace(A, n, ws.step);
-}
-
-/** Lower Cholesky factor of a row-major SPD matrix, in place; false if not positive definite. */
-function choleskyInPlace(A: Float64Array, n: number): boolean {
-  for (let j = 0; j < n; j++) {
-    let s = A[j * n + j]!;
-    for (let k = 0; k < j; k++) s -= A[j * n + k]! * A[j * n + k]!;
-    if (!(s > 0)) return false;
-    const l = Math.sqrt(s);
-    A[j * n + j] = l;
-    for (let i = j + 1; i < n; i++) {
-      let t = A[i * n + j]!;
-      for (let k = 0; k < j; k++) t -= A[i * n + k]! * A[j * n + k]!;
-      A[i * n + j] = t / l;
-    }
-  }
-  return true;
-}
-
-/** Solve L Lᵀ x = b in place, L the lower factor from {@link choleskyInPlace}. */
-function choleskySolveInPlace(L: Float64Array, n: number, b: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= L[i * n + k]! * b[k]!;
-    b[i] = s / L[i * n + i]!;
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = b[i]!;
-    for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * b[k]!;
-    b[i] = s / L[i * n + i]!;
-  }
 }
