@@ -30,51 +30,78 @@ export function addStats(into: GramStats, from: GramStats): void {
   into.count += from.count;
 }
 
+/** Zeroes `stats` for reuse. */
+export function clearStats(stats: GramStats): void {
+  stats.xtx.fill(0);
+  stats.xty.fill(0);
+  stats.xSum.fill(0);
+  stats.ySum = 0;
+  stats.yty = 0;
+  stats.count = 0;
+}
+
+/** Doubles one packed cell takes: its cell index, then its statistics (see {@link statsLength}). */
+function packedCellLength(nCols: number): number {
+  return 1 + statsLength(nCols);
+}
+
 /**
- * Writes statistics into one flat Float64Array (for transfer between threads without
- * structured-cloning objects): `list[i]` occupies `statsLength(d)` doubles from
- * `i * statsLength(d)`; an undefined entry (a cell with no rows) stays all zeros.
+ * Writes the defined statistics of `list` into one flat Float64Array (for transfer between
+ * threads or through a queue without structured-cloning objects): per cell, its index in
+ * `list`, then xtx, xty, xSum, ySum, yty, count. Cells with no rows (undefined) take no space.
+ * @example
+ * ```ts
+ * const flat = packStats([undefined, stats], d); // one block, index 1
+ * ```
  */
 export function packStats(list: readonly (GramStats | undefined)[], nCols: number): Float64Array {
-  const size = statsLength(nCols);
-  const out = new Float64Array(size * list.length);
+  const block = packedCellLength(nCols);
+  const out = new Float64Array(block * list.filter((s) => s !== undefined).length);
+  let at = 0;
   list.forEach((s, i) => {
     if (!s) return;
-    const at = i * size;
-    out.set(s.xtx, at);
-    out.set(s.xty, at + nCols * nCols);
-    out.set(s.xSum, at + nCols * nCols + nCols);
-    out[at + size - 3] = s.ySum;
-    out[at + size - 2] = s.yty;
-    out[at + size - 1] = s.count;
+    out[at] = i;
+    out.set(s.xtx, at + 1);
+    out.set(s.xty, at + 1 + nCols * nCols);
+    out.set(s.xSum, at + 1 + nCols * nCols + nCols);
+    out[at + block - 3] = s.ySum;
+    out[at + block - 2] = s.yty;
+    out[at + block - 1] = s.count;
+    at += block;
   });
   return out;
 }
 
 /**
- * `cells[i] += ` the i-th statistics packed in `flat` (see {@link packStats}), read in place:
- * no per-cell objects are built for a transfer's contents.
+ * `cells[i] += ` each cell packed in `flat` (see {@link packStats}), read in place; a cell
+ * seen for the first time starts from zeros. Throws a RangeError for a malformed `flat`
+ * (it may come from another process).
  * @example
  * ```ts
+ * const cells: (GramStats | undefined)[] = new Array(nCells).fill(undefined);
  * addPackedStats(cells, result.stats, d);
  * ```
  */
-export function addPackedStats(cells: readonly GramStats[], flat: Float64Array, nCols: number): void {
-  const size = statsLength(nCols);
+export function addPackedStats(cells: (GramStats | undefined)[], flat: Float64Array, nCols: number): void {
+  const block = packedCellLength(nCols);
   const dd = nCols * nCols;
-  cells.forEach((cell, i) => {
-    const at = i * size;
-    if (flat[at + size - 1] === 0) return; // no rows in this cell here
-    const { xtx, xty, xSum } = cell;
-    for (let k = 0; k < dd; k++) xtx[k]! += flat[at + k]!;
-    for (let j = 0; j < nCols; j++) {
-      xty[j]! += flat[at + dd + j]!;
-      xSum[j]! += flat[at + dd + nCols + j]!;
+  if (flat.length % block !== 0) throw new RangeError(`packed statistics have ${flat.length} values, not a multiple of ${block}`);
+  for (let at = 0; at < flat.length; at += block) {
+    const index = flat[at]!;
+    if (!Number.isInteger(index) || index < 0 || index >= cells.length) {
+      throw new RangeError(`packed statistics name cell ${index}, outside 0..${cells.length - 1}`);
     }
-    cell.ySum += flat[at + size - 3]!;
-    cell.yty += flat[at + size - 2]!;
-    cell.count += flat[at + size - 1]!;
-  });
+    const cell = (cells[index] ??= gramStats(nCols));
+    const { xtx, xty, xSum } = cell;
+    for (let k = 0; k < dd; k++) xtx[k]! += flat[at + 1 + k]!;
+    for (let j = 0; j < nCols; j++) {
+      xty[j]! += flat[at + 1 + dd + j]!;
+      xSum[j]! += flat[at + 1 + dd + nCols + j]!;
+    }
+    cell.ySum += flat[at + block - 3]!;
+    cell.yty += flat[at + block - 2]!;
+    cell.count += flat[at + block - 1]!;
+  }
 }
 
 /** Residual and total sums of squares of a linear model on the rows a GramStats summarises. */

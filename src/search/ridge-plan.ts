@@ -6,10 +6,11 @@
  * is a sum of whole segments. Scorers that need predictions (MAE, ...) take the plain plan.
  */
 import { elementAsNumber, ndarray } from '../data/ndarray.js';
+import { FitError } from '../errors.js';
 import type { Estimator, Params } from '../models/estimator.js';
 import { gramStats, symmetrizeUpper, type GramStats } from '../models/kernels.js';
 import { Ridge, ridgeFromStats } from '../models/ridge.js';
-import { addPackedStats, addStats, residualSums, type ResidualSums } from '../models/ridge-stats.js';
+import { addPackedStats, addStats, clearStats, residualSums, type ResidualSums } from '../models/ridge-stats.js';
 import type { FitRecord, RidgeStatsTask, TaskMessage, TaskResult } from '../workers/protocol.js';
 import type { PendingFit, Plan, PlanInput } from './planner.js';
 import type { Fold } from './types.js';
@@ -52,18 +53,20 @@ export function planRidgeStats(input: PlanInput): Plan | undefined {
   }
   const nSegments = cutoffs.length + 1;
   const results = new Map<TaskMessage, TaskResult>();
-  let cells: GramStats[] | undefined;
+  let cells: (GramStats | undefined)[] | undefined;
   return {
     tasks,
     collect: (task: TaskMessage, result: TaskResult): FitRecord[] => {
       results.set(task, result);
       if (results.size < tasks.length) return [];
       // Sum in task order, not arrival order, so the numbers never depend on scheduling.
-      cells = Array.from({ length: nSegments * folds.length }, () => gramStats(nCols));
+      // Only cells some row fell in get statistics: a learning curve's segments each lie in one or two folds.
+      cells = new Array<GramStats | undefined>(nSegments * folds.length).fill(undefined);
       let statsSeconds = 0;
       for (const t of tasks) {
         const r = results.get(t)!;
-        addPackedStats(cells, r.stats!, nCols);
+        if (!(r.stats instanceof Float64Array)) throw new FitError(`a ridge-stats task (rows ${t.rowStart}..${t.rowEnd}) returned no statistics`);
+        addPackedStats(cells, r.stats, nCols);
         statsSeconds += r.elapsed ?? 0;
       }
       return solveAll({ pending, params, folds, cells, cutoffs, shift, yShift, scoring: context.scoring,
@@ -132,7 +135,7 @@ interface SolveInput {
   readonly pending: readonly PendingFit[];
   readonly params: readonly Params[];
   readonly folds: readonly Fold[];
-  readonly cells: readonly GramStats[];
+  readonly cells: readonly (GramStats | undefined)[];
   readonly cutoffs: readonly number[];
   readonly shift: Float64Array;
   readonly yShift: number;
@@ -141,50 +144,76 @@ interface SolveInput {
   readonly statsSeconds: number;
 }
 
-/** Adds cells up into each (fold, train size)'s training and test statistics and solves every candidate. */
+/**
+ * Solves every pending fit from the cells. Walks the segments once, keeping each fold's
+ * running sum; a training prefix that ends at this segment is the sum of the other folds'
+ * running sums, so each (fold, train size) costs nFolds additions, not one per cell.
+ */
 function solveAll(input: SolveInput): FitRecord[] {
-  const { pending, params, folds, cells, cutoffs, shift, yShift } = input;
+  const { pending, folds, cells, cutoffs } = input;
   const nFolds = folds.length;
-  const d = shift.length;
-  const statsShare = input.statsSeconds / pending.length;
-  const testStats = folds.map((_, k) => sumCells(cells, d, nFolds, cutoffs.length + 1, (_s, f) => f === k));
-  const trainCache = new Map<string, GramStats>();
-  const trainStats = (fold: number, trainSize: number | undefined): GramStats => {
-    const key = `${fold}/${trainSize ?? ''}`;
-    let stats = trainCache.get(key);
-    if (!stats) {
-      const segments = trainSize === undefined ? cutoffs.length + 1 : cutoffs.indexOf(prefixEnd(folds[fold]!, trainSize)) + 1;
-      stats = sumCells(cells, d, nFolds, segments, (_s, f) => f !== fold);
-      trainCache.set(key, stats);
+  const d = input.shift.length;
+  const nSegments = cutoffs.length + 1;
+  const testStats = folds.map((_, k) => sumCells(cells, d, nFolds, nSegments, (_s, f) => f === k));
+  const bySpan = fitsBySpan(pending, folds, cutoffs);
+  const running = folds.map(() => gramStats(d));
+  const train = gramStats(d);
+  const records = new Map<PendingFit, FitRecord>();
+  for (let s = 0; s < nSegments; s++) {
+    for (let f = 0; f < nFolds; f++) addCell(running[f]!, cells[s * nFolds + f]);
+    for (const [fold, fits] of bySpan.get(s + 1) ?? []) {
+      clearStats(train);
+      for (let f = 0; f < nFolds; f++) if (f !== fold) addStats(train, running[f]!);
+      symmetrizeUpper(train.xtx, d);
+      for (const fit of fits) records.set(fit, solveOne(input, fit, train, testStats[fold]!));
     }
-    return stats;
+  }
+  return pending.map((fit) => records.get(fit)!);
+}
+
+/** Pending fits keyed by how many segments their training prefix spans, then by fold. */
+function fitsBySpan(pending: readonly PendingFit[], folds: readonly Fold[], cutoffs: readonly number[]): Map<number, Map<number, PendingFit[]>> {
+  const segmentAfter = new Map(cutoffs.map((cut, i) => [cut, i + 1]));
+  const out = new Map<number, Map<number, PendingFit[]>>();
+  for (const fit of pending) {
+    const span = fit.trainSize === undefined ? cutoffs.length + 1 : segmentAfter.get(prefixEnd(folds[fit.fold]!, fit.trainSize))!;
+    const byFold = out.get(span) ?? new Map<number, PendingFit[]>();
+    byFold.set(fit.fold, [...(byFold.get(fit.fold) ?? []), fit]);
+    out.set(span, byFold);
+  }
+  return out;
+}
+
+/** One candidate on one training prefix: solve, then score on the fold's test statistics (and its training ones). */
+function solveOne(input: SolveInput, fit: PendingFit, train: GramStats, test: GramStats): FitRecord {
+  const { shift, yShift, scoring } = input;
+  const t0 = performance.now();
+  const packed = ridgeFromStats(train, shift, yShift, input.params[fit.candidate]!['alpha'] as number, true);
+  const t1 = performance.now();
+  const testScores = scoresOf(scoring, residualSums(test, packed, shift, yShift));
+  const trainScores = input.returnTrainScore ? { train: scoresOf(scoring, residualSums(train, packed, shift, yShift)) } : {};
+  const t2 = performance.now();
+  return {
+    candidate: fit.candidate, fold: fit.fold, ...(fit.trainSize === undefined ? {} : { trainSize: fit.trainSize }),
+    test: testScores, ...trainScores, fitTime: input.statsSeconds / input.pending.length + (t1 - t0) / 1000, scoreTime: (t2 - t1) / 1000,
   };
-  return pending.map((fit) => {
-    const t0 = performance.now();
-    const train = trainStats(fit.fold, fit.trainSize);
-    const alpha = params[fit.candidate]!['alpha'] as number;
-    const packed = ridgeFromStats(train, shift, yShift, alpha, true);
-    const t1 = performance.now();
-    const test = scoresOf(input.scoring, residualSums(testStats[fit.fold]!, packed, shift, yShift));
-    const trainScores = input.returnTrainScore ? { train: scoresOf(input.scoring, residualSums(train, packed, shift, yShift)) } : {};
-    const t2 = performance.now();
-    return {
-      candidate: fit.candidate, fold: fit.fold, ...(fit.trainSize === undefined ? {} : { trainSize: fit.trainSize }),
-      test, ...trainScores, fitTime: statsShare + (t1 - t0) / 1000, scoreTime: (t2 - t1) / 1000,
-    };
-  });
 }
 
 /** Σ of the cells in the first `segments` segments whose fold passes `include`; xtx symmetrized. */
 function sumCells(
-  cells: readonly GramStats[], d: number, nFolds: number, segments: number, include: (segment: number, fold: number) => boolean,
+  cells: readonly (GramStats | undefined)[], d: number, nFolds: number, segments: number, include: (segment: number, fold: number) => boolean,
 ): GramStats {
   const out = gramStats(d);
   for (let s = 0; s < segments; s++) {
-    for (let f = 0; f < nFolds; f++) if (include(s, f)) addStats(out, cells[s * nFolds + f]!);
+    for (let f = 0; f < nFolds; f++) if (include(s, f)) addCell(out, cells[s * nFolds + f]);
   }
   symmetrizeUpper(out.xtx, d);
   return out;
+}
+
+/** `into += cell`; a cell no row fell in adds nothing. */
+function addCell(into: GramStats, cell: GramStats | undefined): void {
+  if (cell) addStats(into, cell);
 }
 
 function scoresOf(scoring: readonly string[], sums: ResidualSums): Record<string, number> {
