@@ -20,7 +20,7 @@ import { resolveScoring } from './scorers.js';
 import { resolveCv } from './splitters.js';
 import { handleTask } from './task-runner.js';
 import type { Fold } from './types.js';
-import { validateInputs } from './validate.js';
+import { checkInputShapes, checkInputValues } from './validate.js';
 
 const HANDLER_URL = compiledModuleUrl('./task-runner.js', import.meta.url);
 
@@ -46,22 +46,25 @@ export interface EvaluationRequest {
 
 /**
  * Runs every (candidate, fold[, train size]) fit of a request.
- * Input errors reject before any worker starts.
+ * Input errors reject before any task is sent (the threads may have started).
  */
 export async function evaluate(request: EvaluationRequest): Promise<Evaluation> {
   const { estimator, X, y, candidates, options } = request;
-  const labels = validateInputs(estimator, X, y);
+  checkInputShapes(X, y);
   const scoring = resolveScoring(options.scoring as string | string[] | undefined, estimator.kind);
   const base = estimator.getParams();
   for (const params of candidates) validateParams(estimator.name, { ...base, ...params });
-  const folds = resolveCv(options.cv as never, estimator.kind === 'classifier').split(labels.length, labels);
-  const sizes = request.trainSizes?.(folds);
+  const splitter = resolveCv(options.cv as never, estimator.kind === 'classifier');
   options.signal?.throwIfAborted?.();
 
-  // Input is valid: start the threads now, so they load their modules while this thread
-  // persists the data and writes the folds.
+  // Start the threads now: they load their modules while this thread reads X for the value
+  // checks, computes the folds and persists the data. No task is sent before all of it passes.
   const executor = options.executor ?? createExecutor(options.workers);
   try {
+    const labels = checkInputValues(estimator, X, y);
+    const folds = splitter.split(labels.length, labels);
+    const sizes = request.trainSizes?.(folds);
+    options.signal?.throwIfAborted?.();
     const store = persistDataset(X, y, options.storeRoot === undefined ? {} : { root: options.storeRoot });
     const foldSet = writeFoldSet(store.dir, folds);
     const context: TaskContext = {

@@ -12,5 +12,6 @@ export interface Fold {
  */
 export interface Splitter {
   readonly nSplits: number;
+  /** Folds of `nSamples` rows; `y` (the labels as float64) may be the caller's data: read it, never write it. */
   split(nSamples: number, y?: Float64Array): Fold[];
 }

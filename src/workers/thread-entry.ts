@@ -8,17 +8,16 @@ import { workerMemory } from './memory.js';
 import type { TaskMessage, TaskResult } from './protocol.js';
 import { mappedFiles } from './store-cache.js';
 
-let handler: Promise<TaskHandler> | undefined;
-
-function loadHandler(): Promise<TaskHandler> {
-  const url = (workerData as { handlerModule: string }).handlerModule;
-  handler ??= (import(url) as Promise<HandlerModule>).then((m) => m.handleTask);
-  return handler;
-}
+// Import the handler as soon as the thread starts, not with its first task: the search sends
+// tasks only after checking its input, and the import overlaps that work.
+const handler: Promise<TaskHandler> = (import((workerData as { handlerModule: string }).handlerModule) as Promise<HandlerModule>)
+  .then((m) => m.handleTask);
+// A failed import is reported by the first task that awaits it, not as an unhandled rejection.
+handler.catch(() => undefined);
 
 /** Piscina calls the default export for every task; results carry this worker's memory. */
 export default async function runTask(task: TaskMessage): Promise<TaskResult> {
-  const handle = await loadHandler();
+  const handle = await handler;
   const result: TaskResult = { ...(await handle(task)), worker: workerMemory(mappedFiles(task.store)) };
   // Statistics can be megabytes (a learning curve's cells): hand their buffer over, don't copy it.
   if (!result.stats) return result;
