@@ -66,6 +66,28 @@ function foldsFromLabels(labels: Int32Array, nSplits: number): Fold[] {
 }
 
 /**
+ * Unshuffled KFold's folds written straight from the block bounds: no label array and one
+ * pass per fold (fresh memory is what these arrays cost, so none is allocated twice).
+ */
+function consecutiveFolds(n: number, nSplits: number): Fold[] {
+  const base = Math.floor(n / nSplits);
+  const extra = n % nSplits;
+  const folds: Fold[] = [];
+  let start = 0;
+  for (let k = 0; k < nSplits; k++) {
+    const stop = start + base + (k < extra ? 1 : 0);
+    const test = new Int32Array(stop - start);
+    const train = new Int32Array(n - test.length);
+    for (let i = start; i < stop; i++) test[i - start] = i;
+    for (let i = 0; i < start; i++) train[i] = i;
+    for (let i = stop; i < n; i++) train[i - test.length] = i;
+    folds.push({ train, test });
+    start = stop;
+  }
+  return folds;
+}
+
+/**
  * K consecutive folds (scikit-learn's `KFold`): the first `n % k` folds get one extra row.
  * With `shuffle`, rows are permuted by a seeded generator first (not numpy's generator).
  * @example
@@ -85,6 +107,7 @@ export class KFold implements Splitter {
 
   split(nSamples: number): Fold[] {
     checkSampleCount('KFold', nSamples, this.nSplits);
+    if (!this.shuffle) return consecutiveFolds(nSamples, this.nSplits);
     const order = new Int32Array(nSamples);
     for (let i = 0; i < nSamples; i++) order[i] = i;
     if (this.shuffle) shuffleInPlace(order, makeRng(this.seed));
