@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { AbortError, ValueError } from '../errors.js';
 import { compiledModuleUrl } from './compiled-url.js';
+import { FifoSlots } from './fifo-slots.js';
 import type { Executor, TaskMessage, TaskResult } from './protocol.js';
 
 /** Options for {@link ThreadPoolExecutor}. */
@@ -30,6 +31,8 @@ const ENTRY = compiledModuleUrl('./thread-entry.js', import.meta.url);
 export class ThreadPoolExecutor implements Executor {
   readonly concurrency: number;
   private readonly pool: Piscina<TaskMessage, TaskResult>;
+  /** One slot per thread: piscina never holds a queued task, so tasks start in submission order. */
+  private readonly slots: FifoSlots;
   private closed = false;
 
   constructor(options: ThreadPoolOptions) {
@@ -38,6 +41,7 @@ export class ThreadPoolExecutor implements Executor {
       throw new ValueError(`options.threads must be a positive integer, found ${String(threads)}`);
     }
     this.concurrency = threads;
+    this.slots = new FifoSlots(threads);
     this.pool = new Piscina({
       filename: ENTRY,
       minThreads: threads,
@@ -50,17 +54,22 @@ export class ThreadPoolExecutor implements Executor {
 
   async run(task: TaskMessage, signal?: AbortSignal): Promise<TaskResult> {
     if (this.closed) throw new ValueError('this executor is closed');
+    const release = await this.slots.acquire(signal);
     try {
+      if (this.closed) throw new ValueError('this executor is closed');
       return await this.pool.run(task, signal ? { signal } : {});
     } catch (error) {
-      if (signal?.aborted) throw new AbortError('task aborted', { cause: error });
+      if (signal?.aborted && !(error instanceof AbortError)) throw new AbortError('task aborted', { cause: error });
       throw error;
+    } finally {
+      release();
     }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.slots.refuseWaiting(new ValueError('this executor is closed'));
     await this.pool.destroy();
   }
 }
