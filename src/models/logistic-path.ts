@@ -35,12 +35,20 @@ export interface PathOptions {
    * finiteness and row-index scans. Default false.
    */
   readonly inputsChecked?: boolean;
+  /**
+   * Coefficients to start the first (smallest) C from instead of zeros, packed as
+   * {@link LogisticPathFit.coefficients} are; ignored when its length does not match (a
+   * subset of rows that lacks a class). A search's refit starts from its folds' mean solution.
+   */
+  readonly start?: Float64Array;
 }
 
 /** One fitted model per C, in the order of `Cs`, plus how each solve went (same order). */
 export interface LogisticPathFit {
   readonly models: LogisticRegression[];
   readonly solves: NewtonResult[];
+  /** Each solution packed per output as [w_0 .. w_{d-1}, b] (same order), for warm starts elsewhere. */
+  readonly coefficients: Float64Array[];
 }
 
 /**
@@ -85,16 +93,19 @@ export function fitLogisticPathDetailed(
   const state: NewtonState = {
     x: new Float64Array(size), loss: 0, grad: new Float64Array(size), hess: new Float64Array(size * size),
   };
+  if (solver.start?.length === size) state.x.set(solver.start);
   state.loss = term(state.x, state.grad, state.hess);
   const order = Cs.map((C, i) => ({ C, i })).sort((a, b) => a.C - b.C);
   const models: LogisticRegression[] = new Array<LogisticRegression>(Cs.length);
   const solves: NewtonResult[] = new Array<NewtonResult>(Cs.length);
+  const coefficients: Float64Array[] = new Array<Float64Array>(Cs.length);
   for (const { C, i } of order) {
     const res = minimizeNewton(term, state, 1 / C, layout, { tol: params.tol, maxIter: params.maxIter, ...solver });
     solves[i] = res;
     models[i] = fittedModel(state.x, enc, view.nCols, { C, ...params }, res.nIter);
+    coefficients[i] = state.x.slice();
   }
-  return { models, solves };
+  return { models, solves, coefficients };
 }
 
 function checkPath(Cs: readonly number[], params: LogisticPathParams): void {

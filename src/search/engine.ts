@@ -31,7 +31,7 @@ export interface Evaluation {
   readonly scoring: readonly string[];
   readonly storeHash: string;
   /** The estimator refitted on all rows from work the plan already did, when it can (see Plan.refit). */
-  readonly refit: (params: Params) => Estimator | undefined;
+  readonly refit: (candidate: number) => Estimator | undefined;
 }
 
 /** What to evaluate: candidate params, and train sizes for learning curves. */

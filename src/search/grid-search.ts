@@ -59,7 +59,7 @@ abstract class BaseSearch {
       bestIndex = (cvResults[`rank_test_${key}`] as number[]).indexOf(1);
       if (this.options.refit !== false) {
         const t0 = performance.now();
-        bestEstimator = evaluation.refit(candidates[bestIndex]!) ?? this.estimator.clone().setParams(candidates[bestIndex]!).fit(X, y);
+        bestEstimator = evaluation.refit(bestIndex) ?? this.estimator.clone().setParams(candidates[bestIndex]!).fit(X, y);
         refitTime = (performance.now() - t0) / 1000;
       }
     }

@@ -1,6 +1,6 @@
 /** The worker side of logistic regression's fast plan: one fold's warm-started C path, then scoring. */
 import type { FloatMatrix } from '../models/estimator.js';
-import { fitLogisticPath } from '../models/logistic-path.js';
+import { fitLogisticPathDetailed } from '../models/logistic-path.js';
 import type { FitRecord, LogisticPathTask, TaskResult } from '../workers/protocol.js';
 import { mappedFolds, mappedStore } from '../workers/store-cache.js';
 import { pathParams } from './logistic-plan.js';
@@ -18,13 +18,14 @@ export function runLogisticPathTask(task: LogisticPathTask): TaskResult {
   const params = pathParams({ ...base, ...task.candidates[0]!.params });
   const fits = task.candidates.map((c) => ({ candidate: c.id, fold: task.fold }));
   const t0 = performance.now();
-  let models;
+  let path;
   try {
-    models = fitLogisticPath(X, store.y, fold.train, Cs, params, { inputsChecked: true });
+    path = fitLogisticPathDetailed(X, store.y, fold.train, Cs, params, { inputsChecked: true });
   } catch (error) {
     if (task.errorScore === 'raise') throw error;
     return { records: errorRecords(fits, task, task.errorScore, messageOf(error), (performance.now() - t0) / 1000 / fits.length) };
   }
+  const models = path.models;
   // The path is one computation; each fit is charged an equal share of it.
   const fitTime = (performance.now() - t0) / 1000 / models.length;
   const records: FitRecord[] = models.map((model, i) => {
@@ -34,5 +35,15 @@ export function runLogisticPathTask(task: LogisticPathTask): TaskResult {
     const train = task.returnTrainScore ? { train: scoreMany(task.scoring, model, X, store.y, fold.train) } : {};
     return { ...fits[i]!, test, ...train, fitTime, scoreTime };
   });
-  return { records };
+  return { records, coefficients: concat(path.coefficients) };
+}
+
+function concat(parts: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

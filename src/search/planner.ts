@@ -46,10 +46,11 @@ export interface Plan {
   /** Records for a task that failed as a whole, or undefined to fail the search. */
   failed(task: TaskMessage, error: unknown): FitRecord[] | undefined;
   /**
-   * After every task: the estimator fitted on all rows with these params, when the plan can
-   * give it without another pass over the data (ridge's statistics can); else undefined.
+   * After every task: the estimator fitted on all rows with candidate `candidate`'s params,
+   * when the plan can give it from work it already did (ridge's statistics; logistic paths
+   * start it from their fold solutions); else undefined.
    */
-  refit?(params: Params): Estimator | undefined;
+  refit?(candidate: number): Estimator | undefined;
 }
 
 /** Tasks per worker the plain plan aims for: enough to balance uneven fits. */

@@ -74,10 +74,10 @@ export function planRidgeStats(input: PlanInput): Plan | undefined {
     },
     failed: () => undefined,
     // Every row is in some cell: the refit on all rows is one more solve, no pass over the data.
-    refit: (candidate: Params): Estimator | undefined => {
+    refit: (candidate: number): Estimator | undefined => {
       if (!cells) return undefined;
       const all = sumCells(cells, nCols, folds.length, nSegments, () => true);
-      const merged = { ...context.model.params, ...candidate };
+      const merged = { ...context.model.params, ...candidates[candidate]! };
       const packed = ridgeFromStats(all, shift, yShift, merged['alpha'] as number, true);
       return Ridge.fromState({
         name: 'ridge', params: merged,

@@ -85,6 +85,8 @@ export interface TaskResult {
   readonly records: readonly FitRecord[];
   /** `ridge-stats`: the cells' GramStats packed back to back (see models/ridge-stats.ts). */
   readonly stats?: Float64Array;
+  /** `logistic-path`: each candidate's solution (models/logistic-path.ts's packing), in task order, back to back. */
+  readonly coefficients?: Float64Array;
   /** Seconds the task spent computing, measured in the worker. */
   readonly elapsed?: number;
   /** Memory of the worker that ran it, when it can tell. */

@@ -167,6 +167,37 @@ describe('fitLogisticPath equals tight cold fits', () => {
   });
 });
 
+describe('fitLogisticPath warm starts', () => {
+  const fx = loadFixture('logistic_iris.json');
+  const X = matrix(fx.X);
+  const y = vector(fx.y);
+  const p = { fitIntercept: true, maxIter: 100, tol: PATH_TOL };
+
+  test('returns each solution packed, and started there it stops at once with the same model', () => {
+    const cold = fitLogisticPathDetailed(X, y, undefined, [0.5], p);
+    expect(Array.from(cold.coefficients[0]!)).toEqual(Array.from(cold.models[0]!.packedCoef));
+    const warm = fitLogisticPathDetailed(X, y, undefined, [0.5], p, { start: cold.coefficients[0]! });
+    expect(warm.solves[0]!.nIter).toBe(0);
+    expect(maxAbsErr(warm.models[0]!.packedCoef, cold.models[0]!.packedCoef)).toBe(0);
+  });
+
+  test('from a nearby start it converges to the cold optimum in fewer steps', () => {
+    const rows = Int32Array.from({ length: 120 }, (_, i) => (i * 7) % fx.y.length);
+    const nearby = fitLogisticPathDetailed(X, y, rows, [0.5], p).coefficients[0]!;
+    const cold = fitLogisticPathDetailed(X, y, undefined, [0.5], p);
+    const warm = fitLogisticPathDetailed(X, y, undefined, [0.5], p, { start: nearby });
+    expect(warm.solves[0]!.stop).toBe('tol');
+    expect(warm.solves[0]!.nIter).toBeLessThan(cold.solves[0]!.nIter);
+    expect(maxAbsErr(warm.models[0]!.packedCoef, coldFit(X, y, undefined, 0.5, true))).toBeLessThan(COLD_COEF_ABS);
+  });
+
+  test('ignores a start of the wrong length (rows that lacked a class)', () => {
+    const cold = fitLogisticPathDetailed(X, y, undefined, [0.5], p);
+    const odd = fitLogisticPathDetailed(X, y, undefined, [0.5], p, { start: new Float64Array(3).fill(100) });
+    expect(Array.from(odd.models[0]!.packedCoef)).toEqual(Array.from(cold.models[0]!.packedCoef));
+  });
+});
+
 // Against scikit-learn 1.2 (fixtures fitted with tol 1e-10, max_iter 10000). sklearn
 // usually stops on scipy's ftol: its max |gradient| at the stop is 1e-4..1e-3 on these
 // problems (the path's is ≤ 1e-8), its coefficients up to 9.5e-4 from the optimum
