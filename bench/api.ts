@@ -27,6 +27,7 @@ export interface MemgridApi {
   LogisticRegression: Ctor<{ C?: number; tol?: number; maxIter?: number }>;
   KFold: Ctor<{ nSplits: number }>;
   StratifiedKFold: Ctor<{ nSplits: number }>;
+  createExecutor(workers?: number): { close(): Promise<void> };
 }
 
 /** The data-layer generators used when Debian's python lacks numpy (bench/data-fallback.ts). */
@@ -36,7 +37,7 @@ export interface GeneratorApi {
   saveNpy(path: string, array: NdArray): void;
 }
 
-const REQUIRED = ['openNpy', 'GridSearch', 'learningCurve', 'Ridge', 'LogisticRegression', 'KFold', 'StratifiedKFold'] as const;
+const REQUIRED = ['openNpy', 'GridSearch', 'learningCurve', 'Ridge', 'LogisticRegression', 'KFold', 'StratifiedKFold', 'createExecutor'] as const;
 const GENERATORS = ['makeRegression', 'makeClassification', 'saveNpy'] as const;
 
 /** Thrown when a side cannot run; the harness prints the message and moves on. */

@@ -91,6 +91,8 @@ export interface SideResult {
   /** Seconds spent in the search call alone (including the refit), timed inside the process. */
   readonly wall_s: number;
   readonly workers: number;
+  /** memgrid `--warm`: wall_s is a second search on the same, already started executor. */
+  readonly warm?: boolean;
   readonly rows: number;
   readonly cols: number;
   readonly dataset_bytes: number;

@@ -92,14 +92,15 @@ class Harness {
     return run;
   }
 
-  private async memgridSide(workload: Workload, workers: number): Promise<SideRun> {
+  private async memgridSide(workload: Workload, workers: number, warm = false): Promise<SideRun> {
     const target = workload === 'W2b' ? 'W2' : workload;
-    const key = `${target}/${workers}`;
+    const key = `${target}/${workers}/${warm}`;
     const cached = this.memgridRuns.get(key);
     if (cached) return cached;
     const script = fileURLToPath(new URL('./memgrid-side.js', import.meta.url));
-    const argv = [process.execPath, script, target, '--workers', String(workers), '--data-dir', this.s.dir, ...(this.s.quick ? ['--quick'] : [])];
-    const run = await this.side(`memgrid ${target}, ${workers} worker${workers === 1 ? '' : 's'}`, argv);
+    const argv = [process.execPath, script, target, '--workers', String(workers), '--data-dir', this.s.dir,
+      ...(this.s.quick ? ['--quick'] : []), ...(warm ? ['--warm'] : [])];
+    const run = await this.side(`memgrid ${target}, ${workers} worker${workers === 1 ? '' : 's'}${warm ? ', warm pool' : ''}`, argv);
     this.memgridRuns.set(key, run);
     return run;
   }
@@ -120,11 +121,13 @@ class Harness {
     const memgrid = this.s.memgrid ? await this.memgridSide(workload, this.s.workers) : skipped;
     const sklearn = await this.sklearnSide(workload);
     // No 1-worker run when the N-worker one could not run: it would fail the same way.
-    const single = memgrid.status === 'ok' && this.s.speedup && workload !== 'W2b' && this.s.workers !== 1
-      ? await this.memgridSide(workload, 1) : undefined;
+    const scaling = memgrid.status === 'ok' && this.s.speedup && workload !== 'W2b' && this.s.workers !== 1;
+    const single = scaling ? await this.memgridSide(workload, 1) : undefined;
+    const warm = scaling ? { n: await this.memgridSide(workload, this.s.workers, true), one: await this.memgridSide(workload, 1, true) } : undefined;
     return {
       workload, spec: SPECS[workload], datasetBytes: statSync(paths.X).size + statSync(paths.y).size,
       rows: Number(shape?.[1] ?? 0), cols: Number(shape?.[2] ?? 0), quick: this.s.quick, memgrid, sklearn, memgridSingle: single,
+      ...(warm ? { memgridWarm: warm.n, memgridWarmSingle: warm.one } : {}),
     };
   }
 }
