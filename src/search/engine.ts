@@ -20,7 +20,7 @@ import { resolveScoring } from './scorers.js';
 import { resolveCv } from './splitters.js';
 import { handleTask } from './task-runner.js';
 import type { Fold } from './types.js';
-import { checkInputShapes, checkInputValues } from './validate.js';
+import { checkFiniteInputX, checkInputShapes, checkTargetValues } from './validate.js';
 
 const HANDLER_URL = compiledModuleUrl('./task-runner.js', import.meta.url);
 
@@ -57,11 +57,12 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
   const splitter = resolveCv(options.cv as never, estimator.kind === 'classifier');
   options.signal?.throwIfAborted?.();
 
-  // Start the threads now: they load their modules while this thread reads X for the value
-  // checks, computes the folds and persists the data. No task is sent before all of it passes.
+  // Start the threads now: they load their modules while this thread checks y, computes the
+  // folds, persists the data and reads X for non-finite values. No task is sent before all of
+  // it passes (a plan that checks X in its own pass fails with the same error after it).
   const executor = options.executor ?? createExecutor(options.workers);
   try {
-    const labels = checkInputValues(estimator, X, y);
+    const labels = checkTargetValues(estimator, X, y);
     const folds = splitter.split(labels.length, labels);
     const sizes = request.trainSizes?.(folds);
     options.signal?.throwIfAborted?.();
@@ -83,6 +84,8 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
       else pending.push(fit);
     }
     const plan = planTasks({ pending, candidates, context, concurrency: executor.concurrency, folds, X, y });
+    if (!plan.checksFiniteX) checkFiniteInputX(X);
+    options.signal?.throwIfAborted?.();
     await runAll(executor, plan, options.signal, progressReporter(records, records.length + pending.length, keyOf, options));
     checkNotAllFailed(records, scoring);
     const refit = plan.refit?.bind(plan) ?? (() => undefined);

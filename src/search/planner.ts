@@ -51,6 +51,12 @@ export interface Plan {
    * start it from their fold solutions); else undefined.
    */
   refit?(candidate: number): Estimator | undefined;
+  /**
+   * True when the plan's tasks read every value of X and it rejects the search, with the
+   * DataError the up-front check would give, if one is NaN or infinite: the engine then skips
+   * reading X beforehand (one pass over the data instead of two).
+   */
+  readonly checksFiniteX?: boolean;
 }
 
 /** Tasks per worker the plain plan aims for: enough to balance uneven fits. */

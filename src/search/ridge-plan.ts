@@ -6,7 +6,8 @@
  * is a sum of whole segments. Scorers that need predictions (MAE, ...) take the plain plan.
  */
 import { elementAsNumber, ndarray } from '../data/ndarray.js';
-import { FitError } from '../errors.js';
+import { DataError, FitError } from '../errors.js';
+import { checkFiniteX, matrixView } from '../models/checks.js';
 import type { Estimator, Params } from '../models/estimator.js';
 import { gramStats, symmetrizeUpper, type GramStats } from '../models/kernels.js';
 import { Ridge, ridgeFromStats } from '../models/ridge.js';
@@ -69,10 +70,13 @@ export function planRidgeStats(input: PlanInput): Plan | undefined {
         addPackedStats(cells, r.stats, nCols);
         statsSeconds += r.elapsed ?? 0;
       }
+      checkFiniteCells(cells, input.X);
       return solveAll({ pending, params, folds, cells, cutoffs, shift, yShift, scoring: context.scoring,
         returnTrainScore: context.returnTrainScore, statsSeconds });
     },
     failed: () => undefined,
+    // Every value of X enters some cell's sums, where a NaN or ±Inf cannot hide.
+    checksFiniteX: true,
     // Every row is in some cell: the refit on all rows is one more solve, no pass over the data.
     refit: (candidate: number): Estimator | undefined => {
       if (!cells) return undefined;
@@ -85,6 +89,23 @@ export function planRidgeStats(input: PlanInput): Plan | undefined {
       });
     },
   };
+}
+
+/**
+ * Throws the up-front check's DataError when X holds a NaN or ±Inf: it shows up in the sums
+ * of the cell its row fell in. Only then is X scanned, to name the row and column.
+ */
+function checkFiniteCells(cells: readonly (GramStats | undefined)[], X: PlanInput['X']): void {
+  if (cells.every((cell) => cell === undefined || allFinite(cell))) return;
+  checkFiniteX(matrixView(X), undefined);
+  throw new DataError('X has values too large for float64 ridge statistics (their squares overflow): scale the features down');
+}
+
+function allFinite(stats: GramStats): boolean {
+  for (const part of [stats.xtx, stats.xty, stats.xSum]) {
+    for (let i = 0; i < part.length; i++) if (!Number.isFinite(part[i]!)) return false;
+  }
+  return Number.isFinite(stats.ySum) && Number.isFinite(stats.yty);
 }
 
 /** True when every row is held out by exactly one fold and each training set is the sorted rest. */

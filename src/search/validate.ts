@@ -1,7 +1,9 @@
 /**
  * Input checks a search runs once, before any task is sent: shapes first (instant), then
  * values (finiteness, and for classifiers at least two classes), which read all of X and run
- * while the worker threads start. Models trust their inputs after this.
+ * while the worker threads start. Models trust their inputs after this. The one exception:
+ * a plan whose single pass over X finds non-finite values anyway (ridge's statistics) checks
+ * X there instead of reading it twice.
  */
 import type { NdArray } from '../data/ndarray.js';
 import { allFiniteInFile } from '../data/finite.js';
@@ -25,16 +27,14 @@ export function checkInputShapes(X: FloatMatrix, y: NdArray): void {
 }
 
 /**
- * Checks the values of X and y (shapes already checked) and returns y as float64 for the
- * splitters: y's own data when it is float64 already, so treat the result as read-only.
- * @throws DataError naming the array, row and value found.
+ * Checks the values of y (finite; for classifiers at least two classes) and returns it as
+ * float64 for the splitters: y's own data when it is float64 already, so treat the result
+ * as read-only. X's values are checked by {@link checkFiniteInputX}, or by a plan whose pass
+ * over the data checks them as it goes (see Plan.checksFiniteX).
+ * @throws DataError naming the row and value found.
  */
-export function checkInputValues(estimator: Estimator, X: FloatMatrix, y: NdArray): Float64Array {
-  // A file-backed X is checked by reading its file; only a bad file is scanned again through
-  // the mapping, for the error message that names the row and column.
-  const view = matrixView(X);
-  if (!(isMapped(X) && allFiniteInFile(X) === true)) checkFiniteX(view, undefined);
-  const labels = targetValues(y, view.nRows);
+export function checkTargetValues(estimator: Estimator, X: FloatMatrix, y: NdArray): Float64Array {
+  const labels = targetValues(y, X.shape[0]!);
   checkFiniteY(labels, undefined);
   if (estimator.kind === 'classifier') {
     const first = labels[0]!;
@@ -43,4 +43,14 @@ export function checkInputValues(estimator: Estimator, X: FloatMatrix, y: NdArra
     }
   }
   return labels;
+}
+
+/**
+ * Checks that every value of X is finite. A file-backed X is checked by reading its file
+ * (cheaper than faulting in the mapping); only a bad file is scanned again through the
+ * mapping, for the error message that names the row and column.
+ * @throws DataError naming the row, column and value found.
+ */
+export function checkFiniteInputX(X: FloatMatrix): void {
+  if (!(isMapped(X) && allFiniteInFile(X) === true)) checkFiniteX(matrixView(X), undefined);
 }

@@ -151,7 +151,9 @@ describe('bad input is rejected before any task runs', () => {
   const small = { X: ndarray('float64', [3, 1], new Float64Array([1, 2, 3])), y: ndarray('float64', [3], new Float64Array([1, 2, 3])) };
   const cases: [string, () => Promise<unknown>, RegExp][] = [
     ['X/y length mismatch', () => search({}).fit(X, ndarray('float64', [5], new Float64Array(5))), /different lengths.*20000.*5/],
-    ['NaN in X', () => search({}).fit(withNaN(X), y), /NaN/],
+    // MAE takes the plain plan, which relies on the up-front check (ridge's statistics check X in their pass: below).
+    ['NaN in X', () => search({ scoring: 'neg_mean_absolute_error' }).fit(withNaN(X), y), /X contains NaN at row 1234, column 5/],
+    ['Infinity in y', () => search({}).fit(X, withValueAt(y, 77, Number.POSITIVE_INFINITY)), /y contains Infinity at row 77/],
     ['single-class y', () => new GridSearch(new LogisticRegression(), { C: [1] }, { executor: counter() }).fit(X, ndarray('int64', [20000], new BigInt64Array(20000))), /single class/],
     ['empty grid', () => new GridSearch(new Ridge(), {}, { executor: counter() }).fit(X, y), /grid/i],
     ['unknown parameter', () => new GridSearch(new Ridge(), { alpah: [1] }, { executor: counter() }).fit(X, y), /alpah.*alpha/],
@@ -175,10 +177,33 @@ describe('bad input is rejected before any task runs', () => {
 });
 
 function withNaN(X: NdArray<'float64'>): NdArray<'float64'> {
-  const data = new Float64Array(X.data);
-  data[12_345] = Number.NaN;
-  return ndarray('float64', X.shape, data);
+  return withValueAt(X, 1234 * X.shape[1]! + 5, Number.NaN);
 }
+
+function withValueAt<A extends NdArray<'float64'>>(a: A, flat: number, value: number): A {
+  const data = new Float64Array(a.data);
+  data[flat] = value;
+  return ndarray('float64', a.shape, data) as A;
+}
+
+describe("ridge's statistics plan checks X in its own pass", () => {
+  for (const workers of [0, 2]) {
+    it(`rejects NaN and ±Inf in X with the up-front check's message (${workers} workers)`, async () => {
+      const fit = (X: NdArray<'float64'>): Promise<unknown> =>
+        new GridSearch(new Ridge(), { alpha: [0.1, 1] }, { cv: 5, scoring: ['r2', 'neg_mean_squared_error'], refit: 'r2', workers }).fit(X, regression.y);
+      await expect(fit(withNaN(regression.X))).rejects.toThrow(new DataError('X contains NaN at row 1234, column 5: values must be finite'));
+      const last = (regression.X.shape[0]! - 1) * regression.X.shape[1]!;
+      await expect(fit(withValueAt(regression.X, last, Number.NEGATIVE_INFINITY))).rejects.toThrow(/X contains -Infinity at row 19999, column 0/);
+      // Finite but too large to square: no value to name, a message that says what to do.
+      await expect(fit(withValueAt(regression.X, 7, 1e200))).rejects.toThrow(/squares overflow/);
+    });
+  }
+
+  it('the learning curve plan too', async () => {
+    await expect(learningCurve(new Ridge(), withNaN(regression.X), regression.y, { trainSizes: [0.5, 1], cv: 5, workers: 0 }))
+      .rejects.toThrow(/X contains NaN at row 1234, column 5/);
+  });
+});
 
 describe('the pool survives aborts, throwing tasks and dying workers', () => {
   it('an aborted search rejects with AbortError and the same executor runs the next search', async () => {
