@@ -1,0 +1,132 @@
+/**
+ * The WebAssembly SIMD Gram kernel and accumulateGram on it, against a plain double loop and
+ * against the JavaScript kernel. Tolerance: 1e-13 of √(G_jj·G_kk) per entry (the summation
+ * order differs; entries that cancel to ~0 cannot be held to a relative bound, see
+ * maxScaledDiff). The O(d) moments must be bit for bit the JavaScript kernel's.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { accumulateGram, gramStats, type DenseView, type GramStats } from '../../src/models/kernels.js';
+import { createGramKernel, gramModuleBytes, useWasmKernels, wasmGramKernel } from '../../src/models/wasm-gram.js';
+import { randoms } from '../helpers/random.js';
+
+const TOL = 1e-13;
+
+/** max |A_jk − B_jk| / √(B_jj·B_kk) over the upper triangle (B's diagonal is a sum of squares). */
+function maxScaledDiff(A: Float64Array, B: Float64Array, d: number): number {
+  let worst = 0;
+  for (let j = 0; j < d; j++) {
+    for (let k = j; k < d; k++) worst = Math.max(worst, Math.abs(A[j * d + k]! - B[j * d + k]!) / Math.sqrt(B[j * d + j]! * B[k * d + k]!));
+  }
+  return worst;
+}
+
+/** Σ_u w_u z_uj z_uk, the plain way. */
+function naiveGram(data: Float64Array, n: number, d: number, w?: Float64Array): Float64Array {
+  const G = new Float64Array(d * d);
+  for (let j = 0; j < d; j++) {
+    for (let k = 0; k < d; k++) {
+      let s = 0;
+      for (let u = 0; u < n; u++) s += (w?.[u] ?? 1) * data[u * d + j]! * data[u * d + k]!;
+      G[j * d + k] = s;
+    }
+  }
+  return G;
+}
+
+function toFortranData(data: Float64Array, n: number, d: number): Float64Array {
+  const out = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[j * n + i] = data[i * d + j]!;
+  return out;
+}
+
+function statsOf(X: DenseView, rows: Int32Array | undefined, y: Float64Array, shift: Float64Array): GramStats {
+  const s = gramStats(X.nCols);
+  accumulateGram(X, rows, y, shift, 0.25, s);
+  return s;
+}
+
+afterEach(() => useWasmKernels(true));
+
+describe('the wasm module', () => {
+  it('is valid WebAssembly (with SIMD) and available on this Node', () => {
+    expect(WebAssembly.validate(gramModuleBytes())).toBe(true);
+    expect(wasmGramKernel(8)).toBeDefined();
+  });
+
+  it('adds Σ z zᵀ for every shape of d and block, padding and lower triangle untouched', () => {
+    for (const d of [1, 2, 3, 4, 5, 7, 13, 33, 64, 65]) {
+      for (const n of [0, 1, 3, 63, 64, 65, 200]) {
+        const data = randoms(n * d, d * 1000 + n);
+        const kernel = createGramKernel(d, 64);
+        for (let r = 0; r < n; r += kernel.capacity) {
+          const m = Math.min(kernel.capacity, n - r);
+          kernel.loadRows(data, r, m);
+          kernel.add(m);
+          for (let u = 0; u < kernel.capacity; u++) {
+            for (let j = d; j < kernel.stride; j++) expect(kernel.rows[u * kernel.stride + j]).toBe(0);
+          }
+        }
+        const G = new Float64Array(d * d);
+        kernel.readInto(G);
+        if (n > 0) expect(maxScaledDiff(G, naiveGram(data, n, d), d), `d=${d} n=${n}`).toBeLessThan(TOL);
+        for (let j = 1; j < d; j++) for (let k = 0; k < j; k++) expect(G[j * d + k]).toBe(0);
+      }
+    }
+  });
+
+  it('adds Σ w z zᵀ, upper triangle or full', () => {
+    const d = 33;
+    const n = 200;
+    const data = randoms(n * d, 7);
+    const w = randoms(n, 8).map(Math.abs);
+    const kernel = createGramKernel(d, 64);
+    const expected = naiveGram(data, n, d, w);
+    for (const full of [false, true]) {
+      kernel.reset();
+      for (let r = 0; r < n; r += 64) {
+        const m = Math.min(64, n - r);
+        kernel.loadRows(data, r, m);
+        kernel.weights.set(w.subarray(r, r + m));
+        kernel.addWeighted(m, full);
+      }
+      const G = new Float64Array(d * d);
+      kernel.readInto(G, d, 0, full);
+      const upper = maxScaledDiff(G, expected, d);
+      expect(upper).toBeLessThan(TOL);
+      if (full) expect(maxScaledDiff(G.map((_, i) => G[(i % d) * d + Math.floor(i / d)]!), expected, d)).toBeLessThan(TOL);
+    }
+  });
+});
+
+describe('accumulateGram on the wasm kernel', () => {
+  const n = 1000;
+  const d = 37;
+  const data = randoms(n * d, 11).map((v) => 5 + 3 * v);
+  const y = randoms(n, 12);
+  const shift = new Float64Array(d).fill(5);
+  const rows = Int32Array.from({ length: 700 }, (_, i) => (i * 13) % n);
+  const C: DenseView = { data, nRows: n, nCols: d, order: 'C' };
+  const F: DenseView = { data: toFortranData(data, n, d), nRows: n, nCols: d, order: 'F' };
+
+  it('agrees with the JavaScript kernel: moments bit for bit, xtx to rounding', () => {
+    for (const subset of [undefined, rows]) {
+      const wasm = statsOf(C, subset, y, shift);
+      useWasmKernels(false);
+      const js = statsOf(C, subset, y, shift);
+      useWasmKernels(true);
+      expect(Array.from(wasm.xSum)).toEqual(Array.from(js.xSum));
+      expect(Array.from(wasm.xty)).toEqual(Array.from(js.xty));
+      expect([wasm.ySum, wasm.yty, wasm.count]).toEqual([js.ySum, js.yty, js.count]);
+      expect(maxScaledDiff(wasm.xtx, js.xtx, d)).toBeLessThan(TOL);
+    }
+  });
+
+  it('gives C and F order the same numbers bit for bit', () => {
+    for (const subset of [undefined, rows]) {
+      const c = statsOf(C, subset, y, shift);
+      const f = statsOf(F, subset, y, shift);
+      expect(Array.from(f.xtx)).toEqual(Array.from(c.xtx));
+      expect(Array.from(f.xSum)).toEqual(Array.from(c.xSum));
+    }
+  });
+});
