@@ -1,16 +1,18 @@
 /**
- * accumulateGram on the WebAssembly SIMD kernel (wasm-gram.ts): rows are shifted and copied
- * into the kernel's block buffer 64 at a time, with the O(d) moments summed in JavaScript on
- * the way, row by row in the same order as the JavaScript kernel (so xSum, xty, ySum and yty
- * are bit for bit the same); the O(d²) part runs in wasm, 3-4× faster than the JavaScript
- * block kernel. C and F order fill the buffer with the same values, so they agree bit for bit.
+ * The O(d²) halves of accumulateGram and of the binary logistic Newton sweep on the
+ * WebAssembly SIMD kernel (wasm-gram.ts), 3-4× faster than the JavaScript block kernel.
+ * Rows are copied into the kernel's block buffer 64 at a time while the O(d) work (moments,
+ * margins, gradient) is done in JavaScript on the way. C and F order fill the buffer with
+ * the same values in the same order, so they agree bit for bit.
  */
 import type { DenseView, GramStats } from './kernels.js';
+import { logisticPointLoss, logisticResidual } from './logistic-point.js';
 import type { GramKernel } from './wasm-gram.js';
 
 /**
  * Adds the statistics of the chosen rows (minus `shift`, targets minus `yShift`) into `out`,
- * `out.xtx`'s upper triangle only, as accumulateGram does.
+ * `out.xtx`'s upper triangle only, as accumulateGram does. The moments are summed row by
+ * row in the JavaScript kernel's order, so xSum, xty, ySum and yty equal its bit for bit.
  */
 export function accumulateGramBlocked(
   kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, y: Float64Array | undefined,
@@ -49,4 +51,64 @@ export function accumulateGramBlocked(
   out.ySum = ySum;
   out.yty = yty;
   out.count += n;
+}
+
+/**
+ * logisticNewtonSweep with a Hessian, on `kernel` (built for d + 1 columns): loads each row
+ * as [x, 1], computes its margin, loss, σ − t and weight σ(1 − σ) in JavaScript, adds the
+ * block's gradient, and leaves Σ σ(1 − σ)·[x, 1][x, 1]ᵀ to wasm. Adds the upper triangle
+ * into `hess` (row-major (d+1)×(d+1)) and the gradient into `grad`; returns the loss.
+ */
+export function logisticNewtonSweepBlocked(
+  kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, target: Float64Array,
+  coef: Float64Array, grad: Float64Array, hess: Float64Array,
+): number {
+  const d = X.nCols;
+  const D = d + 1;
+  const n = rows === undefined ? X.nRows : rows.length;
+  const { data } = X;
+  const colStep = X.order === 'C' ? 1 : X.nRows;
+  const { rows: block, weights, targets: residuals, stride, capacity } = kernel;
+  const b = coef[d]!;
+  let loss = 0;
+  let u = 0;
+  kernel.reset();
+  for (let r = 0; r < n; r++) {
+    const i = rows === undefined ? r : rows[r]!;
+    const base = X.order === 'C' ? i * d : i;
+    const at = u * stride;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const v = data[base + j * colStep]!;
+      block[at + j] = v;
+      s += v * coef[j]!;
+    }
+    block[at + d] = 1;
+    s += b;
+    const t = target[i]!;
+    const e = Math.exp(-Math.abs(s));
+    const g = logisticResidual(s, e, t);
+    loss += logisticPointLoss(s, e, t);
+    const p = g + t;
+    residuals[u] = g;
+    weights[u] = p * (1 - p);
+    if (++u === capacity) {
+      flushBlock(kernel, u, D, grad);
+      u = 0;
+    }
+  }
+  if (u > 0) flushBlock(kernel, u, D, grad);
+  kernel.readInto(hess, D, 0, false);
+  return loss;
+}
+
+/** grad += Σ_u g_u [x_u, 1] over the block's first m rows, then the weighted Gram in wasm. */
+function flushBlock(kernel: GramKernel, m: number, D: number, grad: Float64Array): void {
+  const { rows: block, targets: residuals, stride } = kernel;
+  for (let j = 0; j < D; j++) {
+    let acc = 0;
+    for (let u = 0; u < m; u++) acc += residuals[u]! * block[u * stride + j]!;
+    grad[j]! += acc;
+  }
+  kernel.addWeighted(m);
 }

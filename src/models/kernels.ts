@@ -15,7 +15,8 @@
  * `j` of output `c`, `coef[c*(d+1) + d]` its intercept. Margins, losses and gradients
  * all use this one layout.
  */
-import { accumulateGramBlocked } from './gram-blocks.js';
+import { accumulateGramBlocked, logisticNewtonSweepBlocked } from './gram-blocks.js';
+import { logisticPointLoss, logisticResidual } from './logistic-point.js';
 import { wasmGramKernel } from './wasm-gram.js';
 import { firstNonFinite } from '../data/finite.js';
 import type { Order } from '../data/ndarray.js';
@@ -497,8 +498,10 @@ export function newtonScratchLength(nCols: number, k: number): number {
  * loss += log(1+e^z) − t·z, grad += (σ−t)·[x, 1] and, when `hess` is given,
  * hess += σ(1−σ)·[x, 1][x, 1]ᵀ (upper triangle of a row-major (d+1)×(d+1) matrix:
  * call {@link symmetrizeUpper} once done). One read of each row serves all three.
- * Rows go four at a time, interleaved in `scratch` (length ≥ {@link newtonScratchLength}),
- * and the Hessian update is {@link accumulateGram}'s 4-row × 2-column block, weighted.
+ * With a Hessian, the O(d²) part runs on the WebAssembly SIMD kernel where Node has it
+ * (gram-blocks.ts); otherwise rows go four at a time, interleaved in `scratch` (length ≥
+ * {@link newtonScratchLength}), and the Hessian update is {@link accumulateGram}'s JavaScript
+ * block kernel, weighted.
  * Returns the summed loss; accumulates into `grad` and `hess`. No penalty is added.
  * @example
  * ```ts
@@ -512,6 +515,8 @@ export function logisticNewtonSweep(
   coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined, scratch: Float64Array,
 ): number {
   if (hess === undefined && X.order === 'C') return logisticGradRowMajor(X, rows, target, coef, grad);
+  const kernel = hess === undefined ? undefined : wasmGramKernel(X.nCols + 1);
+  if (kernel !== undefined) return logisticNewtonSweepBlocked(kernel, X, rows, target, coef, grad, hess!);
   const D = X.nCols + 1;
   const n = rowCount(X, rows);
   const z = scratch;
@@ -589,16 +594,6 @@ function logisticGradRowMajor(
   }
   grad[d]! += gb;
   return loss;
-}
-
-/** σ(s) − t from e = exp(−|s|), stable for large |s|. */
-function logisticResidual(s: number, e: number, t: number): number {
-  return (s >= 0 ? 1 / (1 + e) : e / (1 + e)) - t;
-}
-
-/** log(1 + e^s) − t·s from e = exp(−|s|), stable for large |s|. */
-function logisticPointLoss(s: number, e: number, t: number): number {
-  return (s > 0 ? s : 0) - t * s + Math.log1p(e);
 }
 
 /**
