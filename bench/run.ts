@@ -6,10 +6,13 @@
  *
  * For each workload: memgrid (N workers), then scikit-learn (n_jobs=N, when /usr/bin/python3
  * has it), then memgrid with 1 worker for the speed-up, each under memwatch.py so peak PSS is
- * summed over the side's processes. Progress goes to stderr; the markdown for BENCHMARKS.md
+ * summed over the side's processes. Before each side the dataset's files are read once, so
+ * every side starts with them in the page cache (this VM's DAMON pages out file cache left
+ * idle for about a minute, and a side that ran after a long one found half of W1 on disk).
+ * Progress goes to stderr; the markdown for BENCHMARKS.md
  * goes to stdout, and every raw result to --json (default DIR/last-run[-quick].json).
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,7 +88,9 @@ class Harness {
     if (s.sklearn && !this.hasSklearn) log(`${SYSTEM_PYTHON} has no scikit-learn: the scikit-learn side is skipped`);
   }
 
-  private async side(label: string, argv: readonly string[]): Promise<SideRun> {
+  private async side(label: string, argv: readonly string[], workload: Workload): Promise<SideRun> {
+    const paths = datasetPaths(this.s.dir, workload, this.s.quick);
+    readThrough([paths.X, paths.y]);
     log(`  ${label} ...`);
     const run = await runSide(argv, { cwd: this.root, memwatch: this.memwatch, timeoutS: this.s.timeoutS });
     log(`  ${label}: ${describe(run)}`);
@@ -100,7 +105,7 @@ class Harness {
     const script = fileURLToPath(new URL('./memgrid-side.js', import.meta.url));
     const argv = [process.execPath, script, target, '--workers', String(workers), '--data-dir', this.s.dir,
       ...(this.s.quick ? ['--quick'] : []), ...(warm ? ['--warm'] : [])];
-    const run = await this.side(`memgrid ${target}, ${workers} worker${workers === 1 ? '' : 's'}${warm ? ', warm pool' : ''}`, argv);
+    const run = await this.side(`memgrid ${target}, ${workers} worker${workers === 1 ? '' : 's'}${warm ? ', warm pool' : ''}`, argv, workload);
     this.memgridRuns.set(key, run);
     return run;
   }
@@ -109,7 +114,7 @@ class Harness {
     if (!this.hasSklearn) return undefined;
     const argv = [SYSTEM_PYTHON, join(this.root, 'bench', 'sklearn_side.py'), workload, '--n-jobs', String(this.s.workers),
       '--data-dir', this.s.dir, ...(this.s.quick ? ['--quick'] : [])];
-    return this.side(`scikit-learn ${workload}, n_jobs=${this.s.workers}`, argv);
+    return this.side(`scikit-learn ${workload}, n_jobs=${this.s.workers}`, argv, workload);
   }
 
   async workload(workload: Workload): Promise<WorkloadOutcome> {
@@ -129,6 +134,19 @@ class Harness {
       rows: Number(shape?.[1] ?? 0), cols: Number(shape?.[2] ?? 0), quick: this.s.quick, memgrid, sklearn, memgridSingle: single,
       ...(warm ? { memgridWarm: warm.n, memgridWarmSingle: warm.one } : {}),
     };
+  }
+}
+
+/** Reads files start to end (into a reused buffer), so that their pages are in the page cache. */
+function readThrough(files: readonly string[]): void {
+  const buffer = new Uint8Array(8 << 20);
+  for (const file of files) {
+    const fd = openSync(file, 'r');
+    try {
+      while (readSync(fd, buffer, 0, buffer.length, null) > 0);
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 
