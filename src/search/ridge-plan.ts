@@ -199,7 +199,9 @@ function fitsBySpan(pending: readonly PendingFit[], folds: readonly Fold[], cuto
   for (const fit of pending) {
     const span = fit.trainSize === undefined ? cutoffs.length + 1 : segmentAfter.get(prefixEnd(folds[fit.fold]!, fit.trainSize))!;
     const byFold = out.get(span) ?? new Map<number, PendingFit[]>();
-    byFold.set(fit.fold, [...(byFold.get(fit.fold) ?? []), fit]);
+    const fits = byFold.get(fit.fold) ?? [];
+    fits.push(fit);
+    byFold.set(fit.fold, fits);
     out.set(span, byFold);
   }
   return out;
