@@ -68,7 +68,7 @@ export function logisticNewtonSweepBlocked(
   const n = rows === undefined ? X.nRows : rows.length;
   const { data } = X;
   const colStep = X.order === 'C' ? 1 : X.nRows;
-  const { rows: block, weights, targets: residuals, stride, capacity } = kernel;
+  const { rows: block, weights, perRow: residuals, stride, capacity } = kernel;
   const b = coef[d]!;
   let loss = 0;
   let u = 0;
@@ -104,7 +104,7 @@ export function logisticNewtonSweepBlocked(
 
 /** grad += Σ_u g_u [x_u, 1] over the block's first m rows, then the weighted Gram in wasm. */
 function flushBlock(kernel: GramKernel, m: number, D: number, grad: Float64Array): void {
-  const { rows: block, targets: residuals, stride } = kernel;
+  const { rows: block, perRow: residuals, stride } = kernel;
   for (let j = 0; j < D; j++) {
     let acc = 0;
     for (let u = 0; u < m; u++) acc += residuals[u]! * block[u * stride + j]!;

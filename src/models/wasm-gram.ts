@@ -2,10 +2,10 @@
  * A WebAssembly SIMD (f64x2) kernel for G += Σ_rows z zᵀ (upper triangle, or full), with the
  * wasm bytes emitted by wasm-asm.ts at run time (no tool at build or run time).
  *
- * Rows are copied (shifted) into a block buffer in the module's memory, `rows`
- * (`capacity` rows × `stride` columns, row-major, stride = d rounded up to 4, padding
- * columns zero), then `add(n)` folds the first n rows into G, which stays in wasm memory
- * until `readInto` adds it to a caller's matrix.
+ * The caller copies rows into a block buffer in the module's memory, `rows` (`capacity`
+ * rows × `stride` columns, row-major, stride = d rounded up to 4, padding columns zero),
+ * then `add(n)` folds the first n rows into G, which stays in wasm memory until `readInto`
+ * adds it to a caller's matrix. gram-blocks.ts does this for memgrid's kernels.
  *
  * The kernel is a register-blocked GEMM micro-kernel: a 4×4 tile of G (eight f64x2
  * accumulators) stays in registers over all n rows of the block; per row it does two
@@ -20,7 +20,7 @@
  * const k = createGramKernel(64);
  * for (let r0 = 0; r0 < n; r0 += k.capacity) {
  *   const m = Math.min(k.capacity, n - r0);
- *   k.loadRows(data, r0, m, shift);  // or fill k.rows yourself (stride k.stride)
+ *   for (let u = 0; u < m; u++) k.rows.set(row(r0 + u), u * k.stride);
  *   k.add(m);
  * }
  * k.readInto(stats.xtx);             // adds the upper triangle into row-major d×d
@@ -112,49 +112,9 @@ function emitScale(): Fn {
   return f;
 }
 
-/**
- * load(z, src, c, n, d, dp, m1, m2, t): for u < n, Z[u][j] = S[u][j] − c[j] (j < d) where S
- * is n×d row-major at byte src (one spare f64 after it when d is odd), Z is n×dp at z;
- * also m1[j] += Z[u][j], m2[j] += Z[u][j]·t[u]. Column d of Z is re-zeroed when d is odd
- * (the last f64x2 of a row spills one element there); columns > d are never written.
- */
-function emitLoad(): Fn {
-  const f = new Fn(9);
-  const [z, src, c, n, d, dp, m1, m2, t] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const j = f.local(I32), rowBytes = f.local(I32), tu = f.local(V128), v = f.local(V128);
-  f.get(n).eqz().op(0x04, 0x40).op(0x0f).end();
-  f.get(d).i32(3).op(0x74).set(rowBytes);
-  f.loop();
-  {
-    f.get(t).splat64(0).set(tu);
-    f.i32(0).set(j);
-    f.loop();
-    {
-      f.get(z).get(j).add(); // store address
-      f.get(src).get(j).add().vload(0);
-      f.get(c).get(j).add().vload(0);
-      f.fsub().tee(v).vstore(0);
-      f.get(m1).get(j).add().get(m1).get(j).add().vload(0).get(v).fadd().vstore(0);
-      f.get(m2).get(j).add().get(m2).get(j).add().vload(0).get(v).get(tu).fmul().fadd().vstore(0);
-      f.inc(j, 16).get(j).get(rowBytes).ltU().brIf(0);
-    }
-    f.end();
-    // if (d & 1) Z[u][d] = 0
-    f.get(d).i32(1).op(0x71).op(0x04, 0x40);
-    f.get(z).get(rowBytes).add().op(0x44, 0, 0, 0, 0, 0, 0, 0, 0).op(0x39, 3, 0); // f64.store 0.0
-    f.end();
-    f.get(z).get(dp).i32(3).op(0x74).add().set(z);
-    f.incBy(src, rowBytes);
-    f.inc(t, 8);
-    f.get(n).i32(1).sub().tee(n).brIf(0);
-  }
-  f.end();
-  return f;
-}
-
-/** The whole module: imports env.mem, exports gram, scale, load. */
+/** The whole module: imports env.mem, exports gram and scale. */
 export function gramModuleBytes(): Uint8Array {
-  const fns: [string, Fn, number][] = [['gram', emitGram(), 6], ['scale', emitScale(), 5], ['load', emitLoad(), 9]];
+  const fns: [string, Fn, number][] = [['gram', emitGram(), 6], ['scale', emitScale(), 5]];
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const types: number[] = [];
   uleb(types, fns.length);
@@ -206,6 +166,7 @@ export function wasmGramSupported(): boolean {
 /** Rows per block by default: 64 rows × 64 columns = 32 KiB, about one L1. */
 export const GRAM_BLOCK_ROWS = 64;
 
+/** A Gram kernel and its block buffers, all in one wasm memory of its own. */
 export interface GramKernel {
   /** Number of features. */
   readonly d: number;
@@ -213,30 +174,19 @@ export interface GramKernel {
   readonly stride: number;
   /** Rows the block buffer holds. */
   readonly capacity: number;
-  /**
-   * The block buffer in wasm memory: row u, column j at rows[u*stride + j]. Fill it yourself
-   * (keeping padding columns 0) or with {@link GramKernel.loadRows}.
-   */
+  /** The block buffer: row u, column j at rows[u*stride + j]. Callers fill it, keeping padding columns 0. */
   readonly rows: Float64Array;
   /** Per-row weights w_u for {@link GramKernel.addWeighted}. */
   readonly weights: Float64Array;
-  /** Per-row targets t_u that {@link GramKernel.loadRows} multiplies into the Σ z·t moment. */
-  readonly targets: Float64Array;
-  /**
-   * Copy rows [first, first+n) of a C-order matrix (`data`, d columns per row) into `rows`,
-   * minus `shift` when given (n ≤ capacity), and add Σ z and Σ z·targets[u] over them to the
-   * kernel's moments (see {@link GramKernel.readMoments}).
-   */
-  loadRows(data: Float64Array, first: number, n: number, shift?: Float64Array): void;
+  /** One more per-row value the caller may keep beside the block (the Newton sweep keeps residuals). */
+  readonly perRow: Float64Array;
   /** G += Σ_{u<n} z_u z_uᵀ over the first n rows of `rows` (upper triangle). */
   add(n: number): void;
   /** G += Σ_{u<n} weights[u] z_u z_uᵀ (upper triangle, or every entry when `full`). */
   addWeighted(n: number, full?: boolean): void;
   /** out[base + j*ld + k] += G[j][k] for k ≥ j (every k when `full`). */
   readInto(out: Float64Array, ld?: number, base?: number, full?: boolean): void;
-  /** xSum[j] += Σ z_j, xty[j] += Σ z_j t over the rows loaded by loadRows. */
-  readMoments(xSum: Float64Array, xty: Float64Array): void;
-  /** G = 0 and moments = 0. */
+  /** G = 0. */
   reset(): void;
 }
 
@@ -249,38 +199,27 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS):
     throw new RangeError(`bad d=${d} or capacity=${capacity}`);
   }
   const dp = Math.ceil(d / 4) * 4;
-  // Layout in f64 words, every region 16-byte aligned: G (dp²), shift c (dp), moments m1, m2
-  // (dp each), weights, targets (capacity each, rounded to even), staging S (capacity·d + 2),
-  // Z and L (capacity·dp each).
+  // Layout in f64 words, every region 16-byte aligned: G (dp²), weights and perRow (capacity
+  // each, rounded up to even), Z (the rows) and L (the weighted rows), capacity·dp each.
   const even = (x: number): number => x + (x & 1);
-  const gW = 0, cW = gW + dp * dp, m1W = cW + dp, m2W = m1W + dp, wW = m2W + dp;
-  const tW = wW + even(capacity), sW = tW + even(capacity), zW = sW + even(capacity * d + 2);
+  const gW = 0, wW = gW + dp * dp, pW = wW + even(capacity), zW = pW + even(capacity);
   const lW = zW + capacity * dp, words = lW + capacity * dp;
   const memory = new wasm.Memory({ initial: Math.ceil((words * 8) / 65536) });
   const inst = new wasm.Instance(gramModule(), { env: { mem: memory } });
-  const gram = inst.exports.gram as (g: number, l: number, z: number, n: number, dp: number, full: number) => void;
-  const scale = inst.exports.scale as (l: number, z: number, w: number, n: number, dp: number) => void;
-  const load = inst.exports.load as (
-    z: number, src: number, c: number, n: number, d: number, dp: number, m1: number, m2: number, t: number,
-  ) => void;
+  const gram = inst.exports['gram'] as (g: number, l: number, z: number, n: number, dp: number, full: number) => void;
+  const scale = inst.exports['scale'] as (l: number, z: number, w: number, n: number, dp: number) => void;
   const f64 = new Float64Array(memory.buffer);
   const view = (w: number, len: number): Float64Array => f64.subarray(w, w + len);
-  const G = view(gW, dp * dp), c = view(cW, dp), m1 = view(m1W, dp), m2 = view(m2W, dp);
-  const staging = view(sW, capacity * d);
-  const rows = view(zW, capacity * dp), weights = view(wW, capacity), targets = view(tW, capacity);
+  const G = view(gW, dp * dp);
   const check = (n: number): void => {
     if (!(Number.isInteger(n) && n >= 0 && n <= capacity)) throw new RangeError(`n=${n} outside 0..${capacity}`);
   };
   return {
-    d, stride: dp, capacity, rows, weights, targets,
-    loadRows(data, first, n, shift) {
+    d, stride: dp, capacity, rows: view(zW, capacity * dp), weights: view(wW, capacity), perRow: view(pW, capacity),
+    add(n) {
       check(n);
-      staging.set(data.subarray(first * d, (first + n) * d));
-      if (shift === undefined) c.fill(0);
-      else c.set(shift.subarray(0, d));
-      load(zW * 8, sW * 8, cW * 8, n, d, dp, m1W * 8, m2W * 8, tW * 8);
+      gram(gW * 8, zW * 8, zW * 8, n, dp, 0);
     },
-    add(n) { check(n); gram(gW * 8, zW * 8, zW * 8, n, dp, 0); },
     addWeighted(n, full = false) {
       check(n);
       scale(lW * 8, zW * 8, wW * 8, n, dp);
@@ -291,10 +230,9 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS):
         for (let k = full ? 0 : j; k < d; k++) out[base + j * ld + k]! += G[j * dp + k]!;
       }
     },
-    readMoments(xSum, xty) {
-      for (let j = 0; j < d; j++) { xSum[j]! += m1[j]!; xty[j]! += m2[j]!; }
+    reset() {
+      G.fill(0);
     },
-    reset() { G.fill(0); m1.fill(0); m2.fill(0); },
   };
 }
 

@@ -22,6 +22,11 @@ function maxScaledDiff(A: Float64Array, B: Float64Array, d: number): number {
   return worst;
 }
 
+/** Copies rows [first, first + m) of a C-order n×d array into the kernel's block buffer. */
+function fillBlock(kernel: ReturnType<typeof createGramKernel>, data: Float64Array, d: number, first: number, m: number): void {
+  for (let u = 0; u < m; u++) kernel.rows.set(data.subarray((first + u) * d, (first + u + 1) * d), u * kernel.stride);
+}
+
 /** Σ_u w_u z_uj z_uk, the plain way. */
 function naiveGram(data: Float64Array, n: number, d: number, w?: Float64Array): Float64Array {
   const G = new Float64Array(d * d);
@@ -62,7 +67,7 @@ describe('the wasm module', () => {
         const kernel = createGramKernel(d, 64);
         for (let r = 0; r < n; r += kernel.capacity) {
           const m = Math.min(kernel.capacity, n - r);
-          kernel.loadRows(data, r, m);
+          fillBlock(kernel, data, d, r, m);
           kernel.add(m);
           for (let u = 0; u < kernel.capacity; u++) {
             for (let j = d; j < kernel.stride; j++) expect(kernel.rows[u * kernel.stride + j]).toBe(0);
@@ -87,7 +92,7 @@ describe('the wasm module', () => {
       kernel.reset();
       for (let r = 0; r < n; r += 64) {
         const m = Math.min(64, n - r);
-        kernel.loadRows(data, r, m);
+        fillBlock(kernel, data, d, r, m);
         kernel.weights.set(w.subarray(r, r + m));
         kernel.addWeighted(m, full);
       }
