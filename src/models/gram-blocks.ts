@@ -1,5 +1,5 @@
 /**
- * The O(d²) halves of accumulateGram and of the binary logistic Newton sweep on the
+ * The O(d²) halves of accumulateGram and of the logistic and softmax Newton sweeps on the
  * WebAssembly SIMD kernel (wasm-gram.ts), 3-4× faster than the JavaScript block kernel.
  * Rows are copied into the kernel's block buffer 64 at a time while the O(d) work (moments,
  * margins, gradient) is done in JavaScript on the way. C and F order fill the buffer with
@@ -111,4 +111,81 @@ function flushBlock(kernel: GramKernel, m: number, D: number, grad: Float64Array
     grad[j]! += acc;
   }
   kernel.addWeighted(m);
+}
+
+/**
+ * softmaxNewtonSweep with a Hessian, on `kernel` (built for d + 1 columns): per row the k
+ * margins, log-sum-exp, loss, probabilities and residuals in JavaScript; per 64-row block the
+ * gradient, then each class pair's block Σ p_c(δ_cc' − p_c')·[x, 1][x, 1]ᵀ in wasm, added to
+ * `hess` (row-major K×K, K = k(d+1): upper triangle of diagonal blocks, whole blocks above).
+ */
+export function softmaxNewtonSweepBlocked(
+  kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, label: Int32Array, k: number,
+  coef: Float64Array, grad: Float64Array, hess: Float64Array,
+): number {
+  const d = X.nCols;
+  const D = d + 1;
+  const n = rows === undefined ? X.nRows : rows.length;
+  const { data } = X;
+  const colStep = X.order === 'C' ? 1 : X.nRows;
+  const { rows: block, stride, capacity } = kernel;
+  // p[c·capacity + u] and residual[c·capacity + u] of the block's rows: one allocation per sweep.
+  const p = new Float64Array(k * capacity);
+  const residual = new Float64Array(k * capacity);
+  let loss = 0;
+  let u = 0;
+  for (let r = 0; r < n; r++) {
+    const i = rows === undefined ? r : rows[r]!;
+    const base = X.order === 'C' ? i * d : i;
+    const at = u * stride;
+    for (let j = 0; j < d; j++) block[at + j] = data[base + j * colStep]!;
+    block[at + d] = 1;
+    let zMax = -Infinity;
+    for (let c = 0; c < k; c++) {
+      let s = coef[c * D + d]!;
+      for (let j = 0; j < d; j++) s += block[at + j]! * coef[c * D + j]!;
+      p[c * capacity + u] = s;
+      if (s > zMax) zMax = s;
+    }
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += Math.exp(p[c * capacity + u]! - zMax);
+    const lse = Math.log(sum) + zMax;
+    const y = label[i]!;
+    loss += lse - p[y * capacity + u]!;
+    for (let c = 0; c < k; c++) {
+      const pc = Math.exp(p[c * capacity + u]! - lse);
+      p[c * capacity + u] = pc;
+      residual[c * capacity + u] = pc - (c === y ? 1 : 0);
+    }
+    if (++u === capacity) {
+      flushSoftmaxBlock(kernel, u, k, D, p, residual, grad, hess);
+      u = 0;
+    }
+  }
+  if (u > 0) flushSoftmaxBlock(kernel, u, k, D, p, residual, grad, hess);
+  return loss;
+}
+
+function flushSoftmaxBlock(
+  kernel: GramKernel, m: number, k: number, D: number, p: Float64Array, residual: Float64Array,
+  grad: Float64Array, hess: Float64Array,
+): void {
+  const { rows: block, weights, stride, capacity } = kernel;
+  const K = k * D;
+  for (let c = 0; c < k; c++) {
+    for (let j = 0; j < D; j++) {
+      let acc = 0;
+      for (let u = 0; u < m; u++) acc += residual[c * capacity + u]! * block[u * stride + j]!;
+      grad[c * D + j]! += acc;
+    }
+  }
+  for (let c = 0; c < k; c++) {
+    for (let c2 = c; c2 < k; c2++) {
+      const same = c === c2 ? 1 : 0;
+      for (let u = 0; u < m; u++) weights[u] = p[c * capacity + u]! * (same - p[c2 * capacity + u]!);
+      kernel.reset();
+      kernel.addWeighted(m, c !== c2);
+      kernel.readInto(hess, K, c * D * K + c2 * D, c !== c2);
+    }
+  }
 }

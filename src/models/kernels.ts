@@ -15,7 +15,7 @@
  * `j` of output `c`, `coef[c*(d+1) + d]` its intercept. Margins, losses and gradients
  * all use this one layout.
  */
-import { accumulateGramBlocked, logisticNewtonSweepBlocked } from './gram-blocks.js';
+import { accumulateGramBlocked, logisticNewtonSweepBlocked, softmaxNewtonSweepBlocked } from './gram-blocks.js';
 import { logisticPointLoss, logisticResidual } from './logistic-point.js';
 import { wasmGramKernel } from './wasm-gram.js';
 import { firstNonFinite } from '../data/finite.js';
@@ -600,7 +600,8 @@ function logisticGradRowMajor(
  * One fused Newton sweep of multinomial (softmax) loss over k classes: loss and
  * gradient as {@link softmaxLossGrad}, and, when `hess` is given, the Hessian
  * Σ [x,1][x,1]ᵀ ⊗ (diag(p) − ppᵀ) as the upper triangle of a row-major K×K matrix,
- * K = k·(d+1), in packed order (block (c, c') holds classes c and c').
+ * K = k·(d+1), in packed order (block (c, c') holds classes c and c'). With a Hessian the
+ * O(d²) part runs on the WebAssembly SIMD kernel where Node has it (gram-blocks.ts).
  * `scratch` length ≥ {@link newtonScratchLength}(d, k). Accumulates; no penalty added.
  * @example
  * ```ts
@@ -612,6 +613,8 @@ export function softmaxNewtonSweep(
   X: DenseView, rows: Int32Array | undefined, label: Int32Array, k: number,
   coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined, scratch: Float64Array,
 ): number {
+  const kernel = hess === undefined ? undefined : wasmGramKernel(X.nCols + 1);
+  if (kernel !== undefined) return softmaxNewtonSweepBlocked(kernel, X, rows, label, k, coef, grad, hess!);
   const D = X.nCols + 1;
   const K = k * D;
   const n = rowCount(X, rows);
