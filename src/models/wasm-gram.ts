@@ -236,7 +236,9 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS):
   };
 }
 
+/** Kernels by d, oldest first; a few stay (each holds its own ~(2·64 + d)·d·8-byte memory). */
 const kernels = new Map<number, GramKernel>();
+const MAX_KERNELS = 8;
 let enabled = true;
 
 /**
@@ -249,6 +251,7 @@ export function wasmGramKernel(d: number): GramKernel | undefined {
   if (kernel === undefined) {
     if (!wasmGramSupported()) return undefined;
     kernel = createGramKernel(d);
+    if (kernels.size >= MAX_KERNELS) kernels.delete(kernels.keys().next().value!);
     kernels.set(d, kernel);
   }
   return kernel;
