@@ -65,6 +65,13 @@ export interface Classifier extends Estimator {
   predictProba(X: FloatMatrix, rows?: Rows): Float64Array;
   /** Decision values: [nRows] for binary, row-major [nRows, nClasses] for multinomial. */
   decisionFunction(X: FloatMatrix, rows?: Rows): Float64Array;
+  /**
+   * `predict`'s labels from `decisionFunction`'s values, when the model can give them: scorers
+   * that need labels and probabilities then compute the margins once.
+   */
+  predictFromDecision?(decision: Float64Array): Float64Array;
+  /** `predictProba`'s probabilities from `decisionFunction`'s values (see predictFromDecision). */
+  probaFromDecision?(decision: Float64Array): Float64Array;
 }
 
 /** True when `e` is a classifier. */

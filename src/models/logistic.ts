@@ -122,14 +122,22 @@ export class LogisticRegression implements Classifier {
 
   /** Class probabilities, row-major [nRows, nClasses]. */
   predictProba(X: FloatMatrix, rows?: Rows): Float64Array {
-    const z = this.decisionFunction(X, rows);
+    return this.probaFromDecision(this.decisionFunction(X, rows));
+  }
+
+  /** Class probabilities from decision values (see {@link decisionFunction}). */
+  probaFromDecision(z: Float64Array): Float64Array {
     const k = this.fittedModel().classes.length;
     return k === 2 ? binaryProba(z) : softmaxRows(z, k);
   }
 
   /** Predicted labels (values from `classes`). */
   predict(X: FloatMatrix, rows?: Rows): Float64Array {
-    const z = this.decisionFunction(X, rows);
+    return this.predictFromDecision(this.decisionFunction(X, rows));
+  }
+
+  /** Predicted labels from decision values (see {@link decisionFunction}). */
+  predictFromDecision(z: Float64Array): Float64Array {
     const classes = this.fittedModel().classes;
     if (classes.length > 2) return argmaxRows(z, classes);
     const out = new Float64Array(z.length);

@@ -4,7 +4,7 @@
  */
 import type { NdArray } from '../data/ndarray.js';
 import { ValueError } from '../errors.js';
-import { isClassifier, type Estimator, type FloatMatrix, type Rows } from '../models/estimator.js';
+import { isClassifier, type Classifier, type Estimator, type FloatMatrix, type Rows } from '../models/estimator.js';
 import {
   accuracy, balancedAccuracy, f1, logLoss, meanAbsoluteError, meanSquaredError, r2, rocAuc, rootMeanSquaredError,
 } from './metrics.js';
@@ -51,16 +51,20 @@ export function labelsAt(y: NdArray, rows?: Rows): Float64Array {
   return out;
 }
 
-function output(scorer: Pick<Scorer, 'name' | 'needs'>, estimator: Estimator, X: FloatMatrix, rows: Rows): Float64Array {
-  if (scorer.needs === 'predict') return estimator.predict(X, rows);
+function output(
+  scorer: Pick<Scorer, 'name' | 'needs'>, estimator: Estimator, X: FloatMatrix, rows: Rows, decision: () => Float64Array,
+): Float64Array {
+  if (scorer.needs === 'predict') {
+    return isClassifier(estimator) && estimator.predictFromDecision ? estimator.predictFromDecision(decision()) : estimator.predict(X, rows);
+  }
   if (!isClassifier(estimator)) {
     throw new ValueError(`scoring '${scorer.name}' needs a classifier, found the regressor '${estimator.name}'`);
   }
-  if (scorer.needs === 'proba') return estimator.predictProba(X, rows);
+  if (scorer.needs === 'proba') return estimator.probaFromDecision ? estimator.probaFromDecision(decision()) : estimator.predictProba(X, rows);
   if (estimator.classes.length !== 2) {
     throw new ValueError(`scoring '${scorer.name}' supports binary classifiers only, found ${estimator.classes.length} classes`);
   }
-  return estimator.decisionFunction(X, rows);
+  return decision();
 }
 
 function makeScorer(
@@ -74,7 +78,7 @@ function makeScorer(
     task,
     fromOutput: (yTrue, out, classes) => sign * metric(yTrue, out, classes),
     score: (estimator, X, y, rows) => {
-      const out = output(scorer, estimator, X, rows);
+      const out = output(scorer, estimator, X, rows, () => (estimator as Classifier).decisionFunction(X, rows));
       const classes = isClassifier(estimator) ? estimator.classes : undefined;
       return scorer.fromOutput(labelsAt(y, rows), out, classes);
     },
@@ -196,12 +200,15 @@ export function scoreMany(
   const yTrue = labelsAt(y, rows);
   const classes = isClassifier(estimator) ? estimator.classes : undefined;
   const outputs = new Map<ScorerNeeds, Float64Array>();
+  // A classifier's labels and probabilities both follow from its decision values: compute those once.
+  let decision: Float64Array | undefined;
+  const decisionOnce = (): Float64Array => (decision ??= (estimator as Classifier).decisionFunction(X, rows));
   const scores: Record<string, number> = {};
   for (const name of names) {
     const scorer = getScorer(name);
     let out = outputs.get(scorer.needs);
     if (!out) {
-      out = output(scorer, estimator, X, rows);
+      out = output(scorer, estimator, X, rows, decisionOnce);
       outputs.set(scorer.needs, out);
     }
     scores[name] = scorer.fromOutput(yTrue, out, classes);

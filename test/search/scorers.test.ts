@@ -116,3 +116,28 @@ describe('getScorer and resolveScoring', () => {
     expect([...labelsAt(y)]).toEqual([5, 6, 7]);
   });
 });
+
+describe('scoreMany with a real classifier', () => {
+  it("shares one decision pass for labels and probabilities and gives what predict and predictProba give", async () => {
+    const { LogisticRegression } = await import('../../src/models/logistic.js');
+    const { scoreMany } = await import('../../src/search/scorers.js');
+    const n = 200;
+    const X = ndarray('float64', [n, 3], Float64Array.from({ length: 3 * n }, (_, i) => Math.sin(i * 0.7) + (i % 3)));
+    const y = ndarray('float64', [n], Float64Array.from({ length: n }, (_, i) => (Math.sin(i * 2.1) > 0 ? 1 : 0)));
+    const model = new LogisticRegression({ C: 0.5 }).fit(X, y);
+    const rows = Int32Array.from({ length: 50 }, (_, i) => i * 3);
+    let decisions = 0;
+    const counted = new Proxy(model, {
+      get(target, key, receiver) {
+        if (key === 'decisionFunction') return (...args: [FloatMatrix, Rows]) => { decisions++; return target.decisionFunction(...args); };
+        const value = Reflect.get(target, key, receiver) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const scores = scoreMany(['accuracy', 'neg_log_loss'], counted, X, y, rows);
+    expect(decisions).toBe(1);
+    const truth = labelsAt(y, rows);
+    expect(scores['accuracy']).toBe(accuracy(truth, model.predict(X, rows)));
+    expect(scores['neg_log_loss']).toBe(-logLoss(truth, model.predictProba(X, rows), model.classes));
+  });
+});
