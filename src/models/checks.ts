@@ -10,8 +10,8 @@ import type { FloatMatrix, Rows } from './estimator.js';
 import { firstNonFiniteRow, firstNonFiniteValue, type DenseView } from './kernels.js';
 
 /**
- * The kernel view of X after checking it is a 2-d float64/float32 array whose data
- * length matches its shape.
+ * The kernel view of X after checking it is a 2-d float64/float32 array with at least one
+ * column (as scikit-learn requires) whose data length matches its shape.
  * @example
  * ```ts
  * const view = matrixView(X); // view.nRows, view.nCols
@@ -26,6 +26,7 @@ export function matrixView(X: FloatMatrix): DenseView {
     throw new DataError(`X must be 2-d [nRows, nCols], found shape [${X.shape.join(', ')}]`);
   }
   const [nRows, nCols] = X.shape as [number, number];
+  if (nCols === 0) throw new DataError(`X has 0 features (shape [${nRows}, 0]): at least 1 is required`);
   if (X.data.length !== nRows * nCols) {
     throw new DataError(`X has ${X.data.length} elements, shape [${nRows}, ${nCols}] needs ${nRows * nCols}`);
   }

@@ -246,7 +246,7 @@ let enabled = true;
  * {@link useWasmKernels} turned it off: callers then take the JavaScript kernels.
  */
 export function wasmGramKernel(d: number): GramKernel | undefined {
-  if (!enabled) return undefined;
+  if (!enabled || !(Number.isInteger(d) && d >= 1)) return undefined;
   let kernel = kernels.get(d);
   if (kernel === undefined) {
     if (!wasmGramSupported()) return undefined;

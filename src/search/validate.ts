@@ -24,6 +24,7 @@ export function checkInputShapes(X: FloatMatrix, y: NdArray): void {
   const [nRows] = X.shape as [number, number];
   if (y.shape[0] !== nRows) throw new DataError(`X and y have different lengths: X has ${nRows} rows, y has ${y.shape[0]}`);
   if (nRows === 0) throw new DataError('X has no rows');
+  if (X.shape[1] === 0) throw new DataError(`X has 0 features (shape [${nRows}, 0]): at least 1 is required`);
 }
 
 /**

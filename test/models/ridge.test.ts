@@ -127,6 +127,10 @@ describe('bad input', () => {
   test('X/y length mismatch', () => {
     expect(() => new Ridge().fit(X, vector(diabetes.y.slice(1)))).toThrow(new DataError('X has 442 rows but y has 441 values'));
   });
+  test('X with no features, as scikit-learn refuses it', () => {
+    expect(() => new Ridge().fit(ndarray('float64', [4, 0], new Float64Array(0)), vector([1, 2, 3, 4])))
+      .toThrow(new DataError('X has 0 features (shape [4, 0]): at least 1 is required'));
+  });
   test('NaN or Inf in the rows used, not elsewhere', () => {
     const bad = Float64Array.from(X.data);
     bad[5 * 10 + 3] = Number.NaN;

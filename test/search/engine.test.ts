@@ -151,6 +151,7 @@ describe('bad input is rejected before any task runs', () => {
   const small = { X: ndarray('float64', [3, 1], new Float64Array([1, 2, 3])), y: ndarray('float64', [3], new Float64Array([1, 2, 3])) };
   const cases: [string, () => Promise<unknown>, RegExp][] = [
     ['X/y length mismatch', () => search({}).fit(X, ndarray('float64', [5], new Float64Array(5))), /different lengths.*20000.*5/],
+    ['X with no features', () => search({}).fit(ndarray('float64', [3, 0], new Float64Array(0)), small.y), /X has 0 features \(shape \[3, 0\]\)/],
     // MAE takes the plain plan, which relies on the up-front check (ridge's statistics check X in their pass: below).
     ['NaN in X', () => search({ scoring: 'neg_mean_absolute_error' }).fit(withNaN(X), y), /X contains NaN at row 1234, column 5/],
     ['Infinity in y', () => search({}).fit(X, withValueAt(y, 77, Number.POSITIVE_INFINITY)), /y contains Infinity at row 77/],
