@@ -250,7 +250,12 @@ export function wasmGramKernel(d: number): GramKernel | undefined {
   let kernel = kernels.get(d);
   if (kernel === undefined) {
     if (!wasmGramSupported()) return undefined;
-    kernel = createGramKernel(d);
+    try {
+      kernel = createGramKernel(d);
+    } catch {
+      // A wasm memory this large could not be had (d in the tens of thousands): the JavaScript kernel's G is one typed array.
+      return undefined;
+    }
     if (kernels.size >= MAX_KERNELS) kernels.delete(kernels.keys().next().value!);
     kernels.set(d, kernel);
   }
