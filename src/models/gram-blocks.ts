@@ -104,13 +104,20 @@ export function logisticNewtonSweepBlocked(
 
 /** grad += Σ_u g_u [x_u, 1] over the block's first m rows, then the weighted Gram in wasm. */
 function flushBlock(kernel: GramKernel, m: number, D: number, grad: Float64Array): void {
-  const { rows: block, perRow: residuals, stride } = kernel;
+  addBlockGradient(kernel, m, D, kernel.perRow, 0, grad, 0);
+  kernel.addWeighted(m);
+}
+
+/** grad[gradAt + j] += Σ_{u<m} residual[residualAt + u] · block[u][j] for j < D: one output's share of a block. */
+function addBlockGradient(
+  kernel: GramKernel, m: number, D: number, residual: Float64Array, residualAt: number, grad: Float64Array, gradAt: number,
+): void {
+  const { rows: block, stride } = kernel;
   for (let j = 0; j < D; j++) {
     let acc = 0;
-    for (let u = 0; u < m; u++) acc += residuals[u]! * block[u * stride + j]!;
-    grad[j]! += acc;
+    for (let u = 0; u < m; u++) acc += residual[residualAt + u]! * block[u * stride + j]!;
+    grad[gradAt + j]! += acc;
   }
-  kernel.addWeighted(m);
 }
 
 /**
@@ -170,15 +177,9 @@ function flushSoftmaxBlock(
   kernel: GramKernel, m: number, k: number, D: number, p: Float64Array, residual: Float64Array,
   grad: Float64Array, hess: Float64Array,
 ): void {
-  const { rows: block, weights, stride, capacity } = kernel;
+  const { weights, capacity } = kernel;
   const K = k * D;
-  for (let c = 0; c < k; c++) {
-    for (let j = 0; j < D; j++) {
-      let acc = 0;
-      for (let u = 0; u < m; u++) acc += residual[c * capacity + u]! * block[u * stride + j]!;
-      grad[c * D + j]! += acc;
-    }
-  }
+  for (let c = 0; c < k; c++) addBlockGradient(kernel, m, D, residual, c * capacity, grad, c * D);
   for (let c = 0; c < k; c++) {
     for (let c2 = c; c2 < k; c2++) {
       const same = c === c2 ? 1 : 0;
