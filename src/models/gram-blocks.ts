@@ -7,6 +7,7 @@
  */
 import type { DenseView, GramStats } from './kernels.js';
 import { logisticPointLoss, logisticResidual } from './logistic-point.js';
+import { augmentedDot, loadAugmentedRow, loadRowMoments } from './row-loads.js';
 import type { GramKernel } from './wasm-gram.js';
 
 /**
@@ -18,29 +19,13 @@ export function accumulateGramBlocked(
   kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, y: Float64Array | undefined,
   shift: Float64Array | undefined, yShift: number, out: GramStats,
 ): void {
-  const d = X.nCols;
   const n = rows === undefined ? X.nRows : rows.length;
-  const { data } = X;
-  const colStep = X.order === 'C' ? 1 : X.nRows;
   const { rows: block, stride, capacity } = kernel;
-  const { xSum, xty } = out;
-  let ySum = out.ySum;
-  let yty = out.yty;
   kernel.reset();
   let u = 0;
   for (let r = 0; r < n; r++) {
     const i = rows === undefined ? r : rows[r]!;
-    const t = y === undefined ? 0 : y[i]! - yShift;
-    const base = X.order === 'C' ? i * d : i;
-    const at = u * stride;
-    for (let j = 0; j < d; j++) {
-      const v = data[base + j * colStep]! - (shift === undefined ? 0 : shift[j]!);
-      block[at + j] = v;
-      xSum[j] = xSum[j]! + v;
-      xty[j] = xty[j]! + v * t;
-    }
-    ySum += t;
-    yty += t * t;
+    loadRowMoments(X, i, shift, block, u * stride, 1, y === undefined ? 0 : y[i]! - yShift, out);
     if (++u === capacity) {
       kernel.add(u);
       u = 0;
@@ -48,8 +33,6 @@ export function accumulateGramBlocked(
   }
   if (u > 0) kernel.add(u);
   kernel.readInto(out.xtx);
-  out.ySum = ySum;
-  out.yty = yty;
   out.count += n;
 }
 
@@ -66,8 +49,6 @@ export function logisticNewtonSweepBlocked(
   const d = X.nCols;
   const D = d + 1;
   const n = rows === undefined ? X.nRows : rows.length;
-  const { data } = X;
-  const colStep = X.order === 'C' ? 1 : X.nRows;
   const { rows: block, weights, perRow: residuals, stride, capacity } = kernel;
   const b = coef[d]!;
   let loss = 0;
@@ -75,16 +56,7 @@ export function logisticNewtonSweepBlocked(
   kernel.reset();
   for (let r = 0; r < n; r++) {
     const i = rows === undefined ? r : rows[r]!;
-    const base = X.order === 'C' ? i * d : i;
-    const at = u * stride;
-    let s = 0;
-    for (let j = 0; j < d; j++) {
-      const v = data[base + j * colStep]!;
-      block[at + j] = v;
-      s += v * coef[j]!;
-    }
-    block[at + d] = 1;
-    s += b;
+    const s = loadAugmentedRow(X, i, block, u * stride, 1, coef, 0) + b;
     const t = target[i]!;
     const e = Math.exp(-Math.abs(s));
     const g = logisticResidual(s, e, t);
@@ -130,11 +102,8 @@ export function softmaxNewtonSweepBlocked(
   kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, label: Int32Array, k: number,
   coef: Float64Array, grad: Float64Array, hess: Float64Array,
 ): number {
-  const d = X.nCols;
-  const D = d + 1;
+  const D = X.nCols + 1;
   const n = rows === undefined ? X.nRows : rows.length;
-  const { data } = X;
-  const colStep = X.order === 'C' ? 1 : X.nRows;
   const { rows: block, stride, capacity } = kernel;
   // p[c·capacity + u] and residual[c·capacity + u] of the block's rows: one allocation per sweep.
   const p = new Float64Array(k * capacity);
@@ -143,14 +112,11 @@ export function softmaxNewtonSweepBlocked(
   let u = 0;
   for (let r = 0; r < n; r++) {
     const i = rows === undefined ? r : rows[r]!;
-    const base = X.order === 'C' ? i * d : i;
     const at = u * stride;
-    for (let j = 0; j < d; j++) block[at + j] = data[base + j * colStep]!;
-    block[at + d] = 1;
     let zMax = -Infinity;
     for (let c = 0; c < k; c++) {
-      let s = coef[c * D + d]!;
-      for (let j = 0; j < d; j++) s += block[at + j]! * coef[c * D + j]!;
+      // As the JavaScript sweep: class 0's margin while loading the row, the others from the block.
+      const s = c === 0 ? loadAugmentedRow(X, i, block, at, 1, coef, 0) + coef[D - 1]! : augmentedDot(block, D, at, 1, coef, c * D);
       p[c * capacity + u] = s;
       if (s > zMax) zMax = s;
     }

@@ -17,6 +17,7 @@
  */
 import { accumulateGramBlocked, logisticNewtonSweepBlocked, softmaxNewtonSweepBlocked } from './gram-blocks.js';
 import { logisticPointLoss, logisticResidual } from './logistic-point.js';
+import { augmentedDot, loadAugmentedRow, loadRowMoments } from './row-loads.js';
 import { wasmGramKernel } from './wasm-gram.js';
 import { firstNonFinite } from '../data/finite.js';
 import type { Order } from '../data/ndarray.js';
@@ -240,29 +241,6 @@ function addOneRow(z: Float64Array, d: number, G: Float64Array): void {
     const gj = j * d;
     for (let k = j; k < d; k++) G[gj + k]! += a * z[k]!;
   }
-}
-
-/**
- * Load row i minus the shift into z[off + j*stride] (as float64) and add its O(d) part
- * in the same loop: Σz, Σzt, Σt, Σt². The one place F order pays its stride.
- */
-function loadRowMoments(
-  X: DenseView, i: number, shift: Float64Array | undefined, z: Float64Array, off: number, stride: number,
-  t: number, out: GramStats,
-): void {
-  const d = X.nCols;
-  const data = X.data;
-  const rowBase = X.order === 'C' ? i * d : i;
-  const colStride = X.order === 'C' ? 1 : X.nRows;
-  const xty = out.xty, xSum = out.xSum;
-  for (let j = 0; j < d; j++) {
-    const v = data[rowBase + j * colStride]! - (shift === undefined ? 0 : shift[j]!);
-    z[off + j * stride] = v;
-    xSum[j]! += v;
-    xty[j]! += v * t;
-  }
-  out.ySum += t;
-  out.yty += t * t;
 }
 
 /**
@@ -528,7 +506,7 @@ export function logisticNewtonSweep(
     for (let u = 0; u < NEWTON_UNROLL; u++) {
       if (u >= valid) { clearSlot(z, D, u); z[m + u] = 0; z[m + 4 + u] = 0; continue; }
       const i = rows === undefined ? r + u : rows[r + u]!;
-      const s = loadAugmentedRow(X, i, z, u, coef, 0) + b;
+      const s = loadAugmentedRow(X, i, z, u, 4, coef, 0) + b;
       const t = target[i]!;
       const e = Math.exp(-Math.abs(s));
       const g = logisticResidual(s, e, t);
@@ -633,7 +611,7 @@ export function softmaxNewtonSweep(
       const i = rows === undefined ? r + u : rows[r + u]!;
       let zMax = -Infinity;
       for (let c = 0; c < k; c++) {
-        const s = c === 0 ? loadAugmentedRow(X, i, z, u, coef, 0) + coef[D - 1]! : augmentedDot(z, D, u, coef, c * D);
+        const s = c === 0 ? loadAugmentedRow(X, i, z, u, 4, coef, 0) + coef[D - 1]! : augmentedDot(z, D, u, 4, coef, c * D);
         z[pOff + 4 * c + u] = s;
         if (s > zMax) zMax = s;
       }
@@ -666,40 +644,6 @@ export function softmaxNewtonSweep(
     }
   }
   return loss;
-}
-
-/**
- * Load row i into slot u of the interleaved block (z[4j + u], the last feature slot
- * j = d holding the constant 1) and return x·w for the weights at coef[off..off+d).
- */
-function loadAugmentedRow(X: DenseView, i: number, z: Float64Array, u: number, coef: Float64Array, off: number): number {
-  const d = X.nCols;
-  const data = X.data;
-  let s = 0;
-  if (X.order === 'C') {
-    const base = i * d;
-    for (let j = 0; j < d; j++) {
-      const v = data[base + j]!;
-      z[4 * j + u] = v;
-      s += v * coef[off + j]!;
-    }
-  } else {
-    const nr = X.nRows;
-    for (let j = 0; j < d; j++) {
-      const v = data[j * nr + i]!;
-      z[4 * j + u] = v;
-      s += v * coef[off + j]!;
-    }
-  }
-  z[4 * d + u] = 1;
-  return s;
-}
-
-/** [x, 1]·coef[off..off+D) for the row already loaded in slot u. */
-function augmentedDot(z: Float64Array, D: number, u: number, coef: Float64Array, off: number): number {
-  let s = 0;
-  for (let j = 0; j < D; j++) s += z[4 * j + u]! * coef[off + j]!;
-  return s;
 }
 
 /** Zero slot u (a padding row past the end contributes nothing). */
