@@ -7,7 +7,7 @@ import { DataError } from '../errors.js';
 import { isDType } from '../data/dtypes.js';
 import { toFloat64, type NdArray } from '../data/ndarray.js';
 import type { FloatMatrix, Rows } from './estimator.js';
-import { firstNonFiniteRow, firstNonFiniteValue, type DenseView } from './kernels.js';
+import { firstNonFiniteRow, firstNonFiniteValue, type DenseView } from './kernels/index.js';
 
 /**
  * The kernel view of X after checking it is a 2-d float64/float32 array with at least one

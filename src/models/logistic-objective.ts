@@ -6,7 +6,7 @@
  */
 import { DataError } from '../errors.js';
 import type { Rows } from './estimator.js';
-import { logisticLossGrad, softmaxLossGrad, type DenseView } from './kernels.js';
+import { logisticLossGrad, softmaxLossGrad, type DenseView } from './kernels/index.js';
 import type { Objective } from './lbfgs.js';
 
 /** Labels turned into what the loss kernels read, for every row id. */

@@ -11,7 +11,7 @@ import type { FloatMatrix, Rows } from './estimator.js';
 import { checkFitInput, matrixView, targetValues } from './checks.js';
 import {
   logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, symmetrizeUpper, type DenseView,
-} from './kernels.js';
+} from './kernels/index.js';
 import { LogisticRegression } from './logistic.js';
 import { encodeLabels, type EncodedLabels } from './logistic-objective.js';
 import { minimizeNewton, type NewtonResult, type NewtonState, type PenaltyLayout, type SecondOrderTerm } from './newton-solve.js';

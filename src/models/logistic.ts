@@ -7,7 +7,7 @@ import { DataError, ValueError } from '../errors.js';
 import { ndarray, type NdArray } from '../data/ndarray.js';
 import type { Classifier, EstimatorState, FloatMatrix, Params, Rows } from './estimator.js';
 import { checkFitInput, checkPredictInput, targetValues } from './checks.js';
-import { linearMargins, rowCount, sigmoid, type DenseView } from './kernels.js';
+import { linearMargins, rowCount, sigmoid, type DenseView } from './kernels/index.js';
 import { minimizeLbfgs } from './lbfgs.js';
 import { encodeLabels, logisticObjective } from './logistic-objective.js';
 import { resolveParams, validateParams } from './params.js';

@@ -4,7 +4,7 @@
  * shift) add up across row blocks, so a training fold's statistics are the sum of the other
  * folds' blocks, and a held-out fold's squared error follows from its own block.
  */
-import { gramStats, type GramStats } from './kernels.js';
+import { gramStats, type GramStats } from './kernels/index.js';
 
 /** Doubles one serialised GramStats takes: xtx, xty, xSum, then ySum, yty, count. */
 export function statsLength(nCols: number): number {

@@ -9,7 +9,7 @@ import type { Estimator, EstimatorState, FloatMatrix, Params, Rows } from './est
 import { checkFitInput, checkPredictInput, targetValues } from './checks.js';
 import {
   accumulateGram, columnSums, gramStats, linearMargins, rowCount, symmetrizeUpper, vectorSum, type DenseView, type GramStats,
-} from './kernels.js';
+} from './kernels/index.js';
 import { solveSymmetric } from './linalg.js';
 import { resolveParams, validateParams } from './params.js';
 

@@ -10,7 +10,7 @@
 import type { Estimator, Params } from '../models/estimator.js';
 import { fitLogisticPath, type LogisticPathParams } from '../models/logistic-path.js';
 import type { CandidateRef, FitRecord, LogisticPathTask, TaskResult } from '../workers/protocol.js';
-import { errorRecords, messageOf, type Plan, type PlanInput } from './planner.js';
+import { errorRecords, messageOf, type Plan, type PlanInput } from './plan.js';
 
 /** A path shorter than this is not worth cutting in two. */
 const MIN_CUT_PATH = 4;

@@ -4,7 +4,7 @@ import { fitLogisticPathDetailed } from '../models/logistic-path.js';
 import type { FitRecord, LogisticPathTask, TaskResult } from '../workers/protocol.js';
 import { mappedFolds, mappedStore } from '../workers/store-cache.js';
 import { pathParams } from './logistic-plan.js';
-import { errorRecords, messageOf } from './planner.js';
+import { errorRecords, messageOf } from './plan.js';
 import { scoreMany } from './scorers.js';
 
 /** Runs a `logistic-path` task in this thread. */

@@ -9,11 +9,11 @@ import { elementAsNumber, ndarray } from '../data/ndarray.js';
 import { DataError, FitError } from '../errors.js';
 import { checkFiniteX, matrixView } from '../models/checks.js';
 import type { Estimator, Params } from '../models/estimator.js';
-import { gramStats, symmetrizeUpper, type GramStats } from '../models/kernels.js';
+import { gramStats, symmetrizeUpper, type GramStats } from '../models/kernels/index.js';
 import { Ridge, ridgeFromStats } from '../models/ridge.js';
 import { addPackedStats, addStats, clearStats, residualSums, type ResidualSums } from '../models/ridge-stats.js';
 import type { FitRecord, RidgeStatsTask, TaskMessage, TaskResult } from '../workers/protocol.js';
-import type { PendingFit, Plan, PlanInput } from './planner.js';
+import type { PendingFit, Plan, PlanInput } from './plan.js';
 import type { Fold } from './types.js';
 
 /** Scores that follow from residual sums alone, by scikit-learn scorer name. */

@@ -5,7 +5,7 @@
 import type { NdArray } from '../data/ndarray.js';
 import { matrixView, targetValues } from '../models/checks.js';
 import type { FloatMatrix } from '../models/estimator.js';
-import { accumulateGram, GRAM_UNROLL, gramStats } from '../models/kernels.js';
+import { accumulateGram, GRAM_UNROLL, gramStats } from '../models/kernels/index.js';
 import { packStats } from '../models/ridge-stats.js';
 import type { RidgeStatsTask, TaskResult } from '../workers/protocol.js';
 import { mappedFolds, mappedStore } from '../workers/store-cache.js';

@@ -10,7 +10,7 @@ import type { CvTask, FitRecord, TaskMessage, TaskResult } from '../workers/prot
 import { mappedFolds, mappedStore } from '../workers/store-cache.js';
 import { runLogisticPathTask } from './logistic-task.js';
 import { runRidgeStatsTask } from './ridge-task.js';
-import { errorRecords, messageOf } from './planner.js';
+import { errorRecords, messageOf } from './plan.js';
 import { scoreMany } from './scorers.js';
 
 /** Runs one task in this thread. Exported for executors as the handler module's `handleTask`. */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { choleskyInPlace, choleskySolveInPlace, solveSymmetric } from '../../src/models/linalg.js';
-import { accumulateGram, gramStats, type GramStats } from '../../src/models/kernels.js';
+import { accumulateGram, gramStats, type GramStats } from '../../src/models/kernels/index.js';
 import { addPackedStats, packStats } from '../../src/models/ridge-stats.js';
 import { randoms } from '../helpers/random.js';
 

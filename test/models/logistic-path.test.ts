@@ -1,12 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { randoms } from '../helpers/random.js';
 import type { NdArray } from '../../src/data/ndarray.js';
 import { ValueError } from '../../src/errors.js';
 import { matrixView } from '../../src/models/checks.js';
-import {
-  logisticLossGrad, logisticNewtonSweep, newtonScratchLength, softmaxLossGrad, softmaxNewtonSweep,
-  symmetrizeUpper, type DenseView,
-} from '../../src/models/kernels.js';
 import { minimizeLbfgs } from '../../src/models/lbfgs.js';
 import type { LogisticRegression } from '../../src/models/logistic.js';
 import { encodeLabels, logisticObjective } from '../../src/models/logistic-objective.js';
@@ -43,75 +38,6 @@ function refLogLoss(c: RefCase, X: Matrix, y: number[]): number {
   return s / n;
 }
 
-// Kernel checks: the fused Newton sweeps against the plain loss+gradient kernels and a
-// central-difference Hessian. Sums are reordered, so allow rounding only.
-describe('Newton sweep kernels', () => {
-  const n = 23; // not a multiple of 4: the padded tail block runs too
-  const d = 5;
-  const D = d + 1;
-  const data = randoms(n * d, 11);
-  const X: DenseView = { data, nRows: n, nCols: d, order: 'C' };
-  const XF: DenseView = { ...matrixView(toFortran(matrix(Array.from({ length: n }, (_, i) => [...data.subarray(i * d, (i + 1) * d)])))) };
-  const t = Float64Array.from({ length: n }, (_, i) => (randoms(n, 12)[i]! > 0 ? 1 : 0));
-  const label = Int32Array.from({ length: n }, (_, i) => i % 3);
-  const subset = Int32Array.from([7, 3, 3, 22, 0, 15, 9]);
-
-  for (const [name, view] of [['C', X], ['F', XF]] as const) {
-    for (const rows of [undefined, subset]) {
-      test(`binary: loss and gradient equal logisticLossGrad's, Hessian its derivative (${name} order, ${rows ? 'subset' : 'all rows'})`, () => {
-        const w = randoms(D, 13);
-        const g0 = new Float64Array(D);
-        const l0 = logisticLossGrad(view, rows, t, w, g0);
-        const g = new Float64Array(D);
-        const H = new Float64Array(D * D);
-        const scratch = new Float64Array(newtonScratchLength(d, 1));
-        const l = logisticNewtonSweep(view, rows, t, w, g, H, scratch);
-        symmetrizeUpper(H, D);
-        expect(Math.abs(l - l0)).toBeLessThan(1e-12);
-        expect(maxAbsErr(g, g0)).toBeLessThan(1e-12);
-        const gOnly = new Float64Array(D);
-        expect(Math.abs(logisticNewtonSweep(view, rows, t, w, gOnly, undefined, scratch) - l0)).toBeLessThan(1e-12);
-        expect(maxAbsErr(gOnly, g0)).toBeLessThan(1e-12);
-        expect(maxAbsErr(H, numericHessian((x, gr) => logisticLossGrad(view, rows, t, x, gr), w))).toBeLessThan(1e-6);
-      });
-    }
-  }
-
-  test('multinomial: loss and gradient equal softmaxLossGrad\'s, Hessian its derivative (C and F, subset)', () => {
-    const k = 3;
-    const K = k * D;
-    const w = randoms(K, 14);
-    for (const view of [X, XF]) {
-      for (const rows of [undefined, subset]) {
-        const g0 = new Float64Array(K);
-        const l0 = softmaxLossGrad(view, rows, label, k, w, g0, new Float64Array(k));
-        const g = new Float64Array(K);
-        const H = new Float64Array(K * K);
-        const l = softmaxNewtonSweep(view, rows, label, k, w, g, H, new Float64Array(newtonScratchLength(d, k)));
-        symmetrizeUpper(H, K);
-        expect(Math.abs(l - l0)).toBeLessThan(1e-12);
-        expect(maxAbsErr(g, g0)).toBeLessThan(1e-12);
-        const num = numericHessian((x, gr) => softmaxLossGrad(view, rows, label, k, x, gr, new Float64Array(k)), w);
-        expect(maxAbsErr(H, num)).toBeLessThan(1e-6);
-      }
-    }
-  });
-});
-
-/** Central differences of a gradient: column i = (g(x + h e_i) − g(x − h e_i)) / 2h. */
-function numericHessian(fg: (x: Float64Array, g: Float64Array) => number, x: Float64Array): Float64Array {
-  const n = x.length;
-  const H = new Float64Array(n * n);
-  const h = 1e-5;
-  for (let i = 0; i < n; i++) {
-    const xp = x.slice(); xp[i]! += h;
-    const xm = x.slice(); xm[i]! -= h;
-    const gp = new Float64Array(n); fg(xp, gp);
-    const gm = new Float64Array(n); fg(xm, gm);
-    for (let j = 0; j < n; j++) H[j * n + i] = (gp[j]! - gm[j]!) / (2 * h);
-  }
-  return H;
-}
 
 // Each path model against a tight cold fit of the same objective: memgrid's L-BFGS from 0
 // with ftol off and pgtol 1e-9 (sums over a few hundred rows: the gradient's rounding

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { randoms } from '../helpers/random.js';
+import { randoms } from '../../helpers/random.js';
 import {
   accumulateGram, columnSums, firstNonFiniteRow, gramStats, linearMargins, log1pExp, logisticLossGrad,
   softmaxLossGrad, symmetrizeUpper, type DenseView,
-} from '../../src/models/kernels.js';
+} from '../../../src/models/kernels/index.js';
 
 function view(data: Float64Array | Float32Array, nRows: number, nCols: number, order: 'C' | 'F' = 'C'): DenseView {
   return { data, nRows, nCols, order };

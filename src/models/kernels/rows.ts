@@ -3,7 +3,7 @@
  * JavaScript kernels' interleaved 4-row blocks (step 4) and the wasm kernel's row-major blocks
  * (step 1) both use these, so the two paths compute moments and margins the same way.
  */
-import type { DenseView, GramStats } from './kernels.js';
+import type { DenseView, GramStats } from './types.js';
 
 /**
  * Load row i minus the shift into z[at + j·step] (as float64) and add its O(d) part

@@ -1,21 +1,22 @@
 /**
- * The O(d²) halves of accumulateGram and of the logistic and softmax Newton sweeps on the
- * WebAssembly SIMD kernel (wasm-gram.ts), 3-4× faster than the JavaScript block kernel.
- * Rows are copied into the kernel's block buffer 64 at a time while the O(d) work (moments,
- * margins, gradient) is done in JavaScript on the way. C and F order fill the buffer with
- * the same values in the same order, so they agree bit for bit.
+ * The Gram pass and the logistic and softmax Newton sweeps with their O(d²) half on the
+ * WebAssembly SIMD kernel (wasm/kernel.ts). Rows are copied into the kernel's block buffer 64
+ * at a time while the O(d) work (moments, margins, gradient) is done in JavaScript on the way,
+ * with the same row loaders (rows.ts) and per-row formulas (logistic-math.ts) as the JavaScript
+ * kernels. C and F order fill the buffer with the same values in the same order, so they agree
+ * bit for bit.
  */
-import type { DenseView, GramStats } from './kernels.js';
-import { logisticPointLoss, logisticResidual } from './logistic-point.js';
-import { augmentedDot, loadAugmentedRow, loadRowMoments } from './row-loads.js';
-import type { GramKernel } from './wasm-gram.js';
+import { logisticPointLoss, logisticResidual, softmaxRow } from '../logistic-math.js';
+import { augmentedDot, loadAugmentedRow, loadRowMoments } from '../rows.js';
+import { rowId, type DenseView, type GramStats } from '../types.js';
+import type { GramKernel } from './kernel.js';
 
 /**
  * Adds the statistics of the chosen rows (minus `shift`, targets minus `yShift`) into `out`,
  * `out.xtx`'s upper triangle only, as accumulateGram does. The moments are summed row by
  * row in the JavaScript kernel's order, so xSum, xty, ySum and yty equal its bit for bit.
  */
-export function accumulateGramBlocked(
+export function accumulateGramWasm(
   kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, y: Float64Array | undefined,
   shift: Float64Array | undefined, yShift: number, out: GramStats,
 ): void {
@@ -24,7 +25,7 @@ export function accumulateGramBlocked(
   kernel.reset();
   let u = 0;
   for (let r = 0; r < n; r++) {
-    const i = rows === undefined ? r : rows[r]!;
+    const i = rowId(rows, r);
     loadRowMoments(X, i, shift, block, u * stride, 1, y === undefined ? 0 : y[i]! - yShift, out);
     if (++u === capacity) {
       kernel.add(u);
@@ -42,7 +43,7 @@ export function accumulateGramBlocked(
  * block's gradient, and leaves Σ σ(1 − σ)·[x, 1][x, 1]ᵀ to wasm. Adds the upper triangle
  * into `hess` (row-major (d+1)×(d+1)) and the gradient into `grad`; returns the loss.
  */
-export function logisticNewtonSweepBlocked(
+export function logisticNewtonSweepWasm(
   kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, target: Float64Array,
   coef: Float64Array, grad: Float64Array, hess: Float64Array,
 ): number {
@@ -55,7 +56,7 @@ export function logisticNewtonSweepBlocked(
   let u = 0;
   kernel.reset();
   for (let r = 0; r < n; r++) {
-    const i = rows === undefined ? r : rows[r]!;
+    const i = rowId(rows, r);
     const s = loadAugmentedRow(X, i, block, u * stride, 1, coef, 0) + b;
     const t = target[i]!;
     const e = Math.exp(-Math.abs(s));
@@ -98,7 +99,7 @@ function addBlockGradient(
  * gradient, then each class pair's block Σ p_c(δ_cc' − p_c')·[x, 1][x, 1]ᵀ in wasm, added to
  * `hess` (row-major K×K, K = k(d+1): upper triangle of diagonal blocks, whole blocks above).
  */
-export function softmaxNewtonSweepBlocked(
+export function softmaxNewtonSweepWasm(
   kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, label: Int32Array, k: number,
   coef: Float64Array, grad: Float64Array, hess: Float64Array,
 ): number {
@@ -111,25 +112,14 @@ export function softmaxNewtonSweepBlocked(
   let loss = 0;
   let u = 0;
   for (let r = 0; r < n; r++) {
-    const i = rows === undefined ? r : rows[r]!;
+    const i = rowId(rows, r);
     const at = u * stride;
-    let zMax = -Infinity;
-    for (let c = 0; c < k; c++) {
-      // As the JavaScript sweep: class 0's margin while loading the row, the others from the block.
-      const s = c === 0 ? loadAugmentedRow(X, i, block, at, 1, coef, 0) + coef[D - 1]! : augmentedDot(block, D, at, 1, coef, c * D);
-      p[c * capacity + u] = s;
-      if (s > zMax) zMax = s;
-    }
-    let sum = 0;
-    for (let c = 0; c < k; c++) sum += Math.exp(p[c * capacity + u]! - zMax);
-    const lse = Math.log(sum) + zMax;
+    // Class 0's margin while loading the row, the others from the loaded block row.
+    p[u] = loadAugmentedRow(X, i, block, at, 1, coef, 0) + coef[D - 1]!;
+    for (let c = 1; c < k; c++) p[c * capacity + u] = augmentedDot(block, D, at, 1, coef, c * D);
     const y = label[i]!;
-    loss += lse - p[y * capacity + u]!;
-    for (let c = 0; c < k; c++) {
-      const pc = Math.exp(p[c * capacity + u]! - lse);
-      p[c * capacity + u] = pc;
-      residual[c * capacity + u] = pc - (c === y ? 1 : 0);
-    }
+    loss += softmaxRow(p, u, capacity, k, y);
+    for (let c = 0; c < k; c++) residual[c * capacity + u] = p[c * capacity + u]! - (c === y ? 1 : 0);
     if (++u === capacity) {
       flushSoftmaxBlock(kernel, u, k, D, p, residual, grad, hess);
       u = 0;

@@ -1,15 +1,18 @@
 /**
- * The WebAssembly SIMD Gram kernel and accumulateGram on it, against a plain double loop and
- * against the JavaScript kernel. Tolerance: 1e-13 of √(G_jj·G_kk) per entry (the summation
+ * The WebAssembly SIMD Gram kernel itself (module bytes, block buffer, memory layout), and the
+ * wasm-backed kernels against the JavaScript backend bit for bit where they promise it
+ * (backends.test.ts compares each backend with textbook loops). Tolerance: 1e-13 of √(G_jj·G_kk) per entry (the summation
  * order differs; entries that cancel to ~0 cannot be held to a relative bound, see
  * maxScaledDiff). The O(d) moments must be bit for bit the JavaScript kernel's.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  accumulateGram, gramStats, logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, type DenseView, type GramStats,
-} from '../../src/models/kernels.js';
-import { createGramKernel, gramModuleBytes, useWasmKernels, wasmGramKernel } from '../../src/models/wasm-gram.js';
-import { randoms } from '../helpers/random.js';
+  accumulateGram, gramStats, lastBackend, logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, withBackend,
+  type DenseView, type GramStats,
+} from '../../../src/models/kernels/index.js';
+import { createGramKernel, gramLayout, wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
+import { gramModuleBytes } from '../../../src/models/kernels/wasm/module.js';
+import { randoms } from '../../helpers/random.js';
 
 const TOL = 1e-13;
 
@@ -52,12 +55,21 @@ function statsOf(X: DenseView, rows: Int32Array | undefined, y: Float64Array, sh
   return s;
 }
 
-afterEach(() => useWasmKernels(true));
-
 describe('the wasm module', () => {
   it('is valid WebAssembly (with SIMD) and available on this Node', () => {
     expect(WebAssembly.validate(gramModuleBytes())).toBe(true);
-    expect(wasmGramKernel(8)).toBeDefined();
+    const kernel = wasmGramKernel(7);
+    expect([kernel?.d, kernel?.stride, kernel?.capacity]).toEqual([7, 8, 64]);
+  });
+
+  it('lays out its memory in 16-byte aligned regions that do not overlap', () => {
+    for (const [dp, capacity] of [[4, 1], [8, 3], [36, 64], [68, 65]] as const) {
+      const l = gramLayout(dp, capacity);
+      const starts = [l.gW, l.wW, l.pW, l.zW, l.lW];
+      expect(starts.every((w) => w % 2 === 0)).toBe(true);
+      expect([l.wW - l.gW >= dp * dp, l.pW - l.wW >= capacity, l.zW - l.pW >= capacity, l.lW - l.zW >= capacity * dp]).toEqual([true, true, true, true]);
+      expect(l.words).toBe(l.lW + capacity * dp);
+    }
   });
 
   it('adds Σ z zᵀ for every shape of d and block, padding and lower triangle untouched', () => {
@@ -117,10 +129,10 @@ describe('accumulateGram on the wasm kernel', () => {
 
   it('agrees with the JavaScript kernel: moments bit for bit, xtx to rounding', () => {
     for (const subset of [undefined, rows]) {
-      const wasm = statsOf(C, subset, y, shift);
-      useWasmKernels(false);
-      const js = statsOf(C, subset, y, shift);
-      useWasmKernels(true);
+      const wasm = withBackend('wasm', () => statsOf(C, subset, y, shift));
+      expect(lastBackend()).toBe('wasm');
+      const js = withBackend('js', () => statsOf(C, subset, y, shift));
+      expect(lastBackend()).toBe('js');
       expect(Array.from(wasm.xSum)).toEqual(Array.from(js.xSum));
       expect(Array.from(wasm.xty)).toEqual(Array.from(js.xty));
       expect([wasm.ySum, wasm.yty, wasm.count]).toEqual([js.ySum, js.yty, js.count]);
@@ -130,8 +142,8 @@ describe('accumulateGram on the wasm kernel', () => {
 
   it('gives C and F order the same numbers bit for bit', () => {
     for (const subset of [undefined, rows]) {
-      const c = statsOf(C, subset, y, shift);
-      const f = statsOf(F, subset, y, shift);
+      const c = withBackend('wasm', () => statsOf(C, subset, y, shift));
+      const f = withBackend('wasm', () => statsOf(F, subset, y, shift));
       expect(Array.from(f.xtx)).toEqual(Array.from(c.xtx));
       expect(Array.from(f.xSum)).toEqual(Array.from(c.xSum));
     }
@@ -158,10 +170,8 @@ describe('the binary logistic Newton sweep on the wasm kernel', () => {
 
   it('agrees with the JavaScript sweep: loss, gradient and Hessian to rounding', () => {
     for (const subset of [undefined, rows]) {
-      const wasm = sweep(C, subset);
-      useWasmKernels(false);
-      const js = sweep(C, subset);
-      useWasmKernels(true);
+      const wasm = withBackend('wasm', () => sweep(C, subset));
+      const js = withBackend('js', () => sweep(C, subset));
       expect(Math.abs(wasm.loss - js.loss) / js.loss).toBeLessThan(1e-14);
       for (let j = 0; j < D; j++) expect(Math.abs(wasm.grad[j]! - js.grad[j]!)).toBeLessThan(TOL * (subset?.length ?? n));
       expect(maxScaledDiff(wasm.hess, js.hess, D)).toBeLessThan(TOL);
@@ -169,8 +179,8 @@ describe('the binary logistic Newton sweep on the wasm kernel', () => {
   });
 
   it('gives C and F order the same numbers bit for bit', () => {
-    const c = sweep(C, rows);
-    const f = sweep(F, rows);
+    const c = withBackend('wasm', () => sweep(C, rows));
+    const f = withBackend('wasm', () => sweep(F, rows));
     expect(f.loss).toBe(c.loss);
     expect(Array.from(f.grad)).toEqual(Array.from(c.grad));
     expect(Array.from(f.hess)).toEqual(Array.from(c.hess));
@@ -198,10 +208,8 @@ describe('the softmax Newton sweep on the wasm kernel', () => {
 
   it('agrees with the JavaScript sweep: loss, gradient and every Hessian block to rounding', () => {
     for (const subset of [undefined, rows]) {
-      const wasm = sweep(subset);
-      useWasmKernels(false);
-      const js = sweep(subset);
-      useWasmKernels(true);
+      const wasm = withBackend('wasm', () => sweep(subset));
+      const js = withBackend('js', () => sweep(subset));
       expect(Math.abs(wasm.loss - js.loss) / js.loss).toBeLessThan(1e-13);
       for (let j = 0; j < K; j++) expect(Math.abs(wasm.grad[j]! - js.grad[j]!)).toBeLessThan(1e-12);
       // Upper triangle of the diagonal blocks, whole blocks above them; the lower part stays 0.

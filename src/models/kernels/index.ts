@@ -1,0 +1,178 @@
+/**
+ * The kernel layer's front door: every model and plan calls kernels through here. The O(d²)
+ * kernels (Gram statistics, Newton sweeps with a Hessian) run on the WebAssembly SIMD backend
+ * where Node has it and on the JavaScript backend otherwise; {@link backendFor} is the one
+ * place that choice is made, and {@link withBackend} lets tests run each kernel on each backend.
+ * The O(n·d) kernels (margins, loss + gradient sweeps, sums, scans) have one implementation.
+ *
+ * Kernels take X as a {@link DenseView} and an optional `rows` index array, so a fold is
+ * fitted in place without copying rows out; they never allocate per row, and they accumulate
+ * (`+=`) into caller-provided outputs so statistics can be summed over blocks, folds and threads.
+ */
+import { accumulateGramJs, GRAM_UNROLL } from './js/gram.js';
+import { logisticLossGradJs, softmaxLossGradJs } from './js/loss.js';
+import { logisticNewtonSweepJs, softmaxNewtonSweepJs } from './js/newton.js';
+import type { DenseView, GramStats } from './types.js';
+import { wasmGramKernel, type GramKernel } from './wasm/kernel.js';
+import { accumulateGramWasm, logisticNewtonSweepWasm, softmaxNewtonSweepWasm } from './wasm/sweeps.js';
+
+export * from './types.js';
+export { columnSums, vectorSum } from './sums.js';
+export { linearMargins } from './margins.js';
+export { firstNonFiniteRow, firstNonFiniteValue } from './scan.js';
+export { log1pExp, sigmoid } from './logistic-math.js';
+export { newtonScratchLength } from './js/newton.js';
+export { GRAM_UNROLL };
+
+/** A kernel backend: the JavaScript kernels, or the WebAssembly SIMD ones. */
+export type BackendName = 'js' | 'wasm';
+
+const BACKEND_ENV = 'MEMGRID_KERNEL_BACKEND';
+/** Forced backend: withBackend's, else the environment's (for benchmarks across threads), else none. */
+let forced: BackendName | undefined = backendFromEnv();
+let last: BackendName | undefined;
+
+function backendFromEnv(): BackendName | undefined {
+  const v = process.env[BACKEND_ENV];
+  return v === 'js' || v === 'wasm' ? v : undefined;
+}
+
+/**
+ * The wasm kernel that runs an O(d²) operation over d columns, or undefined when the
+ * JavaScript backend runs it: wasm wherever Node has WebAssembly SIMD, unless a backend is
+ * forced. Forcing `wasm` where it is unavailable throws, so a test asking for it cannot
+ * silently compare JavaScript with JavaScript.
+ */
+export function backendFor(d: number): GramKernel | undefined {
+  const kernel = forced === 'js' ? undefined : wasmGramKernel(d);
+  if (forced === 'wasm' && kernel === undefined) {
+    throw new Error(`the wasm kernel backend was requested but is unavailable here (WebAssembly SIMD, d = ${d})`);
+  }
+  last = kernel === undefined ? 'js' : 'wasm';
+  return kernel;
+}
+
+/**
+ * Runs `fn` with every O(d²) kernel on `backend`, then restores the previous choice (after
+ * the promise settles when `fn` is async). For tests and measurements; this thread only
+ * (worker threads read `MEMGRID_KERNEL_BACKEND` when they start).
+ * @example
+ * ```ts
+ * const js = withBackend('js', () => { accumulateGram(X, rows, y, c, 0, a); return lastBackend(); }); // 'js'
+ * ```
+ */
+export function withBackend<T>(backend: BackendName, fn: () => T): T {
+  const previous = forced;
+  forced = backend;
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    forced = previous;
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(() => { forced = previous; }) as T;
+  forced = previous;
+  return result;
+}
+
+/** The backend the last O(d²) kernel call in this thread ran on (undefined before any). */
+export function lastBackend(): BackendName | undefined {
+  return last;
+}
+
+/**
+ * Accumulate {@link GramStats} over the chosen rows: with z = x − shift and t = y − yShift,
+ * xtx += Σ zzᵀ (upper triangle), xty += Σ z t, xSum += Σ z, ySum += Σ t, yty += Σ t²,
+ * count += rows. `y` may be omitted (t = 0). `scratch` (length ≥ 4·nCols) spares the
+ * JavaScript backend an allocation when called per block.
+ * @example
+ * ```ts
+ * const s = gramStats(d);
+ * accumulateGram(X, undefined, y, means, yMean, s);
+ * symmetrizeUpper(s.xtx, d);
+ * ```
+ */
+export function accumulateGram(
+  X: DenseView, rows: Int32Array | undefined, y: Float64Array | undefined,
+  shift: Float64Array | undefined, yShift: number, out: GramStats, scratch?: Float64Array,
+): void {
+  const kernel = backendFor(X.nCols);
+  if (kernel !== undefined) accumulateGramWasm(kernel, X, rows, y, shift, yShift, out);
+  else accumulateGramJs(X, rows, y, shift, yShift, out, scratch);
+}
+
+/**
+ * Binary log-loss over the chosen rows, z = x·w + b: loss += log(1+e^z) − t·z and
+ * grad += (σ(z) − t)·[x, 1] (packed, length nCols+1). Returns the summed loss; no penalty.
+ * @example
+ * ```ts
+ * grad.fill(0);
+ * const loss = logisticLossGrad(X, rows, t, coef, grad);
+ * ```
+ */
+export function logisticLossGrad(
+  X: DenseView, rows: Int32Array | undefined, target: Float64Array, coef: Float64Array, grad: Float64Array,
+): number {
+  return logisticLossGradJs(X, rows, target, coef, grad);
+}
+
+/**
+ * Multinomial log-loss over k classes: loss += logΣe^z − z_label, grad_c += (p_c − [c = label])·[x, 1]
+ * (packed, k·(nCols+1)). `scratch` holds k numbers. Returns the summed loss; no penalty.
+ * @example
+ * ```ts
+ * const loss = softmaxLossGrad(X, rows, labels, 3, coef, grad, new Float64Array(3));
+ * ```
+ */
+export function softmaxLossGrad(
+  X: DenseView, rows: Int32Array | undefined, label: Int32Array, k: number,
+  coef: Float64Array, grad: Float64Array, scratch: Float64Array,
+): number {
+  return softmaxLossGradJs(X, rows, label, k, coef, grad, scratch);
+}
+
+/**
+ * One Newton sweep of binary log-loss: the loss and gradient of {@link logisticLossGrad} and,
+ * when `hess` is given, hess += Σ σ(1−σ)·[x, 1][x, 1]ᵀ (upper triangle of a row-major
+ * (d+1)×(d+1) matrix: call symmetrizeUpper once done). One read of each row serves all three.
+ * `scratch` length ≥ newtonScratchLength(d, 1).
+ * @example
+ * ```ts
+ * grad.fill(0); hess.fill(0);
+ * const loss = logisticNewtonSweep(X, rows, t, coef, grad, hess, scratch);
+ * symmetrizeUpper(hess, X.nCols + 1);
+ * ```
+ */
+export function logisticNewtonSweep(
+  X: DenseView, rows: Int32Array | undefined, target: Float64Array,
+  coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined, scratch: Float64Array,
+): number {
+  if (hess === undefined) return logisticLossGradJs(X, rows, target, coef, grad);
+  const kernel = backendFor(X.nCols + 1);
+  return kernel !== undefined
+    ? logisticNewtonSweepWasm(kernel, X, rows, target, coef, grad, hess)
+    : logisticNewtonSweepJs(X, rows, target, coef, grad, hess, scratch);
+}
+
+/**
+ * One Newton sweep of multinomial log-loss over k classes: loss and gradient as
+ * {@link softmaxLossGrad} and, when `hess` is given, Σ [x,1][x,1]ᵀ ⊗ (diag(p) − ppᵀ) as a
+ * row-major K×K matrix, K = k·(d+1), in packed order (upper triangle of the diagonal blocks,
+ * whole blocks above). `scratch` length ≥ newtonScratchLength(d, k).
+ * @example
+ * ```ts
+ * const loss = softmaxNewtonSweep(X, rows, labels, 3, coef, grad, hess, scratch);
+ * symmetrizeUpper(hess, 3 * (X.nCols + 1));
+ * ```
+ */
+export function softmaxNewtonSweep(
+  X: DenseView, rows: Int32Array | undefined, label: Int32Array, k: number,
+  coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined, scratch: Float64Array,
+): number {
+  if (hess === undefined) return softmaxLossGradJs(X, rows, label, k, coef, grad, scratch);
+  const kernel = backendFor(X.nCols + 1);
+  return kernel !== undefined
+    ? softmaxNewtonSweepWasm(kernel, X, rows, label, k, coef, grad, hess)
+    : softmaxNewtonSweepJs(X, rows, label, k, coef, grad, hess, scratch);
+}

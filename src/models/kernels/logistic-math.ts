@@ -1,0 +1,69 @@
+/**
+ * The per-row mathematics of logistic losses, written once: every logistic kernel (the
+ * JavaScript sweeps, the wasm-backed sweeps, prediction) computes a row's loss, residual,
+ * curvature and probabilities through these functions, so the backends cannot drift apart.
+ */
+
+/**
+ * σ(s) − t from e = exp(−|s|), stable for large |s|: the residual of binary log-loss.
+ * @example
+ * ```ts
+ * logisticResidual(0, 1, 1); // -0.5
+ * ```
+ */
+export function logisticResidual(s: number, e: number, t: number): number {
+  return (s >= 0 ? 1 / (1 + e) : e / (1 + e)) - t;
+}
+
+/**
+ * log(1 + e^s) − t·s from e = exp(−|s|), stable for large |s|: binary log-loss at one row.
+ * @example
+ * ```ts
+ * logisticPointLoss(0, 1, 1); // log 2
+ * ```
+ */
+export function logisticPointLoss(s: number, e: number, t: number): number {
+  return (s > 0 ? s : 0) - t * s + Math.log1p(e);
+}
+
+/**
+ * The logistic function 1/(1+e^-x), stable for large |x|.
+ * @example
+ * ```ts
+ * sigmoid(0); // 0.5
+ * ```
+ */
+export function sigmoid(x: number): number {
+  return logisticResidual(x, Math.exp(-Math.abs(x)), 0);
+}
+
+/**
+ * log(1 + e^x) without overflow.
+ * @example
+ * ```ts
+ * log1pExp(800); // 800, not Infinity
+ * ```
+ */
+export function log1pExp(x: number): number {
+  return logisticPointLoss(x, Math.exp(-Math.abs(x)), 0);
+}
+
+/**
+ * Softmax of one row in place: on entry `p[at + c·step]` holds margin c (c < k); on return
+ * it holds probability c. Returns the row's log-loss log Σ e^z − z_label.
+ * @example
+ * ```ts
+ * const p = Float64Array.of(1, 2, 3);
+ * const loss = softmaxRow(p, 0, 1, 3, 2); // p now sums to 1
+ * ```
+ */
+export function softmaxRow(p: Float64Array, at: number, step: number, k: number, label: number): number {
+  let zMax = -Infinity;
+  for (let c = 0; c < k; c++) zMax = Math.max(zMax, p[at + c * step]!);
+  let sum = 0;
+  for (let c = 0; c < k; c++) sum += Math.exp(p[at + c * step]! - zMax);
+  const lse = Math.log(sum) + zMax;
+  const loss = lse - p[at + label * step]!;
+  for (let c = 0; c < k; c++) p[at + c * step] = Math.exp(p[at + c * step]! - lse);
+  return loss;
+}

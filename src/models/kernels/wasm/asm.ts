@@ -1,0 +1,209 @@
+/**
+ * A tiny WebAssembly assembler: just the instructions memgrid's SIMD kernels use
+ * (wasm/module.ts), so the module's bytes are produced by code in this repository at run
+ * time, with no tool at build or run time. Every opcode, section id and type code is a named
+ * constant below, spelled as the WebAssembly core specification (binary format, §5) and the
+ * fixed-width SIMD proposal's opcode table spell it.
+ */
+
+/** Value types (§5.3.1). */
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+/** The empty block type: a block, loop or if that takes and leaves nothing (§5.4.1). */
+const BLOCK_EMPTY = 0x40;
+/** The function type constructor (§5.3.6). */
+const FUNC_TYPE = 0x60;
+
+/** Section ids (§5.5.2). */
+const SECTION = { type: 1, import: 2, function: 3, export: 7, code: 10 } as const;
+/** Import and export descriptor kinds (§5.5.5, §5.5.10). */
+const EXTERNAL = { func: 0x00, memory: 0x02 } as const;
+/** Limits with a minimum only (§5.3.7). */
+const LIMITS_MIN_ONLY = 0x00;
+/** `\0asm` and version 1 (§5.5.16). */
+const MODULE_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00] as const;
+
+/** Core instruction opcodes (§5.4). */
+const OP = {
+  loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br_if: 0x0d, return: 0x0f,
+  local_get: 0x20, local_set: 0x21, local_tee: 0x22,
+  i32_const: 0x41, i32_eqz: 0x45, i32_lt_u: 0x49, i32_add: 0x6a, i32_sub: 0x6b, i32_mul: 0x6c, i32_shl: 0x74,
+  /** Prefix of every SIMD instruction; the SIMD opcode follows as a LEB128. */
+  simd: 0xfd,
+} as const;
+
+/** SIMD opcodes after the 0xfd prefix (fixed-width SIMD proposal). */
+const SIMD = {
+  v128_load: 0x00, v128_load64_splat: 0x0a, v128_store: 0x0b, v128_const: 0x0c,
+  f64x2_add: 0xf0, f64x2_mul: 0xf2,
+} as const;
+
+/** log2 of the alignment hint memgrid's loads and stores give: 8 bytes (rows are f64-aligned). */
+const ALIGN_F64 = 3;
+
+/** Unsigned LEB128. */
+function uleb(out: number[], v: number): void {
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+}
+
+/** Signed LEB128 (i32 range). */
+function sleb(out: number[], v: number): void {
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) { out.push(b); return; }
+    out.push(b | 0x80);
+  }
+}
+
+/** A name: its length, then its (ASCII) bytes. */
+function str(out: number[], s: string): void {
+  uleb(out, s.length);
+  for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i));
+}
+
+/**
+ * A function body under construction: parameters are i32, locals are declared as they are
+ * asked for, and each method appends one instruction (named as the WAT text format names it).
+ * @example
+ * ```ts
+ * const f = new Fn(1);                     // (func (param i32) ...)
+ * const i = f.local(I32);
+ * f.get(0).i32(1).add().set(i);             // local.get 0  i32.const 1  i32.add  local.set 1
+ * ```
+ */
+export class Fn {
+  readonly code: number[] = [];
+  private readonly extra: number[] = [];
+  constructor(readonly nParams: number) {}
+  /** A new local of type t; returns its index. */
+  local(t: number): number { this.extra.push(t); return this.nParams + this.extra.length - 1; }
+  /** local.get i */
+  get(i: number): this { this.code.push(OP.local_get); uleb(this.code, i); return this; }
+  /** local.set i */
+  set(i: number): this { this.code.push(OP.local_set); uleb(this.code, i); return this; }
+  /** local.tee i */
+  tee(i: number): this { this.code.push(OP.local_tee); uleb(this.code, i); return this; }
+  /** i32.const v */
+  i32(v: number): this { this.code.push(OP.i32_const); sleb(this.code, v); return this; }
+  /** i32.add */
+  add(): this { return this.op(OP.i32_add); }
+  /** i32.sub */
+  sub(): this { return this.op(OP.i32_sub); }
+  /** i32.mul */
+  mul(): this { return this.op(OP.i32_mul); }
+  /** i32.shl */
+  shl(): this { return this.op(OP.i32_shl); }
+  /** i32.lt_u */
+  ltU(): this { return this.op(OP.i32_lt_u); }
+  /** i32.eqz */
+  eqz(): this { return this.op(OP.i32_eqz); }
+  /** loop (no params, no results) */
+  loop(): this { return this.op(OP.loop, BLOCK_EMPTY); }
+  /** if (no results) */
+  if(): this { return this.op(OP.if, BLOCK_EMPTY); }
+  /** if (result i32) */
+  ifI32(): this { return this.op(OP.if, I32); }
+  /** else */
+  else(): this { return this.op(OP.else); }
+  /** end */
+  end(): this { return this.op(OP.end); }
+  /** return */
+  ret(): this { return this.op(OP.return); }
+  /** br_if depth */
+  brIf(depth: number): this { this.code.push(OP.br_if); uleb(this.code, depth); return this; }
+  /** v128.load offset=… align=8 */
+  vload(offset: number): this { return this.mem(SIMD.v128_load, offset); }
+  /** v128.store offset=… align=8 */
+  vstore(offset: number): this { return this.mem(SIMD.v128_store, offset); }
+  /** v128.load64_splat offset=… align=8 */
+  splat64(offset: number): this { return this.mem(SIMD.v128_load64_splat, offset); }
+  /** v128.const 0 (sixteen zero bytes) */
+  vzero(): this { this.simd(SIMD.v128_const); for (let i = 0; i < 16; i++) this.code.push(0); return this; }
+  /** f64x2.add */
+  fadd(): this { return this.simd(SIMD.f64x2_add); }
+  /** f64x2.mul */
+  fmul(): this { return this.simd(SIMD.f64x2_mul); }
+  /** local i = local i + c */
+  inc(i: number, c: number): this { return this.get(i).i32(c).add().set(i); }
+  /** local i = local i + local by */
+  incBy(i: number, by: number): this { return this.get(i).get(by).add().set(i); }
+
+  /** The function's code-section entry: its byte size, local declarations, code and `end`. */
+  bytes(): number[] {
+    const out: number[] = [];
+    // Locals are declared as runs of one type.
+    const runs: [number, number][] = [];
+    for (const t of this.extra) {
+      const last = runs[runs.length - 1];
+      if (last !== undefined && last[1] === t) last[0]++;
+      else runs.push([1, t]);
+    }
+    uleb(out, runs.length);
+    for (const [n, t] of runs) { uleb(out, n); out.push(t); }
+    out.push(...this.code, OP.end);
+    const body: number[] = [];
+    uleb(body, out.length);
+    body.push(...out);
+    return body;
+  }
+
+  private op(...b: number[]): this { this.code.push(...b); return this; }
+  private simd(op: number): this { this.code.push(OP.simd); uleb(this.code, op); return this; }
+  private mem(op: number, offset: number): this {
+    this.simd(op); uleb(this.code, ALIGN_F64); uleb(this.code, offset); return this;
+  }
+}
+
+/** Appends a module section: its id, byte length and content. */
+function section(out: number[], id: number, content: number[]): void {
+  out.push(id);
+  uleb(out, content.length);
+  out.push(...content);
+}
+
+/**
+ * A module's bytes: header, then the type, import (one memory, `env.mem`), function, export
+ * and code sections for `fns` (each exported under its name; every parameter is an i32 and
+ * no function returns a value).
+ * @example
+ * ```ts
+ * const bytes = moduleBytes([['gram', emitGram()]]);
+ * ```
+ */
+export function moduleBytes(fns: readonly (readonly [string, Fn])[]): Uint8Array {
+  const out: number[] = [...MODULE_HEADER];
+  const types: number[] = [];
+  uleb(types, fns.length);
+  for (const [, fn] of fns) {
+    types.push(FUNC_TYPE);
+    uleb(types, fn.nParams);
+    for (let i = 0; i < fn.nParams; i++) types.push(I32);
+    uleb(types, 0); // no results
+  }
+  section(out, SECTION.type, types);
+  const imports: number[] = [];
+  uleb(imports, 1);
+  str(imports, 'env'); str(imports, 'mem');
+  imports.push(EXTERNAL.memory, LIMITS_MIN_ONLY);
+  uleb(imports, 1); // at least one 64 KiB page
+  section(out, SECTION.import, imports);
+  const funcs: number[] = [];
+  uleb(funcs, fns.length);
+  fns.forEach((_, i) => uleb(funcs, i)); // function i has type i
+  section(out, SECTION.function, funcs);
+  const exports: number[] = [];
+  uleb(exports, fns.length);
+  fns.forEach(([name], i) => { str(exports, name); exports.push(EXTERNAL.func); uleb(exports, i); });
+  section(out, SECTION.export, exports);
+  const code: number[] = [];
+  uleb(code, fns.length);
+  for (const [, fn] of fns) code.push(...fn.bytes());
+  section(out, SECTION.code, code);
+  return Uint8Array.from(out);
+}

@@ -1,0 +1,182 @@
+/**
+ * The wasm Gram kernel's runtime side: compiles wasm/module.ts's bytes once per thread,
+ * instantiates one kernel per feature count with its own memory (G, a block of rows, per-row
+ * weights), and keeps a few of them.
+ *
+ * The caller copies rows into the block buffer `rows` (`capacity` rows × `stride` columns,
+ * row-major, stride = d rounded up to 4, padding columns zero), then `add(n)` folds the first n
+ * rows into G, which stays in wasm memory until `readInto` adds it to a caller's matrix.
+ * Tiles on the diagonal are computed whole, so the 4×4 blocks straddling the diagonal also
+ * hold (correct) lower entries; only k ≥ j is read back unless `full`.
+ * @example
+ * ```ts
+ * const k = createGramKernel(64);
+ * for (let r0 = 0; r0 < n; r0 += k.capacity) {
+ *   const m = Math.min(k.capacity, n - r0);
+ *   for (let u = 0; u < m; u++) k.rows.set(row(r0 + u), u * k.stride);
+ *   k.add(m);
+ * }
+ * k.readInto(stats.xtx);             // adds the upper triangle into row-major d×d
+ * ```
+ */
+import { gramModuleBytes } from './module.js';
+
+/** Bytes per WebAssembly memory page. */
+const WASM_PAGE_BYTES = 65536;
+
+/** The few WebAssembly API pieces used (the project's lib has no DOM types). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let cachedModule: object | undefined;
+
+/** Compiled once per process (or per worker). */
+function gramModule(): object {
+  return (cachedModule ??= new wasm.Module(gramModuleBytes()));
+}
+
+/** Is WebAssembly SIMD available here? (Validates the module; false on engines without SIMD.) */
+export function wasmGramSupported(): boolean {
+  try { gramModule(); return true; } catch { return false; }
+}
+
+/** Rows per block by default: 64 rows × 64 columns = 32 KiB, about one L1. */
+export const GRAM_BLOCK_ROWS = 64;
+
+/** A Gram kernel and its block buffers, all in one wasm memory of its own. */
+export interface GramKernel {
+  /** Number of features. */
+  readonly d: number;
+  /** Columns per row in `rows`/G: d rounded up to a multiple of 4 (padding columns stay 0). */
+  readonly stride: number;
+  /** Rows the block buffer holds. */
+  readonly capacity: number;
+  /** The block buffer: row u, column j at rows[u*stride + j]. Callers fill it, keeping padding columns 0. */
+  readonly rows: Float64Array;
+  /** Per-row weights w_u for {@link GramKernel.addWeighted}. */
+  readonly weights: Float64Array;
+  /** One more per-row value the caller may keep beside the block (the Newton sweep keeps residuals). */
+  readonly perRow: Float64Array;
+  /** G += Σ_{u<n} z_u z_uᵀ over the first n rows of `rows` (upper triangle). */
+  add(n: number): void;
+  /** G += Σ_{u<n} weights[u] z_u z_uᵀ (upper triangle, or every entry when `full`). */
+  addWeighted(n: number, full?: boolean): void;
+  /** out[base + j*ld + k] += G[j][k] for k ≥ j (every k when `full`). */
+  readInto(out: Float64Array, ld?: number, base?: number, full?: boolean): void;
+  /** G = 0. */
+  reset(): void;
+}
+
+/**
+ * A Gram kernel for d features with a block buffer of `capacity` rows.
+ * Throws if WebAssembly SIMD is unavailable (see {@link wasmGramSupported}).
+ */
+export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS): GramKernel {
+  if (!(Number.isInteger(d) && d >= 1) || !(Number.isInteger(capacity) && capacity >= 1)) {
+    throw new RangeError(`bad d=${d} or capacity=${capacity}`);
+  }
+  const dp = Math.ceil(d / 4) * 4;
+  // Layout in f64 words, every region 16-byte aligned: G (dp²), weights and perRow (capacity
+  // each, rounded up to even), Z (the rows) and L (the weighted rows), capacity·dp each.
+  const layout = gramLayout(dp, capacity);
+  const { gW, wW, pW, zW, lW } = layout;
+  const memory = new wasm.Memory({ initial: Math.ceil((layout.words * 8) / WASM_PAGE_BYTES) });
+  const inst = new wasm.Instance(gramModule(), { env: { mem: memory } });
+  const gram = inst.exports['gram'] as (g: number, l: number, z: number, n: number, dp: number, full: number) => void;
+  const scale = inst.exports['scale'] as (l: number, z: number, w: number, n: number, dp: number) => void;
+  const f64 = new Float64Array(memory.buffer);
+  const view = (w: number, len: number): Float64Array => f64.subarray(w, w + len);
+  const G = view(gW, dp * dp);
+  const check = (n: number): void => {
+    if (!(Number.isInteger(n) && n >= 0 && n <= capacity)) throw new RangeError(`n=${n} outside 0..${capacity}`);
+  };
+  return {
+    d, stride: dp, capacity, rows: view(zW, capacity * dp), weights: view(wW, capacity), perRow: view(pW, capacity),
+    add(n) {
+      check(n);
+      gram(gW * 8, zW * 8, zW * 8, n, dp, 0);
+    },
+    addWeighted(n, full = false) {
+      check(n);
+      scale(lW * 8, zW * 8, wW * 8, n, dp);
+      gram(gW * 8, lW * 8, zW * 8, n, dp, full ? 1 : 0);
+    },
+    readInto(out, ld = d, base = 0, full = false) {
+      for (let j = 0; j < d; j++) {
+        for (let k = full ? 0 : j; k < d; k++) out[base + j * ld + k]! += G[j * dp + k]!;
+      }
+    },
+    reset() {
+      G.fill(0);
+    },
+  };
+}
+
+/**
+ * Where each region of a kernel's memory starts, in f64 words: G (dp²), weights and perRow
+ * (capacity each, rounded up to even), Z (the rows) and L (the weighted rows), capacity·dp each.
+ * The SIMD loads and stores move two f64 at a time, so every region must start on a 16-byte
+ * boundary (an even word) and no two may overlap: {@link checkGramLayout} asserts both.
+ */
+export interface GramLayout {
+  readonly gW: number;
+  readonly wW: number;
+  readonly pW: number;
+  readonly zW: number;
+  readonly lW: number;
+  readonly words: number;
+}
+
+/** The memory layout of a kernel for dp padded columns and a block of `capacity` rows. */
+export function gramLayout(dp: number, capacity: number): GramLayout {
+  const even = (x: number): number => x + (x & 1);
+  const gW = 0, wW = gW + dp * dp, pW = wW + even(capacity), zW = pW + even(capacity);
+  const lW = zW + capacity * dp;
+  return checkGramLayout({ gW, wW, pW, zW, lW, words: lW + capacity * dp }, dp, capacity);
+}
+
+/** Throws when a region is not 16-byte aligned or runs into the next one. */
+function checkGramLayout(layout: GramLayout, dp: number, capacity: number): GramLayout {
+  const regions: [string, number, number][] = [
+    ['G', layout.gW, dp * dp], ['weights', layout.wW, capacity], ['perRow', layout.pW, capacity],
+    ['rows', layout.zW, capacity * dp], ['weighted rows', layout.lW, capacity * dp],
+  ];
+  let end = 0;
+  for (const [name, at, size] of regions) {
+    if (at % 2 !== 0 || at < end) throw new RangeError(`wasm Gram layout: ${name} at word ${at} is misaligned or overlaps (previous region ends at ${end})`);
+    end = at + size;
+  }
+  if (end > layout.words) throw new RangeError(`wasm Gram layout: regions end at word ${end}, past the ${layout.words} words allocated`);
+  return layout;
+}
+
+/** Kernels by d, oldest first; a few stay (each holds its own ~(2·64 + d)·d·8-byte memory). */
+const kernels = new Map<number, GramKernel>();
+const MAX_KERNELS = 8;
+
+/**
+ * This thread's kernel for d features, or undefined when WebAssembly SIMD is unavailable or
+ * its memory cannot be had: the dispatch (kernels/index.ts) then takes the JavaScript kernels.
+ */
+export function wasmGramKernel(d: number): GramKernel | undefined {
+  if (!(Number.isInteger(d) && d >= 1)) return undefined;
+  let kernel = kernels.get(d);
+  if (kernel === undefined) {
+    if (!wasmGramSupported()) return undefined;
+    try {
+      kernel = createGramKernel(d);
+    } catch {
+      // A wasm memory this large could not be had (d in the tens of thousands): the JavaScript kernel's G is one typed array.
+      return undefined;
+    }
+    if (kernels.size >= MAX_KERNELS) kernels.delete(kernels.keys().next().value!);
+    kernels.set(d, kernel);
+  }
+  return kernel;
+}
+
+

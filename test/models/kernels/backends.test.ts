@@ -1,0 +1,211 @@
+/**
+ * Every kernel that has a JavaScript and a WebAssembly backend, run once per backend against a
+ * textbook implementation (plain double loops written here): 23 rows (a partial last block of
+ * four, padding slots in play) and 24 (whole blocks), C and F order, all rows and a subset with
+ * a repeated row. Each test asserts the backend that actually ran (`lastBackend()`), so a
+ * backend that is silently unavailable cannot turn a wasm test into a second JavaScript one.
+ *
+ * Tolerance: 1e-13 of the reference's scale per entry (sums are reordered between backends and
+ * against the plain loops; nothing else may differ).
+ */
+import { describe, expect, test } from 'vitest';
+import {
+  accumulateGram, firstNonFiniteRow, gramStats, lastBackend, logisticLossGrad, logisticNewtonSweep,
+  newtonScratchLength, softmaxLossGrad, softmaxNewtonSweep, symmetrizeUpper, withBackend, type BackendName, type DenseView,
+} from '../../../src/models/kernels/index.js';
+import { randoms } from '../../helpers/random.js';
+
+const TOL = 1e-13;
+const BACKENDS: readonly BackendName[] = ['js', 'wasm'];
+const d = 5;
+const D = d + 1;
+const k = 3;
+const K = k * D;
+
+/** X as a C- or F-order view of the same n×d values. */
+function viewOf(values: Float64Array, n: number, order: 'C' | 'F'): DenseView {
+  if (order === 'C') return { data: values, nRows: n, nCols: d, order };
+  const f = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) f[j * n + i] = values[i * d + j]!;
+  return { data: f, nRows: n, nCols: d, order };
+}
+
+const at = (values: Float64Array, i: number, j: number): number => values[i * d + j]!;
+/** Row i as [x, 1]. */
+const aug = (values: Float64Array, i: number): number[] => [...values.subarray(i * d, (i + 1) * d), 1];
+
+/** max |a − b| / max(1, max |b|). */
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let scale = 1;
+  let worst = 0;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]!));
+  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst / scale;
+}
+
+/** Runs `fn` on `backend` and checks that its O(d²) kernel really ran there. */
+function on<T>(backend: BackendName, fn: () => T): T {
+  const out = withBackend(backend, fn);
+  expect(lastBackend()).toBe(backend);
+  return out;
+}
+
+for (const n of [23, 24]) {
+  const values = randoms(n * d, n).map((v) => 2 + 3 * v);
+  const y = randoms(n, 100 + n);
+  const target = Float64Array.from(y, (v) => (v > 0 ? 1 : 0));
+  const label = Int32Array.from(y, (v) => (v < -0.3 ? 0 : v < 0.3 ? 1 : 2));
+  const shift = Float64Array.from({ length: d }, (_, j) => 2 + 0.1 * j);
+  const subset = Int32Array.from([7, 3, 3, n - 1, 0, 15, 9, 20, 21]);
+  const cases = [undefined, subset].map((rows) => ({ rows, ids: rows ? [...rows] : [...Array(n).keys()] }));
+
+  for (const backend of BACKENDS) {
+    for (const order of ['C', 'F'] as const) {
+      const X = viewOf(values, n, order);
+      describe(`${backend} backend, ${n} rows, ${order} order`, () => {
+        for (const { rows, ids } of cases) {
+          const which = rows ? 'a subset with a repeated row' : 'all rows';
+
+          test(`accumulateGram gives the textbook centred sums over ${which}`, () => {
+            const s = gramStats(d);
+            on(backend, () => accumulateGram(X, rows, y, shift, 0.25, s));
+            symmetrizeUpper(s.xtx, d);
+            const xtx = new Float64Array(d * d);
+            const xty = new Float64Array(d);
+            const xSum = new Float64Array(d);
+            let ySum = 0;
+            let yty = 0;
+            for (const i of ids) {
+              const t = y[i]! - 0.25;
+              for (let j = 0; j < d; j++) {
+                const zj = at(values, i, j) - shift[j]!;
+                xSum[j]! += zj;
+                xty[j]! += zj * t;
+                for (let m = 0; m < d; m++) xtx[j * d + m]! += zj * (at(values, i, m) - shift[m]!);
+              }
+              ySum += t;
+              yty += t * t;
+            }
+            expect(s.count).toBe(ids.length);
+            expect(relErr(s.xtx, xtx)).toBeLessThan(TOL);
+            expect(relErr(s.xty, xty)).toBeLessThan(TOL);
+            expect(relErr(s.xSum, xSum)).toBeLessThan(TOL);
+            expect(relErr([s.ySum, s.yty], [ySum, yty])).toBeLessThan(TOL);
+          });
+
+          test(`the binary Newton sweep gives the textbook loss, gradient and Hessian over ${which}`, () => {
+            const w = randoms(D, 7).map((v) => 0.5 * v);
+            const grad = new Float64Array(D);
+            const hess = new Float64Array(D * D);
+            const loss = on(backend, () => logisticNewtonSweep(X, rows, target, w, grad, hess, new Float64Array(newtonScratchLength(d, 1))));
+            symmetrizeUpper(hess, D);
+            let refLoss = 0;
+            const refGrad = new Float64Array(D);
+            const refHess = new Float64Array(D * D);
+            for (const i of ids) {
+              const x = aug(values, i);
+              const z = x.reduce((s, v, j) => s + v * w[j]!, 0);
+              const p = 1 / (1 + Math.exp(-z));
+              refLoss += Math.log1p(Math.exp(z)) - target[i]! * z;
+              for (let a = 0; a < D; a++) {
+                refGrad[a]! += (p - target[i]!) * x[a]!;
+                for (let b = 0; b < D; b++) refHess[a * D + b]! += p * (1 - p) * x[a]! * x[b]!;
+              }
+            }
+            expect(relErr([loss], [refLoss])).toBeLessThan(TOL);
+            expect(relErr(grad, refGrad)).toBeLessThan(TOL);
+            expect(relErr(hess, refHess)).toBeLessThan(TOL);
+            // Without a Hessian the same sweep is the plain loss + gradient kernel.
+            const gOnly = new Float64Array(D);
+            const lOnly = logisticNewtonSweep(X, rows, target, w, gOnly, undefined, new Float64Array(newtonScratchLength(d, 1)));
+            expect(relErr([lOnly], [refLoss])).toBeLessThan(TOL);
+            expect(relErr(gOnly, refGrad)).toBeLessThan(TOL);
+          });
+
+          test(`the softmax Newton sweep gives the textbook loss, gradient and Hessian blocks over ${which}`, () => {
+            const w = randoms(K, 8).map((v) => 0.5 * v);
+            const grad = new Float64Array(K);
+            const hess = new Float64Array(K * K);
+            const loss = on(backend, () => softmaxNewtonSweep(X, rows, label, k, w, grad, hess, new Float64Array(newtonScratchLength(d, k))));
+            let refLoss = 0;
+            const refGrad = new Float64Array(K);
+            const refHess = new Float64Array(K * K);
+            for (const i of ids) {
+              const x = aug(values, i);
+              const z = [0, 1, 2].map((c) => x.reduce((s, v, j) => s + v * w[c * D + j]!, 0));
+              const zMax = Math.max(...z);
+              const sum = z.reduce((s, v) => s + Math.exp(v - zMax), 0);
+              const p = z.map((v) => Math.exp(v - zMax) / sum);
+              refLoss += Math.log(sum) + zMax - z[label[i]!]!;
+              for (let c = 0; c < k; c++) {
+                for (let a = 0; a < D; a++) {
+                  refGrad[c * D + a]! += (p[c]! - (c === label[i] ? 1 : 0)) * x[a]!;
+                  for (let c2 = 0; c2 < k; c2++) {
+                    for (let b = 0; b < D; b++) {
+                      refHess[(c * D + a) * K + c2 * D + b]! += p[c]! * ((c === c2 ? 1 : 0) - p[c2]!) * x[a]! * x[b]!;
+                    }
+                  }
+                }
+              }
+            }
+            expect(relErr([loss], [refLoss])).toBeLessThan(TOL);
+            expect(relErr(grad, refGrad)).toBeLessThan(TOL);
+            // The sweep fills the upper triangle of the diagonal blocks and the whole blocks above.
+            const filled = (r: number, c: number): boolean => Math.floor(c / D) > Math.floor(r / D) || (Math.floor(c / D) === Math.floor(r / D) && c >= r);
+            const got: number[] = [];
+            const want: number[] = [];
+            for (let r = 0; r < K; r++) {
+              for (let c = 0; c < K; c++) {
+                if (filled(r, c)) { got.push(hess[r * K + c]!); want.push(refHess[r * K + c]!); } else expect(hess[r * K + c]).toBe(0);
+              }
+            }
+            expect(relErr(got, want)).toBeLessThan(TOL);
+            const gOnly = new Float64Array(K);
+            const lOnly = softmaxNewtonSweep(X, rows, label, k, w, gOnly, undefined, new Float64Array(newtonScratchLength(d, k)));
+            expect(relErr([lOnly], [refLoss])).toBeLessThan(TOL);
+            expect(relErr(gOnly, refGrad)).toBeLessThan(TOL);
+          });
+        }
+
+        test('a NaN or ±Inf in X reaches the statistics (what the ridge pass checks), and the scan finds its row', () => {
+          const bad = values.slice();
+          bad[4 * d + 2] = Number.NaN;
+          bad[(n - 1) * d] = -Infinity;
+          const B = viewOf(bad, n, order);
+          const s = gramStats(d);
+          on(backend, () => accumulateGram(B, Int32Array.from([0, 4]), y, shift, 0, s));
+          expect(Number.isNaN(s.xSum[2]!)).toBe(true);
+          expect(Number.isNaN(s.xtx[2 * d + 2]!)).toBe(true);
+          expect(Number.isFinite(s.xSum[0]!)).toBe(true);
+          expect(firstNonFiniteRow(B, undefined)).toBe(4);
+          expect(firstNonFiniteRow(B, Int32Array.from([1, 2, n - 1]))).toBe(2);
+          expect(firstNonFiniteRow(B, Int32Array.from([0, 1, n - 2]))).toBe(-1);
+        });
+      });
+    }
+  }
+
+  test(`${n} rows: the binary and softmax loss kernels equal the Newton sweeps' (one formula per row)`, () => {
+    const X = viewOf(values, n, 'C');
+    const w = randoms(K, 9);
+    const g1 = new Float64Array(D);
+    const g2 = new Float64Array(D);
+    expect(logisticLossGrad(X, subset, target, w.subarray(0, D), g1))
+      .toBeCloseTo(logisticNewtonSweep(X, subset, target, w.subarray(0, D), g2, new Float64Array(D * D), new Float64Array(newtonScratchLength(d, 1))), 12);
+    expect(relErr(g1, g2)).toBeLessThan(TOL);
+    const s1 = new Float64Array(K);
+    const s2 = new Float64Array(K);
+    expect(softmaxLossGrad(X, subset, label, k, w, s1, new Float64Array(k)))
+      .toBeCloseTo(softmaxNewtonSweep(X, subset, label, k, w, s2, new Float64Array(K * K), new Float64Array(newtonScratchLength(d, k))), 12);
+    expect(relErr(s1, s2)).toBeLessThan(TOL);
+  });
+}
+
+test('withBackend restores the previous choice, also when the function throws', () => {
+  const X = viewOf(randoms(8 * d, 1), 8, 'C');
+  expect(() => withBackend('js', () => { throw new Error('boom'); })).toThrow('boom');
+  withBackend('wasm', () => withBackend('js', () => accumulateGram(X, undefined, undefined, undefined, 0, gramStats(d))));
+  expect(lastBackend()).toBe('js');
+  withBackend('wasm', () => accumulateGram(X, undefined, undefined, undefined, 0, gramStats(d)));
+  expect(lastBackend()).toBe('wasm');
+});
