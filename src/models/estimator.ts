@@ -54,6 +54,20 @@ export interface Estimator {
   readonly fitted: boolean;
   /** Learned state; throws if not fitted. */
   state(): EstimatorState;
+  /** How the last fit's iterative solver went, for models that have one. */
+  solverReport?(): SolverReport | undefined;
+}
+
+/**
+ * How an iterative solver's fit went: its steps (scikit-learn's `n_iter_`), whether it met its
+ * tolerance within `maxIter` (scikit-learn warns with a ConvergenceWarning when not), and its
+ * passes over the training rows, gradient-only and with a Hessian.
+ */
+export interface SolverReport {
+  readonly nIter: number;
+  readonly converged: boolean;
+  readonly gradientPasses: number;
+  readonly hessianPasses: number;
 }
 
 /** A classifier adds probabilities and its classes. */

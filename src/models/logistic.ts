@@ -1,15 +1,16 @@
 /**
- * L2-penalised logistic regression, scikit-learn's `LogisticRegression(solver='lbfgs')`:
- * binary (sigmoid) or multinomial (softmax), solved by memgrid's L-BFGS, which follows
- * scipy's L-BFGS-B iteration so fits stop where scikit-learn's stop.
+ * L2-penalised logistic regression with scikit-learn's objective and defaults: binary
+ * (sigmoid) or multinomial (softmax), solved to the optimum by memgrid's one logistic solver
+ * (logistic-solver.ts: Newton's method, the same for a single fit, a path, a curve or a refit).
  */
 import { DataError, ValueError } from '../errors.js';
 import { ndarray, type NdArray } from '../data/ndarray.js';
-import type { Classifier, EstimatorState, FloatMatrix, Params, Rows } from './estimator.js';
+import type { Classifier, EstimatorState, FloatMatrix, Params, Rows, SolverReport } from './estimator.js';
 import { checkFitInput, checkPredictInput, targetValues } from './checks.js';
 import { linearMargins, rowCount, sigmoid, type DenseView } from './kernels/index.js';
-import { minimizeLbfgs } from './lbfgs.js';
-import { encodeLabels, logisticObjective } from './logistic-objective.js';
+import { encodeLabels } from './logistic-labels.js';
+import { logisticProblem } from './logistic-problem.js';
+import { solveLogisticPath } from './logistic-solver.js';
 import { resolveParams, validateParams } from './params.js';
 
 /** LogisticRegression's hyperparameters (scikit-learn's names in camelCase, same defaults). */
@@ -18,9 +19,12 @@ export interface LogisticParams {
   readonly C: number;
   /** Fit unpenalised intercepts. Default true. */
   readonly fitIntercept: boolean;
-  /** L-BFGS iterations, ≥ 1. Default 100. */
+  /** Newton steps per fit at most, ≥ 1. Default 100 (a fit that needs more is reported as not converged). */
   readonly maxIter: number;
-  /** Stop when the largest gradient component is ≤ tol (scipy's pgtol). Default 1e-4. */
+  /**
+   * Newton's decrement of the mean objective at which a fit takes its last step, > 0. Default
+   * 1e-4: the fit then ends within ~tol² (1e-8) of the optimum. See logistic-solver.ts.
+   */
   readonly tol: number;
 }
 
@@ -30,6 +34,9 @@ interface Fit {
   /** nOutputs blocks of [w_0 .. w_{d-1}, b]. */
   readonly packed: Float64Array;
   readonly nIter: number;
+  readonly converged: boolean;
+  /** How the fit that produced it went (absent for a model restored from its state). */
+  readonly report?: SolverReport;
 }
 
 /**
@@ -90,27 +97,43 @@ export class LogisticRegression implements Classifier {
     return this.fittedModel().packed.slice();
   }
 
+  /** False when the last fit reached `maxIter` before the optimum (scikit-learn's ConvergenceWarning). */
+  get converged(): boolean {
+    return this.fittedModel().converged;
+  }
+
   /**
    * Fit on all rows, or on `rows` only (read in place). Labels may be any numeric dtype.
-   * `warmStart` (packed, as {@link packedCoef}) starts the solver there instead of at 0.
+   * `warmStart` (packed, as {@link packedCoef}) starts the solver there instead of at 0. A fit
+   * that stops at `maxIter` emits a process warning (scikit-learn's ConvergenceWarning) and
+   * reports `converged === false`.
    */
   fit(X: FloatMatrix, y: NdArray, rows?: Rows, warmStart?: Float64Array): this {
     const { view, target } = checkFitInput(X, y, rows);
-    const enc = encodeLabels(target, rows);
+    const labels = encodeLabels(target, rows);
     const d = view.nCols;
-    const x0 = new Float64Array(enc.nOutputs * (d + 1));
-    if (warmStart !== undefined) {
-      if (warmStart.length !== x0.length) {
-        throw new ValueError(`warmStart has ${warmStart.length} values, expected ${enc.nOutputs} x (${d} + 1) = ${x0.length}`);
-      }
-      x0.set(warmStart);
-      if (!this.params.fitIntercept) for (let c = 0; c < enc.nOutputs; c++) x0[c * (d + 1) + d] = 0;
+    const size = labels.nOutputs * (d + 1);
+    if (warmStart !== undefined && warmStart.length !== size) {
+      throw new ValueError(`warmStart has ${warmStart.length} values, expected ${labels.nOutputs} x (${d} + 1) = ${size}`);
     }
     const { C, fitIntercept, maxIter, tol } = this.params;
-    const fg = logisticObjective(view, rows, enc, C, fitIntercept);
-    const res = minimizeLbfgs(fg, x0, { maxIter, pgtol: tol });
-    this.model = { classes: enc.classes, nFeatures: d, packed: res.x, nIter: res.nIter };
+    const problem = logisticProblem({ X: view, rows, labels, fitIntercept });
+    const start = warmStart === undefined ? undefined : problem.fromPacked(warmStart, 'raw');
+    const [fit] = solveLogisticPath(problem, [C], { maxIter, tol }, start);
+    const { beta, report } = fit!;
+    this.model = {
+      classes: labels.classes, nFeatures: d, packed: problem.packed(beta, 'raw'), nIter: report.nIter, converged: report.converged,
+      report: { nIter: report.nIter, converged: report.converged, gradientPasses: report.gradientPasses, hessianPasses: report.hessianPasses },
+    };
+    if (!report.converged) {
+      process.emitWarning(`LogisticRegression did not converge within maxIter=${maxIter} Newton steps (Newton decrement ${report.decrement.toExponential(2)} > tol=${tol}): raise maxIter, or scale the features`, 'ConvergenceWarning');
+    }
     return this;
+  }
+
+  /** How the last fit went: Newton steps, convergence, passes over the rows. */
+  solverReport(): SolverReport | undefined {
+    return this.model?.report;
   }
 
   /** Decision values: [nRows] for binary, row-major [nRows, nClasses] for multinomial. */
@@ -180,8 +203,8 @@ export class LogisticRegression implements Classifier {
     };
   }
 
-  /** A fitted LogisticRegression from `state()` output. */
-  static fromState(state: EstimatorState): LogisticRegression {
+  /** A fitted LogisticRegression from `state()` output (and, from a path, how its fit went). */
+  static fromState(state: EstimatorState, report?: SolverReport): LogisticRegression {
     const [k, d] = state.coef.shape as [number, number];
     const classes = state.classes?.data;
     if (state.coef.shape.length !== 2 || classes === undefined || state.intercept.data.length !== k
@@ -194,7 +217,10 @@ export class LogisticRegression implements Classifier {
       packed[c * (d + 1) + d] = state.intercept.data[c]!;
     }
     const model = new LogisticRegression(state.params as Partial<LogisticParams>);
-    model.model = { classes: Float64Array.from(classes), nFeatures: d, packed, nIter: state.nIter ?? 0 };
+    model.model = {
+      classes: Float64Array.from(classes), nFeatures: d, packed, nIter: state.nIter ?? report?.nIter ?? 0,
+      converged: report?.converged ?? true, ...(report ? { report } : {}),
+    };
     return model;
   }
 

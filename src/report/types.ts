@@ -3,6 +3,7 @@
  * `memgrid plot` reads back to re-render the plots and the report.
  */
 import type { Params } from '../models/estimator.js';
+import type { SolverStats } from '../search/convergence.js';
 import type { CvResults, LearningCurveResult, ValidationCurveResult, WorkerMemory } from '../search/options.js';
 
 /** Memory seen during the run: the dataset is mapped once and shared by every worker. */
@@ -41,7 +42,16 @@ export interface RunResults {
   readonly cvResults?: CvResults;
   /** Seconds. */
   readonly timings: Readonly<Record<string, number>>;
-  readonly fits: { readonly total: number; readonly restored: number };
+  readonly fits: {
+    readonly total: number;
+    readonly restored: number;
+    /** Iterative solvers' work over the search's fits (see GridSearch's `solverStats`). */
+    readonly solver?: SolverStats;
+    /** Newton steps of each search fit: one row per candidate, one column per split. */
+    readonly nIter?: readonly (readonly (number | null)[])[];
+  };
+  /** What scikit-learn would warn about (fits that did not converge), each naming its phase. */
+  readonly warnings: readonly string[];
   readonly memory: MemoryReport;
 }
 

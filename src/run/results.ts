@@ -2,6 +2,7 @@
 import { toNested } from '../data/ndarray.js';
 import type { RunResults } from '../report/types.js';
 import type { WorkerMemory } from '../search/options.js';
+import type { FitRecord } from '../workers/protocol.js';
 import type { ExperimentConfig } from './config.js';
 import type { ExperimentData } from './data.js';
 import type { Journal } from './journal.js';
@@ -59,13 +60,34 @@ export function assembleResults(parts: ResultParts): RunResults {
     } : {}),
     ...(search ? { cvResults: search.cvResults } : {}),
     timings,
-    fits: { total: journal.restored + journal.appendedCount, restored: journal.restored },
+    fits: {
+      total: journal.restored + journal.appendedCount, restored: journal.restored,
+      ...(search?.solverStats ? { solver: search.solverStats, nIter: nIterTable(search.fitRecords, search.cvResults.params.length) } : {}),
+    },
+    warnings: runWarnings(search?.warnings, curves),
     memory: {
       datasetBytes: data.bytes,
       coordinator: { rss: usage.rss, heapUsed: usage.heapUsed },
       workers: lastPerWorker([...(outcome?.workers ?? []), ...curves.workers]),
     },
   };
+}
+
+/** n_iter of every search fit: one row per candidate, one column per split (null: no solver report). */
+function nIterTable(records: readonly FitRecord[], nCandidates: number): (number | null)[][] {
+  const nFolds = records.reduce((m, r) => Math.max(m, r.fold + 1), 0);
+  const table = Array.from({ length: nCandidates }, () => new Array<number | null>(nFolds).fill(null));
+  for (const r of records) if (r.solver && r.trainSize === undefined) table[r.candidate]![r.fold] = r.solver.nIter;
+  return table;
+}
+
+/** The run's warnings, each naming its phase: what the CLI prints once on stderr. */
+function runWarnings(search: readonly string[] | undefined, curves: CurvesOutcome): string[] {
+  return [
+    ...(search ?? []).map((w) => `search: ${w}`),
+    ...(curves.files.learningCurve?.warnings ?? []).map((w) => `learning curve: ${w}`),
+    ...(curves.files.validationCurve?.warnings ?? []).map((w) => `validation curve: ${w}`),
+  ];
 }
 
 function lastPerWorker(reports: readonly WorkerMemory[]): WorkerMemory[] {

@@ -5,6 +5,7 @@
 import type { NdArray } from '../data/ndarray.js';
 import { ValueError } from '../errors.js';
 import type { Estimator, FloatMatrix } from '../models/estimator.js';
+import { convergenceWarnings } from './convergence.js';
 import { evaluate } from './engine.js';
 import type { LearningCurveResult, SearchOptions, ValidationCurveResult } from './options.js';
 import type { Fold } from './types.js';
@@ -52,6 +53,7 @@ export async function learningCurve(
     fitTimes: table((r) => r.fitTime),
     scoreTimes: table((r) => r.scoreTime),
     scoring,
+    warnings: convergenceWarnings(evaluation.records, [{}], estimator.getParams()),
   };
 }
 
@@ -78,6 +80,7 @@ export async function validationCurve(
     trainScores: table((r) => r.train?.[scoring] ?? Number.NaN),
     testScores: table((r) => r.test[scoring] ?? Number.NaN),
     scoring,
+    warnings: convergenceWarnings(evaluation.records, candidates, estimator.getParams()),
   };
 }
 

@@ -6,10 +6,12 @@
 import type { NdArray } from '../data/ndarray.js';
 import { ValueError } from '../errors.js';
 import type { Estimator, FloatMatrix, Params } from '../models/estimator.js';
+import type { FitRecord } from '../workers/protocol.js';
 import { evaluate } from './engine.js';
 import { parameterGrid } from './grid.js';
 import { sampleCandidates, type Distribution } from './distributions.js';
 import type { CvResults, SearchOptions } from './options.js';
+import { convergenceWarnings, solverStats, type SolverStats } from './convergence.js';
 import { buildCvResults, metricKeys } from './results.js';
 
 /** A fit that failed and was scored with `errorScore`. */
@@ -30,6 +32,9 @@ interface Outcome {
   refitTime: number | undefined;
   storeHash: string;
   fitErrors: FitFailure[];
+  warnings: string[];
+  solverStats: SolverStats | undefined;
+  fitRecords: readonly FitRecord[];
 }
 
 /** Shared machinery of GridSearch and RandomizedSearch. */
@@ -66,7 +71,11 @@ abstract class BaseSearch {
     const fitErrors = records.filter((r) => r.error !== undefined)
       .map((r) => ({ candidate: r.candidate, fold: r.fold, params: candidates[r.candidate]!, message: r.error! }))
       .sort((a, b) => a.candidate - b.candidate || a.fold - b.fold);
-    this.outcome = { cvResults, scoring, refitMetric, bestIndex, bestEstimator, refitTime, storeHash: evaluation.storeHash, fitErrors };
+    const warnings = convergenceWarnings(records, candidates, this.estimator.getParams(), bestEstimator);
+    this.outcome = {
+      cvResults, scoring, refitMetric, bestIndex, bestEstimator, refitTime, storeHash: evaluation.storeHash, fitErrors,
+      warnings, solverStats: solverStats(records), fitRecords: records,
+    };
     return this;
   }
 
@@ -104,6 +113,15 @@ abstract class BaseSearch {
   get fitErrors(): readonly FitFailure[] { return this.done.fitErrors; }
   /** Content hash of the dataset store the search ran on. */
   get storeHash(): string { return this.done.storeHash; }
+  /**
+   * What scikit-learn would warn about, one line each: fits (and the refit) that stopped at
+   * `maxIter` before converging (scikit-learn's ConvergenceWarning). Empty when all is well.
+   */
+  get warnings(): readonly string[] { return this.done.warnings; }
+  /** Iterative solvers' work summed over the fits (undefined for models without one, e.g. Ridge). */
+  get solverStats(): SolverStats | undefined { return this.done.solverStats; }
+  /** Every fit's record: scores, times and, for iterative solvers, `solver.nIter` and convergence. */
+  get fitRecords(): readonly FitRecord[] { return this.done.fitRecords; }
 }
 
 /**

@@ -1,6 +1,6 @@
 /** The worker side of logistic regression's fast plan: one fold's warm-started C path, then scoring. */
 import type { FloatMatrix } from '../models/estimator.js';
-import { fitLogisticPathDetailed } from '../models/logistic-path.js';
+import { fitLogisticPathDetailed, solverReport } from '../models/logistic-path.js';
 import type { FitRecord, LogisticPathTask, TaskResult } from '../workers/protocol.js';
 import { mappedFolds, mappedStore } from '../workers/store-cache.js';
 import { pathParams } from './logistic-plan.js';
@@ -25,15 +25,15 @@ export function runLogisticPathTask(task: LogisticPathTask): TaskResult {
     if (task.errorScore === 'raise') throw error;
     return { records: errorRecords(fits, task, task.errorScore, messageOf(error), (performance.now() - t0) / 1000 / fits.length) };
   }
-  const models = path.models;
-  // The path is one computation; each fit is charged an equal share of it.
-  const fitTime = (performance.now() - t0) / 1000 / models.length;
-  const records: FitRecord[] = models.map((model, i) => {
+  // Each candidate's fit time is the time the path spent on its C, warm-started from the
+  // candidates before it on the path (README: "fit times on a path").
+  const records: FitRecord[] = path.models.map((model, i) => {
     const t1 = performance.now();
     const test = scoreMany(task.scoring, model, X, store.y, fold.test);
     const scoreTime = (performance.now() - t1) / 1000;
     const train = task.returnTrainScore ? { train: scoreMany(task.scoring, model, X, store.y, fold.train) } : {};
-    return { ...fits[i]!, test, ...train, fitTime, scoreTime };
+    const report = path.reports[i]!;
+    return { ...fits[i]!, test, ...train, fitTime: report.seconds, scoreTime, solver: solverReport(report) };
   });
   return { records, coefficients: concat(path.coefficients) };
 }

@@ -85,6 +85,8 @@ export interface LearningCurveResult {
   readonly fitTimes: readonly (readonly number[])[];
   readonly scoreTimes: readonly (readonly number[])[];
   readonly scoring: string;
+  /** Fits that stopped at `maxIter` before converging, one line (see GridSearch's `warnings`). */
+  readonly warnings: readonly string[];
 }
 
 /** What `validationCurve` returns: one row per parameter value, one column per fold. */
@@ -94,4 +96,6 @@ export interface ValidationCurveResult {
   readonly trainScores: readonly (readonly number[])[];
   readonly testScores: readonly (readonly number[])[];
   readonly scoring: string;
+  /** Fits that stopped at `maxIter` before converging, one line (see GridSearch's `warnings`). */
+  readonly warnings: readonly string[];
 }

@@ -57,5 +57,8 @@ function fitAndScore(
   const testScores = scoreMany(task.scoring, model, X, y, test);
   const t2 = performance.now();
   const trainScores = task.returnTrainScore ? { train: scoreMany(task.scoring, model, X, y, train) } : {};
-  return { ...base, test: testScores, ...trainScores, fitTime: (t1 - t0) / 1000, scoreTime: (t2 - t1) / 1000 };
+  const solver = model.solverReport?.();
+  return {
+    ...base, test: testScores, ...trainScores, fitTime: (t1 - t0) / 1000, scoreTime: (t2 - t1) / 1000, ...(solver ? { solver } : {}),
+  };
 }

@@ -3,7 +3,7 @@
  * a worker thread, or a worker on another host). A message carries only small data:
  * the store path, a model name and params, fold and candidate ids. Never array data.
  */
-import type { ModelName, Params } from '../models/estimator.js';
+import type { ModelName, Params, SolverReport } from '../models/estimator.js';
 
 /** One hyperparameter candidate, by its index in the search's candidate list. */
 export interface CandidateRef {
@@ -78,7 +78,11 @@ export interface FitRecord {
   readonly scoreTime: number;
   /** The error message when the fit or scoring threw and `errorScore` was a number. */
   readonly error?: string;
+  /** Iterative solvers: how the fit went (steps, convergence, passes over its training rows). */
+  readonly solver?: SolverReport;
 }
+
+export type { SolverReport };
 
 /** What a task returns: fit records, or (fast paths) statistics the coordinator turns into records. */
 export interface TaskResult {

@@ -4,7 +4,7 @@ import { LogisticRegression } from '../../src/models/logistic.js';
 import { ESTIMATOR_DUMP_TAG, estimatorDumpType, isEstimator, registerEstimatorDumpType } from '../../src/models/persist.js';
 import { createModel, MODEL_NAMES, modelFromState, validateParams } from '../../src/models/registry.js';
 import { Ridge } from '../../src/models/ridge.js';
-import { loadFixture, matrix, vector } from './fixtures.js';
+import { dataset } from './logistic-fixtures.js';
 
 describe('createModel', () => {
   test('builds each model by name with params', () => {
@@ -46,9 +46,7 @@ describe('validateParams', () => {
 });
 
 describe('state and dump support', () => {
-  const fx = loadFixture('logistic_breast_cancer.json');
-  const X = matrix(fx.X);
-  const y = vector(fx.y);
+  const { X, y } = dataset('breast_cancer');
   test('modelFromState rebuilds a fitted classifier that predicts the same', () => {
     const m = createModel('logistic', { C: 0.3 }).fit(X, y);
     const back = modelFromState(m.state());

@@ -129,7 +129,9 @@ describe.skipIf(!REDIS_SERVER)(`memgrid run --executor redis --resume${REDIS_SER
 
       const a = readJson(join(dir, 'queued', 'results.json'));
       const b = readJson(join(dir, 'full', 'results.json'));
-      expect(a.fits).toEqual({ total: FITS, restored: kept });
+      expect(a.fits).toMatchObject({ total: FITS, restored: kept });
+      // Restored fits keep their solver reports: the same Newton steps per fit as the uninterrupted run.
+      expect((a.fits as { nIter: unknown }).nIter).toEqual((b.fits as { nIter: unknown }).nIter);
       const lines = fitLines(journal);
       expect(lines).toHaveLength(FITS);
       expect(new Set(lines.map((line) => line.key)).size).toBe(FITS);

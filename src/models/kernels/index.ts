@@ -12,7 +12,7 @@
 import { accumulateGramJs, GRAM_UNROLL } from './js/gram.js';
 import { logisticLossGradJs, softmaxLossGradJs } from './js/loss.js';
 import { logisticNewtonSweepJs, softmaxNewtonSweepJs } from './js/newton.js';
-import type { DenseView, GramStats } from './types.js';
+import type { DenseView, GramStats, SweepRows } from './types.js';
 import { wasmGramKernel, type GramKernel } from './wasm/kernel.js';
 import { accumulateGramWasm, logisticNewtonSweepWasm, softmaxNewtonSweepWasm } from './wasm/sweeps.js';
 
@@ -103,76 +103,74 @@ export function accumulateGram(
 }
 
 /**
- * Binary log-loss over the chosen rows, z = x·w + b: loss += log(1+e^z) − t·z and
- * grad += (σ(z) − t)·[x, 1] (packed, length nCols+1). Returns the summed loss; no penalty.
+ * Binary log-loss over the chosen rows, z = (x − shift)·w + b: loss += ω·(log(1+e^z) − t·z) and
+ * grad += ω·(σ(z) − t)·[x − shift, 1] (packed, length nCols+1), ω the row's weight. Returns the
+ * summed loss; no penalty.
  * @example
  * ```ts
  * grad.fill(0);
- * const loss = logisticLossGrad(X, rows, t, coef, grad);
+ * const loss = logisticLossGrad({ X, rows }, t, coef, grad);
  * ```
  */
-export function logisticLossGrad(
-  X: DenseView, rows: Int32Array | undefined, target: Float64Array, coef: Float64Array, grad: Float64Array,
-): number {
-  return logisticLossGradJs(X, rows, target, coef, grad);
+export function logisticLossGrad(data: SweepRows, target: Float64Array, coef: Float64Array, grad: Float64Array): number {
+  return logisticLossGradJs(data, target, coef, grad);
 }
 
 /**
- * Multinomial log-loss over k classes: loss += logΣe^z − z_label, grad_c += (p_c − [c = label])·[x, 1]
- * (packed, k·(nCols+1)). `scratch` holds k numbers. Returns the summed loss; no penalty.
+ * Multinomial log-loss over k classes: loss += ω·(logΣe^z − z_label), grad_c += ω·(p_c − [c = label])·[x − shift, 1]
+ * (packed, k·(nCols+1)). `scratch` holds 2k numbers. Returns the summed loss; no penalty.
  * @example
  * ```ts
- * const loss = softmaxLossGrad(X, rows, labels, 3, coef, grad, new Float64Array(3));
+ * const loss = softmaxLossGrad({ X, rows }, labels, 3, coef, grad, new Float64Array(6));
  * ```
  */
 export function softmaxLossGrad(
-  X: DenseView, rows: Int32Array | undefined, label: Int32Array, k: number,
-  coef: Float64Array, grad: Float64Array, scratch: Float64Array,
+  data: SweepRows, label: Int32Array, k: number, coef: Float64Array, grad: Float64Array, scratch: Float64Array,
 ): number {
-  return softmaxLossGradJs(X, rows, label, k, coef, grad, scratch);
+  return softmaxLossGradJs(data, label, k, coef, grad, scratch);
 }
 
 /**
  * One Newton sweep of binary log-loss: the loss and gradient of {@link logisticLossGrad} and,
- * when `hess` is given, hess += Σ σ(1−σ)·[x, 1][x, 1]ᵀ (upper triangle of a row-major
- * (d+1)×(d+1) matrix: call symmetrizeUpper once done). One read of each row serves all three.
- * `scratch` length ≥ newtonScratchLength(d, 1).
+ * when `hess` is given, hess += Σ ω·σ(1−σ)·[x̃, 1][x̃, 1]ᵀ, x̃ = x − shift (upper triangle of a
+ * row-major (d+1)×(d+1) matrix: call symmetrizeUpper once done). One read of each row serves
+ * all three. `scratch` length ≥ newtonScratchLength(d, 1).
  * @example
  * ```ts
  * grad.fill(0); hess.fill(0);
- * const loss = logisticNewtonSweep(X, rows, t, coef, grad, hess, scratch);
+ * const loss = logisticNewtonSweep({ X, rows }, t, coef, grad, hess, scratch);
  * symmetrizeUpper(hess, X.nCols + 1);
  * ```
  */
 export function logisticNewtonSweep(
-  X: DenseView, rows: Int32Array | undefined, target: Float64Array,
-  coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined, scratch: Float64Array,
+  data: SweepRows, target: Float64Array, coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined,
+  scratch: Float64Array,
 ): number {
-  if (hess === undefined) return logisticLossGradJs(X, rows, target, coef, grad);
-  const kernel = backendFor(X.nCols + 1);
+  if (hess === undefined) return logisticLossGradJs(data, target, coef, grad);
+  const kernel = backendFor(data.X.nCols + 1);
   return kernel !== undefined
-    ? logisticNewtonSweepWasm(kernel, X, rows, target, coef, grad, hess)
-    : logisticNewtonSweepJs(X, rows, target, coef, grad, hess, scratch);
+    ? logisticNewtonSweepWasm(kernel, data, target, coef, grad, hess)
+    : logisticNewtonSweepJs(data, target, coef, grad, hess, scratch);
 }
 
 /**
  * One Newton sweep of multinomial log-loss over k classes: loss and gradient as
- * {@link softmaxLossGrad} and, when `hess` is given, Σ [x,1][x,1]ᵀ ⊗ (diag(p) − ppᵀ) as a
+ * {@link softmaxLossGrad} and, when `hess` is given, Σ ω·[x̃,1][x̃,1]ᵀ ⊗ (diag(p) − ppᵀ) as a
  * row-major K×K matrix, K = k·(d+1), in packed order (upper triangle of the diagonal blocks,
  * whole blocks above). `scratch` length ≥ newtonScratchLength(d, k).
  * @example
  * ```ts
- * const loss = softmaxNewtonSweep(X, rows, labels, 3, coef, grad, hess, scratch);
+ * const loss = softmaxNewtonSweep({ X, rows }, labels, 3, coef, grad, hess, scratch);
  * symmetrizeUpper(hess, 3 * (X.nCols + 1));
  * ```
  */
 export function softmaxNewtonSweep(
-  X: DenseView, rows: Int32Array | undefined, label: Int32Array, k: number,
-  coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined, scratch: Float64Array,
+  data: SweepRows, label: Int32Array, k: number, coef: Float64Array, grad: Float64Array,
+  hess: Float64Array | undefined, scratch: Float64Array,
 ): number {
-  if (hess === undefined) return softmaxLossGradJs(X, rows, label, k, coef, grad, scratch);
-  const kernel = backendFor(X.nCols + 1);
+  if (hess === undefined) return softmaxLossGradJs(data, label, k, coef, grad, scratch);
+  const kernel = backendFor(data.X.nCols + 1);
   return kernel !== undefined
-    ? softmaxNewtonSweepWasm(kernel, X, rows, label, k, coef, grad, hess)
-    : softmaxNewtonSweepJs(X, rows, label, k, coef, grad, hess, scratch);
+    ? softmaxNewtonSweepWasm(kernel, data, label, k, coef, grad, hess)
+    : softmaxNewtonSweepJs(data, label, k, coef, grad, hess, scratch);
 }

@@ -29,11 +29,12 @@ export function loadRowMoments(
 }
 
 /**
- * Load row i as [x, 1] into z[at + j·step] (the constant 1 at j = d) and return x·w for the
- * weights at coef[off..off+d).
+ * Load row i minus the shift as [x − shift, 1] into z[at + j·step] (the constant 1 at j = d)
+ * and return (x − shift)·w for the weights at coef[off..off+d).
  */
 export function loadAugmentedRow(
-  X: DenseView, i: number, z: Float64Array, at: number, step: number, coef: Float64Array, off: number,
+  X: DenseView, i: number, shift: Float64Array | undefined, z: Float64Array, at: number, step: number,
+  coef: Float64Array, off: number,
 ): number {
   const d = X.nCols;
   const data = X.data;
@@ -41,7 +42,7 @@ export function loadAugmentedRow(
   const colStride = X.order === 'C' ? 1 : X.nRows;
   let s = 0;
   for (let j = 0; j < d; j++) {
-    const v = data[rowBase + j * colStride]!;
+    const v = data[rowBase + j * colStride]! - (shift === undefined ? 0 : shift[j]!);
     z[at + j * step] = v;
     s += v * coef[off + j]!;
   }

@@ -85,6 +85,23 @@ export function symmetrizeUpper(G: Float64Array, d: number): void {
   }
 }
 
+/**
+ * The rows a logistic sweep reads, and how: X, the chosen rows (all when undefined), a
+ * per-feature `shift` subtracted from every value as it is loaded (the solver centres
+ * features this way, and a scaler's mean enters the same way: [x − shift, 1] is the row a
+ * sweep sees), and per-row `weight`s by row id (sample weights; 1 when absent).
+ * @example
+ * ```ts
+ * const data: SweepRows = { X, rows: fold.train, shift: means };
+ * ```
+ */
+export interface SweepRows {
+  readonly X: DenseView;
+  readonly rows: Int32Array | undefined;
+  readonly shift?: Float64Array;
+  readonly weight?: Float64Array;
+}
+
 /** Row id of the r-th chosen row. */
 export function rowId(rows: Int32Array | undefined, r: number): number {
   return rows === undefined ? r : rows[r]!;

@@ -12,6 +12,7 @@ import { describe, expect, test } from 'vitest';
 import {
   accumulateGram, firstNonFiniteRow, gramStats, lastBackend, logisticLossGrad, logisticNewtonSweep,
   newtonScratchLength, softmaxLossGrad, softmaxNewtonSweep, symmetrizeUpper, withBackend, type BackendName, type DenseView,
+  type SweepRows,
 } from '../../../src/models/kernels/index.js';
 import { randoms } from '../../helpers/random.js';
 
@@ -58,6 +59,12 @@ for (const n of [23, 24]) {
   const shift = Float64Array.from({ length: d }, (_, j) => 2 + 0.1 * j);
   const subset = Int32Array.from([7, 3, 3, n - 1, 0, 15, 9, 20, 21]);
   const cases = [undefined, subset].map((rows) => ({ rows, ids: rows ? [...rows] : [...Array(n).keys()] }));
+  // The logistic sweeps also run with a shift subtracted from every row and per-row weights.
+  const rowWeights = randoms(n, 200 + n).map((v) => 1.5 + v);
+  const sweepExtras = [
+    { name: 'unweighted', shift: undefined, weight: undefined },
+    { name: 'shifted and weighted', shift, weight: rowWeights },
+  ];
 
   for (const backend of BACKENDS) {
     for (const order of ['C', 'F'] as const) {
@@ -93,78 +100,84 @@ for (const n of [23, 24]) {
             expect(relErr([s.ySum, s.yty], [ySum, yty])).toBeLessThan(TOL);
           });
 
-          test(`the binary Newton sweep gives the textbook loss, gradient and Hessian over ${which}`, () => {
-            const w = randoms(D, 7).map((v) => 0.5 * v);
-            const grad = new Float64Array(D);
-            const hess = new Float64Array(D * D);
-            const loss = on(backend, () => logisticNewtonSweep(X, rows, target, w, grad, hess, new Float64Array(newtonScratchLength(d, 1))));
-            symmetrizeUpper(hess, D);
-            let refLoss = 0;
-            const refGrad = new Float64Array(D);
-            const refHess = new Float64Array(D * D);
-            for (const i of ids) {
-              const x = aug(values, i);
-              const z = x.reduce((s, v, j) => s + v * w[j]!, 0);
-              const p = 1 / (1 + Math.exp(-z));
-              refLoss += Math.log1p(Math.exp(z)) - target[i]! * z;
-              for (let a = 0; a < D; a++) {
-                refGrad[a]! += (p - target[i]!) * x[a]!;
-                for (let b = 0; b < D; b++) refHess[a * D + b]! += p * (1 - p) * x[a]! * x[b]!;
-              }
-            }
-            expect(relErr([loss], [refLoss])).toBeLessThan(TOL);
-            expect(relErr(grad, refGrad)).toBeLessThan(TOL);
-            expect(relErr(hess, refHess)).toBeLessThan(TOL);
-            // Without a Hessian the same sweep is the plain loss + gradient kernel.
-            const gOnly = new Float64Array(D);
-            const lOnly = logisticNewtonSweep(X, rows, target, w, gOnly, undefined, new Float64Array(newtonScratchLength(d, 1)));
-            expect(relErr([lOnly], [refLoss])).toBeLessThan(TOL);
-            expect(relErr(gOnly, refGrad)).toBeLessThan(TOL);
-          });
-
-          test(`the softmax Newton sweep gives the textbook loss, gradient and Hessian blocks over ${which}`, () => {
-            const w = randoms(K, 8).map((v) => 0.5 * v);
-            const grad = new Float64Array(K);
-            const hess = new Float64Array(K * K);
-            const loss = on(backend, () => softmaxNewtonSweep(X, rows, label, k, w, grad, hess, new Float64Array(newtonScratchLength(d, k))));
-            let refLoss = 0;
-            const refGrad = new Float64Array(K);
-            const refHess = new Float64Array(K * K);
-            for (const i of ids) {
-              const x = aug(values, i);
-              const z = [0, 1, 2].map((c) => x.reduce((s, v, j) => s + v * w[c * D + j]!, 0));
-              const zMax = Math.max(...z);
-              const sum = z.reduce((s, v) => s + Math.exp(v - zMax), 0);
-              const p = z.map((v) => Math.exp(v - zMax) / sum);
-              refLoss += Math.log(sum) + zMax - z[label[i]!]!;
-              for (let c = 0; c < k; c++) {
+          for (const extra of sweepExtras) {
+            test(`the binary Newton sweep gives the textbook loss, gradient and Hessian over ${which}, ${extra.name}`, () => {
+              const data: SweepRows = { X, rows, ...(extra.shift ? { shift: extra.shift } : {}), ...(extra.weight ? { weight: extra.weight } : {}) };
+              const w = randoms(D, 7).map((v) => 0.5 * v);
+              const grad = new Float64Array(D);
+              const hess = new Float64Array(D * D);
+              const loss = on(backend, () => logisticNewtonSweep(data, target, w, grad, hess, new Float64Array(newtonScratchLength(d, 1))));
+              symmetrizeUpper(hess, D);
+              let refLoss = 0;
+              const refGrad = new Float64Array(D);
+              const refHess = new Float64Array(D * D);
+              for (const i of ids) {
+                const x = aug(values, i).map((v, j) => (j < d ? v - (extra.shift?.[j] ?? 0) : v));
+                const om = extra.weight?.[i] ?? 1;
+                const z = x.reduce((s, v, j) => s + v * w[j]!, 0);
+                const p = 1 / (1 + Math.exp(-z));
+                refLoss += om * (Math.log1p(Math.exp(z)) - target[i]! * z);
                 for (let a = 0; a < D; a++) {
-                  refGrad[c * D + a]! += (p[c]! - (c === label[i] ? 1 : 0)) * x[a]!;
-                  for (let c2 = 0; c2 < k; c2++) {
-                    for (let b = 0; b < D; b++) {
-                      refHess[(c * D + a) * K + c2 * D + b]! += p[c]! * ((c === c2 ? 1 : 0) - p[c2]!) * x[a]! * x[b]!;
+                  refGrad[a]! += om * (p - target[i]!) * x[a]!;
+                  for (let b = 0; b < D; b++) refHess[a * D + b]! += om * p * (1 - p) * x[a]! * x[b]!;
+                }
+              }
+              expect(relErr([loss], [refLoss])).toBeLessThan(TOL);
+              expect(relErr(grad, refGrad)).toBeLessThan(TOL);
+              expect(relErr(hess, refHess)).toBeLessThan(TOL);
+              // Without a Hessian the same sweep is the plain loss + gradient kernel.
+              const gOnly = new Float64Array(D);
+              const lOnly = logisticNewtonSweep(data, target, w, gOnly, undefined, new Float64Array(newtonScratchLength(d, 1)));
+              expect(relErr([lOnly], [refLoss])).toBeLessThan(TOL);
+              expect(relErr(gOnly, refGrad)).toBeLessThan(TOL);
+            });
+
+            test(`the softmax Newton sweep gives the textbook loss, gradient and Hessian blocks over ${which}, ${extra.name}`, () => {
+              const data: SweepRows = { X, rows, ...(extra.shift ? { shift: extra.shift } : {}), ...(extra.weight ? { weight: extra.weight } : {}) };
+              const w = randoms(K, 8).map((v) => 0.5 * v);
+              const grad = new Float64Array(K);
+              const hess = new Float64Array(K * K);
+              const loss = on(backend, () => softmaxNewtonSweep(data, label, k, w, grad, hess, new Float64Array(newtonScratchLength(d, k))));
+              let refLoss = 0;
+              const refGrad = new Float64Array(K);
+              const refHess = new Float64Array(K * K);
+              for (const i of ids) {
+                const x = aug(values, i).map((v, j) => (j < d ? v - (extra.shift?.[j] ?? 0) : v));
+                const om = extra.weight?.[i] ?? 1;
+                const z = [0, 1, 2].map((c) => x.reduce((s, v, j) => s + v * w[c * D + j]!, 0));
+                const zMax = Math.max(...z);
+                const sum = z.reduce((s, v) => s + Math.exp(v - zMax), 0);
+                const p = z.map((v) => Math.exp(v - zMax) / sum);
+                refLoss += om * (Math.log(sum) + zMax - z[label[i]!]!);
+                for (let c = 0; c < k; c++) {
+                  for (let a = 0; a < D; a++) {
+                    refGrad[c * D + a]! += om * (p[c]! - (c === label[i] ? 1 : 0)) * x[a]!;
+                    for (let c2 = 0; c2 < k; c2++) {
+                      for (let b = 0; b < D; b++) {
+                        refHess[(c * D + a) * K + c2 * D + b]! += om * p[c]! * ((c === c2 ? 1 : 0) - p[c2]!) * x[a]! * x[b]!;
+                      }
                     }
                   }
                 }
               }
-            }
-            expect(relErr([loss], [refLoss])).toBeLessThan(TOL);
-            expect(relErr(grad, refGrad)).toBeLessThan(TOL);
-            // The sweep fills the upper triangle of the diagonal blocks and the whole blocks above.
-            const filled = (r: number, c: number): boolean => Math.floor(c / D) > Math.floor(r / D) || (Math.floor(c / D) === Math.floor(r / D) && c >= r);
-            const got: number[] = [];
-            const want: number[] = [];
-            for (let r = 0; r < K; r++) {
-              for (let c = 0; c < K; c++) {
-                if (filled(r, c)) { got.push(hess[r * K + c]!); want.push(refHess[r * K + c]!); } else expect(hess[r * K + c]).toBe(0);
+              expect(relErr([loss], [refLoss])).toBeLessThan(TOL);
+              expect(relErr(grad, refGrad)).toBeLessThan(TOL);
+              // The sweep fills the upper triangle of the diagonal blocks and the whole blocks above.
+              const filled = (r: number, c: number): boolean => Math.floor(c / D) > Math.floor(r / D) || (Math.floor(c / D) === Math.floor(r / D) && c >= r);
+              const got: number[] = [];
+              const want: number[] = [];
+              for (let r = 0; r < K; r++) {
+                for (let c = 0; c < K; c++) {
+                  if (filled(r, c)) { got.push(hess[r * K + c]!); want.push(refHess[r * K + c]!); } else expect(hess[r * K + c]).toBe(0);
+                }
               }
-            }
-            expect(relErr(got, want)).toBeLessThan(TOL);
-            const gOnly = new Float64Array(K);
-            const lOnly = softmaxNewtonSweep(X, rows, label, k, w, gOnly, undefined, new Float64Array(newtonScratchLength(d, k)));
-            expect(relErr([lOnly], [refLoss])).toBeLessThan(TOL);
-            expect(relErr(gOnly, refGrad)).toBeLessThan(TOL);
-          });
+              expect(relErr(got, want)).toBeLessThan(TOL);
+              const gOnly = new Float64Array(K);
+              const lOnly = softmaxNewtonSweep(data, label, k, w, gOnly, undefined, new Float64Array(newtonScratchLength(d, k)));
+              expect(relErr([lOnly], [refLoss])).toBeLessThan(TOL);
+              expect(relErr(gOnly, refGrad)).toBeLessThan(TOL);
+            });
+          }
         }
 
         test('a NaN or ±Inf in X reaches the statistics (what the ridge pass checks), and the scan finds its row', () => {
@@ -190,13 +203,14 @@ for (const n of [23, 24]) {
     const w = randoms(K, 9);
     const g1 = new Float64Array(D);
     const g2 = new Float64Array(D);
-    expect(logisticLossGrad(X, subset, target, w.subarray(0, D), g1))
-      .toBeCloseTo(logisticNewtonSweep(X, subset, target, w.subarray(0, D), g2, new Float64Array(D * D), new Float64Array(newtonScratchLength(d, 1))), 12);
+    const data: SweepRows = { X, rows: subset, shift, weight: rowWeights };
+    expect(logisticLossGrad(data, target, w.subarray(0, D), g1))
+      .toBeCloseTo(logisticNewtonSweep(data, target, w.subarray(0, D), g2, new Float64Array(D * D), new Float64Array(newtonScratchLength(d, 1))), 12);
     expect(relErr(g1, g2)).toBeLessThan(TOL);
     const s1 = new Float64Array(K);
     const s2 = new Float64Array(K);
-    expect(softmaxLossGrad(X, subset, label, k, w, s1, new Float64Array(k)))
-      .toBeCloseTo(softmaxNewtonSweep(X, subset, label, k, w, s2, new Float64Array(K * K), new Float64Array(newtonScratchLength(d, k))), 12);
+    expect(softmaxLossGrad(data, label, k, w, s1, new Float64Array(2 * k)))
+      .toBeCloseTo(softmaxNewtonSweep(data, label, k, w, s2, new Float64Array(K * K), new Float64Array(newtonScratchLength(d, k))), 12);
     expect(relErr(s1, s2)).toBeLessThan(TOL);
   });
 }

@@ -120,7 +120,7 @@ describe('fused loss + gradient sweeps', () => {
   test('binary: loss is Σ log(1+e^z) − t z and the gradient matches central differences', () => {
     const coef = randoms(d + 1, 5);
     const grad = new Float64Array(d + 1);
-    const loss = logisticLossGrad(X, subset, target, coef, grad);
+    const loss = logisticLossGrad({ X, rows: subset }, target, coef, grad);
     let ref = 0;
     for (const i of subset) {
       let z = coef[d]!;
@@ -132,8 +132,8 @@ describe('fused loss + gradient sweeps', () => {
     for (let j = 0; j <= d; j++) {
       const up = coef.slice(); up[j] += h;
       const dn = coef.slice(); dn[j] -= h;
-      const fd = (logisticLossGrad(X, subset, target, up, new Float64Array(d + 1))
-        - logisticLossGrad(X, subset, target, dn, new Float64Array(d + 1))) / (2 * h);
+      const fd = (logisticLossGrad({ X, rows: subset }, target, up, new Float64Array(d + 1))
+        - logisticLossGrad({ X, rows: subset }, target, dn, new Float64Array(d + 1))) / (2 * h);
       expect(grad[j]).toBeCloseTo(fd, 7);
     }
   });
@@ -142,8 +142,8 @@ describe('fused loss + gradient sweeps', () => {
     const k = 3;
     const coef = randoms(k * (d + 1), 6);
     const grad = new Float64Array(k * (d + 1));
-    const scratch = new Float64Array(k);
-    const loss = softmaxLossGrad(X, undefined, label, k, coef, grad, scratch);
+    const scratch = new Float64Array(2 * k);
+    const loss = softmaxLossGrad({ X, rows: undefined }, label, k, coef, grad, scratch);
     let ref = 0;
     for (let i = 0; i < n; i++) {
       const z = [0, 1, 2].map((c) => {
@@ -158,8 +158,8 @@ describe('fused loss + gradient sweeps', () => {
     for (let p = 0; p < coef.length; p++) {
       const up = coef.slice(); up[p] += h;
       const dn = coef.slice(); dn[p] -= h;
-      const fd = (softmaxLossGrad(X, undefined, label, k, up, new Float64Array(coef.length), scratch)
-        - softmaxLossGrad(X, undefined, label, k, dn, new Float64Array(coef.length), scratch)) / (2 * h);
+      const fd = (softmaxLossGrad({ X, rows: undefined }, label, k, up, new Float64Array(coef.length), scratch)
+        - softmaxLossGrad({ X, rows: undefined }, label, k, dn, new Float64Array(coef.length), scratch)) / (2 * h);
       expect(grad[p]).toBeCloseTo(fd, 7);
     }
   });

@@ -164,7 +164,7 @@ describe('the binary logistic Newton sweep on the wasm kernel', () => {
   function sweep(X: DenseView, subset: Int32Array | undefined): { loss: number; grad: Float64Array; hess: Float64Array } {
     const grad = new Float64Array(D);
     const hess = new Float64Array(D * D);
-    const loss = logisticNewtonSweep(X, subset, target, coef, grad, hess, new Float64Array(newtonScratchLength(d, 1)));
+    const loss = logisticNewtonSweep({ X, rows: subset }, target, coef, grad, hess, new Float64Array(newtonScratchLength(d, 1)));
     return { loss, grad, hess };
   }
 
@@ -202,7 +202,7 @@ describe('the softmax Newton sweep on the wasm kernel', () => {
   function sweep(subset: Int32Array | undefined): { loss: number; grad: Float64Array; hess: Float64Array } {
     const grad = new Float64Array(K);
     const hess = new Float64Array(K * K);
-    const loss = softmaxNewtonSweep(C, subset, label, k, coef, grad, hess, new Float64Array(newtonScratchLength(d, k)));
+    const loss = softmaxNewtonSweep({ X: C, rows: subset }, label, k, coef, grad, hess, new Float64Array(newtonScratchLength(d, k)));
     return { loss, grad, hess };
   }
 

@@ -7,33 +7,35 @@
 import { addFourRowsWeighted } from './gram.js';
 import { augmentedDot, loadAugmentedRow } from '../rows.js';
 import { logisticPointLoss, logisticResidual, softmaxRow } from '../logistic-math.js';
-import { rowCount, rowId, type DenseView } from '../types.js';
+import { rowCount, rowId, type SweepRows } from '../types.js';
 
 /** Rows per block of the Newton sweeps (their scratch holds this many rows). */
 export const NEWTON_UNROLL = 4;
 
 /**
- * Scratch length the JavaScript Newton sweeps need for `nCols` features and `k` outputs
- * (1 for binary): four augmented rows [x, 1] plus four rows' margins and residuals per output.
+ * Scratch length the Newton sweeps and loss sweeps need for `nCols` features and `k` outputs
+ * (1 for binary): four augmented rows [x, 1], four rows' margins and residuals per output,
+ * and four rows' weights.
  * @example
  * ```ts
  * const scratch = new Float64Array(newtonScratchLength(d, 1));
  * ```
  */
 export function newtonScratchLength(nCols: number, k: number): number {
-  return NEWTON_UNROLL * (nCols + 1) + 2 * NEWTON_UNROLL * k;
+  return NEWTON_UNROLL * (nCols + 1) + 2 * NEWTON_UNROLL * k + NEWTON_UNROLL;
 }
 
 /**
- * Binary log-loss with gradient and Hessian Σ σ(1−σ)·[x, 1][x, 1]ᵀ (upper triangle of a
- * row-major (d+1)×(d+1) matrix). Returns the summed loss; accumulates into `grad` and `hess`.
+ * Binary log-loss with gradient and Hessian Σ ω·σ(1−σ)·[x − shift, 1][x − shift, 1]ᵀ (upper
+ * triangle of a row-major (d+1)×(d+1) matrix), ω the row's weight. Returns the summed loss;
+ * accumulates into `grad` and `hess`.
  * @example
  * ```ts
- * const loss = logisticNewtonSweepJs(X, rows, t, coef, grad, hess, scratch);
+ * const loss = logisticNewtonSweepJs({ X, rows }, t, coef, grad, hess, scratch);
  * ```
  */
 export function logisticNewtonSweepJs(
-  X: DenseView, rows: Int32Array | undefined, target: Float64Array,
+  { X, rows, shift, weight }: SweepRows, target: Float64Array,
   coef: Float64Array, grad: Float64Array, hess: Float64Array, scratch: Float64Array,
 ): number {
   const D = X.nCols + 1;
@@ -47,14 +49,15 @@ export function logisticNewtonSweepJs(
     for (let u = 0; u < NEWTON_UNROLL; u++) {
       if (r + u >= n) { clearSlot(z, D, u); z[g + u] = 0; z[h + u] = 0; continue; }
       const i = rowId(rows, r + u);
-      const s = loadAugmentedRow(X, i, z, u, NEWTON_UNROLL, coef, 0) + b;
+      const s = loadAugmentedRow(X, i, shift, z, u, NEWTON_UNROLL, coef, 0) + b;
       const t = target[i]!;
+      const w = weight === undefined ? 1 : weight[i]!;
       const e = Math.exp(-Math.abs(s));
       const res = logisticResidual(s, e, t);
-      loss += logisticPointLoss(s, e, t);
+      loss += w * logisticPointLoss(s, e, t);
       const p = res + t;
-      z[g + u] = res;
-      z[h + u] = p * (1 - p);
+      z[g + u] = w * res;
+      z[h + u] = w * p * (1 - p);
     }
     addWeightedColumns(z, D, z[g]!, z[g + 1]!, z[g + 2]!, z[g + 3]!, grad, 0);
     addFourRowsWeighted(z, D, z[h]!, z[h + 1]!, z[h + 2]!, z[h + 3]!, hess, D, 0, false);
@@ -64,16 +67,16 @@ export function logisticNewtonSweepJs(
 
 /**
  * Multinomial log-loss over k classes with gradient and Hessian
- * Σ [x,1][x,1]ᵀ ⊗ (diag(p) − ppᵀ) as a row-major K×K matrix, K = k·(d+1), in packed order
- * (block (c, c') holds classes c and c'): upper triangle of the diagonal blocks, whole blocks
- * above them. Returns the summed loss; accumulates into `grad` and `hess`.
+ * Σ ω·[x̃,1][x̃,1]ᵀ ⊗ (diag(p) − ppᵀ), x̃ = x − shift, as a row-major K×K matrix, K = k·(d+1),
+ * in packed order (block (c, c') holds classes c and c'): upper triangle of the diagonal
+ * blocks, whole blocks above them. Returns the summed loss; accumulates into `grad` and `hess`.
  * @example
  * ```ts
- * const loss = softmaxNewtonSweepJs(X, rows, labels, 3, coef, grad, hess, scratch);
+ * const loss = softmaxNewtonSweepJs({ X, rows }, labels, 3, coef, grad, hess, scratch);
  * ```
  */
 export function softmaxNewtonSweepJs(
-  X: DenseView, rows: Int32Array | undefined, label: Int32Array, k: number,
+  { X, rows, shift, weight }: SweepRows, label: Int32Array, k: number,
   coef: Float64Array, grad: Float64Array, hess: Float64Array, scratch: Float64Array,
 ): number {
   const D = X.nCols + 1;
@@ -81,21 +84,25 @@ export function softmaxNewtonSweepJs(
   const n = rowCount(X, rows);
   const z = scratch;
   const pOff = NEWTON_UNROLL * D; // margin, then probability, of class c in slot u at z[pOff + 4c + u]
-  const gOff = pOff + NEWTON_UNROLL * k; // residual p − onehot at z[gOff + 4c + u]
+  const gOff = pOff + NEWTON_UNROLL * k; // ω·(p − onehot) at z[gOff + 4c + u]
+  const wOff = gOff + NEWTON_UNROLL * k; // the row's weight ω at z[wOff + u]
   let loss = 0;
   for (let r = 0; r < n; r += NEWTON_UNROLL) {
     for (let u = 0; u < NEWTON_UNROLL; u++) {
       if (r + u >= n) {
         clearSlot(z, D, u);
         for (let c = 0; c < k; c++) { z[pOff + 4 * c + u] = 0; z[gOff + 4 * c + u] = 0; }
+        z[wOff + u] = 0;
         continue;
       }
       const i = rowId(rows, r + u);
-      z[pOff + u] = loadAugmentedRow(X, i, z, u, NEWTON_UNROLL, coef, 0) + coef[D - 1]!;
+      z[pOff + u] = loadAugmentedRow(X, i, shift, z, u, NEWTON_UNROLL, coef, 0) + coef[D - 1]!;
       for (let c = 1; c < k; c++) z[pOff + 4 * c + u] = augmentedDot(z, D, u, NEWTON_UNROLL, coef, c * D);
       const y = label[i]!;
-      loss += softmaxRow(z, pOff + u, NEWTON_UNROLL, k, y);
-      for (let c = 0; c < k; c++) z[gOff + 4 * c + u] = z[pOff + 4 * c + u]! - (c === y ? 1 : 0);
+      const w = weight === undefined ? 1 : weight[i]!;
+      loss += w * softmaxRow(z, pOff + u, NEWTON_UNROLL, k, y);
+      for (let c = 0; c < k; c++) z[gOff + 4 * c + u] = w * (z[pOff + 4 * c + u]! - (c === y ? 1 : 0));
+      z[wOff + u] = w;
     }
     for (let c = 0; c < k; c++) {
       const at = gOff + 4 * c;
@@ -107,8 +114,8 @@ export function softmaxNewtonSweepJs(
         const pc2 = pOff + 4 * c2;
         const same = c === c2 ? 1 : 0;
         addFourRowsWeighted(z, D,
-          z[pc]! * (same - z[pc2]!), z[pc + 1]! * (same - z[pc2 + 1]!),
-          z[pc + 2]! * (same - z[pc2 + 2]!), z[pc + 3]! * (same - z[pc2 + 3]!),
+          z[wOff]! * z[pc]! * (same - z[pc2]!), z[wOff + 1]! * z[pc + 1]! * (same - z[pc2 + 1]!),
+          z[wOff + 2]! * z[pc + 2]! * (same - z[pc2 + 2]!), z[wOff + 3]! * z[pc + 3]! * (same - z[pc2 + 3]!),
           hess, K, c * D * K + c2 * D, c !== c2);
       }
     }

@@ -8,7 +8,7 @@
  */
 import { logisticPointLoss, logisticResidual, softmaxRow } from '../logistic-math.js';
 import { augmentedDot, loadAugmentedRow, loadRowMoments } from '../rows.js';
-import { rowId, type DenseView, type GramStats } from '../types.js';
+import { rowId, type DenseView, type GramStats, type SweepRows } from '../types.js';
 import type { GramKernel } from './kernel.js';
 
 /**
@@ -44,7 +44,7 @@ export function accumulateGramWasm(
  * into `hess` (row-major (d+1)×(d+1)) and the gradient into `grad`; returns the loss.
  */
 export function logisticNewtonSweepWasm(
-  kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, target: Float64Array,
+  kernel: GramKernel, { X, rows, shift, weight }: SweepRows, target: Float64Array,
   coef: Float64Array, grad: Float64Array, hess: Float64Array,
 ): number {
   const d = X.nCols;
@@ -57,14 +57,15 @@ export function logisticNewtonSweepWasm(
   kernel.reset();
   for (let r = 0; r < n; r++) {
     const i = rowId(rows, r);
-    const s = loadAugmentedRow(X, i, block, u * stride, 1, coef, 0) + b;
+    const s = loadAugmentedRow(X, i, shift, block, u * stride, 1, coef, 0) + b;
     const t = target[i]!;
+    const w = weight === undefined ? 1 : weight[i]!;
     const e = Math.exp(-Math.abs(s));
     const g = logisticResidual(s, e, t);
-    loss += logisticPointLoss(s, e, t);
+    loss += w * logisticPointLoss(s, e, t);
     const p = g + t;
-    residuals[u] = g;
-    weights[u] = p * (1 - p);
+    residuals[u] = w * g;
+    weights[u] = w * p * (1 - p);
     if (++u === capacity) {
       flushBlock(kernel, u, D, grad);
       u = 0;
@@ -100,14 +101,15 @@ function addBlockGradient(
  * `hess` (row-major K×K, K = k(d+1): upper triangle of diagonal blocks, whole blocks above).
  */
 export function softmaxNewtonSweepWasm(
-  kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, label: Int32Array, k: number,
+  kernel: GramKernel, { X, rows, shift, weight }: SweepRows, label: Int32Array, k: number,
   coef: Float64Array, grad: Float64Array, hess: Float64Array,
 ): number {
   const D = X.nCols + 1;
   const n = rows === undefined ? X.nRows : rows.length;
   const { rows: block, stride, capacity } = kernel;
-  // p[c·capacity + u] and residual[c·capacity + u] of the block's rows: one allocation per sweep.
-  const p = new Float64Array(k * capacity);
+  // p[c·capacity + u] and ω·residual[c·capacity + u] of the block's rows, and ω[u] at the end
+  // of p: one allocation per sweep.
+  const p = new Float64Array((k + 1) * capacity);
   const residual = new Float64Array(k * capacity);
   let loss = 0;
   let u = 0;
@@ -115,11 +117,13 @@ export function softmaxNewtonSweepWasm(
     const i = rowId(rows, r);
     const at = u * stride;
     // Class 0's margin while loading the row, the others from the loaded block row.
-    p[u] = loadAugmentedRow(X, i, block, at, 1, coef, 0) + coef[D - 1]!;
+    p[u] = loadAugmentedRow(X, i, shift, block, at, 1, coef, 0) + coef[D - 1]!;
     for (let c = 1; c < k; c++) p[c * capacity + u] = augmentedDot(block, D, at, 1, coef, c * D);
     const y = label[i]!;
-    loss += softmaxRow(p, u, capacity, k, y);
-    for (let c = 0; c < k; c++) residual[c * capacity + u] = p[c * capacity + u]! - (c === y ? 1 : 0);
+    const w = weight === undefined ? 1 : weight[i]!;
+    loss += w * softmaxRow(p, u, capacity, k, y);
+    for (let c = 0; c < k; c++) residual[c * capacity + u] = w * (p[c * capacity + u]! - (c === y ? 1 : 0));
+    p[k * capacity + u] = w;
     if (++u === capacity) {
       flushSoftmaxBlock(kernel, u, k, D, p, residual, grad, hess);
       u = 0;
@@ -139,7 +143,7 @@ function flushSoftmaxBlock(
   for (let c = 0; c < k; c++) {
     for (let c2 = c; c2 < k; c2++) {
       const same = c === c2 ? 1 : 0;
-      for (let u = 0; u < m; u++) weights[u] = p[c * capacity + u]! * (same - p[c2 * capacity + u]!);
+      for (let u = 0; u < m; u++) weights[u] = p[k * capacity + u]! * p[c * capacity + u]! * (same - p[c2 * capacity + u]!);
       kernel.reset();
       kernel.addWeighted(m, c !== c2);
       kernel.readInto(hess, K, c * D * K + c2 * D, c !== c2);

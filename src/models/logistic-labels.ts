@@ -1,13 +1,10 @@
 /**
- * scikit-learn's lbfgs objective for LogisticRegression, over the rows of a fold:
- * Σ log-loss + ‖W‖²/(2C), the intercepts unpenalised. Binary problems have one output
- * (sigmoid, the positive class is `classes[1]`); k > 2 classes have k outputs (softmax,
- * every class's weights penalised: scikit-learn's symmetric multinomial form).
+ * Class labels as logistic regression's kernels read them. Binary problems have one output
+ * (sigmoid, the positive class is `classes[1]`, as scikit-learn's); k > 2 classes have k
+ * outputs (softmax, scikit-learn's symmetric multinomial form).
  */
 import { DataError } from '../errors.js';
 import type { Rows } from './estimator.js';
-import { logisticLossGrad, softmaxLossGrad, type DenseView } from './kernels/index.js';
-import type { Objective } from './lbfgs.js';
 
 /** Labels turned into what the loss kernels read, for every row id. */
 export interface EncodedLabels {
@@ -53,41 +50,4 @@ export function encodeLabels(y: Float64Array, rows: Rows): EncodedLabels {
     label[i] = index.get(y[i]!)!;
   }
   return { classes, nOutputs: classes.length, label };
-}
-
-/**
- * The objective over packed coefficients (nOutputs blocks of [w, b]) for L-BFGS.
- * Without an intercept, the intercept entries get zero gradient, so from a zero start
- * they stay exactly 0 and the solver walks the same path as with no intercept entry.
- * @example
- * ```ts
- * const fg = logisticObjective(view, rows, enc, 1.0, true);
- * minimizeLbfgs(fg, new Float64Array(enc.nOutputs * (view.nCols + 1)), { maxIter: 100, pgtol: 1e-4 });
- * ```
- */
-export function logisticObjective(
-  view: DenseView, rows: Rows, enc: EncodedLabels, C: number, fitIntercept: boolean,
-): Objective {
-  const d = view.nCols;
-  const k = enc.nOutputs;
-  const scratch = new Float64Array(k);
-  const lambda = 1 / C;
-  return (x, grad) => {
-    grad.fill(0);
-    let loss = enc.target !== undefined
-      ? logisticLossGrad(view, rows, enc.target, x, grad)
-      : softmaxLossGrad(view, rows, enc.label!, k, x, grad, scratch);
-    let penalty = 0;
-    for (let c = 0; c < k; c++) {
-      const off = c * (d + 1);
-      for (let j = 0; j < d; j++) {
-        const w = x[off + j]!;
-        penalty += w * w;
-        grad[off + j]! += lambda * w;
-      }
-      if (!fitIntercept) grad[off + d] = 0;
-    }
-    loss += 0.5 * lambda * penalty;
-    return loss;
-  };
 }

@@ -1,0 +1,172 @@
+/**
+ * One logistic regression problem as memgrid's Newton solver sees it: scikit-learn's objective
+ * Σ ω_i·loss_i + ‖W‖²/(2C) over a set of rows (ω the sample weights, 1 by default; intercepts
+ * unpenalised), in coordinates chosen for accuracy.
+ *
+ * Coordinates. The kernels read each row as [x − s, 1] for a per-feature shift s: the training
+ * rows' means when the intercept is fitted (a free reparametrisation, since the intercept is
+ * unpenalised, which keeps the intercept direction from swamping the Hessian on unscaled data),
+ * or a scaler's mean when the model is fitted behind one. The solver's unknowns β are the
+ * coefficients on those rows; the penalty on β_j is λ·π_j with π_j = σ_j² for a scaler's scale
+ * σ_j (‖W‖² in scaled coordinates, exactly what scikit-learn penalises behind a StandardScaler)
+ * and π_j = 1 otherwise. {@link LogisticProblem.packed} turns β back into a model's
+ * coefficients.
+ */
+import { columnSums, logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, symmetrizeUpper, type DenseView, type SweepRows } from './kernels/index.js';
+import type { EncodedLabels } from './logistic-labels.js';
+
+/** A standardisation applied to X's columns before the model sees them: (x − mean) / scale. */
+export interface FeatureMap {
+  /** Subtracted from each column (a StandardScaler's `mean_`); absent: not centred. */
+  readonly mean?: Float64Array;
+  /** Each column divided by it (a StandardScaler's `scale_`); absent: 1. */
+  readonly scale?: Float64Array;
+}
+
+/** What defines a logistic problem. */
+export interface LogisticProblemSpec {
+  readonly X: DenseView;
+  /** The training rows (all when undefined). */
+  readonly rows: Int32Array | undefined;
+  readonly labels: EncodedLabels;
+  readonly fitIntercept: boolean;
+  /** Per-row weights by row id (scikit-learn's sample_weight times class weights). */
+  readonly sampleWeight?: Float64Array;
+  /** A scaler fitted on the same rows, applied implicitly (X is never copied). */
+  readonly featureMap?: FeatureMap;
+}
+
+/** Loss, gradient and (optionally) Hessian of the data term at a point, in solver coordinates. */
+export type DataTerm = (beta: Float64Array, grad: Float64Array, hess: Float64Array | undefined) => number;
+
+/**
+ * A problem ready to solve: its size, data term, penalty layout and the map from solver
+ * coordinates back to the model's.
+ */
+export interface LogisticProblem {
+  /** Outputs: 1 (binary) or the number of classes. */
+  readonly k: number;
+  /** Features. */
+  readonly d: number;
+  /** Unknowns: k·(d + 1). */
+  readonly size: number;
+  /** Σ ω over the rows: the mean objective is the objective over this. */
+  readonly weightSum: number;
+  /** π per coordinate (0 on intercepts): the penalty is (λ/2)·Σ π_i β_i². */
+  readonly penaltyWeight: Float64Array;
+  /** 1 where a coordinate is held at 0 (intercepts without fitIntercept). */
+  readonly fixed: Uint8Array;
+  /** Writes ∇L(β) and, when `hess` is given, the full symmetric ∇²L(β); returns L(β). Overwrites. */
+  readonly evaluate: DataTerm;
+  /**
+   * The coefficients a model stores for β: per output [w_0..w_{d-1}, b] acting on raw x
+   * (`space: 'raw'`), or on the scaler's output (`'model'`, what a pipeline's final step keeps).
+   */
+  packed(beta: Float64Array, space: 'raw' | 'model'): Float64Array;
+  /** β for a model's packed coefficients (the inverse of {@link packed}): to warm-start from them. */
+  fromPacked(packed: Float64Array, space: 'raw' | 'model'): Float64Array;
+}
+
+/**
+ * Sets a problem up: the shift (one pass over the rows when the intercept is fitted and no
+ * scaler gives one), the penalty layout, the sweep scratch.
+ * @example
+ * ```ts
+ * const problem = logisticProblem({ X: view, rows: fold.train, labels: encodeLabels(y, fold.train), fitIntercept: true });
+ * ```
+ */
+export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
+  const { X, rows, labels, fitIntercept, sampleWeight, featureMap } = spec;
+  const d = X.nCols;
+  const D = d + 1;
+  const k = labels.nOutputs;
+  const size = k * D;
+  const shift = featureMap?.mean ?? (fitIntercept ? rowMeans(X, rows) : undefined);
+  const scale = featureMap?.scale;
+  const weightSum = sumWeights(sampleWeight, rows, X.nRows);
+  const penaltyWeight = new Float64Array(size);
+  const fixed = new Uint8Array(size);
+  for (let c = 0; c < k; c++) {
+    for (let j = 0; j < d; j++) penaltyWeight[c * D + j] = scale === undefined ? 1 : scale[j]! * scale[j]!;
+    if (!fitIntercept) fixed[c * D + d] = 1;
+  }
+  const data: SweepRows = { X, rows, ...(shift ? { shift } : {}), ...(sampleWeight ? { weight: sampleWeight } : {}) };
+  const scratch = new Float64Array(Math.max(newtonScratchLength(d, k), 2 * k));
+  const evaluate: DataTerm = (beta, grad, hess) => {
+    grad.fill(0);
+    if (hess !== undefined) hess.fill(0);
+    const loss = labels.target !== undefined
+      ? logisticNewtonSweep(data, labels.target, beta, grad, hess, scratch)
+      : softmaxNewtonSweep(data, labels.label!, k, beta, grad, hess, scratch);
+    if (hess !== undefined) {
+      symmetrizeUpper(hess, size);
+      if (k > 1 && fitIntercept) addInterceptGauge(hess, k, D);
+    }
+    for (let i = 0; i < size; i++) if (fixed[i] === 1) grad[i] = 0;
+    return loss;
+  };
+  const mean = featureMap?.mean;
+  return {
+    k, d, size, weightSum, penaltyWeight, fixed, evaluate,
+    packed: (beta, space) => {
+      // On rows [x − s, 1]: w·(x − s) + b. Raw: w·x + (b − w·s). Model (z = (x − m)/σ): (w σ)·z + b − w·(s − m).
+      const out = new Float64Array(size);
+      for (let c = 0; c < k; c++) {
+        let b = beta[c * D + d]!;
+        for (let j = 0; j < d; j++) {
+          const w = beta[c * D + j]!;
+          const sj = shift?.[j] ?? 0;
+          const target = space === 'raw' ? 0 : (mean?.[j] ?? 0);
+          b -= w * (sj - target);
+          out[c * D + j] = space === 'raw' ? w : w * (scale?.[j] ?? 1);
+        }
+        out[c * D + d] = fitIntercept ? b : 0;
+      }
+      return out;
+    },
+    fromPacked: (packed, space) => {
+      const beta = new Float64Array(size);
+      for (let c = 0; c < k; c++) {
+        let b = packed[c * D + d]!;
+        for (let j = 0; j < d; j++) {
+          const w = space === 'raw' ? packed[c * D + j]! : packed[c * D + j]! / (scale?.[j] ?? 1);
+          beta[c * D + j] = w;
+          b += w * ((shift?.[j] ?? 0) - (space === 'raw' ? 0 : (mean?.[j] ?? 0)));
+        }
+        beta[c * D + d] = fitIntercept ? b : 0;
+      }
+      return beta;
+    },
+  };
+}
+
+/** Column means over the rows: the shift that centres them. */
+function rowMeans(X: DenseView, rows: Int32Array | undefined): Float64Array {
+  const out = new Float64Array(X.nCols);
+  columnSums(X, rows, out);
+  const n = rows === undefined ? X.nRows : rows.length;
+  for (let j = 0; j < out.length; j++) out[j]! /= n;
+  return out;
+}
+
+function sumWeights(weight: Float64Array | undefined, rows: Int32Array | undefined, nRows: number): number {
+  if (weight === undefined) return rows === undefined ? nRows : rows.length;
+  let s = 0;
+  if (rows === undefined) for (let i = 0; i < nRows; i++) s += weight[i]!;
+  else for (let r = 0; r < rows.length; r++) s += weight[rows[r]!]!;
+  return s;
+}
+
+/**
+ * H += μ·vvᵀ, v = 1 on every intercept, μ the mean intercept curvature. Multinomial softmax
+ * ignores adding one constant to every intercept (they are unpenalised), so H is singular along
+ * v; the gradient is orthogonal to v, so the added term changes no step, and the intercepts keep
+ * their sum from the start (0 from a zero start, as scikit-learn's).
+ */
+function addInterceptGauge(hess: Float64Array, k: number, D: number): void {
+  const K = k * D;
+  let mu = 0;
+  for (let c = 0; c < k; c++) mu += hess[(c * D + D - 1) * (K + 1)]!;
+  mu = Math.max(mu / k, 1e-300);
+  for (let c = 0; c < k; c++) for (let c2 = 0; c2 < k; c2++) hess[(c * D + D - 1) * K + c2 * D + D - 1]! += mu;
+}
