@@ -38,13 +38,14 @@ function backendFromEnv(): BackendName | undefined {
 }
 
 /**
- * The wasm kernel that runs an O(d²) operation over d columns, or undefined when the
+ * The wasm kernel that runs an O(d²) operation over d columns (into `outputs` matrices at
+ * once), or undefined when the
  * JavaScript backend runs it: wasm wherever Node has WebAssembly SIMD, unless a backend is
  * forced. Forcing `wasm` where it is unavailable throws, so a test asking for it cannot
  * silently compare JavaScript with JavaScript.
  */
-export function backendFor(d: number): GramKernel | undefined {
-  const kernel = forced === 'js' ? undefined : wasmGramKernel(d);
+export function backendFor(d: number, outputs = 1): GramKernel | undefined {
+  const kernel = forced === 'js' ? undefined : wasmGramKernel(d, outputs);
   if (forced === 'wasm' && kernel === undefined) {
     throw new Error(`the wasm kernel backend was requested but is unavailable here (WebAssembly SIMD, d = ${d})`);
   }
@@ -157,7 +158,8 @@ export function logisticNewtonSweep(
  * One Newton sweep of multinomial log-loss over k classes: loss and gradient as
  * {@link softmaxLossGrad} and, when `hess` is given, Σ ω·[x̃,1][x̃,1]ᵀ ⊗ (diag(p) − ppᵀ) as a
  * row-major K×K matrix, K = k·(d+1), in packed order (upper triangle of the diagonal blocks,
- * whole blocks above). `scratch` length ≥ newtonScratchLength(d, k).
+ * whole blocks above); with `diagonal`, only its k diagonal blocks, D×D one after another
+ * (upper triangles), D = d + 1. `scratch` length ≥ newtonScratchLength(d, k).
  * @example
  * ```ts
  * const loss = softmaxNewtonSweep({ X, rows }, labels, 3, coef, grad, hess, scratch);
@@ -166,11 +168,11 @@ export function logisticNewtonSweep(
  */
 export function softmaxNewtonSweep(
   data: SweepRows, label: Int32Array, k: number, coef: Float64Array, grad: Float64Array,
-  hess: Float64Array | undefined, scratch: Float64Array,
+  hess: Float64Array | undefined, scratch: Float64Array, diagonal = false,
 ): number {
   if (hess === undefined) return softmaxLossGradJs(data, label, k, coef, grad, scratch);
-  const kernel = backendFor(data.X.nCols + 1);
+  const kernel = backendFor(data.X.nCols + 1, diagonal ? k : (k * (k + 1)) / 2);
   return kernel !== undefined
-    ? softmaxNewtonSweepWasm(kernel, data, label, k, coef, grad, hess)
-    : softmaxNewtonSweepJs(data, label, k, coef, grad, hess, scratch);
+    ? softmaxNewtonSweepWasm(kernel, data, label, k, coef, grad, hess, diagonal)
+    : softmaxNewtonSweepJs(data, label, k, coef, grad, hess, scratch, diagonal);
 }

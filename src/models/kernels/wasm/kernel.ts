@@ -61,28 +61,28 @@ export interface GramKernel {
   readonly weights: Float64Array;
   /** One more per-row value the caller may keep beside the block (the Newton sweep keeps residuals). */
   readonly perRow: Float64Array;
+  /** How many G matrices the kernel keeps (one per output: the softmax Hessian's class pairs). */
+  readonly outputs: number;
   /** G += Σ_{u<n} z_u z_uᵀ over the first n rows of `rows` (upper triangle). */
   add(n: number): void;
-  /** G += Σ_{u<n} weights[u] z_u z_uᵀ (upper triangle, or every entry when `full`). */
-  addWeighted(n: number, full?: boolean): void;
-  /** out[base + j*ld + k] += G[j][k] for k ≥ j (every k when `full`). */
-  readInto(out: Float64Array, ld?: number, base?: number, full?: boolean): void;
-  /** G = 0. */
+  /** G[output] += Σ_{u<n} weights[u] z_u z_uᵀ (upper triangle, or every entry when `full`). */
+  addWeighted(n: number, full?: boolean, output?: number): void;
+  /** out[base + j*ld + k] += G[output][j][k] for k ≥ j (every k when `full`). */
+  readInto(out: Float64Array, ld?: number, base?: number, full?: boolean, output?: number): void;
+  /** Every G = 0. */
   reset(): void;
 }
 
 /**
- * A Gram kernel for d features with a block buffer of `capacity` rows.
+ * A Gram kernel for d features with a block buffer of `capacity` rows and `outputs` G matrices.
  * Throws if WebAssembly SIMD is unavailable (see {@link wasmGramSupported}).
  */
-export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS): GramKernel {
-  if (!(Number.isInteger(d) && d >= 1) || !(Number.isInteger(capacity) && capacity >= 1)) {
-    throw new RangeError(`bad d=${d} or capacity=${capacity}`);
+export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, outputs = 1): GramKernel {
+  if (!(Number.isInteger(d) && d >= 1) || !(Number.isInteger(capacity) && capacity >= 1) || !(Number.isInteger(outputs) && outputs >= 1)) {
+    throw new RangeError(`bad d=${d}, capacity=${capacity} or outputs=${outputs}`);
   }
   const dp = Math.ceil(d / 4) * 4;
-  // Layout in f64 words, every region 16-byte aligned: G (dp²), weights and perRow (capacity
-  // each, rounded up to even), Z (the rows) and L (the weighted rows), capacity·dp each.
-  const layout = gramLayout(dp, capacity);
+  const layout = gramLayout(dp, capacity, outputs);
   const { gW, wW, pW, zW, lW } = layout;
   const memory = new wasm.Memory({ initial: Math.ceil((layout.words * 8) / WASM_PAGE_BYTES) });
   const inst = new wasm.Instance(gramModule(), { env: { mem: memory } });
@@ -90,24 +90,26 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS):
   const scale = inst.exports['scale'] as (l: number, z: number, w: number, n: number, dp: number) => void;
   const f64 = new Float64Array(memory.buffer);
   const view = (w: number, len: number): Float64Array => f64.subarray(w, w + len);
-  const G = view(gW, dp * dp);
-  const check = (n: number): void => {
+  const G = view(gW, outputs * dp * dp);
+  const check = (n: number, output: number): void => {
     if (!(Number.isInteger(n) && n >= 0 && n <= capacity)) throw new RangeError(`n=${n} outside 0..${capacity}`);
+    if (!(Number.isInteger(output) && output >= 0 && output < outputs)) throw new RangeError(`output=${output} outside 0..${outputs - 1}`);
   };
   return {
-    d, stride: dp, capacity, rows: view(zW, capacity * dp), weights: view(wW, capacity), perRow: view(pW, capacity),
+    d, stride: dp, capacity, outputs, rows: view(zW, capacity * dp), weights: view(wW, capacity), perRow: view(pW, capacity),
     add(n) {
-      check(n);
+      check(n, 0);
       gram(gW * 8, zW * 8, zW * 8, n, dp, 0);
     },
-    addWeighted(n, full = false) {
-      check(n);
+    addWeighted(n, full = false, output = 0) {
+      check(n, output);
       scale(lW * 8, zW * 8, wW * 8, n, dp);
-      gram(gW * 8, lW * 8, zW * 8, n, dp, full ? 1 : 0);
+      gram((gW + output * dp * dp) * 8, lW * 8, zW * 8, n, dp, full ? 1 : 0);
     },
-    readInto(out, ld = d, base = 0, full = false) {
+    readInto(out, ld = d, base = 0, full = false, output = 0) {
+      const at = output * dp * dp;
       for (let j = 0; j < d; j++) {
-        for (let k = full ? 0 : j; k < d; k++) out[base + j * ld + k]! += G[j * dp + k]!;
+        for (let k = full ? 0 : j; k < d; k++) out[base + j * ld + k]! += G[at + j * dp + k]!;
       }
     },
     reset() {
@@ -117,8 +119,9 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS):
 }
 
 /**
- * Where each region of a kernel's memory starts, in f64 words: G (dp²), weights and perRow
- * (capacity each, rounded up to even), Z (the rows) and L (the weighted rows), capacity·dp each.
+ * Where each region of a kernel's memory starts, in f64 words: the G matrices (outputs·dp²),
+ * weights and perRow (capacity each, rounded up to even), Z (the rows) and L (the weighted
+ * rows), capacity·dp each.
  * The SIMD loads and stores move two f64 at a time, so every region must start on a 16-byte
  * boundary (an even word) and no two may overlap: {@link checkGramLayout} asserts both.
  */
@@ -131,18 +134,18 @@ export interface GramLayout {
   readonly words: number;
 }
 
-/** The memory layout of a kernel for dp padded columns and a block of `capacity` rows. */
-export function gramLayout(dp: number, capacity: number): GramLayout {
+/** The memory layout of a kernel for dp padded columns, a block of `capacity` rows and `outputs` G matrices. */
+export function gramLayout(dp: number, capacity: number, outputs = 1): GramLayout {
   const even = (x: number): number => x + (x & 1);
-  const gW = 0, wW = gW + dp * dp, pW = wW + even(capacity), zW = pW + even(capacity);
+  const gW = 0, wW = gW + outputs * dp * dp, pW = wW + even(capacity), zW = pW + even(capacity);
   const lW = zW + capacity * dp;
-  return checkGramLayout({ gW, wW, pW, zW, lW, words: lW + capacity * dp }, dp, capacity);
+  return checkGramLayout({ gW, wW, pW, zW, lW, words: lW + capacity * dp }, dp, capacity, outputs);
 }
 
 /** Throws when a region is not 16-byte aligned or runs into the next one. */
-function checkGramLayout(layout: GramLayout, dp: number, capacity: number): GramLayout {
+function checkGramLayout(layout: GramLayout, dp: number, capacity: number, outputs: number): GramLayout {
   const regions: [string, number, number][] = [
-    ['G', layout.gW, dp * dp], ['weights', layout.wW, capacity], ['perRow', layout.pW, capacity],
+    ['G', layout.gW, outputs * dp * dp], ['weights', layout.wW, capacity], ['perRow', layout.pW, capacity],
     ['rows', layout.zW, capacity * dp], ['weighted rows', layout.lW, capacity * dp],
   ];
   let end = 0;
@@ -154,27 +157,29 @@ function checkGramLayout(layout: GramLayout, dp: number, capacity: number): Gram
   return layout;
 }
 
-/** Kernels by d, oldest first; a few stay (each holds its own ~(2·64 + d)·d·8-byte memory). */
-const kernels = new Map<number, GramKernel>();
+/** Kernels by (d, outputs), oldest first; a few stay (each holds its own ~(2·64 + outputs·d)·d·8-byte memory). */
+const kernels = new Map<string, GramKernel>();
 const MAX_KERNELS = 8;
 
 /**
- * This thread's kernel for d features, or undefined when WebAssembly SIMD is unavailable or
- * its memory cannot be had: the dispatch (kernels/index.ts) then takes the JavaScript kernels.
+ * This thread's kernel for d features and `outputs` G matrices, or undefined when WebAssembly
+ * SIMD is unavailable or its memory cannot be had: the dispatch (kernels/index.ts) then takes
+ * the JavaScript kernels.
  */
-export function wasmGramKernel(d: number): GramKernel | undefined {
+export function wasmGramKernel(d: number, outputs = 1): GramKernel | undefined {
   if (!(Number.isInteger(d) && d >= 1)) return undefined;
-  let kernel = kernels.get(d);
+  const key = `${d}/${outputs}`;
+  let kernel = kernels.get(key);
   if (kernel === undefined) {
     if (!wasmGramSupported()) return undefined;
     try {
-      kernel = createGramKernel(d);
+      kernel = createGramKernel(d, GRAM_BLOCK_ROWS, outputs);
     } catch {
       // A wasm memory this large could not be had (d in the tens of thousands): the JavaScript kernel's G is one typed array.
       return undefined;
     }
     if (kernels.size >= MAX_KERNELS) kernels.delete(kernels.keys().next().value!);
-    kernels.set(d, kernel);
+    kernels.set(key, kernel);
   }
   return kernel;
 }

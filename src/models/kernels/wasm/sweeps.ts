@@ -95,14 +95,17 @@ function addBlockGradient(
 }
 
 /**
- * softmaxNewtonSweep with a Hessian, on `kernel` (built for d + 1 columns): per row the k
- * margins, log-sum-exp, loss, probabilities and residuals in JavaScript; per 64-row block the
- * gradient, then each class pair's block Σ p_c(δ_cc' − p_c')·[x, 1][x, 1]ᵀ in wasm, added to
- * `hess` (row-major K×K, K = k(d+1): upper triangle of diagonal blocks, whole blocks above).
+ * softmaxNewtonSweep with a Hessian, on `kernel` (built for d + 1 columns and one G per class
+ * pair of the Hessian: k(k+1)/2, or k when `diagonal`): per row the k margins, log-sum-exp,
+ * loss, probabilities and residuals in JavaScript; per 64-row block the gradient, then each
+ * pair's Σ ω·p_c(δ_cc' − p_c')·[x̃, 1][x̃, 1]ᵀ into its own G in wasm; the G matrices are read out
+ * once, at the end. `hess` is the full K×K matrix (K = k(d+1), upper triangle of diagonal
+ * blocks, whole blocks above), or with `diagonal` the k diagonal blocks D×D one after another
+ * (upper triangles).
  */
 export function softmaxNewtonSweepWasm(
   kernel: GramKernel, { X, rows, shift, weight }: SweepRows, label: Int32Array, k: number,
-  coef: Float64Array, grad: Float64Array, hess: Float64Array,
+  coef: Float64Array, grad: Float64Array, hess: Float64Array, diagonal: boolean,
 ): number {
   const D = X.nCols + 1;
   const n = rows === undefined ? X.nRows : rows.length;
@@ -113,6 +116,7 @@ export function softmaxNewtonSweepWasm(
   const residual = new Float64Array(k * capacity);
   let loss = 0;
   let u = 0;
+  kernel.reset();
   for (let r = 0; r < n; r++) {
     const i = rowId(rows, r);
     const at = u * stride;
@@ -125,28 +129,39 @@ export function softmaxNewtonSweepWasm(
     for (let c = 0; c < k; c++) residual[c * capacity + u] = w * (p[c * capacity + u]! - (c === y ? 1 : 0));
     p[k * capacity + u] = w;
     if (++u === capacity) {
-      flushSoftmaxBlock(kernel, u, k, D, p, residual, grad, hess);
+      flushSoftmaxBlock(kernel, u, k, D, p, residual, grad, diagonal);
       u = 0;
     }
   }
-  if (u > 0) flushSoftmaxBlock(kernel, u, k, D, p, residual, grad, hess);
+  if (u > 0) flushSoftmaxBlock(kernel, u, k, D, p, residual, grad, diagonal);
+  readSoftmaxHessian(kernel, k, D, hess, diagonal);
   return loss;
+}
+
+/** Class pairs (c, c') of the Hessian a sweep accumulates, in G order: c ≤ c', or c = c' only. */
+function* classPairs(k: number, diagonal: boolean): Generator<[number, number]> {
+  for (let c = 0; c < k; c++) for (let c2 = c; c2 < (diagonal ? c + 1 : k); c2++) yield [c, c2];
 }
 
 function flushSoftmaxBlock(
   kernel: GramKernel, m: number, k: number, D: number, p: Float64Array, residual: Float64Array,
-  grad: Float64Array, hess: Float64Array,
+  grad: Float64Array, diagonal: boolean,
 ): void {
   const { weights, capacity } = kernel;
-  const K = k * D;
   for (let c = 0; c < k; c++) addBlockGradient(kernel, m, D, residual, c * capacity, grad, c * D);
-  for (let c = 0; c < k; c++) {
-    for (let c2 = c; c2 < k; c2++) {
-      const same = c === c2 ? 1 : 0;
-      for (let u = 0; u < m; u++) weights[u] = p[k * capacity + u]! * p[c * capacity + u]! * (same - p[c2 * capacity + u]!);
-      kernel.reset();
-      kernel.addWeighted(m, c !== c2);
-      kernel.readInto(hess, K, c * D * K + c2 * D, c !== c2);
-    }
+  let output = 0;
+  for (const [c, c2] of classPairs(k, diagonal)) {
+    const same = c === c2 ? 1 : 0;
+    for (let u = 0; u < m; u++) weights[u] = p[k * capacity + u]! * p[c * capacity + u]! * (same - p[c2 * capacity + u]!);
+    kernel.addWeighted(m, c !== c2, output++);
+  }
+}
+
+function readSoftmaxHessian(kernel: GramKernel, k: number, D: number, hess: Float64Array, diagonal: boolean): void {
+  const K = k * D;
+  let output = 0;
+  for (const [c, c2] of classPairs(k, diagonal)) {
+    if (diagonal) kernel.readInto(hess, D, c * D * D, false, output++);
+    else kernel.readInto(hess, K, c * D * K + c2 * D, c !== c2, output++);
   }
 }
