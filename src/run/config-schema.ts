@@ -14,6 +14,9 @@ function strict<T extends z.ZodRawShape>(pattern: string, shape: T) {
 
 const count = (min: number) => z.number().int().min(min);
 const seed = z.union([z.number(), z.string()], { error: 'must be a number or a string' });
+/** numpy's random_state: what splitters and samplers draw from. */
+const numpySeed = z.number({ error: 'must be an integer between 0 and 2**32 - 1 (numpy\'s random_state)' })
+  .int('must be an integer between 0 and 2**32 - 1 (numpy\'s random_state)').min(0).max(2 ** 32 - 1);
 const paramValue = z.union([z.number(), z.string(), z.boolean(), z.null()], {
   error: 'must be a number, a string, a boolean or null',
 });
@@ -53,12 +56,12 @@ export const configSchema = strict('', {
     kind: z.literal('random'),
     distributions: z.record(z.string(), z.unknown()),
     nIter: count(1).default(10),
-    seed: seed.default(0),
+    seed: numpySeed.default(0),
   }).optional(),
   cv: strict('cv', {
     folds: count(2).default(5),
     shuffle: z.boolean().default(false),
-    seed: seed.optional(),
+    seed: numpySeed.optional(),
   }).default({ folds: 5, shuffle: false }),
   scoring: z.union([z.string(), z.array(z.string()).min(1)], { error: 'must be a scorer name or a list of names' }).optional(),
   refit: z.union([z.boolean(), z.string()], { error: 'must be true, false or a scorer name' }).default(true),

@@ -33,8 +33,8 @@ export interface ExperimentConfig {
   readonly data: DataSource;
   readonly model: { readonly name: ModelName; readonly params: Params };
   readonly grid?: ParamGrid | readonly ParamGrid[];
-  readonly search?: { readonly kind: 'random'; readonly distributions: ParamDistributions; readonly nIter: number; readonly seed: number | string };
-  readonly cv: { readonly folds: number; readonly shuffle: boolean; readonly seed?: number | string };
+  readonly search?: { readonly kind: 'random'; readonly distributions: ParamDistributions; readonly nIter: number; readonly seed: number };
+  readonly cv: { readonly folds: number; readonly shuffle: boolean; readonly seed?: number };
   /** Scorer names, or undefined for the model's default (r2 / accuracy). */
   readonly scoring?: readonly string[];
   readonly refit: boolean | string;

@@ -146,8 +146,8 @@ export class GridSearch extends BaseSearch {
 export interface RandomizedSearchOptions extends SearchOptions {
   /** Candidates to sample; default 10, as scikit-learn. */
   readonly nIter?: number;
-  /** Seed of the sampler; default 0. */
-  readonly seed?: number | string;
+  /** numpy's `random_state` for the sampler (an integer in [0, 2**32 - 1]); default 0. */
+  readonly seed?: number;
 }
 
 /**
