@@ -69,10 +69,11 @@ function runIssues(raw: Json, model: ModelName | undefined): string[] {
     if (!scoring.includes(raw.refit)) issues.push(`refit: must be true, false or one of the scoring names (${scoring.join(', ')}), found ${found(raw.refit)}`);
   }
   if (isObject(raw.learningCurve) && Array.isArray(raw.learningCurve.trainSizes)) {
-    const sizes = raw.learningCurve.trainSizes.filter((s): s is number => typeof s === 'number');
-    if (sizes.some((s) => !Number.isInteger(s)) && sizes.some((s) => s > 1)) {
-      issues.push(`learningCurve.trainSizes: fractions must lie in (0, 1] and counts be whole numbers; mixing them is ambiguous, found ${found(sizes)}`);
-    }
+    raw.learningCurve.trainSizes.forEach((size, i) => {
+      if (typeof size === 'number' && size > 1 && !Number.isInteger(size)) {
+        issues.push(`learningCurve.trainSizes[${i}]: must be a fraction in (0, 1] or a whole number of rows > 1, found ${found(size)}`);
+      }
+    });
   }
   return issues;
 }

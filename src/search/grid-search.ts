@@ -9,7 +9,7 @@ import type { Estimator, FloatMatrix, Params } from '../models/estimator.js';
 import { evaluate } from './engine.js';
 import { parameterGrid } from './grid.js';
 import { sampleCandidates, type Distribution } from './distributions.js';
-import type { CvResults, SearchOptions } from './options.js';
+import type { CvResults, SearchFitOptions, SearchOptions } from './options.js';
 import { buildCvResults, metricKeys } from './results.js';
 
 /** A fit that failed and was scored with `errorScore`. */
@@ -43,11 +43,11 @@ abstract class BaseSearch {
 
   /**
    * Evaluates every candidate on every fold, then ranks and (unless `refit: false`) refits the
-   * best candidate on all rows. Resolves to `this`.
+   * best candidate on all rows. `fitOptions.groups` goes to group-aware splitters. Resolves to `this`.
    */
-  async fit(X: FloatMatrix, y: NdArray): Promise<this> {
+  async fit(X: FloatMatrix, y: NdArray, fitOptions: SearchFitOptions = {}): Promise<this> {
     const candidates = this.candidates();
-    const evaluation = await evaluate({ estimator: this.estimator, X, y, candidates, options: this.options });
+    const evaluation = await evaluate({ estimator: this.estimator, X, y, candidates, options: this.options, fitOptions });
     const { scoring, folds, records } = evaluation;
     const cvResults = buildCvResults(candidates, folds.length, scoring, records, this.options.returnTrainScore ?? false);
     const refitMetric = resolveRefit(this.options.refit, scoring);
