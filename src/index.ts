@@ -21,6 +21,9 @@ export { createModel, modelFromState, MODEL_NAMES, validateParams } from './mode
 
 export { createExecutor } from './search/engine.js';
 export { GridSearch, RandomizedSearch, type RandomizedSearchOptions, type FitFailure } from './search/grid-search.js';
+export {
+  HalvingGridSearch, HalvingRandomSearch, type HalvingOptions, type HalvingRandomSearchOptions,
+} from './search/halving.js';
 export { learningCurve, validationCurve, type LearningCurveOptions, type ValidationCurveOptions } from './search/curves.js';
 export {
   crossValidate, crossValScore, crossValPredict, type CrossValidateOptions, type CrossValidateResult, type CrossValPredictOptions,

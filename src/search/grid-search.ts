@@ -11,6 +11,7 @@ import { parameterGrid } from './grid.js';
 import { sampleCandidates, type Distribution } from './distributions.js';
 import type { CvResults, SearchFitOptions, SearchOptions } from './options.js';
 import { buildCvResults, metricKeys } from './results.js';
+import type { FitRecord } from '../workers/protocol.js';
 
 /** A fit that failed and was scored with `errorScore`. */
 export interface FitFailure {
@@ -21,7 +22,7 @@ export interface FitFailure {
 }
 
 /** Fields a finished search exposes (scikit-learn's `best_*_` attributes, camelCased). */
-interface Outcome {
+export interface Outcome {
   cvResults: CvResults;
   scoring: readonly string[];
   refitMetric: string | undefined;
@@ -32,9 +33,9 @@ interface Outcome {
   fitErrors: FitFailure[];
 }
 
-/** Shared machinery of GridSearch and RandomizedSearch. */
-abstract class BaseSearch {
-  private outcome: Outcome | undefined;
+/** Shared machinery of GridSearch, RandomizedSearch and the halving searches (which fit their own way). */
+export abstract class BaseSearch {
+  protected outcome: Outcome | undefined;
 
   constructor(readonly estimator: Estimator, readonly options: SearchOptions = {}) {}
 
@@ -63,9 +64,7 @@ abstract class BaseSearch {
         refitTime = (performance.now() - t0) / 1000;
       }
     }
-    const fitErrors = records.filter((r) => r.error !== undefined)
-      .map((r) => ({ candidate: r.candidate, fold: r.fold, params: candidates[r.candidate]!, message: r.error! }))
-      .sort((a, b) => a.candidate - b.candidate || a.fold - b.fold);
+    const fitErrors = failuresOf(records, candidates);
     this.outcome = { cvResults, scoring, refitMetric, bestIndex, bestEstimator, refitTime, storeHash: evaluation.storeHash, fitErrors };
     return this;
   }
@@ -104,6 +103,13 @@ abstract class BaseSearch {
   get fitErrors(): readonly FitFailure[] { return this.done.fitErrors; }
   /** Content hash of the dataset store the search ran on. */
   get storeHash(): string { return this.done.storeHash; }
+}
+
+/** The failed fits among `records`, by candidate then fold. */
+export function failuresOf(records: readonly FitRecord[], candidates: readonly Params[]): FitFailure[] {
+  return records.filter((r) => r.error !== undefined)
+    .map((r) => ({ candidate: r.candidate, fold: r.fold, params: candidates[r.candidate]!, message: r.error! }))
+    .sort((a, b) => a.candidate - b.candidate || a.fold - b.fold);
 }
 
 /**
