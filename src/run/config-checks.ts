@@ -12,6 +12,7 @@ import type { ModelName } from '../models/estimator.js';
 import { parseDistribution } from '../search/distributions.js';
 import { SCORERS } from '../search/scorers.js';
 import { readCsvHeader } from './csv-header.js';
+import { cvIssues } from './cv-config.js';
 import { found } from './issues.js';
 
 type Json = Record<string, unknown>;
@@ -38,6 +39,8 @@ export function semanticIssues(raw: unknown, dir: string): string[] {
   if (!isObject(raw)) return [];
   const model = modelName(raw);
   const issues = [...dataIssues(raw.data, dir), ...runIssues(raw, model)];
+  const hasGroups = isObject(raw.data) && raw.data.groups !== undefined;
+  issues.push(...cvIssues(raw.cv, model === 'logistic' ? 'classifier' : 'regressor', dir, hasGroups));
   if (model !== undefined) issues.push(...paramIssues(raw, model));
   return issues;
 }
@@ -50,9 +53,6 @@ function runIssues(raw: Json, model: ModelName | undefined): string[] {
   }
   if (raw.grid === undefined && raw.search === undefined && raw.learningCurve === undefined && raw.validationCurve === undefined) {
     issues.push('(top level): nothing to run: add grid, search, learningCurve or validationCurve');
-  }
-  if (isObject(raw.cv) && raw.cv.seed !== undefined && raw.cv.shuffle !== true) {
-    issues.push(`cv.seed: has no effect unless cv.shuffle is true, found shuffle ${found(raw.cv.shuffle ?? false)}`);
   }
   const names = typeof raw.scoring === 'string' ? [raw.scoring] : Array.isArray(raw.scoring) ? raw.scoring : undefined;
   const known = [...SCORERS.keys()];
@@ -170,11 +170,27 @@ function dataIssues(data: unknown, dir: string): string[] {
       issues.push(...targetIssues(resolve(dir, data.csv), data.target));
     }
   }
+  issues.push(...groupsIssues(data, dir, sources));
   const synthetic = data.synthetic;
   if (isObject(synthetic) && synthetic.nClasses !== undefined && synthetic.kind !== 'classification') {
     issues.push(`data.synthetic.nClasses: only applies to kind "classification", found kind ${found(synthetic.kind)}`);
   }
   return issues;
+}
+
+/** data.groups: a .npy file beside X and y, or a column of the CSV (not the target). */
+function groupsIssues(data: Json, dir: string, sources: readonly boolean[]): string[] {
+  const groups = data.groups;
+  if (typeof groups !== 'string') return [];
+  if (sources[2]) return ['data.groups: not available with synthetic data (give X and y files, or a CSV)'];
+  if (sources[0]) {
+    const path = resolve(dir, groups);
+    return existsSync(path) && statSync(path).isFile() ? [] : [`data.groups: file not found: ${path}`];
+  }
+  if (typeof data.csv !== 'string' || !existsSync(resolve(dir, data.csv))) return [];
+  if (groups === data.target) return [`data.groups: ${found(groups)} is the target column; groups must be another column`];
+  const header = readCsvHeader(resolve(dir, data.csv));
+  return header.includes(groups) ? [] : [`data.groups: column ${found(groups)} is not in the header of ${resolve(dir, data.csv)}${didYouMean(groups, header)}`];
 }
 
 function targetIssues(csv: string, target: string): string[] {
