@@ -55,6 +55,21 @@ describe('memgrid data', () => {
 });
 
 describe('memgrid run', () => {
+  it('runs a named splitter on CSV group labels (data.groups), kept out of X', () => {
+    const rows = Array.from({ length: 60 }, (_, i) => `${i % 7},${(i * 3) % 11},shop${i % 4},${(i % 7) * 2 + (i % 3)}`);
+    writeFileSync(join(dir, 'shops.csv'), ['a,b,shop,sales', ...rows].join('\n'));
+    writeConfig('groups.json', {
+      data: { csv: 'shops.csv', target: 'sales', groups: 'shop' }, model: { name: 'ridge' }, grid: { alpha: [0.1, 10] },
+      cv: { name: 'group_kfold', nSplits: 4 }, learningCurve: { trainSizes: [0.5, 1] },
+    });
+    const r = memgrid(['run', 'groups.json', '--workers', '0'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const cv = readJson(join(dir, 'runs', 'groups', 'results.json')).cvResults as Record<string, number[]>;
+    // Four shops, four folds: each fold holds one shop out.
+    expect(Object.keys(cv).filter((k) => /^split\d+_test_score$/.test(k))).toHaveLength(4);
+    expect(cv.params).toHaveLength(2);
+  });
+
   it('writes results, cv_results.csv, curves, plots and the report; plot re-renders them', () => {
     writeConfig('e2e.json', {
       data: { synthetic: { kind: 'regression', nSamples: 300, nFeatures: 5, noise: 5, seed: 0 } },
