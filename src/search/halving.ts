@@ -5,6 +5,7 @@
  * so ridge rungs get the statistics plan and logistic rungs the warm-started C path.
  */
 import type { NdArray } from '../data/ndarray.js';
+import { persistDataset } from '../data/store.js';
 import { ValueError } from '../errors.js';
 import type { Estimator, FloatMatrix, Params } from '../models/estimator.js';
 import type { FitRecord } from '../workers/protocol.js';
@@ -120,6 +121,9 @@ abstract class BaseHalving extends BaseSearch {
     const scoring = resolveScoring(options.scoring as string | undefined, estimator.kind);
     const labels = checkTargetValues(estimator, X, y);
     const nSamples = labels.length;
+    // Persist once: every rung then maps the same store instead of hashing in-memory data again.
+    const store = persistDataset(X, y, options.storeRoot === undefined ? {} : { root: options.storeRoot });
+    const data = { X: store.X as FloatMatrix, y: store.y };
     const baseFolds = resolveCv(options.cv as never, estimator.kind === 'classifier').split(nSamples, labels, fitOptions.groups);
     const { factor, seed } = this.checked;
     const nClasses = estimator.kind === 'classifier' ? new Set(labels).size : 1;
@@ -141,7 +145,7 @@ abstract class BaseHalving extends BaseSearch {
         const nResources = schedule.nResources[itr]!;
         const folds = subsampleFolds(baseFolds, nResources / nSamples, seed);
         checkRungFolds(folds, itr, nResources);
-        const evaluation = await evaluate({ estimator, X, y, candidates, options: { ...options, cv: fixedFolds(folds), executor } });
+        const evaluation = await evaluate({ estimator, ...data, candidates, options: { ...options, cv: fixedFolds(folds), executor } });
         const offset = all.length;
         candidates.forEach((params) => all.push({ params, iter: itr, nResources }));
         for (const r of evaluation.records) records.push({ ...r, candidate: r.candidate + offset });
@@ -161,7 +165,7 @@ abstract class BaseHalving extends BaseSearch {
     let refitTime: number | undefined;
     if (options.refit !== false) {
       const t0 = performance.now();
-      bestEstimator = last!.evaluation.refit(bestIndex - last!.offset) ?? estimator.clone().setParams(params[bestIndex]!).fit(X, y);
+      bestEstimator = last!.evaluation.refit(bestIndex - last!.offset) ?? estimator.clone().setParams(params[bestIndex]!).fit(data.X, data.y);
       refitTime = (performance.now() - t0) / 1000;
     }
     this.outcome = {

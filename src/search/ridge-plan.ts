@@ -82,8 +82,9 @@ export function planRidgeStats(input: PlanInput): Plan | undefined {
         returnTrainScore: context.returnTrainScore, statsSeconds });
     },
     failed: () => undefined,
-    // Every value of X enters some cell's sums, where a NaN or ±Inf cannot hide.
-    checksFiniteX: true,
+    // When every row is in some cell, every value of X enters some cell's sums, where a NaN or
+    // ±Inf cannot hide; rows no fold uses are left to the engine's up-front check.
+    checksFiniteX: layout.coversAllRows,
     // When every row is in some cell, the refit on all rows is one more solve, no pass over the data.
     refit: (candidate: number): Estimator | undefined => {
       if (!cells || !layout.coversAllRows) return undefined;

@@ -3,7 +3,8 @@
  * and give the scores of fitting each fold by hand; ridge's plan covers them with role cells.
  */
 import { describe, expect, it } from 'vitest';
-import { toFloat64 } from '../../src/data/ndarray.js';
+import { ndarray, toFloat64 } from '../../src/data/ndarray.js';
+import { DataError } from '../../src/errors.js';
 import { makeClassification, makeRegression } from '../../src/data/synthetic.js';
 import { LogisticRegression } from '../../src/models/logistic.js';
 import { Ridge } from '../../src/models/ridge.js';
@@ -77,5 +78,16 @@ describe('non-partition fold sets', () => {
         expect((search.cvResults[`split${k}_test_score`] as number[])[i]).toBeCloseTo(-loss / fold.test.length, 4); // the path plan stops ~1e-6 from a single fit, on KFold too
       });
     }
+  });
+
+  it('refuses NaN in X in a row no fold uses, as the plain plan does', async () => {
+    const data = Float64Array.from(regression.X.data as Float64Array);
+    const cv = new ShuffleSplit({ nSplits: 2, testSize: 10, trainSize: 20, seed: 0 });
+    const used = new Set(cv.split(400).flatMap((f) => [...f.train, ...f.test]));
+    const unused = [...Array(400).keys()].find((i) => !used.has(i))!;
+    data[unused * 5 + 2] = Number.NaN;
+    const X = ndarray('float64', [400, 5], data);
+    await expect(new GridSearch(new Ridge(), { alpha: [1, 2] }, { cv, workers: 0 }).fit(X, regression.y))
+      .rejects.toThrow(new DataError(`X contains NaN at row ${unused}, column 2: values must be finite`));
   });
 });
