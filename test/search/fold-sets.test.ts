@@ -81,13 +81,16 @@ describe('non-partition fold sets', () => {
   });
 
   it('refuses NaN in X in a row no fold uses, as the plain plan does', async () => {
-    const data = Float64Array.from(regression.X.data as Float64Array);
+    // Past the first 1024 rows, which the plan reads for its shift.
+    const big = makeRegression({ nSamples: 1500, nFeatures: 5, seed: 4 });
+    const data = Float64Array.from(big.X.data as Float64Array);
     const cv = new ShuffleSplit({ nSplits: 2, testSize: 10, trainSize: 20, seed: 0 });
-    const used = new Set(cv.split(400).flatMap((f) => [...f.train, ...f.test]));
-    const unused = [...Array(400).keys()].find((i) => !used.has(i))!;
+    const used = new Set(cv.split(1500).flatMap((f) => [...f.train, ...f.test]));
+    const unused = [...Array(1500).keys()].find((i) => i >= 1024 && !used.has(i))!;
     data[unused * 5 + 2] = Number.NaN;
-    const X = ndarray('float64', [400, 5], data);
-    await expect(new GridSearch(new Ridge(), { alpha: [1, 2] }, { cv, workers: 0 }).fit(X, regression.y))
+    const X = ndarray('float64', [1500, 5], data);
+    // refit: false, or the refit on all rows would find the NaN anyway.
+    await expect(new GridSearch(new Ridge(), { alpha: [1, 2] }, { cv, refit: false, workers: 0 }).fit(X, big.y))
       .rejects.toThrow(new DataError(`X contains NaN at row ${unused}, column 2: values must be finite`));
   });
 });
