@@ -55,6 +55,7 @@ function runIssues(raw: Json, model: ModelName | undefined): string[] {
     issues.push('(top level): nothing to run: add grid, search, learningCurve or validationCurve');
   }
   const names = typeof raw.scoring === 'string' ? [raw.scoring] : Array.isArray(raw.scoring) ? raw.scoring : undefined;
+  if (isObject(raw.halving)) issues.push(...halvingIssues(raw, names));
   const known = [...SCORERS.keys()];
   names?.forEach((name, i) => {
     if (typeof name !== 'string') return;
@@ -74,6 +75,19 @@ function runIssues(raw: Json, model: ModelName | undefined): string[] {
         issues.push(`learningCurve.trainSizes[${i}]: must be a fraction in (0, 1] or a whole number of rows > 1, found ${found(size)}`);
       }
     });
+  }
+  return issues;
+}
+
+/** What halving needs around it: a grid or a random search to halve, one scorer. */
+function halvingIssues(raw: Json, scoring: readonly unknown[] | undefined): string[] {
+  const halving = raw.halving as Json;
+  const issues: string[] = [];
+  if (raw.grid === undefined && raw.search === undefined) issues.push('halving: needs a grid or a random search to halve');
+  if (scoring !== undefined && scoring.length > 1) issues.push(`halving: takes one scorer (as scikit-learn), found scoring ${found(scoring)}`);
+  if (halving.nCandidates !== undefined && raw.search === undefined) issues.push('halving.nCandidates: only with a random search (a grid halves all its candidates)');
+  if (raw.search !== undefined && (halving.nCandidates ?? 'exhaust') === 'exhaust' && halving.minResources === 'exhaust') {
+    issues.push('halving.minResources: cannot be "exhaust" when halving.nCandidates is "exhaust" (its default)');
   }
   return issues;
 }

@@ -59,6 +59,16 @@ export const configSchema = strict('', {
     nIter: count(1).default(10),
     seed: numpySeed.default(0),
   }).optional(),
+  halving: strict('halving', {
+    factor: z.number().gt(1).optional(),
+    minResources: z.union([z.literal('exhaust'), z.literal('smallest'), count(1)], {
+      error: 'must be "exhaust", "smallest" or a row count >= 1',
+    }).optional(),
+    maxResources: z.union([z.literal('auto'), count(1)], { error: 'must be "auto" or a row count >= 1' }).optional(),
+    aggressiveElimination: z.boolean().optional(),
+    nCandidates: z.union([z.literal('exhaust'), count(1)], { error: 'must be "exhaust" or a count >= 1' }).optional(),
+    seed: numpySeed.optional(),
+  }).optional(),
   cv: strict('cv', {
     folds: count(2).optional(),
     shuffle: z.boolean().optional(),

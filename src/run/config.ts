@@ -25,6 +25,16 @@ export type DataSource =
     readonly seed: number | string;
   };
 
+/** The `halving` key: HalvingRandomSearch options for a random search, HalvingGridSearch's for a grid. */
+export interface HalvingConfig {
+  readonly factor?: number;
+  readonly minResources?: 'exhaust' | 'smallest' | number;
+  readonly maxResources?: 'auto' | number;
+  readonly aggressiveElimination?: boolean;
+  readonly nCandidates?: 'exhaust' | number;
+  readonly seed?: number;
+}
+
 /** A validated experiment config: defaults filled in, paths absolute. */
 export interface ExperimentConfig {
   /** Absolute path of the config file. */
@@ -35,6 +45,8 @@ export interface ExperimentConfig {
   readonly model: { readonly name: ModelName; readonly params: Params };
   readonly grid?: ParamGrid | readonly ParamGrid[];
   readonly search?: { readonly kind: 'random'; readonly distributions: ParamDistributions; readonly nIter: number; readonly seed: number };
+  /** Successive halving instead of the full grid or random search (scikit-learn's Halving*SearchCV options). */
+  readonly halving?: HalvingConfig;
   /** The `cv` object, file paths absolute; without `name` or `file`, `folds` and `shuffle` are filled in. */
   readonly cv: CvConfig;
   /** Scorer names, or undefined for the model's default (r2 / accuracy). */
@@ -119,6 +131,7 @@ function resolveConfig(raw: RawConfig, file: string): ExperimentConfig {
     returnTrainScore: raw.returnTrainScore,
     ...optional('grid', raw.grid),
     ...optional('search', raw.search as ExperimentConfig['search']),
+    ...optional('halving', raw.halving as HalvingConfig | undefined),
     ...optional('scoring', raw.scoring === undefined ? undefined : typeof raw.scoring === 'string' ? [raw.scoring] : raw.scoring),
     ...optional('workers', raw.workers),
     ...optional('errorScore', raw.errorScore),

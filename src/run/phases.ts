@@ -6,7 +6,8 @@ import { dirname } from 'node:path';
 import type { Estimator, Params } from '../models/estimator.js';
 import { createModel } from '../models/registry.js';
 import { learningCurve, validationCurve } from '../search/curves.js';
-import { GridSearch, RandomizedSearch } from '../search/grid-search.js';
+import { GridSearch, RandomizedSearch, type BaseSearch } from '../search/grid-search.js';
+import { HalvingGridSearch, HalvingRandomSearch, type HalvingOptions } from '../search/halving.js';
 import type { LearningCurveResult, SearchFitOptions, SearchOptions, ValidationCurveResult, WorkerMemory } from '../search/options.js';
 import { resolveScoring } from '../search/scorers.js';
 import type { Splitter } from '../search/types.js';
@@ -34,7 +35,7 @@ export interface PhaseContext {
 
 /** A finished search, as the results need it. */
 export interface SearchOutcome {
-  readonly search: GridSearch | RandomizedSearch;
+  readonly search: BaseSearch;
   readonly bestParams: Params | undefined;
   readonly seconds: number;
   /** The last memory report of each worker seen during the run. */
@@ -121,17 +122,30 @@ export async function runSearch(context: PhaseContext): Promise<SearchOutcome | 
   const { config, data } = context;
   if (config.grid === undefined && config.search === undefined) return undefined;
   const memory = new Map<string, WorkerMemory>();
-  const label = config.search ? 'random search' : 'grid search';
+  const label = `${config.halving ? 'halving ' : ''}${config.search ? 'random search' : 'grid search'}`;
   const options = { ...phaseOptions(context, 'search', label, memory), refit: config.refit };
   const model = createModel(config.model.name, config.model.params);
   const t0 = performance.now();
-  const search = config.search
-    ? new RandomizedSearch(model, config.search.distributions as never, { ...options, nIter: config.search.nIter, seed: config.search.seed })
-    : new GridSearch(model, config.grid as never, options);
+  const search = config.halving ? halvingSearch(config, model, options)
+    : config.search
+      ? new RandomizedSearch(model, config.search.distributions as never, { ...options, nIter: config.search.nIter, seed: config.search.seed })
+      : new GridSearch(model, config.grid as never, options);
   await search.fit(data.X, data.y, data.groups === undefined ? {} : { groups: data.groups });
   context.progress.stop();
   const bestParams = search.refitMetric === undefined ? undefined : search.bestParams;
   return { search, bestParams, seconds: (performance.now() - t0) / 1000, workers: [...memory.values()] };
+}
+
+/** The halving variant of the config's grid or random search (one scorer, a boolean refit). */
+function halvingSearch(config: ExperimentConfig, model: Estimator, options: SearchOptions): BaseSearch {
+  const { nCandidates, ...halving } = config.halving!;
+  const scoring = Array.isArray(options.scoring) ? options.scoring[0] : options.scoring;
+  const common = {
+    ...options, ...halving, refit: options.refit !== false, ...(scoring === undefined ? {} : { scoring: scoring as string }),
+  } as HalvingOptions;
+  return config.search
+    ? new HalvingRandomSearch(model, config.search.distributions, { seed: config.search.seed, ...common, ...(nCandidates === undefined ? {} : { nCandidates }) })
+    : new HalvingGridSearch(model, config.grid!, common);
 }
 
 /**
