@@ -18,14 +18,14 @@ interface Schedule {
 }
 interface Run {
   kind: 'grid' | 'random'; model: 'ridge' | 'logistic'; seed: number; factor: number; minResources?: 'exhaust' | 'smallest' | number;
-  nCandidates?: number; cvSplits?: number; params: Record<string, number | boolean>[]; iter: number[]; nResourcesColumn: number[];
-  meanTestScore: number[]; rankTestScore: number[]; meanTrainScore: number[]; nResources: number[]; nCandidates_?: number[];
+  cvSplits?: number; params: Record<string, number | boolean>[]; iter: number[]; nResourcesColumn: number[];
+  meanTestScore: number[]; rankTestScore: number[]; meanTrainScore: number[]; nResources: number[]; nCandidates: number[];
   bestIndex: number; bestParams: Record<string, number | boolean>; bestScore: number;
 }
 const fixtures = JSON.parse(readFileSync(new URL('../fixtures/search/halving.json', import.meta.url), 'utf8')) as {
   schedules: Schedule[]; subsample: { seed: number; n: number; fraction: number; base: string; folds: { train: number[]; test: number[] }[] }[];
   logs: [number, number, number][];
-  searches: { X: number[][]; y: number[]; yClass: number[]; alphas: number[]; runs: (Run & { nCandidates: number[] | number })[] };
+  searches: { X: number[][]; y: number[]; yClass: number[]; alphas: number[]; runs: Run[] };
 };
 
 describe('halving schedule equals scikit-learn 1.2', () => {
@@ -72,7 +72,7 @@ describe('HalvingGridSearch and HalvingRandomSearch equal scikit-learn 1.2', () 
     '%s', async (_name, _i, run) => {
       const common = { factor: run.factor, seed: run.seed, workers: 0, cv: run.cvSplits ?? 5 };
       const search = run.model === 'logistic'
-        ? new HalvingGridSearch(new LogisticRegression(), { C: run.params.slice(0, run.nCandidates[0]! as number).map((p) => p['C'] as number).sort((a, b) => a - b) }, common)
+        ? new HalvingGridSearch(new LogisticRegression(), { C: run.params.slice(0, run.nCandidates[0]!).map((p) => p['C'] as number).sort((a, b) => a - b) }, common)
         : run.kind === 'grid'
           ? new HalvingGridSearch(new Ridge(), { alpha: alphas }, { ...common, minResources: run.minResources! })
           : new HalvingRandomSearch(new Ridge(), { alpha: loguniform(1e-3, 1e3), fitIntercept: [true] }, { ...common, nCandidates: 20 });

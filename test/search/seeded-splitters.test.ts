@@ -10,7 +10,7 @@ import type { Fold, Splitter } from '../../src/search/types.js';
 
 interface FoldJson { train: number[]; test: number[] }
 interface Case {
-  kind: string; seed?: number; n: number; nSplits?: number; y?: number[]; groups?: (number | string)[]; folds: FoldJson[];
+  kind: string; seed?: number; n: number; nSplits?: number; y?: number[]; groups?: number[] | string[]; folds: FoldJson[];
   testSize?: number | null; trainSize?: number | null; nRepeats?: number; shuffle?: boolean; maxTrainSize?: number | null;
   gap?: number; p?: number; testFold?: number[];
 }
