@@ -9,6 +9,8 @@ import { HalvingGridSearch, HalvingRandomSearch } from '../../src/search/halving
 import { halvingSchedule, subsampleFolds, topK } from '../../src/search/halving-schedule.js';
 import { pyLog } from '../../src/search/py-math.js';
 import { KFold } from '../../src/search/splitters.js';
+import type { FitKey } from '../../src/search/options.js';
+import type { FitRecord } from '../../src/workers/protocol.js';
 
 interface Schedule {
   n_candidates: number; factor: number; n_samples: number; n_splits: number; classes?: number;
@@ -111,5 +113,29 @@ describe('halving options', () => {
     const y = ndarray('float64', [20], Float64Array.from({ length: 20 }, (_, i) => 2 * i));
     await expect(new HalvingGridSearch(new Ridge(), { alpha: [1, 2] }, { minResources: 30, workers: 0 }).fit(X, y)).rejects.toThrow(
       'minResources=30 is greater than maxResources=20');
+  });
+});
+
+describe('halving resumes from a journal', () => {
+  it('reruns only the fits the journal lacks, and keeps the same rungs and results', async () => {
+    const { X: rows, y: targets, alphas } = fixtures.searches;
+    const X = ndarray('float64', [rows.length, rows[0]!.length], Float64Array.from(rows.flat()));
+    const y = ndarray('float64', [targets.length], Float64Array.from(targets));
+    const journal = new Map<string, FitRecord>();
+    // Keyed as the CLI's journal keys them: the fold set tells one rung's folds from another's.
+    const keyOf = (k: FitKey): string => JSON.stringify([k.folds, k.params, k.fold]);
+    const options = { factor: 2, minResources: 'smallest', cv: 4, seed: 3, workers: 0 } as const;
+    const full = await new HalvingGridSearch(new Ridge(), { alpha: alphas }, {
+      ...options, onRecord: (record, key) => journal.set(keyOf(key), record),
+    }).fit(X, y);
+    const kept = new Map([...journal].filter((_, i) => i % 3 !== 0));
+    let rerun = 0;
+    const resumed = await new HalvingGridSearch(new Ridge(), { alpha: alphas }, {
+      ...options, completed: (key) => kept.get(keyOf(key)), onRecord: () => rerun++,
+    }).fit(X, y);
+    expect(rerun).toBe(journal.size - kept.size);
+    const scores = (r: typeof full.cvResults): unknown => Object.fromEntries(Object.entries(r).filter(([k]) => !k.endsWith('_time')));
+    expect(scores(resumed.cvResults)).toEqual(scores(full.cvResults));
+    expect(resumed.nCandidates).toEqual(full.nCandidates);
   });
 });
