@@ -162,6 +162,49 @@ def train_test_cases():
     return out
 
 
+def quicksort_adversary(n):
+    """McIlroy's 'killer adversary for quicksort', played against numpy's own argsort (object
+    dtype, same introsort): values fixed as late as possible so the partitions degenerate and
+    the depth limit hands the rest to heapsort."""
+    gas = n
+    val = [gas] * n
+    state = {'solid': 0, 'candidate': 0}
+
+    class Key:
+        __slots__ = ('i',)
+
+        def __init__(self, i):
+            self.i = i
+
+        def __lt__(self, other):
+            x, y = self.i, other.i
+            if val[x] == gas and val[y] == gas:
+                frozen = x if x == state['candidate'] else y
+                val[frozen] = state['solid']
+                state['solid'] += 1
+            if val[x] == gas:
+                state['candidate'] = x
+            elif val[y] == gas:
+                state['candidate'] = y
+            return val[x] < val[y]
+
+        def __gt__(self, other):
+            return other.__lt__(self)
+
+        def __eq__(self, other):
+            return val[self.i] == val[other.i]
+
+    keys = np.empty(n, dtype=object)
+    for i in range(n):
+        keys[i] = Key(i)
+    np.argsort(keys)
+    for i in range(n):
+        if val[i] == gas:
+            val[i] = state['solid']
+            state['solid'] += 1
+    return np.array(val, dtype=float)
+
+
 def argsort_cases():
     # np.argsort's default kind is an unstable introsort: the order among ties is what
     # GroupKFold and successive halving keep.
@@ -171,6 +214,9 @@ def argsort_cases():
         if n >= 40:
             a[data_rng.randint(0, n, size=3)] = np.nan
         out.append({'values': [None if np.isnan(v) else v for v in a.tolist()], 'order': np.argsort(a).tolist()})
+    for n in (100, 1000):
+        a = quicksort_adversary(n)
+        out.append({'values': a.tolist(), 'order': np.argsort(a).tolist()})
     return out
 
 
