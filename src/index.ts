@@ -21,21 +21,33 @@ export { createModel, modelFromState, MODEL_NAMES, validateParams } from './mode
 
 export { createExecutor } from './search/engine.js';
 export { GridSearch, RandomizedSearch, type RandomizedSearchOptions, type FitFailure } from './search/grid-search.js';
-export { learningCurve, validationCurve, type LearningCurveOptions, type ValidationCurveOptions } from './search/curves.js';
-export type {
-  SearchOptions, SearchProgress, WorkerMemory, FitKey, CvResults, LearningCurveResult, ValidationCurveResult,
-} from './search/options.js';
-export type { Fold, Splitter } from './search/types.js';
 export {
-  KFold, StratifiedKFold, ShuffleSplit, PredefinedFolds, resolveCv, type KFoldOptions, type ShuffleSplitOptions, type FoldSpec,
-} from './search/splitters.js';
+  HalvingGridSearch, HalvingRandomSearch, type HalvingOptions, type HalvingRandomSearchOptions,
+} from './search/halving.js';
+export { learningCurve, validationCurve, type LearningCurveOptions, type ValidationCurveOptions } from './search/curves.js';
+export {
+  crossValidate, crossValScore, crossValPredict, type CrossValidateOptions, type CrossValidateResult, type CrossValPredictOptions,
+} from './search/cross-validate.js';
+export { trainTestSplit, trainTestSplitIndices, type TrainTestSplitOptions, type TrainTestIndices } from './search/train-test-split.js';
+export type {
+  SearchOptions, SearchFitOptions, SearchProgress, WorkerMemory, FitKey, CvResults, LearningCurveResult, ValidationCurveResult,
+} from './search/options.js';
+export type { Fold, Splitter, Groups } from './search/types.js';
+export { KFold, StratifiedKFold, PredefinedFolds, resolveCv, type KFoldOptions, type FoldSpec } from './search/splitters.js';
+export { ShuffleSplit, StratifiedShuffleSplit, type ShuffleSplitOptions } from './search/shuffle-split.js';
+export { GroupKFold, StratifiedGroupKFold } from './search/group-splitters.js';
+export { RepeatedKFold, RepeatedStratifiedKFold, type RepeatedKFoldOptions } from './search/repeated-splitters.js';
+export {
+  TimeSeriesSplit, LeaveOneOut, LeavePOut, PredefinedSplit, type TimeSeriesSplitOptions,
+} from './search/ordered-splitters.js';
+export { RandomState } from './search/random-state.js';
 export {
   r2, meanSquaredError, rootMeanSquaredError, meanAbsoluteError, accuracy, balancedAccuracy, logLoss, rocAuc, f1,
 } from './search/metrics.js';
 export { getScorer, resolveScoring, scoreMany, SCORERS, type Scorer, type ScorerNeeds } from './search/scorers.js';
 export { parameterGrid, gridSize, type ParamGrid, type ParamValue } from './search/grid.js';
 export {
-  uniform, loguniform, randint, choice, sampleCandidates, parseDistribution, type Distribution, type ParamDistributions,
+  uniform, loguniform, randint, choice, sampleCandidates, sampleWithoutReplacement, parseDistribution, type Distribution, type ParamDistributions,
 } from './search/distributions.js';
 
 export type { Executor, TaskMessage, TaskResult, FitRecord } from './workers/protocol.js';

@@ -8,18 +8,22 @@ import * as redis from '../src/redis.js';
 
 it('exports this list of runtime values from memgrid and memgrid/redis', () => {
   expect(Object.keys(memgrid).sort()).toEqual([
-    'AbortError', 'AccessError', 'ConfigError', 'DTYPES', 'DTypeError', 'DataError', 'FitError', 'GridSearch', 'InlineExecutor',
-    'KFold', 'LogisticRegression', 'MODEL_NAMES', 'MemgridError', 'NATIVE_LITTLE_ENDIAN', 'NPY_ALIGN', 'NPY_MAGIC',
-    'NPY_MAX_HEADER_SIZE', 'NpyFormatError', 'PredefinedFolds', 'PyTuple', 'QueueError', 'RandomizedSearch', 'Ridge', 'SCORERS',
-    'ShuffleSplit', 'StratifiedKFold', 'ThreadPoolExecutor', 'ValueError', 'accuracy', 'allFiniteInFile', 'allocate', 'balancedAccuracy', 'choice',
-    'columnMeans', 'createExecutor', 'createModel', 'descrOf', 'dtypeOfTypedArray', 'dump', 'elementAsNumber', 'encodeNpyHeader',
-    'f1', 'firstNonFinite', 'getScorer', 'gridSize', 'importCsv', 'importCsvToStore', 'isBigIntDType', 'isClassifier', 'isDType', 'isFloatDType',
+    'AbortError', 'AccessError', 'ConfigError', 'DTYPES', 'DTypeError', 'DataError', 'FitError', 'GridSearch', 'GroupKFold',
+    'HalvingGridSearch', 'HalvingRandomSearch', 'InlineExecutor', 'KFold', 'LeaveOneOut', 'LeavePOut', 'LogisticRegression',
+    'MODEL_NAMES', 'MemgridError', 'NATIVE_LITTLE_ENDIAN', 'NPY_ALIGN', 'NPY_MAGIC', 'NPY_MAX_HEADER_SIZE', 'NpyFormatError',
+    'PredefinedFolds', 'PredefinedSplit', 'PyTuple', 'QueueError', 'RandomState', 'RandomizedSearch', 'RepeatedKFold',
+    'RepeatedStratifiedKFold', 'Ridge', 'SCORERS', 'ShuffleSplit', 'StratifiedGroupKFold', 'StratifiedKFold',
+    'StratifiedShuffleSplit', 'ThreadPoolExecutor', 'TimeSeriesSplit', 'ValueError', 'accuracy', 'allFiniteInFile', 'allocate',
+    'balancedAccuracy', 'choice', 'columnMeans', 'createExecutor', 'createModel', 'crossValPredict', 'crossValScore',
+    'crossValidate', 'descrOf', 'dtypeOfTypedArray', 'dump', 'elementAsNumber', 'encodeNpyHeader', 'f1', 'firstNonFinite',
+    'getScorer', 'gridSize', 'importCsv', 'importCsvToStore', 'isBigIntDType', 'isClassifier', 'isDType', 'isFloatDType',
     'isMapped', 'itemSize', 'learningCurve', 'load', 'logLoss', 'loguniform', 'makeClassification', 'makeRegression', 'mean',
     'meanAbsoluteError', 'meanSquaredError', 'memmap', 'modelFromState', 'ndarray', 'openNpy', 'openStore', 'parameterGrid',
     'parseDescr', 'parseDistribution', 'parseNpyHeader', 'parsePyLiteral', 'persistDataset', 'r2', 'randint', 'readFoldSet',
     'readNpy', 'readNpyHeader', 'registerDumpType', 'resolveCv', 'resolveScoring', 'rocAuc', 'rootMeanSquaredError',
-    'sampleCandidates', 'saveNpy', 'scoreMany', 'shapeSize', 'std', 'stridesOf', 'sum', 'swapBytes', 'toFloat64', 'toNested',
-    'uniform', 'validateParams', 'validationCurve', 'viewOf', 'writeFoldSet',
+    'sampleCandidates', 'sampleWithoutReplacement', 'saveNpy', 'scoreMany', 'shapeSize', 'std', 'stridesOf', 'sum', 'swapBytes',
+    'toFloat64', 'toNested', 'trainTestSplit', 'trainTestSplitIndices', 'uniform', 'validateParams', 'validationCurve', 'viewOf',
+    'writeFoldSet',
   ]);
   expect(Object.keys(redis).sort()).toEqual(['RedisExecutor', 'runRedisWorker']);
 });

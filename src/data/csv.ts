@@ -9,6 +9,8 @@ import { persistDataset, type DatasetStore } from './store.js';
 export interface ImportCsvOptions {
   /** Name of the target column (from the header row). */
   readonly target: string;
+  /** A column of group labels (read as text, kept out of X): see `groups` in the result. */
+  readonly groups?: string;
   /** Field delimiter; default `,`. */
   readonly delimiter?: string;
 }
@@ -18,6 +20,8 @@ export interface ImportedCsv {
   readonly X: NdArray<'float64'>;
   readonly y: NdArray<'float64'>;
   readonly featureNames: string[];
+  /** The `groups` column's cells, trimmed, when asked for. */
+  readonly groups?: string[];
 }
 
 /** A finite decimal number, as numpy's loadtxt would take it (no hex, no empty cells). */
@@ -42,10 +46,15 @@ export function importCsv(csvPath: string, options: ImportCsvOptions): ImportedC
   if (targetIndex < 0) {
     throw new ValueError(`${csvPath}: no target column ${JSON.stringify(options.target)}; the columns are ${names.map((n) => JSON.stringify(n)).join(', ')}`);
   }
+  const groupsIndex = options.groups === undefined ? -1 : names.indexOf(options.groups);
+  if (options.groups !== undefined && (groupsIndex < 0 || groupsIndex === targetIndex)) {
+    throw new ValueError(`${csvPath}: no groups column ${JSON.stringify(options.groups)} besides the target; the columns are ${names.map((n) => JSON.stringify(n)).join(', ')}`);
+  }
   const nRows = rows.length - 1;
-  const nCols = names.length - 1;
+  const nCols = names.length - (groupsIndex < 0 ? 1 : 2);
   const X = new Float64Array(nRows * nCols);
   const y = new Float64Array(nRows);
+  const groups: string[] = [];
   for (let r = 0; r < nRows; r++) {
     const { record, info } = rows[r + 1]!;
     if (record.length !== names.length) {
@@ -54,6 +63,10 @@ export function importCsv(csvPath: string, options: ImportCsvOptions): ImportedC
     let out = r * nCols;
     for (let c = 0; c < record.length; c++) {
       const cell = record[c]!.trim();
+      if (c === groupsIndex) {
+        groups.push(cell);
+        continue;
+      }
       if (!NUMBER.test(cell)) {
         throw new DataError(`${csvPath}: line ${info.lines}, column ${JSON.stringify(names[c])}: expected a number, found ${JSON.stringify(cell)}`);
       }
@@ -64,7 +77,8 @@ export function importCsv(csvPath: string, options: ImportCsvOptions): ImportedC
   return {
     X: ndarray('float64', [nRows, nCols], X),
     y: ndarray('float64', [nRows], y),
-    featureNames: names.filter((_, i) => i !== targetIndex),
+    featureNames: names.filter((_, i) => i !== targetIndex && i !== groupsIndex),
+    ...(groupsIndex < 0 ? {} : { groups }),
   };
 }
 

@@ -48,7 +48,7 @@ export function planPlots(contents: RunContents): PlotPlan[] {
   const { cvResults, refitMetric, scoring } = contents.results;
   if (cvResults) {
     const metric = refitMetric ?? scoring[0]!;
-    plots.push(...(contents.results.kind === 'random' ? randomSearchPlots(cvResults, scoring, metric) : searchPlots(cvResults, scoring, metric)));
+    plots.push(...(contents.results.kind === 'random' || contents.results.kind === 'halving' ? randomSearchPlots(cvResults, scoring, metric) : searchPlots(cvResults, scoring, metric)));
   }
   return plots;
 }

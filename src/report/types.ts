@@ -30,7 +30,8 @@ export interface RunResults {
     readonly hash: string;
     readonly featureNames?: readonly string[];
   };
-  readonly kind?: 'grid' | 'random';
+  /** `halving`: cvResults hold one row per (rung, candidate), with `iter` and `n_resources`. */
+  readonly kind?: 'grid' | 'random' | 'halving';
   readonly scoring: readonly string[];
   readonly refit: boolean | string;
   readonly refitMetric?: string;

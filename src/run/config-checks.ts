@@ -12,6 +12,7 @@ import type { ModelName } from '../models/estimator.js';
 import { parseDistribution } from '../search/distributions.js';
 import { SCORERS } from '../search/scorers.js';
 import { readCsvHeader } from './csv-header.js';
+import { cvIssues } from './cv-config.js';
 import { found } from './issues.js';
 
 type Json = Record<string, unknown>;
@@ -38,6 +39,8 @@ export function semanticIssues(raw: unknown, dir: string): string[] {
   if (!isObject(raw)) return [];
   const model = modelName(raw);
   const issues = [...dataIssues(raw.data, dir), ...runIssues(raw, model)];
+  const hasGroups = isObject(raw.data) && raw.data.groups !== undefined;
+  issues.push(...cvIssues(raw.cv, model === 'logistic' ? 'classifier' : 'regressor', dir, hasGroups));
   if (model !== undefined) issues.push(...paramIssues(raw, model));
   return issues;
 }
@@ -51,10 +54,8 @@ function runIssues(raw: Json, model: ModelName | undefined): string[] {
   if (raw.grid === undefined && raw.search === undefined && raw.learningCurve === undefined && raw.validationCurve === undefined) {
     issues.push('(top level): nothing to run: add grid, search, learningCurve or validationCurve');
   }
-  if (isObject(raw.cv) && raw.cv.seed !== undefined && raw.cv.shuffle !== true) {
-    issues.push(`cv.seed: has no effect unless cv.shuffle is true, found shuffle ${found(raw.cv.shuffle ?? false)}`);
-  }
   const names = typeof raw.scoring === 'string' ? [raw.scoring] : Array.isArray(raw.scoring) ? raw.scoring : undefined;
+  if (isObject(raw.halving)) issues.push(...halvingIssues(raw, names));
   const known = [...SCORERS.keys()];
   names?.forEach((name, i) => {
     if (typeof name !== 'string') return;
@@ -69,10 +70,24 @@ function runIssues(raw: Json, model: ModelName | undefined): string[] {
     if (!scoring.includes(raw.refit)) issues.push(`refit: must be true, false or one of the scoring names (${scoring.join(', ')}), found ${found(raw.refit)}`);
   }
   if (isObject(raw.learningCurve) && Array.isArray(raw.learningCurve.trainSizes)) {
-    const sizes = raw.learningCurve.trainSizes.filter((s): s is number => typeof s === 'number');
-    if (sizes.some((s) => !Number.isInteger(s)) && sizes.some((s) => s > 1)) {
-      issues.push(`learningCurve.trainSizes: fractions must lie in (0, 1] and counts be whole numbers; mixing them is ambiguous, found ${found(sizes)}`);
-    }
+    raw.learningCurve.trainSizes.forEach((size, i) => {
+      if (typeof size === 'number' && size > 1 && !Number.isInteger(size)) {
+        issues.push(`learningCurve.trainSizes[${i}]: must be a fraction in (0, 1] or a whole number of rows > 1, found ${found(size)}`);
+      }
+    });
+  }
+  return issues;
+}
+
+/** What halving needs around it: a grid or a random search to halve, one scorer. */
+function halvingIssues(raw: Json, scoring: readonly unknown[] | undefined): string[] {
+  const halving = raw.halving as Json;
+  const issues: string[] = [];
+  if (raw.grid === undefined && raw.search === undefined) issues.push('halving: needs a grid or a random search to halve');
+  if (scoring !== undefined && scoring.length > 1) issues.push(`halving: takes one scorer (as scikit-learn), found scoring ${found(scoring)}`);
+  if (halving.nCandidates !== undefined && raw.search === undefined) issues.push('halving.nCandidates: only with a random search (a grid halves all its candidates)');
+  if (raw.search !== undefined && (halving.nCandidates ?? 'exhaust') === 'exhaust' && halving.minResources === 'exhaust') {
+    issues.push('halving.minResources: cannot be "exhaust" when halving.nCandidates is "exhaust" (its default)');
   }
   return issues;
 }
@@ -169,11 +184,27 @@ function dataIssues(data: unknown, dir: string): string[] {
       issues.push(...targetIssues(resolve(dir, data.csv), data.target));
     }
   }
+  issues.push(...groupsIssues(data, dir, sources));
   const synthetic = data.synthetic;
   if (isObject(synthetic) && synthetic.nClasses !== undefined && synthetic.kind !== 'classification') {
     issues.push(`data.synthetic.nClasses: only applies to kind "classification", found kind ${found(synthetic.kind)}`);
   }
   return issues;
+}
+
+/** data.groups: a .npy file beside X and y, or a column of the CSV (not the target). */
+function groupsIssues(data: Json, dir: string, sources: readonly boolean[]): string[] {
+  const groups = data.groups;
+  if (typeof groups !== 'string') return [];
+  if (sources[2]) return ['data.groups: not available with synthetic data (give X and y files, or a CSV)'];
+  if (sources[0]) {
+    const path = resolve(dir, groups);
+    return existsSync(path) && statSync(path).isFile() ? [] : [`data.groups: file not found: ${path}`];
+  }
+  if (typeof data.csv !== 'string' || !existsSync(resolve(dir, data.csv))) return [];
+  if (groups === data.target) return [`data.groups: ${found(groups)} is the target column; groups must be another column`];
+  const header = readCsvHeader(resolve(dir, data.csv));
+  return header.includes(groups) ? [] : [`data.groups: column ${found(groups)} is not in the header of ${resolve(dir, data.csv)}${didYouMean(groups, header)}`];
 }
 
 function targetIssues(csv: string, target: string): string[] {

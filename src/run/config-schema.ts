@@ -14,6 +14,9 @@ function strict<T extends z.ZodRawShape>(pattern: string, shape: T) {
 
 const count = (min: number) => z.number().int().min(min);
 const seed = z.union([z.number(), z.string()], { error: 'must be a number or a string' });
+/** numpy's random_state: what splitters and samplers draw from. */
+const numpySeed = z.number({ error: 'must be an integer between 0 and 2**32 - 1 (numpy\'s random_state)' })
+  .int('must be an integer between 0 and 2**32 - 1 (numpy\'s random_state)').min(0).max(2 ** 32 - 1);
 const paramValue = z.union([z.number(), z.string(), z.boolean(), z.null()], {
   error: 'must be a number, a string, a boolean or null',
 });
@@ -25,6 +28,7 @@ const dataSchema = strict('data', {
   y: z.string().min(1).optional(),
   csv: z.string().min(1).optional(),
   target: z.string().min(1).optional(),
+  groups: z.string().min(1).optional(),
   synthetic: strict('data.synthetic', {
     kind: z.enum(['regression', 'classification']),
     nSamples: count(2),
@@ -53,13 +57,35 @@ export const configSchema = strict('', {
     kind: z.literal('random'),
     distributions: z.record(z.string(), z.unknown()),
     nIter: count(1).default(10),
-    seed: seed.default(0),
+    seed: numpySeed.default(0),
+  }).optional(),
+  halving: strict('halving', {
+    factor: z.number().gt(1).optional(),
+    minResources: z.union([z.literal('exhaust'), z.literal('smallest'), count(1)], {
+      error: 'must be "exhaust", "smallest" or a row count >= 1',
+    }).optional(),
+    maxResources: z.union([z.literal('auto'), count(1)], { error: 'must be "auto" or a row count >= 1' }).optional(),
+    aggressiveElimination: z.boolean().optional(),
+    nCandidates: z.union([z.literal('exhaust'), count(1)], { error: 'must be "exhaust" or a count >= 1' }).optional(),
+    seed: numpySeed.optional(),
   }).optional(),
   cv: strict('cv', {
-    folds: count(2).default(5),
-    shuffle: z.boolean().default(false),
-    seed: seed.optional(),
-  }).default({ folds: 5, shuffle: false }),
+    folds: count(2).optional(),
+    shuffle: z.boolean().optional(),
+    seed: numpySeed.optional(),
+    name: z.string().min(1).optional(),
+    nSplits: count(1).optional(),
+    testSize: z.number().positive().optional(),
+    trainSize: z.number().positive().optional(),
+    gap: count(0).optional(),
+    maxTrainSize: count(1).optional(),
+    nRepeats: count(1).optional(),
+    p: count(1).optional(),
+    testFold: z.union([z.string().min(1), z.array(z.number().int().min(-1)).min(1)], {
+      error: 'must be a .npy file or a list of fold labels (-1 for never tested)',
+    }).optional(),
+    file: z.string().min(1).optional(),
+  }).default({}),
   scoring: z.union([z.string(), z.array(z.string()).min(1)], { error: 'must be a scorer name or a list of names' }).optional(),
   refit: z.union([z.boolean(), z.string()], { error: 'must be true, false or a scorer name' }).default(true),
   returnTrainScore: z.boolean().default(false),

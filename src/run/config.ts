@@ -10,19 +10,30 @@ import type { ModelName, Params } from '../models/estimator.js';
 import type { ParamDistributions } from '../search/distributions.js';
 import type { ParamGrid, ParamValue } from '../search/grid.js';
 import { configSchema, type RawConfig } from './config-schema.js';
+import type { CvConfig } from './cv-config.js';
 import { semanticIssues } from './config-checks.js';
 import { formatZodIssue } from './issues.js';
 import { parseJsonc } from './jsonc.js';
 
 /** Where an experiment's data comes from, with absolute paths. */
 export type DataSource =
-  | { readonly kind: 'npy'; readonly X: string; readonly y: string }
-  | { readonly kind: 'csv'; readonly csv: string; readonly target: string }
+  | { readonly kind: 'npy'; readonly X: string; readonly y: string; readonly groups?: string }
+  | { readonly kind: 'csv'; readonly csv: string; readonly target: string; readonly groups?: string }
   | {
     readonly kind: 'synthetic'; readonly task: 'regression' | 'classification';
     readonly nSamples: number; readonly nFeatures: number; readonly noise?: number; readonly nClasses?: number;
     readonly seed: number | string;
   };
+
+/** The `halving` key: HalvingRandomSearch options for a random search, HalvingGridSearch's for a grid. */
+export interface HalvingConfig {
+  readonly factor?: number;
+  readonly minResources?: 'exhaust' | 'smallest' | number;
+  readonly maxResources?: 'auto' | number;
+  readonly aggressiveElimination?: boolean;
+  readonly nCandidates?: 'exhaust' | number;
+  readonly seed?: number;
+}
 
 /** A validated experiment config: defaults filled in, paths absolute. */
 export interface ExperimentConfig {
@@ -33,8 +44,11 @@ export interface ExperimentConfig {
   readonly data: DataSource;
   readonly model: { readonly name: ModelName; readonly params: Params };
   readonly grid?: ParamGrid | readonly ParamGrid[];
-  readonly search?: { readonly kind: 'random'; readonly distributions: ParamDistributions; readonly nIter: number; readonly seed: number | string };
-  readonly cv: { readonly folds: number; readonly shuffle: boolean; readonly seed?: number | string };
+  readonly search?: { readonly kind: 'random'; readonly distributions: ParamDistributions; readonly nIter: number; readonly seed: number };
+  /** Successive halving instead of the full grid or random search (scikit-learn's Halving*SearchCV options). */
+  readonly halving?: HalvingConfig;
+  /** The `cv` object, file paths absolute; without `name` or `file`, `folds` and `shuffle` are filled in. */
+  readonly cv: CvConfig;
   /** Scorer names, or undefined for the model's default (r2 / accuracy). */
   readonly scoring?: readonly string[];
   readonly refit: boolean | string;
@@ -83,6 +97,12 @@ export function parseConfig(raw: unknown, file: string): ExperimentConfig {
   return resolveConfig(parsed.data, file);
 }
 
+function resolveCvConfig(cv: RawConfig['cv'], dir: string): CvConfig {
+  if (cv.file !== undefined) return { ...cv, file: resolve(dir, cv.file) };
+  if (cv.name !== undefined) return typeof cv.testFold === 'string' ? { ...cv, testFold: resolve(dir, cv.testFold) } : cv;
+  return { ...cv, folds: cv.folds ?? 5, shuffle: cv.shuffle ?? false };
+}
+
 function resolveConfig(raw: RawConfig, file: string): ExperimentConfig {
   const dir = dirname(file);
   const { data } = raw;
@@ -94,9 +114,10 @@ function resolveConfig(raw: RawConfig, file: string): ExperimentConfig {
       ...(s.noise === undefined ? {} : { noise: s.noise }), ...(s.nClasses === undefined ? {} : { nClasses: s.nClasses }),
     };
   } else if (data.csv !== undefined) {
-    source = { kind: 'csv', csv: resolve(dir, data.csv), target: data.target! };
+    // With a CSV, groups names a column of it.
+    source = { kind: 'csv', csv: resolve(dir, data.csv), target: data.target!, ...(data.groups === undefined ? {} : { groups: data.groups }) };
   } else {
-    source = { kind: 'npy', X: resolve(dir, data.X!), y: resolve(dir, data.y!) };
+    source = { kind: 'npy', X: resolve(dir, data.X!), y: resolve(dir, data.y!), ...(data.groups === undefined ? {} : { groups: resolve(dir, data.groups) }) };
   }
   const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
     (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
@@ -105,11 +126,12 @@ function resolveConfig(raw: RawConfig, file: string): ExperimentConfig {
     name: raw.name ?? basename(file, extname(file)),
     data: source,
     model: { name: raw.model.name, params: raw.model.params },
-    cv: raw.cv,
+    cv: resolveCvConfig(raw.cv, dir),
     refit: raw.refit,
     returnTrainScore: raw.returnTrainScore,
     ...optional('grid', raw.grid),
     ...optional('search', raw.search as ExperimentConfig['search']),
+    ...optional('halving', raw.halving as HalvingConfig | undefined),
     ...optional('scoring', raw.scoring === undefined ? undefined : typeof raw.scoring === 'string' ? [raw.scoring] : raw.scoring),
     ...optional('workers', raw.workers),
     ...optional('errorScore', raw.errorScore),

@@ -4,7 +4,9 @@
  * (content-hashed, so a re-run or a resume finds the same store and the same hash).
  */
 import { isAbsolute, relative } from 'node:path';
-import { importCsv, makeClassification, makeRegression, openNpy, persistDataset } from '../data/index.js';
+import { importCsv, makeClassification, makeRegression, openNpy, persistDataset, readNpy } from '../data/index.js';
+import { toFloat64 } from '../data/ndarray.js';
+import type { Groups } from '../search/types.js';
 import type { NdArray } from '../data/ndarray.js';
 import type { FloatMatrix } from '../models/estimator.js';
 import type { DataSource } from './config.js';
@@ -22,6 +24,8 @@ export interface ExperimentData {
   /** One line saying where the data came from. */
   readonly description: string;
   readonly featureNames?: readonly string[];
+  /** Group labels from data.groups, one per row, for group-aware splitters. */
+  readonly groups?: Groups;
 }
 
 /**
@@ -49,16 +53,21 @@ export function loadExperimentData(
   };
 }
 
-function load(source: DataSource, cwd: string): { X: FloatMatrix; y: NdArray; description: string; featureNames?: readonly string[] } {
+function load(source: DataSource, cwd: string): {
+  X: FloatMatrix; y: NdArray; description: string; featureNames?: readonly string[]; groups?: Groups;
+} {
   switch (source.kind) {
     case 'npy': {
       const X = openNpy(source.X, { mode: 'r' }) as FloatMatrix;
       const y = openNpy(source.y, { mode: 'r' });
-      return { X, y, description: `${shown(cwd, source.X)}, ${shown(cwd, source.y)} (mapped read-only)` };
+      const groups = source.groups === undefined ? {} : { groups: toFloat64(readNpy(source.groups)) };
+      return { X, y, ...groups, description: `${shown(cwd, source.X)}, ${shown(cwd, source.y)} (mapped read-only)` };
     }
     case 'csv': {
-      const { X, y, featureNames } = importCsv(source.csv, { target: source.target });
-      return { X: X as FloatMatrix, y, featureNames, description: `${shown(cwd, source.csv)} (target "${source.target}")` };
+      const { X, y, featureNames, groups } = importCsv(source.csv, { target: source.target, ...(source.groups === undefined ? {} : { groups: source.groups }) });
+      return {
+        X: X as FloatMatrix, y, featureNames, ...(groups === undefined ? {} : { groups }), description: `${shown(cwd, source.csv)} (target "${source.target}")`,
+      };
     }
     case 'synthetic': {
       const common = { nSamples: source.nSamples, nFeatures: source.nFeatures, seed: source.seed };

@@ -2,19 +2,21 @@
  * The phases of a run: the search (grid or random), then the learning and validation curves
  * of the chosen params. Each phase journals its fits and reports progress.
  */
+import { dirname } from 'node:path';
 import type { Estimator, Params } from '../models/estimator.js';
 import { createModel } from '../models/registry.js';
 import { learningCurve, validationCurve } from '../search/curves.js';
-import { GridSearch, RandomizedSearch } from '../search/grid-search.js';
-import type { LearningCurveResult, SearchOptions, ValidationCurveResult, WorkerMemory } from '../search/options.js';
+import { GridSearch, RandomizedSearch, type BaseSearch } from '../search/grid-search.js';
+import { HalvingGridSearch, HalvingRandomSearch, type HalvingOptions } from '../search/halving.js';
+import type { LearningCurveResult, SearchFitOptions, SearchOptions, ValidationCurveResult, WorkerMemory } from '../search/options.js';
 import { resolveScoring } from '../search/scorers.js';
-import { KFold, StratifiedKFold } from '../search/splitters.js';
 import type { Splitter } from '../search/types.js';
 import type { LearningCurveFile, ValidationCurveFile } from '../report/types.js';
 import { meanStd } from '../search/results.js';
 import type { Executor } from '../workers/protocol.js';
 import { BestTracker } from './best.js';
 import type { ExperimentConfig } from './config.js';
+import { splitterFromConfig } from './cv-config.js';
 import type { ExperimentData } from './data.js';
 import type { Journal, Phase } from './journal.js';
 import type { ProgressSink } from './progress.js';
@@ -33,7 +35,7 @@ export interface PhaseContext {
 
 /** A finished search, as the results need it. */
 export interface SearchOutcome {
-  readonly search: GridSearch | RandomizedSearch;
+  readonly search: BaseSearch;
   readonly bestParams: Params | undefined;
   readonly seconds: number;
   /** The last memory report of each worker seen during the run. */
@@ -71,9 +73,7 @@ export function mainMetric(config: ExperimentConfig): string {
 }
 
 function splitter(config: ExperimentConfig): Splitter {
-  const { folds, shuffle, seed } = config.cv;
-  const options = { nSplits: folds, shuffle, ...(shuffle && seed !== undefined ? { seed } : {}) };
-  return config.model.name === 'logistic' ? new StratifiedKFold(options) : new KFold(options);
+  return splitterFromConfig(config.cv, config.model.name === 'logistic' ? 'classifier' : 'regressor', dirname(config.file));
 }
 
 /**
@@ -83,10 +83,11 @@ function splitter(config: ExperimentConfig): Splitter {
 function phaseOptions(context: PhaseContext, phase: Phase, label: string, memory: Map<string, WorkerMemory>): SearchOptions {
   const { config, journal, progress } = context;
   const metric = mainMetric(config);
-  const best = new BestTracker(config.cv.folds, metric);
+  const cv = splitter(config);
+  const best = new BestTracker(cv.nSplits, metric);
   progress.start(label, metric, context.data.bytes);
   return {
-    cv: splitter(config),
+    cv,
     scoring: runScoring(config),
     returnTrainScore: config.returnTrainScore,
     ...(config.errorScore === undefined ? {} : { errorScore: config.errorScore }),
@@ -121,17 +122,30 @@ export async function runSearch(context: PhaseContext): Promise<SearchOutcome | 
   const { config, data } = context;
   if (config.grid === undefined && config.search === undefined) return undefined;
   const memory = new Map<string, WorkerMemory>();
-  const label = config.search ? 'random search' : 'grid search';
+  const label = `${config.halving ? 'halving ' : ''}${config.search ? 'random search' : 'grid search'}`;
   const options = { ...phaseOptions(context, 'search', label, memory), refit: config.refit };
   const model = createModel(config.model.name, config.model.params);
   const t0 = performance.now();
-  const search = config.search
-    ? new RandomizedSearch(model, config.search.distributions as never, { ...options, nIter: config.search.nIter, seed: config.search.seed })
-    : new GridSearch(model, config.grid as never, options);
-  await search.fit(data.X, data.y);
+  const search = config.halving ? halvingSearch(config, model, options)
+    : config.search
+      ? new RandomizedSearch(model, config.search.distributions as never, { ...options, nIter: config.search.nIter, seed: config.search.seed })
+      : new GridSearch(model, config.grid as never, options);
+  await search.fit(data.X, data.y, data.groups === undefined ? {} : { groups: data.groups });
   context.progress.stop();
   const bestParams = search.refitMetric === undefined ? undefined : search.bestParams;
   return { search, bestParams, seconds: (performance.now() - t0) / 1000, workers: [...memory.values()] };
+}
+
+/** The halving variant of the config's grid or random search (one scorer, a boolean refit). */
+function halvingSearch(config: ExperimentConfig, model: Estimator, options: SearchOptions): BaseSearch {
+  const { nCandidates, ...halving } = config.halving!;
+  const scoring = Array.isArray(options.scoring) ? options.scoring[0] : options.scoring;
+  const common = {
+    ...options, ...halving, refit: options.refit !== false, ...(scoring === undefined ? {} : { scoring: scoring as string }),
+  } as HalvingOptions;
+  return config.search
+    ? new HalvingRandomSearch(model, config.search.distributions, { seed: config.search.seed, ...common, ...(nCandidates === undefined ? {} : { nCandidates }) })
+    : new HalvingGridSearch(model, config.grid!, common);
 }
 
 /**
@@ -148,9 +162,9 @@ export async function runCurves(context: PhaseContext, bestParams: Params | unde
   const timings: Record<string, number> = {};
   const memory = new Map<string, WorkerMemory>();
   const files: { learningCurve?: LearningCurveFile; validationCurve?: ValidationCurveFile } = {};
-  const curveOptions = (phase: Phase, label: string): SearchOptions => {
+  const curveOptions = (phase: Phase, label: string): SearchOptions & SearchFitOptions => {
     const { refit: _refit, returnTrainScore: _train, ...rest } = phaseOptions(context, phase, label, memory);
-    return { ...rest, scoring: mainMetric(config) };
+    return { ...rest, scoring: mainMetric(config), ...(data.groups === undefined ? {} : { groups: data.groups }) };
   };
   if (config.learningCurve) {
     const t0 = performance.now();

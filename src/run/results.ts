@@ -47,7 +47,7 @@ export function assembleResults(parts: ResultParts): RunResults {
       source: data.description, shape: data.X.shape, dtype: data.X.dtype, hash: data.hash,
       ...(data.featureNames ? { featureNames: data.featureNames } : {}),
     },
-    ...(config.grid ? { kind: 'grid' as const } : config.search ? { kind: 'random' as const } : {}),
+    ...(config.halving ? { kind: 'halving' as const } : config.grid ? { kind: 'grid' as const } : config.search ? { kind: 'random' as const } : {}),
     scoring: search?.scoring ?? runScoring(config),
     refit: config.refit,
     ...(search?.refitMetric === undefined ? {} : { refitMetric: search.refitMetric }),

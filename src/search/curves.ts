@@ -7,21 +7,22 @@ import { ValueError } from '../errors.js';
 import type { Estimator, FloatMatrix } from '../models/estimator.js';
 import { convergenceWarnings } from './convergence.js';
 import { evaluate } from './engine.js';
-import type { LearningCurveResult, SearchOptions, ValidationCurveResult } from './options.js';
+import type { LearningCurveResult, SearchFitOptions, SearchOptions, ValidationCurveResult } from './options.js';
 import type { Fold } from './types.js';
 import type { FitRecord } from '../workers/protocol.js';
 
 /** Options of {@link learningCurve}. */
-export interface LearningCurveOptions extends Omit<SearchOptions, 'refit' | 'returnTrainScore'> {
+export interface LearningCurveOptions extends Omit<SearchOptions, 'refit' | 'returnTrainScore'>, SearchFitOptions {
   /**
-   * Training-set sizes: fractions in (0, 1] of the largest training fold when any value is
-   * fractional, otherwise absolute counts. Default: 0.1, 0.325, 0.55, 0.775, 1 (scikit-learn's).
+   * Training-set sizes, each read on its own: a value in (0, 1] is a fraction of the largest
+   * training fold (so `1` is all of it: JavaScript cannot tell `1.0` from `1`), an integer > 1
+   * is a row count. Default: 0.1, 0.325, 0.55, 0.775, 1 (scikit-learn's).
    */
   readonly trainSizes?: readonly number[];
 }
 
 /** Options of {@link validationCurve}. */
-export type ValidationCurveOptions = Omit<SearchOptions, 'refit' | 'returnTrainScore'>;
+export interface ValidationCurveOptions extends Omit<SearchOptions, 'refit' | 'returnTrainScore'>, SearchFitOptions {}
 
 const DEFAULT_TRAIN_SIZES = [0.1, 0.325, 0.55, 0.775, 1];
 
@@ -39,8 +40,12 @@ export async function learningCurve(
   const requested = options.trainSizes ?? DEFAULT_TRAIN_SIZES;
   let sizes: readonly number[] = [];
   const evaluation = await evaluate({
-    estimator, X, y, candidates: [{}], options: { ...options, returnTrainScore: true },
-    trainSizes: (folds) => (sizes = translateTrainSizes(requested, maxTrainSize(folds))),
+    estimator, X, y, candidates: [{}], options: { ...options, returnTrainScore: true }, fitOptions: fitOptionsOf(options),
+    trainSizes: (folds, labels) => {
+      sizes = translateTrainSizes(requested, maxTrainSize(folds));
+      if (estimator.kind === 'classifier') checkPrefixesHoldTwoClasses(sizes, folds, labels);
+      return sizes;
+    },
   });
   const scoring = singleScorer(evaluation.scoring);
   const at = recordIndex(evaluation.records);
@@ -70,7 +75,7 @@ export async function validationCurve(
 ): Promise<ValidationCurveResult> {
   if (paramRange.length === 0) throw new ValueError(`paramRange for ${JSON.stringify(paramName)} must hold at least one value`);
   const candidates = paramRange.map((value) => ({ [paramName]: value }));
-  const evaluation = await evaluate({ estimator, X, y, candidates, options: { ...options, returnTrainScore: true } });
+  const evaluation = await evaluate({ estimator, X, y, candidates, options: { ...options, returnTrainScore: true }, fitOptions: fitOptionsOf(options) });
   const scoring = singleScorer(evaluation.scoring);
   const at = recordIndex(evaluation.records);
   const table = (pick: (r: FitRecord) => number): number[][] =>
@@ -84,28 +89,48 @@ export async function validationCurve(
   };
 }
 
+function fitOptionsOf(options: SearchFitOptions): SearchFitOptions {
+  return options.groups === undefined ? {} : { groups: options.groups };
+}
+
 /**
- * scikit-learn's `_translate_train_sizes`: fractions scale the largest training fold and
- * are floored and clipped to [1, max]; counts must lie in [1, max]; duplicates are dropped.
+ * Training sizes in rows, ascending and without duplicates. Each value is read on its own: in
+ * (0, 1] a fraction of `maxSize` (floored, at least 1: scikit-learn's rule for floats, so 1
+ * means the whole fold), an integer > 1 a count, which must not exceed `maxSize`.
+ * @example
+ * ```ts
+ * translateTrainSizes([0.1, 0.5, 1], 200); // [20, 100, 200]
+ * translateTrainSizes([50, 150], 200);     // [50, 150]
+ * ```
  */
 export function translateTrainSizes(trainSizes: readonly number[], maxSize: number): number[] {
   if (trainSizes.length === 0) throw new ValueError('trainSizes must hold at least one size');
-  const fractional = trainSizes.some((s) => !Number.isInteger(s));
-  const lo = Math.min(...trainSizes);
-  const hi = Math.max(...trainSizes);
-  let absolute: number[];
-  if (fractional) {
-    if (!(lo > 0) || hi > 1) {
-      throw new ValueError(`trainSizes were read as fractions of the largest training fold and must lie in (0, 1], found [${lo}, ${hi}]`);
+  const absolute = trainSizes.map((s, i) => {
+    if (typeof s !== 'number' || !(s > 0) || (s > 1 && !Number.isInteger(s))) {
+      throw new ValueError(`trainSizes[${i}] must be a fraction in (0, 1] or a whole number of rows > 1, found ${String(s)}`);
     }
-    absolute = trainSizes.map((s) => Math.min(maxSize, Math.max(1, Math.floor(s * maxSize))));
-  } else {
-    if (lo <= 0 || hi > maxSize) {
-      throw new ValueError(`trainSizes were read as counts and must lie in [1, ${maxSize}] (the largest training fold), found [${lo}, ${hi}]`);
-    }
-    absolute = [...trainSizes];
-  }
+    if (s <= 1) return Math.min(maxSize, Math.max(1, Math.floor(s * maxSize)));
+    if (s > maxSize) throw new ValueError(`trainSizes[${i}] = ${s} rows is more than the largest training fold (${maxSize} rows)`);
+    return s;
+  });
   return [...new Set(absolute)].sort((a, b) => a - b);
+}
+
+/**
+ * A classifier cannot fit on one class: a size whose first rows of some fold hold a single
+ * class is refused up front, naming the size and the fold, instead of every fit failing.
+ */
+function checkPrefixesHoldTwoClasses(sizes: readonly number[], folds: readonly Fold[], labels: Float64Array): void {
+  for (const size of sizes) {
+    folds.forEach((fold, k) => {
+      const first = labels[fold.train[0]!]!;
+      for (let r = 1; r < size; r++) if (labels[fold.train[r]!] !== first) return;
+      throw new ValueError(
+        `learningCurve: a training size of ${size} rows leaves fold ${k} with one class (${first}): a classifier needs two; `
+        + 'use larger trainSizes or a shuffled cv',
+      );
+    });
+  }
 }
 
 /** scikit-learn takes the first fold's training size as the maximum. */

@@ -1,15 +1,16 @@
 /**
  * Random-search distributions as plain JSON objects (configs and task messages carry them),
- * and scikit-learn's ParameterSampler over them, seeded with seedrandom.
+ * and scikit-learn's ParameterSampler over them, drawing from numpy's RandomState so that a
+ * seed gives scikit-learn's candidates for that `random_state`.
  */
 import { ValueError } from '../errors.js';
 import type { Params } from '../models/estimator.js';
 import { indexGrid, checkParamValue, compareCodePoints, type ParamGrid, type ParamValue } from './grid.js';
-import { checkFinite, checkInteger, checkSeed, describe, type Seed } from './option-checks.js';
-import { makeRng, randomIndex, type Rng } from './rng.js';
+import { checkFinite, checkInteger, describe } from './option-checks.js';
+import { checkNumpySeed, RandomState } from './random-state.js';
 import { warnOnce } from './warnings.js';
 
-/** Continuous uniform on [low, high) (note: scipy's `uniform` takes loc and scale instead). */
+/** Continuous uniform on [low, high): scipy's `uniform(loc=low, scale=high - low)`. */
 export interface UniformDistribution { readonly dist: 'uniform'; readonly low: number; readonly high: number }
 /** Log-uniform on [low, high), 0 < low (scipy's `loguniform(a, b)`). */
 export interface LogUniformDistribution { readonly dist: 'loguniform'; readonly low: number; readonly high: number }
@@ -108,20 +109,22 @@ export function choice(values: readonly ParamValue[]): ChoiceDistribution {
   return parseDistribution({ dist: 'choice', values }, 'choice') as ChoiceDistribution;
 }
 
-/** One draw from `d`: exactly one call to `rng`, so draws stay aligned across parameters. */
-export function sampleValue(d: Distribution, rng: Rng): ParamValue {
-  const u = rng();
+/**
+ * One draw from `d`, consuming `rng` as scipy's `rvs(random_state=rng)` (or scikit-learn's
+ * list pick) does: `uniform` is `u * (high - low) + low` and `loguniform` is
+ * `low * (high / low) ** u` for one `random_sample` u; `randint` is `rng.randint(low, high)`;
+ * `choice` is `values[rng.randint(len)]`.
+ */
+export function sampleValue(d: Distribution, rng: RandomState): ParamValue {
   switch (d.dist) {
     case 'uniform':
-      return d.low + u * (d.high - d.low);
-    case 'loguniform': {
-      const v = Math.exp(Math.log(d.low) + u * (Math.log(d.high) - Math.log(d.low)));
-      return Math.min(Math.max(v, d.low), d.high);
-    }
+      return rng.uniform(0, 1) * (d.high - d.low) + d.low;
+    case 'loguniform':
+      return d.low * Math.pow(d.high / d.low, rng.uniform(0, 1));
     case 'randint':
-      return d.low + Math.floor(u * (d.high - d.low));
+      return rng.randint(d.low, d.high);
     case 'choice':
-      return d.values[Math.floor(u * d.values.length)]!;
+      return d.values[rng.randint(d.values.length)]!;
   }
 }
 
@@ -141,34 +144,49 @@ function checkSpace(space: unknown, where: string): Entry[] {
   });
 }
 
-/** `count` distinct indices in [0, size), in random order (sparse Fisher-Yates: O(count) memory). */
-function distinctIndices(size: number, count: number, rng: Rng): number[] {
-  const swapped = new Map<number, number>();
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const j = i + randomIndex(rng, size - i);
-    out.push(swapped.get(j) ?? j);
-    swapped.set(j, swapped.get(i) ?? i);
+/**
+ * scikit-learn's `sample_without_replacement(n, k, method="auto")`: a permutation prefix when
+ * k/n is in (0.01, 0.99), else tracking selection (rare picks) or reservoir sampling (nearly all).
+ */
+export function sampleWithoutReplacement(n: number, k: number, rng: RandomState): number[] {
+  const ratio = n === 0 ? 1 : k / n;
+  if (ratio > 0.01 && ratio < 0.99) return Array.from(rng.permutation(n).subarray(0, k));
+  if (ratio < 0.2) {
+    const selected = new Set<number>();
+    const out: number[] = [];
+    for (let i = 0; i < k; i++) {
+      let j = rng.randint(n);
+      while (selected.has(j)) j = rng.randint(n);
+      selected.add(j);
+      out.push(j);
+    }
+    return out;
+  }
+  const out = Array.from({ length: k }, (_, i) => i);
+  for (let i = k; i < n; i++) {
+    const j = rng.randint(0, i + 1);
+    if (j < k) out[j] = i;
   }
   return out;
 }
 
 /**
- * `nIter` candidates drawn from `distributions` (scikit-learn's ParameterSampler), or from
- * one of several such objects chosen uniformly per draw. Keys are drawn in sorted order, one
- * generator draw each, so results are deterministic per seed. When every entry is a plain
- * list, the grid is sampled without replacement and `nIter` is capped at its size (with a
- * warning), as scikit-learn does.
+ * `nIter` candidates drawn from `distributions` exactly as scikit-learn's ParameterSampler
+ * draws them for `random_state=seed`: per candidate, one of several objects picked with
+ * `rng.choice`, then its keys in sorted order, each a scipy-style draw or a list pick. When
+ * every entry is a plain list, the grid is sampled without replacement (`nIter` capped at its
+ * size, with a warning), as scikit-learn does. (`loguniform` values can differ from scipy's
+ * in the last bits: numpy's `pow` itself differs between CPUs.)
  * @example
  * ```ts
  * sampleCandidates({ alpha: loguniform(1e-3, 1e3), fitIntercept: [true, false] }, 20, 0);
  * ```
  */
 export function sampleCandidates(
-  distributions: ParamDistributions | readonly ParamDistributions[], nIter: number, seed: Seed = 0,
+  distributions: ParamDistributions | readonly ParamDistributions[], nIter: number, seed = 0,
 ): Params[] {
   checkInteger('nIter', nIter, 1);
-  const rng = makeRng(checkSeed('seed', seed));
+  const rng = new RandomState(checkNumpySeed('seed', seed));
   const list = Array.isArray(distributions) ? distributions : [distributions];
   if (list.length === 0) throw new ValueError('distributions is an empty list: give at least one object of distributions');
   const spaces = list.map((s, i) => checkSpace(s, Array.isArray(distributions) ? `distributions[${i}]` : 'distributions'));
@@ -177,17 +195,17 @@ export function sampleCandidates(
   }
   const out: Params[] = [];
   for (let n = 0; n < nIter; n++) {
-    const entries = spaces.length === 1 ? spaces[0]! : spaces[randomIndex(rng, spaces.length)]!;
+    const entries = spaces[rng.randint(spaces.length)]!;
     const params: Record<string, ParamValue> = {};
     for (const e of entries) {
-      params[e.key] = e.dist !== undefined ? sampleValue(e.dist, rng) : e.list![randomIndex(rng, e.list!.length)]!;
+      params[e.key] = e.dist !== undefined ? sampleValue(e.dist, rng) : e.list![rng.randint(e.list!.length)]!;
     }
     out.push(params);
   }
   return out;
 }
 
-function sampleGrid(grids: readonly ParamGrid[], nIter: number, rng: Rng): Params[] {
+function sampleGrid(grids: readonly ParamGrid[], nIter: number, rng: RandomState): Params[] {
   const grid = indexGrid(grids);
   let count = nIter;
   if (grid.size < nIter) {
@@ -195,5 +213,5 @@ function sampleGrid(grids: readonly ParamGrid[], nIter: number, rng: Rng): Param
       + `Running ${grid.size} iterations. For exhaustive searches, use GridSearch.`);
     count = grid.size;
   }
-  return distinctIndices(grid.size, count, rng).map((i) => grid.at(i));
+  return sampleWithoutReplacement(grid.size, count, rng).map((i) => grid.at(i));
 }

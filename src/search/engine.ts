@@ -6,14 +6,14 @@ import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { persistDataset, writeFoldSet } from '../data/index.js';
 import type { NdArray } from '../data/ndarray.js';
-import { AbortError, FitError } from '../errors.js';
+import { AbortError, FitError, ValueError } from '../errors.js';
 import type { Estimator, FloatMatrix, Params } from '../models/estimator.js';
 import { validateParams } from '../models/registry.js';
 import { compiledModuleUrl } from '../workers/compiled-url.js';
 import { InlineExecutor } from '../workers/inline-executor.js';
 import type { Executor, FitRecord, TaskResult } from '../workers/protocol.js';
 import { ThreadPoolExecutor } from '../workers/thread-executor.js';
-import type { FitKey, SearchOptions, WorkerMemory } from './options.js';
+import type { FitKey, SearchFitOptions, SearchOptions, WorkerMemory } from './options.js';
 import type { PendingFit, Plan, TaskContext } from './plan.js';
 import { planTasks } from './planner.js';
 import { metricKeys } from './results.js';
@@ -41,8 +41,10 @@ export interface EvaluationRequest {
   readonly X: FloatMatrix;
   readonly y: NdArray;
   readonly candidates: readonly Params[];
-  readonly trainSizes?: (folds: readonly Fold[]) => readonly number[];
+  /** Train sizes for learning curves, from the folds and the labels (float64, one per row). */
+  readonly trainSizes?: (folds: readonly Fold[], labels: Float64Array) => readonly number[];
   readonly options: SearchOptions;
+  readonly fitOptions?: SearchFitOptions;
 }
 
 /**
@@ -64,8 +66,12 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
   const executor = options.executor ?? createExecutor(options.workers);
   try {
     const labels = checkTargetValues(estimator, X, y);
-    const folds = splitter.split(labels.length, labels);
-    const sizes = request.trainSizes?.(folds);
+    const groups = request.fitOptions?.groups;
+    if (groups !== undefined && groups.length !== labels.length) {
+      throw new ValueError(`groups has ${groups.length} labels, expected one per row of X (${labels.length})`);
+    }
+    const folds = splitter.split(labels.length, labels, groups);
+    const sizes = request.trainSizes?.(folds, labels);
     options.signal?.throwIfAborted?.();
     const store = persistDataset(X, y, options.storeRoot === undefined ? {} : { root: options.storeRoot });
     const foldSet = writeFoldSet(store.dir, folds);

@@ -10,7 +10,7 @@ import type { FitRecord } from '../workers/protocol.js';
 import { evaluate } from './engine.js';
 import { parameterGrid } from './grid.js';
 import { sampleCandidates, type Distribution } from './distributions.js';
-import type { CvResults, SearchOptions } from './options.js';
+import type { CvResults, SearchFitOptions, SearchOptions } from './options.js';
 import { convergenceWarnings, solverStats, type SolverStats } from './convergence.js';
 import { buildCvResults, metricKeys } from './results.js';
 
@@ -23,7 +23,7 @@ export interface FitFailure {
 }
 
 /** Fields a finished search exposes (scikit-learn's `best_*_` attributes, camelCased). */
-interface Outcome {
+export interface Outcome {
   cvResults: CvResults;
   scoring: readonly string[];
   refitMetric: string | undefined;
@@ -37,9 +37,9 @@ interface Outcome {
   fitRecords: readonly FitRecord[];
 }
 
-/** Shared machinery of GridSearch and RandomizedSearch. */
-abstract class BaseSearch {
-  private outcome: Outcome | undefined;
+/** Shared machinery of GridSearch, RandomizedSearch and the halving searches (which fit their own way). */
+export abstract class BaseSearch {
+  protected outcome: Outcome | undefined;
 
   constructor(readonly estimator: Estimator, readonly options: SearchOptions = {}) {}
 
@@ -48,11 +48,11 @@ abstract class BaseSearch {
 
   /**
    * Evaluates every candidate on every fold, then ranks and (unless `refit: false`) refits the
-   * best candidate on all rows. Resolves to `this`.
+   * best candidate on all rows. `fitOptions.groups` goes to group-aware splitters. Resolves to `this`.
    */
-  async fit(X: FloatMatrix, y: NdArray): Promise<this> {
+  async fit(X: FloatMatrix, y: NdArray, fitOptions: SearchFitOptions = {}): Promise<this> {
     const candidates = this.candidates();
-    const evaluation = await evaluate({ estimator: this.estimator, X, y, candidates, options: this.options });
+    const evaluation = await evaluate({ estimator: this.estimator, X, y, candidates, options: this.options, fitOptions });
     const { scoring, folds, records } = evaluation;
     const cvResults = buildCvResults(candidates, folds.length, scoring, records, this.options.returnTrainScore ?? false);
     const refitMetric = resolveRefit(this.options.refit, scoring);
@@ -68,9 +68,7 @@ abstract class BaseSearch {
         refitTime = (performance.now() - t0) / 1000;
       }
     }
-    const fitErrors = records.filter((r) => r.error !== undefined)
-      .map((r) => ({ candidate: r.candidate, fold: r.fold, params: candidates[r.candidate]!, message: r.error! }))
-      .sort((a, b) => a.candidate - b.candidate || a.fold - b.fold);
+    const fitErrors = failuresOf(records, candidates);
     const warnings = convergenceWarnings(records, candidates, this.estimator.getParams(), bestEstimator);
     this.outcome = {
       cvResults, scoring, refitMetric, bestIndex, bestEstimator, refitTime, storeHash: evaluation.storeHash, fitErrors,
@@ -124,6 +122,13 @@ abstract class BaseSearch {
   get fitRecords(): readonly FitRecord[] { return this.done.fitRecords; }
 }
 
+/** The failed fits among `records`, by candidate then fold. */
+export function failuresOf(records: readonly FitRecord[], candidates: readonly Params[]): FitFailure[] {
+  return records.filter((r) => r.error !== undefined)
+    .map((r) => ({ candidate: r.candidate, fold: r.fold, params: candidates[r.candidate]!, message: r.error! }))
+    .sort((a, b) => a.candidate - b.candidate || a.fold - b.fold);
+}
+
 /**
  * Which metric picks the best candidate, following scikit-learn: `true` with one metric means
  * that metric; with several, refit must name one (or be false).
@@ -164,8 +169,8 @@ export class GridSearch extends BaseSearch {
 export interface RandomizedSearchOptions extends SearchOptions {
   /** Candidates to sample; default 10, as scikit-learn. */
   readonly nIter?: number;
-  /** Seed of the sampler; default 0. */
-  readonly seed?: number | string;
+  /** numpy's `random_state` for the sampler (an integer in [0, 2**32 - 1]); default 0. */
+  readonly seed?: number;
 }
 
 /**

@@ -38,12 +38,3 @@ export function checkFinite(name: string, value: unknown): number {
   }
   return value;
 }
-
-/** A seed: a finite number or a string (seedrandom hashes either as text). */
-export type Seed = number | string;
-
-/** Throws unless `value` is a usable seed; returns it. */
-export function checkSeed(name: string, value: unknown): Seed {
-  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'string') return value;
-  throw new ValueError(`${name} must be a finite number or a string, found ${describe(value)}`);
-}

@@ -4,7 +4,7 @@
  */
 import type { Params } from '../models/estimator.js';
 import type { Executor, FitRecord } from '../workers/protocol.js';
-import type { Fold, Splitter } from './types.js';
+import type { Fold, Groups, Splitter } from './types.js';
 
 /** Progress of a running search, reported after every finished task. */
 export interface SearchProgress {
@@ -41,6 +41,15 @@ export interface FitKey {
   readonly params: Params;
   readonly fold: number;
   readonly trainSize?: number;
+}
+
+/**
+ * What `search.fit(X, y, fitOptions)` takes besides the data (curves take the same keys in
+ * their options): `groups`, one label per row, for the group-aware splitters.
+ */
+export interface SearchFitOptions {
+  /** Group labels (numbers or strings), one per row: GroupKFold and StratifiedGroupKFold read them. */
+  readonly groups?: Groups;
 }
 
 /** Options every search and curve accepts. */

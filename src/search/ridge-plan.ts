@@ -1,9 +1,11 @@
 /**
  * Ridge's fast plan. One pass over the rows (split across workers) accumulates sufficient
- * statistics per (segment, test fold) cell; every training fold is the sum of the other
- * folds' cells, every alpha is one d×d solve, and R²/MSE on held-out rows follow from their
- * own cell. Learning curves split the row range at each training prefix's end, so a prefix
- * is a sum of whole segments. Scorers that need predictions (MAE, ...) take the plain plan.
+ * statistics per (segment, cell), a cell being the rows with one role pattern across the
+ * folds (fold-cells.ts: for KFold, the rows one fold holds out); every training and test set
+ * is a sum of cells, every alpha is one d×d solve, and R²/MSE on held-out rows follow from
+ * their statistics. Learning curves (partitions only) split the row range at each training
+ * prefix's end, so a prefix is a sum of whole segments. Scorers that need predictions (MAE,
+ * ...) take the plain plan.
  */
 import { elementAsNumber, ndarray } from '../data/ndarray.js';
 import { DataError, FitError } from '../errors.js';
@@ -14,6 +16,7 @@ import { Ridge, ridgeFromStats } from '../models/ridge.js';
 import { addPackedStats, addStats, clearStats, residualSums, type ResidualSums } from '../models/ridge-stats.js';
 import type { FitRecord, RidgeStatsTask, TaskMessage, TaskResult } from '../workers/protocol.js';
 import type { PendingFit, Plan, PlanInput } from './plan.js';
+import { foldCells, ROLE_TEST, ROLE_TRAIN, type FoldCells } from './fold-cells.js';
 import type { Fold } from './types.js';
 
 /** Scores that follow from residual sums alone, by scikit-learn scorer name. */
@@ -40,7 +43,11 @@ export function planRidgeStats(input: PlanInput): Plan | undefined {
   const params = candidates.map((c) => ({ ...context.model.params, ...c }));
   if (!params.every((p) => p['fitIntercept'] !== false)) return undefined;
   const [nRows, nCols] = X.shape as [number, number];
-  if (!foldsPartitionRows(folds, nRows)) return undefined;
+  const layout = foldCells(folds, nRows);
+  if (layout === undefined) return undefined;
+  // Training prefixes are row ranges only when each training set is the sorted rest of a partition.
+  if (!layout.partition && pending.some((fit) => fit.trainSize !== undefined)) return undefined;
+  const { nCells } = layout;
 
   const cutoffs = prefixCutoffs(pending, folds);
   const { shift, yShift } = sharedShift(input);
@@ -62,7 +69,7 @@ export function planRidgeStats(input: PlanInput): Plan | undefined {
       if (results.size < tasks.length) return [];
       // Sum in task order, not arrival order, so the numbers never depend on scheduling.
       // Only cells some row fell in get statistics: a learning curve's segments each lie in one or two folds.
-      cells = new Array<GramStats | undefined>(nSegments * folds.length).fill(undefined);
+      cells = new Array<GramStats | undefined>(nSegments * nCells).fill(undefined);
       let statsSeconds = 0;
       for (const t of tasks) {
         const r = results.get(t)!;
@@ -71,16 +78,17 @@ export function planRidgeStats(input: PlanInput): Plan | undefined {
         statsSeconds += r.elapsed ?? 0;
       }
       checkFiniteCells(cells, input.X);
-      return solveAll({ pending, params, folds, cells, cutoffs, shift, yShift, scoring: context.scoring,
+      return solveAll({ pending, params, folds, layout, cells, cutoffs, shift, yShift, scoring: context.scoring,
         returnTrainScore: context.returnTrainScore, statsSeconds });
     },
     failed: () => undefined,
-    // Every value of X enters some cell's sums, where a NaN or ±Inf cannot hide.
-    checksFiniteX: true,
-    // Every row is in some cell: the refit on all rows is one more solve, no pass over the data.
+    // When every row is in some cell, every value of X enters some cell's sums, where a NaN or
+    // ±Inf cannot hide; rows no fold uses are left to the engine's up-front check.
+    checksFiniteX: layout.coversAllRows,
+    // When every row is in some cell, the refit on all rows is one more solve, no pass over the data.
     refit: (candidate: number): Estimator | undefined => {
-      if (!cells) return undefined;
-      const all = sumCells(cells, nCols, folds.length, nSegments, () => true);
+      if (!cells || !layout.coversAllRows) return undefined;
+      const all = sumCells(cells, nCols, nCells, nSegments, () => true);
       const merged = { ...context.model.params, ...candidates[candidate]! };
       const packed = ridgeFromStats(all, shift, yShift, merged['alpha'] as number, true);
       return Ridge.fromState({
@@ -106,23 +114,6 @@ function allFinite(stats: GramStats): boolean {
     for (let i = 0; i < part.length; i++) if (!Number.isFinite(part[i]!)) return false;
   }
   return Number.isFinite(stats.ySum) && Number.isFinite(stats.yty);
-}
-
-/** True when every row is held out by exactly one fold and each training set is the sorted rest. */
-export function foldsPartitionRows(folds: readonly Fold[], nRows: number): boolean {
-  const seen = new Uint8Array(nRows);
-  let held = 0;
-  for (const { train, test } of folds) {
-    if (train.length + test.length !== nRows) return false;
-    for (let r = 0; r < test.length; r++) {
-      const i = test[r]!;
-      if (seen[i]) return false;
-      seen[i] = 1;
-      held++;
-    }
-    for (let r = 1; r < train.length; r++) if (train[r]! <= train[r - 1]!) return false;
-  }
-  return held === nRows;
 }
 
 /** Row indices where learning-curve prefixes end: a prefix of size s ends after its s-th training row. */
@@ -156,6 +147,7 @@ interface SolveInput {
   readonly pending: readonly PendingFit[];
   readonly params: readonly Params[];
   readonly folds: readonly Fold[];
+  readonly layout: FoldCells;
   readonly cells: readonly (GramStats | undefined)[];
   readonly cutoffs: readonly number[];
   readonly shift: Float64Array;
@@ -166,25 +158,28 @@ interface SolveInput {
 }
 
 /**
- * Solves every pending fit from the cells. Walks the segments once, keeping each fold's
- * running sum; a training prefix that ends at this segment is the sum of the other folds'
- * running sums, so each (fold, train size) costs nFolds additions, not one per cell.
+ * Solves every pending fit from the cells. Walks the segments once, keeping each cell's
+ * running sum; a training prefix that ends at this segment is the sum of the running sums of
+ * the cells its fold trains on, so each (fold, train size) costs nCells additions, not one per
+ * (segment, cell).
  */
 function solveAll(input: SolveInput): FitRecord[] {
-  const { pending, folds, cells, cutoffs } = input;
+  const { pending, folds, cells, cutoffs, layout } = input;
+  const { nCells, roles } = layout;
   const nFolds = folds.length;
   const d = input.shift.length;
   const nSegments = cutoffs.length + 1;
-  const testStats = folds.map((_, k) => sumCells(cells, d, nFolds, nSegments, (_s, f) => f === k));
+  const hasRole = (cell: number, fold: number, role: number): boolean => roles[cell * nFolds + fold] === role;
+  const testStats = folds.map((_, k) => sumCells(cells, d, nCells, nSegments, (_s, c) => hasRole(c, k, ROLE_TEST)));
   const bySpan = fitsBySpan(pending, folds, cutoffs);
-  const running = folds.map(() => gramStats(d));
+  const running = Array.from({ length: nCells }, () => gramStats(d));
   const train = gramStats(d);
   const records = new Map<PendingFit, FitRecord>();
   for (let s = 0; s < nSegments; s++) {
-    for (let f = 0; f < nFolds; f++) addCell(running[f]!, cells[s * nFolds + f]);
+    for (let c = 0; c < nCells; c++) addCell(running[c]!, cells[s * nCells + c]);
     for (const [fold, fits] of bySpan.get(s + 1) ?? []) {
       clearStats(train);
-      for (let f = 0; f < nFolds; f++) if (f !== fold) addStats(train, running[f]!);
+      for (let c = 0; c < nCells; c++) if (hasRole(c, fold, ROLE_TRAIN)) addStats(train, running[c]!);
       symmetrizeUpper(train.xtx, d);
       for (const fit of fits) records.set(fit, solveOne(input, fit, train, testStats[fold]!));
     }
@@ -222,13 +217,13 @@ function solveOne(input: SolveInput, fit: PendingFit, train: GramStats, test: Gr
   };
 }
 
-/** Σ of the cells in the first `segments` segments whose fold passes `include`; xtx symmetrized. */
+/** Σ of the cells in the first `segments` segments that pass `include`; xtx symmetrized. */
 function sumCells(
-  cells: readonly (GramStats | undefined)[], d: number, nFolds: number, segments: number, include: (segment: number, fold: number) => boolean,
+  cells: readonly (GramStats | undefined)[], d: number, nCells: number, segments: number, include: (segment: number, cell: number) => boolean,
 ): GramStats {
   const out = gramStats(d);
   for (let s = 0; s < segments; s++) {
-    for (let f = 0; f < nFolds; f++) if (include(s, f)) addCell(out, cells[s * nFolds + f]);
+    for (let c = 0; c < nCells; c++) if (include(s, c)) addCell(out, cells[s * nCells + c]);
   }
   symmetrizeUpper(out.xtx, d);
   return out;

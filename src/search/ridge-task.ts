@@ -9,10 +9,11 @@ import { accumulateGram, GRAM_UNROLL, gramStats } from '../models/kernels/index.
 import { packStats } from '../models/ridge-stats.js';
 import type { RidgeStatsTask, TaskResult } from '../workers/protocol.js';
 import { mappedFolds, mappedStore } from '../workers/store-cache.js';
-import type { Fold } from './types.js';
+import { FitError } from '../errors.js';
+import { foldCells, type FoldCells } from './fold-cells.js';
 
-/** Per-thread caches: the held-out fold of each row, and y as float64, per store and fold set. */
-const testFoldCache = new Map<string, Int32Array>();
+/** Per-thread caches: each row's cell, and y as float64, per store and fold set. */
+const cellCache = new Map<string, FoldCells>();
 const targetCache = new Map<string, Float64Array>();
 
 /** Runs a `ridge-stats` task in this thread. */
@@ -21,9 +22,13 @@ export function runRidgeStatsTask(task: RidgeStatsTask): TaskResult {
   const store = mappedStore(task.store);
   const view = matrixView(store.X as FloatMatrix);
   const folds = mappedFolds(task.store, task.foldSet);
-  const testFold = cached(testFoldCache, `${task.store}\u0000${task.foldSet}`, () => heldOutFoldOfRow(folds, view.nRows));
+  const layout = cached(cellCache, `${task.store}\u0000${task.foldSet}`, () => {
+    const cells = foldCells(folds, view.nRows);
+    if (cells === undefined) throw new FitError(`fold set ${task.foldSet} has no cell layout: the ridge plan should not have sent this task`);
+    return cells;
+  });
   const y = cached(targetCache, task.store, () => targetValues(store.y as NdArray, view.nRows));
-  const cellRows = rowsByCell(task, testFold, folds.length);
+  const cellRows = rowsByCell(task, layout.cellOfRow, layout.nCells);
   const shift = Float64Array.from(task.shift);
   const scratch = new Float64Array(GRAM_UNROLL * view.nCols);
   // Only cells with rows get statistics; a task spans a few segments of a learning curve's many.
@@ -45,36 +50,28 @@ function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
   return value;
 }
 
-/** testFold[i] = the fold that holds row i out. */
-function heldOutFoldOfRow(folds: readonly Fold[], nRows: number): Int32Array {
-  const out = new Int32Array(nRows);
-  folds.forEach((fold, k) => {
-    for (let r = 0; r < fold.test.length; r++) out[fold.test[r]!] = k;
-  });
-  return out;
-}
-
 /**
- * The task's rows grouped by cell (segment × nFolds + held-out fold), ascending within each
- * cell: two passes, counting then filling, so each cell's index list is allocated once.
+ * The task's rows grouped by (segment × nCells + cell), ascending within each group; rows no
+ * fold uses are skipped. Two passes, counting then filling, so each list is allocated once.
  */
-function rowsByCell(task: RidgeStatsTask, testFold: Int32Array, nFolds: number): Int32Array[] {
+function rowsByCell(task: RidgeStatsTask, cellOfRow: Int32Array, nCells: number): Int32Array[] {
   const { rowStart, rowEnd, cutoffs } = task;
-  const nCells = (cutoffs.length + 1) * nFolds;
-  const cellOfRow = new Int32Array(rowEnd - rowStart);
-  const counts = new Int32Array(nCells);
+  const nGroups = (cutoffs.length + 1) * nCells;
+  const groupOfRow = new Int32Array(rowEnd - rowStart);
+  const counts = new Int32Array(nGroups);
   let segment = 0;
   for (let i = rowStart; i < rowEnd; i++) {
     while (segment < cutoffs.length && cutoffs[segment]! <= i) segment++;
-    const cell = segment * nFolds + testFold[i]!;
-    cellOfRow[i - rowStart] = cell;
-    counts[cell]!++;
+    const cell = cellOfRow[i]!;
+    const group = cell < 0 ? -1 : segment * nCells + cell;
+    groupOfRow[i - rowStart] = group;
+    if (group >= 0) counts[group]!++;
   }
   const lists = Array.from(counts, (n) => new Int32Array(n));
-  const fill = new Int32Array(nCells);
+  const fill = new Int32Array(nGroups);
   for (let i = rowStart; i < rowEnd; i++) {
-    const cell = cellOfRow[i - rowStart]!;
-    lists[cell]![fill[cell]!++] = i;
+    const group = groupOfRow[i - rowStart]!;
+    if (group >= 0) lists[group]![fill[group]!++] = i;
   }
   return lists;
 }

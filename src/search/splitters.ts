@@ -1,10 +1,11 @@
 /**
- * Cross-validation splitters: KFold and StratifiedKFold (scikit-learn 1.2's folds exactly
- * when not shuffled), ShuffleSplit, explicit folds, and scikit-learn's rule for `cv`.
+ * Cross-validation splitters: KFold and StratifiedKFold (scikit-learn 1.2's folds exactly,
+ * shuffled or not: shuffles draw from numpy's RandomState), explicit folds, and
+ * scikit-learn's rule for `cv`. The other splitters live beside this file.
  */
 import { ValueError } from '../errors.js';
-import { checkBoolean, checkFinite, checkInteger, checkSeed, describe, type Seed } from './option-checks.js';
-import { makeRng, shuffleInPlace } from './rng.js';
+import { checkBoolean, checkInteger, describe } from './option-checks.js';
+import { checkNumpySeed, RandomState } from './random-state.js';
 import type { Fold, Splitter } from './types.js';
 import { warnOnce } from './warnings.js';
 
@@ -14,28 +15,31 @@ export interface KFoldOptions {
   readonly nSplits?: number;
   /** Shuffle rows (KFold) or each class's fold labels (StratifiedKFold) before splitting. Default false. */
   readonly shuffle?: boolean;
-  /** Seed for the shuffle; only allowed with `shuffle: true` (as scikit-learn). Default 0. */
-  readonly seed?: Seed;
+  /**
+   * numpy's `random_state` for the shuffle (an integer in [0, 2**32 - 1]); only allowed with
+   * `shuffle: true`, as scikit-learn. Default 0.
+   */
+  readonly seed?: number;
 }
 
 interface CheckedKFoldOptions {
   readonly nSplits: number;
   readonly shuffle: boolean;
-  readonly seed: Seed;
+  readonly seed: number;
 }
 
-function checkKFoldOptions(options: KFoldOptions): CheckedKFoldOptions {
+export function checkKFoldOptions(options: KFoldOptions): CheckedKFoldOptions {
   const nSplits = checkInteger('options.nSplits', options.nSplits ?? 5, 2);
   const shuffle = checkBoolean('options.shuffle', options.shuffle ?? false);
   if (options.seed !== undefined) {
-    checkSeed('options.seed', options.seed);
+    checkNumpySeed('options.seed', options.seed);
     // scikit-learn refuses a random_state without shuffle: it would silently do nothing.
     if (!shuffle) throw new ValueError(`options.seed has no effect when options.shuffle is false: drop the seed or set shuffle: true`);
   }
   return { nSplits, shuffle, seed: options.seed ?? 0 };
 }
 
-function checkSampleCount(who: string, nSamples: number, nSplits: number): void {
+export function checkSampleCount(who: string, nSamples: number, nSplits: number): void {
   checkInteger(`${who}.split: nSamples`, nSamples, 0);
   if (nSplits > nSamples) {
     throw new ValueError(`${who}: cannot have nSplits=${nSplits} greater than the number of samples: nSamples=${nSamples}`);
@@ -46,7 +50,7 @@ function checkSampleCount(who: string, nSamples: number, nSplits: number): void 
  * Folds from a fold label per row: fold k tests the rows labelled k and trains on the rest,
  * both ascending (scikit-learn builds them from boolean masks, so they are sorted).
  */
-function foldsFromLabels(labels: Int32Array, nSplits: number): Fold[] {
+export function foldsFromLabels(labels: Int32Array, nSplits: number): Fold[] {
   const n = labels.length;
   const sizes = new Int32Array(nSplits);
   for (let i = 0; i < n; i++) sizes[labels[i]!]!++;
@@ -89,7 +93,8 @@ function consecutiveFolds(n: number, nSplits: number): Fold[] {
 
 /**
  * K consecutive folds (scikit-learn's `KFold`): the first `n % k` folds get one extra row.
- * With `shuffle`, rows are permuted by a seeded generator first (not numpy's generator).
+ * With `shuffle`, rows are permuted first by numpy's `RandomState(seed).shuffle`, so the folds
+ * equal scikit-learn's for `random_state=seed`.
  * @example
  * ```ts
  * const folds = new KFold({ nSplits: 3 }).split(10);
@@ -99,7 +104,7 @@ function consecutiveFolds(n: number, nSplits: number): Fold[] {
 export class KFold implements Splitter {
   readonly nSplits: number;
   readonly shuffle: boolean;
-  readonly seed: Seed;
+  readonly seed: number;
 
   constructor(options: KFoldOptions = {}) {
     ({ nSplits: this.nSplits, shuffle: this.shuffle, seed: this.seed } = checkKFoldOptions(options));
@@ -108,19 +113,22 @@ export class KFold implements Splitter {
   split(nSamples: number): Fold[] {
     checkSampleCount('KFold', nSamples, this.nSplits);
     if (!this.shuffle) return consecutiveFolds(nSamples, this.nSplits);
-    const order = new Int32Array(nSamples);
-    for (let i = 0; i < nSamples; i++) order[i] = i;
-    if (this.shuffle) shuffleInPlace(order, makeRng(this.seed));
-    const labels = new Int32Array(nSamples);
-    const base = Math.floor(nSamples / this.nSplits);
-    const extra = nSamples % this.nSplits;
-    let pos = 0;
-    for (let k = 0; k < this.nSplits; k++) {
-      const size = base + (k < extra ? 1 : 0);
-      for (let j = 0; j < size; j++) labels[order[pos++]!] = k;
-    }
-    return foldsFromLabels(labels, this.nSplits);
+    return shuffledKFold(nSamples, this.nSplits, new RandomState(this.seed));
   }
+}
+
+/** KFold's folds after `rng.shuffle(arange(n))` (RepeatedKFold calls it once per repeat on one generator). */
+export function shuffledKFold(nSamples: number, nSplits: number, rng: RandomState): Fold[] {
+  const order = rng.permutation(nSamples);
+  const labels = new Int32Array(nSamples);
+  const base = Math.floor(nSamples / nSplits);
+  const extra = nSamples % nSplits;
+  let pos = 0;
+  for (let k = 0; k < nSplits; k++) {
+    const size = base + (k < extra ? 1 : 0);
+    for (let j = 0; j < size; j++) labels[order[pos++]!] = k;
+  }
+  return foldsFromLabels(labels, nSplits);
 }
 
 /** Labels encoded by order of first appearance, as scikit-learn's StratifiedKFold encodes them. */
@@ -188,8 +196,9 @@ function checkClassSizes(counts: readonly number[], nSplits: number): void {
 }
 
 /**
- * Folds that keep each class's share (scikit-learn's `StratifiedKFold`, identical folds when
- * not shuffled): each class is given to the folds in contiguous blocks, in row order.
+ * Folds that keep each class's share (scikit-learn's `StratifiedKFold`, identical folds for the
+ * same seed): each class is given to the folds in contiguous blocks, in row order, and with
+ * `shuffle` each class's fold labels are shuffled by numpy's RandomState.
  * @example
  * ```ts
  * const y = new Float64Array([0, 0, 0, 1, 1, 1]);
@@ -199,120 +208,48 @@ function checkClassSizes(counts: readonly number[], nSplits: number): void {
 export class StratifiedKFold implements Splitter {
   readonly nSplits: number;
   readonly shuffle: boolean;
-  readonly seed: Seed;
+  readonly seed: number;
 
   constructor(options: KFoldOptions = {}) {
     ({ nSplits: this.nSplits, shuffle: this.shuffle, seed: this.seed } = checkKFoldOptions(options));
   }
 
   split(nSamples: number, y?: Float64Array): Fold[] {
-    if (y === undefined) throw new ValueError('StratifiedKFold.split needs the labels y');
-    if (y.length !== nSamples) throw new ValueError(`StratifiedKFold: y has ${y.length} labels, expected nSamples=${nSamples}`);
-    checkSampleCount('StratifiedKFold', nSamples, this.nSplits);
-    const { codes, counts } = encodeClasses(y);
-    checkClassSizes(counts, this.nSplits);
-    const nClasses = counts.length;
-    const allocation = allocatePerFold(counts, this.nSplits);
-    const rng = this.shuffle ? makeRng(this.seed) : undefined;
-    // Fold labels for each class's rows in row order: fold 0's share first, then fold 1's, ...
-    const perClass = counts.map((count, c) => {
-      const labels = new Int32Array(count);
-      let at = 0;
-      for (let k = 0; k < this.nSplits; k++) {
-        const share = allocation[k * nClasses + c]!;
-        labels.fill(k, at, at + share);
-        at += share;
-      }
-      if (rng !== undefined) shuffleInPlace(labels, rng);
-      return labels;
-    });
-    const cursor = new Int32Array(nClasses);
-    const foldOf = new Int32Array(nSamples);
-    for (let i = 0; i < nSamples; i++) {
-      const c = codes[i]!;
-      foldOf[i] = perClass[c]![cursor[c]!++]!;
-    }
-    return foldsFromLabels(foldOf, this.nSplits);
+    return stratifiedKFold(nSamples, y, this.nSplits, this.shuffle ? new RandomState(this.seed) : undefined);
   }
-}
-
-/** Options of ShuffleSplit. */
-export interface ShuffleSplitOptions {
-  /** Number of random splits, >= 1. Default 10. */
-  readonly nSplits?: number;
-  /** A fraction in (0, 1) of the rows, or an integer count >= 1. Default 0.1 (or the complement of trainSize). */
-  readonly testSize?: number;
-  /** A fraction in (0, 1) or an integer count >= 1. Default: all rows not in the test set. */
-  readonly trainSize?: number;
-  /** Default 0. */
-  readonly seed?: Seed;
-}
-
-function checkSize(name: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  checkFinite(name, value);
-  if (value <= 0 || (value >= 1 && !Number.isInteger(value))) {
-    throw new ValueError(`${name} must be a fraction in (0, 1) or an integer count >= 1, found ${describe(value)}`);
-  }
-  return value;
-}
-
-/** scikit-learn's `_validate_shuffle_split`: fractions round the test size up and the train size down. */
-function splitSizes(nSamples: number, testSize: number | undefined, trainSize: number | undefined): [number, number] {
-  const test = testSize === undefined ? undefined : testSize < 1 ? Math.ceil(testSize * nSamples) : testSize;
-  const train = trainSize === undefined ? undefined : trainSize < 1 ? Math.floor(trainSize * nSamples) : trainSize;
-  const nTest = test ?? nSamples - train!;
-  const nTrain = train ?? nSamples - nTest;
-  if (nTest >= nSamples && testSize !== undefined && testSize >= 1) {
-    throw new ValueError(`ShuffleSplit: options.testSize=${testSize} must be smaller than the number of samples ${nSamples}`);
-  }
-  if (nTrain + nTest > nSamples) {
-    throw new ValueError(`ShuffleSplit: trainSize + testSize = ${nTrain + nTest} rows, more than the ${nSamples} samples`);
-  }
-  if (nTrain <= 0) throw new ValueError(`ShuffleSplit: with nSamples=${nSamples} the train set would be empty`);
-  if (nTest <= 0) throw new ValueError(`ShuffleSplit: with nSamples=${nSamples} the test set would be empty`);
-  return [nTrain, nTest];
 }
 
 /**
- * Independent random train/test splits (scikit-learn's `ShuffleSplit`), seeded with
- * seedrandom (so not numpy's draws). As in scikit-learn, indices come in permutation order,
- * not sorted: a learning curve's prefix of a training set is then a random subset.
- * @example
- * ```ts
- * const folds = new ShuffleSplit({ nSplits: 3, testSize: 0.25, seed: 1 }).split(100);
- * folds[0].test.length; // 25
- * ```
+ * StratifiedKFold's folds; with `rng`, each class's fold labels are shuffled by it in class
+ * order (RepeatedStratifiedKFold calls it once per repeat on one generator).
  */
-export class ShuffleSplit implements Splitter {
-  readonly nSplits: number;
-  readonly testSize: number | undefined;
-  readonly trainSize: number | undefined;
-  readonly seed: Seed;
-
-  constructor(options: ShuffleSplitOptions = {}) {
-    this.nSplits = checkInteger('options.nSplits', options.nSplits ?? 10, 1);
-    this.trainSize = checkSize('options.trainSize', options.trainSize);
-    this.testSize = checkSize('options.testSize', options.testSize ?? (options.trainSize === undefined ? 0.1 : undefined));
-    if (this.testSize !== undefined && this.trainSize !== undefined && this.testSize < 1 && this.trainSize < 1 && this.testSize + this.trainSize > 1) {
-      throw new ValueError(`options.testSize + options.trainSize must be at most 1, found ${this.testSize + this.trainSize}`);
+export function stratifiedKFold(nSamples: number, y: Float64Array | undefined, nSplits: number, rng: RandomState | undefined): Fold[] {
+  if (y === undefined) throw new ValueError('StratifiedKFold.split needs the labels y');
+  if (y.length !== nSamples) throw new ValueError(`StratifiedKFold: y has ${y.length} labels, expected nSamples=${nSamples}`);
+  checkSampleCount('StratifiedKFold', nSamples, nSplits);
+  const { codes, counts } = encodeClasses(y);
+  checkClassSizes(counts, nSplits);
+  const nClasses = counts.length;
+  const allocation = allocatePerFold(counts, nSplits);
+  // Fold labels for each class's rows in row order: fold 0's share first, then fold 1's, ...
+  const perClass = counts.map((count, c) => {
+    const labels = new Int32Array(count);
+    let at = 0;
+    for (let k = 0; k < nSplits; k++) {
+      const share = allocation[k * nClasses + c]!;
+      labels.fill(k, at, at + share);
+      at += share;
     }
-    this.seed = checkSeed('options.seed', options.seed ?? 0);
+    rng?.shuffle(labels);
+    return labels;
+  });
+  const cursor = new Int32Array(nClasses);
+  const foldOf = new Int32Array(nSamples);
+  for (let i = 0; i < nSamples; i++) {
+    const c = codes[i]!;
+    foldOf[i] = perClass[c]![cursor[c]!++]!;
   }
-
-  split(nSamples: number): Fold[] {
-    checkInteger('ShuffleSplit.split: nSamples', nSamples, 1);
-    const [nTrain, nTest] = splitSizes(nSamples, this.testSize, this.trainSize);
-    const rng = makeRng(this.seed);
-    const order = new Int32Array(nSamples);
-    const folds: Fold[] = [];
-    for (let s = 0; s < this.nSplits; s++) {
-      for (let i = 0; i < nSamples; i++) order[i] = i;
-      shuffleInPlace(order, rng);
-      folds.push({ test: order.slice(0, nTest), train: order.slice(nTest, nTest + nTrain) });
-    }
-    return folds;
-  }
+  return foldsFromLabels(foldOf, nSplits);
 }
 
 /** A fold given by the caller: index lists (plain arrays from JSON are accepted too). */

@@ -55,6 +55,37 @@ describe('memgrid data', () => {
 });
 
 describe('memgrid run', () => {
+  it('runs a halving grid search from the halving key, with its rung columns', () => {
+    writeConfig('halving.json', {
+      data: { synthetic: { kind: 'regression', nSamples: 400, nFeatures: 4, noise: 5, seed: 3 } }, model: { name: 'ridge' },
+      grid: { alpha: [0.001, 0.01, 0.1, 1, 10, 100, 1000, 10000, 1e5] }, halving: { factor: 3, seed: 5 },
+    });
+    const r = memgrid(['run', 'halving.json', '--workers', '0'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const results = readJson(join(dir, 'runs', 'halving', 'results.json'));
+    const cv = results.cvResults as Record<string, number[]>;
+    expect(results.kind).toBe('halving');
+    // 9 candidates, factor 3: rungs of 9 and 3 candidates, then the best one on all 400 rows.
+    expect(cv.iter).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 2]);
+    expect(cv.n_resources).toEqual([44, 44, 44, 44, 44, 44, 44, 44, 44, 132, 132, 132, 396]);
+    expect(cv.params![results.bestIndex as number]).toEqual(results.bestParams);
+  });
+
+  it('runs a named splitter on CSV group labels (data.groups), kept out of X', () => {
+    const rows = Array.from({ length: 60 }, (_, i) => `${i % 7},${(i * 3) % 11},shop${i % 4},${(i % 7) * 2 + (i % 3)}`);
+    writeFileSync(join(dir, 'shops.csv'), ['a,b,shop,sales', ...rows].join('\n'));
+    writeConfig('groups.json', {
+      data: { csv: 'shops.csv', target: 'sales', groups: 'shop' }, model: { name: 'ridge' }, grid: { alpha: [0.1, 10] },
+      cv: { name: 'group_kfold', nSplits: 4 }, learningCurve: { trainSizes: [0.5, 1] },
+    });
+    const r = memgrid(['run', 'groups.json', '--workers', '0'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const cv = readJson(join(dir, 'runs', 'groups', 'results.json')).cvResults as Record<string, number[]>;
+    // Four shops, four folds: each fold holds one shop out.
+    expect(Object.keys(cv).filter((k) => /^split\d+_test_score$/.test(k))).toHaveLength(4);
+    expect(cv.params).toHaveLength(2);
+  });
+
   it('writes results, cv_results.csv, curves, plots and the report; plot re-renders them', () => {
     writeConfig('e2e.json', {
       data: { synthetic: { kind: 'regression', nSamples: 300, nFeatures: 5, noise: 5, seed: 0 } },

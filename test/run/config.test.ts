@@ -77,6 +77,12 @@ describe('parseConfig', () => {
       'search.distributions.alpha.low: must be > 0 for loguniform, found 0'],
     ['a validation curve on an unknown param', { validationCurve: { param: 'C', values: [1] } }, 'validationCurve.param: "C" is not a ridge param'],
     ['nothing to run', { grid: undefined }, '(top level): nothing to run'],
+    ['halving with two scorers', { halving: {}, scoring: ['r2', 'neg_mean_squared_error'], refit: 'r2' },
+      'halving: takes one scorer (as scikit-learn), found scoring ["r2","neg_mean_squared_error"]'],
+    ['halving nCandidates on a grid', { halving: { nCandidates: 10 } }, 'halving.nCandidates: only with a random search'],
+    ['a halving factor of 1', { halving: { factor: 1 } }, 'halving.factor: must be > 1, found 1'],
+    ['a fractional trainSize > 1', { learningCurve: { trainSizes: [0.5, 2.5] } },
+      'learningCurve.trainSizes[1]: must be a fraction in (0, 1] or a whole number of rows > 1, found 2.5'],
   ])('rejects %s', (_what, patch, expected) => {
     const issues = issuesOf({ ...base, ...patch });
     expect(issues.some((i) => i.startsWith(expected)), `${JSON.stringify(issues)} has ${expected}`).toBe(true);

@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  choice, loguniform, parseDistribution, randint, sampleCandidates, sampleValue, uniform,
+  choice, loguniform, parseDistribution, randint, sampleCandidates, sampleValue, uniform, type ParamDistributions,
 } from '../../src/search/distributions.js';
 import { parameterGrid } from '../../src/search/grid.js';
-import { makeRng } from '../../src/search/rng.js';
+import { RandomState } from '../../src/search/random-state.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -16,7 +17,7 @@ describe('distributions', () => {
   });
 
   it('sample within their support', () => {
-    const rng = makeRng(3);
+    const rng = new RandomState(3);
     const counts = new Map<unknown, number>();
     for (let i = 0; i < 2000; i++) {
       const u = sampleValue(uniform(-2, 3), rng) as number;
@@ -31,7 +32,7 @@ describe('distributions', () => {
   });
 
   it('loguniform is uniform in log space', () => {
-    const rng = makeRng('log');
+    const rng = new RandomState(11);
     let below = 0;
     for (let i = 0; i < 4000; i++) if ((sampleValue(loguniform(1e-3, 1e3), rng) as number) < 1) below++;
     expect(below / 4000).toBeGreaterThan(0.46);
@@ -84,6 +85,33 @@ describe('sampleCandidates', () => {
     expect(() => sampleCandidates({ alpha: [] }, 3, 0)).toThrow(/distributions.alpha must be a non-empty list/);
     expect(() => sampleCandidates({ alpha: 0.5 as never }, 3, 0)).toThrow(/distributions.alpha must be a distribution object or a list of values, found 0.5/);
     expect(() => sampleCandidates(space, 0, 0)).toThrow(/nIter must be an integer >= 1, found 0/);
-    expect(() => sampleCandidates(space, 2, NaN)).toThrow(/seed must be a finite number or a string/);
+    expect(() => sampleCandidates(space, 2, NaN)).toThrow("seed must be an integer between 0 and 2**32 - 1 (numpy's random_state), found NaN");
+  });
+});
+
+describe('sampleCandidates equals scikit-learn 1.2 ParameterSampler', () => {
+  interface SamplerCase { name: string; seed: number; nIter: number; grid?: Record<string, unknown[]>; candidates: Record<string, unknown>[] }
+  const { sampler } = JSON.parse(readFileSync(new URL('../fixtures/search/random.json', import.meta.url), 'utf8')) as { sampler: SamplerCase[] };
+  // The fixture script's spaces, in memgrid's terms (scipy's uniform(loc, scale) is uniform(loc, loc + scale)).
+  const spaces: Record<string, ParamDistributions | ParamDistributions[]> = {
+    'uniform and lists': { alpha: uniform(0.5, 2.5), fit_intercept: [true, false], solver: ['a', 'b', 'c'] },
+    loguniform: { C: loguniform(1e-3, 1e3), tol: loguniform(1e-6, 1e-2) },
+    randint: { max_iter: randint(10, 500), big: randint(0, 2 ** 40), one: randint(3, 4) },
+    mixed: { C: loguniform(1e-4, 1e2), l1_ratio: uniform(0, 1), n: randint(1, 11), penalty: ['l1', 'l2'] },
+    'list of spaces': [{ a: uniform(0, 1), b: ['x', 'y'] }, { a: randint(0, 5), c: [1, 2, 3] }, { d: [true] }],
+  };
+
+  it.each(sampler.map((c) => [c.name, c.seed, c] as const))('%s, seed %i', (_name, seed, c) => {
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const got = sampleCandidates((c.grid ?? spaces[c.name]) as never, c.nIter, seed);
+    expect(got.map((p) => Object.keys(p))).toEqual(c.candidates.map((p) => Object.keys(p).sort()));
+    got.forEach((params, i) => {
+      for (const [key, want] of Object.entries(c.candidates[i]!)) {
+        const value = params[key];
+        // numpy's pow (loguniform) differs between CPUs in the last bits; every other draw is exact.
+        if (c.name.includes('loguniform') || (c.name === 'mixed' && key === 'C')) expect(Math.abs((value as number) / (want as number) - 1)).toBeLessThan(1e-15);
+        else expect(value).toBe(want);
+      }
+    });
   });
 });

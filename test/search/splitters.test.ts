@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ValueError } from '../../src/errors.js';
-import { KFold, PredefinedFolds, ShuffleSplit, StratifiedKFold, resolveCv } from '../../src/search/splitters.js';
+import { ShuffleSplit } from '../../src/search/shuffle-split.js';
+import { KFold, PredefinedFolds, StratifiedKFold, resolveCv } from '../../src/search/splitters.js';
 import type { Fold } from '../../src/search/types.js';
 
 interface FoldJson { train: number[]; test: number[] }
@@ -41,6 +42,8 @@ describe('KFold', () => {
     expect(() => new KFold({ nSplits: 2.5 })).toThrow(/options.nSplits must be an integer >= 2, found 2.5/);
     expect(() => new KFold({ shuffle: 'yes' as never })).toThrow(/options.shuffle must be true or false, found "yes"/);
     expect(() => new KFold({ seed: 3 })).toThrow(/seed has no effect/);
+    expect(() => new KFold({ shuffle: true, seed: -1 })).toThrow(
+      "options.seed must be an integer between 0 and 2**32 - 1 (numpy's random_state), found -1");
     expect(() => new KFold({ nSplits: 5 }).split(4)).toThrow(/nSplits=5 greater than the number of samples: nSamples=4/);
   });
 });
@@ -73,8 +76,8 @@ describe('StratifiedKFold', () => {
 
   it('shuffles each class deterministically and stays stratified', () => {
     const y = Float64Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? 1 : 0));
-    const a = new StratifiedKFold({ nSplits: 5, shuffle: true, seed: 'x' }).split(40, y);
-    expect(plain(a)).toEqual(plain(new StratifiedKFold({ nSplits: 5, shuffle: true, seed: 'x' }).split(40, y)));
+    const a = new StratifiedKFold({ nSplits: 5, shuffle: true, seed: 9 }).split(40, y);
+    expect(plain(a)).toEqual(plain(new StratifiedKFold({ nSplits: 5, shuffle: true, seed: 9 }).split(40, y)));
     expect(plain(a)).not.toEqual(plain(new StratifiedKFold({ nSplits: 5 }).split(40, y)));
     for (const f of a) expect([...f.test].filter((i) => y[i] === 1).length).toBe(2);
   });
