@@ -67,3 +67,14 @@ export class AbortError extends MemgridError {
 export class QueueError extends MemgridError {
   override readonly code = 'QUEUE';
 }
+
+/**
+ * A file that could not be written (a full disk, a quota, an I/O or permission error); names
+ * the file. The file's old content, if any, is kept.
+ */
+export class WriteError extends MemgridError {
+  override readonly code = 'WRITE';
+  constructor(readonly path: string, detail: string, options?: { cause?: unknown }) {
+    super(`${path}: ${detail}`, options);
+  }
+}

@@ -15,7 +15,8 @@ import nodePath from 'node:path';
 import { AccessError, NpyFormatError, ValueError } from '../errors.js';
 import { dtypeOfTypedArray, type AnyTypedArray } from './dtypes.js';
 import type { MapMode, NdArray } from './ndarray.js';
-import { isMapped, openNpy, readNpy, saveNpy, writeAtomically } from './npy.js';
+import { isMapped, openNpy, readNpy, saveNpy } from './npy.js';
+import { writeFileAtomic } from './atomic.js';
 
 const FORMAT = 'memgrid-dump';
 const VERSION = 1;
@@ -80,7 +81,7 @@ export function dump(value: unknown, path: string): string[] {
     }
     saveNpy(file, a);
   });
-  writeAtomically(path, [Buffer.from(manifest, 'utf8')]);
+  writeFileAtomic(path, manifest);
   return [path, ...names.map((n) => nodePath.join(dir, n))];
 }
 
