@@ -26,6 +26,8 @@ export interface ExperimentData {
   readonly featureNames?: readonly string[];
   /** Group labels from data.groups, one per row, for group-aware splitters. */
   readonly groups?: Groups;
+  /** Why the dataset store found under this data's hash was rebuilt (it failed verification), if it was. */
+  readonly rebuilt?: string;
 }
 
 /**
@@ -50,6 +52,7 @@ export function loadExperimentData(
     hash: store.hash,
     store: store.dir,
     bytes: loaded.X.data.byteLength + loaded.y.data.byteLength,
+    ...(store.rebuilt === undefined ? {} : { rebuilt: store.rebuilt }),
   };
 }
 
