@@ -5,7 +5,11 @@ import type { Executor } from '../workers/protocol.js';
 /** Threads on this machine, or `memgrid worker` processes behind a Redis queue. */
 export type ExecutorChoice =
   | { readonly kind: 'threads' }
-  | { readonly kind: 'redis'; readonly url: string; readonly queue?: string };
+  | {
+    readonly kind: 'redis'; readonly url: string; readonly queue?: string;
+    /** See RedisExecutorOptions: how often Redis is checked for lost tasks, how long workers wait for a silent coordinator. */
+    readonly lostJobCheckMs?: number; readonly livenessTtlMs?: number;
+  };
 
 /**
  * A ready executor for `choice`, shared by every phase of a run: a thread pool of `workers`
@@ -24,6 +28,8 @@ export async function openExecutor(choice: ExecutorChoice | undefined, workers: 
   return RedisExecutor.connect({
     url: choice.url,
     ...(choice.queue === undefined ? {} : { queueName: choice.queue }),
+    ...(choice.lostJobCheckMs === undefined ? {} : { lostJobCheckMs: choice.lostJobCheckMs }),
+    ...(choice.livenessTtlMs === undefined ? {} : { livenessTtlMs: choice.livenessTtlMs }),
     ...(workers === undefined || workers < 1 ? {} : { concurrency: workers }),
   });
 }

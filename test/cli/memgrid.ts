@@ -15,14 +15,14 @@ export interface Result {
 }
 
 /**
- * Run `memgrid args...` to completion in `cwd`.
+ * Run `memgrid args...` to completion in `cwd`, with `env` added to this process's environment.
  * @example
  * ```ts
  * const { code, stderr } = memgrid(['run', 'bad.json'], dir);
  * ```
  */
-export function memgrid(args: readonly string[], cwd: string, timeoutMs = 30_000): Result {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } });
+export function memgrid(args: readonly string[], cwd: string, timeoutMs = 30_000, env: NodeJS.ProcessEnv = {}): Result {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

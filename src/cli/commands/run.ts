@@ -15,15 +15,28 @@ export interface RunArgs {
   readonly redis?: string;
   readonly queue?: string;
   readonly 'store-root'?: string;
+  readonly 'queue-check'?: number;
+  readonly 'run-ttl'?: number;
 }
+
+/** Environment variable read for the Redis URL when --redis is not given (keeps its password out of `ps`). */
+export const REDIS_URL_ENV = 'MEMGRID_REDIS_URL';
 
 function executorChoice(args: RunArgs): ExecutorChoice {
   if (args.executor === 'threads') {
     if (args.redis !== undefined) throw new UsageError('--redis needs --executor redis');
     return { kind: 'threads' };
   }
-  if (args.redis === undefined) throw new UsageError('--executor redis needs --redis URL (e.g. redis://127.0.0.1:6379)');
-  return { kind: 'redis', url: args.redis, ...(args.queue === undefined ? {} : { queue: args.queue }) };
+  const url = args.redis ?? process.env[REDIS_URL_ENV];
+  if (url === undefined || url === '') {
+    throw new UsageError(`--executor redis needs --redis URL or ${REDIS_URL_ENV} (e.g. redis://127.0.0.1:6379)`);
+  }
+  return {
+    kind: 'redis', url,
+    ...(args.queue === undefined ? {} : { queue: args.queue }),
+    ...(args['queue-check'] === undefined ? {} : { lostJobCheckMs: args['queue-check'] }),
+    ...(args['run-ttl'] === undefined ? {} : { livenessTtlMs: args['run-ttl'] }),
+  };
 }
 
 /**
@@ -43,9 +56,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .option('resume', { type: 'boolean', default: false, describe: 'Skip the fits the run folder\'s journal holds (after Ctrl-C or a crash)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No progress output (the results table still goes to stdout)' })
     .option('executor', { choices: ['threads', 'redis'] as const, default: 'threads' as const, describe: 'Where tasks run' })
-    .option('redis', { type: 'string', describe: 'Redis URL for --executor redis (start workers with memgrid worker)' })
+    .option('redis', { type: 'string', describe: `Redis URL for --executor redis (start workers with memgrid worker); default $${REDIS_URL_ENV}` })
     .option('queue', { type: 'string', describe: 'Queue name for --executor redis (default: memgrid)' })
-    .option('store-root', { type: 'string', describe: 'Where CSV/synthetic data is persisted (shared storage for --executor redis; default: <tmpdir>/memgrid-stores)' })
+    .option('store-root', { type: 'string', describe: 'Where data is persisted as dataset stores (shared storage for --executor redis; default: $MEMGRID_STORE_ROOT, else <tmpdir>/memgrid-stores-<uid>)' })
+    .option('queue-check', { type: 'number', hidden: true, describe: 'ms between checks that Redis still holds the queued tasks' })
+    .option('run-ttl', { type: 'number', hidden: true, describe: 'ms after which workers drop the tasks of a coordinator that stopped answering' })
     .check((argv) => {
       if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 0)) {
         throw new UsageError(`--workers must be an integer >= 0, found ${String(argv.workers)}`);
