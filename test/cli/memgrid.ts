@@ -26,9 +26,11 @@ export function memgrid(args: readonly string[], cwd: string, timeoutMs = 30_000
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Start `memgrid args...` without waiting; `done` resolves when it exits. */
-export function startMemgrid(args: readonly string[], cwd: string): { pid: number; done: Promise<Result>; kill: (signal: NodeJS.Signals) => void } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+/** Start `memgrid args...` without waiting (with `env` added); `done` resolves when it exits. */
+export function startMemgrid(
+  args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {},
+): { pid: number; done: Promise<Result>; kill: (signal: NodeJS.Signals) => void } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });

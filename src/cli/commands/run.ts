@@ -1,6 +1,7 @@
 /** `memgrid run CONFIG`: run an experiment config and write its results, plots and report. */
 import type { Argv, CommandModule } from 'yargs';
 import type { ExecutorChoice } from '../../run/executor.js';
+import { REDIS_URL_ENV } from '../env.js';
 import { UsageError } from '../usage.js';
 
 /** Flags of `memgrid run`. */
@@ -15,12 +16,9 @@ export interface RunArgs {
   readonly redis?: string;
   readonly queue?: string;
   readonly 'store-root'?: string;
-  readonly 'queue-check'?: number;
+  readonly 'queue-timeout'?: number;
   readonly 'run-ttl'?: number;
 }
-
-/** Environment variable read for the Redis URL when --redis is not given (keeps its password out of `ps`). */
-export const REDIS_URL_ENV = 'MEMGRID_REDIS_URL';
 
 function executorChoice(args: RunArgs): ExecutorChoice {
   if (args.executor === 'threads') {
@@ -34,7 +32,7 @@ function executorChoice(args: RunArgs): ExecutorChoice {
   return {
     kind: 'redis', url,
     ...(args.queue === undefined ? {} : { queue: args.queue }),
-    ...(args['queue-check'] === undefined ? {} : { lostJobCheckMs: args['queue-check'] }),
+    ...(args['queue-timeout'] === undefined ? {} : { queueTimeoutMs: args['queue-timeout'] }),
     ...(args['run-ttl'] === undefined ? {} : { livenessTtlMs: args['run-ttl'] }),
   };
 }
@@ -59,7 +57,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .option('redis', { type: 'string', describe: `Redis URL for --executor redis (start workers with memgrid worker); default $${REDIS_URL_ENV}` })
     .option('queue', { type: 'string', describe: 'Queue name for --executor redis (default: memgrid)' })
     .option('store-root', { type: 'string', describe: 'Where data is persisted as dataset stores (shared storage for --executor redis; default: $MEMGRID_STORE_ROOT, else <tmpdir>/memgrid-stores-<uid>)' })
-    .option('queue-check', { type: 'number', hidden: true, describe: 'ms between checks that Redis still holds the queued tasks' })
+    .option('queue-timeout', { type: 'number', hidden: true, describe: 'ms within which a silent Redis, or one that lost the queued tasks, stops the run' })
     .option('run-ttl', { type: 'number', hidden: true, describe: 'ms after which workers drop the tasks of a coordinator that stopped answering' })
     .check((argv) => {
       if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 0)) {
