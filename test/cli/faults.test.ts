@@ -108,6 +108,21 @@ describe('failed fits are reported', () => {
   });
 });
 
+describe('text from files reaches the terminal escaped', () => {
+  it('a crafted .npy header and file name print no control characters', () => {
+    const text = "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), '\u001b]0;pwned\u0007': 1, }";
+    const header = Buffer.alloc(10 + text.length);
+    Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(header);
+    header.writeUInt16LE(text.length, 8);
+    header.write(text, 10, 'latin1');
+    const name = 'evil\u001b[2J\u009b.npy';
+    writeFileSync(join(dir, name), header);
+    const r = memgrid(['data', 'info', name], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`memgrid: ${dir}/evil\\x1b[2J\\x9b.npy: header keys: expected ['descr', 'fortran_order', 'shape'], found ['\\x1b]0;pwned\\x07', 'descr', 'fortran_order', 'shape']\n`);
+  });
+});
+
 describe('memgrid store', () => {
   it('lists, verifies and prunes a store root given by flag or by MEMGRID_STORE_ROOT', () => {
     writeConfig('stored.json', RIDGE);

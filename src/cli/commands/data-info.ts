@@ -22,6 +22,7 @@ export const dataInfoCommand: CommandModule<object, DataInfoArgs> = {
     .example('$0 data info /tmp/memgrid-stores/3f2a...', 'Describe a dataset store') as unknown as Argv<DataInfoArgs>,
   handler: async (args) => {
     const { describeData } = await import('../../run/data-commands.js');
-    process.stdout.write(`${describeData(args.path).join('\n')}\n`);
+    const { printable } = await import('../../errors.js');
+    process.stdout.write(`${describeData(args.path).map(printable).join('\n')}\n`);
   },
 };

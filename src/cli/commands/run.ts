@@ -92,7 +92,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
         ...(args['store-root'] === undefined ? {} : { storeRoot: args['store-root'] }),
       });
       const { results } = outcome;
-      for (const warning of results.warnings) process.stderr.write(`warning: ${warning}\n`);
+      const { printable } = await import('../../errors.js');
+      for (const warning of results.warnings) process.stderr.write(`warning: ${printable(warning)}\n`);
       if (outcome.table !== undefined) {
         process.stdout.write(`\nTop candidates by mean ${results.refitMetric ?? results.scoring[0]}:\n${outcome.table}\n`);
       }

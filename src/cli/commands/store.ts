@@ -27,7 +27,8 @@ const listCommand: CommandModule<object, StoreArgs> = {
   builder: (yargs: Argv) => storeRoot(yargs) as unknown as Argv<StoreArgs>,
   handler: async (args) => {
     const { storeListLines } = await import('../../run/store-commands.js');
-    process.stdout.write(`${storeListLines(args['store-root']).join('\n')}\n`);
+    const { printable } = await import('../../errors.js');
+    process.stdout.write(`${storeListLines(args['store-root']).map(printable).join('\n')}\n`);
   },
 };
 
