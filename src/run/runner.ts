@@ -131,8 +131,13 @@ async function runLocked(
     const context: PhaseContext = {
       config, data, journal, progress, workers, executor, signal: options.signal, storeRoot: options.storeRoot, failures,
     };
+    // A data file rewritten in place while mapped gives wrong numbers (or SIGBUS): check its
+    // size and mtime around every phase, and refuse to write results from changed data.
+    data.checkUnchanged();
     const search = await runSearch(context);
+    data.checkUnchanged();
     const curves = await runCurves(context, search?.bestParams);
+    data.checkUnchanged();
     const results = assembleResults({ config, data, search, curves, journal, failures, started, cwd });
     const files = await writeRunFiles(dir, { results, ...curves.files });
     const metric = results.refitMetric ?? results.scoring[0]!;

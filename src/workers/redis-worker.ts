@@ -36,7 +36,7 @@ export interface RedisWorkerOptions {
   readonly queueName?: string;
   /**
    * Folders whose stores this worker may read (stores inside them, after resolving links).
-   * Default: the default store root `<os tmpdir>/memgrid-stores` only.
+   * Default: this user's default store root only (see defaultStoreRoot).
    */
   readonly storeRoots?: readonly string[];
   /** Copy each store once into `<dataRoot>/<hash>/`, verify its hash, and map the copy. */

@@ -3,10 +3,12 @@
  * journal edited by hand, failed fits, a full disk (a real tmpfs when root), and the store
  * commands. Every wait is on an event (a file appearing, a process exiting), never a sleep.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { saveNpy } from '../../src/data/npy.js';
+import { makeRegression } from '../../src/data/synthetic.js';
 import { CAN_MOUNT, mountSmallDisk } from '../helpers/small-disk.js';
 import { waitFor } from '../helpers/redis-workers.js';
 import { memgrid, startMemgrid } from './memgrid.js';
@@ -68,6 +70,26 @@ describe('one run per output folder', () => {
     const next = memgrid(['run', 'lock.json', '--out', 'runs/stale', '--workers', '0', '--quiet'], dir);
     expect(next.code, next.stderr).toBe(0);
     expect(existsSync(join(out, '.memgrid.lock'))).toBe(false);
+  });
+});
+
+describe('a .npy rewritten in place during a run', () => {
+  it('is noticed at the end of the phase: the run fails naming the file, and writes no results', async () => {
+    const { X, y } = makeRegression({ nSamples: 400, nFeatures: 5, noise: 1, seed: 4 });
+    saveNpy(join(dir, 'X.npy'), X);
+    saveNpy(join(dir, 'y.npy'), y);
+    writeConfig('inplace.json', { ...RIDGE, data: { X: 'X.npy', y: 'y.npy' } });
+    const out = join(dir, 'runs', 'inplace');
+    const run = startMemgrid(['run', 'inplace.json', '--workers', '0', '--quiet'], dir);
+    await waitFor(() => existsSync(join(out, 'journal.jsonl')) && readFileSync(join(out, 'journal.jsonl'), 'utf8').includes('"type":"fit"'), 20_000, 'the first fit');
+    run.kill('SIGSTOP');
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(dir, 'X.npy'), later, later); // what an in-place rewrite does to the file's mtime
+    run.kill('SIGCONT');
+    const r = await run.done;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^memgrid: ${dir}/X\\.npy changed while a search was reading it \\(size 16128 and mtime \\d+ when the search began, 16128 and \\d+ now\\); its results cannot be trusted\\. Write a new file and rename it over the old one instead of rewriting it in place, then run again\\n$`));
+    expect(existsSync(join(out, 'results.json'))).toBe(false);
   });
 });
 
