@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { writeAllTo } from '../data/atomic.js';
-import { MemgridError } from '../errors.js';
+import { MemgridError, WriteError } from '../errors.js';
 
 /** Name of the lock file inside the folder. */
 export const LOCK_FILE = '.memgrid.lock';
@@ -90,7 +90,7 @@ function tryCreate(path: string, holder: LockHolder): boolean {
   } catch (error) {
     fs.closeSync(fd);
     fs.rmSync(path, { force: true });
-    throw error;
+    throw new WriteError(path, `cannot write the lock: ${(error as Error).message}`, { cause: error });
   }
   fs.closeSync(fd);
   return true;

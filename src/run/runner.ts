@@ -150,8 +150,11 @@ async function runLocked(
     throw error;
   } finally {
     progress.stop();
-    journal.close();
-    await executor?.close();
+    try {
+      journal.close();
+    } finally {
+      await executor?.close();
+    }
   }
 }
 
