@@ -8,10 +8,12 @@ import { listStores, pruneStores, verifyStores } from '../../src/data/store-admi
 import { tempDir } from './helpers.js';
 
 const DAY = 86400_000;
+const dir = tempDir('memgrid-admin-');
+let roots = 0;
 
 /** A root with three stores of different sizes, last used 1, 3 and 10 days before `now`. */
 function makeRoot(now: Date): { root: string; dirs: string[] } {
-  const root = path.join(tempDir('memgrid-admin-'), 'stores');
+  const root = path.join(dir, `stores-${roots++}`);
   const dirs = [10, 20, 40].map((rows, i) => {
     const X = ndarray('float64', [rows, 3], Float64Array.from({ length: rows * 3 }, (_, k) => k * (i + 1)));
     const store = persistDataset(X, ndarray('float64', [rows], new Float64Array(rows)), { root });
