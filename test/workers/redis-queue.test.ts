@@ -133,9 +133,8 @@ describe.skipIf(!REDIS_SERVER)(`redis queue${REDIS_SERVER ? '' : ` (skipped: ${R
         await expect(executor.run(inherited!)).rejects.toThrow(`refused task: ridge: unknown param "${name}"`);
       }
       // Every index is bounded by the store: 4 rows, 2 columns, 2 folds of 2 training rows.
-      const stats = { ...tasks(1)[0]!, kind: 'ridge-stats', rowStart: 0, rowEnd: 2e9, cutoffs: [], shift: [0, 0], yShift: 0 } as unknown as TaskMessage;
-      delete (stats as Partial<CvTask>).candidates;
-      delete (stats as Partial<CvTask>).folds;
+      const { candidates: _candidates, folds: _folds, kind: _kind, ...common } = tasks(1)[0] as CvTask;
+      const stats: TaskMessage = { ...common, kind: 'ridge-stats', rowStart: 0, rowEnd: 2e9, cutoffs: [], shift: [0, 0], yShift: 0 };
       await expect(executor.run(stats)).rejects.toThrow(/refused task: rowEnd: 2000000000 is past the store's 4 rows$/);
       await expect(executor.run({ ...stats, rowEnd: 4, cutoffs: [3, 1] } as TaskMessage)).rejects.toThrow(/refused task: cutoffs\[1\]: 1 is below cutoffs\[0\] \(3\): cutoffs must ascend$/);
       await expect(executor.run({ ...stats, rowEnd: 4, shift: [0, 0, 0] } as TaskMessage)).rejects.toThrow(/refused task: shift: holds 3 value\(s\), the store's X has 2 column\(s\)$/);
