@@ -127,16 +127,18 @@ def dump_fixtures():
     """A dump in memgrid's manifest format, written by numpy, and one with an escaping reference."""
     np.save(os.path.join(DUMP, 'numpy_made.json_01.npy'), np.zeros((3, 4), dtype=np.float32))
     np.save(os.path.join(DUMP, 'numpy_made.json_02.npy'), np.ones((3, 4), dtype=np.int64))
-    manifest = {'format': 'memgrid-dump', 'version': 1, 'value': {
-        'float_zeros': {'__memgrid__': 'ndarray', 'file': 'numpy_made.json_01.npy'},
-        'integer_ones': {'__memgrid__': 'ndarray', 'file': 'numpy_made.json_02.npy'},
+    # Version 2 records each array's dtype (memgrid's name) and shape, as joblib's pickle does.
+    manifest = {'format': 'memgrid-dump', 'version': 2, 'value': {
+        'float_zeros': {'__memgrid__': 'ndarray', 'file': 'numpy_made.json_01.npy', 'dtype': 'float32', 'shape': [3, 4]},
+        'integer_ones': {'__memgrid__': 'ndarray', 'file': 'numpy_made.json_02.npy', 'dtype': 'int64', 'shape': [3, 4]},
         'meta': {'name': 'MyDataStructure', 'shape': [3, 4], 'missing': {'__memgrid__': 'number', 'value': 'NaN'}},
     }}
     with open(os.path.join(DUMP, 'numpy_made.json'), 'w') as f:
         json.dump(manifest, f, indent=1)
     for name, ref in (('escape.json', '../npy/f8_le_c2.npy'), ('absolute.json', '/etc/hostname')):
         with open(os.path.join(DUMP, name), 'w') as f:
-            json.dump({'format': 'memgrid-dump', 'version': 1, 'value': {'x': {'__memgrid__': 'ndarray', 'file': ref}}}, f)
+            json.dump({'format': 'memgrid-dump', 'version': 2, 'value': {
+                'x': {'__memgrid__': 'ndarray', 'file': ref, 'dtype': 'float64', 'shape': [2, 3]}}}, f)
 
 
 if __name__ == '__main__':

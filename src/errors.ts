@@ -1,3 +1,22 @@
+/** Characters a terminal may act on: C0 controls but tab and newline, DEL, C1 controls, and bidi overrides. */
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `text` with every character that could drive a terminal (ESC, BEL, CSI, bidi overrides, ...)
+ * written as an escape (`\x1b`, `\u202e`), so text from a file (a `.npy` header, a path) can
+ * be shown without acting on the terminal.
+ * @example
+ * ```ts
+ * printable('\u001b[31mred\u0007'); // '\\x1b[31mred\\x07'
+ * ```
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /**
  * memgrid's error family. Every error names the thing at fault (a file, a config key,
  * a parameter) and, where it helps, what was expected and what was found.
@@ -66,4 +85,15 @@ export class AbortError extends MemgridError {
 /** A task queue (Redis) that cannot be reached, refused a task, or lost it; names the queue or URL at fault. */
 export class QueueError extends MemgridError {
   override readonly code = 'QUEUE';
+}
+
+/**
+ * A file that could not be written (a full disk, a quota, an I/O or permission error); names
+ * the file. The file's old content, if any, is kept.
+ */
+export class WriteError extends MemgridError {
+  override readonly code = 'WRITE';
+  constructor(readonly path: string, detail: string, options?: { cause?: unknown }) {
+    super(`${path}: ${detail}`, options);
+  }
 }

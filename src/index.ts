@@ -10,7 +10,7 @@ registerEstimatorDumpType(registerDumpType);
 
 export * from './data/index.js';
 export {
-  MemgridError, NpyFormatError, DTypeError, ValueError, DataError, AccessError, ConfigError, FitError, AbortError, QueueError,
+  MemgridError, NpyFormatError, DTypeError, ValueError, DataError, AccessError, ConfigError, FitError, AbortError, QueueError, WriteError,
 } from './errors.js';
 
 export type { Estimator, Classifier, EstimatorState, FloatMatrix, Params, ModelName, Rows } from './models/estimator.js';

@@ -3,7 +3,7 @@
  * and the error line on stderr (a stack trace only with --debug).
  */
 import {
-  AbortError, ConfigError, DataError, DTypeError, MemgridError, NpyFormatError, ValueError,
+  AbortError, ConfigError, DataError, DTypeError, MemgridError, NpyFormatError, printable, ValueError,
 } from '../errors.js';
 
 /** Exit codes of every memgrid command. */
@@ -26,13 +26,15 @@ export function exitCodeOf(error: unknown): number {
 
 /**
  * Print `error` for a person: `memgrid: <message>` (a config error lists each problem on
- * its own line), plus the stack with `debug`. Returns the exit code.
+ * its own line), plus the stack with `debug`. Text from files (a header, a path) may hold
+ * terminal control characters: everything shown is passed through `printable`. Returns the exit code.
  * @example
  * ```ts
  * process.exitCode = reportError(error, argv.includes('--debug'));
  * ```
  */
-export function reportError(error: unknown, debug: boolean, write: (text: string) => void = (t) => process.stderr.write(t)): number {
+export function reportError(error: unknown, debug: boolean, output: (text: string) => void = (t) => process.stderr.write(t)): number {
+  const write = (text: string): void => output(text.split('\n').map(printable).join('\n'));
   if (error instanceof ConfigError) {
     write(`memgrid: ${error.path}: invalid config (${error.issues.length} problem${error.issues.length === 1 ? '' : 's'})\n`);
     for (const issue of error.issues) write(`  ${issue}\n`);

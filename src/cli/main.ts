@@ -11,6 +11,7 @@ import { hideBin } from 'yargs/helpers';
 import { dataCommand } from './commands/data.js';
 import { plotCommand } from './commands/plot.js';
 import { runCommand } from './commands/run.js';
+import { storeCommand } from './commands/store.js';
 import { workerCommand } from './commands/worker.js';
 import { EXIT, reportError } from './exit.js';
 import { UsageError } from './usage.js';
@@ -41,9 +42,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command(runCommand)
     .command(dataCommand)
     .command(plotCommand)
+    .command(storeCommand)
     .command(workerCommand)
     .option('debug', { type: 'boolean', default: false, global: true, describe: 'Print stack traces with errors' })
-    .demandCommand(1, 'name a command: run, data, plot or worker')
+    .demandCommand(1, 'name a command: run, data, plot, store or worker')
     .strict()
     .recommendCommands()
     .version(packageVersion())

@@ -2,7 +2,7 @@
  * dtypes memgrid reads and writes, mapped to the typed arrays that view them.
  * Names are numpy's; descriptors (`<f8`, `>i4`, `|u1`, `|b1`) are numpy's `dtype.str`.
  */
-import { DTypeError } from '../errors.js';
+import { DTypeError, printable } from '../errors.js';
 
 /** A dtype name, as numpy spells it. */
 export type DType =
@@ -120,7 +120,7 @@ export function parseDescr(descr: string): { dtype: DType; byteOrder: ByteOrder 
     }
   }
   throw new DTypeError(
-    `unsupported dtype descriptor ${JSON.stringify(descr)}: memgrid reads ${DTYPES.map((d) => descrOf(d)).join(', ')} (either byte order)`,
+    `unsupported dtype descriptor ${printable(JSON.stringify(descr))}: memgrid reads ${DTYPES.map((d) => descrOf(d)).join(', ')} (either byte order)`,
   );
 }
 

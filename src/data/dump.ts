@@ -3,22 +3,28 @@
  * `path` and each array beside it as `<basename>_01.npy`, `_02.npy`, ...; `load(path, {mmapMode})`
  * reads it back, with the arrays memory-mapped when a mode is given.
  *
- * Manifest format (version 1): `{"format": "memgrid-dump", "version": 1, "value": V}` where V is
+ * Manifest format (version 2): `{"format": "memgrid-dump", "version": 2, "value": V}` where V is
  * JSON, except objects with a `"__memgrid__"` key, which encode what JSON cannot hold:
- * `{"__memgrid__": "ndarray", "file": "x.dump_01.npy"}`, `{"__memgrid__": "typedarray", "file": ...}`,
+ * `{"__memgrid__": "ndarray", "file": "x.dump_01.npy", "dtype": "float64", "shape": [3, 4]}`,
+ * `{"__memgrid__": "typedarray", "file": ..., "dtype": ..., "shape": [n]}`,
  * `{"__memgrid__": "number", "value": "NaN" | "Infinity" | "-Infinity" | "-0"}`,
  * `{"__memgrid__": "bigint", "value": "123"}`, `{"__memgrid__": "custom", "tag": T, "data": V}` and
  * `{"__memgrid__": "object", "entries": {...}}` (a plain object that itself has a `__memgrid__` key).
+ *
+ * A dump folder may come from anyone: `load` reads only files whose real path (links resolved)
+ * lies inside the manifest's folder, and only arrays of the dtype and shape the manifest records
+ * (as joblib's pickle records them); anything else is refused naming the file.
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { AccessError, NpyFormatError, ValueError } from '../errors.js';
 import { dtypeOfTypedArray, type AnyTypedArray } from './dtypes.js';
 import type { MapMode, NdArray } from './ndarray.js';
-import { isMapped, openNpy, readNpy, saveNpy, writeAtomically } from './npy.js';
+import { isMapped, openNpy, readNpy, readNpyHeader, saveNpy } from './npy.js';
+import { writeFileAtomic } from './atomic.js';
 
 const FORMAT = 'memgrid-dump';
-const VERSION = 1;
+const VERSION = 2;
 const TAG = '__memgrid__';
 
 /** How a custom type (a fitted estimator, say) is turned into nested plain data and back. */
@@ -80,7 +86,7 @@ export function dump(value: unknown, path: string): string[] {
     }
     saveNpy(file, a);
   });
-  writeAtomically(path, [Buffer.from(manifest, 'utf8')]);
+  writeFileAtomic(path, manifest);
   return [path, ...names.map((n) => nodePath.join(dir, n))];
 }
 
@@ -111,12 +117,19 @@ export function load(path: string, options: LoadOptions = {}): unknown {
     throw new NpyFormatError(path, `manifest is not JSON: ${(e as Error).message}`, { cause: e });
   }
   const d = doc as { format?: unknown; version?: unknown; value?: unknown };
-  if (d === null || typeof d !== 'object' || d.format !== FORMAT || d.version !== VERSION || !('value' in d)) {
+  if (d === null || typeof d !== 'object' || d.format !== FORMAT || !('value' in d)) {
     throw new NpyFormatError(path, `not a memgrid dump manifest: expected {"format": "${FORMAT}", "version": ${VERSION}, "value": ...}`);
   }
-  const readArray = (ref: unknown): NdArray => {
-    const file = resolveRef(path, ref);
-    return mode === undefined ? readNpy(file) : openNpy(file, { mode });
+  if (d.version !== VERSION) {
+    throw new NpyFormatError(path, `dump format version ${JSON.stringify(d.version)} is not ${VERSION} (version 1 did not record array dtypes and shapes): dump the value again`);
+  }
+  const folder = realFolder(path);
+  const readArray = (ref: Record<string, unknown>): NdArray => {
+    const file = resolveRef(path, folder, ref.file);
+    checkRecorded(path, file, ref, readNpyHeader(file)); // before reading any data
+    const array = mode === undefined ? readNpy(file) : openNpy(file, { mode });
+    checkRecorded(path, file, ref, array); // the file may have been swapped meanwhile
+    return array;
   };
   return decode(d.value, path, readArray);
 }
@@ -157,12 +170,13 @@ function encodeObject(value: object, at: string, state: EncodeState): unknown {
   }
   if (isNdArray(value)) {
     arrays.push(value);
-    return { [TAG]: 'ndarray', file: arrayFileName(state.base, arrays.length - 1) };
+    return { [TAG]: 'ndarray', file: arrayFileName(state.base, arrays.length - 1), dtype: value.dtype, shape: [...value.shape] };
   }
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     const data = value as AnyTypedArray;
-    arrays.push({ dtype: dtypeOfTypedArray(data), shape: [data.length], order: 'C', data });
-    return { [TAG]: 'typedarray', file: arrayFileName(state.base, arrays.length - 1) };
+    const dtype = dtypeOfTypedArray(data);
+    arrays.push({ dtype, shape: [data.length], order: 'C', data });
+    return { [TAG]: 'typedarray', file: arrayFileName(state.base, arrays.length - 1), dtype, shape: [data.length] };
   }
   if (Array.isArray(value)) return value.map((v, i) => encode(v, `${at}[${i}]`, state));
   const proto = Object.getPrototypeOf(value) as unknown;
@@ -177,13 +191,15 @@ function encodeObject(value: object, at: string, state: EncodeState): unknown {
   return Object.hasOwn(entries, TAG) ? { [TAG]: 'object', entries } : entries;
 }
 
-function decode(v: unknown, path: string, readArray: (ref: unknown) => NdArray): unknown {
+type ArrayReader = (ref: Record<string, unknown>) => NdArray;
+
+function decode(v: unknown, path: string, readArray: ArrayReader): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => decode(x, path, readArray));
   if (!isTagged(v)) return decodeEntries(v, path, readArray);
   switch (v[TAG]) {
-    case 'ndarray': return readArray(v.file);
-    case 'typedarray': return readArray(v.file).data;
+    case 'ndarray': return readArray(v);
+    case 'typedarray': return readArray(v).data;
     case 'number': return v.value === '-0' ? -0 : Number(v.value);
     case 'bigint': return BigInt(String(v.value));
     case 'object': return decodeEntries(v.entries, path, readArray);
@@ -197,7 +213,7 @@ function decode(v: unknown, path: string, readArray: (ref: unknown) => NdArray):
   }
 }
 
-function decodeEntries(entries: unknown, path: string, readArray: (ref: unknown) => NdArray): Record<string, unknown> {
+function decodeEntries(entries: unknown, path: string, readArray: ArrayReader): Record<string, unknown> {
   if (entries === null || typeof entries !== 'object' || Array.isArray(entries)) throw new NpyFormatError(path, `expected an object of entries, found ${JSON.stringify(entries)}`);
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(entries)) setOwn(out, k, decode(x, path, readArray));
@@ -209,16 +225,47 @@ function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void
   Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-/** The absolute path of an array reference, which must name a file inside the manifest's folder. */
-function resolveRef(manifest: string, ref: unknown): string {
+/** The real path (links resolved) of the folder holding the manifest at `manifest`. */
+function realFolder(manifest: string): string {
+  return fs.realpathSync(nodePath.dirname(nodePath.resolve(manifest)));
+}
+
+/**
+ * The real path of an array reference, which must name a file inside the manifest's folder
+ * both as written and once symbolic links are resolved (a link, or a file in a linked folder,
+ * pointing outside is refused: with `mmapMode: 'r+'` a write would reach the outside file).
+ */
+function resolveRef(manifest: string, folder: string, ref: unknown): string {
   if (typeof ref !== 'string' || ref.length === 0) throw new NpyFormatError(manifest, `array reference must be a file name, found ${JSON.stringify(ref)}`);
   const dir = nodePath.resolve(nodePath.dirname(manifest));
-  const file = nodePath.resolve(dir, ref);
-  const rel = nodePath.relative(dir, file);
-  if (nodePath.isAbsolute(ref) || rel === '' || rel === '..' || rel.startsWith(`..${nodePath.sep}`) || nodePath.isAbsolute(rel)) {
+  const outside = (base: string, file: string): boolean => {
+    const rel = nodePath.relative(base, file);
+    return rel === '' || rel === '..' || rel.startsWith(`..${nodePath.sep}`) || nodePath.isAbsolute(rel);
+  };
+  if (nodePath.isAbsolute(ref) || outside(dir, nodePath.resolve(dir, ref))) {
     throw new NpyFormatError(manifest, `array reference ${JSON.stringify(ref)} points outside the manifest's folder ${dir}`);
   }
-  return file;
+  let real: string;
+  try {
+    real = fs.realpathSync(nodePath.resolve(dir, ref));
+  } catch (e) {
+    throw new NpyFormatError(manifest, `array file ${JSON.stringify(ref)} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
+  }
+  if (outside(folder, real)) {
+    throw new NpyFormatError(manifest, `array reference ${JSON.stringify(ref)} is a link to ${real}, outside the manifest's folder ${folder}; refusing to read it`);
+  }
+  return real;
+}
+
+/** Refuse an array whose dtype or shape is not what the manifest recorded for it. */
+function checkRecorded(manifest: string, file: string, ref: Record<string, unknown>, array: Pick<NdArray, 'dtype' | 'shape'>): void {
+  const shape = ref.shape;
+  if (typeof ref.dtype !== 'string' || !Array.isArray(shape)) {
+    throw new NpyFormatError(manifest, `array reference ${JSON.stringify(ref.file)} records no dtype and shape`);
+  }
+  if (array.dtype !== ref.dtype || array.shape.join(',') !== shape.join(',')) {
+    throw new NpyFormatError(file, `the dump manifest ${manifest} records ${String(ref.dtype)} of shape [${shape.join(', ')}], the file holds ${array.dtype} of shape [${array.shape.join(', ')}]; refusing it`);
+  }
 }
 
 function isTagged(v: unknown): v is Record<string, unknown> & { [TAG]: unknown } {

@@ -18,8 +18,12 @@ export { sum, mean, std, columnMeans } from './reduce.js';
 export { firstNonFinite, allFiniteInFile } from './finite.js';
 export { dump, load, registerDumpType, type DumpType, type LoadOptions } from './dump.js';
 export {
-  persistDataset, openStore, writeFoldSet, readFoldSet,
-  type DatasetStore, type OpenedStore, type StoreManifest, type StoreArrayEntry, type FoldIndices,
+  persistDataset, openStore, writeFoldSet, readFoldSet, checkStoreUnchanged,
+  type DatasetStore, type OpenedStore, type StoreManifest, type StoreArrayEntry, type StoreWriter, type FoldIndices,
 } from './store.js';
+export { defaultStoreRoot, STORE_ROOT_ENV } from './store-root.js';
+export {
+  listStores, verifyStores, pruneStores, type StoreInfo, type StoreCheck, type PruneOptions, type PruneOutcome,
+} from './store-admin.js';
 export { importCsv, importCsvToStore, type ImportCsvOptions, type ImportedCsv } from './csv.js';
 export { makeRegression, makeClassification, type MakeRegressionOptions, type MakeClassificationOptions } from './synthetic.js';

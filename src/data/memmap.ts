@@ -14,6 +14,7 @@ import { AccessError, NpyFormatError, ValueError } from '../errors.js';
 import { allocate, isDType, itemSize, NATIVE_LITTLE_ENDIAN, viewOf, type ByteOrder, type DType, type TypedArrayFor } from './dtypes.js';
 import { shapeSize, type MapMode, type MappedArray, type Order } from './ndarray.js';
 import { swapBytes } from './byteswap.js';
+import { replaceFile, writeAllTo } from './atomic.js';
 
 type MmapIo = (typeof mmapTypes)['default'];
 
@@ -215,24 +216,11 @@ function normalizeShape(shape: number | readonly number[], path: string): number
  * its readers with SIGBUS.
  */
 export function createZeroFilled(path: string, bytes: number, head?: Uint8Array): void {
-  const temp = tempName(path);
-  const fd = openFile(temp, 'w+');
-  try {
-    if (head) fs.writeSync(fd, head, 0, head.length, 0);
+  replaceFile(path, (fd) => {
+    if (head) writeAllTo(fd, head);
     // ftruncate makes a sparse file: zeros that take no disk or memory until written.
     fs.ftruncateSync(fd, bytes);
-    fs.closeSync(fd);
-    fs.renameSync(temp, path);
-  } catch (e) {
-    try { fs.closeSync(fd); } catch { /* already closed */ }
-    fs.rmSync(temp, { force: true });
-    throw e;
-  }
-}
-
-/** A sibling temp name for write-then-rename. */
-export function tempName(path: string): string {
-  return `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  });
 }
 
 function inferLength(path: string, dtype: DType, offset: number): number {

@@ -4,7 +4,7 @@
  * The dict is read by a small tokenizer/parser for the few literal forms numpy writes,
  * never by evaluating it.
  */
-import { NpyFormatError } from '../errors.js';
+import { NpyFormatError, printable } from '../errors.js';
 import { descrOf, itemSize, parseDescr, type ByteOrder, type DType } from './dtypes.js';
 import { shapeSize, type Order } from './ndarray.js';
 
@@ -52,7 +52,7 @@ export function npyPreamble(bytes: Uint8Array, path: string): { version: [number
   }
   for (let i = 0; i < NPY_MAGIC.length; i++) {
     if (bytes[i] !== NPY_MAGIC[i]) {
-      throw new NpyFormatError(path, `not a .npy file: expected magic \\x93NUMPY, found ${JSON.stringify(latin1(bytes.subarray(0, 6)))}`);
+      throw new NpyFormatError(path, `not a .npy file: expected magic \\x93NUMPY, found ${printable(JSON.stringify(latin1(bytes.subarray(0, 6))))}`);
     }
   }
   const major = bytes[6]!;
@@ -92,7 +92,7 @@ export function parseNpyHeader(bytes: Uint8Array, path: string): NpyHeader {
   try {
     dict = parsePyLiteral(text);
   } catch (e) {
-    throw new NpyFormatError(path, `cannot parse header ${JSON.stringify(text.slice(0, 200))}: ${(e as Error).message}`, { cause: e });
+    throw new NpyFormatError(path, `cannot parse header ${printable(JSON.stringify(text.slice(0, 200)))}: ${(e as Error).message}`, { cause: e });
   }
   return { version, ...headerFields(dict, path), dataOffset: start + headerLength };
 }
@@ -101,7 +101,7 @@ function headerFields(dict: PyValue, path: string): Omit<NpyHeader, 'version' | 
   if (!(dict instanceof Map)) throw new NpyFormatError(path, `header is not a dict: found ${describe(dict)}`);
   const keys = [...dict.keys()].sort();
   if (keys.join(',') !== 'descr,fortran_order,shape') {
-    throw new NpyFormatError(path, `header keys: expected ['descr', 'fortran_order', 'shape'], found [${keys.map((k) => `'${k}'`).join(', ')}]`);
+    throw new NpyFormatError(path, `header keys: expected ['descr', 'fortran_order', 'shape'], found [${keys.map((k) => `'${printable(k)}'`).join(', ')}]`);
   }
   const descr = dict.get('descr');
   const fortran = dict.get('fortran_order');
@@ -238,7 +238,7 @@ export function parsePyLiteral(text: string): PyValue {
       const key = next();
       if (key.kind !== 'str') throw new Error(`dict keys must be strings, found ${tokenText(key)}`);
       expect(':');
-      if (out.has(key.value)) throw new Error(`duplicate key '${key.value}'`);
+      if (out.has(key.value)) throw new Error(`duplicate key '${printable(key.value)}'`);
       out.set(key.value, value(depth + 1));
       if (isPunct(peek(), ',')) next(); else break;
     }
@@ -271,7 +271,7 @@ function tokenize(text: string): Token[] {
     }
     const name = /^[A-Za-z_]\w*/.exec(text.slice(i, i + 40));
     if (name) { tokens.push({ kind: 'name', value: name[0] }); i += name[0].length; continue; }
-    throw new Error(`unexpected character ${JSON.stringify(c)} at ${i}`);
+    throw new Error(`unexpected character ${printable(JSON.stringify(c))} at ${i}`);
   }
   tokens.push({ kind: 'end' });
   return tokens;
@@ -296,7 +296,7 @@ function readString(text: string, start: number, tokens: Token[]): number {
 function tokenText(t: Token): string {
   switch (t.kind) {
     case 'punct': return `'${t.text}'`;
-    case 'str': return `string '${t.value}'`;
+    case 'str': return `string '${printable(t.value)}'`;
     case 'int': return `integer ${t.value}`;
     case 'name': return t.value;
     case 'end': return 'end of header';
@@ -307,7 +307,7 @@ function describe(v: PyValue): string {
   if (v instanceof PyTuple) return `(${v.items.map(describe).join(', ')}${v.items.length === 1 ? ',' : ''})`;
   if (v instanceof Map) return 'a dict';
   if (Array.isArray(v)) return `[${v.map(describe).join(', ')}]`;
-  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'string') return `'${printable(v)}'`;
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   return v === null ? 'None' : String(v);
 }

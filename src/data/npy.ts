@@ -8,7 +8,8 @@ import { AccessError, NpyFormatError, ValueError } from '../errors.js';
 import { allocate, descrOf, isDType, itemSize, NATIVE_LITTLE_ENDIAN, type DType } from './dtypes.js';
 import { shapeSize, type MapMode, type MappedArray, type NdArray, type Order } from './ndarray.js';
 import { encodeNpyHeader, NPY_MAX_HEADER_SIZE, parseNpyHeader, type NpyHeader } from './npy-header.js';
-import { createZeroFilled, mapFile, openFile, tempName } from './memmap.js';
+import { createZeroFilled, mapFile, openFile } from './memmap.js';
+import { writeFileAtomic } from './atomic.js';
 import { swapBytes } from './byteswap.js';
 
 /** The most bytes a header can occupy: magic, version, uint32 length and the allowed text. */
@@ -90,7 +91,7 @@ export function saveNpy(path: string, array: NdArray): void {
   const header = encodeNpyHeader({ descr: descrOf(array.dtype), order: array.order, shape: array.shape });
   const data = array.data;
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  writeAtomically(path, [header, bytes]);
+  writeFileAtomic(path, [header, bytes]);
 }
 
 /** Options of {@link openNpy}. `dtype` and `shape` are required for `w+`; for other modes they are checked against the header. */
@@ -178,28 +179,6 @@ function mapsWholeNpy(a: MappedArray, path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Write `parts` to a sibling temp file, then rename it over `path`. */
-export function writeAtomically(path: string, parts: readonly Uint8Array[]): void {
-  const temp = tempName(path);
-  let fd: number | undefined;
-  try {
-    fd = openFile(temp, 'w');
-    for (const part of parts) writeFully(fd, part);
-    fs.closeSync(fd);
-    fd = undefined;
-    fs.renameSync(temp, path);
-  } catch (e) {
-    if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(temp, { force: true });
-    throw e;
-  }
-}
-
-function writeFully(fd: number, bytes: Uint8Array): void {
-  let done = 0;
-  while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);
 }
 
 function readFully(fd: number, into: Uint8Array, position: number): void {

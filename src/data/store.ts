@@ -4,22 +4,41 @@
  * read-only, so every thread shares one copy of the data (joblib's automatic memmapping,
  * made explicit).
  *
- * Layout: `<root>/<hash>/manifest.json`, `X.npy`, `y.npy`, `folds/<id>/{meta.json,train_<k>.npy,test_<k>.npy}`.
+ * A store is verified before it is reused: the manifest records each file's size, mtime and
+ * SHA-256; size and mtime are compared every time, the content hash whenever they differ or
+ * the store was written by another process. A store that fails (a flipped bit, a file a temp
+ * cleaner removed) is rebuilt from the data in hand.
+ *
+ * Layout: `<root>/<hash>/manifest.json`, `X.npy`, `y.npy`, `.last-used`,
+ * `folds/<id>/{meta.json,train_<k>.npy,test_<k>.npy}`.
  */
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { DataError, NpyFormatError, ValueError } from '../errors.js';
-import { descrOf } from './dtypes.js';
+import { writeFileAtomic } from './atomic.js';
+import { descrOf, isDType } from './dtypes.js';
 import type { DType } from './dtypes.js';
+import { fileMismatch, isFileRecord, recordFile, type FileRecord } from './file-digest.js';
 import { ndarray, type MappedArray, type NdArray, type Order } from './ndarray.js';
-import { isMapped, openNpy, readNpyHeader, saveNpy, writeAtomically } from './npy.js';
+import { isMapped, openNpy, readNpyHeader, saveNpy } from './npy.js';
+import { defaultStoreRoot, ensureStoreRoot } from './store-root.js';
+import { placeFolder } from './store-place.js';
 
 const FORMAT = 'memgrid-store';
-const VERSION = 1;
+const VERSION = 2;
 /** Hex digits of the content hash used in folder names (the manifest keeps all 64). */
 const DIR_HASH_LENGTH = 32;
+const MANIFEST = 'manifest.json';
+/** Touched each time a search reuses the store: `memgrid store prune` removes the least recently used first. */
+export const LAST_USED_FILE = '.last-used';
+
+/** Who wrote a store or fold set: a store another process wrote is checked by content before it is trusted. */
+export interface StoreWriter {
+  readonly host: string;
+  readonly pid: number;
+}
 
 /** Where one array of a store lives: a file in the store, or an external `.npy` referenced in place. */
 export interface StoreArrayEntry {
@@ -29,9 +48,11 @@ export interface StoreArrayEntry {
   readonly dtype: DType;
   readonly shape: readonly number[];
   readonly order: Order;
-  /** For external files: size and mtime (whole ms) when the store was made, to notice later changes. */
-  readonly size?: number;
-  readonly mtimeMs?: number;
+  /** Size and mtime (whole ms) when the store was made, to notice later changes. */
+  readonly size: number;
+  readonly mtimeMs: number;
+  /** SHA-256 of a file inside the store (an external file is the user's own, checked by size and mtime). */
+  readonly sha256?: string;
 }
 
 /** `manifest.json` of a dataset store. */
@@ -43,6 +64,7 @@ export interface StoreManifest {
   readonly X: StoreArrayEntry;
   readonly y: StoreArrayEntry;
   readonly createdAt: string;
+  readonly writer: StoreWriter;
 }
 
 /** A dataset store on disk with X and y mapped read-only. */
@@ -53,6 +75,8 @@ export interface DatasetStore {
   readonly manifest: StoreManifest;
   readonly X: MappedArray;
   readonly y: MappedArray;
+  /** Why the store found under this hash was rebuilt (it failed verification), if it was. */
+  readonly rebuilt?: string;
 }
 
 /** What {@link openStore} returns (the same as a {@link DatasetStore}). */
@@ -64,52 +88,86 @@ export interface FoldIndices {
   readonly test: Int32Array;
 }
 
+/** Stores and fold sets verified by content in this process, with the size/mtime signature they had then. */
+const verifiedHere = new Map<string, string>();
+
 /**
  * Persist X and y into `<root>/<contentHash>/` (X.npy, y.npy, manifest.json) and map them.
  * The hash is sha256 over dtype, shape, order and bytes of both arrays, so a re-run on the
  * same data reuses the folder and changed data gets a new one. An X or y that is already a
  * mapped `.npy` (`r`, `r+`, `w+`) is not copied: the manifest references the file in place
  * and the hash covers its real path, size, mtime and header, never its 100s of MB of data.
+ * A folder found under the hash is verified first and rebuilt if it fails (see the module doc).
  * The folder is written under a temporary name and renamed, so a store is never half-written.
- * @throws DataError when X is not 2-d or X rows differ from y's length.
+ * @throws DataError when X is not 2-d or X rows differ from y's length; ValueError for a store
+ *   root that is not private (see ensureStoreRoot); WriteError when the disk is full.
  * @example
  * ```ts
- * const store = persistDataset(X, y); // store.dir = /tmp/memgrid-stores/3fa9..., store.X is mapped
+ * const store = persistDataset(X, y); // store.dir = /tmp/memgrid-stores-1000/3fa9..., store.X is mapped
  * ```
  */
 export function persistDataset(X: NdArray, y: NdArray, options: { root?: string } = {}): DatasetStore {
   if (X.shape.length !== 2) throw new DataError(`persistDataset: X must be 2-d, found shape [${X.shape.join(', ')}]`);
   if (y.shape.length !== 1) throw new DataError(`persistDataset: y must be 1-d, found shape [${y.shape.join(', ')}]`);
   if (X.shape[0] !== y.shape[0]) throw new DataError(`persistDataset: X has ${X.shape[0]} rows, y has ${y.shape[0]} values`);
-  const root = nodePath.resolve(options.root ?? nodePath.join(os.tmpdir(), 'memgrid-stores'));
-  fs.mkdirSync(root, { recursive: true });
+  const root = ensureStoreRoot(options.root ?? defaultStoreRoot());
+  const own = storeOfArrays(X, y);
+  if (own !== undefined) {
+    touchLastUsed(own);
+    return openStore(own);
+  }
   const sources = { X: externalSource(X), y: externalSource(y) };
   const hash = createHash('sha256').update(`${FORMAT}/${VERSION}\n`);
   hashArray(hash, 'X', X, sources.X);
   hashArray(hash, 'y', y, sources.y);
   const digest = hash.digest('hex');
   const dir = nodePath.join(root, digest.slice(0, DIR_HASH_LENGTH));
-  if (!fs.existsSync(nodePath.join(dir, 'manifest.json'))) {
+  const problem = fs.existsSync(dir) ? storeProblem(dir, digest) : undefined;
+  if (!fs.existsSync(dir) || problem !== undefined) {
     const temp = fs.mkdtempSync(nodePath.join(root, '.tmp-'));
     try {
       const manifest: StoreManifest = {
         format: FORMAT, version: VERSION, hash: digest, nRows: X.shape[0]!,
         X: writeEntry(temp, 'X.npy', X, sources.X), y: writeEntry(temp, 'y.npy', y, sources.y),
-        createdAt: new Date().toISOString(),
+        createdAt: new Date().toISOString(), writer: thisWriter(),
       };
-      writeAtomically(nodePath.join(temp, 'manifest.json'), [Buffer.from(JSON.stringify(manifest, null, 2))]);
-      renameDir(temp, dir);
+      writeFileAtomic(nodePath.join(temp, MANIFEST), JSON.stringify(manifest, null, 2));
+      placeFolder(temp, dir, () => storeProblem(dir, digest) === undefined);
     } finally {
       fs.rmSync(temp, { recursive: true, force: true });
     }
   }
-  return openStore(dir);
+  touchLastUsed(dir);
+  const store = openStore(dir);
+  return problem === undefined ? store : { ...store, rebuilt: `${dir}: ${problem}; rebuilt it from the data` };
 }
 
 /**
- * Map a dataset store read-only after validating its manifest, that external files are
- * unchanged, and that X rows equal y's length.
- * @throws NpyFormatError for a missing or malformed manifest; DataError for changed data.
+ * Why the store folder `dir` cannot be reused as the store of content hash `digest`, or
+ * undefined when it can: its manifest, and each of its files by size and mtime, or by content
+ * when those differ or another process wrote it (once per process).
+ * @example
+ * ```ts
+ * storeProblem(dir, digest); // 'X.npy has content hash 1f2e…, 9f86… was written'
+ * ```
+ */
+export function storeProblem(dir: string, digest?: string): string | undefined {
+  let manifest: StoreManifest;
+  try {
+    manifest = readManifest(nodePath.join(dir, MANIFEST));
+  } catch (error) {
+    return fs.existsSync(nodePath.join(dir, MANIFEST)) ? (error as Error).message : `${MANIFEST} is missing`;
+  }
+  if (digest !== undefined && manifest.hash !== digest) return `${MANIFEST} records hash ${manifest.hash}, expected ${digest}`;
+  const entries = [manifest.X, manifest.y].filter((e) => !e.external);
+  return filesProblem(dir, entries.map((e) => [e.file, e as FileRecord]), manifest.writer);
+}
+
+/**
+ * Map a dataset store read-only after validating its manifest, that its files have the sizes
+ * it records (a truncated file would kill the process with SIGBUS when read), that external
+ * files are unchanged, and that X rows equal y's length.
+ * @throws NpyFormatError for a missing or malformed manifest; DataError for changed or damaged data.
  * @example
  * ```ts
  * const { X, y, manifest } = openStore(dir);
@@ -118,7 +176,7 @@ export function persistDataset(X: NdArray, y: NdArray, options: { root?: string 
 export function openStore(dir: string, options: { mode?: 'r' | 'c' } = {}): DatasetStore {
   const mode = options.mode ?? 'r';
   const full = nodePath.resolve(dir);
-  const manifestPath = nodePath.join(full, 'manifest.json');
+  const manifestPath = nodePath.join(full, MANIFEST);
   const manifest = readManifest(manifestPath);
   const X = openEntry(full, manifestPath, manifest.X, mode);
   const y = openEntry(full, manifestPath, manifest.y, mode);
@@ -129,8 +187,32 @@ export function openStore(dir: string, options: { mode?: 'r' | 'c' } = {}): Data
 }
 
 /**
+ * Throw a DataError when a file of `store` changed size or mtime since the store was made:
+ * a `.npy` rewritten in place while a search maps it. (A file cut shorter than the mapping
+ * kills the process with SIGBUS before any check can run: replace files by writing a new
+ * one and renaming it, never in place.)
+ * @example
+ * ```ts
+ * checkStoreUnchanged(store); // after a search phase
+ * ```
+ */
+export function checkStoreUnchanged(store: DatasetStore): void {
+  for (const entry of [store.manifest.X, store.manifest.y]) {
+    const file = entry.external ? entry.file : nodePath.join(store.dir, entry.file);
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (stat && stat.size === entry.size && Math.trunc(stat.mtimeMs) === entry.mtimeMs) continue;
+    throw new DataError(
+      `${file} changed while a search was reading it (size ${entry.size} and mtime ${entry.mtimeMs} when the search began, ` +
+      `${stat ? `${stat.size} and ${Math.trunc(stat.mtimeMs)}` : 'no file'} now); its results cannot be trusted. ` +
+      'Write a new file and rename it over the old one instead of rewriting it in place, then run again',
+    );
+  }
+}
+
+/**
  * Write fold index arrays into the store as int32 `.npy` files under `folds/<id>/`, where
- * `id` hashes the folds' contents (the same folds reuse the same folder). Returns the id.
+ * `id` hashes the folds' contents (the same folds reuse the same folder, once verified like a
+ * store). Returns the id.
  * @throws DataError when an index is outside the store's rows.
  * @example
  * ```ts
@@ -138,29 +220,33 @@ export function openStore(dir: string, options: { mode?: 'r' | 'c' } = {}): Data
  * ```
  */
 export function writeFoldSet(storeDir: string, folds: readonly FoldIndices[]): string {
-  const manifest = readManifest(nodePath.join(nodePath.resolve(storeDir), 'manifest.json'));
+  const manifest = readManifest(nodePath.join(nodePath.resolve(storeDir), MANIFEST));
   const hash = createHash('sha256').update(`folds/${folds.length}\n`);
   folds.forEach((fold, k) => {
     for (const part of ['train', 'test'] as const) {
       const idx = fold[part];
       if (!(idx instanceof Int32Array)) throw new ValueError(`writeFoldSet: folds[${k}].${part} must be an Int32Array`);
-      checkIndices(idx, manifest.nRows, `folds[${k}].${part}`);
+      checkIndices(idx, manifest.nRows, `writeFoldSet: folds[${k}].${part}`);
       hash.update(`${part}${k}:${idx.length}\n`).update(new Uint8Array(idx.buffer, idx.byteOffset, idx.byteLength));
     }
   });
   const id = hash.digest('hex').slice(0, 16);
   const foldsDir = nodePath.join(nodePath.resolve(storeDir), 'folds');
   const dir = nodePath.join(foldsDir, id);
-  if (fs.existsSync(nodePath.join(dir, 'meta.json'))) return id;
+  if (fs.existsSync(dir) && foldSetProblem(dir) === undefined) return id;
   fs.mkdirSync(foldsDir, { recursive: true });
   const temp = fs.mkdtempSync(nodePath.join(foldsDir, '.tmp-'));
   try {
+    const files: Record<string, FileRecord> = {};
     folds.forEach((fold, k) => {
-      saveNpy(nodePath.join(temp, `train_${k}.npy`), ndarray('int32', [fold.train.length], fold.train));
-      saveNpy(nodePath.join(temp, `test_${k}.npy`), ndarray('int32', [fold.test.length], fold.test));
+      for (const part of ['train', 'test'] as const) {
+        const name = `${part}_${k}.npy`;
+        saveNpy(nodePath.join(temp, name), ndarray('int32', [fold[part].length], fold[part]));
+        files[name] = recordFile(nodePath.join(temp, name));
+      }
     });
-    writeAtomically(nodePath.join(temp, 'meta.json'), [Buffer.from(JSON.stringify({ nFolds: folds.length }))]);
-    renameDir(temp, dir);
+    writeFileAtomic(nodePath.join(temp, 'meta.json'), JSON.stringify({ nFolds: folds.length, files, writer: thisWriter() }));
+    placeFolder(temp, dir, () => foldSetProblem(dir) === undefined);
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
   }
@@ -168,8 +254,9 @@ export function writeFoldSet(storeDir: string, folds: readonly FoldIndices[]): s
 }
 
 /**
- * Map the fold set `id` of a store read-only.
- * @throws ValueError for an unknown id; NpyFormatError for malformed fold files.
+ * Map the fold set `id` of a store read-only, checking each file's size against `meta.json`
+ * and every index against the store's rows.
+ * @throws ValueError for an unknown id; NpyFormatError for malformed fold files; DataError for damaged ones.
  * @example
  * ```ts
  * const folds = readFoldSet(store.dir, id); // folds[0].train is an Int32Array on the mapping
@@ -177,18 +264,23 @@ export function writeFoldSet(storeDir: string, folds: readonly FoldIndices[]): s
  */
 export function readFoldSet(storeDir: string, id: string): FoldIndices[] {
   if (!/^[0-9a-f]{1,64}$/.test(id)) throw new ValueError(`readFoldSet: fold set id must be hex digits, found ${JSON.stringify(id)}`);
+  const manifest = readManifest(nodePath.join(nodePath.resolve(storeDir), MANIFEST));
   const dir = nodePath.join(nodePath.resolve(storeDir), 'folds', id);
   const metaPath = nodePath.join(dir, 'meta.json');
   if (!fs.existsSync(metaPath)) throw new ValueError(`readFoldSet: no fold set ${id} in ${storeDir} (${metaPath} is missing)`);
-  const meta = JSON.parse(fs.readFileSync(metaPath, 'utf8')) as { nFolds?: unknown };
-  if (typeof meta.nFolds !== 'number' || !Number.isInteger(meta.nFolds) || meta.nFolds < 0) {
-    throw new NpyFormatError(metaPath, `expected {"nFolds": <count>}, found ${JSON.stringify(meta)}`);
-  }
+  const meta = readFoldMeta(metaPath);
   const folds: FoldIndices[] = [];
   for (let k = 0; k < meta.nFolds; k++) {
-    const train = openNpy(nodePath.join(dir, `train_${k}.npy`), { mode: 'r', dtype: 'int32' });
-    const test = openNpy(nodePath.join(dir, `test_${k}.npy`), { mode: 'r', dtype: 'int32' });
-    folds.push({ train: train.data, test: test.data });
+    const [train, test] = (['train', 'test'] as const).map((part) => {
+      const file = nodePath.join(dir, `${part}_${k}.npy`);
+      const record = meta.files[`${part}_${k}.npy`]!;
+      const size = fs.statSync(file, { throwIfNoEntry: false })?.size;
+      if (size !== record.size) throw new DataError(`${file}: the fold file is ${size ?? 'missing'}${size === undefined ? '' : ' bytes'}, ${record.size} bytes were written; run the search again to rewrite it`);
+      const indices = openNpy(file, { mode: 'r', dtype: 'int32' }).data;
+      checkIndices(indices, manifest.nRows, file);
+      return indices;
+    }) as [Int32Array, Int32Array];
+    folds.push({ train, test });
   }
   return folds;
 }
@@ -218,6 +310,35 @@ function externalSource(a: NdArray): ExternalSource | undefined {
   }
 }
 
+/**
+ * The store folder whose own X.npy and y.npy `X` and `y` map (a search on data a run already
+ * persisted), when that store is sound: it is used as it is instead of a second store that
+ * would reference its files.
+ */
+function storeOfArrays(X: NdArray, y: NdArray): string | undefined {
+  if (!isMapped(X) || !isMapped(y) || X.mode === 'c' || y.mode === 'c') return undefined;
+  let xPath: string;
+  let yPath: string;
+  try {
+    xPath = fs.realpathSync(X.path);
+    yPath = fs.realpathSync(y.path);
+  } catch {
+    return undefined;
+  }
+  const dir = nodePath.dirname(xPath);
+  if (nodePath.dirname(yPath) !== dir || nodePath.basename(xPath) !== 'X.npy' || nodePath.basename(yPath) !== 'y.npy') return undefined;
+  let manifest: StoreManifest;
+  try {
+    manifest = readManifest(nodePath.join(dir, MANIFEST));
+  } catch {
+    return undefined;
+  }
+  const same = (e: StoreArrayEntry, a: NdArray, file: string): boolean => !e.external && e.file === file && e.dtype === a.dtype
+    && e.order === a.order && e.shape.join(',') === a.shape.join(',');
+  if (!same(manifest.X, X, 'X.npy') || !same(manifest.y, y, 'y.npy')) return undefined;
+  return storeProblem(dir, manifest.hash) === undefined ? dir : undefined;
+}
+
 function hashArray(hash: Hash, name: string, a: NdArray, source: ExternalSource | undefined): void {
   if (source) {
     hash.update(`${name}:external:${source.path}|${source.size}|${source.mtimeMs}|${source.header}\n`);
@@ -231,7 +352,65 @@ function writeEntry(dir: string, file: string, a: NdArray, source: ExternalSourc
   const base = { dtype: a.dtype, shape: [...a.shape], order: a.order };
   if (source) return { file: source.path, external: true, ...base, size: source.size, mtimeMs: source.mtimeMs };
   saveNpy(nodePath.join(dir, file), a);
-  return { file, external: false, ...base };
+  return { file, external: false, ...base, ...recordFile(nodePath.join(dir, file)) };
+}
+
+function thisWriter(): StoreWriter {
+  return { host: os.hostname(), pid: process.pid };
+}
+
+/**
+ * Why the files `entries` (name, record) of the folder `dir` do not match their records, or
+ * undefined. Deep (by content) when `writer` is another process and this process has not yet
+ * verified them with their present sizes and mtimes.
+ */
+function filesProblem(dir: string, entries: readonly (readonly [string, FileRecord])[], writer: StoreWriter): string | undefined {
+  const signature = entries.map(([name]) => {
+    const stat = fs.statSync(nodePath.join(dir, name), { throwIfNoEntry: false });
+    return `${name}:${stat?.size}:${stat ? Math.trunc(stat.mtimeMs) : ''}`;
+  }).join('|');
+  const mine = writer.host === os.hostname() && writer.pid === process.pid;
+  const deep = !mine && verifiedHere.get(dir) !== signature;
+  for (const [name, record] of entries) {
+    const mismatch = fileMismatch(nodePath.join(dir, name), record, { deep });
+    if (mismatch !== undefined) return `${name} ${mismatch}`;
+  }
+  if (deep) verifiedHere.set(dir, signature);
+  return undefined;
+}
+
+function foldSetProblem(dir: string): string | undefined {
+  const metaPath = nodePath.join(dir, 'meta.json');
+  if (!fs.existsSync(metaPath)) return 'meta.json is missing';
+  try {
+    const meta = readFoldMeta(metaPath);
+    return filesProblem(dir, Object.entries(meta.files), meta.writer);
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+interface FoldMeta {
+  readonly nFolds: number;
+  readonly files: Readonly<Record<string, FileRecord>>;
+  readonly writer: StoreWriter;
+}
+
+function readFoldMeta(metaPath: string): FoldMeta {
+  let meta: Partial<FoldMeta>;
+  try {
+    meta = JSON.parse(fs.readFileSync(metaPath, 'utf8')) as Partial<FoldMeta>;
+  } catch (error) {
+    throw new NpyFormatError(metaPath, `cannot read the fold set's meta.json: ${(error as Error).message}`, { cause: error });
+  }
+  const n = meta?.nFolds;
+  const ok = typeof n === 'number' && Number.isInteger(n) && n >= 0 && isWriter(meta.writer)
+    && meta.files !== null && typeof meta.files === 'object'
+    && Array.from({ length: n }, (_, k) => [`train_${k}.npy`, `test_${k}.npy`]).flat()
+      .every((name) => Object.hasOwn(meta.files!, name) && isFileRecord(meta.files![name]))
+    && Object.keys(meta.files).length === 2 * n;
+  if (!ok) throw new NpyFormatError(metaPath, 'expected {"nFolds": <count>, "files": {<name>: {size, mtimeMs, sha256}}, "writer": {host, pid}}');
+  return meta as FoldMeta;
 }
 
 function readManifest(manifestPath: string): StoreManifest {
@@ -242,14 +421,26 @@ function readManifest(manifestPath: string): StoreManifest {
     throw new NpyFormatError(manifestPath, `cannot read the store manifest: ${(e as Error).message}`, { cause: e });
   }
   const m = doc as Partial<StoreManifest> | null;
-  if (!m || m.format !== FORMAT || m.version !== VERSION || typeof m.hash !== 'string' || typeof m.nRows !== 'number' || !m.X || !m.y) {
-    throw new NpyFormatError(manifestPath, `not a memgrid store manifest: expected {"format": "${FORMAT}", "version": ${VERSION}, "hash", "nRows", "X", "y"}`);
+  if (!m || m.format !== FORMAT || m.version !== VERSION || typeof m.hash !== 'string' || !Number.isSafeInteger(m.nRows)
+    || !isEntry(m.X) || !isEntry(m.y) || !isWriter(m.writer)) {
+    throw new NpyFormatError(manifestPath, `not a memgrid store manifest (version ${VERSION}): expected {"format": "${FORMAT}", "version": ${VERSION}, "hash", "nRows", "X", "y", "writer"}`);
   }
   return m as StoreManifest;
 }
 
+function isEntry(e: unknown): e is StoreArrayEntry {
+  const x = e as Partial<StoreArrayEntry> | null;
+  return x !== null && typeof x === 'object' && typeof x.file === 'string' && typeof x.external === 'boolean'
+    && isDType(x.dtype) && Array.isArray(x.shape) && (x.order === 'C' || x.order === 'F')
+    && Number.isSafeInteger(x.size) && Number.isFinite(x.mtimeMs) && (x.external || typeof x.sha256 === 'string');
+}
+
+function isWriter(w: unknown): w is StoreWriter {
+  const x = w as Partial<StoreWriter> | null;
+  return x !== null && typeof x === 'object' && typeof x.host === 'string' && Number.isInteger(x.pid);
+}
+
 function openEntry(dir: string, manifestPath: string, e: StoreArrayEntry, mode: 'r' | 'c'): MappedArray {
-  if (typeof e.file !== 'string') throw new NpyFormatError(manifestPath, `array entry has no file: ${JSON.stringify(e)}`);
   let file: string;
   if (e.external) {
     if (!nodePath.isAbsolute(e.file)) throw new NpyFormatError(manifestPath, `external array ${JSON.stringify(e.file)} must be an absolute path`);
@@ -263,6 +454,13 @@ function openEntry(dir: string, manifestPath: string, e: StoreArrayEntry, mode: 
   } else {
     file = nodePath.resolve(dir, e.file);
     if (nodePath.dirname(file) !== dir) throw new NpyFormatError(manifestPath, `array file ${JSON.stringify(e.file)} must be a file name inside ${dir}`);
+    const size = fs.statSync(file, { throwIfNoEntry: false })?.size;
+    if (size !== e.size) {
+      throw new DataError(
+        `${dir}: the dataset store is damaged: ${e.file} is ${size === undefined ? 'missing' : `${size} bytes`}, ${e.size} bytes were written; ` +
+        'run the search again to rebuild it from its data, or delete the folder',
+      );
+    }
   }
   return openNpy(file, { mode, dtype: e.dtype, shape: e.shape });
 }
@@ -270,18 +468,21 @@ function openEntry(dir: string, manifestPath: string, e: StoreArrayEntry, mode: 
 function checkIndices(idx: Int32Array, nRows: number, what: string): void {
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i]!;
-    if (v < 0 || v >= nRows) throw new DataError(`writeFoldSet: ${what}[${i}] = ${v} is outside the store's ${nRows} rows`);
+    if (v < 0 || v >= nRows) throw new DataError(`${what}[${i}] = ${v} is outside the store's ${nRows} rows`);
   }
 }
 
-/** Rename a finished temp folder into place; if another process got there first, keep theirs. */
-function renameDir(temp: string, dir: string): void {
+/** Record that the store was used now (for `memgrid store prune`'s least-recently-used order). */
+function touchLastUsed(dir: string): void {
+  const file = nodePath.join(dir, LAST_USED_FILE);
+  const now = new Date();
   try {
-    fs.renameSync(temp, dir);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const complete = fs.existsSync(nodePath.join(dir, 'manifest.json')) || fs.existsSync(nodePath.join(dir, 'meta.json'));
-    if ((code === 'ENOTEMPTY' || code === 'EEXIST') && complete) return;
-    throw e;
+    fs.utimesSync(file, now, now);
+  } catch {
+    try {
+      fs.closeSync(fs.openSync(file, 'a'));
+    } catch {
+      // A read-only store is still usable; it just looks unused to prune.
+    }
   }
 }

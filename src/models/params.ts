@@ -73,12 +73,27 @@ export function validateParams(name: ModelName, params: Params): void {
   const specs = PARAM_SPECS[name];
   const known = Object.keys(specs);
   for (const [key, value] of Object.entries(params)) {
-    const spec = specs[key];
+    const spec = paramSpec(name, key);
     if (spec === undefined) {
       throw new ValueError(`${name}: unknown param "${key}"${didYouMean(key, known)}; known params: ${known.join(', ')}`);
     }
     checkValue(name, key, spec, value);
   }
+}
+
+/**
+ * The spec of param `key` of model `name`, or undefined for an unknown param. Only the table's
+ * own entries count: `constructor`, `toString` and `__proto__` are unknown params, not the
+ * methods every object inherits.
+ * @example
+ * ```ts
+ * paramSpec('ridge', 'alpha')?.default; // 1
+ * paramSpec('ridge', 'constructor');    // undefined
+ * ```
+ */
+export function paramSpec(name: ModelName, key: string): ParamSpec | undefined {
+  const specs = PARAM_SPECS[name];
+  return Object.hasOwn(specs, key) ? specs[key] : undefined;
 }
 
 function checkValue(model: ModelName, key: string, spec: ParamSpec, value: unknown): void {

@@ -51,9 +51,23 @@ export interface RunResults {
     /** Newton steps of each search fit: one row per candidate, one column per split. */
     readonly nIter?: readonly (readonly (number | null)[])[];
   };
-  /** What scikit-learn would warn about (fits that did not converge), each naming its phase. */
+  /** Fits that failed and were scored with errorScore, with their messages (scikit-learn's FitFailedWarning). */
+  readonly fitErrors?: readonly RunFitError[];
+  /**
+   * What scikit-learn would warn about (fits that did not converge, fits that failed), one line
+   * each, naming its phase: what the CLI prints once on stderr.
+   */
   readonly warnings: readonly string[];
   readonly memory: MemoryReport;
+}
+
+/** One failed fit of a run, in `results.json`'s `fitErrors`. */
+export interface RunFitError {
+  readonly phase: 'search' | 'learningCurve' | 'validationCurve';
+  readonly params: Params;
+  readonly fold: number;
+  readonly trainSize?: number;
+  readonly message: string;
 }
 
 /** `learning_curve.json`: the curve plus per-size means and standard deviations. */

@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError, ValueError } from '../errors.js';
-import { toJson, writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../data/atomic.js';
+import { toJson } from './atomic.js';
 import { cvResultsToCsv } from './csv.js';
 import { reportHtml, type RenderedPlot } from './html.js';
 import { planPlots } from './plots.js';

@@ -17,6 +17,11 @@ import { found } from './issues.js';
 
 type Json = Record<string, unknown>;
 
+/** `specs[key]` if `key` is one of its own entries: `constructor` or `__proto__` is no param. */
+function specOf(specs: Readonly<Record<string, ParamSpec>>, key: string): ParamSpec | undefined {
+  return Object.hasOwn(specs, key) ? specs[key] : undefined;
+}
+
 function isObject(v: unknown): v is Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -113,7 +118,7 @@ function paramIssues(raw: Json, model: ModelName): string[] {
   }
   if (isObject(raw.validationCurve) && typeof raw.validationCurve.param === 'string') {
     const key = raw.validationCurve.param;
-    if (specs[key] === undefined) issues.push(unknownParam(specs, model, 'validationCurve.param', key, true));
+    if (specOf(specs, key) === undefined) issues.push(unknownParam(specs, model, 'validationCurve.param', key, true));
     else issues.push(...checkList(specs, model, 'validationCurve.values', key, raw.validationCurve.values));
   }
   return issues;
@@ -125,7 +130,7 @@ function unknownParam(specs: Readonly<Record<string, ParamSpec>>, model: ModelNa
 }
 
 function checkParam(specs: Readonly<Record<string, ParamSpec>>, model: ModelName, where: string, key: string, value: unknown): string[] {
-  const spec = specs[key];
+  const spec = specOf(specs, key);
   if (spec === undefined) return [unknownParam(specs, model, where, key)];
   if (spec.type === 'boolean') return typeof value === 'boolean' ? [] : [`${where}: must be true or false, found ${found(value)}`];
   const ok = typeof value === 'number' && Number.isFinite(value)
@@ -134,13 +139,13 @@ function checkParam(specs: Readonly<Record<string, ParamSpec>>, model: ModelName
 }
 
 function checkList(specs: Readonly<Record<string, ParamSpec>>, model: ModelName, where: string, key: string, values: unknown): string[] {
-  if (specs[key] === undefined) return [unknownParam(specs, model, where, key)];
+  if (specOf(specs, key) === undefined) return [unknownParam(specs, model, where, key)];
   if (!Array.isArray(values)) return []; // the schema reports a non-list
   return values.flatMap((v, i) => checkParam(specs, model, `${where}[${i}]`, key, v));
 }
 
 function checkDistribution(specs: Readonly<Record<string, ParamSpec>>, model: ModelName, where: string, key: string, dist: unknown): string[] {
-  const spec = specs[key];
+  const spec = specOf(specs, key);
   if (spec === undefined) return [unknownParam(specs, model, where, key)];
   if (Array.isArray(dist)) return checkList(specs, model, where, key, dist);
   let parsed;

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { importCsv, makeClassification, makeRegression, readNpyHeader, saveNpy } from '../data/index.js';
 import type { NdArray } from '../data/ndarray.js';
 import { ValueError } from '../errors.js';
-import { toJson, writeFileAtomic } from '../report/atomic.js';
+import { writeFileAtomic } from '../data/atomic.js';
+import { toJson } from '../report/atomic.js';
 
 /** What `data info` shows for one `.npy` file. */
 export interface NpyInfo {

@@ -4,7 +4,7 @@
  * (content-hashed, so a re-run or a resume finds the same store and the same hash).
  */
 import { isAbsolute, relative } from 'node:path';
-import { importCsv, makeClassification, makeRegression, openNpy, persistDataset, readNpy } from '../data/index.js';
+import { checkStoreUnchanged, importCsv, makeClassification, makeRegression, openNpy, persistDataset, readNpy } from '../data/index.js';
 import { toFloat64 } from '../data/ndarray.js';
 import type { Groups } from '../search/types.js';
 import type { NdArray } from '../data/ndarray.js';
@@ -26,6 +26,10 @@ export interface ExperimentData {
   readonly featureNames?: readonly string[];
   /** Group labels from data.groups, one per row, for group-aware splitters. */
   readonly groups?: Groups;
+  /** Why the dataset store found under this data's hash was rebuilt (it failed verification), if it was. */
+  readonly rebuilt?: string;
+  /** Throws a DataError naming a data file whose size or mtime changed since the data was loaded (rewritten in place). */
+  readonly checkUnchanged: () => void;
 }
 
 /**
@@ -50,6 +54,8 @@ export function loadExperimentData(
     hash: store.hash,
     store: store.dir,
     bytes: loaded.X.data.byteLength + loaded.y.data.byteLength,
+    ...(store.rebuilt === undefined ? {} : { rebuilt: store.rebuilt }),
+    checkUnchanged: () => checkStoreUnchanged(store),
   };
 }
 

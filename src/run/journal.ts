@@ -1,14 +1,18 @@
 /**
  * The run journal (`journal.jsonl`): a header line with the run's fingerprint, then one line
  * per finished (candidate, fold[, train size]) fit, appended synchronously as each arrives so
- * that Ctrl-C or a crash loses at most the line being written. `--resume` reads it back and
- * the search skips the fits it holds.
+ * that Ctrl-C or a crash loses at most the line being written. An append that fails (a full
+ * disk) is cut back off and stops the run with a WriteError: the journal never holds a torn
+ * line that a later resume would silently drop. `--resume` reads it back, checks every record
+ * (see journal-records.ts), and the search skips the fits it holds.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
+import { appendFully, writeFileAtomic } from '../data/atomic.js';
 import { ValueError } from '../errors.js';
 import type { FitKey } from '../search/options.js';
 import type { FitRecord } from '../workers/protocol.js';
+import { checkJournalEntry, type RecordShape } from './journal-records.js';
 
 const JOURNAL_VERSION = 1;
 
@@ -100,25 +104,31 @@ export class Journal {
     this.fd = fd;
   }
 
-  /** A new, empty journal at `path` (any old one is replaced). */
+  /** A new, empty journal at `path` (any old one is replaced, whole, once the new header is on disk). */
   static create(path: string, fingerprint: Fingerprint): Journal {
-    const fd = openSync(path, 'w');
-    const journal = new Journal(path, fd);
-    journal.write({ type: 'header', version: JOURNAL_VERSION, ...fingerprint, created: new Date().toISOString() });
-    return journal;
+    const header = { type: 'header', version: JOURNAL_VERSION, ...fingerprint, created: new Date().toISOString() };
+    writeFileAtomic(path, `${JSON.stringify(header)}\n`);
+    return new Journal(path, openSync(path, 'a'));
   }
 
   /**
    * Reopen the journal at `path` to resume a run: its fits become available to `lookup`.
-   * A torn last line (a crash mid-append) is dropped.
-   * @throws ResumeError when there is no journal, or it was written for another config or other data.
+   * A torn last line (a crash mid-append) is dropped; every other line must be a fit record
+   * of the shape `shape` expects (scores keyed by the phase's scorers, numbers or null).
+   * @throws ResumeError when there is no journal, it was written for another config or other
+   *   data, or a line is not a valid record (naming the line and the field).
    */
-  static resume(path: string, fingerprint: Fingerprint, resumeHint: string): Journal {
+  static resume(path: string, fingerprint: Fingerprint, resumeHint: string, shape?: RecordShape): Journal {
     if (!existsSync(path)) throw new ResumeError(`${path}: no journal to resume from; run without --resume to start`);
     const text = readFileSync(path, 'utf8');
     const complete = text.lastIndexOf('\n') + 1;
     const lines = text.slice(0, complete).split('\n').filter((l) => l.length > 0);
-    const header = lines.length > 0 ? parseLine(lines[0]!, path) : undefined;
+    let header: Record<string, unknown> | undefined;
+    try {
+      header = lines.length > 0 ? parseLine(lines[0]!) : undefined;
+    } catch {
+      header = undefined;
+    }
     if (header?.type !== 'header' || header.version !== JOURNAL_VERSION) {
       throw new ResumeError(`${path}: not a memgrid journal (version ${JOURNAL_VERSION}); run without --resume to start over`);
     }
@@ -127,14 +137,19 @@ export class Journal {
     if (changed) {
       throw new ResumeError(`cannot resume: ${changed} changed since ${path} was written; ${resumeHint}`);
     }
+    const entries = lines.slice(1).map((line, i) => {
+      const where = `${path}:${i + 2}`;
+      try {
+        return checkJournalEntry(parseLine(line), shape);
+      } catch (error) {
+        throw new ResumeError(`${where}: ${(error as Error).message}; the journal was changed by something other than memgrid: ${resumeHint}`);
+      }
+    });
     const fd = openSync(path, 'r+');
     ftruncateSync(fd, Buffer.byteLength(text.slice(0, complete)));
     closeSync(fd);
     const journal = new Journal(path, openSync(path, 'a'));
-    for (const line of lines.slice(1)) {
-      const entry = parseLine(line, path);
-      if (entry.type === 'fit') journal.done.set(entry.key as string, entry.record as FitRecord);
-    }
+    for (const entry of entries) journal.done.set(entry.key, entry.record);
     return journal;
   }
 
@@ -162,22 +177,27 @@ export class Journal {
     this.appended++;
   }
 
-  /** Close the file; the journal stays on disk. */
+  /** Flush and close the file; the journal stays on disk. */
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    if (this.fd === undefined) return;
+    try {
+      fsyncSync(this.fd);
+    } finally {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
   }
 
   private write(entry: Record<string, unknown>): void {
     if (this.fd === undefined) throw new ValueError(`${this.path}: the journal is closed`);
-    writeSync(this.fd, `${JSON.stringify(entry, encodeNumber)}\n`);
+    appendFully(this.fd, Buffer.from(`${JSON.stringify(entry, encodeNumber)}\n`), this.path);
   }
 }
 
-function parseLine(line: string, path: string): Record<string, unknown> {
+function parseLine(line: string): Record<string, unknown> {
   try {
     return JSON.parse(line, decodeNumber) as Record<string, unknown>;
   } catch {
-    throw new ResumeError(`${path}: a journal line is not valid JSON: ${line.slice(0, 80)}`);
+    throw new Error(`not valid JSON: ${JSON.stringify(line.slice(0, 80))}`);
   }
 }

@@ -20,6 +20,7 @@ import { splitterFromConfig } from './cv-config.js';
 import type { ExperimentData } from './data.js';
 import type { Journal, Phase } from './journal.js';
 import type { ProgressSink } from './progress.js';
+import type { FitFailureLog } from './warnings.js';
 
 /** What every phase needs. */
 export interface PhaseContext {
@@ -31,6 +32,8 @@ export interface PhaseContext {
   readonly executor: Executor | undefined;
   readonly signal: AbortSignal | undefined;
   readonly storeRoot: string | undefined;
+  /** Collects every failed fit, run now or restored, for results.json and the end-of-run warning. */
+  readonly failures: FitFailureLog;
 }
 
 /** A finished search, as the results need it. */
@@ -81,7 +84,7 @@ function splitter(config: ExperimentConfig): Splitter {
  * Restored fits count towards "best so far" too, so a resumed bar starts where it stopped.
  */
 function phaseOptions(context: PhaseContext, phase: Phase, label: string, memory: Map<string, WorkerMemory>): SearchOptions {
-  const { config, journal, progress } = context;
+  const { config, journal, progress, failures } = context;
   const metric = mainMetric(config);
   const cv = splitter(config);
   const best = new BestTracker(cv.nSplits, metric);
@@ -98,10 +101,14 @@ function phaseOptions(context: PhaseContext, phase: Phase, label: string, memory
     onRecord: (record, key) => {
       journal.append(phase, record, key);
       best.add(key, record);
+      failures.add(phase, record, key);
     },
     completed: (key) => {
       const record = journal.lookup(phase, key);
-      if (record) best.add(key, record);
+      if (record) {
+        best.add(key, record);
+        failures.add(phase, record, key);
+      }
       return record;
     },
     onProgress: (p) => {

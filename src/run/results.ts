@@ -7,6 +7,7 @@ import type { ExperimentConfig } from './config.js';
 import type { ExperimentData } from './data.js';
 import type { Journal } from './journal.js';
 import { runScoring, type CurvesOutcome, type SearchOutcome } from './phases.js';
+import { failedFitsWarning, type FitFailureLog } from './warnings.js';
 
 /** Everything results.json is made of. */
 export interface ResultParts {
@@ -15,6 +16,7 @@ export interface ResultParts {
   readonly search: SearchOutcome | undefined;
   readonly curves: CurvesOutcome;
   readonly journal: Journal;
+  readonly failures: FitFailureLog;
   /** `performance.now()` when the run started. */
   readonly started: number;
   readonly cwd: string;
@@ -29,6 +31,7 @@ export interface ResultParts {
  */
 export function assembleResults(parts: ResultParts): RunResults {
   const { config, data, search: outcome, curves, journal } = parts;
+  const fitErrors = parts.failures.list();
   const search = outcome?.search;
   const state = search?.bestEstimator?.state();
   const timings: Record<string, number> = {};
@@ -64,7 +67,8 @@ export function assembleResults(parts: ResultParts): RunResults {
       total: journal.restored + journal.appendedCount, restored: journal.restored,
       ...(search?.solverStats ? { solver: search.solverStats, nIter: nIterTable(search.fitRecords, search.cvResults.params.length) } : {}),
     },
-    warnings: runWarnings(search?.warnings, curves),
+    fitErrors,
+    warnings: [...phaseWarnings(search?.warnings, curves), ...failedFitsWarning(fitErrors, journal.restored + journal.appendedCount)],
     memory: {
       datasetBytes: data.bytes,
       coordinator: { rss: usage.rss, heapUsed: usage.heapUsed },
@@ -81,8 +85,8 @@ function nIterTable(records: readonly FitRecord[], nCandidates: number): (number
   return table;
 }
 
-/** The run's warnings, each naming its phase: what the CLI prints once on stderr. */
-function runWarnings(search: readonly string[] | undefined, curves: CurvesOutcome): string[] {
+/** The searches' and curves' own warnings, each naming its phase. */
+function phaseWarnings(search: readonly string[] | undefined, curves: CurvesOutcome): string[] {
   return [
     ...(search ?? []).map((w) => `search: ${w}`),
     ...(curves.files.learningCurve?.warnings ?? []).map((w) => `learning curve: ${w}`),

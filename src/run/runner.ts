@@ -4,8 +4,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AbortError } from '../errors.js';
-import { toJson, writeFileAtomic } from '../report/atomic.js';
+import { AbortError, QueueError } from '../errors.js';
+import { writeFileAtomic } from '../data/atomic.js';
+import { toJson } from '../report/atomic.js';
 import { formatTable, topCandidates } from '../report/table.js';
 import { RUN_FILES, type RunResults } from '../report/types.js';
 import { writeRunFiles } from '../report/write.js';
@@ -13,10 +14,12 @@ import type { Executor } from '../workers/protocol.js';
 import { loadConfig, type ExperimentConfig } from './config.js';
 import { loadExperimentData } from './data.js';
 import { openExecutor, type ExecutorChoice } from './executor.js';
-import { hashJson, Journal } from './journal.js';
-import { runCurves, runSearch, type PhaseContext } from './phases.js';
+import { hashJson, Journal, type Phase } from './journal.js';
+import { lockFolder } from './lock.js';
+import { mainMetric, runCurves, runScoring, runSearch, type PhaseContext } from './phases.js';
 import { createProgress, type ProgressSink } from './progress.js';
 import { assembleResults } from './results.js';
+import { FitFailureLog } from './warnings.js';
 
 /** Options of {@link runExperiment} (the `memgrid run` flags, typed). */
 export interface RunOptions {
@@ -65,9 +68,25 @@ export class RunInterruptedError extends AbortError {
 }
 
 /**
+ * A run stopped because its task queue failed (Redis lost, or a worker refused tasks): never
+ * recorded as failed fits. The journal keeps the finished ones for `--resume`.
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof RunQueueError) console.error(e.resumeCommand); }
+ * ```
+ */
+export class RunQueueError extends QueueError {
+  constructor(cause: QueueError, readonly journal: string, readonly kept: number, readonly resumeCommand: string) {
+    super(`${cause.message}; ${kept} finished fit(s) are kept in ${journal}; once Redis and its workers are back, resume with: ${resumeCommand}`, { cause });
+  }
+}
+
+/**
  * Run an experiment config end to end and write its files.
  * @throws ConfigError for a bad config; ResumeError when `resume` finds a journal of another
- *   config or other data; RunInterruptedError when `signal` aborts it.
+ *   config or other data, or a record that is not valid; FolderLockedError when another run
+ *   uses the folder; RunInterruptedError when `signal` aborts it; RunQueueError when the task
+ *   queue fails; WriteError when a file cannot be written (a full disk).
  * @example
  * ```ts
  * const outcome = await runExperiment({ config: 'experiments/quickstart.json', workers: 2 });
@@ -80,38 +99,62 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   const config = options.loaded ?? loadConfig(resolve(cwd, options.config));
   const dir = resolve(cwd, options.out ?? join('runs', config.name));
   mkdirSync(dir, { recursive: true });
+  const resumeCommand = `memgrid run ${quote(options.config)} --resume${options.out === undefined ? '' : ` --out ${quote(options.out)}`}`;
+  const lock = lockFolder(dir, `memgrid run ${quote(options.config)}${options.resume ? ' --resume' : ''}`);
+  try {
+    return await runLocked({ ...options, cwd }, config, dir, resumeCommand, started);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(
+  options: RunOptions & { cwd: string }, config: ExperimentConfig, dir: string, resumeCommand: string, started: number,
+): Promise<RunOutcome> {
+  const { cwd } = options;
+  const progress = options.progress ?? createProgress('quiet');
   const data = loadExperimentData(config.data, { cwd, ...(options.storeRoot === undefined ? {} : { storeRoot: options.storeRoot }) });
+  if (data.rebuilt !== undefined) progress.log(`dataset store: ${data.rebuilt}`);
   const fingerprint = { config: configHash(config), data: data.hash };
   const journalPath = join(dir, RUN_FILES.journal);
-  const resumeCommand = `memgrid run ${quote(options.config)} --resume${options.out === undefined ? '' : ` --out ${quote(options.out)}`}`;
+  const shape = { scorers: (phase: Phase) => (phase === 'search' ? runScoring(config) : [mainMetric(config)]) };
   const journal = options.resume
-    ? Journal.resume(journalPath, fingerprint, 'run without --resume to start over')
+    ? Journal.resume(journalPath, fingerprint, 'run without --resume to start over', shape)
     : Journal.create(journalPath, fingerprint);
-  writeFileAtomic(join(dir, RUN_FILES.run), toJson({ config: config.file, fingerprint, startedAt: new Date().toISOString(), resumed: options.resume ?? false }));
-  const progress = options.progress ?? createProgress('quiet');
-  if (journal.restored > 0) progress.log(`resuming: ${journal.restored} fit(s) restored from ${journalPath}`);
-
   const workers = options.workers ?? config.workers;
   let executor: Executor | undefined;
   try {
+    writeFileAtomic(join(dir, RUN_FILES.run), toJson({ config: config.file, fingerprint, startedAt: new Date().toISOString(), resumed: options.resume ?? false }));
+    if (journal.restored > 0) progress.log(`resuming: ${journal.restored} fit(s) restored from ${journalPath}`);
     executor = await openExecutor(options.executor, workers);
-    const context: PhaseContext = { config, data, journal, progress, workers, executor, signal: options.signal, storeRoot: options.storeRoot };
+    const failures = new FitFailureLog();
+    const context: PhaseContext = {
+      config, data, journal, progress, workers, executor, signal: options.signal, storeRoot: options.storeRoot, failures,
+    };
+    // A data file rewritten in place while mapped gives wrong numbers (or SIGBUS): check its
+    // size and mtime around every phase, and refuse to write results from changed data.
+    data.checkUnchanged();
     const search = await runSearch(context);
+    data.checkUnchanged();
     const curves = await runCurves(context, search?.bestParams);
-    const results = assembleResults({ config, data, search, curves, journal, started, cwd });
+    data.checkUnchanged();
+    const results = assembleResults({ config, data, search, curves, journal, failures, started, cwd });
     const files = await writeRunFiles(dir, { results, ...curves.files });
     const metric = results.refitMetric ?? results.scoring[0]!;
     const table = results.cvResults ? formatTable(topCandidates(results.cvResults, results.scoring, metric, TOP_ROWS)) : undefined;
     return { dir, results, files, ...(table === undefined ? {} : { table }) };
   } catch (error) {
-    if (error instanceof AbortError || options.signal?.aborted) {
-      throw new RunInterruptedError(journalPath, journal.restored + journal.appendedCount, resumeCommand);
-    }
+    const kept = journal.restored + journal.appendedCount;
+    if (error instanceof AbortError || options.signal?.aborted) throw new RunInterruptedError(journalPath, kept, resumeCommand);
+    if (error instanceof QueueError) throw new RunQueueError(error, journalPath, kept, resumeCommand);
     throw error;
   } finally {
     progress.stop();
-    journal.close();
-    await executor?.close();
+    try {
+      journal.close();
+    } finally {
+      await executor?.close();
+    }
   }
 }
 

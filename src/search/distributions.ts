@@ -196,11 +196,10 @@ export function sampleCandidates(
   const out: Params[] = [];
   for (let n = 0; n < nIter; n++) {
     const entries = spaces[rng.randint(spaces.length)]!;
-    const params: Record<string, ParamValue> = {};
-    for (const e of entries) {
-      params[e.key] = e.dist !== undefined ? sampleValue(e.dist, rng) : e.list![rng.randint(e.list!.length)]!;
-    }
-    out.push(params);
+    // Drawn in key order; Object.fromEntries keeps every key an own property ("__proto__" too).
+    out.push(Object.fromEntries(entries.map((e): [string, ParamValue] => [
+      e.key, e.dist !== undefined ? sampleValue(e.dist, rng) : e.list![rng.randint(e.list!.length)]!,
+    ])));
   }
   return out;
 }

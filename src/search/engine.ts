@@ -4,9 +4,9 @@
  */
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { persistDataset, writeFoldSet } from '../data/index.js';
+import { checkStoreUnchanged, persistDataset, writeFoldSet } from '../data/index.js';
 import type { NdArray } from '../data/ndarray.js';
-import { AbortError, FitError, ValueError } from '../errors.js';
+import { AbortError, FitError, MemgridError, ValueError } from '../errors.js';
 import type { Estimator, FloatMatrix, Params } from '../models/estimator.js';
 import { validateParams } from '../models/registry.js';
 import { compiledModuleUrl } from '../workers/compiled-url.js';
@@ -94,6 +94,7 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
     if (!plan.checksFiniteX) checkFiniteInputX(X);
     options.signal?.throwIfAborted?.();
     await runAll(executor, plan, options.signal, progressReporter(records, records.length + pending.length, keyOf, options));
+    checkStoreUnchanged(store);
     checkNotAllFailed(records, scoring);
     const refit = plan.refit?.bind(plan) ?? (() => undefined);
     return { records, folds, scoring, storeHash: store.hash, refit };
@@ -148,8 +149,9 @@ function* allFits(nCandidates: number, nFolds: number, sizes: readonly number[] 
 
 /**
  * Submits every task at once (the executor queues them) and hands each result to `onBatch`
- * as it arrives. On abort or on a task rejecting, waits for tasks already running to settle
- * so that no result arrives after the search has returned.
+ * as it arrives. On abort, on a task rejecting or on `onBatch` throwing (the journal cannot be
+ * written), waits for tasks already running to settle so that no result arrives after the
+ * search has returned.
  */
 async function runAll(
   executor: Executor, plan: Plan, signal: AbortSignal | undefined,
@@ -161,27 +163,47 @@ async function runAll(
   const forward = (): void => inner.abort(signal?.reason);
   signal?.addEventListener('abort', forward, { once: true });
   let failure: unknown;
+  const stop = (error: unknown): void => {
+    failure ??= error;
+    inner.abort(error);
+  };
+  const deliver = (records: () => readonly FitRecord[], worker?: TaskResult['worker']): void => {
+    if (failure !== undefined) return;
+    try {
+      onBatch(records(), worker);
+    } catch (error) {
+      stop(error);
+    }
+  };
   try {
     await Promise.all(plan.tasks.map(async (task) => {
+      let result: TaskResult;
       try {
-        const result = await executor.run(task, inner.signal);
-        if (failure === undefined) onBatch(plan.collect(task, result), result.worker);
+        result = await executor.run(task, inner.signal);
       } catch (error) {
-        // A task that rejects as a whole (its worker died, say) scores its fits as failed, if the plan can.
-        const records = inner.signal.aborted ? undefined : plan.failed(task, error);
-        if (records) {
-          onBatch(records);
-          return;
-        }
-        failure ??= error;
-        inner.abort(error);
+        // A task that failed as a whole (its thread died, its worker's handler threw) scores its
+        // fits as failed, if the plan can; a queue that lost it or refused it never does.
+        const records = inner.signal.aborted || !isFitFailure(error) ? undefined : plan.failed(task, error);
+        if (records) deliver(() => records);
+        else stop(error);
+        return;
       }
+      deliver(() => plan.collect(task, result), result.worker);
     }));
   } finally {
     signal?.removeEventListener('abort', forward);
   }
   if (signal?.aborted) throw new AbortError('search aborted: finished fits were reported, the rest did not run');
   if (failure !== undefined) throw failure;
+}
+
+/**
+ * Whether a task's failure is the failure of its fits: an error from the task itself (a thread
+ * that died, a handler that threw: plain errors, or a FitError a queue reports), not from
+ * moving it (a QueueError), aborting it, or this process (a WriteError).
+ */
+function isFitFailure(error: unknown): boolean {
+  return !(error instanceof MemgridError) || error instanceof FitError;
 }
 
 function checkNotAllFailed(records: readonly FitRecord[], scoring: readonly string[]): void {

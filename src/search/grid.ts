@@ -65,17 +65,16 @@ function checkGrids(grid: ParamGrid | readonly ParamGrid[]): CheckedGrid[] {
 
 /** The candidate at mixed-radix position `index` of one checked grid (last key fastest). */
 function candidateOf(grid: CheckedGrid, index: number): Params {
-  const params: Record<string, ParamValue> = {};
+  const picked = new Array<ParamValue>(grid.keys.length);
   let rest = index;
   for (let k = grid.keys.length - 1; k >= 0; k--) {
     const values = grid.values[k]!;
-    params[grid.keys[k]!] = values[rest % values.length]!;
+    picked[k] = values[rest % values.length]!;
     rest = Math.floor(rest / values.length);
   }
-  // Insert keys in sorted order so JSON output and `param_<name>` columns read alphabetically.
-  const ordered: Record<string, ParamValue> = {};
-  for (const key of grid.keys) ordered[key] = params[key]!;
-  return ordered;
+  // Keys in sorted order so JSON output and `param_<name>` columns read alphabetically; every
+  // key an own property ("__proto__" too, which assignment would swallow), so validation sees it.
+  return Object.fromEntries(grid.keys.map((key, k) => [key, picked[k]!]));
 }
 
 /**

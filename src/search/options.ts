@@ -68,7 +68,7 @@ export interface SearchOptions {
   /** Score recorded for a failed fit (default NaN), or 'raise' to stop at the first failure. */
   readonly errorScore?: number | 'raise';
   readonly signal?: AbortSignal;
-  /** Where in-memory X/y are persisted as a dataset store; default `<os tmpdir>/memgrid-stores`. */
+  /** Where in-memory X/y are persisted as a dataset store; default `$MEMGRID_STORE_ROOT`, else `<os tmpdir>/memgrid-stores-<uid>`. */
   readonly storeRoot?: string;
   /** Called after each task with progress. */
   readonly onProgress?: (progress: SearchProgress) => void;

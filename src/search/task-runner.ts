@@ -8,13 +8,20 @@ import type { Estimator, FloatMatrix } from '../models/estimator.js';
 import type { NdArray } from '../data/ndarray.js';
 import type { CvTask, FitRecord, TaskMessage, TaskResult } from '../workers/protocol.js';
 import { mappedFolds, mappedStore } from '../workers/store-cache.js';
+import { checkTaskBounds } from '../workers/task-bounds.js';
 import { runLogisticPathTask } from './logistic-task.js';
 import { runRidgeStatsTask } from './ridge-task.js';
 import { errorRecords, messageOf } from './plan.js';
 import { scoreMany } from './scorers.js';
 
-/** Runs one task in this thread. Exported for executors as the handler module's `handleTask`. */
+/**
+ * Runs one task in this thread. Exported for executors as the handler module's `handleTask`.
+ * Every index the task carries is checked against the store it names first.
+ */
 export function handleTask(task: TaskMessage): TaskResult {
+  const store = mappedStore(task.store);
+  const folds = mappedFolds(task.store, task.foldSet);
+  checkTaskBounds(task, { nRows: store.X.shape[0]!, nCols: store.X.shape[1]!, trainSizes: folds.map((f) => f.train.length) });
   switch (task.kind) {
     case 'cv':
       return runCvTask(task);

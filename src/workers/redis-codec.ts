@@ -13,12 +13,46 @@ export const DEFAULT_QUEUE = 'memgrid';
 /** BullMQ job name of a task. */
 export const TASK_JOB = 'task';
 /** Version tag carried by every job so a worker refuses messages from an incompatible coordinator. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
-/** What a job's `data` holds: the encoded task message. */
+/** What a job's `data` holds: the encoded task message and the liveness key of the run that queued it. */
 export interface TaskJobData {
   readonly v: number;
   readonly task: string;
+  /** A Redis key the run's coordinator keeps alive (see livenessKey); the task is dropped once it expires. */
+  readonly run: string;
+}
+
+/** Prefix of a worker's failure reason for a job it would not run (a bad message, a store it may not read). */
+export const REFUSED = 'refused';
+/** Prefix of a worker's failure reason for a job whose run is gone (its coordinator stopped). */
+export const DROPPED = 'dropped';
+
+/** Liveness keys: `memgrid:run:<queue>:<run id>`. */
+const LIVENESS_KEY = /^memgrid:run:[\w.-]+:[\w.-]+$/;
+
+/**
+ * The liveness key of run `runId` on queue `queueName`: the coordinator sets it with a short
+ * expiry and refreshes it while it lives; workers drop the run's jobs once it is gone.
+ * @example
+ * ```ts
+ * livenessKey('memgrid', 'a1b2c3d4'); // 'memgrid:run:memgrid:a1b2c3d4'
+ * ```
+ */
+export function livenessKey(queueName: string, runId: string): string {
+  return `memgrid:run:${queueName}:${runId}`;
+}
+
+/**
+ * True for a string shaped like a liveness key (a job names one; a worker only ever asks
+ * whether such a key exists).
+ * @example
+ * ```ts
+ * isLivenessKey('memgrid:run:memgrid:a1b2c3d4'); // true
+ * ```
+ */
+export function isLivenessKey(key: unknown): key is string {
+  return typeof key === 'string' && key.length <= 300 && LIVENESS_KEY.test(key);
 }
 
 const NUM_TAG = '$num';

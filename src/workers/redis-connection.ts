@@ -79,13 +79,46 @@ export class RedisProbe {
 
   /** Resolves when Redis answers a ping; rejects with a QueueError naming the URL otherwise. */
   async ping(): Promise<void> {
+    await this.bounded(this.client.ping());
+  }
+
+  /** Sets `key` to `value`, expiring after `ttlMs` unless set again: Redis answering this is as good as a ping. */
+  async keepAlive(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.bounded(this.client.set(key, value, 'PX', ttlMs));
+  }
+
+  /** Deletes `key` (a run's liveness key, when the run ends). */
+  async remove(key: string): Promise<void> {
+    await this.bounded(this.client.del(key));
+  }
+
+  /** Which of `keys` do not exist, asked in one round trip. */
+  async missing(keys: readonly string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const pipeline = this.client.pipeline();
+    for (const key of keys) pipeline.exists(key);
+    const replies = (await this.bounded(pipeline.exec())) ?? [];
+    return keys.filter((_, i) => {
+      const [error, count] = replies[i] ?? [new Error('no reply'), 0];
+      if (error) throw error;
+      return count === 0;
+    });
+  }
+
+  close(): void {
+    this.client.disconnect();
+  }
+
+  /** `work`, or a QueueError naming the URL when Redis does not answer within the timeout. */
+  private async bounded<T>(work: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
     });
     try {
-      await Promise.race([this.client.ping(), timeout]);
+      const result = await Promise.race([work, timeout]);
       this.lastError = undefined;
+      return result;
     } catch (error) {
       // A refused or dropped connection surfaces as a generic retry/timeout error: the
       // connection's own last error (ECONNREFUSED, WRONGPASS, ...) says more.
@@ -96,9 +129,5 @@ export class RedisProbe {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  close(): void {
-    this.client.disconnect();
   }
 }

@@ -2,16 +2,26 @@
  * The coordinator's side of the Redis queue: each task message becomes one BullMQ job, which any
  * `memgrid worker` on any host may take; the job's return value is the task's result.
  *
- * Faults: a job whose worker dies is picked up again by BullMQ's stalled-job check (on the
- * workers) and still resolves its `run` exactly once; a job that fails as a whole rejects `run`
- * (the search then scores its fits as errors) and is never retried; if Redis stops answering for
- * `timeoutMs`, every pending `run` rejects with a QueueError naming the URL.
+ * Faults, and what each becomes:
+ * - a worker dies: BullMQ's stalled-job check (on the workers) hands its job to another, and
+ *   `run` still resolves once;
+ * - the task itself fails on its worker (its handler threw, its thread died): `run` rejects
+ *   with a FitError, which the search records as failed fits;
+ * - the queue fails: Redis silent for `timeoutMs`, Redis answering but without this run's jobs
+ *   (restarted without persistence, or flushed: checked every `lostJobCheckMs`), or a worker
+ *   refusing a task (a bad message, a store it may not read): `run` rejects with a QueueError,
+ *   which stops the search and is never recorded as a fit.
+ * While it lives, the executor keeps a liveness key of its run in Redis; workers drop the jobs
+ * of a run whose key expired (its coordinator died), instead of running them for nobody.
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Queue, QueueEvents } from 'bullmq';
-import { AbortError, QueueError, ValueError } from '../errors.js';
+import { AbortError, FitError, QueueError, ValueError } from '../errors.js';
 import type { Executor, TaskMessage, TaskResult } from './protocol.js';
-import { decodeMessage, DEFAULT_QUEUE, encodeMessage, PROTOCOL_VERSION, TASK_JOB, type TaskJobData } from './redis-codec.js';
+import {
+  decodeMessage, DEFAULT_QUEUE, DROPPED, encodeMessage, livenessKey, PROTOCOL_VERSION, REFUSED, TASK_JOB, type TaskJobData,
+} from './redis-codec.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, RedisProbe, redactUrl, redisOptions } from './redis-connection.js';
 
 /** Options for {@link RedisExecutor}. */
@@ -29,8 +39,12 @@ export interface RedisExecutorOptions {
   readonly runId?: string;
   /** Milliseconds Redis may stay silent before pending runs reject. Default 15 000. */
   readonly timeoutMs?: number;
-  /** How often Redis is pinged while tasks are pending, in milliseconds. Default 1 000. */
+  /** How often Redis is pinged (and the liveness key refreshed), in milliseconds. Default 1 000. */
   readonly healthIntervalMs?: number;
+  /** How often pending jobs are checked to still exist in Redis, in milliseconds. Default 15 000. */
+  readonly lostJobCheckMs?: number;
+  /** How long workers wait for a silent coordinator before dropping its jobs, in milliseconds. Default 30 000. */
+  readonly livenessTtlMs?: number;
 }
 
 /** Jobs finished this long ago are removed from Redis (seconds). */
@@ -56,29 +70,44 @@ export class RedisExecutor implements Executor {
   readonly concurrency: number;
   readonly queueName: string;
   private readonly runId: string;
+  private readonly liveKey: string;
   private readonly timeoutMs: number;
+  private readonly lostJobCheckMs: number;
+  private readonly livenessTtlMs: number;
   private readonly probe: RedisProbe;
   /** BullMQ's queue and events, made once Redis answered: a never-connected QueueEvents cannot be closed. */
   private readonly bull: Promise<{ queue: Queue; events: QueueEvents }>;
   private opened: { queue: Queue; events: QueueEvents } | undefined;
   private readonly pending = new Map<string, Pending>();
+  /** Pending jobs that Redis accepted: each must exist there until it settles. */
+  private readonly queued = new Set<string>();
   private readonly health: NodeJS.Timeout;
   private seq = 0;
   private lastAnswer = Date.now();
+  private lastLostCheck = Date.now();
   private probing = false;
+  /** Whether Redis answered the last health check (closing does not wait on a Redis that is gone). */
+  private answering = true;
   private closed = false;
 
   /** Starts connecting; `run` waits for the first ping. Use {@link RedisExecutor.connect} to fail early. */
   constructor(readonly options: RedisExecutorOptions) {
     this.concurrency = positiveInteger(options.concurrency ?? 4, 'options.concurrency');
     this.timeoutMs = positiveInteger(options.timeoutMs ?? 15_000, 'options.timeoutMs');
+    this.lostJobCheckMs = positiveInteger(options.lostJobCheckMs ?? 15_000, 'options.lostJobCheckMs');
+    const healthIntervalMs = positiveInteger(options.healthIntervalMs ?? 1_000, 'options.healthIntervalMs');
+    this.livenessTtlMs = positiveInteger(options.livenessTtlMs ?? 30_000, 'options.livenessTtlMs');
+    if (this.livenessTtlMs < 2 * healthIntervalMs) {
+      throw new ValueError(`options.livenessTtlMs must be at least twice options.healthIntervalMs (${healthIntervalMs}), found ${this.livenessTtlMs}`);
+    }
     this.queueName = options.queueName ?? DEFAULT_QUEUE;
     this.runId = options.runId ?? randomUUID().slice(0, 8);
     if (/[:\s]/.test(this.queueName) || this.queueName === '') throw new ValueError(`options.queueName must be a non-empty name without ':' or spaces, found '${this.queueName}'`);
     if (!/^[\w.-]+$/.test(this.runId)) throw new ValueError(`options.runId may hold only letters, digits, '_', '.', '-', found '${this.runId}'`);
+    this.liveKey = livenessKey(this.queueName, this.runId);
     const connection = redisOptions(options.url);
     this.probe = new RedisProbe(options.url, Math.min(this.timeoutMs, DEFAULT_CONNECT_TIMEOUT_MS));
-    this.bull = this.probe.ping().then(() => {
+    this.bull = this.keepAlive().then(() => {
       if (this.closed) throw new ValueError('this executor is closed');
       const queue = new Queue(this.queueName, { connection });
       const events = new QueueEvents(this.queueName, { connection });
@@ -91,7 +120,7 @@ export class RedisExecutor implements Executor {
       return this.opened;
     });
     this.bull.catch(() => {});
-    this.health = setInterval(() => void this.checkHealth(), positiveInteger(options.healthIntervalMs ?? 1_000, 'options.healthIntervalMs'));
+    this.health = setInterval(() => void this.checkHealth(), healthIntervalMs);
     this.health.unref();
   }
 
@@ -99,7 +128,7 @@ export class RedisExecutor implements Executor {
    * A connected executor: rejects with a QueueError when Redis does not answer a ping.
    * @example
    * ```ts
-   * const executor = await RedisExecutor.connect({ url: process.env.REDIS_URL! });
+   * const executor = await RedisExecutor.connect({ url: process.env.MEMGRID_REDIS_URL! });
    * ```
    */
   static async connect(options: RedisExecutorOptions): Promise<RedisExecutor> {
@@ -138,22 +167,29 @@ export class RedisExecutor implements Executor {
     });
   }
 
-  /** Closes the queue connections; pending runs reject. Idempotent. */
+  /** Closes the queue connections; pending runs reject, jobs not yet taken are removed. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.health);
+    const unstarted = [...this.queued];
     this.failAll(new QueueError('the Redis executor was closed while tasks were pending'));
-    this.probe.close();
     const opened = this.opened;
-    if (!opened) return;
-    await withGrace(Promise.allSettled([opened.events.close(), opened.queue.close()]));
+    if (this.answering) {
+      // Workers must not run what nobody waits for: remove the waiting jobs and the liveness key.
+      await withGrace(Promise.allSettled([
+        this.probe.remove(this.liveKey),
+        ...(opened ? unstarted.map((jobId) => opened.queue.remove(jobId)) : []),
+      ]));
+      if (opened) await withGrace(Promise.allSettled([opened.events.close(), opened.queue.close()]));
+    }
+    this.probe.close();
     // With Redis gone, BullMQ's close waits for a reconnect: drop the sockets instead.
-    await withGrace(Promise.allSettled([opened.events.disconnect(), opened.queue.disconnect()]));
+    if (opened) await withGrace(Promise.allSettled([opened.events.disconnect(), opened.queue.disconnect()]));
   }
 
   private async submit(queue: Queue, events: QueueEvents, jobId: string, task: TaskMessage): Promise<TaskResult> {
-    const data: TaskJobData = { v: PROTOCOL_VERSION, task: encodeMessage(task) };
+    const data: TaskJobData = { v: PROTOCOL_VERSION, task: encodeMessage(task), run: this.liveKey };
     const job = await queue.add(TASK_JOB, data, {
       jobId,
       // Only a stalled job (its worker died) runs again, via the workers' stalled check.
@@ -161,14 +197,28 @@ export class RedisExecutor implements Executor {
       removeOnComplete: { age: KEEP_COMPLETED_S },
       removeOnFail: { age: KEEP_FAILED_S },
     });
+    if (this.pending.has(jobId)) this.queued.add(jobId);
     let value: unknown;
     try {
       value = await job.waitUntilFinished(events);
     } catch (error) {
       if (this.closed) throw error;
-      throw new QueueError(`task job ${jobId} on queue '${this.queueName}' failed: ${(error as Error).message}`, { cause: error });
+      throw await this.failureOf(queue, jobId, error);
     }
     return decodeMessage(value, `result of job ${jobId}`) as TaskResult;
+  }
+
+  /**
+   * What a job that did not complete means: a FitError when its task failed on a worker, a
+   * QueueError when the queue lost it or a worker would not run it.
+   */
+  private async failureOf(queue: Queue, jobId: string, error: unknown): Promise<Error> {
+    const where = `task job ${jobId} on queue '${this.queueName}' at ${redactUrl(this.options.url)}`;
+    const job = await queue.getJob(jobId).catch(() => undefined);
+    if (!job) return new QueueError(`Redis lost ${where}: it no longer exists (Redis restarted without persistence, or was flushed)`, { cause: error });
+    const reason = job.failedReason ?? (error as Error).message;
+    if (reason.startsWith(REFUSED) || reason.startsWith(DROPPED)) return new QueueError(`a worker did not run ${where}: ${reason}`, { cause: error });
+    return new FitError(`${where} failed on worker ${job.processedBy ?? '?'}: ${reason}`, { cause: error });
   }
 
   /** Resolves or rejects a run once: a late or duplicate outcome for the same job is ignored. */
@@ -176,6 +226,7 @@ export class RedisExecutor implements Executor {
     const entry = this.pending.get(jobId);
     if (!entry) return;
     this.pending.delete(jobId);
+    this.queued.delete(jobId);
     if (error === undefined) entry.resolve(result!);
     else entry.reject(error);
   }
@@ -184,20 +235,29 @@ export class RedisExecutor implements Executor {
     for (const jobId of [...this.pending.keys()]) this.settle(jobId, undefined, error);
   }
 
-  /** Pings Redis while runs are pending; after `timeoutMs` without an answer they all reject. */
+  /** Refreshes this run's liveness key, which also tells that Redis answers. */
+  private keepAlive(): Promise<void> {
+    return this.probe.keepAlive(this.liveKey, JSON.stringify({ host: hostname(), pid: process.pid }), this.livenessTtlMs);
+  }
+
+  /**
+   * Every tick: refresh the liveness key (a ping). With runs pending: after `timeoutMs`
+   * without an answer they all reject; every `lostJobCheckMs`, jobs Redis no longer holds
+   * make them all reject too.
+   */
   private async checkHealth(): Promise<void> {
     if (this.probing || this.closed) return;
-    if (this.pending.size === 0) {
-      this.lastAnswer = Date.now();
-      return;
-    }
     this.probing = true;
     try {
-      await this.probe.ping();
+      await this.keepAlive();
       this.lastAnswer = Date.now();
+      this.answering = true;
+      if (this.pending.size > 0 && Date.now() - this.lastLostCheck >= this.lostJobCheckMs) await this.checkLostJobs();
     } catch (error) {
+      this.answering = false;
       const silent = Date.now() - this.lastAnswer;
-      if (silent >= this.timeoutMs) {
+      if (this.pending.size === 0) this.lastAnswer = Date.now();
+      else if (silent >= this.timeoutMs) {
         this.failAll(new QueueError(
           `lost Redis at ${redactUrl(this.options.url)}: no answer for ${(silent / 1000).toFixed(1)} s ` +
           `with ${this.pending.size} task(s) pending (${(error as Error).message})`, { cause: error },
@@ -206,6 +266,21 @@ export class RedisExecutor implements Executor {
     } finally {
       this.probing = false;
     }
+  }
+
+  private async checkLostJobs(): Promise<void> {
+    const opened = this.opened;
+    if (!opened) return;
+    const jobIds = [...this.queued];
+    this.lastLostCheck = Date.now();
+    const missing = new Set(await this.probe.missing(jobIds.map((jobId) => opened.queue.toKey(jobId))));
+    // A job that settled while we asked is gone for a good reason.
+    const lost = jobIds.filter((jobId) => this.queued.has(jobId) && missing.has(opened.queue.toKey(jobId)));
+    if (lost.length === 0) return;
+    this.failAll(new QueueError(
+      `Redis at ${redactUrl(this.options.url)} lost ${lost.length} queued task(s) of this run (job ${lost[0]} no longer exists: ` +
+      'Redis restarted without persistence, or was flushed)',
+    ));
   }
 }
 

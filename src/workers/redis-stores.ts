@@ -5,18 +5,15 @@
  * already cached is used without reading the original at all.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { defaultStoreRoot } from '../data/store-root.js';
 import { QueueError, ValueError } from '../errors.js';
 import { cacheFoldSet, cacheStore, cachedStore } from './data-root.js';
 import { isSafeName } from './redis-validate.js';
 
-/** The store root a search uses for in-memory data when none is given. */
-export const DEFAULT_STORE_ROOT = join(tmpdir(), 'memgrid-stores');
-
 /** Where a worker may read stores from. */
 export interface StorePolicy {
-  /** Default: `[DEFAULT_STORE_ROOT]`. */
+  /** Default: the default store root of this user (see defaultStoreRoot). */
   readonly storeRoots?: readonly string[] | undefined;
   readonly dataRoot?: string | undefined;
 }
@@ -34,7 +31,7 @@ export class StoreResolver {
 
   /** Checks the roots exist (throws a ValueError naming a missing one) and creates the data root. */
   static async create(policy: StorePolicy): Promise<StoreResolver> {
-    const roots = (policy.storeRoots ?? [DEFAULT_STORE_ROOT]).flatMap((root) => {
+    const roots = (policy.storeRoots ?? [defaultStoreRoot()]).flatMap((root) => {
       if (!existsSync(root)) {
         if (policy.storeRoots === undefined) return []; // the default root appears with the first search
         throw new ValueError(`store root '${root}' does not exist`);
@@ -42,7 +39,7 @@ export class StoreResolver {
       if (!statSync(root).isDirectory()) throw new ValueError(`store root '${root}' is not a folder`);
       return [realpathSync(root)];
     });
-    if (policy.storeRoots === undefined && roots.length === 0) roots.push(resolve(DEFAULT_STORE_ROOT));
+    if (policy.storeRoots === undefined && roots.length === 0) roots.push(resolve(defaultStoreRoot()));
     return new StoreResolver(roots, policy.dataRoot === undefined ? undefined : resolve(policy.dataRoot));
   }
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ValueError } from '../errors.js';
-import type { ModelName } from '../models/estimator.js';
+import type { ModelName, Params } from '../models/estimator.js';
 import { validateParams } from '../models/registry.js';
 import type { TaskMessage } from './protocol.js';
 
@@ -74,11 +74,14 @@ export function checkTaskMessage(value: unknown, options: { scorers?: readonly s
     throw new ValueError(`refused task: ${issue.path.join('.') || 'message'}: ${issue.message}`);
   }
   const task = parsed.data;
+  // Params are checked as sent, not as parsed: the schema's records drop a "__proto__" key
+  // that JSON.parse keeps as an own key, and every own key must be a known param.
+  const sent = value as { model: { params: Params }; candidates?: readonly { params: Params }[] };
   try {
     // validateParams checks the model name first (a known model, with a "did you mean").
-    validateParams(task.model.name as ModelName, task.model.params);
-    const candidates = task.kind === 'ridge-stats' ? [] : task.candidates;
-    for (const candidate of candidates) validateParams(task.model.name as ModelName, { ...task.model.params, ...candidate.params });
+    validateParams(task.model.name as ModelName, sent.model.params);
+    const candidates = task.kind === 'ridge-stats' ? [] : sent.candidates ?? [];
+    for (const candidate of candidates) validateParams(task.model.name as ModelName, { ...sent.model.params, ...candidate.params });
   } catch (error) {
     throw new ValueError(`refused task: ${(error as Error).message}`, { cause: error });
   }

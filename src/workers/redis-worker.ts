@@ -1,18 +1,24 @@
 /**
  * The worker's side of the Redis queue (`memgrid worker --redis URL`): a BullMQ worker that
- * takes task jobs, checks them (known models and params only, stores inside the allowed roots),
- * maps the store (in place on shared storage, or from a local copy under `dataRoot`) and runs
- * the task on its own thread pool. The job's return value is the encoded TaskResult.
+ * takes task jobs, checks them (a readable payload, a run that is still alive, known models and
+ * params only, stores inside the allowed roots, every index within the store), maps the store
+ * (in place on shared storage, or from a local copy under `dataRoot`) and runs the task on its
+ * own thread pool. The job's return value is the encoded TaskResult. A job it will not run
+ * fails once, with a reason starting `refused` (or `dropped`, for a run whose coordinator is
+ * gone), which the coordinator reports as a queue failure, never as a failed fit.
  */
 import { availableParallelism, hostname } from 'node:os';
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type JobJsonRaw } from 'bullmq';
 import { ValueError } from '../errors.js';
 import { compiledModuleUrl } from './compiled-url.js';
 import type { TaskMessage } from './protocol.js';
-import { decodeMessage, DEFAULT_QUEUE, encodeMessage, PROTOCOL_VERSION, TASK_JOB, type TaskJobData } from './redis-codec.js';
+import {
+  decodeMessage, DEFAULT_QUEUE, DROPPED, encodeMessage, isLivenessKey, PROTOCOL_VERSION, REFUSED, TASK_JOB, type TaskJobData,
+} from './redis-codec.js';
 import { RedisProbe, redactUrl, redisOptions } from './redis-connection.js';
 import { StoreResolver } from './redis-stores.js';
 import { checkTaskMessage } from './redis-validate.js';
+import { checkTaskBounds, storeBounds, type StoreBounds } from './task-bounds.js';
 import { ThreadPoolExecutor } from './thread-executor.js';
 
 /**
@@ -30,7 +36,7 @@ export interface RedisWorkerOptions {
   readonly queueName?: string;
   /**
    * Folders whose stores this worker may read (stores inside them, after resolving links).
-   * Default: the default store root `<os tmpdir>/memgrid-stores` only.
+   * Default: this user's default store root only (see defaultStoreRoot).
    */
   readonly storeRoots?: readonly string[];
   /** Copy each store once into `<dataRoot>/<hash>/`, verify its hash, and map the copy. */
@@ -67,6 +73,42 @@ export interface RedisWorker {
 
 let workerCount = 0;
 
+/** What a job whose stored payload is not JSON carries instead, so that it can be failed with a reason. */
+interface UnreadableJob {
+  readonly unreadable: string;
+}
+
+/**
+ * BullMQ parses a job's payload before handing it over; a payload that is not JSON made that
+ * throw on every stalled check, leaving the job active forever. Such a job is handed over with
+ * the parse error in place of its data instead, and the worker fails it once.
+ */
+class TaskWorker extends Worker<TaskJobData | UnreadableJob, string> {
+  protected override createJob(data: JobJsonRaw, jobId: string): Job<TaskJobData | UnreadableJob, string> {
+    try {
+      return super.createJob(data, jobId);
+    } catch (error) {
+      const unreadable: UnreadableJob = { unreadable: (error as Error).message };
+      return super.createJob({ ...data, data: JSON.stringify(unreadable), opts: safeJson(data.opts), progress: '0' }, jobId);
+    }
+  }
+}
+
+function safeJson(text: string | undefined): string {
+  try {
+    JSON.parse(text ?? '{}');
+    return text ?? '{}';
+  } catch {
+    return '{}';
+  }
+}
+
+/** A reason a worker gives for not running a job: prefixed so the coordinator knows it is no fit's fault. */
+function refusal(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(message.startsWith(REFUSED) || message.startsWith(DROPPED) ? message : `${REFUSED} task: ${message}`);
+}
+
 /**
  * Starts a worker that runs memgrid tasks from the Redis queue until closed.
  * Rejects with a QueueError when Redis cannot be reached, a ValueError for bad options.
@@ -92,19 +134,51 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
   const taskDelayMs = options.taskDelayMs ?? 0;
   let processed = 0;
 
-  const processJob = async (job: Job<TaskJobData>): Promise<string> => {
-    if (job.name !== TASK_JOB || job.data?.v !== PROTOCOL_VERSION) {
-      throw new ValueError(`refused job ${job.id}: not a memgrid v${PROTOCOL_VERSION} task (name '${job.name}', version ${String(job.data?.v)})`);
+  const liveness = new RedisProbe(options.url);
+  const bounds = new Map<string, StoreBounds>();
+  const boundsOf = (store: string, foldSet: string): StoreBounds => {
+    const key = `${store}\u0000${foldSet}`;
+    let found = bounds.get(key);
+    if (!found) {
+      found = storeBounds(store, foldSet);
+      bounds.set(key, found);
     }
-    const task = checkTaskMessage(decodeMessage(job.data.task, `job ${job.id}`), options.scorers ? { scorers: options.scorers } : {});
+    return found;
+  };
+
+  /** The checked task of `job`, mapped to the local store; or an error saying why it will not run. */
+  const accept = async (job: Job<TaskJobData | UnreadableJob>): Promise<TaskMessage> => {
+    const data = job.data as Partial<TaskJobData> & Partial<UnreadableJob>;
+    if (data.unreadable !== undefined) throw new Error(`${REFUSED} job ${job.id}: its payload is not JSON (${data.unreadable})`);
+    if (job.name !== TASK_JOB || data.v !== PROTOCOL_VERSION) {
+      throw new Error(`${REFUSED} job ${job.id}: not a memgrid v${PROTOCOL_VERSION} task (name '${job.name}', version ${String(data.v)})`);
+    }
+    if (!isLivenessKey(data.run)) throw new Error(`${REFUSED} job ${job.id}: run: must name the run's liveness key, found ${JSON.stringify(data.run)}`);
+    // Only a definite answer drops a job: when Redis does not answer, the job cannot finish anyway.
+    const gone = await liveness.missing([data.run]).then((keys) => keys.length > 0, () => false);
+    if (gone) {
+      throw new Error(`${DROPPED} job ${job.id}: the coordinator of its run is gone (its liveness key ${data.run} expired); not running it`);
+    }
+    const task = checkTaskMessage(decodeMessage(data.task, `job ${job.id}`), options.scorers ? { scorers: options.scorers } : {});
     const local: TaskMessage = { ...task, store: await stores.resolve(task.store, task.foldSet) };
+    checkTaskBounds(local, boundsOf(local.store, local.foldSet));
+    return local;
+  };
+
+  const processJob = async (job: Job<TaskJobData | UnreadableJob>): Promise<string> => {
+    let task: TaskMessage;
+    try {
+      task = await accept(job);
+    } catch (error) {
+      throw refusal(error);
+    }
     if (taskDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, taskDelayMs));
-    const result = await pool.run(local);
+    const result = await pool.run(task);
     processed++;
     return encodeMessage(result);
   };
 
-  const worker = new Worker<TaskJobData, string>(options.queueName ?? DEFAULT_QUEUE, processJob, {
+  const worker = new TaskWorker(options.queueName ?? DEFAULT_QUEUE, processJob, {
     connection: redisOptions(options.url),
     name,
     concurrency: threads,
@@ -115,7 +189,13 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
   worker.on('error', (error) => log(`worker ${name}: Redis error: ${error.message}`));
   worker.on('completed', (job) => log(`worker ${name}: job ${job.id ?? '?'} done`));
   worker.on('failed', (job, error) => log(`worker ${name}: job ${job?.id ?? '?'} failed: ${error.message}`));
-  await worker.waitUntilReady();
+  try {
+    await worker.waitUntilReady();
+  } catch (error) {
+    liveness.close();
+    await pool.close();
+    throw error;
+  }
   log(`worker ${name}: ${threads} thread(s) on queue '${options.queueName ?? DEFAULT_QUEUE}' at ${redactUrl(options.url)}`);
 
   let closing: Promise<void> | undefined;
@@ -136,6 +216,7 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
         await worker.close();
       } finally {
         await pool.close();
+        liveness.close();
         process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
         log(`worker ${name}: closed after ${processed} task(s)`);
         onClosed();

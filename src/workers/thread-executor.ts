@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { AbortError, ValueError } from '../errors.js';
+import { ValueError } from '../errors.js';
 import { compiledModuleUrl } from './compiled-url.js';
 import { FifoSlots } from './fifo-slots.js';
 import type { Executor, TaskMessage, TaskResult } from './protocol.js';
@@ -50,17 +50,24 @@ export class ThreadPoolExecutor implements Executor {
       idleTimeout: 60_000,
       workerData: { handlerModule: options.handlerModule },
     });
+    // piscina reports here a result that arrives for a task it no longer tracks; with no
+    // listener that would be an uncaught exception. There is nobody left to hand it to.
+    this.pool.on('error', () => {});
   }
 
+  /**
+   * Runs `task` on a free thread. `signal` cancels a task still waiting for a thread; a task
+   * already running finishes on its thread (piscina would terminate the thread to abort it,
+   * losing its warm state and its mapping, and a result it was posting at that moment would
+   * reach piscina as an uncaught "Unexpected message from Worker"), and its result is returned:
+   * the fits it finished are as good as any.
+   */
   async run(task: TaskMessage, signal?: AbortSignal): Promise<TaskResult> {
     if (this.closed) throw new ValueError('this executor is closed');
     const release = await this.slots.acquire(signal);
     try {
       if (this.closed) throw new ValueError('this executor is closed');
-      return await this.pool.run(task, signal ? { signal } : {});
-    } catch (error) {
-      if (signal?.aborted && !(error instanceof AbortError)) throw new AbortError('task aborted', { cause: error });
-      throw error;
+      return await this.pool.run(task);
     } finally {
       release();
     }

@@ -15,20 +15,22 @@ export interface Result {
 }
 
 /**
- * Run `memgrid args...` to completion in `cwd`.
+ * Run `memgrid args...` to completion in `cwd`, with `env` added to this process's environment.
  * @example
  * ```ts
  * const { code, stderr } = memgrid(['run', 'bad.json'], dir);
  * ```
  */
-export function memgrid(args: readonly string[], cwd: string, timeoutMs = 30_000): Result {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } });
+export function memgrid(args: readonly string[], cwd: string, timeoutMs = 30_000, env: NodeJS.ProcessEnv = {}): Result {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Start `memgrid args...` without waiting; `done` resolves when it exits. */
-export function startMemgrid(args: readonly string[], cwd: string): { pid: number; done: Promise<Result>; kill: (signal: NodeJS.Signals) => void } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+/** Start `memgrid args...` without waiting (with `env` added); `done` resolves when it exits. */
+export function startMemgrid(
+  args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {},
+): { pid: number; done: Promise<Result>; kill: (signal: NodeJS.Signals) => void } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dump, load, registerDumpType } from '../../src/data/dump.js';
 import { ndarray, toNested, type MappedArray, type NdArray } from '../../src/data/ndarray.js';
-import { isMapped, openNpy, readNpy } from '../../src/data/npy.js';
+import { isMapped, openNpy, readNpy, saveNpy } from '../../src/data/npy.js';
 import { AccessError, NpyFormatError, ValueError } from '../../src/errors.js';
 import { FIXTURES, tempDir } from './helpers.js';
 
@@ -107,14 +107,70 @@ describe('dump and load', () => {
 
   it('reports malformed manifests and unknown custom tags', () => {
     const bad = path.join(dir, 'bad-manifest.json');
-    fs.writeFileSync(bad, '{"format": "memgrid-dump", "version": 1, "value": ');
+    fs.writeFileSync(bad, '{"format": "memgrid-dump", "version": 2, "value": ');
     expect(() => load(bad)).toThrow(/bad-manifest\.json: manifest is not JSON/);
     fs.writeFileSync(bad, '{"format": "other"}');
     expect(() => load(bad)).toThrow(/not a memgrid dump manifest/);
-    fs.writeFileSync(bad, '{"format": "memgrid-dump", "version": 1, "value": {"__memgrid__": "custom", "tag": "nobody", "data": 1}}');
+    fs.writeFileSync(bad, '{"format": "memgrid-dump", "version": 2, "value": {"__memgrid__": "custom", "tag": "nobody", "data": 1}}');
     expect(() => load(bad)).toThrow(/no dump type is registered for tag "nobody"/);
     expect(() => load(bad, { mmapMode: 'w+' as never })).toThrow(ValueError);
     expect(() => load(path.join(dir, 'missing.json'))).toThrow(/missing\.json: cannot read the manifest \(ENOENT\)/);
+  });
+});
+
+describe('load reads only what the manifest records, inside its folder', () => {
+  const dumpOne = (name: string): { folder: string; file: string } => {
+    const folder = fs.mkdtempSync(path.join(dir, `${name}-`));
+    const file = path.join(folder, 'data.json');
+    dump({ a: ndarray('float64', [2, 3], new Float64Array([1, 2, 3, 4, 5, 6])), t: new Int32Array([7, 8]) }, file);
+    return { folder, file };
+  };
+
+  it('records dtype and shape of each array, and refuses a file swapped for another', () => {
+    const { file } = dumpOne('swap');
+    const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { version: number; value: Record<string, unknown> };
+    expect(manifest.version).toBe(2);
+    expect(manifest.value.a).toEqual({ __memgrid__: 'ndarray', file: 'data.json_01.npy', dtype: 'float64', shape: [2, 3] });
+    expect(manifest.value.t).toEqual({ __memgrid__: 'typedarray', file: 'data.json_02.npy', dtype: 'int32', shape: [2] });
+    fs.copyFileSync(path.join(FIXTURES, 'npy', 'i2_be_c2.npy'), `${file}_01.npy`);
+    for (const mode of [undefined, 'r+'] as const) {
+      expect(() => load(file, mode ? { mmapMode: mode } : {})).toThrow(
+        `${fs.realpathSync(`${file}_01.npy`)}: the dump manifest ${file} records float64 of shape [2, 3], the file holds int16 of shape [2, 3]; refusing it`,
+      );
+    }
+  });
+
+  it('refuses a manifest of the first format, which recorded no dtypes and shapes', () => {
+    const { file } = dumpOne('v1');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"version":2', '"version":1'));
+    expect(() => load(file)).toThrow(`${file}: dump format version 1 is not 2 (version 1 did not record array dtypes and shapes): dump the value again`);
+  });
+
+  it('refuses a link to a file outside the folder, and a linked folder, even with r+ (the outside file is never written)', () => {
+    const outside = path.join(fs.mkdtempSync(path.join(dir, 'outside-')), 'victim.npy');
+    saveNpy(outside, ndarray('float64', [2, 3], new Float64Array(6).fill(9)));
+    const { folder, file } = dumpOne('link');
+    fs.rmSync(`${file}_01.npy`);
+    fs.symlinkSync(outside, `${file}_01.npy`);
+    expect(() => load(file, { mmapMode: 'r+' })).toThrow(`${file}: array reference "data.json_01.npy" is a link to ${fs.realpathSync(outside)}, outside the manifest's folder ${fs.realpathSync(folder)}; refusing to read it`);
+
+    const linked = dumpOne('sub');
+    const manifest = JSON.parse(fs.readFileSync(linked.file, 'utf8')) as { value: { a: { file: string } } };
+    manifest.value.a.file = 'sub/victim.npy';
+    fs.writeFileSync(linked.file, JSON.stringify(manifest));
+    fs.symlinkSync(path.dirname(outside), path.join(linked.folder, 'sub'));
+    expect(() => load(linked.file, { mmapMode: 'r+' })).toThrow(/array reference "sub\/victim\.npy" is a link to .*victim\.npy, outside the manifest's folder/);
+    expect(Array.from(readNpy(outside).data as Float64Array)).toEqual([9, 9, 9, 9, 9, 9]);
+  });
+
+  it('follows links that stay inside the folder, and reads a dump through a linked folder', () => {
+    const { folder, file } = dumpOne('inside');
+    fs.renameSync(`${file}_01.npy`, path.join(folder, 'real.npy'));
+    fs.symlinkSync('real.npy', `${file}_01.npy`);
+    expect(toNested((load(file, { mmapMode: 'r' }) as { a: NdArray }).a)).toEqual([[1, 2, 3], [4, 5, 6]]);
+    const alias = path.join(dir, 'alias');
+    fs.symlinkSync(folder, alias);
+    expect((load(path.join(alias, 'data.json')) as { t: Int32Array }).t).toEqual(new Int32Array([7, 8]));
   });
 });
 

@@ -206,3 +206,24 @@ describe('fuzzing the header parser and the readers', () => {
     }
   });
 });
+
+describe('header text shown to people is escaped', () => {
+  // ESC ] 0 ; ... BEL retitles a terminal; ESC [ 31 m colours it; 0x9b is CSI on 8-bit terminals.
+  const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+  it.each([
+    ['a descr', "{'descr': '\u001b[31m<f8\u0007', 'fortran_order': False, 'shape': (2,), }", /unsupported dtype descriptor "\\u001b\[31m<f8\\u0007"/],
+    ['a key', "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), '\u001b]0;pwned\u0007': 1, }", /found \['\\x1b\]0;pwned\\x07', 'descr', 'fortran_order', 'shape'\]/],
+    ['a shape', "{'descr': '<f8', 'fortran_order': False, 'shape': ('\u009b2J',), }", /shape: expected non-negative integers, found \('\\x9b2J',\)/],
+    ['an unparsable header', "{'descr': '<f8'\u001b[2J", /cannot parse header "\{'descr': '<f8'\\u001b\[2J"/],
+  ])('%s', (_what, text, message) => {
+    let error: Error | undefined;
+    try {
+      parseNpyHeader(rawHeader(text), 'evil.npy');
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error).toBeInstanceOf(NpyFormatError);
+    expect(error!.message).toMatch(message);
+    expect(error!.message).not.toMatch(CONTROL);
+  });
+});

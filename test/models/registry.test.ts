@@ -39,6 +39,13 @@ describe('validateParams', () => {
   ] as const)('%s %o', (name, params, message) => {
     expect(() => validateParams(name, params)).toThrow(new ValueError(message));
   });
+  test('only own entries of the param table are params: inherited names are unknown', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const params = JSON.parse(`{"${name}": 1}`) as Record<string, number>;
+      expect(() => validateParams('ridge', params)).toThrow(new ValueError(`ridge: unknown param "${name}"; known params: alpha, fitIntercept`));
+      expect(() => createModel('logistic', params)).toThrow(`logistic: unknown param "${name}"`);
+    }
+  });
   test('valid params pass, including boundary values', () => {
     expect(() => validateParams('ridge', { alpha: 0, fitIntercept: false })).not.toThrow();
     expect(() => validateParams('logistic', { C: 1e-12, maxIter: 1, tol: 1e-12 })).not.toThrow();
@@ -57,6 +64,17 @@ describe('state and dump support', () => {
     const s = createModel('ridge').fit(X, y).state();
     expect(() => modelFromState({ ...s, params: { alpha: -1 } })).toThrow(/alpha must be/);
     expect(() => modelFromState({ name: 'ridge', params: {} } as never)).toThrow(ValueError);
+  });
+  test('modelFromState refuses malformed arrays with a clear error, not a TypeError from deep inside', () => {
+    const s = createModel('ridge').fit(X, y).state();
+    const int64 = { dtype: 'int64', shape: s.coef.shape, order: 'C', data: new BigInt64Array(s.coef.data.length) };
+    expect(() => modelFromState({ ...s, coef: int64 } as never)).toThrow(new ValueError('model state: coef must hold float64 values, found int64 (BigInt64Array)'));
+    expect(() => modelFromState({ ...s, coef: [1, 2] } as never)).toThrow(new ValueError('model state: coef must be an array ({dtype, shape, data}), found [1,2]'));
+    expect(() => modelFromState({ ...s, intercept: { ...s.intercept, shape: [3] } })).toThrow(new ValueError('model state: intercept has 1 values, its shape [3] needs 3'));
+    const l = createModel('logistic').fit(X, y).state();
+    expect(() => modelFromState({ ...l, classes: { dtype: 'float64', shape: [2], order: 'C', data: new Float32Array(2) } } as never))
+      .toThrow(new ValueError('model state: classes must hold float64 values, found float64 (Float32Array)'));
+    expect(() => modelFromState({ ...l, nIter: -1 })).toThrow(new ValueError('model state: nIter must be an integer >= 0, found -1'));
   });
   test('the dump handler recognises estimators and round-trips them', () => {
     const registered: [string, unknown][] = [];

@@ -37,6 +37,17 @@ describe('parseConfig', () => {
     expect(config.refit).toBe(true);
   });
 
+  it('names inherited property names (constructor, toString, __proto__) as unknown params', () => {
+    const raw = JSON.parse(`{"data": {"synthetic": {"kind": "regression", "nSamples": 100, "nFeatures": 3}}, "model": {"name": "ridge",
+      "params": {"toString": 1}}, "grid": {"constructor": [1], "__proto__": [2]}, "validationCurve": {"param": "hasOwnProperty", "values": [1]}}`) as unknown;
+    expect(issuesOf(raw)).toEqual([
+      'model.params.toString: unknown ridge param; known params: alpha, fitIntercept',
+      'grid.constructor: unknown ridge param; known params: alpha, fitIntercept',
+      'grid.__proto__: unknown ridge param; known params: alpha, fitIntercept',
+      'validationCurve.param: "hasOwnProperty" is not a ridge param; known params: alpha, fitIntercept',
+    ]);
+  });
+
   it('reads a CSV source whose target is in the header', () => {
     const config = parseConfig({ ...base, data: { csv: 'table.csv', target: 'age' } }, file);
     expect(config.data).toEqual({ kind: 'csv', csv: join(dir, 'table.csv'), target: 'age' });

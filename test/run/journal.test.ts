@@ -1,7 +1,8 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { withWriteCalls } from '../../src/data/atomic.js';
 import { BestTracker } from '../../src/run/best.js';
 import { canonicalJson, fitKeyHash, Journal, ResumeError } from '../../src/run/journal.js';
 import type { FitKey } from '../../src/search/options.js';
@@ -53,6 +54,43 @@ describe('Journal', () => {
     expect(() => Journal.resume(path, { config: 'c1', data: 'd2' }, 'x')).toThrow(/the data changed/);
     expect(() => Journal.resume(path, { config: 'c2', data: 'd2' }, 'x')).toThrow(/the config and the data changed/);
     expect(() => Journal.resume(join(dir, 'none.jsonl'), fingerprint, 'x')).toThrow(ResumeError);
+  });
+
+  it('checks every record it reads: scores keyed by the run\'s scorers, numbers or null', () => {
+    const path = join(dir, 'd.jsonl');
+    const journal = Journal.create(path, fingerprint);
+    journal.append('search', record(0, 0, 0.5), key(1, 0));
+    journal.append('learningCurve', { ...record(0, 0, 0.4), trainSize: 10 }, key(1, 0));
+    journal.close();
+    const shape = { scorers: (phase: string) => (phase === 'search' ? ['r2'] : ['neg_mean_squared_error']) };
+    expect(() => Journal.resume(path, fingerprint, 'start over', shape))
+      .toThrow(`${path}:3: record.test must hold the scores neg_mean_squared_error, found r2; the journal was changed by something other than memgrid: start over`);
+    const text = readFileSync(path, 'utf8');
+    const tamper = (from: string, to: string): void => writeFileSync(path, text.replace(from, to));
+    tamper('"r2":0.5', '"r2":"abc"');
+    expect(() => Journal.resume(path, fingerprint, 'x')).toThrow(`${path}:2: record.test.r2 must be a number or null, found "abc"; the journal was changed by something other than memgrid: x`);
+    tamper('"r2":0.5', '"r2":null');
+    expect(Journal.resume(path, fingerprint, 'x').lookup('search', key(1, 0))!.test.r2).toBeNaN();
+    tamper('"phase":"search"', '"phase":"other"');
+    expect(() => Journal.resume(path, fingerprint, 'x')).toThrow(/d\.jsonl:2: phase must be one of search, learningCurve, validationCurve, found "other"/);
+    tamper('"candidate":0', '"candidate":-1');
+    expect(() => Journal.resume(path, fingerprint, 'x')).toThrow(/d\.jsonl:2: record\.candidate must be an integer >= 0, found -1/);
+  });
+
+  it('an append that fails leaves no torn line: the error names the journal and resume still reads it', () => {
+    const path = join(dir, 'e.jsonl');
+    const journal = Journal.create(path, fingerprint);
+    journal.append('search', record(0, 0, 0.5), key(1, 0));
+    let calls = 0;
+    const fail = (fd: number, bytes: Uint8Array, offset: number, length: number): number => {
+      if (calls++ === 0) return writeSync(fd, bytes, offset, Math.min(length, 20));
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    };
+    expect(() => withWriteCalls({ writeSync: fail }, () => journal.append('search', record(0, 1, 0.6), key(1, 1))))
+      .toThrow(`${path}: cannot write: no space left on the device (ENOSPC); the file was left as it was`);
+    journal.close();
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(3); // header, one fit, and the final newline
+    expect(Journal.resume(path, fingerprint, 'x').restored).toBe(1);
   });
 
   it('keys fits by a hash of canonical JSON', () => {

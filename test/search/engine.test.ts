@@ -158,6 +158,13 @@ describe('bad input is rejected before any task runs', () => {
     ['single-class y', () => new GridSearch(new LogisticRegression(), { C: [1] }, { executor: counter() }).fit(X, ndarray('int64', [20000], new BigInt64Array(20000))), /single class/],
     ['empty grid', () => new GridSearch(new Ridge(), {}, { executor: counter() }).fit(X, y), /grid/i],
     ['unknown parameter', () => new GridSearch(new Ridge(), { alpah: [1] }, { executor: counter() }).fit(X, y), /alpah.*alpha/],
+    // Inherited names are no params, however the grid was made (JSON.parse keeps "__proto__" as an own key).
+    ['"constructor" in a grid', () => new GridSearch(new Ridge(), JSON.parse('{"constructor": [1]}') as Record<string, number[]>, { executor: counter() }).fit(X, y),
+      /^ridge: unknown param "constructor"; known params: alpha, fitIntercept$/],
+    ['"__proto__" in a grid', () => new GridSearch(new Ridge(), JSON.parse('{"alpha": [1], "__proto__": [1]}') as Record<string, number[]>, { executor: counter() }).fit(X, y),
+      /^ridge: unknown param "__proto__"/],
+    ['"toString" in distributions', () => new RandomizedSearch(new Ridge(), JSON.parse('{"toString": [1, 2]}') as Record<string, number[]>, { nIter: 2, executor: counter() }).fit(X, y),
+      /^ridge: unknown param "toString"/],
     ['unknown scorer', () => search({ scoring: 'r3' }).fit(X, y), /r3.*r2/],
     ['more folds than rows', () => search({ cv: 5 }).fit(small.X, small.y), /5.*3|n_samples|rows/],
   ];

@@ -3,28 +3,48 @@
  * handler (scores computed from ids) so that every fit can be checked to arrive exactly once.
  * Search-level tests on real data are in redis-search.test.ts.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueueError } from '../../src/errors.js';
+import { ndarray } from '../../src/data/ndarray.js';
+import { persistDataset, writeFoldSet } from '../../src/data/store.js';
+import { FitError, QueueError } from '../../src/errors.js';
 import type { CvTask, FitRecord, TaskMessage } from '../../src/workers/protocol.js';
 import { RedisExecutor } from '../../src/workers/redis-executor.js';
 import { runRedisWorker } from '../../src/workers/redis-worker.js';
 import { REDIS_SERVER, REDIS_SKIP_REASON, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import type { RedisWorker } from '../../src/workers/redis-worker.js';
 import { FAKE_HANDLER, spawnWorker, waitFor } from '../helpers/redis-workers.js';
 
 let redis: RedisServer;
 let root: string;
 let store: string;
+let foldSet: string;
 
 function tasks(count: number, overrides: Partial<CvTask> = {}): TaskMessage[] {
   return Array.from({ length: count }, (_, i) => ({
-    kind: 'cv', store, foldSet: 'f1', model: { name: 'ridge', params: {} }, scoring: ['r2'],
+    kind: 'cv', store, foldSet, model: { name: 'ridge', params: {} }, scoring: ['r2'],
     returnTrainScore: false, errorScore: Number.NaN,
     candidates: [{ id: i, params: { alpha: i + 0.5 } }], folds: [0, 1], ...overrides,
   }));
+}
+
+/** Resolves once `test` holds, asking every 20 ms (each answer is an event from Redis). */
+async function waitForAsync(test: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await test())) {
+    if (Date.now() > deadline) throw new Error('timed out after 10 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function waitForKeyGone(raw: Redis, key: string): Promise<void> {
+  await waitForAsync(async () => (await raw.exists(key)) === 0);
 }
 
 function expectEachFitOnce(records: readonly FitRecord[], count: number): void {
@@ -38,8 +58,10 @@ describe.skipIf(!REDIS_SERVER)(`redis queue${REDIS_SERVER ? '' : ` (skipped: ${R
   beforeAll(async () => {
     redis = await startRedis();
     root = mkdtempSync(join(tmpdir(), 'memgrid-redis-'));
-    store = join(root, 'stores', 'abc123');
-    mkdirSync(store, { recursive: true });
+    // A real (tiny) store: workers bound every index of a task by the store it names.
+    const made = persistDataset(ndarray('float64', [4, 2], new Float64Array(8)), ndarray('float64', [4]), { root: join(root, 'stores') });
+    store = made.dir;
+    foldSet = writeFoldSet(store, [{ train: new Int32Array([2, 3]), test: new Int32Array([0, 1]) }, { train: new Int32Array([0, 1]), test: new Int32Array([2, 3]) }]);
   });
   afterAll(async () => {
     await redis?.stop();
@@ -88,8 +110,11 @@ describe.skipIf(!REDIS_SERVER)(`redis queue${REDIS_SERVER ? '' : ` (skipped: ${R
       const sent = await executor.run({ ...ok!, errorScore: Number.NaN });
       expect(sent.records).toHaveLength(2);
 
+      // A task that throws on its worker is a failed task (FitError: its fits are scored as failed);
+      // a task the worker will not run is a queue failure (QueueError: never a fit).
       const [throwing] = tasks(1, { candidates: [{ id: 0, params: { alpha: 13 } }] });
-      await expect(executor.run(throwing!)).rejects.toThrow(/failed: fake handler: alpha 13 always fails/);
+      await expect(executor.run(throwing!)).rejects.toThrow(/failed on worker \S+: fake handler: alpha 13 always fails$/);
+      await expect(executor.run(throwing!)).rejects.toBeInstanceOf(FitError);
 
       const [evil] = tasks(1, { model: { name: 'child_process' as never, params: {} } });
       await expect(executor.run(evil!)).rejects.toThrow(/refused task: unknown model "child_process"/);
@@ -101,10 +126,96 @@ describe.skipIf(!REDIS_SERVER)(`redis queue${REDIS_SERVER ? '' : ` (skipped: ${R
       await expect(executor.run(traversal!)).rejects.toThrow(/refused task: foldSet/);
       const [scorer] = tasks(1, { scoring: ['r3'] });
       await expect(executor.run(scorer!)).rejects.toThrow(/refused task: unknown scoring 'r3'/);
+      await expect(executor.run(scorer!)).rejects.toBeInstanceOf(QueueError);
+      // Params are own properties only: inherited names are unknown params, whatever the JSON says.
+      for (const name of ['constructor', 'toString', '__proto__']) {
+        const [inherited] = tasks(1, { candidates: [{ id: 0, params: JSON.parse(`{"${name}": 1}`) as Record<string, number> }] });
+        await expect(executor.run(inherited!)).rejects.toThrow(`refused task: ridge: unknown param "${name}"`);
+      }
+      // Every index is bounded by the store: 4 rows, 2 columns, 2 folds of 2 training rows.
+      const { candidates: _candidates, folds: _folds, kind: _kind, ...common } = tasks(1)[0] as CvTask;
+      const stats: TaskMessage = { ...common, kind: 'ridge-stats', rowStart: 0, rowEnd: 2e9, cutoffs: [], shift: [0, 0], yShift: 0 };
+      await expect(executor.run(stats)).rejects.toThrow(/refused task: rowEnd: 2000000000 is past the store's 4 rows$/);
+      await expect(executor.run({ ...stats, rowEnd: 4, cutoffs: [3, 1] } as TaskMessage)).rejects.toThrow(/refused task: cutoffs\[1\]: 1 is below cutoffs\[0\] \(3\): cutoffs must ascend$/);
+      await expect(executor.run({ ...stats, rowEnd: 4, shift: [0, 0, 0] } as TaskMessage)).rejects.toThrow(/refused task: shift: holds 3 value\(s\), the store's X has 2 column\(s\)$/);
+      await expect(executor.run(tasks(1, { folds: [0, 7] })[0]!)).rejects.toThrow(/refused task: folds\[1\]: fold 7 does not exist: the fold set has 2 fold\(s\)$/);
+      await expect(executor.run(tasks(1, { trainSize: 3 })[0]!)).rejects.toThrow(/refused task: trainSize: 3 is more than the 2 training rows of fold 0$/);
       expect(worker.processed).toBe(1);
     } finally {
       await executor.close();
       await worker.close();
+    }
+  });
+
+  it('fails a job whose payload is not JSON once, with the reason, instead of leaving it active', async () => {
+    const queueName = 'garbled';
+    const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port } });
+    const raw = new Redis(redis.port, '127.0.0.1');
+    const lines: string[] = [];
+    let worker: RedisWorker | undefined;
+    try {
+      await queue.add('task', { v: 2, task: '{}', run: 'memgrid:run:garbled:x' }, { jobId: 'bad-1' });
+      await raw.hset(queue.toKey('bad-1'), 'data', 'not json {');
+      worker = await runRedisWorker({
+        url: redis.url, queueName, threads: 1, storeRoots: [join(root, 'stores')], handlerModule: FAKE_HANDLER,
+        handleSignals: false, lockDurationMs: 1_000, stalledIntervalMs: 300, log: (line) => lines.push(line),
+      });
+      await waitFor(() => lines.some((line) => line.includes('job bad-1 failed')), 10_000, 'the garbled job to fail');
+      expect(await queue.getJobState('bad-1')).toBe('failed');
+      expect(await raw.hget(queue.toKey('bad-1'), 'failedReason')).toMatch(/^refused job bad-1: its payload is not JSON \(Unexpected token .*\)$/);
+      expect(lines.filter((line) => line.includes('bad-1') || line.includes('Redis error'))).toHaveLength(1);
+    } finally {
+      await worker?.close();
+      await queue.close();
+      raw.disconnect();
+    }
+  });
+
+  it('workers drop the queued jobs of a coordinator that died, once its liveness key expires', async () => {
+    const queueName = 'orphans';
+    const runId = 'dead-coordinator';
+    const script = resolve(import.meta.dirname, '../helpers/redis-coordinator-process.mjs');
+    const options = { url: redis.url, queueName, runId, livenessTtlMs: 600, healthIntervalMs: 100 };
+    const child = spawn(process.execPath, [script, JSON.stringify(options), JSON.stringify(tasks(3))], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const raw = new Redis(redis.port, '127.0.0.1');
+    const lines: string[] = [];
+    let worker: RedisWorker | undefined;
+    try {
+      await new Promise<void>((done) => child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('queued 3')) done(); }));
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGKILL');
+      await exited;
+      const key = `memgrid:run:${queueName}:${runId}`;
+      await waitForKeyGone(raw, key);
+      worker = await runRedisWorker({
+        url: redis.url, queueName, threads: 1, storeRoots: [join(root, 'stores')], handlerModule: FAKE_HANDLER,
+        handleSignals: false, log: (line) => lines.push(line),
+      });
+      await waitFor(() => lines.filter((line) => / failed: dropped job /.test(line)).length === 3, 10_000, 'the three orphaned jobs to be dropped');
+      expect(lines.filter((line) => / failed: /.test(line))[0]).toMatch(new RegExp(`job ${runId}-0 failed: dropped job ${runId}-0: the coordinator of its run is gone \\(its liveness key ${key} expired\\); not running it$`));
+      expect(worker.processed).toBe(0);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await worker?.close();
+      raw.disconnect();
+    }
+  });
+
+  it('a Redis that restarts empty fails the pending tasks within the lost-job check, naming what happened', async () => {
+    const executor = await RedisExecutor.connect({ url: redis.url, queueName: 'amnesia', timeoutMs: 5_000, lostJobCheckMs: 400, healthIntervalMs: 100 });
+    const queue = new Queue('amnesia', { connection: { host: '127.0.0.1', port: redis.port } });
+    try {
+      const pending = executor.run(tasks(1)[0]!);
+      await waitForAsync(async () => (await queue.getJobCounts('waiting')).waiting === 1);
+      await queue.close();
+      await redis.stop();
+      await redis.restart(); // no persistence: it comes back empty, and answers pings
+      const t0 = Date.now();
+      await expect(pending).rejects.toThrow(/^Redis at redis:\/\/127\.0\.0\.1:\d+ lost 1 queued task\(s\) of this run \(job \S+ no longer exists: Redis restarted without persistence, or was flushed\)$/);
+      await expect(pending).rejects.toBeInstanceOf(QueueError);
+      expect(Date.now() - t0).toBeLessThan(5_000);
+    } finally {
+      await executor.close();
     }
   });
 

@@ -19,9 +19,10 @@ export const dataInfoCommand: CommandModule<object, DataInfoArgs> = {
   builder: (yargs: Argv) => yargs
     .positional('path', { type: 'string', describe: 'A .npy file or a dataset store folder' })
     .example('$0 data info data/reg/X.npy', 'Describe one array')
-    .example('$0 data info /tmp/memgrid-stores/3f2a...', 'Describe a dataset store') as unknown as Argv<DataInfoArgs>,
+    .example('$0 data info /tmp/memgrid-stores-1000/3f2a...', 'Describe a dataset store') as unknown as Argv<DataInfoArgs>,
   handler: async (args) => {
     const { describeData } = await import('../../run/data-commands.js');
-    process.stdout.write(`${describeData(args.path).join('\n')}\n`);
+    const { printable } = await import('../../errors.js');
+    process.stdout.write(`${describeData(args.path).map(printable).join('\n')}\n`);
   },
 };

@@ -20,8 +20,8 @@ export const plotCommand: CommandModule<object, PlotArgs> = {
     .positional('rundir', { type: 'string', describe: 'A run folder (holds results.json)' })
     .example('$0 plot runs/quickstart', 'Rewrite runs/quickstart/plots/*.svg and report.html') as unknown as Argv<PlotArgs>,
   handler: async (args) => {
-    const { readRunContents, writeReport } = await import('../../report/write.js');
-    const written = await writeReport(args.rundir, readRunContents(args.rundir));
+    const { replotRun } = await import('../../run/replot.js');
+    const written = await replotRun(args.rundir);
     process.stdout.write(`${written.map((f) => `wrote ${f}`).join('\n')}\n`);
   },
 };

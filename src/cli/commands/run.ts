@@ -1,6 +1,7 @@
 /** `memgrid run CONFIG`: run an experiment config and write its results, plots and report. */
 import type { Argv, CommandModule } from 'yargs';
 import type { ExecutorChoice } from '../../run/executor.js';
+import { REDIS_URL_ENV } from '../env.js';
 import { UsageError } from '../usage.js';
 
 /** Flags of `memgrid run`. */
@@ -15,6 +16,8 @@ export interface RunArgs {
   readonly redis?: string;
   readonly queue?: string;
   readonly 'store-root'?: string;
+  readonly 'queue-timeout'?: number;
+  readonly 'run-ttl'?: number;
 }
 
 function executorChoice(args: RunArgs): ExecutorChoice {
@@ -22,8 +25,16 @@ function executorChoice(args: RunArgs): ExecutorChoice {
     if (args.redis !== undefined) throw new UsageError('--redis needs --executor redis');
     return { kind: 'threads' };
   }
-  if (args.redis === undefined) throw new UsageError('--executor redis needs --redis URL (e.g. redis://127.0.0.1:6379)');
-  return { kind: 'redis', url: args.redis, ...(args.queue === undefined ? {} : { queue: args.queue }) };
+  const url = args.redis ?? process.env[REDIS_URL_ENV];
+  if (url === undefined || url === '') {
+    throw new UsageError(`--executor redis needs --redis URL or ${REDIS_URL_ENV} (e.g. redis://127.0.0.1:6379)`);
+  }
+  return {
+    kind: 'redis', url,
+    ...(args.queue === undefined ? {} : { queue: args.queue }),
+    ...(args['queue-timeout'] === undefined ? {} : { queueTimeoutMs: args['queue-timeout'] }),
+    ...(args['run-ttl'] === undefined ? {} : { livenessTtlMs: args['run-ttl'] }),
+  };
 }
 
 /**
@@ -43,9 +54,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .option('resume', { type: 'boolean', default: false, describe: 'Skip the fits the run folder\'s journal holds (after Ctrl-C or a crash)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No progress output (the results table still goes to stdout)' })
     .option('executor', { choices: ['threads', 'redis'] as const, default: 'threads' as const, describe: 'Where tasks run' })
-    .option('redis', { type: 'string', describe: 'Redis URL for --executor redis (start workers with memgrid worker)' })
+    .option('redis', { type: 'string', describe: `Redis URL for --executor redis (start workers with memgrid worker); default $${REDIS_URL_ENV}` })
     .option('queue', { type: 'string', describe: 'Queue name for --executor redis (default: memgrid)' })
-    .option('store-root', { type: 'string', describe: 'Where CSV/synthetic data is persisted (shared storage for --executor redis; default: <tmpdir>/memgrid-stores)' })
+    .option('store-root', { type: 'string', describe: 'Where data is persisted as dataset stores (shared storage for --executor redis; default: $MEMGRID_STORE_ROOT, else <tmpdir>/memgrid-stores-<uid>)' })
+    .option('queue-timeout', { type: 'number', hidden: true, describe: 'ms within which a silent Redis, or one that lost the queued tasks, stops the run' })
+    .option('run-ttl', { type: 'number', hidden: true, describe: 'ms after which workers drop the tasks of a coordinator that stopped answering' })
     .check((argv) => {
       if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 0)) {
         throw new UsageError(`--workers must be an integer >= 0, found ${String(argv.workers)}`);
@@ -79,7 +92,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
         ...(args['store-root'] === undefined ? {} : { storeRoot: args['store-root'] }),
       });
       const { results } = outcome;
-      for (const warning of results.warnings) process.stderr.write(`warning: ${warning}\n`);
+      const { printable } = await import('../../errors.js');
+      for (const warning of results.warnings) process.stderr.write(`warning: ${printable(warning)}\n`);
       if (outcome.table !== undefined) {
         process.stdout.write(`\nTop candidates by mean ${results.refitMetric ?? results.scoring[0]}:\n${outcome.table}\n`);
       }

@@ -4,10 +4,12 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { SCORERS } from '../../search/scorers.js';
+import { UsageError } from '../usage.js';
+import { REDIS_URL_ENV } from '../env.js';
 
 /** Options of the worker command. */
 export interface WorkerArgs {
-  readonly redis: string;
+  readonly redis?: string;
   readonly threads?: number;
   readonly 'data-root'?: string;
   readonly 'store-root'?: string[];
@@ -29,7 +31,7 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
   command: 'worker',
   describe: 'Run search tasks from a Redis queue (memgrid run --executor redis) on this host',
   builder: (yargs: Argv) => yargs
-    .option('redis', { type: 'string', demandOption: true, describe: 'Redis URL: redis://[:password@]host[:port][/db], rediss:// for TLS' })
+    .option('redis', { type: 'string', describe: `Redis URL: redis://[:password@]host[:port][/db], rediss:// for TLS (default: $${REDIS_URL_ENV}, which keeps the password out of ps)` })
     .option('threads', { type: 'number', describe: 'Tasks run at once (default: the number of cores)' })
     .option('data-root', { type: 'string', describe: 'Copy each dataset store once into this folder (verified by its hash) and map it from there' })
     .option('store-root', { type: 'string', array: true, describe: 'Folder whose stores tasks may name (repeatable; default: the default store root in the temp folder)' })
@@ -41,11 +43,13 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     .example('$0 worker --redis redis://:secret@10.0.0.5:6379 --store-root /shared/memgrid-stores', 'Serve tasks whose data is on shared storage')
     .example('$0 worker --redis rediss://:secret@queue.internal:6380 --data-root /var/cache/memgrid --store-root /mnt/nfs/stores', 'Copy each dataset once to local disk') as unknown as Argv<WorkerArgs>,
   handler: async (args) => {
+    const url = args.redis ?? process.env[REDIS_URL_ENV];
+    if (url === undefined || url === '') throw new UsageError(`memgrid worker needs --redis URL or ${REDIS_URL_ENV}`);
     const log = args.quiet ? undefined : (line: string): void => { process.stderr.write(`${line}\n`); };
     // Loaded here, not at the top: bullmq/ioredis cost every other memgrid command ~0.5 s.
     const { runRedisWorker } = await import('../../workers/redis-worker.js');
     const worker = await runRedisWorker({
-      url: args.redis,
+      url,
       queueName: args.queue,
       ...(args.threads === undefined ? {} : { threads: args.threads }),
       ...(args['data-root'] === undefined ? {} : { dataRoot: args['data-root'] }),
