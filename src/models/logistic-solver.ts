@@ -1,45 +1,47 @@
 /**
  * The one solver behind every logistic fit memgrid makes (a single fit, a path along C, a
- * learning-curve point, a refit; in a thread, inline or on a queue worker): Newton's method on
- * scikit-learn's objective with exact gradients, converging to the optimum.
+ * learning-curve point, a refit; in a thread, inline or on a queue worker): a Newton-type
+ * method on scikit-learn's objective with exact gradients, converging to the optimum.
  *
- * Stopping rule (`tol`): Newton's decrement of the mean objective, δ = √(gᵀA⁻¹g / Σω) with A
- * the Hessian of the penalised objective, is the objective's distance to its optimum in its own
- * metric: ½δ² estimates how far the mean objective is above its minimum, and δ is invariant to
- * rescaling features, so it means the same on unscaled and scaled data (a gradient threshold
- * does not). A fit stops when the step it has just computed will leave it within τ = tol² of
- * the optimum, and takes that step: with a Hessian from the current point (an exact Newton
- * step, which squares δ) as soon as δ ≤ tol; with an older Hessian (a chord step, which shrinks
- * δ by the rate ρ its last steps showed) once δ·ρ ≤ tol². At the default tol (1e-4) every fit
- * ends within ~1e-8 of the optimum, so a candidate's scores do not depend on the path, the grid
- * or the API that fitted it. Below δ's rounding floor nothing more can be gained: a step with an
- * exact Hessian that fails to halve δ ends the fit as converged.
+ * Steps. Each step solves with the factored Hessian, taken at the current point or at an
+ * earlier one, plus quasi-Newton corrections (quasi-newton.ts) that learn from each step what
+ * an older Hessian misses. A fresh Hessian costs a Newton sweep (gradient
+ * and Hessian in one read of each row) and gives an exact Newton step; reusing the factor costs
+ * one gradient pass. The solver takes a fresh one when finishing with exact steps is predicted
+ * cheaper than finishing at the rate the current factor shows. Costs come from the problem's
+ * shape, never from clocks, so the same problem always takes the same steps (a resumed search,
+ * a thread and an inline run give the same numbers bit for bit).
  *
- * `maxIter` bounds the Newton steps of one fit (of one C on a path); a fit that reaches it
- * without meeting the rule is reported as not converged.
+ * Stopping rule (`tol`): Newton's decrement of the mean objective, δ = √(gᵀHg / Σω) with H the
+ * step's inverse curvature, is the objective's distance to its optimum in its own metric (½δ²
+ * estimates how far the mean objective is above its minimum) and is invariant to rescaling
+ * features, so it means the same on unscaled and scaled data (a gradient threshold does not). A
+ * fit stops once δ ≤ tol and the δ predicted after the step it has just computed (c·δ² for an
+ * exact Newton step, c learnt from the steps so far; δ times the observed rate otherwise) is
+ * ≤ max(tol², 1e-12), and takes that step. At the default tol (1e-4) every fit ends within
+ * ~1e-8 of the optimum, so a candidate's scores do not depend on the path, the grid or the API
+ * that fitted it; no tol goes past 1e-12 (see PRECISION_FLOOR). Below δ's rounding floor nothing
+ * more can be gained: an exact step that fails to halve δ ends the fit.
  *
- * Work: a step costs one pass over the rows (the gradient at the new point), or one Newton sweep
- * (gradient and Hessian in one read of each row) when the solver decides a fresh Hessian pays:
- * it compares the cost of finishing with chord steps at the rate observed against taking a new
- * Hessian and finishing with exact steps. Costs come from the problem's shape, never from
- * clocks, so the same problem always takes the same steps (a resumed search, a thread and an
- * inline run give the same numbers bit for bit).
+ * `maxIter` bounds the steps of one fit (of one C on a path); a fit that reaches it without
+ * meeting the rule is reported as not converged.
  */
 import { dot } from './vectors.js';
 import { NewtonFactor } from './newton-factor.js';
 import type { LogisticProblem } from './logistic-problem.js';
+import { QuasiNewtonMemory } from './quasi-newton.js';
 
 /** Settings of every fit on a path. */
 export interface SolveSettings {
   /** Newton's decrement (mean objective) at which the last step is taken; the fit ends within ~tol² of the optimum. */
   readonly tol: number;
-  /** Newton steps per fit at most. */
+  /** Steps per fit at most. */
   readonly maxIter: number;
 }
 
 /** How one fit went. */
 export interface FitReport {
-  /** Newton steps taken (scikit-learn's `n_iter_`). */
+  /** Steps taken (scikit-learn's `n_iter_`). */
   readonly nIter: number;
   /** False when `maxIter` ran out before the stopping rule was met. */
   readonly converged: boolean;
@@ -60,12 +62,20 @@ const MIN_STEP = 1e-10;
 const FLAT_DECREASE = 1e-12;
 /** δ below which nothing is left to gain in double precision (mean objective). */
 const DECREMENT_FLOOR = 1e-15;
-/** Further than this from the optimum (δ), Newton's quadratic model is not trusted: take fresh Hessians. */
+/**
+ * The tightest error after the last step a fit aims for, whatever tol: at 1e-12 (mean
+ * objective, δ) scores agree to about twelve digits, and going further costs passes for digits
+ * double precision cannot show. So any tol ≤ 1e-6 gives the same fits.
+ */
+const PRECISION_FLOOR = 1e-12;
+/** Further than this from the optimum (δ), the quadratic model is not trusted: take fresh Hessians. */
 const FAR = 0.25;
 /** Below this δ, an exact step that fails to halve δ means the rounding floor is reached. */
 const STALL_BELOW = 1e-7;
-/** A chord rate this poor always buys a fresh Hessian. */
+/** A rate this poor always buys a fresh Hessian. */
 const POOR_RATE = 0.5;
+
+type Counts = { gradientPasses: number; hessianPasses: number };
 
 /**
  * Minimises the penalised objective for each λ = 1/C in the given order, warm-starting each
@@ -89,7 +99,7 @@ export function solveLogisticPath(
   });
 }
 
-/** Newton's method along a path of λ, keeping x, the data term and a factorised Hessian between fits. */
+/** Newton-type steps along a path of λ, keeping x, the data term, a factored curvature and quasi-Newton pairs between fits. */
 class NewtonSolver {
   private readonly n: number;
   private readonly x: Float64Array;
@@ -97,21 +107,23 @@ class NewtonSolver {
   private loss = 0;
   private readonly gradL: Float64Array;
   private evaluated = false;
-  /** The last Hessian taken, where (`hessAtX`: at the current x) and the λ its factor is for. */
+  /** The point and loss gradient of the last evaluation kept: the far end of the next quasi-Newton pair. */
+  private readonly xKept: Float64Array;
+  private readonly gradKept: Float64Array;
+  private hasKept = false;
+  /** The last Hessian taken, where (`curvatureAtX`: at the current x), and its factor with the penalty of `factorLambda`. */
   private readonly hess: Float64Array;
-  private hasHess = false;
-  private hessAtX = false;
-  private readonly factor: NewtonFactor;
+  private readonly curvature: NewtonFactor;
+  private hasCurvature = false;
+  private curvatureAtX = false;
   private factorLambda = Number.NaN;
-  /** The chord rate the current Hessian showed (δ after a step / δ before it), or NaN when unknown. */
+  private readonly memory: QuasiNewtonMemory;
+  /** δ after a step over δ before it, as last observed with the current curvature (NaN: not yet). */
   private rate = Number.NaN;
   /** c in δ' ≈ c·δ² after an exact Newton step, as observed (at least 1); kept along the path. */
   private quadratic = 1;
-  /**
-   * How far from the optimum the current Hessian was taken (δ there): a chord step with it
-   * shrinks δ by about c times that, until its own rate has been seen.
-   */
-  private hessDistance = Number.NaN;
+  /** δ where the current curvature was taken: a step with it shrinks δ by about c times that, until seen. */
+  private curvatureDistance = Number.NaN;
   /** What a Hessian pass costs in gradient passes (see {@link hessianCostRatio}). */
   private readonly hessianRatio: number;
   private lambda = Number.NaN;
@@ -122,8 +134,11 @@ class NewtonSolver {
     this.n = n;
     this.x = new Float64Array(n);
     this.gradL = new Float64Array(n);
+    this.xKept = new Float64Array(n);
+    this.gradKept = new Float64Array(n);
     this.hess = new Float64Array(n * n);
-    this.factor = new NewtonFactor(n);
+    this.curvature = new NewtonFactor(n);
+    this.memory = new QuasiNewtonMemory(n);
     this.ws = workspace(n);
     this.hessianRatio = hessianCostRatio(problem.k, problem.d + 1);
   }
@@ -132,7 +147,6 @@ class NewtonSolver {
   start(beta: Float64Array): void {
     if (beta.length !== this.n) return;
     this.x.set(beta);
-    this.hessDistance = Number.NaN;
     const { k, d } = this.problem;
     if (k > 1) {
       let mean = 0;
@@ -140,7 +154,8 @@ class NewtonSolver {
       for (let c = 0; c < k; c++) this.x[c * (d + 1) + d]! -= mean;
     }
     this.evaluated = false;
-    this.hessAtX = false;
+    this.curvatureAtX = false;
+    this.curvatureDistance = Number.NaN;
   }
 
   solution(): Float64Array {
@@ -150,47 +165,52 @@ class NewtonSolver {
   /** One fit at penalty λ from the current x (moved along the path's tangent when λ changed). */
   solve(lambda: number): FitReport {
     const t0 = performance.now();
-    const counts = { gradientPasses: 0, hessianPasses: 0 };
-    if (Number.isFinite(this.lambda) && this.hasHess && lambda !== this.lambda) this.predict(lambda);
+    const counts: Counts = { gradientPasses: 0, hessianPasses: 0 };
+    if (Number.isFinite(this.lambda) && this.hasCurvature && lambda !== this.lambda) this.predict(lambda);
     this.lambda = lambda;
     const { tol, maxIter } = this.settings;
-    const target = Math.max(tol * tol, DECREMENT_FLOOR);
-    // A fit that has a Hessian from the path so far starts with a gradient pass and a chord
-    // step; the first fit takes one at its start.
-    if (!this.evaluated) this.evaluate(this.x, !this.hasHess, counts, true);
+    const target = Math.max(tol * tol, PRECISION_FLOOR);
+    // The first fit takes a Hessian at its start; later ones start with a gradient pass and the
+    // curvature the path has so far.
+    if (!this.evaluated) this.evaluateIntoState(this.x, !this.hasCurvature, counts);
     let f = this.objective(this.ws.g);
-    let lastDecrement = Number.POSITIVE_INFINITY;
-    let lastWasExact = false;
-    let lastFull = false;
+    let last = { delta: Number.POSITIVE_INFINITY, exact: false, full: false };
     for (let it = 0; ; it++) {
-      this.ensureFactor();
-      this.factor.solve(this.ws.g, this.ws.step);
+      this.direction(this.ws.g, this.ws.step);
       const dec2 = Math.max(0, -dot(this.ws.g, this.ws.step));
       const delta = Math.sqrt(dec2 / this.problem.weightSum);
-      const exact = this.hessAtX;
-      if (exact || !Number.isFinite(this.hessDistance)) this.hessDistance = delta;
-      // An exact step squares δ (times a constant c learnt from the steps so far); one that did
-      // not even halve it, this close, hit the rounding floor.
-      const stalled = lastWasExact && delta > 0.5 * lastDecrement && delta < STALL_BELOW;
-      if (lastWasExact && lastFull && delta < lastDecrement) this.quadratic = Math.max(1, delta / (lastDecrement * lastDecrement));
-      if (!exact && Number.isFinite(lastDecrement) && !lastWasExact) this.rate = delta / lastDecrement;
-      const chordRate = Number.isFinite(this.rate) ? this.rate : Math.min(POOR_RATE, this.quadratic * this.hessDistance);
-      const after = exact ? this.quadratic * delta * delta : delta * chordRate;
+      const exact = this.curvatureAtX && this.memory.empty;
+      if (this.curvatureAtX || !Number.isFinite(this.curvatureDistance)) this.curvatureDistance = delta;
+      // An exact step squares δ (times c); one that did not even halve it, this close, hit the rounding floor.
+      const stalled = last.exact && delta > 0.5 * last.delta && delta < STALL_BELOW;
+      if (last.exact && last.full && delta < last.delta) this.quadratic = Math.max(1, delta / (last.delta * last.delta));
+      if (!exact && !last.exact && Number.isFinite(last.delta)) this.rate = delta / last.delta;
+      const after = exact ? this.quadratic * delta * delta : delta * this.rateEstimate();
       const converged = delta <= DECREMENT_FLOOR || stalled || (delta <= tol && after <= target);
       if (converged || it >= maxIter) {
         const done = converged && !stalled && delta > DECREMENT_FLOOR;
         if (done) this.takeFinalStep();
         return this.report(converged ? it + (done ? 1 : 0) : it, converged, counts, delta, t0);
       }
-      const wantHess = this.wantFreshHessian(delta, exact, target);
+      const wantHess = this.wantFreshCurvature(delta, exact, target);
       const length = this.lineSearch(f, dec2, wantHess, counts);
       if (length === 0) return this.report(it, true, counts, delta, t0);
-      lastWasExact = exact;
-      lastFull = length === 1;
-      lastDecrement = delta;
-      if (wantHess) this.rate = Number.NaN;
+      last = { delta, exact, full: length === 1 };
+      if (wantHess && length === 1) this.rate = Number.NaN;
       f = this.objective(this.ws.g);
     }
+  }
+
+  /** out = −(curvature + λΠ)⁻¹ g, with the quasi-Newton corrections when there are pairs. */
+  private direction(g: Float64Array, out: Float64Array): void {
+    this.ensureFactor();
+    if (this.memory.empty) this.curvature.solve(g, out);
+    else this.memory.direction(g, this.lambda, this.problem.penaltyWeight, (v, o) => this.curvature.solve(v, o), out);
+  }
+
+  /** The rate a step with the current curvature and pairs is expected to shrink δ by. */
+  private rateEstimate(): number {
+    return Number.isFinite(this.rate) ? this.rate : Math.min(POOR_RATE, this.quadratic * this.curvatureDistance);
   }
 
   /**
@@ -201,39 +221,57 @@ class NewtonSolver {
    */
   private predict(lambda: number): void {
     const { ws, x, problem } = this;
-    this.ensureFactor();
     for (let i = 0; i < this.n; i++) ws.g[i] = problem.fixed[i] === 1 ? 0 : problem.penaltyWeight[i]! * x[i]!;
-    this.factor.solve(ws.g, ws.step); // step = −A⁻¹Πx = dx/dλ
+    this.direction(ws.g, ws.step); // step = −A⁻¹Πx = dx/dλ
     const h = this.lambda * Math.log(lambda / this.lambda);
     for (let i = 0; i < this.n; i++) x[i]! += h * ws.step[i]!;
     this.evaluated = false;
-    this.hessAtX = false;
-    this.hessDistance = Number.NaN; // measured again at the new start
+    this.curvatureAtX = false;
+    this.curvatureDistance = Number.NaN; // measured again at the new start
     this.rate = Number.NaN;
   }
 
-  /** Evaluates the data term at `point` (a Hessian too when asked) into the trial slots, or into the state when `intoState`. */
-  private evaluate(point: Float64Array, withHess: boolean, counts: { gradientPasses: number; hessianPasses: number }, intoState: boolean): number {
-    const grad = intoState ? this.gradL : this.ws.gradTrial;
-    const hess = withHess ? (intoState ? this.hess : this.ws.hessTrial) : undefined;
-    const loss = this.problem.evaluate(point, grad, hess);
-    if (withHess) counts.hessianPasses++;
+  /** Evaluates the data term at `point` into the trial slots (a curvature too when asked). */
+  private evaluateTrial(point: Float64Array, withCurvature: boolean, counts: Counts): number {
+    const hess = withCurvature ? this.ws.hessTrial : undefined;
+    const loss = this.problem.evaluate(point, this.ws.gradTrial, hess);
+    if (withCurvature) counts.hessianPasses++;
     else counts.gradientPasses++;
-    if (intoState) {
-      this.loss = loss;
-      this.evaluated = true;
-      if (withHess) this.tookHessianAtX();
-    } else {
-      this.ws.lossTrial = loss;
-    }
+    this.ws.lossTrial = loss;
     return loss;
   }
 
-  private tookHessianAtX(): void {
-    this.hasHess = true;
-    this.hessAtX = true;
-    this.factorLambda = Number.NaN;
-    this.rate = Number.NaN;
+  /** Evaluates at x itself (a fit's start) and keeps it as the state. */
+  private evaluateIntoState(point: Float64Array, withCurvature: boolean, counts: Counts): void {
+    this.evaluateTrial(point, withCurvature, counts);
+    this.accept(point, withCurvature);
+  }
+
+  /**
+   * Makes the trial point the state: x, L, ∇L, the curvature when one was taken there (pairs
+   * cleared: the step from it is exact), else a quasi-Newton pair from the last kept point.
+   */
+  private accept(point: Float64Array, withCurvature: boolean): void {
+    const { ws } = this;
+    if (point !== this.x) this.x.set(point);
+    this.gradL.set(ws.gradTrial);
+    this.loss = ws.lossTrial;
+    this.evaluated = true;
+    if (withCurvature) {
+      // A Hessian at x makes the next step an exact Newton step: the pairs are of no more use.
+      this.hess.set(ws.hessTrial);
+      this.hasCurvature = true;
+      this.curvatureAtX = true;
+      this.factorLambda = Number.NaN;
+      this.rate = Number.NaN;
+      this.memory.clear();
+    } else {
+      this.curvatureAtX = false;
+      if (this.hasKept) this.memory.push(this.x, this.xKept, this.gradL, this.gradKept, this.problem.fixed);
+    }
+    this.xKept.set(this.x);
+    this.gradKept.set(this.gradL);
+    this.hasKept = true;
   }
 
   /** f = L + penalty at x; writes the penalised gradient (0 on fixed coordinates) into g. */
@@ -258,49 +296,37 @@ class NewtonSolver {
     if (this.factorLambda === this.lambda) return;
     const { ws, problem } = this;
     for (let i = 0; i < this.n; i++) ws.penalty[i] = this.lambda * problem.penaltyWeight[i]!;
-    this.factor.factor(this.hess, ws.penalty, problem.fixed);
+    this.curvature.factor(this.hess, ws.penalty, problem.fixed);
     this.factorLambda = this.lambda;
   }
 
   /**
-   * Whether the next point should come with a Hessian: always far from the optimum or when the
-   * chord rate is poor; otherwise when finishing with exact steps is predicted cheaper than
-   * finishing with chord steps at the rate the current Hessian showed.
+   * Whether the next point should come with a fresh curvature: always far from the optimum or
+   * when the rate is poor; otherwise when finishing with exact steps is predicted cheaper than
+   * finishing at the rate the current curvature shows.
    */
-  private wantFreshHessian(delta: number, exact: boolean, target: number): boolean {
-    if (delta > FAR) return true;
-    // Rate of a chord step with this Hessian: observed, or estimated from how far from the
-    // optimum it was taken (the Hessian's error grows with that distance).
-    const rate = Number.isFinite(this.rate) ? this.rate : Math.min(POOR_RATE, this.quadratic * this.hessDistance);
-    if (rate >= POOR_RATE) return true;
+  private wantFreshCurvature(delta: number, exact: boolean, target: number): boolean {
+    const rate = this.rateEstimate();
+    if (delta > FAR || rate >= POOR_RATE) return true;
     const afterStep = exact ? this.quadratic * delta * delta : delta * rate;
-    const chordPasses = passesUntil(afterStep, rate, target);
+    const reusePasses = passesUntil(afterStep, rate, target);
     let exactPasses = 1;
     for (let e = afterStep; this.quadratic * e * e > target && exactPasses < 8; e = this.quadratic * e * e) exactPasses++;
-    return this.hessianRatio * exactPasses < chordPasses;
+    return this.hessianRatio * exactPasses < reusePasses;
   }
 
   /** Backtracking line search along ws.step; accepts into the state. Returns the step length taken, 0 when none decreases f. */
-  private lineSearch(f: number, dec2: number, withHess: boolean, counts: { gradientPasses: number; hessianPasses: number }): number {
+  private lineSearch(f: number, dec2: number, withCurvature: boolean, counts: Counts): number {
     const { ws, x } = this;
     const flat = 0.5 * dec2 <= FLAT_DECREASE * Math.max(1, Math.abs(f));
     let t = 1;
     for (;;) {
       for (let i = 0; i < this.n; i++) ws.xTrial[i] = x[i]! + t * ws.step[i]!;
-      // A Hessian is only worth computing at a point likely to be accepted: the full step.
-      const loss = this.evaluate(ws.xTrial, withHess && t === 1, counts, false);
-      const fTrial = loss + this.penaltyAt(ws.xTrial);
-      if (flat || fTrial <= f - ARMIJO * t * dec2) {
-        x.set(ws.xTrial);
-        this.gradL.set(ws.gradTrial);
-        this.loss = loss;
-        this.evaluated = true;
-        if (withHess && t === 1) {
-          this.hess.set(ws.hessTrial);
-          this.tookHessianAtX();
-        } else {
-          this.hessAtX = false;
-        }
+      // A curvature is only worth computing at a point likely to be accepted: the full step.
+      const fresh = withCurvature && t === 1;
+      const loss = this.evaluateTrial(ws.xTrial, fresh, counts);
+      if (flat || loss + this.penaltyAt(ws.xTrial) <= f - ARMIJO * t * dec2) {
+        this.accept(ws.xTrial, fresh);
         return t;
       }
       t *= 0.5;
@@ -312,26 +338,24 @@ class NewtonSolver {
   private takeFinalStep(): void {
     for (let i = 0; i < this.n; i++) this.x[i]! += this.ws.step[i]!;
     this.evaluated = false;
-    this.hessAtX = false;
+    this.curvatureAtX = false;
   }
 
-  private report(
-    nIter: number, converged: boolean, counts: { gradientPasses: number; hessianPasses: number }, decrement: number, t0: number,
-  ): FitReport {
+  private report(nIter: number, converged: boolean, counts: Counts, decrement: number, t0: number): FitReport {
     return { nIter, converged, ...counts, decrement, seconds: (performance.now() - t0) / 1000 };
   }
 }
 
 /**
  * What one Newton sweep costs in gradient passes, for k outputs over D = d + 1 columns: a
- * gradient pass does O(k·D) work per row, a Hessian O(k²·D²) more, on a kernel about as fast
- * per operation. Calibrated on binary d = 32 (a Newton sweep ≈ 3.6 gradient passes).
+ * gradient pass does O(k·D) work per row, a Hessian O(k²·D²) more, on kernels about as fast per
+ * operation. Calibrated on binary d = 32 (a Newton sweep ≈ 3.6 gradient passes).
  */
 export function hessianCostRatio(k: number, D: number): number {
   return 1 + ((k + 1) * D) / 25;
 }
 
-/** Chord passes (gradient evaluations) until the error after a step is ≤ target, from `error` at rate `rate`. */
+/** Passes (gradient evaluations) until the error after a step is ≤ target, from `error` at rate `rate`. */
 function passesUntil(error: number, rate: number, target: number): number {
   let passes = 0;
   for (let e = error; e * rate > target && passes < 50; e *= rate) passes++;

@@ -2,7 +2,7 @@
  * The logistic path (every C on one set of rows, warm-started along ascending C) against the
  * converged references of scripts/logistic_fixtures.py and against single fits: a model on a
  * path is the optimum a single fit reaches, to the same tolerance (the solver contract).
- * Tolerances as in logistic.test.ts (measured there): probabilities 1e-12 at tol 1e-8.
+ * Tolerances as in logistic.test.ts (measured there): probabilities 5e-12 at tol 1e-8.
  */
 import { describe, expect, test } from 'vitest';
 import { ValueError } from '../../src/errors.js';
@@ -25,7 +25,7 @@ describe('every model on a path is the converged optimum', () => {
           const ref = refs.find((c) => c.C === C)!;
           expect(models[i]!.getParams()).toMatchObject({ C, fitIntercept, ...TIGHT });
           expect(reports[i]!.converged).toBe(true);
-          expect(maxAbsErr(models[i]!.predictProba(X, Int32Array.from(ref.predictRows)), ref.predictProba.flat())).toBeLessThan(1e-12);
+          expect(maxAbsErr(models[i]!.predictProba(X, Int32Array.from(ref.predictRows)), ref.predictProba.flat())).toBeLessThan(5e-12);
           expect(maxRelErr(models[i]!.coef, ref.coef.flat())).toBeLessThan(1e-8);
           if (!fitIntercept) expect([...models[i]!.intercept].every((v) => v === 0)).toBe(true);
         });

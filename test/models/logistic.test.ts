@@ -4,8 +4,9 @@
  * floor, since scikit-learn's own solvers stop short on unscaled data), and the solver contract:
  * one optimum whatever the start, a fit that stops at maxIter says so.
  *
- * Tolerances are what was measured when the fixtures were made, with headroom: probabilities
- * agree to 1e-14 (1e-12 allowed); coefficients to 3e-11 relative and the intercepts of unscaled wine at
+ * Tolerances are what was measured when the fixtures were made, with headroom. At tol 1e-8 a fit
+ * ends within 1e-12 of the optimum (the solver's precision floor: see logistic-solver.ts), so
+ * probabilities agree to 1.6e-12 (5e-12 allowed); coefficients to 3e-11 relative and the intercepts of unscaled wine at
  * C = 100 to 1.8e-9 (1e-8 allowed); decision values
  * to 1e-8 relative at worst (unscaled wine at C = 100, whose optimum is ill-conditioned: the
  * probabilities still agree to 1e-15; 1e-7 allowed).
@@ -18,7 +19,7 @@ import { modelFromState } from '../../src/models/registry.js';
 import { converged, dataset, maxRelErr, type ConvergedCase } from './logistic-fixtures.js';
 import { copyRows, maxAbsErr, toFortran } from './fixtures.js';
 
-const PROBA_ABS = 1e-12;
+const PROBA_ABS = 5e-12;
 const COEF_REL = 1e-8;
 const DECISION_REL = 1e-7;
 const TIGHT = { tol: 1e-8, maxIter: 100 };

@@ -50,6 +50,21 @@ export function loadAugmentedRow(
   return s;
 }
 
+/** Load row i minus the shift as [x − shift, 1] into z[at..at + d] (a wasm block row). */
+export function loadShiftedRow(X: DenseView, i: number, shift: Float64Array | undefined, z: Float64Array, at: number): void {
+  const d = X.nCols;
+  const data = X.data;
+  if (X.order === 'C') {
+    const base = i * d;
+    if (shift === undefined) for (let j = 0; j < d; j++) z[at + j] = data[base + j]!;
+    else for (let j = 0; j < d; j++) z[at + j] = data[base + j]! - shift[j]!;
+  } else {
+    const n = X.nRows;
+    for (let j = 0; j < d; j++) z[at + j] = data[i + j * n]! - (shift === undefined ? 0 : shift[j]!);
+  }
+  z[at + d] = 1;
+}
+
 /** [x, 1]·coef[off..off+D) for the row already loaded at z[at + j·step]. */
 export function augmentedDot(z: Float64Array, D: number, at: number, step: number, coef: Float64Array, off: number): number {
   let s = 0;

@@ -63,12 +63,18 @@ describe('the wasm module', () => {
   });
 
   it('lays out its memory in 16-byte aligned regions that do not overlap', () => {
-    for (const [dp, capacity] of [[4, 1], [8, 3], [36, 64], [68, 65]] as const) {
-      const l = gramLayout(dp, capacity);
-      const starts = [l.gW, l.wW, l.pW, l.zW, l.lW];
-      expect(starts.every((w) => w % 2 === 0)).toBe(true);
-      expect([l.wW - l.gW >= dp * dp, l.pW - l.wW >= capacity, l.zW - l.pW >= capacity, l.lW - l.zW >= capacity * dp]).toEqual([true, true, true, true]);
-      expect(l.words).toBe(l.lW + capacity * dp);
+    for (const [dp, capacity, outputs, classes] of [[4, 1, 1, 1], [8, 3, 6, 3], [36, 64, 55, 10], [68, 65, 1, 1]] as const) {
+      const l = gramLayout(dp, capacity, outputs, classes);
+      const regions: [number, number][] = [
+        [l.gW, outputs * dp * dp], [l.wW, capacity], [l.pW, capacity], [l.zW, capacity * dp], [l.lW, capacity * dp],
+        [l.cW, classes * dp], [l.mW, capacity * classes], [l.rW, capacity * classes], [l.vW, classes * dp],
+      ];
+      regions.forEach(([start, size], i) => {
+        expect(start % 2).toBe(0);
+        if (i > 0) expect(start).toBeGreaterThanOrEqual(regions[i - 1]![0] + regions[i - 1]![1]);
+        expect(start + size).toBeLessThanOrEqual(l.words);
+      });
+      expect(l.words).toBe(l.vW + classes * dp);
     }
   });
 

@@ -69,8 +69,7 @@ export function logisticNewtonSweepJs(
  * Multinomial log-loss over k classes with gradient and Hessian
  * Σ ω·[x̃,1][x̃,1]ᵀ ⊗ (diag(p) − ppᵀ), x̃ = x − shift, as a row-major K×K matrix, K = k·(d+1),
  * in packed order (block (c, c') holds classes c and c'): upper triangle of the diagonal
- * blocks, whole blocks above them. With `diagonal`, only the k diagonal blocks, D×D one after
- * another (upper triangles). Returns the summed loss; accumulates into `grad` and `hess`.
+ * blocks, whole blocks above them. Returns the summed loss; accumulates into `grad` and `hess`.
  * @example
  * ```ts
  * const loss = softmaxNewtonSweepJs({ X, rows }, labels, 3, coef, grad, hess, scratch);
@@ -78,7 +77,7 @@ export function logisticNewtonSweepJs(
  */
 export function softmaxNewtonSweepJs(
   { X, rows, shift, weight }: SweepRows, label: Int32Array, k: number,
-  coef: Float64Array, grad: Float64Array, hess: Float64Array, scratch: Float64Array, diagonal = false,
+  coef: Float64Array, grad: Float64Array, hess: Float64Array, scratch: Float64Array,
 ): number {
   const D = X.nCols + 1;
   const K = k * D;
@@ -111,13 +110,13 @@ export function softmaxNewtonSweepJs(
     }
     for (let c = 0; c < k; c++) {
       const pc = pOff + 4 * c;
-      for (let c2 = c; c2 < (diagonal ? c + 1 : k); c2++) {
+      for (let c2 = c; c2 < k; c2++) {
         const pc2 = pOff + 4 * c2;
         const same = c === c2 ? 1 : 0;
         addFourRowsWeighted(z, D,
           z[wOff]! * z[pc]! * (same - z[pc2]!), z[wOff + 1]! * z[pc + 1]! * (same - z[pc2 + 1]!),
           z[wOff + 2]! * z[pc + 2]! * (same - z[pc2 + 2]!), z[wOff + 3]! * z[pc + 3]! * (same - z[pc2 + 3]!),
-          hess, diagonal ? D : K, diagonal ? c * D * D : c * D * K + c2 * D, c !== c2);
+          hess, K, c * D * K + c2 * D, c !== c2);
       }
     }
   }

@@ -8,6 +8,7 @@
 
 /** Value types (§5.3.1). */
 export const I32 = 0x7f;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
 /** The empty block type: a block, loop or if that takes and leaves nothing (§5.4.1). */
 const BLOCK_EMPTY = 0x40;
@@ -28,6 +29,7 @@ const OP = {
   loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br_if: 0x0d, return: 0x0f,
   local_get: 0x20, local_set: 0x21, local_tee: 0x22,
   i32_const: 0x41, i32_eqz: 0x45, i32_lt_u: 0x49, i32_add: 0x6a, i32_sub: 0x6b, i32_mul: 0x6c, i32_shl: 0x74,
+  f64_load: 0x2b, f64_store: 0x39, f64_add: 0xa0,
   /** Prefix of every SIMD instruction; the SIMD opcode follows as a LEB128. */
   simd: 0xfd,
 } as const;
@@ -35,7 +37,7 @@ const OP = {
 /** SIMD opcodes after the 0xfd prefix (fixed-width SIMD proposal). */
 const SIMD = {
   v128_load: 0x00, v128_load64_splat: 0x0a, v128_store: 0x0b, v128_const: 0x0c,
-  f64x2_add: 0xf0, f64x2_mul: 0xf2,
+  f64x2_extract_lane: 0x21, f64x2_add: 0xf0, f64x2_mul: 0xf2,
 } as const;
 
 /** log2 of the alignment hint memgrid's loads and stores give: 8 bytes (rows are f64-aligned). */
@@ -127,6 +129,14 @@ export class Fn {
   vzero(): this { this.simd(SIMD.v128_const); for (let i = 0; i < 16; i++) this.code.push(0); return this; }
   /** f64x2.add */
   fadd(): this { return this.simd(SIMD.f64x2_add); }
+  /** f64x2.extract_lane lane */
+  lane(lane: 0 | 1): this { this.simd(SIMD.f64x2_extract_lane); this.code.push(lane); return this; }
+  /** f64.add (scalar) */
+  add64(): this { return this.op(OP.f64_add); }
+  /** f64.load offset=… align=8 (scalar) */
+  load64(offset: number): this { this.code.push(OP.f64_load); uleb(this.code, ALIGN_F64); uleb(this.code, offset); return this; }
+  /** f64.store offset=… align=8 (scalar) */
+  store64(offset: number): this { this.code.push(OP.f64_store); uleb(this.code, ALIGN_F64); uleb(this.code, offset); return this; }
   /** f64x2.mul */
   fmul(): this { return this.simd(SIMD.f64x2_mul); }
   /** local i = local i + c */

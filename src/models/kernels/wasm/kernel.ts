@@ -63,40 +63,70 @@ export interface GramKernel {
   readonly perRow: Float64Array;
   /** How many G matrices the kernel keeps (one per output: the softmax Hessian's class pairs). */
   readonly outputs: number;
+  /** Linear outputs of the logistic sweeps' margins and gradient: 1 (binary) or the number of classes. */
+  readonly classes: number;
+  /** Coefficients, one row of `stride` per class (padding columns 0): what {@link GramKernel.affine} multiplies. */
+  readonly coef: Float64Array;
+  /** margins[u·classes + c]: row u's output c, written by {@link GramKernel.affine}. */
+  readonly margins: Float64Array;
+  /** residuals[u·classes + c]: what {@link GramKernel.addGradient} weights row u by for output c. */
+  readonly residuals: Float64Array;
+  /** margins = rows · coefᵀ for the first n rows. */
+  affine(n: number): void;
+  /** The kernel's gradient += residualsᵀ · rows over the first n rows (one row of `stride` per class). */
+  addGradient(n: number): void;
+  /** out[c·d + j] += gradient[c][j] for j < d, c < classes. */
+  readGradient(out: Float64Array): void;
   /** G += Σ_{u<n} z_u z_uᵀ over the first n rows of `rows` (upper triangle). */
   add(n: number): void;
   /** G[output] += Σ_{u<n} weights[u] z_u z_uᵀ (upper triangle, or every entry when `full`). */
   addWeighted(n: number, full?: boolean, output?: number): void;
   /** out[base + j*ld + k] += G[output][j][k] for k ≥ j (every k when `full`). */
   readInto(out: Float64Array, ld?: number, base?: number, full?: boolean, output?: number): void;
-  /** Every G = 0. */
+  /** Every G and the gradient = 0. */
   reset(): void;
 }
 
 /**
- * A Gram kernel for d features with a block buffer of `capacity` rows and `outputs` G matrices.
- * Throws if WebAssembly SIMD is unavailable (see {@link wasmGramSupported}).
+ * A Gram kernel for d features with a block buffer of `capacity` rows, `outputs` G matrices and
+ * `classes` linear outputs. Throws if WebAssembly SIMD is unavailable (see {@link wasmGramSupported}).
  */
-export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, outputs = 1): GramKernel {
-  if (!(Number.isInteger(d) && d >= 1) || !(Number.isInteger(capacity) && capacity >= 1) || !(Number.isInteger(outputs) && outputs >= 1)) {
-    throw new RangeError(`bad d=${d}, capacity=${capacity} or outputs=${outputs}`);
+export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, outputs = 1, classes = 1): GramKernel {
+  const positive = (v: number): boolean => Number.isInteger(v) && v >= 1;
+  if (!positive(d) || !positive(capacity) || !positive(outputs) || !positive(classes)) {
+    throw new RangeError(`bad d=${d}, capacity=${capacity}, outputs=${outputs} or classes=${classes}`);
   }
   const dp = Math.ceil(d / 4) * 4;
-  const layout = gramLayout(dp, capacity, outputs);
-  const { gW, wW, pW, zW, lW } = layout;
+  const layout = gramLayout(dp, capacity, outputs, classes);
+  const { gW, wW, pW, zW, lW, cW, mW, rW, vW } = layout;
   const memory = new wasm.Memory({ initial: Math.ceil((layout.words * 8) / WASM_PAGE_BYTES) });
   const inst = new wasm.Instance(gramModule(), { env: { mem: memory } });
   const gram = inst.exports['gram'] as (g: number, l: number, z: number, n: number, dp: number, full: number) => void;
   const scale = inst.exports['scale'] as (l: number, z: number, w: number, n: number, dp: number) => void;
+  const affine = inst.exports['affine'] as (z: number, w: number, out: number, n: number, dp: number, k: number) => void;
+  const rank = inst.exports['rank'] as (z: number, r: number, g: number, n: number, dp: number, k: number) => void;
   const f64 = new Float64Array(memory.buffer);
   const view = (w: number, len: number): Float64Array => f64.subarray(w, w + len);
   const G = view(gW, outputs * dp * dp);
+  const gradient = view(vW, classes * dp);
   const check = (n: number, output: number): void => {
     if (!(Number.isInteger(n) && n >= 0 && n <= capacity)) throw new RangeError(`n=${n} outside 0..${capacity}`);
     if (!(Number.isInteger(output) && output >= 0 && output < outputs)) throw new RangeError(`output=${output} outside 0..${outputs - 1}`);
   };
   return {
-    d, stride: dp, capacity, outputs, rows: view(zW, capacity * dp), weights: view(wW, capacity), perRow: view(pW, capacity),
+    d, stride: dp, capacity, outputs, classes, rows: view(zW, capacity * dp), weights: view(wW, capacity), perRow: view(pW, capacity),
+    coef: view(cW, classes * dp), margins: view(mW, capacity * classes), residuals: view(rW, capacity * classes),
+    affine(n) {
+      check(n, 0);
+      affine(zW * 8, cW * 8, mW * 8, n, dp, classes);
+    },
+    addGradient(n) {
+      check(n, 0);
+      rank(zW * 8, rW * 8, vW * 8, n, dp, classes);
+    },
+    readGradient(out) {
+      for (let c = 0; c < classes; c++) for (let j = 0; j < d; j++) out[c * d + j]! += gradient[c * dp + j]!;
+    },
     add(n) {
       check(n, 0);
       gram(gW * 8, zW * 8, zW * 8, n, dp, 0);
@@ -114,6 +144,7 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
     },
     reset() {
       G.fill(0);
+      gradient.fill(0);
     },
   };
 }
@@ -121,7 +152,8 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
 /**
  * Where each region of a kernel's memory starts, in f64 words: the G matrices (outputs·dp²),
  * weights and perRow (capacity each, rounded up to even), Z (the rows) and L (the weighted
- * rows), capacity·dp each.
+ * rows), capacity·dp each, the coefficients (classes·dp), margins and residuals
+ * (capacity·classes each, rounded up to even) and the gradient (classes·dp).
  * The SIMD loads and stores move two f64 at a time, so every region must start on a 16-byte
  * boundary (an even word) and no two may overlap: {@link checkGramLayout} asserts both.
  */
@@ -131,22 +163,28 @@ export interface GramLayout {
   readonly pW: number;
   readonly zW: number;
   readonly lW: number;
+  readonly cW: number;
+  readonly mW: number;
+  readonly rW: number;
+  readonly vW: number;
   readonly words: number;
 }
 
-/** The memory layout of a kernel for dp padded columns, a block of `capacity` rows and `outputs` G matrices. */
-export function gramLayout(dp: number, capacity: number, outputs = 1): GramLayout {
+/** The memory layout of a kernel for dp padded columns, a block of `capacity` rows, `outputs` G matrices and `classes` outputs. */
+export function gramLayout(dp: number, capacity: number, outputs = 1, classes = 1): GramLayout {
   const even = (x: number): number => x + (x & 1);
   const gW = 0, wW = gW + outputs * dp * dp, pW = wW + even(capacity), zW = pW + even(capacity);
-  const lW = zW + capacity * dp;
-  return checkGramLayout({ gW, wW, pW, zW, lW, words: lW + capacity * dp }, dp, capacity, outputs);
+  const lW = zW + capacity * dp, cW = lW + capacity * dp, mW = cW + classes * dp;
+  const rW = mW + even(capacity * classes), vW = rW + even(capacity * classes);
+  return checkGramLayout({ gW, wW, pW, zW, lW, cW, mW, rW, vW, words: vW + classes * dp }, dp, capacity, outputs, classes);
 }
 
 /** Throws when a region is not 16-byte aligned or runs into the next one. */
-function checkGramLayout(layout: GramLayout, dp: number, capacity: number, outputs: number): GramLayout {
+function checkGramLayout(layout: GramLayout, dp: number, capacity: number, outputs: number, classes: number): GramLayout {
   const regions: [string, number, number][] = [
     ['G', layout.gW, outputs * dp * dp], ['weights', layout.wW, capacity], ['perRow', layout.pW, capacity],
-    ['rows', layout.zW, capacity * dp], ['weighted rows', layout.lW, capacity * dp],
+    ['rows', layout.zW, capacity * dp], ['weighted rows', layout.lW, capacity * dp], ['coefficients', layout.cW, classes * dp],
+    ['margins', layout.mW, capacity * classes], ['residuals', layout.rW, capacity * classes], ['gradient', layout.vW, classes * dp],
   ];
   let end = 0;
   for (const [name, at, size] of regions) {
@@ -162,18 +200,18 @@ const kernels = new Map<string, GramKernel>();
 const MAX_KERNELS = 8;
 
 /**
- * This thread's kernel for d features and `outputs` G matrices, or undefined when WebAssembly
+ * This thread's kernel for d features, `outputs` G matrices and `classes` linear outputs, or undefined when WebAssembly
  * SIMD is unavailable or its memory cannot be had: the dispatch (kernels/index.ts) then takes
  * the JavaScript kernels.
  */
-export function wasmGramKernel(d: number, outputs = 1): GramKernel | undefined {
+export function wasmGramKernel(d: number, outputs = 1, classes = 1): GramKernel | undefined {
   if (!(Number.isInteger(d) && d >= 1)) return undefined;
-  const key = `${d}/${outputs}`;
+  const key = `${d}/${outputs}/${classes}`;
   let kernel = kernels.get(key);
   if (kernel === undefined) {
     if (!wasmGramSupported()) return undefined;
     try {
-      kernel = createGramKernel(d, GRAM_BLOCK_ROWS, outputs);
+      kernel = createGramKernel(d, GRAM_BLOCK_ROWS, outputs, classes);
     } catch {
       // A wasm memory this large could not be had (d in the tens of thousands): the JavaScript kernel's G is one typed array.
       return undefined;

@@ -149,12 +149,168 @@ function emitScale(): Fn {
 }
 
 /**
- * The Gram module's bytes: imports `env.mem`, exports `gram` and `scale`.
+ * `affine(z, w, out, n, dp, k)`: out[u·k + c] = Σ_j Z[u][j]·W[c][j] for u < n, c < k: the k
+ * linear outputs (margins) of n rows, Z n×dp and W k×dp row-major, dp a multiple of 4. Two f64x2
+ * accumulators per dot product, summed across lanes at the end.
+ *
+ * ```wat
+ * (func $affine (param $z i32) (param $w i32) (param $out i32) (param $n i32) (param $dp i32) (param $k i32)
+ *   (local $stride $pz $pw $po $c $jb $u i32) (local $a0 $a1 $s v128)
+ *   (if (i32.eqz (local.get $n)) (then (return)))
+ *   (local.set $stride (i32.shl (local.get $dp) (i32.const 3)))
+ *   (local.set $pz (local.get $z))
+ *   (local.set $po (local.get $out))
+ *   (local.set $u (local.get $n))
+ *   (loop $rows
+ *     (local.set $pw (local.get $w))
+ *     (local.set $c (local.get $k))
+ *     (loop $outputs
+ *       (local.set $a0 (v128.const i64x2 0 0))
+ *       (local.set $a1 (v128.const i64x2 0 0))
+ *       (local.set $jb (i32.const 0))
+ *       (loop $columns                                              ;; four columns a turn
+ *         (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul
+ *           (v128.load (i32.add (local.get $pz) (local.get $jb))) (v128.load (i32.add (local.get $pw) (local.get $jb))))))
+ *         (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul
+ *           (v128.load offset=16 (i32.add (local.get $pz) (local.get $jb)))
+ *           (v128.load offset=16 (i32.add (local.get $pw) (local.get $jb))))))
+ *         (local.set $jb (i32.add (local.get $jb) (i32.const 32)))
+ *         (br_if $columns (i32.lt_u (local.get $jb) (local.get $stride))))
+ *       (local.set $s (f64x2.add (local.get $a0) (local.get $a1)))
+ *       (f64.store (local.get $po) (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s))))
+ *       (local.set $po (i32.add (local.get $po) (i32.const 8)))
+ *       (local.set $pw (i32.add (local.get $pw) (local.get $stride)))
+ *       (br_if $outputs (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
+ *     (local.set $pz (i32.add (local.get $pz) (local.get $stride)))
+ *     (br_if $rows (local.tee $u (i32.sub (local.get $u) (i32.const 1))))))
+ * ```
+ */
+function emitAffine(): Fn {
+  const f = new Fn(6);
+  const [z, w, out, n, dp, k] = [0, 1, 2, 3, 4, 5];
+  const stride = f.local(I32), pz = f.local(I32), pw = f.local(I32), po = f.local(I32);
+  const c = f.local(I32), jb = f.local(I32), u = f.local(I32);
+  const a0 = f.local(V128), a1 = f.local(V128), sum = f.local(V128);
+  f.get(n).eqz().if().ret().end();
+  f.get(dp).i32(3).shl().set(stride);
+  f.get(z).set(pz);
+  f.get(out).set(po);
+  f.get(n).set(u);
+  f.loop(); // $rows
+  {
+    f.get(w).set(pw);
+    f.get(k).set(c);
+    f.loop(); // $outputs
+    {
+      f.vzero().set(a0);
+      f.vzero().set(a1);
+      f.i32(0).set(jb);
+      f.loop(); // $columns
+      {
+        f.get(a0).get(pz).get(jb).add().vload(0).get(pw).get(jb).add().vload(0).fmul().fadd().set(a0);
+        f.get(a1).get(pz).get(jb).add().vload(16).get(pw).get(jb).add().vload(16).fmul().fadd().set(a1);
+        f.inc(jb, 32).get(jb).get(stride).ltU().brIf(0);
+      }
+      f.end();
+      f.get(a0).get(a1).fadd().set(sum);
+      f.get(po).get(sum).lane(0).get(sum).lane(1).add64().store64(0);
+      f.inc(po, 8).incBy(pw, stride);
+      f.get(c).i32(1).sub().tee(c).brIf(0);
+    }
+    f.end();
+    f.incBy(pz, stride);
+    f.get(u).i32(1).sub().tee(u).brIf(0);
+  }
+  f.end();
+  return f;
+}
+
+/**
+ * `rank(z, r, g, n, dp, k)`: G[c][j] += Σ_{u<n} R[u·k + c]·Z[u][j] for c < k: the k gradient
+ * rows of a block of n rows with per-row residuals R (n×k), Z n×dp and G k×dp row-major, dp a
+ * multiple of 4. Four columns of one output stay in two accumulators over all n rows.
+ *
+ * ```wat
+ * (func $rank (param $z i32) (param $r i32) (param $g i32) (param $n i32) (param $dp i32) (param $k i32)
+ *   (local $stride $kb $c $jb $pz $pr $pg $u i32) (local $a0 $a1 $s v128)
+ *   (if (i32.eqz (local.get $n)) (then (return)))
+ *   (local.set $stride (i32.shl (local.get $dp) (i32.const 3)))
+ *   (local.set $kb (i32.shl (local.get $k) (i32.const 3)))
+ *   (local.set $c (i32.const 0))
+ *   (local.set $pg (local.get $g))
+ *   (loop $outputs
+ *     (local.set $jb (i32.const 0))
+ *     (loop $columns
+ *       (local.set $a0 (v128.load (i32.add (local.get $pg) (local.get $jb))))
+ *       (local.set $a1 (v128.load offset=16 (i32.add (local.get $pg) (local.get $jb))))
+ *       (local.set $pz (i32.add (local.get $z) (local.get $jb)))
+ *       (local.set $pr (i32.add (local.get $r) (i32.shl (local.get $c) (i32.const 3))))
+ *       (local.set $u (local.get $n))
+ *       (loop $rows
+ *         (local.set $s (v128.load64_splat (local.get $pr)))                 ;; R[u][c], twice
+ *         (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $s) (v128.load (local.get $pz)))))
+ *         (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $s) (v128.load offset=16 (local.get $pz)))))
+ *         (local.set $pz (i32.add (local.get $pz) (local.get $stride)))
+ *         (local.set $pr (i32.add (local.get $pr) (local.get $kb)))
+ *         (br_if $rows (local.tee $u (i32.sub (local.get $u) (i32.const 1)))))
+ *       (v128.store (i32.add (local.get $pg) (local.get $jb)) (local.get $a0))
+ *       (v128.store offset=16 (i32.add (local.get $pg) (local.get $jb)) (local.get $a1))
+ *       (local.set $jb (i32.add (local.get $jb) (i32.const 32)))
+ *       (br_if $columns (i32.lt_u (local.get $jb) (local.get $stride))))
+ *     (local.set $pg (i32.add (local.get $pg) (local.get $stride)))
+ *     (local.set $c (i32.add (local.get $c) (i32.const 1)))
+ *     (br_if $outputs (i32.lt_u (local.get $c) (local.get $k)))))
+ * ```
+ */
+function emitRank(): Fn {
+  const f = new Fn(6);
+  const [z, r, g, n, dp, k] = [0, 1, 2, 3, 4, 5];
+  const stride = f.local(I32), kb = f.local(I32), c = f.local(I32), jb = f.local(I32);
+  const pz = f.local(I32), pr = f.local(I32), pg = f.local(I32), u = f.local(I32);
+  const a0 = f.local(V128), a1 = f.local(V128), s = f.local(V128);
+  f.get(n).eqz().if().ret().end();
+  f.get(dp).i32(3).shl().set(stride);
+  f.get(k).i32(3).shl().set(kb);
+  f.i32(0).set(c);
+  f.get(g).set(pg);
+  f.loop(); // $outputs
+  {
+    f.i32(0).set(jb);
+    f.loop(); // $columns
+    {
+      f.get(pg).get(jb).add().vload(0).set(a0);
+      f.get(pg).get(jb).add().vload(16).set(a1);
+      f.get(z).get(jb).add().set(pz);
+      f.get(r).get(c).i32(3).shl().add().set(pr);
+      f.get(n).set(u);
+      f.loop(); // $rows
+      {
+        f.get(pr).splat64(0).set(s);
+        f.get(a0).get(s).get(pz).vload(0).fmul().fadd().set(a0);
+        f.get(a1).get(s).get(pz).vload(16).fmul().fadd().set(a1);
+        f.incBy(pz, stride).incBy(pr, kb);
+        f.get(u).i32(1).sub().tee(u).brIf(0);
+      }
+      f.end();
+      f.get(pg).get(jb).add().get(a0).vstore(0);
+      f.get(pg).get(jb).add().get(a1).vstore(16);
+      f.inc(jb, 32).get(jb).get(stride).ltU().brIf(0);
+    }
+    f.end();
+    f.incBy(pg, stride);
+    f.inc(c, 1).get(c).get(k).ltU().brIf(0);
+  }
+  f.end();
+  return f;
+}
+
+/**
+ * The kernel module's bytes: imports `env.mem`, exports `gram`, `scale`, `affine` and `rank`.
  * @example
  * ```ts
  * new WebAssembly.Module(gramModuleBytes());
  * ```
  */
 export function gramModuleBytes(): Uint8Array {
-  return moduleBytes([['gram', emitGram()], ['scale', emitScale()]]);
+  return moduleBytes([['gram', emitGram()], ['scale', emitScale()], ['affine', emitAffine()], ['rank', emitRank()]]);
 }
