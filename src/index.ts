@@ -13,9 +13,13 @@ export {
   MemgridError, NpyFormatError, DTypeError, ValueError, DataError, AccessError, ConfigError, FitError, AbortError, QueueError, WriteError,
 } from './errors.js';
 
-export type { Estimator, Classifier, EstimatorState, FloatMatrix, Params, ModelName, Rows } from './models/estimator.js';
+export type {
+  Estimator, Classifier, EstimatorState, FloatMatrix, Params, ModelName, Rows, FitOptions, SampleWeight, TransformerState,
+} from './models/estimator.js';
 export { isClassifier } from './models/estimator.js';
 export { Ridge, type RidgeParams } from './models/ridge.js';
+export { StandardScaler, type StandardScalerParams } from './models/standard-scaler.js';
+export { Pipeline, makePipeline, type PipelineStep, type PipelineFitOptions } from './models/pipeline.js';
 export { LogisticRegression, type LogisticParams } from './models/logistic.js';
 export { createModel, modelFromState, MODEL_NAMES, validateParams } from './models/registry.js';
 
@@ -24,7 +28,9 @@ export { GridSearch, RandomizedSearch, type RandomizedSearchOptions, type FitFai
 export {
   HalvingGridSearch, HalvingRandomSearch, type HalvingOptions, type HalvingRandomSearchOptions,
 } from './search/halving.js';
-export { learningCurve, validationCurve, type LearningCurveOptions, type ValidationCurveOptions } from './search/curves.js';
+export {
+  learningCurve, validationCurve, type LearningCurveOptions, type ValidationCurveOptions, type CurveOptions,
+} from './search/curves.js';
 export {
   crossValidate, crossValScore, crossValPredict, type CrossValidateOptions, type CrossValidateResult, type CrossValPredictOptions,
 } from './search/cross-validate.js';
@@ -33,6 +39,8 @@ export type {
   SearchOptions, SearchFitOptions, SearchProgress, WorkerMemory, FitKey, CvResults, LearningCurveResult, ValidationCurveResult,
 } from './search/options.js';
 export type { Fold, Splitter, Groups } from './search/types.js';
+export type { SearchWarning } from './search/search-warnings.js';
+export { cvResultsToCsv } from './report/csv.js';
 export { KFold, StratifiedKFold, PredefinedFolds, resolveCv, type KFoldOptions, type FoldSpec } from './search/splitters.js';
 export { ShuffleSplit, StratifiedShuffleSplit, type ShuffleSplitOptions } from './search/shuffle-split.js';
 export { GroupKFold, StratifiedGroupKFold } from './search/group-splitters.js';
@@ -42,9 +50,15 @@ export {
 } from './search/ordered-splitters.js';
 export { RandomState } from './search/random-state.js';
 export {
-  r2, meanSquaredError, rootMeanSquaredError, meanAbsoluteError, accuracy, balancedAccuracy, logLoss, rocAuc, f1,
+  r2, explainedVariance, meanSquaredError, rootMeanSquaredError, meanSquaredLogError, meanAbsoluteError,
+  meanAbsolutePercentageError, medianAbsoluteError, maxError, meanPoissonDeviance, meanGammaDeviance, d2AbsoluteError,
+  accuracy, balancedAccuracy, precision, recall, fbeta, f1, jaccard, matthewsCorrcoef, classLikelihoodRatios, brierScoreLoss,
+  logLoss, rocAuc, rocAucMulticlass, averagePrecision, topKAccuracy,
+  type Average, type ZeroDivision, type SetMetricOptions, type MulticlassRocOptions,
 } from './search/metrics.js';
-export { getScorer, resolveScoring, scoreMany, SCORERS, type Scorer, type ScorerNeeds } from './search/scorers.js';
+export { getScorer, SCORERS, type Scorer, type ScorerNeeds, type ScoreFunction, type ScoreInput } from './search/scorers.js';
+export { resolveScoring, scoreMany, type ScoringOption, type ScorerLike } from './search/scoring.js';
+export { makeScorer, type MakeScorerOptions, type ScorerModuleRef } from './search/custom-scorers.js';
 export { parameterGrid, gridSize, type ParamGrid, type ParamValue } from './search/grid.js';
 export {
   uniform, loguniform, randint, choice, sampleCandidates, sampleWithoutReplacement, parseDistribution, type Distribution, type ParamDistributions,

@@ -212,16 +212,24 @@ export function checkStoreUnchanged(store: DatasetStore): void {
 /**
  * Write fold index arrays into the store as int32 `.npy` files under `folds/<id>/`, where
  * `id` hashes the folds' contents (the same folds reuse the same folder, once verified like a
- * store). Returns the id.
+ * store). Returns the id. `fitArrays` are per-row arrays a search routes to every fit (sample
+ * weights, by fit param name): they live with the folds, as `fit_<name>.npy`, and count in the id.
  * @throws DataError when an index is outside the store's rows.
  * @example
  * ```ts
  * const id = writeFoldSet(store.dir, new KFold({ nSplits: 5 }).split(n));
  * ```
  */
-export function writeFoldSet(storeDir: string, folds: readonly FoldIndices[]): string {
+export function writeFoldSet(storeDir: string, folds: readonly FoldIndices[], fitArrays: Readonly<Record<string, Float64Array>> = {}): string {
   const manifest = readManifest(nodePath.join(nodePath.resolve(storeDir), MANIFEST));
   const hash = createHash('sha256').update(`folds/${folds.length}\n`);
+  const fitParams = Object.keys(fitArrays).sort();
+  for (const key of fitParams) {
+    const values = fitArrays[key]!;
+    if (!FIT_PARAM.test(key)) throw new ValueError(`writeFoldSet: fit param name ${JSON.stringify(key)} must be letters, digits, "_", "." or "-"`);
+    if (values.length !== manifest.nRows) throw new DataError(`writeFoldSet: ${key} has ${values.length} values, the store has ${manifest.nRows} rows`);
+    hash.update(`fit:${key}:${values.length}\n`).update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  }
   folds.forEach((fold, k) => {
     for (const part of ['train', 'test'] as const) {
       const idx = fold[part];
@@ -245,12 +253,45 @@ export function writeFoldSet(storeDir: string, folds: readonly FoldIndices[]): s
         files[name] = recordFile(nodePath.join(temp, name));
       }
     });
-    writeFileAtomic(nodePath.join(temp, 'meta.json'), JSON.stringify({ nFolds: folds.length, files, writer: thisWriter() }));
+    for (const key of fitParams) {
+      const name = `fit_${key}.npy`;
+      saveNpy(nodePath.join(temp, name), ndarray('float64', [manifest.nRows], fitArrays[key]!));
+      files[name] = recordFile(nodePath.join(temp, name));
+    }
+    const meta = { nFolds: folds.length, ...(fitParams.length === 0 ? {} : { fitParams }), files, writer: thisWriter() };
+    writeFileAtomic(nodePath.join(temp, 'meta.json'), JSON.stringify(meta));
     placeFolder(temp, dir, () => foldSetProblem(dir) === undefined);
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
   }
   return id;
+}
+
+/**
+ * Map the per-row fit arrays (sample weights) stored with fold set `id`, by fit param name,
+ * checking each file's size against `meta.json`.
+ * @throws ValueError for an unknown id; NpyFormatError or DataError for a malformed or damaged file.
+ * @example
+ * ```ts
+ * readFoldSetArrays(store.dir, id).sampleWeight; // Float64Array on the mapping
+ * ```
+ */
+export function readFoldSetArrays(storeDir: string, id: string): Record<string, Float64Array> {
+  if (!/^[0-9a-f]{1,64}$/.test(id)) throw new ValueError(`readFoldSet: fold set id must be hex digits, found ${JSON.stringify(id)}`);
+  const dir = nodePath.join(nodePath.resolve(storeDir), 'folds', id);
+  const metaPath = nodePath.join(dir, 'meta.json');
+  if (!fs.existsSync(metaPath)) throw new ValueError(`readFoldSet: no fold set ${id} in ${storeDir} (${metaPath} is missing)`);
+  const meta = readFoldMeta(metaPath);
+  return Object.fromEntries((meta.fitParams ?? []).map((key) => {
+    const name = `fit_${key}.npy`;
+    const file = nodePath.join(dir, name);
+    const expected = meta.files[name]!.size;
+    const size = fs.statSync(file, { throwIfNoEntry: false })?.size;
+    if (size !== expected) {
+      throw new DataError(`${file}: the fit array is ${size ?? 'missing'}${size === undefined ? '' : ' bytes'}, ${expected} bytes were written; run the search again to rewrite it`);
+    }
+    return [key, openNpy(file, { mode: 'r', dtype: 'float64' }).data];
+  }));
 }
 
 /**
@@ -392,9 +433,14 @@ function foldSetProblem(dir: string): string | undefined {
 
 interface FoldMeta {
   readonly nFolds: number;
+  /** Names of the per-row fit arrays stored as `fit_<name>.npy` (sample weights). */
+  readonly fitParams?: readonly string[];
   readonly files: Readonly<Record<string, FileRecord>>;
   readonly writer: StoreWriter;
 }
+
+/** Fit param names (become file names): `sampleWeight`, `ridge__sampleWeight`. */
+const FIT_PARAM = /^[A-Za-z0-9][\w.-]{0,127}$/;
 
 function readFoldMeta(metaPath: string): FoldMeta {
   let meta: Partial<FoldMeta>;
@@ -404,12 +450,16 @@ function readFoldMeta(metaPath: string): FoldMeta {
     throw new NpyFormatError(metaPath, `cannot read the fold set's meta.json: ${(error as Error).message}`, { cause: error });
   }
   const n = meta?.nFolds;
-  const ok = typeof n === 'number' && Number.isInteger(n) && n >= 0 && isWriter(meta.writer)
+  const fitParams = meta?.fitParams ?? [];
+  const fitOk = Array.isArray(fitParams) && fitParams.every((k) => typeof k === 'string' && FIT_PARAM.test(k));
+  const ok = typeof n === 'number' && Number.isInteger(n) && n >= 0 && isWriter(meta.writer) && fitOk
     && meta.files !== null && typeof meta.files === 'object'
-    && Array.from({ length: n }, (_, k) => [`train_${k}.npy`, `test_${k}.npy`]).flat()
+    && [...Array.from({ length: n }, (_, k) => [`train_${k}.npy`, `test_${k}.npy`]).flat(), ...fitParams.map((k) => `fit_${k}.npy`)]
       .every((name) => Object.hasOwn(meta.files!, name) && isFileRecord(meta.files![name]))
-    && Object.keys(meta.files).length === 2 * n;
-  if (!ok) throw new NpyFormatError(metaPath, 'expected {"nFolds": <count>, "files": {<name>: {size, mtimeMs, sha256}}, "writer": {host, pid}}');
+    && Object.keys(meta.files).length === 2 * n + fitParams.length;
+  if (!ok) {
+    throw new NpyFormatError(metaPath, 'expected {"nFolds": <count>, "fitParams"?: [<name>], "files": {<name>: {size, mtimeMs, sha256}}, "writer": {host, pid}}');
+  }
   return meta as FoldMeta;
 }
 

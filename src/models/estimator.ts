@@ -15,15 +15,83 @@ export type Params = Readonly<Record<string, number | string | boolean | null>>;
 /** Model names the registry knows; task messages carry these, never code. */
 export type ModelName = 'ridge' | 'logistic';
 
+/** Transformers a pipeline step may be (before the model). */
+export type TransformerName = 'standard_scaler';
+
+/** What a pipeline step is: a transformer or the final model. */
+export type StepKind = ModelName | TransformerName;
+
+/** Names estimators report: a model's, or 'pipeline'. */
+export type EstimatorName = ModelName | 'pipeline';
+
+/**
+ * A model as task messages name it: a registry name and params; for a pipeline, its steps
+ * (name and kind, in order) and params named `step__param`. Never code.
+ */
+export interface ModelSpec {
+  readonly name: EstimatorName;
+  readonly params: Params;
+  readonly steps?: readonly { readonly name: string; readonly kind: StepKind }[];
+}
+
 /**
  * Optional subset of rows to fit or predict on: indices into X's first axis.
  * Models read those rows in place; nothing is copied out.
  */
 export type Rows = Int32Array | undefined;
 
+/**
+ * Per-row weights: one per row of X (indexed by row id, like y, also when fitting on `rows`),
+ * as an NdArray, a typed array or a list; or one number for every row.
+ */
+export type SampleWeight = NdArray | Float64Array | Float32Array | readonly number[] | number;
+
+/**
+ * The map x' = (x − shift) / scale, per feature. A model fitted with one learns on x' (its
+ * coefficients are in x' space, as a scikit-learn pipeline's last step's are) without x' ever
+ * being written out.
+ */
+export interface AffineMap {
+  readonly shift: Float64Array;
+  readonly scale: Float64Array;
+}
+
+/** Options of `fit(X, y, options)`. */
+export interface FitOptions {
+  /** Fit on these rows of X and y only (read in place, never copied). */
+  readonly rows?: Rows;
+  /** Per-row weights (see {@link SampleWeight}). */
+  readonly sampleWeight?: SampleWeight;
+  /**
+   * Internal (memgrid's pipelines): learn on (x − shift) / scale. Estimators that take it list
+   * 'featureMap' in their `fitOptions`.
+   */
+  readonly featureMap?: AffineMap;
+}
+
+/** The names of {@link FitOptions}. */
+export type FitOptionName = keyof FitOptions;
+
+
+/** A fitted pipeline step before the model (a StandardScaler's learned mean and scale). */
+export interface TransformerState {
+  /** The step's name in the pipeline. */
+  readonly step: string;
+  readonly kind: TransformerName;
+  readonly params: Params;
+  /** Per-feature shift and scale of x' = (x − shift) / scale. */
+  readonly shift: NdArray<'float64'>;
+  readonly scale: NdArray<'float64'>;
+  /** scikit-learn's `mean_`, `var_` and `n_samples_seen_`, for inspection. */
+  readonly mean: NdArray<'float64'>;
+  readonly var: NdArray<'float64'>;
+  readonly nSamplesSeen: number;
+}
+
 /** What a fitted model persists (for dump/load and results.json). */
 export interface EstimatorState {
-  readonly name: ModelName;
+  /** The model's name, or 'pipeline' (then `coef`, `intercept`, `classes` are its final step's). */
+  readonly name: EstimatorName;
   readonly params: Params;
   /** Shape [nFeatures] for ridge; [1, nFeatures] for binary logistic (as scikit-learn's coef_), [nClasses, nFeatures] for multinomial. */
   readonly coef: NdArray<'float64'>;
@@ -33,14 +101,23 @@ export interface EstimatorState {
   readonly classes?: NdArray<'float64'>;
   /** Iterations used by an iterative solver. */
   readonly nIter?: number;
+  /** Pipelines: the fitted steps before the model, in order. */
+  readonly transformers?: readonly TransformerState[];
+  /** Pipelines: the final step's name and model. */
+  readonly final?: { readonly step: string; readonly name: ModelName; readonly params: Params };
 }
 
 /** An estimator: regression or classification model with scikit-learn's lifecycle. */
 export interface Estimator {
-  readonly name: ModelName;
+  readonly name: EstimatorName;
   readonly kind: 'regressor' | 'classifier';
-  /** Fit on all rows, or on `rows` only. Labels may be any numeric dtype. Returns `this`. */
-  fit(X: FloatMatrix, y: NdArray, rows?: Rows): this;
+  /**
+   * Fit on all rows, or on some (`rows`, or `{ rows }`), with the options the model lists in
+   * `fitOptions` (`{ sampleWeight }`). Labels may be any numeric dtype. Returns `this`.
+   */
+  fit(X: FloatMatrix, y: NdArray, options?: Rows | FitOptions): this;
+  /** The fit options this model takes beside `rows` (none when absent). */
+  readonly fitOptions?: readonly FitOptionName[];
   /** Predictions for all rows or for `rows`, in that order. */
   predict(X: FloatMatrix, rows?: Rows): Float64Array;
   /** The default score: R² for regressors, accuracy for classifiers. */

@@ -4,7 +4,7 @@
  * all say the same thing the same way.
  */
 import { ValueError } from '../errors.js';
-import type { ModelName, Params } from './estimator.js';
+import type { ModelName, Params, StepKind } from './estimator.js';
 
 /** One parameter: its type, default and the rule a value must satisfy. */
 export interface ParamSpec {
@@ -22,7 +22,7 @@ export interface ParamSpec {
  * PARAM_SPECS.logistic.C.default; // 1
  * ```
  */
-export const PARAM_SPECS: Readonly<Record<ModelName, Readonly<Record<string, ParamSpec>>>> = {
+export const PARAM_SPECS: Readonly<Record<StepKind, Readonly<Record<string, ParamSpec>>>> = {
   ridge: {
     alpha: { type: 'number', default: 1, valid: (v) => v >= 0, rule: 'a finite number >= 0' },
     fitIntercept: { type: 'boolean', default: true },
@@ -32,6 +32,10 @@ export const PARAM_SPECS: Readonly<Record<ModelName, Readonly<Record<string, Par
     fitIntercept: { type: 'boolean', default: true },
     maxIter: { type: 'integer', default: 100, valid: (v) => v >= 1, rule: 'an integer >= 1' },
     tol: { type: 'number', default: 1e-4, valid: (v) => v > 0, rule: 'a finite number > 0' },
+  },
+  standard_scaler: {
+    withMean: { type: 'boolean', default: true },
+    withStd: { type: 'boolean', default: true },
   },
 };
 
@@ -65,8 +69,8 @@ export function checkModelName(name: unknown): asserts name is ModelName {
  * validateParams('ridge', { alpha: -1 }); // ValueError: ridge param alpha must be a finite number >= 0, found -1
  * ```
  */
-export function validateParams(name: ModelName, params: Params): void {
-  checkModelName(name);
+export function validateParams(name: StepKind, params: Params): void {
+  if (name !== 'standard_scaler') checkModelName(name);
   if (params === null || typeof params !== 'object') {
     throw new ValueError(`${name} params must be an object, found ${params === null ? 'null' : typeof params}`);
   }
@@ -91,12 +95,12 @@ export function validateParams(name: ModelName, params: Params): void {
  * paramSpec('ridge', 'constructor');    // undefined
  * ```
  */
-export function paramSpec(name: ModelName, key: string): ParamSpec | undefined {
+export function paramSpec(name: StepKind, key: string): ParamSpec | undefined {
   const specs = PARAM_SPECS[name];
   return Object.hasOwn(specs, key) ? specs[key] : undefined;
 }
 
-function checkValue(model: ModelName, key: string, spec: ParamSpec, value: unknown): void {
+function checkValue(model: StepKind, key: string, spec: ParamSpec, value: unknown): void {
   const found = typeof value === 'string' ? JSON.stringify(value) : String(value);
   if (spec.type === 'boolean') {
     if (typeof value !== 'boolean') throw new ValueError(`${model} param ${key} must be true or false, found ${found}`);
@@ -114,7 +118,7 @@ function checkValue(model: ModelName, key: string, spec: ParamSpec, value: unkno
  * resolveParams('logistic', { C: 10 }); // { C: 10, fitIntercept: true, maxIter: 100, tol: 0.0001 }
  * ```
  */
-export function resolveParams(name: ModelName, params: Params): Record<string, number | boolean> {
+export function resolveParams(name: StepKind, params: Params): Record<string, number | boolean> {
   validateParams(name, params);
   const out: Record<string, number | boolean> = {};
   for (const [key, spec] of Object.entries(PARAM_SPECS[name])) out[key] = spec.default;

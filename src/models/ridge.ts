@@ -5,7 +5,9 @@
  */
 import { ValueError } from '../errors.js';
 import { ndarray, type NdArray } from '../data/ndarray.js';
-import type { Estimator, EstimatorState, FloatMatrix, Params, Rows } from './estimator.js';
+import type { AffineMap, Estimator, EstimatorState, FitOptionName, FitOptions, FloatMatrix, Params, Rows } from './estimator.js';
+import { readFitOptions, weightTotal } from './fit-options.js';
+import { accumulateWeightedGram } from './ridge-stats.js';
 import { checkFitInput, checkPredictInput, targetValues } from './checks.js';
 import {
   accumulateGram, columnSums, gramStats, linearMargins, rowCount, symmetrizeUpper, vectorSum, type DenseView, type GramStats,
@@ -23,16 +25,19 @@ export interface RidgeParams {
 
 /**
  * Solve ridge from sufficient statistics accumulated around `shift` / `yShift` (see
- * {@link GramStats}; `xtx` must be symmetrized). With `fitIntercept`, the statistics
- * are re-centred on their own means, so any shift close to the means is accurate.
- * Returns packed coefficients `[w_0 .. w_{d-1}, b]`.
+ * {@link GramStats}, weighted or not; `xtx` must be symmetrized). With `fitIntercept`, the
+ * statistics are re-centred on their own means, so any shift close to the means is accurate.
+ * With `map`, the problem solved is ridge on the mapped features (x − map.shift) / map.scale
+ * (a pipeline's scaler), derived from the raw statistics: centre, then scale the Gram by the
+ * map's scales. Returns packed coefficients `[w_0 .. w_{d-1}, b]` on the mapped features
+ * ({@link packedToRaw} gives them on raw features).
  * @example
  * ```ts
  * const packed = ridgeFromStats(stats, means, yMean, 1.0, true);
  * ```
  */
 export function ridgeFromStats(
-  stats: GramStats, shift: Float64Array | undefined, yShift: number, alpha: number, fitIntercept: boolean,
+  stats: GramStats, shift: Float64Array | undefined, yShift: number, alpha: number, fitIntercept: boolean, map?: AffineMap,
 ): Float64Array {
   const d = stats.nCols;
   const n = stats.count;
@@ -50,17 +55,54 @@ export function ridgeFromStats(
       }
       rhs[j]! -= mj * stats.ySum;
     }
+  } else {
+    uncentredAbout(stats, shift, yShift, map, A, rhs);
+  }
+  if (map) {
+    for (let j = 0; j < d; j++) {
+      const sj = map.scale[j]!;
+      for (let k = 0; k < d; k++) A[j * d + k]! /= sj * map.scale[k]!;
+      rhs[j]! /= sj;
+    }
   }
   for (let j = 0; j < d; j++) A[j * d + j]! += alpha;
   const w = solveSymmetric(A, rhs, d);
   const packed = new Float64Array(d + 1);
   packed.set(w);
   if (fitIntercept) {
+    // b = ȳ − ū·w, ū the mean row in the features the model sees.
     let b = yShift + stats.ySum / n;
-    for (let j = 0; j < d; j++) b -= ((shift?.[j] ?? 0) + stats.xSum[j]! / n) * w[j]!;
+    for (let j = 0; j < d; j++) {
+      const mean = (shift?.[j] ?? 0) + stats.xSum[j]! / n;
+      b -= (map ? (mean - map.shift[j]!) / map.scale[j]! : mean) * w[j]!;
+    }
     packed[d] = b;
   }
   return packed;
+}
+
+/**
+ * Without an intercept nothing is centred, but the statistics were accumulated around `shift`
+ * and the model sees x − map.shift: rewrite them about u = z − δ, δ = map.shift − shift
+ * (Σuuᵀ = Σzzᵀ − δΣzᵀ − Σzδᵀ + nδδᵀ; Σu·y with y = t + yShift), in place in A and rhs.
+ */
+function uncentredAbout(
+  stats: GramStats, shift: Float64Array | undefined, yShift: number, map: AffineMap | undefined, A: Float64Array, rhs: Float64Array,
+): void {
+  const d = stats.nCols;
+  const n = stats.count;
+  const delta = new Float64Array(d);
+  for (let j = 0; j < d; j++) delta[j] = (map?.shift[j] ?? 0) - (shift?.[j] ?? 0);
+  if (delta.every((v) => v === 0) && yShift === 0) return;
+  const yTotal = stats.ySum + n * yShift;
+  for (let j = 0; j < d; j++) {
+    for (let k = j; k < d; k++) {
+      const v = A[j * d + k]! - delta[j]! * stats.xSum[k]! - stats.xSum[j]! * delta[k]! + n * delta[j]! * delta[k]!;
+      A[j * d + k] = v;
+      A[k * d + j] = v;
+    }
+    rhs[j] = stats.xty[j]! + yShift * stats.xSum[j]! - delta[j]! * yTotal;
+  }
 }
 
 /**
@@ -74,6 +116,7 @@ export function ridgeFromStats(
 export class Ridge implements Estimator {
   readonly name = 'ridge';
   readonly kind = 'regressor';
+  readonly fitOptions: readonly FitOptionName[] = ['rows', 'sampleWeight', 'featureMap'];
   private params: RidgeParams;
   private packed: Float64Array | undefined;
 
@@ -97,10 +140,15 @@ export class Ridge implements Estimator {
     return p[p.length - 1]!;
   }
 
-  /** Fit on all rows of X, or on `rows` only (read in place). Returns `this`. */
-  fit(X: FloatMatrix, y: NdArray, rows?: Rows): this {
+  /**
+   * Fit on all rows of X, or on `rows` only (read in place), with per-row `sampleWeight` as
+   * scikit-learn 1.2's Ridge weights them (weighted centring, each row's squared error times
+   * its weight). Returns `this`.
+   */
+  fit(X: FloatMatrix, y: NdArray, options?: Rows | FitOptions, ...extra: unknown[]): this {
+    const { rows, weights, featureMap } = readFitOptions('Ridge', options, extra, this.fitOptions, X.shape[0] ?? 0);
     const { view, target } = checkFitInput(X, y, rows);
-    this.packed = fitRidge(view, target, rows, this.params.alpha, this.params.fitIntercept);
+    this.packed = fitRidge({ view, y: target, rows, weights, map: featureMap }, this.params.alpha, this.params.fitIntercept);
     return this;
   }
 
@@ -162,22 +210,66 @@ export class Ridge implements Estimator {
   }
 }
 
-/** Two passes over the rows: means, then statistics centred on them; then one d×d solve. */
-function fitRidge(view: DenseView, y: Float64Array, rows: Rows, alpha: number, fitIntercept: boolean): Float64Array {
+/** The rows a fit reads: X's view, y as float64, the rows, weights and feature map. */
+interface FitData {
+  readonly view: DenseView;
+  readonly y: Float64Array;
+  readonly rows: Rows;
+  readonly weights: Float64Array | undefined;
+  readonly map: AffineMap | undefined;
+}
+
+/**
+ * Two passes over the rows: (weighted) means, then statistics centred on them; then one d×d
+ * solve. Without an intercept the statistics are taken about the origin (no shift), as the model sees it.
+ */
+function fitRidge(data: FitData, alpha: number, fitIntercept: boolean): Float64Array {
+  const { view, y, rows, weights, map } = data;
   const d = view.nCols;
-  const n = rowCount(view, rows);
   let shift: Float64Array | undefined;
   let yShift = 0;
   if (fitIntercept) {
     shift = new Float64Array(d);
-    columnSums(view, rows, shift);
-    for (let j = 0; j < d; j++) shift[j]! /= n;
-    yShift = vectorSum(y, rows) / n;
+    let total: number;
+    if (weights === undefined) {
+      total = rowCount(view, rows);
+      columnSums(view, rows, shift);
+      yShift = vectorSum(y, rows) / total;
+    } else {
+      total = weightTotal(weights, rows);
+      weightedColumnSums(view, rows, weights, shift);
+      yShift = weightedSum(y, rows, weights) / total;
+    }
+    for (let j = 0; j < d; j++) shift[j]! /= total;
+  } else if (weights !== undefined) {
+    weightTotal(weights, rows);
   }
   const stats = gramStats(d);
-  accumulateGram(view, rows, y, shift, yShift, stats);
+  if (weights === undefined) accumulateGram(view, rows, y, shift, yShift, stats);
+  else accumulateWeightedGram(view, rows, y, weights, shift, yShift, stats);
   symmetrizeUpper(stats.xtx, d);
-  return ridgeFromStats(stats, shift, yShift, alpha, fitIntercept);
+  return ridgeFromStats(stats, shift, yShift, alpha, fitIntercept, map);
+}
+
+/** `out[j] += Σ w_i x_ij` over the rows. */
+function weightedColumnSums(X: DenseView, rows: Rows, weights: Float64Array, out: Float64Array): void {
+  const d = X.nCols;
+  const n = rowCount(X, rows);
+  for (let r = 0; r < n; r++) {
+    const i = rows === undefined ? r : rows[r]!;
+    const w = weights[i]!;
+    for (let j = 0; j < d; j++) out[j]! += w * (X.order === 'C' ? X.data[i * d + j]! : X.data[j * X.nRows + i]!);
+  }
+}
+
+function weightedSum(y: Float64Array, rows: Rows, weights: Float64Array): number {
+  let s = 0;
+  const n = rows === undefined ? y.length : rows.length;
+  for (let r = 0; r < n; r++) {
+    const i = rows === undefined ? r : rows[r]!;
+    s += weights[i]! * y[i]!;
+  }
+  return s;
 }
 
 /** R² with scikit-learn's conventions: 1 for a perfect fit of constant y, else 0 when y is constant. */

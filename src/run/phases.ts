@@ -9,7 +9,7 @@ import { learningCurve, validationCurve } from '../search/curves.js';
 import { GridSearch, RandomizedSearch, type BaseSearch } from '../search/grid-search.js';
 import { HalvingGridSearch, HalvingRandomSearch, type HalvingOptions } from '../search/halving.js';
 import type { LearningCurveResult, SearchFitOptions, SearchOptions, ValidationCurveResult, WorkerMemory } from '../search/options.js';
-import { resolveScoring } from '../search/scorers.js';
+import { resolveScoring } from '../search/scoring.js';
 import type { Splitter } from '../search/types.js';
 import type { LearningCurveFile, ValidationCurveFile } from '../report/types.js';
 import { meanStd } from '../search/results.js';

@@ -46,7 +46,7 @@ export async function crossValidate(
     fit_time: byFold.map((r) => r.fitTime),
     score_time: byFold.map((r) => r.scoreTime),
   };
-  for (const { scorer, key } of metricKeys(evaluation.scoring)) {
+  for (const { scorer, key } of metricKeys(evaluation.scoring, evaluation.multimetric)) {
     out[`test_${key}`] = byFold.map((r) => r.test[scorer] ?? Number.NaN);
     if (options.returnTrainScore) out[`train_${key}`] = byFold.map((r) => r.train?.[scorer] ?? Number.NaN);
   }

@@ -6,10 +6,18 @@ import type { NdArray } from '../data/ndarray.js';
 import { ValueError } from '../errors.js';
 import type { Estimator, FloatMatrix } from '../models/estimator.js';
 import { convergenceWarnings } from './convergence.js';
-import { evaluate } from './engine.js';
+import { evaluate, type Evaluation } from './engine.js';
+import { formatWarning, gatherWarnings } from './search-warnings.js';
+import { warnOnce } from './warnings.js';
 import type { LearningCurveResult, SearchFitOptions, SearchOptions, ValidationCurveResult } from './options.js';
 import type { Fold } from './types.js';
 import type { FitRecord } from '../workers/protocol.js';
+
+/**
+ * Options of a curve: the search options, groups for a group-aware splitter, and fit params
+ * routed to every fit (`sampleWeight`, or `<step>__sampleWeight` for a pipeline: scikit-learn's `fit_params`).
+ */
+export type CurveOptions = Omit<SearchOptions, 'refit' | 'returnTrainScore'> & SearchFitOptions;
 
 /** Options of {@link learningCurve}. */
 export interface LearningCurveOptions extends Omit<SearchOptions, 'refit' | 'returnTrainScore'>, SearchFitOptions {
@@ -58,7 +66,7 @@ export async function learningCurve(
     fitTimes: table((r) => r.fitTime),
     scoreTimes: table((r) => r.scoreTime),
     scoring,
-    warnings: convergenceWarnings(evaluation.records, [{}], estimator.getParams()),
+    warnings: [...convergenceWarnings(evaluation.records, [{}], estimator.getParams()), ...scoringWarnings(evaluation, options.emitWarnings)],
   };
 }
 
@@ -85,12 +93,20 @@ export async function validationCurve(
     trainScores: table((r) => r.train?.[scoring] ?? Number.NaN),
     testScores: table((r) => r.test[scoring] ?? Number.NaN),
     scoring,
-    warnings: convergenceWarnings(evaluation.records, candidates, estimator.getParams()),
+    warnings: [...convergenceWarnings(evaluation.records, candidates, estimator.getParams()), ...scoringWarnings(evaluation, options.emitWarnings)],
   };
 }
 
+/** The fit options among a curve's options: groups, and sample weights routed to every fit. */
 function fitOptionsOf(options: SearchFitOptions): SearchFitOptions {
-  return options.groups === undefined ? {} : { groups: options.groups };
+  return Object.fromEntries(Object.entries(options).filter(([key]) => key === 'groups' || key === 'sampleWeight' || key.endsWith('__sampleWeight')));
+}
+
+/** The curve's scoring warnings, one line each (see search.warnings), shown once each unless `emit` is false. */
+function scoringWarnings(evaluation: Evaluation, emit: boolean | undefined): string[] {
+  const gathered = gatherWarnings(evaluation.records);
+  if (emit !== false) for (const w of gathered) warnOnce(w.type, formatWarning(w, evaluation.records.length));
+  return gathered.map((w) => formatWarning(w, evaluation.records.length));
 }
 
 /**

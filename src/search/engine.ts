@@ -8,16 +8,17 @@ import { checkStoreUnchanged, persistDataset, writeFoldSet } from '../data/index
 import type { NdArray } from '../data/ndarray.js';
 import { AbortError, FitError, MemgridError, ValueError } from '../errors.js';
 import type { Estimator, FloatMatrix, Params } from '../models/estimator.js';
-import { validateParams } from '../models/registry.js';
+import { specOf, validateSpecParams } from '../models/registry.js';
 import { compiledModuleUrl } from '../workers/compiled-url.js';
 import { InlineExecutor } from '../workers/inline-executor.js';
 import type { Executor, FitRecord, TaskResult } from '../workers/protocol.js';
 import { ThreadPoolExecutor } from '../workers/thread-executor.js';
+import { checkFitParams } from './fit-params.js';
 import type { FitKey, SearchFitOptions, SearchOptions, WorkerMemory } from './options.js';
 import type { PendingFit, Plan, TaskContext } from './plan.js';
 import { planTasks } from './planner.js';
-import { metricKeys } from './results.js';
-import { resolveScoring } from './scorers.js';
+import type { Scorer } from './scorers.js';
+import { planScoring, type ScoringOption, type ScoringPlan } from './scoring.js';
 import { resolveCv } from './splitters.js';
 import { handleTask } from './task-runner.js';
 import type { Fold } from './types.js';
@@ -29,8 +30,15 @@ const HANDLER_URL = compiledModuleUrl('./task-runner.js', import.meta.url);
 export interface Evaluation {
   readonly records: FitRecord[];
   readonly folds: readonly Fold[];
+  /** Metric names, in order. */
   readonly scoring: readonly string[];
+  /** True when scoring was a list or dict: cvResults columns keep each metric's name. */
+  readonly multimetric: boolean;
+  /** Each metric's scorer (for `search.score`). */
+  readonly scorers: ReadonlyMap<string, Scorer>;
   readonly storeHash: string;
+  /** The per-row fit params routed to every fit (checked), for a refit on all rows. */
+  readonly fitParams: Readonly<Record<string, Float64Array>>;
   /** The estimator refitted on all rows from work the plan already did, when it can (see Plan.refit). */
   readonly refit: (candidate: number) => Estimator | undefined;
 }
@@ -44,6 +52,7 @@ export interface EvaluationRequest {
   /** Train sizes for learning curves, from the folds and the labels (float64, one per row). */
   readonly trainSizes?: (folds: readonly Fold[], labels: Float64Array) => readonly number[];
   readonly options: SearchOptions;
+  /** `fit(X, y, { sampleWeight, groups })`'s options: weights routed to every fit, groups to the splitter. */
   readonly fitOptions?: SearchFitOptions;
 }
 
@@ -54,17 +63,20 @@ export interface EvaluationRequest {
 export async function evaluate(request: EvaluationRequest): Promise<Evaluation> {
   const { estimator, X, y, candidates, options } = request;
   checkInputShapes(X, y);
-  const scoring = resolveScoring(options.scoring as string | string[] | undefined, estimator.kind);
-  const base = estimator.getParams();
-  for (const params of candidates) validateParams(estimator.name, { ...base, ...params });
+  const fitArrays = checkFitParams(estimator, request.fitOptions, X.shape[0]!);
+  const spec = specOf(estimator);
+  for (const params of candidates) validateSpecParams(spec, { ...spec.params, ...params });
   const splitter = resolveCv(options.cv as never, estimator.kind === 'classifier');
+  const scoring = await planScoring(options.scoring as ScoringOption | undefined, estimator.kind);
   options.signal?.throwIfAborted?.();
 
   // Start the threads now: they load their modules while this thread checks y, computes the
   // folds, persists the data and reads X for non-finite values. No task is sent before all of
   // it passes (a plan that checks X in its own pass fails with the same error after it).
-  const executor = options.executor ?? createExecutor(options.workers);
+  let executor: Executor | undefined;
   try {
+    executor = options.executor ?? createExecutor(options.workers);
+    checkInlineScorers(scoring, executor);
     const labels = checkTargetValues(estimator, X, y);
     const groups = request.fitOptions?.groups;
     if (groups !== undefined && groups.length !== labels.length) {
@@ -74,13 +86,16 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
     const sizes = request.trainSizes?.(folds, labels);
     options.signal?.throwIfAborted?.();
     const store = persistDataset(X, y, options.storeRoot === undefined ? {} : { root: options.storeRoot });
-    const foldSet = writeFoldSet(store.dir, folds);
+    const foldSet = writeFoldSet(store.dir, folds, fitArrays);
+    const fitParams = Object.keys(fitArrays).sort();
     const context: TaskContext = {
-      store: store.dir, foldSet, model: { name: estimator.name, params: base }, scoring,
+      store: store.dir, foldSet, model: spec, scoring: scoring.names,
+      ...(Object.keys(scoring.sources).length === 0 ? {} : { scorers: scoring.sources }),
+      ...(fitParams.length === 0 ? {} : { fitParams }),
       returnTrainScore: options.returnTrainScore ?? false, errorScore: options.errorScore ?? Number.NaN,
     };
     const keyOf = (fit: PendingFit): FitKey => ({
-      data: store.hash, folds: foldSet, model: estimator.name, params: { ...base, ...candidates[fit.candidate]! },
+      data: store.hash, folds: foldSet, model: spec.name, params: { ...spec.params, ...candidates[fit.candidate]! },
       fold: fit.fold, ...(fit.trainSize === undefined ? {} : { trainSize: fit.trainSize }),
     });
     const records: FitRecord[] = [];
@@ -95,12 +110,29 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
     options.signal?.throwIfAborted?.();
     await runAll(executor, plan, options.signal, progressReporter(records, records.length + pending.length, keyOf, options));
     checkStoreUnchanged(store);
-    checkNotAllFailed(records, scoring);
+    checkNotAllFailed(records, scoring.names);
     const refit = plan.refit?.bind(plan) ?? (() => undefined);
-    return { records, folds, scoring, storeHash: store.hash, refit };
+    return {
+      records, folds, scoring: scoring.names, multimetric: scoring.multimetric, scorers: scoring.scorers, storeHash: store.hash,
+      refit, fitParams: fitArrays,
+    };
   } finally {
-    if (!options.executor) await executor.close();
+    scoring.release();
+    if (!options.executor) await executor?.close();
   }
+}
+
+/**
+ * A scorer made by makeScorer is a closure: it exists in this thread only. Tasks that need it
+ * must run here, so a thread pool or queue is refused with the way out.
+ */
+function checkInlineScorers(scoring: ScoringPlan, executor: Executor): void {
+  if (!scoring.inline || executor instanceof InlineExecutor) return;
+  const names = Object.entries(scoring.sources).filter(([, s]) => s.kind === 'inline').map(([name]) => `'${name}'`);
+  throw new ValueError(
+    `scoring ${names.join(', ')}: a scorer made by makeScorer lives in this thread and worker threads cannot receive a closure; `
+    + 'run the search with workers: 0, or export the scorer from a module and pass { module: \'./my-scorer.js\', name: \'...\' } (see the README, "Custom scorers")',
+  );
 }
 
 /** Collects each batch of records, journals them, and reports progress with the workers' memory. */
@@ -208,7 +240,7 @@ function isFitFailure(error: unknown): boolean {
 
 function checkNotAllFailed(records: readonly FitRecord[], scoring: readonly string[]): void {
   if (records.length === 0 || records.some((r) => r.error === undefined)) return;
-  const { scorer } = metricKeys(scoring)[0]!;
+  const scorer = scoring[0]!;
   const first = records.find((r) => r.error !== undefined);
   throw new FitError(
     `all ${records.length} fits failed (first error: ${first?.error ?? 'unknown'}); ` +

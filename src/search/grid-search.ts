@@ -5,9 +5,12 @@
  */
 import type { NdArray } from '../data/ndarray.js';
 import { ValueError } from '../errors.js';
-import type { Estimator, FloatMatrix, Params } from '../models/estimator.js';
+import { isClassifier, type Classifier, type Estimator, type FloatMatrix, type Params, type Rows } from '../models/estimator.js';
 import type { FitRecord } from '../workers/protocol.js';
 import { evaluate } from './engine.js';
+import type { Scorer } from './scorers.js';
+import { formatWarning, gatherWarnings, type SearchWarning } from './search-warnings.js';
+import { warnOnce } from './warnings.js';
 import { parameterGrid } from './grid.js';
 import { sampleCandidates, type Distribution } from './distributions.js';
 import type { CvResults, SearchFitOptions, SearchOptions } from './options.js';
@@ -26,6 +29,8 @@ export interface FitFailure {
 export interface Outcome {
   cvResults: CvResults;
   scoring: readonly string[];
+  multimetric: boolean;
+  scorers: ReadonlyMap<string, Scorer>;
   refitMetric: string | undefined;
   bestIndex: number | undefined;
   bestEstimator: Estimator | undefined;
@@ -33,6 +38,7 @@ export interface Outcome {
   storeHash: string;
   fitErrors: FitFailure[];
   warnings: string[];
+  scoringWarnings: SearchWarning[];
   solverStats: SolverStats | undefined;
   fitRecords: readonly FitRecord[];
 }
@@ -48,31 +54,41 @@ export abstract class BaseSearch {
 
   /**
    * Evaluates every candidate on every fold, then ranks and (unless `refit: false`) refits the
-   * best candidate on all rows. `fitOptions.groups` goes to group-aware splitters. Resolves to `this`.
+   * best candidate on all rows. `fitOptions` are groups for group-aware splitters and fit params
+   * routed to every fit and to the refit (`{ sampleWeight }`, or `{ <step>__sampleWeight }` for
+   * a pipeline); scores stay unweighted, as in scikit-learn 1.2. Resolves to `this`.
    */
-  async fit(X: FloatMatrix, y: NdArray, fitOptions: SearchFitOptions = {}): Promise<this> {
+  async fit(X: FloatMatrix, y: NdArray, fitOptions: SearchFitOptions = {}, ...extra: unknown[]): Promise<this> {
+    if (extra.length > 0) throw new ValueError(`fit takes (X, y, options); found ${3 + extra.length} arguments. Pass fit params as one object, e.g. { sampleWeight }`);
     const candidates = this.candidates();
     const evaluation = await evaluate({ estimator: this.estimator, X, y, candidates, options: this.options, fitOptions });
-    const { scoring, folds, records } = evaluation;
-    const cvResults = buildCvResults(candidates, folds.length, scoring, records, this.options.returnTrainScore ?? false);
+    const { scoring, folds, records, multimetric } = evaluation;
+    const cvResults = buildCvResults(candidates, folds.length, scoring, records, this.options.returnTrainScore ?? false, multimetric);
     const refitMetric = resolveRefit(this.options.refit, scoring);
     let bestIndex: number | undefined;
     let bestEstimator: Estimator | undefined;
     let refitTime: number | undefined;
     if (refitMetric !== undefined) {
-      const key = metricKeys(scoring).find((m) => m.scorer === refitMetric)!.key;
+      const key = metricKeys(scoring, multimetric).find((m) => m.scorer === refitMetric)!.key;
       bestIndex = (cvResults[`rank_test_${key}`] as number[]).indexOf(1);
       if (this.options.refit !== false) {
         const t0 = performance.now();
-        bestEstimator = evaluation.refit(bestIndex) ?? this.estimator.clone().setParams(candidates[bestIndex]!).fit(X, y);
+        const fitParams = evaluation.fitParams;
+        bestEstimator = evaluation.refit(bestIndex)
+          ?? this.estimator.clone().setParams(candidates[bestIndex]!).fit(X, y, Object.keys(fitParams).length === 0 ? undefined : { ...fitParams });
         refitTime = (performance.now() - t0) / 1000;
       }
     }
     const fitErrors = failuresOf(records, candidates);
-    const warnings = convergenceWarnings(records, candidates, this.estimator.getParams(), bestEstimator);
+    const scoringWarnings = gatherWarnings(records);
+    if (this.options.emitWarnings !== false) for (const w of scoringWarnings) warnOnce(w.type, formatWarning(w, records.length));
+    const warnings = [
+      ...convergenceWarnings(records, candidates, this.estimator.getParams(), bestEstimator),
+      ...scoringWarnings.map((w) => formatWarning(w, records.length)),
+    ];
     this.outcome = {
-      cvResults, scoring, refitMetric, bestIndex, bestEstimator, refitTime, storeHash: evaluation.storeHash, fitErrors,
-      warnings, solverStats: solverStats(records), fitRecords: records,
+      cvResults, scoring, multimetric, scorers: evaluation.scorers, refitMetric, bestIndex, bestEstimator, refitTime,
+      storeHash: evaluation.storeHash, fitErrors, warnings, scoringWarnings, solverStats: solverStats(records), fitRecords: records,
     };
     return this;
   }
@@ -100,7 +116,7 @@ export abstract class BaseSearch {
   get bestParams(): Params { return this.done.cvResults.params[this.best]!; }
   /** Mean cross-validated score of the best candidate on the refit metric. */
   get bestScore(): number {
-    const key = metricKeys(this.done.scoring).find((m) => m.scorer === this.done.refitMetric)!.key;
+    const key = metricKeys(this.done.scoring, this.done.multimetric).find((m) => m.scorer === this.done.refitMetric)!.key;
     return (this.done.cvResults[`mean_test_${key}`] as number[])[this.best]!;
   }
   /** The best candidate refitted on all rows; undefined with `refit: false`. */
@@ -113,13 +129,70 @@ export abstract class BaseSearch {
   get storeHash(): string { return this.done.storeHash; }
   /**
    * What scikit-learn would warn about, one line each: fits (and the refit) that stopped at
-   * `maxIter` before converging (scikit-learn's ConvergenceWarning). Empty when all is well.
+   * `maxIter` before converging (scikit-learn's ConvergenceWarning), and each scoring warning
+   * (an undefined metric, a metric that could not be computed) with its metric and how many fits
+   * raised it. Empty when all is well.
    */
   get warnings(): readonly string[] { return this.done.warnings; }
+  /**
+   * The scoring warnings, structured: each once with its metric and how many fits raised it.
+   * A metric that could not be computed is one: its cells are `errorScore` (NaN by default)
+   * and the other metrics are still reported.
+   */
+  get scoringWarnings(): readonly SearchWarning[] { return this.done.scoringWarnings; }
   /** Iterative solvers' work summed over the fits (undefined for models without one, e.g. Ridge). */
   get solverStats(): SolverStats | undefined { return this.done.solverStats; }
   /** Every fit's record: scores, times and, for iterative solvers, `solver.nIter` and convergence. */
   get fitRecords(): readonly FitRecord[] { return this.done.fitRecords; }
+  /** True when cvResults columns keep each metric's name (scoring was a list or object). */
+  get multimetric(): boolean { return this.done.multimetric; }
+
+  /** `cvResults` as one object per candidate, keyed by column name (in the columns' order). */
+  cvResultsRows(): Record<string, unknown>[] {
+    const columns = Object.entries(this.done.cvResults);
+    return this.done.cvResults.params.map((_, i) => Object.fromEntries(columns.map(([name, values]) => [name, values[i]])));
+  }
+
+  /** The best estimator's predictions (scikit-learn's `search.predict`). */
+  predict(X: FloatMatrix, rows?: Rows): Float64Array {
+    return this.refitted('predict').predict(X, rows);
+  }
+
+  /** The best estimator's class probabilities (a classifier's). */
+  predictProba(X: FloatMatrix, rows?: Rows): Float64Array {
+    return this.refittedClassifier('predictProba').predictProba(X, rows);
+  }
+
+  /** The best estimator's decision values (a classifier's). */
+  decisionFunction(X: FloatMatrix, rows?: Rows): Float64Array {
+    return this.refittedClassifier('decisionFunction').decisionFunction(X, rows);
+  }
+
+  /** The best estimator's classes (a classifier's). */
+  get classes(): Float64Array {
+    return this.refittedClassifier('classes').classes;
+  }
+
+  /**
+   * The refit metric's score of the best estimator on X, y (or `rows`): scikit-learn's
+   * `search.score`, which uses the search's scoring (the estimator's own score by default).
+   */
+  score(X: FloatMatrix, y: NdArray, rows?: Rows): number {
+    const estimator = this.refitted('score');
+    return this.done.scorers.get(this.done.refitMetric!)!.score(estimator, X, y, rows);
+  }
+
+  private refitted(method: string): Estimator {
+    const best = this.done.bestEstimator;
+    if (best) return best;
+    throw new ValueError(`search.${method} is available only after refitting on the best parameters: this search ran with refit: false. Refit an estimator yourself with search.bestParams`);
+  }
+
+  private refittedClassifier(method: string): Classifier {
+    const best = this.refitted(method);
+    if (!isClassifier(best)) throw new ValueError(`search.${method} needs a classifier; the best estimator is the regressor '${best.name}'`);
+    return best;
+  }
 }
 
 /** The failed fits among `records`, by candidate then fold. */

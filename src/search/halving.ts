@@ -20,7 +20,8 @@ import { checkBoolean, checkInteger, describe } from './option-checks.js';
 import type { CvResults, SearchFitOptions, SearchOptions } from './options.js';
 import { checkNumpySeed } from './random-state.js';
 import { buildCvResults } from './results.js';
-import { resolveScoring } from './scorers.js';
+import { resolveScoring } from './scoring.js';
+import { formatWarning, gatherWarnings } from './search-warnings.js';
 import { resolveCv } from './splitters.js';
 import type { Fold, Splitter } from './types.js';
 import { checkInputShapes, checkTargetValues } from './validate.js';
@@ -146,7 +147,7 @@ abstract class BaseHalving extends BaseSearch {
         const nResources = schedule.nResources[itr]!;
         const folds = subsampleFolds(baseFolds, nResources / nSamples, seed);
         checkRungFolds(folds, itr, nResources);
-        const evaluation = await evaluate({ estimator, ...data, candidates, options: { ...options, cv: fixedFolds(folds), executor } });
+        const evaluation = await evaluate({ estimator, ...data, candidates, options: { ...options, cv: fixedFolds(folds), executor }, fitOptions });
         const offset = all.length;
         candidates.forEach((params) => all.push({ params, iter: itr, nResources }));
         for (const r of evaluation.records) records.push({ ...r, candidate: r.candidate + offset });
@@ -166,14 +167,20 @@ abstract class BaseHalving extends BaseSearch {
     let refitTime: number | undefined;
     if (options.refit !== false) {
       const t0 = performance.now();
-      bestEstimator = last!.evaluation.refit(bestIndex - last!.offset) ?? estimator.clone().setParams(params[bestIndex]!).fit(data.X, data.y);
+      const fitParams = last!.evaluation.fitParams;
+      bestEstimator = last!.evaluation.refit(bestIndex - last!.offset)
+        ?? estimator.clone().setParams(params[bestIndex]!).fit(data.X, data.y, Object.keys(fitParams).length === 0 ? undefined : { ...fitParams });
       refitTime = (performance.now() - t0) / 1000;
     }
+    const scoringWarnings = gatherWarnings(records);
     this.outcome = {
-      cvResults, scoring, refitMetric: scoring[0], bestIndex, bestEstimator, refitTime,
+      cvResults, scoring, multimetric: false, scorers: last!.evaluation.scorers, refitMetric: scoring[0], bestIndex, bestEstimator, refitTime,
       storeHash: last!.evaluation.storeHash, fitErrors: failuresOf(records, params),
-      warnings: convergenceWarnings(records, params, estimator.getParams(), bestEstimator),
-      solverStats: solverStats(records), fitRecords: records,
+      warnings: [
+        ...convergenceWarnings(records, params, estimator.getParams(), bestEstimator),
+        ...scoringWarnings.map((w) => formatWarning(w, records.length)),
+      ],
+      scoringWarnings, solverStats: solverStats(records), fitRecords: records,
     };
     this.halving = { ...schedule, nCandidates: schedule.nCandidates, nRemainingCandidates: candidates.length };
     return this;

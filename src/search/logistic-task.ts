@@ -5,10 +5,11 @@ import type { FitRecord, LogisticPathTask, TaskResult } from '../workers/protoco
 import { mappedFolds, mappedStore } from '../workers/store-cache.js';
 import { pathParams } from './logistic-plan.js';
 import { errorRecords, messageOf } from './plan.js';
-import { scoreMany } from './scorers.js';
+import type { Scorer } from './scorers.js';
+import { recordScores } from './scoring.js';
 
 /** Runs a `logistic-path` task in this thread. */
-export function runLogisticPathTask(task: LogisticPathTask): TaskResult {
+export function runLogisticPathTask(task: LogisticPathTask, scorers: ReadonlyMap<string, Scorer>): TaskResult {
   const store = mappedStore(task.store);
   const fold = mappedFolds(task.store, task.foldSet)[task.fold]!;
   const X = store.X as FloatMatrix;
@@ -28,12 +29,8 @@ export function runLogisticPathTask(task: LogisticPathTask): TaskResult {
   // Each candidate's fit time is the time the path spent on its C, warm-started from the
   // candidates before it on the path (README: "fit times on a path").
   const records: FitRecord[] = path.models.map((model, i) => {
-    const t1 = performance.now();
-    const test = scoreMany(task.scoring, model, X, store.y, fold.test);
-    const scoreTime = (performance.now() - t1) / 1000;
-    const train = task.returnTrainScore ? { train: scoreMany(task.scoring, model, X, store.y, fold.train) } : {};
     const report = path.reports[i]!;
-    return { ...fits[i]!, test, ...train, fitTime: report.seconds, scoreTime, solver: solverReport(report) };
+    return { ...fits[i]!, ...recordScores(scorers, task, model, X, store.y, fold.test, fold.train), fitTime: report.seconds, solver: solverReport(report) };
   });
   return { records, coefficients: concat(path.coefficients) };
 }

@@ -4,6 +4,8 @@
  */
 import type { Params } from '../models/estimator.js';
 import type { Executor, FitRecord } from '../workers/protocol.js';
+import type { SampleWeight } from '../models/estimator.js';
+import type { ScoringOption } from './scoring.js';
 import type { Fold, Groups, Splitter } from './types.js';
 
 /** Progress of a running search, reported after every finished task. */
@@ -45,19 +47,29 @@ export interface FitKey {
 
 /**
  * What `search.fit(X, y, fitOptions)` takes besides the data (curves take the same keys in
- * their options): `groups`, one label per row, for the group-aware splitters.
+ * their options): `groups`, one label per row, for the group-aware splitters; and
+ * scikit-learn's `fit_params`, routed to every fit on its training rows and to the refit:
+ * `sampleWeight` for a model that takes weights, `<step>__sampleWeight` for a pipeline step.
  */
 export interface SearchFitOptions {
   /** Group labels (numbers or strings), one per row: GroupKFold and StratifiedGroupKFold read them. */
   readonly groups?: Groups;
+  /** Per-row weights (one per row of X, or one number), as the estimator's `fit` takes them. */
+  readonly sampleWeight?: SampleWeight;
+  /** A pipeline step's weights, by step name (scikit-learn's `step__sample_weight`). */
+  readonly [routed: `${string}__sampleWeight`]: SampleWeight | undefined;
 }
 
 /** Options every search and curve accepts. */
 export interface SearchOptions {
   /** A fold count (KFold / StratifiedKFold by estimator kind), a splitter, or explicit folds. Default 5. */
   readonly cv?: number | Splitter | readonly Fold[];
-  /** A scorer name or several. Default: r2 for regressors, accuracy for classifiers. */
-  readonly scoring?: string | readonly string[];
+  /**
+   * A scorer name, a list of names, a scorer (`makeScorer`, or `{ module, name }` for worker
+   * threads), or an object of named scorers. Default: r2 for regressors, accuracy for classifiers.
+   * A single scorer gives `*_score` columns; a list or object keeps each metric's name.
+   */
+  readonly scoring?: ScoringOption;
   /** Metric used to pick the best candidate and refit; `false` to skip refitting. Default true (the only metric). */
   readonly refit?: boolean | string;
   /** Worker threads; default `os.availableParallelism()`. 0 runs inline in this thread. */
@@ -76,6 +88,11 @@ export interface SearchOptions {
   readonly onRecord?: (record: FitRecord, key: FitKey) => void;
   /** Fits already done in an earlier run: looked up by key and not run again. */
   readonly completed?: (key: FitKey) => FitRecord | undefined;
+  /**
+   * Emit each of the search's scoring warnings once as a process warning, as Python shows
+   * scikit-learn's (default true); false only collects them in `search.warnings`.
+   */
+  readonly emitWarnings?: boolean;
 }
 
 /**
@@ -94,7 +111,7 @@ export interface LearningCurveResult {
   readonly fitTimes: readonly (readonly number[])[];
   readonly scoreTimes: readonly (readonly number[])[];
   readonly scoring: string;
-  /** Fits that stopped at `maxIter` before converging, one line (see GridSearch's `warnings`). */
+  /** What scikit-learn would warn about, one line each (see GridSearch's `warnings`). */
   readonly warnings: readonly string[];
 }
 
@@ -105,6 +122,6 @@ export interface ValidationCurveResult {
   readonly trainScores: readonly (readonly number[])[];
   readonly testScores: readonly (readonly number[])[];
   readonly scoring: string;
-  /** Fits that stopped at `maxIter` before converging, one line (see GridSearch's `warnings`). */
+  /** What scikit-learn would warn about, one line each (see GridSearch's `warnings`). */
   readonly warnings: readonly string[];
 }

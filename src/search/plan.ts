@@ -22,6 +22,8 @@ export interface TaskContext {
   readonly foldSet: string;
   readonly model: Extract<TaskMessage, { kind: 'cv' }>['model'];
   readonly scoring: readonly string[];
+  readonly scorers?: TaskMessage['scorers'];
+  readonly fitParams?: readonly string[];
   readonly returnTrainScore: boolean;
   readonly errorScore: number | 'raise';
 }

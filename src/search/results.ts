@@ -30,9 +30,17 @@ export function rankScores(means: readonly number[]): number[] {
   return filled.map((m) => 1 + filled.filter((other) => other > m).length);
 }
 
-/** The metric suffix in column names: `score` for a single metric, as scikit-learn does. */
-export function metricKeys(scoring: readonly string[]): { scorer: string; key: string }[] {
-  return scoring.length === 1 ? [{ scorer: scoring[0]!, key: 'score' }] : scoring.map((s) => ({ scorer: s, key: s }));
+/**
+ * The metric suffix in column names, GridSearchCV's rule: `score` when scoring was one scorer
+ * (a name, a scorer, or absent), each metric's own name when it was a list or dict, even of one.
+ * @example
+ * ```ts
+ * metricKeys(['neg_log_loss'], true); // [{ scorer: 'neg_log_loss', key: 'neg_log_loss' }]
+ * metricKeys(['neg_log_loss'], false); // [{ scorer: 'neg_log_loss', key: 'score' }]
+ * ```
+ */
+export function metricKeys(scoring: readonly string[], multimetric: boolean): { scorer: string; key: string }[] {
+  return multimetric ? scoring.map((s) => ({ scorer: s, key: s })) : [{ scorer: scoring[0]!, key: 'score' }];
 }
 
 /**
@@ -46,6 +54,7 @@ export function buildCvResults(
   scoring: readonly string[],
   records: readonly FitRecord[],
   returnTrainScore: boolean,
+  multimetric = scoring.length > 1,
 ): CvResults {
   const grid = new Map<string, FitRecord>();
   for (const r of records) grid.set(`${r.candidate}/${r.fold}`, r);
@@ -67,7 +76,7 @@ export function buildCvResults(
     columns[`param_${name}`] = perCandidate((c) => candidates[c]![name] ?? null);
   }
   columns['params'] = candidates.map((p) => ({ ...p }));
-  for (const { scorer, key } of metricKeys(scoring)) {
+  for (const { scorer, key } of metricKeys(scoring, multimetric)) {
     for (const set of returnTrainScore ? (['test', 'train'] as const) : (['test'] as const)) {
       const scores = candidates.map((_, c) => folds(nFolds).map((f) => get(c, f)[set]?.[scorer] ?? Number.NaN));
       for (let f = 0; f < nFolds; f++) columns[`split${f}_${set}_${key}`] = scores.map((s) => s[f]);

@@ -1,30 +1,24 @@
 /**
- * Ridge's fast plan. One pass over the rows (split across workers) accumulates sufficient
- * statistics per (segment, cell), a cell being the rows with one role pattern across the
- * folds (fold-cells.ts: for KFold, the rows one fold holds out); every training and test set
- * is a sum of cells, every alpha is one d×d solve, and R²/MSE on held-out rows follow from
- * their statistics. Learning curves (partitions only) split the row range at each training
- * prefix's end, so a prefix is a sum of whole segments. Scorers that need predictions (MAE,
- * ...) take the plain plan.
+ * Ridge's fast plan, for a Ridge or a pipeline of StandardScalers and a Ridge. One pass over
+ * the rows (split across workers) accumulates sufficient statistics per (segment, cell), a cell
+ * being the rows with one role pattern across the folds (fold-cells.ts: for KFold, the rows one
+ * fold holds out), once unweighted and once per sample-weight fit param; every training and
+ * test set is a sum of cells, every candidate one d×d solve (ridge-solve.ts), and R²/MSE on
+ * held-out rows follow from their statistics. Learning curves (partitions only) split the row
+ * range at each training prefix's end, so a prefix is a sum of whole segments. Scorers that
+ * need predictions (MAE, ...) and custom scorers take the plain plan.
  */
-import { elementAsNumber, ndarray } from '../data/ndarray.js';
+import { elementAsNumber } from '../data/ndarray.js';
 import { DataError, FitError } from '../errors.js';
 import { checkFiniteX, matrixView } from '../models/checks.js';
-import type { Estimator, Params } from '../models/estimator.js';
-import { gramStats, symmetrizeUpper, type GramStats } from '../models/kernels/index.js';
-import { Ridge, ridgeFromStats } from '../models/ridge.js';
-import { addPackedStats, addStats, clearStats, residualSums, type ResidualSums } from '../models/ridge-stats.js';
+import type { Estimator, ModelSpec, Params } from '../models/estimator.js';
+import type { GramStats } from '../models/kernels/index.js';
+import { addPackedStats } from '../models/ridge-stats.js';
 import type { FitRecord, RidgeStatsTask, TaskMessage, TaskResult } from '../workers/protocol.js';
 import type { PendingFit, Plan, PlanInput } from './plan.js';
-import { foldCells, ROLE_TEST, ROLE_TRAIN, type FoldCells } from './fold-cells.js';
+import { foldCells } from './fold-cells.js';
+import { prefixEnd, refitFromStats, solveAll, STATS_SCORERS, sumCells, type FitSettings } from './ridge-solve.js';
 import type { Fold } from './types.js';
-
-/** Scores that follow from residual sums alone, by scikit-learn scorer name. */
-const STATS_SCORERS: Readonly<Record<string, (r: ResidualSums) => number>> = {
-  r2: ({ sse, sst, count }) => (count < 2 ? Number.NaN : sst === 0 ? (sse === 0 ? 1 : 0) : 1 - sse / sst),
-  neg_mean_squared_error: ({ sse, count }) => -sse / count,
-  neg_root_mean_squared_error: ({ sse, count }) => -Math.sqrt(sse / count),
-};
 
 /** Rows used to pick the shared shift: enough to land near the column means. */
 const SHIFT_ROWS = 1024;
@@ -38,10 +32,12 @@ const ROWS_PER_TASK = 65_536;
 /** The ridge plan, or undefined when it does not apply (other model, scorer or splitter). */
 export function planRidgeStats(input: PlanInput): Plan | undefined {
   const { context, candidates, folds, X, pending } = input;
-  if (context.model.name !== 'ridge' || pending.length === 0) return undefined;
-  if (!context.scoring.every((s) => s in STATS_SCORERS)) return undefined;
-  const params = candidates.map((c) => ({ ...context.model.params, ...c }));
-  if (!params.every((p) => p['fitIntercept'] !== false)) return undefined;
+  if (pending.length === 0) return undefined;
+  const blocks = ['', ...(context.fitParams ?? [])];
+  const settings = candidates.map((c) => fitSettings(context.model, { ...context.model.params, ...c }, c, blocks));
+  if (settings.some((s) => s === undefined)) return undefined;
+  const scoring = statsScoring(context.scoring, context.scorers);
+  if (!scoring) return undefined;
   const [nRows, nCols] = X.shape as [number, number];
   const layout = foldCells(folds, nRows);
   if (layout === undefined) return undefined;
@@ -69,7 +65,7 @@ export function planRidgeStats(input: PlanInput): Plan | undefined {
       if (results.size < tasks.length) return [];
       // Sum in task order, not arrival order, so the numbers never depend on scheduling.
       // Only cells some row fell in get statistics: a learning curve's segments each lie in one or two folds.
-      cells = new Array<GramStats | undefined>(nSegments * nCells).fill(undefined);
+      cells = new Array<GramStats | undefined>(nSegments * nCells * blocks.length).fill(undefined);
       let statsSeconds = 0;
       for (const t of tasks) {
         const r = results.get(t)!;
@@ -78,8 +74,10 @@ export function planRidgeStats(input: PlanInput): Plan | undefined {
         statsSeconds += r.elapsed ?? 0;
       }
       checkFiniteCells(cells, input.X);
-      return solveAll({ pending, params, folds, layout, cells, cutoffs, shift, yShift, scoring: context.scoring,
-        returnTrainScore: context.returnTrainScore, statsSeconds });
+      return solveAll({
+        pending, settings: settings as FitSettings[], folds, layout, cells, blocks: blocks.length, cutoffs, shift, yShift, scoring,
+        returnTrainScore: context.returnTrainScore, errorScore: context.errorScore, statsSeconds,
+      });
     },
     failed: () => undefined,
     // When every row is in some cell, every value of X enters some cell's sums, where a NaN or
@@ -88,15 +86,47 @@ export function planRidgeStats(input: PlanInput): Plan | undefined {
     // When every row is in some cell, the refit on all rows is one more solve, no pass over the data.
     refit: (candidate: number): Estimator | undefined => {
       if (!cells || !layout.coversAllRows) return undefined;
-      const all = sumCells(cells, nCols, nCells, nSegments, () => true);
-      const merged = { ...context.model.params, ...candidates[candidate]! };
-      const packed = ridgeFromStats(all, shift, yShift, merged['alpha'] as number, true);
-      return Ridge.fromState({
-        name: 'ridge', params: merged,
-        coef: ndarray('float64', [nCols], packed.slice(0, nCols)), intercept: ndarray('float64', [], packed.slice(nCols)),
-      });
+      const all = blocks.map((_, b) => sumCells(cells!, nCols, b, nCells, nSegments, () => true));
+      return refitFromStats(settings[candidate]!, all, shift, yShift);
     },
   };
+}
+
+/**
+ * How one candidate is fitted from statistics, or undefined when the model is not a Ridge or a
+ * pipeline of StandardScalers and a Ridge. `blocks` lists the weight fit params in cell-block order.
+ */
+function fitSettings(spec: ModelSpec, merged: Params, candidate: Params, blocks: readonly string[]): FitSettings | undefined {
+  const block = (key: string): number => Math.max(0, blocks.indexOf(key));
+  if (spec.name === 'ridge') {
+    return { alpha: merged['alpha'] as number, fitIntercept: merged['fitIntercept'] !== false, block: block('sampleWeight'), scalers: [], params: candidate };
+  }
+  const steps = spec.steps ?? [];
+  const last = steps[steps.length - 1];
+  if (spec.name !== 'pipeline' || last?.kind !== 'ridge' || !steps.slice(0, -1).every((s) => s.kind === 'standard_scaler')) return undefined;
+  return {
+    alpha: merged[`${last.name}__alpha`] as number,
+    fitIntercept: merged[`${last.name}__fitIntercept`] !== false,
+    block: block(`${last.name}__sampleWeight`),
+    scalers: steps.slice(0, -1).map((s) => ({
+      step: s.name, withMean: merged[`${s.name}__withMean`] !== false, withStd: merged[`${s.name}__withStd`] !== false,
+      block: block(`${s.name}__sampleWeight`),
+    })),
+    params: merged,
+    ridgeStep: last.name,
+  };
+}
+
+/** Each metric with the stats scorer it is, or undefined when one needs predictions. */
+function statsScoring(names: readonly string[], sources: TaskMessage['scorers']): [string, string][] | undefined {
+  const out: [string, string][] = [];
+  for (const name of names) {
+    const source = sources?.[name];
+    const builtin = source === undefined ? name : source.kind === 'builtin' ? source.name : undefined;
+    if (builtin === undefined || !(builtin in STATS_SCORERS)) return undefined;
+    out.push([name, builtin]);
+  }
+  return out;
 }
 
 /**
@@ -125,10 +155,6 @@ function prefixCutoffs(pending: readonly PendingFit[], folds: readonly Fold[]): 
   return [...cuts].sort((a, b) => a - b);
 }
 
-function prefixEnd(fold: Fold, trainSize: number): number {
-  return fold.train[trainSize - 1]! + 1;
-}
-
 /** Means of the first rows: a shift close enough to the column means that centring cancels little. */
 function sharedShift({ X, y }: PlanInput): { shift: Float64Array; yShift: number } {
   const [nRows, nCols] = X.shape as [number, number];
@@ -141,99 +167,4 @@ function sharedShift({ X, y }: PlanInput): { shift: Float64Array; yShift: number
   }
   for (let j = 0; j < nCols; j++) shift[j]! /= m;
   return { shift, yShift: yShift / m };
-}
-
-interface SolveInput {
-  readonly pending: readonly PendingFit[];
-  readonly params: readonly Params[];
-  readonly folds: readonly Fold[];
-  readonly layout: FoldCells;
-  readonly cells: readonly (GramStats | undefined)[];
-  readonly cutoffs: readonly number[];
-  readonly shift: Float64Array;
-  readonly yShift: number;
-  readonly scoring: readonly string[];
-  readonly returnTrainScore: boolean;
-  readonly statsSeconds: number;
-}
-
-/**
- * Solves every pending fit from the cells. Walks the segments once, keeping each cell's
- * running sum; a training prefix that ends at this segment is the sum of the running sums of
- * the cells its fold trains on, so each (fold, train size) costs nCells additions, not one per
- * (segment, cell).
- */
-function solveAll(input: SolveInput): FitRecord[] {
-  const { pending, folds, cells, cutoffs, layout } = input;
-  const { nCells, roles } = layout;
-  const nFolds = folds.length;
-  const d = input.shift.length;
-  const nSegments = cutoffs.length + 1;
-  const hasRole = (cell: number, fold: number, role: number): boolean => roles[cell * nFolds + fold] === role;
-  const testStats = folds.map((_, k) => sumCells(cells, d, nCells, nSegments, (_s, c) => hasRole(c, k, ROLE_TEST)));
-  const bySpan = fitsBySpan(pending, folds, cutoffs);
-  const running = Array.from({ length: nCells }, () => gramStats(d));
-  const train = gramStats(d);
-  const records = new Map<PendingFit, FitRecord>();
-  for (let s = 0; s < nSegments; s++) {
-    for (let c = 0; c < nCells; c++) addCell(running[c]!, cells[s * nCells + c]);
-    for (const [fold, fits] of bySpan.get(s + 1) ?? []) {
-      clearStats(train);
-      for (let c = 0; c < nCells; c++) if (hasRole(c, fold, ROLE_TRAIN)) addStats(train, running[c]!);
-      symmetrizeUpper(train.xtx, d);
-      for (const fit of fits) records.set(fit, solveOne(input, fit, train, testStats[fold]!));
-    }
-  }
-  return pending.map((fit) => records.get(fit)!);
-}
-
-/** Pending fits keyed by how many segments their training prefix spans, then by fold. */
-function fitsBySpan(pending: readonly PendingFit[], folds: readonly Fold[], cutoffs: readonly number[]): Map<number, Map<number, PendingFit[]>> {
-  const segmentAfter = new Map(cutoffs.map((cut, i) => [cut, i + 1]));
-  const out = new Map<number, Map<number, PendingFit[]>>();
-  for (const fit of pending) {
-    const span = fit.trainSize === undefined ? cutoffs.length + 1 : segmentAfter.get(prefixEnd(folds[fit.fold]!, fit.trainSize))!;
-    const byFold = out.get(span) ?? new Map<number, PendingFit[]>();
-    const fits = byFold.get(fit.fold) ?? [];
-    fits.push(fit);
-    byFold.set(fit.fold, fits);
-    out.set(span, byFold);
-  }
-  return out;
-}
-
-/** One candidate on one training prefix: solve, then score on the fold's test statistics (and its training ones). */
-function solveOne(input: SolveInput, fit: PendingFit, train: GramStats, test: GramStats): FitRecord {
-  const { shift, yShift, scoring } = input;
-  const t0 = performance.now();
-  const packed = ridgeFromStats(train, shift, yShift, input.params[fit.candidate]!['alpha'] as number, true);
-  const t1 = performance.now();
-  const testScores = scoresOf(scoring, residualSums(test, packed, shift, yShift));
-  const trainScores = input.returnTrainScore ? { train: scoresOf(scoring, residualSums(train, packed, shift, yShift)) } : {};
-  const t2 = performance.now();
-  return {
-    candidate: fit.candidate, fold: fit.fold, ...(fit.trainSize === undefined ? {} : { trainSize: fit.trainSize }),
-    test: testScores, ...trainScores, fitTime: input.statsSeconds / input.pending.length + (t1 - t0) / 1000, scoreTime: (t2 - t1) / 1000,
-  };
-}
-
-/** Σ of the cells in the first `segments` segments that pass `include`; xtx symmetrized. */
-function sumCells(
-  cells: readonly (GramStats | undefined)[], d: number, nCells: number, segments: number, include: (segment: number, cell: number) => boolean,
-): GramStats {
-  const out = gramStats(d);
-  for (let s = 0; s < segments; s++) {
-    for (let c = 0; c < nCells; c++) if (include(s, c)) addCell(out, cells[s * nCells + c]);
-  }
-  symmetrizeUpper(out.xtx, d);
-  return out;
-}
-
-/** `into += cell`; a cell no row fell in adds nothing. */
-function addCell(into: GramStats, cell: GramStats | undefined): void {
-  if (cell) addStats(into, cell);
-}
-
-function scoresOf(scoring: readonly string[], sums: ResidualSums): Record<string, number> {
-  return Object.fromEntries(scoring.map((name) => [name, STATS_SCORERS[name]!(sums)]));
 }

@@ -1,14 +1,17 @@
 /**
  * The worker side of ridge's fast plan: one pass over a row range of the mapped X,
- * accumulating GramStats per (segment, test fold) cell with the shared Gram kernel.
+ * accumulating GramStats per (segment, cell) with the shared Gram kernel; then, for each
+ * sample-weight fit param of the search, the same cells weighted (a block of cells after the
+ * unweighted ones, in the order of `task.fitParams`).
  */
 import type { NdArray } from '../data/ndarray.js';
 import { matrixView, targetValues } from '../models/checks.js';
 import type { FloatMatrix } from '../models/estimator.js';
 import { accumulateGram, GRAM_UNROLL, gramStats } from '../models/kernels/index.js';
-import { packStats } from '../models/ridge-stats.js';
+import { accumulateWeightedGram, packStats } from '../models/ridge-stats.js';
 import type { RidgeStatsTask, TaskResult } from '../workers/protocol.js';
 import { mappedFolds, mappedStore } from '../workers/store-cache.js';
+import { taskFitParams } from './fit-arrays.js';
 import { FitError } from '../errors.js';
 import { foldCells, type FoldCells } from './fold-cells.js';
 
@@ -38,6 +41,19 @@ export function runRidgeStatsTask(task: RidgeStatsTask): TaskResult {
     accumulateGram(view, rows, y, shift, task.yShift, stats, scratch);
     return stats;
   });
+  const arrays = taskFitParams(task);
+  for (const key of task.fitParams ?? []) {
+    const weights = arrays[key]!;
+    for (const rows of cellRows) {
+      if (rows.length === 0) {
+        cells.push(undefined);
+        continue;
+      }
+      const stats = gramStats(view.nCols);
+      accumulateWeightedGram(view, rows, y, weights, shift, task.yShift, stats);
+      cells.push(stats);
+    }
+  }
   return { records: [], stats: packStats(cells, view.nCols), elapsed: (performance.now() - started) / 1000 };
 }
 

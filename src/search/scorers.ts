@@ -1,24 +1,50 @@
 /**
- * Scorers under scikit-learn's names: a metric, the estimator method it needs, and a sign
- * (errors are negated, `neg_*`, so that greater is always better in a search).
+ * Scorers under scikit-learn's names: a metric, the estimator output it reads, and a sign
+ * (errors are negated, `neg_*`, so that greater is always better in a search). The three
+ * kinds follow scikit-learn 1.2's scorer classes, including how they pick probability
+ * columns and which targets they refuse:
+ * - 'predict' (`_PredictScorer`): the metric of `predict`'s labels or values;
+ * - 'proba' (`_ProbaScorer`): `predictProba`; on a binary test fold of a two-class model, the
+ *   positive (larger) class's column only;
+ * - 'decision' (`_ThresholdScorer`): `decisionFunction` (`predict` for regressors); binary test
+ *   folds only ("multiclass format is not supported" otherwise).
  */
 import type { NdArray } from '../data/ndarray.js';
 import { ValueError } from '../errors.js';
 import { isClassifier, type Classifier, type Estimator, type FloatMatrix, type Rows } from '../models/estimator.js';
 import {
-  accuracy, balancedAccuracy, f1, logLoss, meanAbsoluteError, meanSquaredError, r2, rocAuc, rootMeanSquaredError,
+  accuracy, averagePrecision, balancedAccuracy, brierScoreLoss, classLikelihoodRatios, d2AbsoluteError, explainedVariance,
+  f1, jaccard, logLoss, matthewsCorrcoef, maxError, meanAbsoluteError, meanAbsolutePercentageError, meanGammaDeviance,
+  meanPoissonDeviance, meanSquaredError, meanSquaredLogError, medianAbsoluteError, precision, r2, recall, rocAuc,
+  rocAucMulticlass, rootMeanSquaredError, topKAccuracy, type Average,
 } from './metrics.js';
-import { describe } from './option-checks.js';
+import { targetType } from './metrics/labels.js';
+import { didYouMeanScorer } from './scorer-names.js';
 
 /** Which estimator output a scorer reads. */
 export type ScorerNeeds = 'predict' | 'proba' | 'decision';
 
 /**
- * A named scorer. Plain objects: other modules may add fields (e.g. a sufficient-statistics
- * fast path) without changing this one.
+ * What a scorer's metric receives beside the true labels: the output (a vector, or row-major
+ * [n, columns] probabilities or decision values) and the classifier's classes.
+ */
+export interface ScoreInput {
+  readonly output: Float64Array;
+  /** 1 for a vector; the number of classes for a matrix. */
+  readonly columns: number;
+  /** The classifier's sorted classes; undefined for a regressor. */
+  readonly classes?: Float64Array;
+}
+
+/** A metric as a scorer sees it: true labels and the (column-selected) output. */
+export type ScoreFunction = (yTrue: Float64Array, yPred: Float64Array, input: ScoreInput) => number;
+
+/**
+ * A scorer. Plain objects: other modules may add fields (e.g. a sufficient-statistics fast
+ * path) without changing this one.
  */
 export interface Scorer {
-  /** scikit-learn's scorer name, e.g. `neg_mean_squared_error`. */
+  /** scikit-learn's scorer name, e.g. `neg_mean_squared_error` (for a custom scorer, its given name). */
   readonly name: string;
   /** False for error metrics; their `score` is already negated, as in scikit-learn. */
   readonly greaterIsBetter: boolean;
@@ -26,13 +52,22 @@ export interface Scorer {
   /** 'classification' scorers only make sense for classifiers; 'any' works on any estimator. */
   readonly task: 'any' | 'classification';
   /**
-   * The score from an output already computed (predictions, probabilities or decision
-   * values for the same rows), so one prediction can serve several scorers.
-   * `classes` is the classifier's sorted labels (needed for 'proba').
+   * The score from an output already computed for the same rows: `predict`'s values,
+   * `predictProba`'s [n, classes] matrix or `decisionFunction`'s values (the raw method output;
+   * the scorer picks columns as scikit-learn does), so one prediction serves several scorers.
+   * `classes` is the classifier's sorted labels.
    */
   fromOutput(yTrue: Float64Array, output: Float64Array, classes?: Float64Array): number;
   /** Score `estimator` on all rows of X/y or on `rows`. */
   score(estimator: Estimator, X: FloatMatrix, y: NdArray, rows?: Rows): number;
+}
+
+/** Options of {@link defineScorer}. */
+export interface ScorerDefinition {
+  readonly name: string;
+  readonly needs: ScorerNeeds;
+  readonly greaterIsBetter: boolean;
+  readonly task: Scorer['task'];
 }
 
 /**
@@ -51,167 +86,149 @@ export function labelsAt(y: NdArray, rows?: Rows): Float64Array {
   return out;
 }
 
-function output(
+/**
+ * The raw output a scorer needs from `estimator` (`decision` computes decision values once, for
+ * classifiers that derive labels and probabilities from them).
+ * @throws ValueError for a probability scorer on a regressor.
+ */
+export function estimatorOutput(
   scorer: Pick<Scorer, 'name' | 'needs'>, estimator: Estimator, X: FloatMatrix, rows: Rows, decision: () => Float64Array,
 ): Float64Array {
-  if (scorer.needs === 'predict') {
+  if (scorer.needs === 'predict' || !isClassifier(estimator)) {
+    if (scorer.needs === 'proba') {
+      throw new ValueError(`scoring '${scorer.name}' needs a classifier, found the regressor '${estimator.name}'`);
+    }
     return isClassifier(estimator) && estimator.predictFromDecision ? estimator.predictFromDecision(decision()) : estimator.predict(X, rows);
   }
-  if (!isClassifier(estimator)) {
-    throw new ValueError(`scoring '${scorer.name}' needs a classifier, found the regressor '${estimator.name}'`);
-  }
   if (scorer.needs === 'proba') return estimator.probaFromDecision ? estimator.probaFromDecision(decision()) : estimator.predictProba(X, rows);
-  if (estimator.classes.length !== 2) {
-    throw new ValueError(`scoring '${scorer.name}' supports binary classifiers only, found ${estimator.classes.length} classes`);
-  }
   return decision();
 }
 
-function makeScorer(
-  name: string, needs: ScorerNeeds, task: Scorer['task'], sign: 1 | -1,
-  metric: (yTrue: Float64Array, out: Float64Array, classes?: Float64Array) => number,
-): Scorer {
+/** The metric's input: `output` with the columns scikit-learn's scorer kind would pass on. */
+function selectColumns(needs: ScorerNeeds, yTrue: Float64Array, output: Float64Array, classes: Float64Array | undefined): ScoreInput {
+  const n = yTrue.length;
+  const columns = n === 0 ? 1 : output.length / n;
+  if (needs === 'proba' && classes !== undefined && columns === 2 && targetType(yTrue) === 'binary') {
+    // _select_proba_binary: the positive class (classes[1]) column.
+    const positive = new Float64Array(n);
+    for (let i = 0; i < n; i++) positive[i] = output[2 * i + 1]!;
+    return { output: positive, columns: 1, classes };
+  }
+  if (needs === 'decision' && targetType(yTrue) !== 'binary') throw new ValueError('multiclass format is not supported');
+  return { output, columns, ...(classes === undefined ? {} : { classes }) };
+}
+
+/**
+ * A scorer from a metric: `metric` receives the labels and the column-selected output and
+ * returns the metric; the scorer negates it when `greaterIsBetter` is false.
+ * @example
+ * ```ts
+ * const maxErr = defineScorer({ name: 'max_error', needs: 'predict', greaterIsBetter: false, task: 'any' }, (y, p) => maxError(y, p));
+ * ```
+ */
+export function defineScorer(definition: ScorerDefinition, metric: ScoreFunction): Scorer {
+  const sign = definition.greaterIsBetter ? 1 : -1;
   const scorer: Scorer = {
-    name,
-    greaterIsBetter: sign === 1,
-    needs,
-    task,
-    fromOutput: (yTrue, out, classes) => sign * metric(yTrue, out, classes),
+    ...definition,
+    fromOutput: (yTrue, output, classes) => {
+      const input = selectColumns(definition.needs, yTrue, output, classes);
+      return sign * metric(yTrue, input.output, input);
+    },
     score: (estimator, X, y, rows) => {
-      const out = output(scorer, estimator, X, rows, () => (estimator as Classifier).decisionFunction(X, rows));
-      const classes = isClassifier(estimator) ? estimator.classes : undefined;
-      return scorer.fromOutput(labelsAt(y, rows), out, classes);
+      const out = estimatorOutput(scorer, estimator, X, rows, () => (estimator as Classifier).decisionFunction(X, rows));
+      return scorer.fromOutput(labelsAt(y, rows), out, isClassifier(estimator) ? estimator.classes : undefined);
     },
   };
   return Object.freeze(scorer);
 }
 
-/** Every scorer memgrid knows, by scikit-learn name. */
+const predict = (name: string, task: Scorer['task'], greaterIsBetter: boolean, metric: (y: Float64Array, p: Float64Array) => number): Scorer =>
+  defineScorer({ name, needs: 'predict', task, greaterIsBetter }, (y, p) => metric(y, p));
+
+/** A metric that takes a vector only (scikit-learn's `column_or_1d` refuses a matrix). */
+function vectorOnly(input: ScoreInput, metric: () => number): number {
+  if (input.columns !== 1) {
+    throw new ValueError(`y should be a 1d array, got an array of shape (${input.output.length / input.columns}, ${input.columns}) instead.`);
+  }
+  return metric();
+}
+
+/** precision / recall / f1 / jaccard with each of scikit-learn's averages (`_samples` is refused, see scorer-names.ts). */
+function setWiseScorers(): Scorer[] {
+  const metrics = { precision, recall, f1, jaccard } as const;
+  const out: Scorer[] = [];
+  for (const [name, metric] of Object.entries(metrics)) {
+    out.push(predict(name, 'classification', true, (y, p) => metric(y, p, { average: 'binary' })));
+    for (const average of ['macro', 'micro', 'weighted'] as const satisfies readonly Average[]) {
+      out.push(predict(`${name}_${average}`, 'classification', true, (y, p) => metric(y, p, { average })));
+    }
+  }
+  return out;
+}
+
+function rocScorers(): Scorer[] {
+  const out: Scorer[] = [
+    defineScorer({ name: 'roc_auc', needs: 'decision', task: 'classification', greaterIsBetter: true }, (y, d, input) => {
+      if (input.columns > 2) throw new ValueError("multi_class must be in ('ovo', 'ovr')");
+      return rocAuc(y, d);
+    }),
+  ];
+  for (const multiClass of ['ovr', 'ovo'] as const) {
+    for (const average of ['macro', 'weighted'] as const) {
+      const name = `roc_auc_${multiClass}${average === 'weighted' ? '_weighted' : ''}`;
+      out.push(defineScorer({ name, needs: 'proba', task: 'classification', greaterIsBetter: true }, (y, p, input) => (
+        input.columns === 1 && targetType(y) === 'binary' ? rocAuc(y, p) : rocAucMulticlass(y, p, { multiClass, average })
+      )));
+    }
+  }
+  return out;
+}
+
+/** Every built-in scorer, by scikit-learn name, in scikit-learn's registry order. */
 export const SCORERS: ReadonlyMap<string, Scorer> = new Map(
   [
-    makeScorer('r2', 'predict', 'any', 1, r2),
-    makeScorer('neg_mean_squared_error', 'predict', 'any', -1, meanSquaredError),
-    makeScorer('neg_root_mean_squared_error', 'predict', 'any', -1, rootMeanSquaredError),
-    makeScorer('neg_mean_absolute_error', 'predict', 'any', -1, meanAbsoluteError),
-    makeScorer('accuracy', 'predict', 'classification', 1, accuracy),
-    makeScorer('balanced_accuracy', 'predict', 'classification', 1, balancedAccuracy),
-    // The classifier's classes label the probability columns, so a test fold missing a class still scores.
-    makeScorer('neg_log_loss', 'proba', 'classification', -1, (y, p, classes) => logLoss(y, p, classes)),
-    makeScorer('roc_auc', 'decision', 'classification', 1, (y, d) => rocAuc(y, d)),
-    makeScorer('f1', 'predict', 'classification', 1, (y, p) => f1(y, p)),
+    predict('explained_variance', 'any', true, explainedVariance),
+    predict('r2', 'any', true, r2),
+    predict('max_error', 'any', false, maxError),
+    predict('matthews_corrcoef', 'classification', true, matthewsCorrcoef),
+    predict('neg_median_absolute_error', 'any', false, medianAbsoluteError),
+    predict('neg_mean_absolute_error', 'any', false, meanAbsoluteError),
+    predict('neg_mean_absolute_percentage_error', 'any', false, meanAbsolutePercentageError),
+    predict('neg_mean_squared_error', 'any', false, meanSquaredError),
+    predict('neg_mean_squared_log_error', 'any', false, meanSquaredLogError),
+    predict('neg_root_mean_squared_error', 'any', false, rootMeanSquaredError),
+    predict('neg_mean_poisson_deviance', 'any', false, meanPoissonDeviance),
+    predict('neg_mean_gamma_deviance', 'any', false, meanGammaDeviance),
+    // Not one of 1.2's scorer names (later scikit-learn releases add it); 1.2's d2_absolute_error_score metric.
+    predict('d2_absolute_error_score', 'any', true, d2AbsoluteError),
+    predict('accuracy', 'classification', true, accuracy),
+    defineScorer({ name: 'top_k_accuracy', needs: 'decision', task: 'classification', greaterIsBetter: true }, (y, d) => topKAccuracy(y, d, 2)),
+    ...rocScorers(),
+    predict('balanced_accuracy', 'classification', true, balancedAccuracy),
+    defineScorer({ name: 'average_precision', needs: 'decision', task: 'classification', greaterIsBetter: true }, (y, d, input) => (
+      vectorOnly(input, () => averagePrecision(y, d))
+    )),
+    defineScorer({ name: 'neg_log_loss', needs: 'proba', task: 'classification', greaterIsBetter: false }, (y, p) => logLoss(y, p)),
+    defineScorer({ name: 'neg_brier_score', needs: 'proba', task: 'classification', greaterIsBetter: false }, (y, p, input) => (
+      vectorOnly(input, () => brierScoreLoss(y, p))
+    )),
+    predict('positive_likelihood_ratio', 'classification', true, (y, p) => classLikelihoodRatios(y, p)[0]),
+    predict('neg_negative_likelihood_ratio', 'classification', false, (y, p) => classLikelihoodRatios(y, p)[1]),
+    ...setWiseScorers(),
   ].map((s) => [s.name, s]),
 );
 
-/** Levenshtein distance, for "did you mean" hints. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
-/** Names people often type for a scorer (metric names, abbreviations). */
-const ALIASES: Readonly<Record<string, string>> = {
-  mse: 'neg_mean_squared_error', mean_squared_error: 'neg_mean_squared_error', neg_mse: 'neg_mean_squared_error',
-  rmse: 'neg_root_mean_squared_error', root_mean_squared_error: 'neg_root_mean_squared_error',
-  neg_rmse: 'neg_root_mean_squared_error', mae: 'neg_mean_absolute_error', mean_absolute_error: 'neg_mean_absolute_error',
-  neg_mae: 'neg_mean_absolute_error', log_loss: 'neg_log_loss', logloss: 'neg_log_loss', auc: 'roc_auc',
-  f1_score: 'f1', r2_score: 'r2', accuracy_score: 'accuracy', balanced_accuracy_score: 'balanced_accuracy',
-};
-
-function closestName(name: string): string | undefined {
-  const key = name.toLowerCase().replace(/-/g, '_');
-  if (Object.hasOwn(ALIASES, key)) return ALIASES[key];
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of SCORERS.keys()) {
-    const d = editDistance(name.toLowerCase(), candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
 /**
- * The scorer called `name`.
- * @throws ValueError listing the valid names, with a suggestion for a near miss.
+ * The built-in scorer called `name`.
+ * @throws ValueError listing the valid names, with a suggestion for a near miss, or saying why a
+ *   scikit-learn name memgrid does not offer (the `_samples` averages, clustering scores) is refused.
  * @example
  * ```ts
  * getScorer('neg_mean_squared_error').greaterIsBetter; // false
  * ```
  */
 export function getScorer(name: string): Scorer {
-  const scorer = SCORERS.get(name);
+  const scorer = typeof name === 'string' ? SCORERS.get(name) : undefined;
   if (scorer !== undefined) return scorer;
-  const hint = typeof name === 'string' ? closestName(name) : undefined;
-  throw new ValueError(
-    `unknown scoring ${describe(name)}${hint === undefined ? '' : ` (did you mean '${hint}'?)`}; valid names: ${[...SCORERS.keys()].join(', ')}`,
-  );
-}
-
-/**
- * The scorer names a search uses: the default (r2 for regressors, accuracy for classifiers,
- * what the estimator's `score` computes), one name, or a list of distinct names.
- * @throws ValueError for unknown names, duplicates, an empty list, or a classification
- * scorer asked of a regressor.
- * @example
- * ```ts
- * resolveScoring(undefined, 'classifier'); // ['accuracy']
- * resolveScoring(['r2', 'neg_mean_absolute_error'], 'regressor');
- * ```
- */
-export function resolveScoring(scoring: string | readonly string[] | undefined, kind: 'regressor' | 'classifier'): string[] {
-  if (scoring === undefined) return [kind === 'regressor' ? 'r2' : 'accuracy'];
-  const names = typeof scoring === 'string' ? [scoring] : scoring;
-  if (!Array.isArray(names) || names.length === 0) {
-    throw new ValueError(`scoring must be a scorer name or a non-empty list of names, found ${describe(scoring)}`);
-  }
-  const seen = new Set<string>();
-  for (const name of names) {
-    const scorer = getScorer(name);
-    if (seen.has(name)) throw new ValueError(`scoring lists '${name}' twice: scorer names must be unique`);
-    seen.add(name);
-    if (scorer.task === 'classification' && kind === 'regressor') {
-      throw new ValueError(`scoring '${name}' is a classification metric and the estimator is a regressor`);
-    }
-  }
-  return [...names];
-}
-
-/**
- * Scores one fitted estimator with several scorers, computing each estimator output
- * (predictions, probabilities, decision values) once and the labels once, as scikit-learn's
- * multimetric scorer does.
- * @example
- * ```ts
- * scoreMany(['r2', 'neg_mean_squared_error'], ridge, X, y, testRows); // { r2: 0.93, neg_mean_squared_error: -4.1 }
- * ```
- */
-export function scoreMany(
-  names: readonly string[], estimator: Estimator, X: FloatMatrix, y: NdArray, rows?: Rows,
-): Record<string, number> {
-  const yTrue = labelsAt(y, rows);
-  const classes = isClassifier(estimator) ? estimator.classes : undefined;
-  const outputs = new Map<ScorerNeeds, Float64Array>();
-  // A classifier's labels and probabilities both follow from its decision values: compute those once.
-  let decision: Float64Array | undefined;
-  const decisionOnce = (): Float64Array => (decision ??= (estimator as Classifier).decisionFunction(X, rows));
-  const scores: Record<string, number> = {};
-  for (const name of names) {
-    const scorer = getScorer(name);
-    let out = outputs.get(scorer.needs);
-    if (!out) {
-      out = output(scorer, estimator, X, rows, decisionOnce);
-      outputs.set(scorer.needs, out);
-    }
-    scores[name] = scorer.fromOutput(yTrue, out, classes);
-  }
-  return scores;
+  throw new ValueError(didYouMeanScorer(name, [...SCORERS.keys()]));
 }

@@ -3,7 +3,9 @@
  * a worker thread, or a worker on another host). A message carries only small data:
  * the store path, a model name and params, fold and candidate ids. Never array data.
  */
-import type { ModelName, Params, SolverReport } from '../models/estimator.js';
+import type { ModelSpec, Params, SolverReport } from '../models/estimator.js';
+
+export type { ModelSpec };
 
 /** One hyperparameter candidate, by its index in the search's candidate list. */
 export interface CandidateRef {
@@ -11,15 +13,32 @@ export interface CandidateRef {
   readonly params: Params;
 }
 
+/**
+ * Where a scorer a task names comes from, when the name is not a built-in scorer name: a
+ * built-in under another name (a scoring dict), a module each worker imports (a `file:` URL),
+ * or a scorer registered in the coordinating thread (only for tasks run in that thread).
+ */
+export type ScorerSource =
+  | { readonly kind: 'builtin'; readonly name: string }
+  | { readonly kind: 'module'; readonly url: string; readonly export: string; readonly needs?: 'predict' | 'proba' | 'decision'; readonly greaterIsBetter?: boolean }
+  | { readonly kind: 'inline'; readonly id: string };
+
 /** Fields every task carries. */
 interface TaskBase {
   /** Absolute path of the dataset store folder (manifest.json, X.npy, y.npy, folds/). */
   readonly store: string;
   /** Id of the fold set written into the store's `folds/` folder. */
   readonly foldSet: string;
-  readonly model: { readonly name: ModelName; readonly params: Params };
-  /** scikit-learn scorer names. */
+  /**
+   * Fit params every fit receives, read per row from the fold set's arrays (`sampleWeight`, or
+   * `<step>__sampleWeight` for a pipeline): names only, the arrays stay in the store.
+   */
+  readonly fitParams?: readonly string[];
+  readonly model: ModelSpec;
+  /** Metric names: scikit-learn scorer names, or keys of `scorers`. */
   readonly scoring: readonly string[];
+  /** Where each metric that is not a built-in scorer name comes from. */
+  readonly scorers?: Readonly<Record<string, ScorerSource>>;
   readonly returnTrainScore: boolean;
   /** Score recorded for a fit that throws; 'raise' makes the task fail instead. */
   readonly errorScore: number | 'raise';
@@ -76,10 +95,20 @@ export interface FitRecord {
   /** Seconds. */
   readonly fitTime: number;
   readonly scoreTime: number;
-  /** The error message when the fit or scoring threw and `errorScore` was a number. */
+  /** The error message when the fit threw and `errorScore` was a number. */
   readonly error?: string;
   /** Iterative solvers: how the fit went (steps, convergence, passes over its training rows). */
   readonly solver?: SolverReport;
+  /** Warnings the fit and its scoring raised (a metric that failed is one: its score is `errorScore`). */
+  readonly warnings?: readonly FitWarning[];
+}
+
+/** A warning one fit raised, with the metric whose scoring raised it. */
+export interface FitWarning {
+  /** Python's warning class name: `UndefinedMetricWarning`, `UserWarning`, ... */
+  readonly type: string;
+  readonly message: string;
+  readonly metric?: string;
 }
 
 export type { SolverReport };

@@ -3,7 +3,7 @@
  * names it and keeps the mapping (and its fold sets) for every later task.
  */
 import { realpathSync } from 'node:fs';
-import { openStore, readFoldSet, type OpenedStore } from '../data/store.js';
+import { openStore, readFoldSet, readFoldSetArrays, type OpenedStore } from '../data/store.js';
 import type { FoldIndices } from '../data/store.js';
 
 const stores = new Map<string, OpenedStore>();
@@ -28,6 +28,19 @@ export function mappedFolds(dir: string, id: string): readonly FoldIndices[] {
     foldSets.set(key, folds);
   }
   return folds;
+}
+
+const fitArrays = new Map<string, Readonly<Record<string, Float64Array>>>();
+
+/** The per-row fit arrays (sample weights) of fold set `id`, by fit param name, mapped once per thread. */
+export function mappedFitArrays(dir: string, id: string): Readonly<Record<string, Float64Array>> {
+  const key = `${dir}\u0000${id}`;
+  let arrays = fitArrays.get(key);
+  if (!arrays) {
+    arrays = readFoldSetArrays(dir, id);
+    fitArrays.set(key, arrays);
+  }
+  return arrays;
 }
 
 /** Paths of the files a mapped store's arrays live in (for memory reports); empty if not mapped here. */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  accuracy, balancedAccuracy, f1, logLoss, meanAbsoluteError, meanSquaredError, r2, rocAuc, rootMeanSquaredError,
+  accuracy, balancedAccuracy, f1, fbeta, jaccard, logLoss, meanAbsoluteError, meanSquaredError, precision, r2, recall, rocAuc,
+  rootMeanSquaredError, type Average,
 } from '../../src/search/metrics.js';
 
 /** Every comparison with scikit-learn uses this absolute tolerance (numpy sums pairwise, we sum in order). */
@@ -56,8 +57,8 @@ describe('classification metrics', () => {
   });
 
   it('f1 refuses multiclass targets and a missing pos label', () => {
-    expect(() => f1(f64([0, 1, 2]), f64([0, 1, 1]))).toThrow(/multiclass/);
-    expect(() => f1(f64([2, 3]), f64([3, 3]))).toThrow(/posLabel=1 is not a valid label: it should be one of \[2, 3\]/);
+    expect(() => f1(f64([0, 1, 2]), f64([0, 1, 1]))).toThrow("Target is multiclass but average='binary'. Please choose another average setting, one of [None, 'micro', 'macro', 'weighted'].");
+    expect(() => f1(f64([2, 3]), f64([3, 3]))).toThrow('pos_label=1 is not a valid label. It should be one of [2, 3]');
   });
 });
 
@@ -73,8 +74,8 @@ describe('rocAuc', () => {
 
   it('handles infinite scores and refuses one-class or multiclass targets', () => {
     expect(rocAuc(f64([0, 1, 0, 1]), f64([-Infinity, Infinity, 0, 1]))).toBe(1);
-    expect(() => rocAuc(f64([1, 1]), f64([0.2, 0.3]))).toThrow(/only one class present/);
-    expect(() => rocAuc(f64([0, 1, 2]), f64([0.2, 0.3, 0.1]))).toThrow(/3 classes; only binary/);
+    expect(() => rocAuc(f64([1, 1]), f64([0.2, 0.3]))).toThrow('Only one class present in y_true. ROC AUC score is not defined in that case.');
+    expect(() => rocAuc(f64([0, 1, 2]), f64([0.2, 0.3, 0.1]))).toThrow('rocAuc: yTrue has 3 classes; multiclass ROC AUC needs probabilities (roc_auc_ovr, roc_auc_ovo)');
   });
 });
 
@@ -92,5 +93,26 @@ describe('logLoss', () => {
     expect(() => logLoss(f64([0, 1]), f64([0.5, 0.5, 0.5]))).toThrow(/proba has 3 values, expected 2 rows x 2 classes = 4/);
     expect(() => logLoss(f64([1, 1]), f64([0.5, 0.5]))).toThrow(/only one label \(1\)/);
     expect(() => logLoss(f64([0, 3]), f64([0.5, 0.5, 0.5, 0.5]), f64([0, 1]))).toThrow(/yTrue\[1\] = 3 is not one of the classes \[0, 1\]/);
+  });
+});
+
+describe('set-wise metrics (precision, recall, F, Jaccard)', () => {
+  const scorerCases = (JSON.parse(readFileSync(new URL('../fixtures/search/scorers.json', import.meta.url), 'utf8')) as {
+    cases: { name: string; y: number[]; predict: number[]; setwise?: Record<string, number | string> }[];
+  }).cases.filter((c) => c.setwise);
+  const metrics = { precision, recall, f1, jaccard } as const;
+
+  it('match scikit-learn for every average with zero_division 0 and 1, and fbeta with beta 2', () => {
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    for (const c of scorerCases) {
+      for (const [key, want] of Object.entries(c.setwise!)) {
+        const [name, average, zd] = key.split(' ') as [string, Average, string | undefined];
+        const call = (): number => (name === 'fbeta2'
+          ? fbeta(f64(c.y), f64(c.predict), 2, { average })
+          : metrics[name as keyof typeof metrics](f64(c.y), f64(c.predict), { average, zeroDivision: Number(zd) as 0 | 1 }));
+        if (typeof want === 'string') expect(call, `${c.name} / ${key}`).toThrow();
+        else expect(Math.abs(call() - want), `${c.name} / ${key}`).toBeLessThanOrEqual(TOL);
+      }
+    }
   });
 });
