@@ -7,6 +7,7 @@
  * fails once, with a reason starting `refused` (or `dropped`, for a run whose coordinator is
  * gone), which the coordinator reports as a queue failure, never as a failed fit.
  */
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { Worker, type Job, type JobJsonRaw } from 'bullmq';
 import { ValueError } from '../errors.js';
@@ -43,6 +44,11 @@ export interface RedisWorkerOptions {
   readonly dataRoot?: string;
   /** Scorer names allowed in tasks; default any well-formed name (the handler rejects unknown ones). */
   readonly scorers?: readonly string[];
+  /**
+   * Folders whose scorer modules (`{ module, name }` scoring) tasks may name. Default none:
+   * a task naming a module is refused, since importing a module runs its code.
+   */
+  readonly scorerDirs?: readonly string[];
   /** File URL of the module exporting `handleTask`; default the search's task runner. */
   readonly handlerModule?: string;
   /** How long a job's lock lasts without renewal: a dead worker's job is retried after this (ms). Default 30 000. */
@@ -121,6 +127,10 @@ function refusal(error: unknown): Error {
 export async function runRedisWorker(options: RedisWorkerOptions): Promise<RedisWorker> {
   const threads = options.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new ValueError(`options.threads must be a positive integer, found ${String(threads)}`);
+  for (const dir of options.scorerDirs ?? []) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ValueError(`scorer folder '${dir}' does not exist or is not a folder`);
+  }
+  const policy = { ...(options.scorers ? { scorers: options.scorers } : {}), ...(options.scorerDirs ? { scorerDirs: options.scorerDirs } : {}) };
   const stores = await StoreResolver.create({ storeRoots: options.storeRoots, dataRoot: options.dataRoot });
   const probe = new RedisProbe(options.url);
   try {
@@ -159,7 +169,7 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
     if (gone) {
       throw new Error(`${DROPPED} job ${job.id}: the coordinator of its run is gone (its liveness key ${data.run} expired); not running it`);
     }
-    const task = checkTaskMessage(decodeMessage(data.task, `job ${job.id}`), options.scorers ? { scorers: options.scorers } : {});
+    const task = checkTaskMessage(decodeMessage(data.task, `job ${job.id}`), policy);
     const local: TaskMessage = { ...task, store: await stores.resolve(task.store, task.foldSet) };
     checkTaskBounds(local, boundsOf(local.store, local.foldSet));
     return local;

@@ -1,5 +1,9 @@
 /** The Redis queue's pure parts: message encoding, URLs, and what a worker refuses. No Redis needed. */
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ValueError } from '../../src/errors.js';
 import type { TaskMessage } from '../../src/workers/protocol.js';
 import { decodeMessage, encodeMessage } from '../../src/workers/redis-codec.js';
@@ -85,5 +89,52 @@ describe('checkTaskMessage', () => {
 
   it('checks scorer names against the allowed list when given', () => {
     expect(() => checkTaskMessage(TASK, { scorers: ['accuracy'] })).toThrow(/unknown scoring 'neg_log_loss'; known: accuracy/);
+  });
+});
+
+describe('checkTaskMessage: pipelines, fit params and custom scorers', () => {
+  const temp = mkdtempSync(join(tmpdir(), 'memgrid-validate-'));
+  afterAll(() => rmSync(temp, { recursive: true, force: true }));
+  const allowed = join(temp, 'scorers');
+  mkdirSync(allowed);
+  writeFileSync(join(allowed, 'within.mjs'), 'export function within(y, p) { return 1; }\n');
+  writeFileSync(join(temp, 'elsewhere.mjs'), 'export function within(y, p) { return 1; }\n');
+  const PIPE: TaskMessage = {
+    kind: 'cv', store: '/data/stores/abc', foldSet: 'f0a1', fitParams: ['ridge__sampleWeight'],
+    model: {
+      name: 'pipeline', params: { standardscaler__withMean: true, standardscaler__withStd: true, ridge__alpha: 1, ridge__fitIntercept: true },
+      steps: [{ name: 'standardscaler', kind: 'standard_scaler' }, { name: 'ridge', kind: 'ridge' }],
+    },
+    scoring: ['r2', 'within'], scorers: { within: { kind: 'module', url: pathToFileURL(join(allowed, 'within.mjs')).href, export: 'within' } },
+    returnTrainScore: false, errorScore: Number.NaN, candidates: [{ id: 0, params: { ridge__alpha: 3 } }], folds: [0],
+  };
+  const policy = { scorers: ['r2'], scorerDirs: [allowed] };
+
+  it('accepts a pipeline task with routed weights and a module scorer inside an allowed folder', () => {
+    expect(checkTaskMessage(PIPE, policy)).toEqual(PIPE);
+  });
+
+  it.each([
+    ['an unknown step kind', { ...PIPE, model: { ...PIPE.model, steps: [{ name: 'x', kind: 'shell' }] } }, 'refused task: model.steps.0.kind: '],
+    ['a step param the step lacks', { ...PIPE, candidates: [{ id: 0, params: { ridge__C: 1 } }] }, 'refused task: ridge: unknown param "C"'],
+    ['a fit param other than weights', { ...PIPE, fitParams: ['groups'] }, 'refused task: fitParams.0: must be sampleWeight or <step>__sampleWeight'],
+    ['an inline scorer', { ...PIPE, scorers: { within: { kind: 'inline', id: 'inline-0' } } }, 'refused task: scorers.within.kind: must be a built-in or module scorer (inline scorers never leave their thread)'],
+    ['a renamed unknown built-in', { ...PIPE, scorers: { within: { kind: 'builtin', name: 'accuracy' } } }, "refused task: unknown scoring 'accuracy'; known: r2"],
+  ])('refuses %s', (_what, message, text) => {
+    expect(() => checkTaskMessage(message, policy)).toThrow(text);
+  });
+
+  it('refuses scorer modules outside the allowed folders, missing ones, and all of them when none is allowed', () => {
+    const outside = { ...PIPE, scorers: { within: { kind: 'module', url: pathToFileURL(join(temp, 'elsewhere.mjs')).href, export: 'within' } } };
+    expect(() => checkTaskMessage(outside, policy)).toThrow(
+      `refused task: scorers.within: scorer module ${join(temp, 'elsewhere.mjs')} is outside the worker's scorer folders (${allowed})`,
+    );
+    const sneaky = { ...PIPE, scorers: { within: { kind: 'module', url: pathToFileURL(join(allowed, '..', 'elsewhere.mjs')).href, export: 'within' } } };
+    expect(() => checkTaskMessage(sneaky, policy)).toThrow('is outside the worker\'s scorer folders');
+    const missing = { ...PIPE, scorers: { within: { kind: 'module', url: pathToFileURL(join(allowed, 'nope.mjs')).href, export: 'within' } } };
+    expect(() => checkTaskMessage(missing, policy)).toThrow(`refused task: scorers.within: scorer module ${pathToFileURL(join(allowed, 'nope.mjs')).href} is not on this worker`);
+    expect(() => checkTaskMessage(PIPE, { scorers: ['r2'] })).toThrow(
+      'refused task: scorers.within: this worker takes no scorer modules; start it with --scorer-dir <folder> to allow the modules in that folder',
+    );
   });
 });

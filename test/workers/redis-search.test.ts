@@ -3,12 +3,14 @@
  * results must equal the thread pool's, and a worker with a data root must map a verified
  * local copy and refuse a tampered one.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndarray } from '../../src/data/ndarray.js';
+import { makePipeline } from '../../src/models/pipeline.js';
 import { Ridge } from '../../src/models/ridge.js';
+import { StandardScaler } from '../../src/models/standard-scaler.js';
 import { GridSearch } from '../../src/search/grid-search.js';
 import type { CvResults, SearchOptions } from '../../src/search/options.js';
 import { RedisExecutor } from '../../src/workers/redis-executor.js';
@@ -99,6 +101,30 @@ describe.skipIf(!REDIS_SERVER)(`redis executor in a search${REDIS_SERVER ? '' : 
       worker = await spawnWorker(options);
       await expect(onQueue('cache')).rejects.toThrow(/does not match the manifest/);
     } finally {
+      await worker.stop();
+    }
+  });
+
+  it('runs a weighted pipeline search with a module scorer from an allowed folder, through a data root', async () => {
+    const { X, y } = regression(240, 4);
+    const weights = Float64Array.from({ length: 240 }, (_, i) => 0.5 + (i % 7) / 3);
+    const scorerDir = join(root, 'scorers');
+    mkdirSync(scorerDir, { recursive: true });
+    const scorerFile = join(scorerDir, 'within.mjs');
+    writeFileSync(scorerFile, 'export function within(y, p) { let n = 0; for (let i = 0; i < y.length; i++) if (Math.abs(y[i] - p[i]) < 0.3) n++; return n / y.length; }\n');
+    const run = async (options: SearchOptions): Promise<CvResults> => (await new GridSearch(makePipeline(new StandardScaler(), new Ridge()), {
+      ridge__alpha: [0.1, 10],
+    }, { cv: 4, scoring: { r2: 'r2', within: { module: scorerFile, name: 'within' } }, refit: 'r2', storeRoot, ...options })
+      .fit(X, y, { ridge__sampleWeight: weights })).cvResults;
+    const expected = await run({ workers: 1 });
+    const worker = await spawnWorker({
+      url: redis.url, queueName: 'weighted', threads: 1, storeRoots: [storeRoot], dataRoot: join(root, 'cache-weighted'), scorerDirs: [scorerDir],
+    });
+    const executor = await RedisExecutor.connect({ url: redis.url, queueName: 'weighted', concurrency: 1 });
+    try {
+      expect(withoutTimes(await run({ executor }))).toEqual(withoutTimes(expected));
+    } finally {
+      await executor.close();
       await worker.stop();
     }
   });

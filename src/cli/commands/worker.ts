@@ -13,6 +13,7 @@ export interface WorkerArgs {
   readonly threads?: number;
   readonly 'data-root'?: string;
   readonly 'store-root'?: string[];
+  readonly 'scorer-dir'?: string[];
   readonly queue: string;
   readonly quiet: boolean;
   readonly 'lock-duration': number;
@@ -35,6 +36,7 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     .option('threads', { type: 'number', describe: 'Tasks run at once (default: the number of cores)' })
     .option('data-root', { type: 'string', describe: 'Copy each dataset store once into this folder (verified by its hash) and map it from there' })
     .option('store-root', { type: 'string', array: true, describe: 'Folder whose stores tasks may name (repeatable; default: the default store root in the temp folder)' })
+    .option('scorer-dir', { type: 'string', array: true, describe: 'Folder whose scorer modules tasks may import (repeatable; default: none, module scorers are refused)' })
     .option('queue', { type: 'string', default: 'memgrid', describe: 'Queue name (the coordinator must use the same)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
     .option('lock-duration', { type: 'number', default: 30_000, hidden: true, describe: 'ms before a dead worker\'s task is retried elsewhere' })
@@ -54,6 +56,7 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
       ...(args.threads === undefined ? {} : { threads: args.threads }),
       ...(args['data-root'] === undefined ? {} : { dataRoot: args['data-root'] }),
       ...(args['store-root'] === undefined ? {} : { storeRoots: args['store-root'] }),
+      ...(args['scorer-dir'] === undefined ? {} : { scorerDirs: args['scorer-dir'] }),
       scorers: [...SCORERS.keys()],
       lockDurationMs: args['lock-duration'],
       stalledIntervalMs: args['stalled-interval'],
