@@ -1,4 +1,8 @@
-/** CSV import: a numeric table with a header row becomes float64 X and y. */
+/**
+ * CSV import: a table with a header row becomes float64 X and y. Feature cells must be
+ * numbers; the target may hold class labels as text (`setosa`), which become class indices
+ * 0..k-1 in the order numpy's `unique` sorts them, with the labels kept.
+ */
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { DataError, ValueError } from '../errors.js';
@@ -22,16 +26,22 @@ export interface ImportedCsv {
   readonly featureNames: string[];
   /** The `groups` column's cells, trimmed, when asked for. */
   readonly groups?: string[];
+  /**
+   * When the target holds text labels: the labels, sorted as numpy sorts strings; y holds each
+   * row's index into them (class `k` is `classes[k]`).
+   */
+  readonly classes?: string[];
 }
 
 /** A finite decimal number, as numpy's loadtxt would take it (no hex, no empty cells). */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
- * Read a CSV whose first row names the columns and whose cells are all numbers; the `target`
- * column becomes y, the others X (in file order).
- * @throws ValueError when the target column is missing (listing the columns), DataError for a
- *   cell that is not a number (naming file, line and column).
+ * Read a CSV whose first row names the columns; the `target` column becomes y, the others X
+ * (in file order). Feature cells must be numbers; a target with any cell that is not a number
+ * is read as class labels (see {@link ImportedCsv.classes}).
+ * @throws ValueError when the target column is missing (listing the columns), DataError for an
+ *   empty cell or a feature cell that is not a number (naming file, line and column).
  * @example
  * ```ts
  * const { X, y, featureNames } = importCsv('diabetes.csv', { target: 'progression' });
@@ -53,7 +63,7 @@ export function importCsv(csvPath: string, options: ImportCsvOptions): ImportedC
   const nRows = rows.length - 1;
   const nCols = names.length - (groupsIndex < 0 ? 1 : 2);
   const X = new Float64Array(nRows * nCols);
-  const y = new Float64Array(nRows);
+  const targets: string[] = new Array<string>(nRows);
   const groups: string[] = [];
   for (let r = 0; r < nRows; r++) {
     const { record, info } = rows[r + 1]!;
@@ -63,23 +73,48 @@ export function importCsv(csvPath: string, options: ImportCsvOptions): ImportedC
     let out = r * nCols;
     for (let c = 0; c < record.length; c++) {
       const cell = record[c]!.trim();
+      if (cell === '') throw cellError(csvPath, info.lines, names[c]!, 'empty cell; every value is needed (fill it in or drop the row)');
       if (c === groupsIndex) {
         groups.push(cell);
         continue;
       }
-      if (!NUMBER.test(cell)) {
-        throw new DataError(`${csvPath}: line ${info.lines}, column ${JSON.stringify(names[c])}: expected a number, found ${JSON.stringify(cell)}`);
+      if (c === targetIndex) {
+        targets[r] = cell;
+        continue;
       }
-      if (c === targetIndex) y[r] = Number(cell);
-      else X[out++] = Number(cell);
+      if (!NUMBER.test(cell)) throw cellError(csvPath, info.lines, names[c]!, `expected a number, found ${JSON.stringify(cell)}`);
+      X[out++] = Number(cell);
     }
   }
   return {
     X: ndarray('float64', [nRows, nCols], X),
-    y: ndarray('float64', [nRows], y),
+    ...targetColumn(targets),
     featureNames: names.filter((_, i) => i !== targetIndex && i !== groupsIndex),
     ...(groupsIndex < 0 ? {} : { groups }),
   };
+}
+
+function cellError(csvPath: string, line: number, column: string, detail: string): DataError {
+  return new DataError(`${csvPath}: line ${line}, column ${JSON.stringify(column)}: ${detail}`);
+}
+
+/** y from the target cells: numbers as they are, or, if any cell is not a number, class indices and labels. */
+function targetColumn(cells: readonly string[]): { y: NdArray<'float64'>; classes?: string[] } {
+  if (cells.every((cell) => NUMBER.test(cell))) return { y: ndarray('float64', [cells.length], Float64Array.from(cells, Number)) };
+  const classes = [...new Set(cells)].sort(compareCodePoints);
+  const index = new Map(classes.map((label, k) => [label, k]));
+  return { y: ndarray('float64', [cells.length], Float64Array.from(cells, (cell) => index.get(cell)!)), classes };
+}
+
+/** numpy's string order: by Unicode code point (JavaScript's default compares UTF-16 units). */
+function compareCodePoints(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
 }
 
 /**
@@ -90,8 +125,8 @@ export function importCsv(csvPath: string, options: ImportCsvOptions): ImportedC
  * ```
  */
 export function importCsvToStore(csvPath: string, options: ImportCsvOptions & { root?: string }): DatasetStore {
-  const { X, y } = importCsv(csvPath, options);
-  return persistDataset(X, y, options.root === undefined ? {} : { root: options.root });
+  const { X, y, classes } = importCsv(csvPath, options);
+  return persistDataset(X, y, { ...(options.root === undefined ? {} : { root: options.root }), ...(classes ? { classes } : {}) });
 }
 
 interface Row {

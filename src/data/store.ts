@@ -63,6 +63,8 @@ export interface StoreManifest {
   readonly nRows: number;
   readonly X: StoreArrayEntry;
   readonly y: StoreArrayEntry;
+  /** When y holds class indices of text labels (a CSV import): the labels, class k is classes[k]. */
+  readonly classes?: readonly string[];
   readonly createdAt: string;
   readonly writer: StoreWriter;
 }
@@ -99,6 +101,7 @@ const verifiedHere = new Map<string, string>();
  * and the hash covers its real path, size, mtime and header, never its 100s of MB of data.
  * A folder found under the hash is verified first and rebuilt if it fails (see the module doc).
  * The folder is written under a temporary name and renamed, so a store is never half-written.
+ * `classes` (text labels of a CSV target, y holding their indices) go into the manifest and the hash.
  * @throws DataError when X is not 2-d or X rows differ from y's length; ValueError for a store
  *   root that is not private (see ensureStoreRoot); WriteError when the disk is full.
  * @example
@@ -106,7 +109,7 @@ const verifiedHere = new Map<string, string>();
  * const store = persistDataset(X, y); // store.dir = /tmp/memgrid-stores-1000/3fa9..., store.X is mapped
  * ```
  */
-export function persistDataset(X: NdArray, y: NdArray, options: { root?: string } = {}): DatasetStore {
+export function persistDataset(X: NdArray, y: NdArray, options: { root?: string; classes?: readonly string[] } = {}): DatasetStore {
   if (X.shape.length !== 2) throw new DataError(`persistDataset: X must be 2-d, found shape [${X.shape.join(', ')}]`);
   if (y.shape.length !== 1) throw new DataError(`persistDataset: y must be 1-d, found shape [${y.shape.join(', ')}]`);
   if (X.shape[0] !== y.shape[0]) throw new DataError(`persistDataset: X has ${X.shape[0]} rows, y has ${y.shape[0]} values`);
@@ -120,6 +123,8 @@ export function persistDataset(X: NdArray, y: NdArray, options: { root?: string 
   const hash = createHash('sha256').update(`${FORMAT}/${VERSION}\n`);
   hashArray(hash, 'X', X, sources.X);
   hashArray(hash, 'y', y, sources.y);
+  // The labels are part of the data: the same indices with other labels are another dataset.
+  if (options.classes) hash.update(`classes:${JSON.stringify(options.classes)}\n`);
   const digest = hash.digest('hex');
   const dir = nodePath.join(root, digest.slice(0, DIR_HASH_LENGTH));
   const problem = fs.existsSync(dir) ? storeProblem(dir, digest) : undefined;
@@ -129,6 +134,7 @@ export function persistDataset(X: NdArray, y: NdArray, options: { root?: string 
       const manifest: StoreManifest = {
         format: FORMAT, version: VERSION, hash: digest, nRows: X.shape[0]!,
         X: writeEntry(temp, 'X.npy', X, sources.X), y: writeEntry(temp, 'y.npy', y, sources.y),
+        ...(options.classes ? { classes: [...options.classes] } : {}),
         createdAt: new Date().toISOString(), writer: thisWriter(),
       };
       writeFileAtomic(nodePath.join(temp, MANIFEST), JSON.stringify(manifest, null, 2));

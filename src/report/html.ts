@@ -60,10 +60,12 @@ ${table ? `<h2>Candidates</h2>\n${htmlTable(table, results.cvResults!.params.len
 
 function summary(r: RunResults): string {
   const items: [string, string][] = [
-    ['Model', `${r.model.name} ${JSON.stringify(r.model.params)}`],
+    ['Model', r.model.pipeline ?? `${r.model.name} ${JSON.stringify(r.model.params)}`],
     ['Data', `${r.data.source} — shape [${r.data.shape.join(', ')}], ${r.data.dtype}, hash ${r.data.hash.slice(0, 12)}`],
     ['Scoring', r.scoring.join(', ')],
   ];
+  if (r.data.classes) items.push(['Classes', r.data.classes.map((c, k) => `${k} = ${c}`).join(', ')]);
+  for (const w of r.warnings ?? []) items.push(['Warning', w]);
   if (r.bestParams) items.push(['Best params', JSON.stringify(r.bestParams)]);
   if (r.bestScore !== undefined) items.push([`Best mean ${r.refitMetric ?? 'score'}`, typeof r.bestScore === 'number' ? r.bestScore.toFixed(4) : 'nan']);
   items.push(['Fits', `${r.fits.total}${r.fits.restored > 0 ? ` (${r.fits.restored} restored from the journal)` : ''}`]);

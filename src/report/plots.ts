@@ -54,14 +54,15 @@ export function planPlots(contents: RunContents): PlotPlan[] {
 }
 
 /**
- * Column suffix of a metric: `score` when there is one metric, as scikit-learn names it.
+ * Column suffix of a metric in `cvResults`: its name when the search kept metric names (scoring
+ * was a list), `score` when scoring was one name, as GridSearchCV names them.
  * @example
  * ```ts
- * metricKey(['r2'], 'r2'); // 'score'
+ * metricKey(search.cvResults, 'r2'); // 'r2' after scoring: ['r2'], 'score' after scoring: 'r2'
  * ```
  */
-export function metricKey(scoring: readonly string[], metric: string): string {
-  return scoring.length === 1 ? 'score' : metric;
+export function metricKey(cvResults: CvResults, metric: string): string {
+  return `mean_test_${metric}` in cvResults ? metric : 'score';
 }
 
 /**
@@ -79,7 +80,7 @@ export function varyingParams(cvResults: CvResults): string[] {
 }
 
 function searchPlots(cvResults: CvResults, scoring: readonly string[], metric: string): PlotPlan[] {
-  const key = metricKey(scoring, metric);
+  const key = metricKey(cvResults, metric);
   const mean = cvResults[`mean_test_${key}`] as number[] | undefined;
   const std = cvResults[`std_test_${key}`] as number[] | undefined;
   if (!mean || !std) return [];
@@ -110,7 +111,7 @@ function searchPlots(cvResults: CvResults, scoring: readonly string[], metric: s
 
 /** A random search samples continuous values: a scatter per numeric parameter reads better than a grid plot. */
 function randomSearchPlots(cvResults: CvResults, scoring: readonly string[], metric: string): PlotPlan[] {
-  const key = metricKey(scoring, metric);
+  const key = metricKey(cvResults, metric);
   const mean = cvResults[`mean_test_${key}`] as number[] | undefined;
   const std = cvResults[`std_test_${key}`] as number[] | undefined;
   if (!mean || !std) return [];

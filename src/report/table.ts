@@ -25,7 +25,7 @@ export interface Table {
  * ```
  */
 export function topCandidates(cvResults: CvResults, scoring: readonly string[], metric: string, limit: number): Table {
-  const ranks = cvResults[`rank_test_${metricKey(scoring, metric)}`] as number[] | undefined;
+  const ranks = cvResults[`rank_test_${metricKey(cvResults, metric)}`] as number[] | undefined;
   const order = cvResults.params.map((_, i) => i);
   if (ranks) order.sort((a, b) => ranks[a]! - ranks[b]! || a - b);
   const fmt = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : 'nan');
@@ -33,7 +33,7 @@ export function topCandidates(cvResults: CvResults, scoring: readonly string[], 
     String(ranks?.[i] ?? ''),
     JSON.stringify(cvResults.params[i]),
     ...scoring.map((s) => {
-      const key = metricKey(scoring, s);
+      const key = metricKey(cvResults, s);
       return `${fmt(cvResults[`mean_test_${key}`]?.[i])} ± ${fmt(cvResults[`std_test_${key}`]?.[i])}`;
     }),
     fmt(cvResults['mean_fit_time']?.[i]),

@@ -6,6 +6,7 @@ import type { Params } from '../models/estimator.js';
 import type { SolverStats } from '../search/convergence.js';
 import type { CvResults, LearningCurveResult, ValidationCurveResult, WorkerMemory } from '../search/options.js';
 
+
 /** Memory seen during the run: the dataset is mapped once and shared by every worker. */
 export interface MemoryReport {
   /** Bytes of X and y (what each worker would hold if the data were copied). */
@@ -22,13 +23,22 @@ export interface RunResults {
   /** Absolute path of the config the run came from. */
   readonly config: string;
   readonly createdAt: string;
-  readonly model: { readonly name: string; readonly params: Params };
+  readonly model: {
+    readonly name: string;
+    readonly params: Params;
+    /** The config's `preprocess` steps, when the model is a pipeline. */
+    readonly preprocess?: readonly { readonly name: string; readonly params: Params }[];
+    /** The pipeline, as `Pipeline(standardscaler=StandardScaler(), ridge=Ridge())`. */
+    readonly pipeline?: string;
+  };
   readonly data: {
     readonly source: string;
     readonly shape: readonly number[];
     readonly dtype: string;
     readonly hash: string;
     readonly featureNames?: readonly string[];
+    /** The target's text labels, when y holds class indices (class k is classes[k]). */
+    readonly classes?: readonly string[];
   };
   /** `halving`: cvResults hold one row per (rung, candidate), with `iter` and `n_resources`. */
   readonly kind?: 'grid' | 'random' | 'halving';
@@ -39,7 +49,13 @@ export interface RunResults {
   readonly bestScore?: number;
   readonly bestIndex?: number;
   /** The best candidate refitted on all rows: nested lists, as numpy's `tolist()`. */
-  readonly bestEstimator?: { readonly coef: unknown; readonly intercept: unknown; readonly classes?: unknown };
+  readonly bestEstimator?: {
+    readonly coef: unknown;
+    readonly intercept: unknown;
+    readonly classes?: unknown;
+    /** Pipelines: each fitted scaler (coef and intercept are then the model's, on the scaled features). */
+    readonly steps?: readonly { readonly step: string; readonly kind: string; readonly params: Params; readonly mean: unknown; readonly scale: unknown }[];
+  };
   readonly cvResults?: CvResults;
   /** Seconds. */
   readonly timings: Readonly<Record<string, number>>;
@@ -54,8 +70,8 @@ export interface RunResults {
   /** Fits that failed and were scored with errorScore, with their messages (scikit-learn's FitFailedWarning). */
   readonly fitErrors?: readonly RunFitError[];
   /**
-   * What scikit-learn would warn about (fits that did not converge, fits that failed), one line
-   * each, naming its phase: what the CLI prints once on stderr.
+   * What scikit-learn would warn about (fits that did not converge, fits that failed, undefined
+   * or uncomputable metrics), one line each, naming its phase: what the CLI prints once on stderr.
    */
   readonly warnings: readonly string[];
   readonly memory: MemoryReport;

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { ValueError } from '../errors.js';
 import { didYouMean, PARAM_SPECS, type ParamSpec } from '../models/params.js';
 import type { ModelName } from '../models/estimator.js';
+import { configPipeline } from './model.js';
 import { parseDistribution } from '../search/distributions.js';
 import { SCORERS } from '../search/scorers.js';
 import { readCsvHeader } from './csv-header.js';
@@ -97,57 +98,85 @@ function halvingIssues(raw: Json, scoring: readonly unknown[] | undefined): stri
   return issues;
 }
 
-/** Model params, grid values, distributions and the validation-curve parameter. */
+/** The params grid keys may name: the model's own, or with `preprocess`, its pipeline's `step__param`. */
+interface ParamTable {
+  /** `ridge`, `logistic`, or `pipeline`: what messages call the owner. */
+  readonly owner: string;
+  readonly specs: Readonly<Record<string, ParamSpec>>;
+}
+
+function paramTable(raw: Json, model: ModelName): ParamTable {
+  const preprocess = Array.isArray(raw.preprocess) ? raw.preprocess : undefined;
+  if (preprocess === undefined || preprocess.length === 0) return { owner: model, specs: PARAM_SPECS[model] };
+  const specs: Record<string, ParamSpec> = {};
+  for (const { name, kind } of configPipeline(preprocess.map(() => 'standard_scaler'), model).layout()) {
+    for (const [param, spec] of Object.entries(PARAM_SPECS[kind])) specs[`${name}__${param}`] = spec;
+  }
+  return { owner: 'pipeline', specs };
+}
+
+/** Model and preprocess params, grid values, distributions and the validation-curve parameter. */
 function paramIssues(raw: Json, model: ModelName): string[] {
-  const specs = PARAM_SPECS[model];
+  const own: ParamTable = { owner: model, specs: PARAM_SPECS[model] };
   const issues: string[] = [];
   const params = isObject(raw.model) ? raw.model.params : undefined;
   if (isObject(params)) {
-    for (const [key, value] of Object.entries(params)) issues.push(...checkParam(specs, model, `model.params.${key}`, key, value));
+    for (const [key, value] of Object.entries(params)) issues.push(...checkParam(own, `model.params.${key}`, key, value));
   }
+  if (Array.isArray(raw.preprocess)) {
+    raw.preprocess.forEach((step, i) => {
+      if (!isObject(step) || step.name !== 'standard_scaler' || !isObject(step.params)) return;
+      const scaler: ParamTable = { owner: 'standard_scaler', specs: PARAM_SPECS.standard_scaler };
+      for (const [key, value] of Object.entries(step.params)) issues.push(...checkParam(scaler, `preprocess[${i}].params.${key}`, key, value));
+    });
+  }
+  const table = paramTable(raw, model);
   const grids = Array.isArray(raw.grid) ? raw.grid.map((g, i) => [`grid[${i}]`, g] as const) : [['grid', raw.grid] as const];
   for (const [where, grid] of grids) {
     if (!isObject(grid)) continue;
-    for (const [key, values] of Object.entries(grid)) issues.push(...checkList(specs, model, `${where}.${key}`, key, values));
+    for (const [key, values] of Object.entries(grid)) issues.push(...checkList(table, `${where}.${key}`, key, values));
   }
   const search = isObject(raw.search) ? raw.search : undefined;
   if (search !== undefined && isObject(search.distributions)) {
     for (const [key, dist] of Object.entries(search.distributions)) {
-      issues.push(...checkDistribution(specs, model, `search.distributions.${key}`, key, dist));
+      issues.push(...checkDistribution(table, `search.distributions.${key}`, key, dist));
     }
   }
   if (isObject(raw.validationCurve) && typeof raw.validationCurve.param === 'string') {
     const key = raw.validationCurve.param;
-    if (specOf(specs, key) === undefined) issues.push(unknownParam(specs, model, 'validationCurve.param', key, true));
-    else issues.push(...checkList(specs, model, 'validationCurve.values', key, raw.validationCurve.values));
+    if (specOf(table.specs, key) === undefined) issues.push(unknownParam(table, 'validationCurve.param', key, true));
+    else issues.push(...checkList(table, 'validationCurve.values', key, raw.validationCurve.values));
   }
   return issues;
 }
 
-function unknownParam(specs: Readonly<Record<string, ParamSpec>>, model: ModelName, where: string, key: string, isValue = false): string {
-  const known = Object.keys(specs);
-  return `${where}: ${isValue ? `${found(key)} is not a ${model} param` : `unknown ${model} param`}${didYouMean(key, known)}; known params: ${known.join(', ')}`;
+function unknownParam(table: ParamTable, where: string, key: string, isValue = false): string {
+  const known = Object.keys(table.specs);
+  // With preprocess, a model param named bare is a common slip: point at its step__param name.
+  const stepHint = table.owner === 'pipeline' ? known.find((k) => k.endsWith(`__${key}`)) : undefined;
+  const hint = stepHint === undefined ? didYouMean(key, known) : ` (did you mean "${stepHint}"? with "preprocess" the model is a pipeline: name the step)`;
+  return `${where}: ${isValue ? `${found(key)} is not a ${table.owner} param` : `unknown ${table.owner} param`}${hint}; known params: ${known.join(', ')}`;
 }
 
-function checkParam(specs: Readonly<Record<string, ParamSpec>>, model: ModelName, where: string, key: string, value: unknown): string[] {
-  const spec = specOf(specs, key);
-  if (spec === undefined) return [unknownParam(specs, model, where, key)];
+function checkParam(table: ParamTable, where: string, key: string, value: unknown): string[] {
+  const spec = specOf(table.specs, key);
+  if (spec === undefined) return [unknownParam(table, where, key)];
   if (spec.type === 'boolean') return typeof value === 'boolean' ? [] : [`${where}: must be true or false, found ${found(value)}`];
   const ok = typeof value === 'number' && Number.isFinite(value)
     && (spec.type !== 'integer' || Number.isInteger(value)) && (spec.valid === undefined || spec.valid(value));
   return ok ? [] : [`${where}: must be ${spec.rule ?? `a ${spec.type}`}, found ${found(value)}`];
 }
 
-function checkList(specs: Readonly<Record<string, ParamSpec>>, model: ModelName, where: string, key: string, values: unknown): string[] {
-  if (specOf(specs, key) === undefined) return [unknownParam(specs, model, where, key)];
+function checkList(table: ParamTable, where: string, key: string, values: unknown): string[] {
+  if (specOf(table.specs, key) === undefined) return [unknownParam(table, where, key)];
   if (!Array.isArray(values)) return []; // the schema reports a non-list
-  return values.flatMap((v, i) => checkParam(specs, model, `${where}[${i}]`, key, v));
+  return values.flatMap((v, i) => checkParam(table, `${where}[${i}]`, key, v));
 }
 
-function checkDistribution(specs: Readonly<Record<string, ParamSpec>>, model: ModelName, where: string, key: string, dist: unknown): string[] {
-  const spec = specOf(specs, key);
-  if (spec === undefined) return [unknownParam(specs, model, where, key)];
-  if (Array.isArray(dist)) return checkList(specs, model, where, key, dist);
+function checkDistribution(table: ParamTable, where: string, key: string, dist: unknown): string[] {
+  const spec = specOf(table.specs, key);
+  if (spec === undefined) return [unknownParam(table, where, key)];
+  if (Array.isArray(dist)) return checkList(table, where, key, dist);
   let parsed;
   try {
     parsed = parseDistribution(dist, where);
@@ -155,8 +184,8 @@ function checkDistribution(specs: Readonly<Record<string, ParamSpec>>, model: Mo
     if (error instanceof ValueError) return [error.message.replace(/^(\S+) /, '$1: ')];
     throw error;
   }
-  if (parsed.dist === 'choice') return checkList(specs, model, `${where}.values`, key, parsed.values);
-  const low = checkParam(specs, model, `${where}.low`, key, parsed.low);
+  if (parsed.dist === 'choice') return checkList(table, `${where}.values`, key, parsed.values);
+  const low = checkParam(table, `${where}.low`, key, parsed.low);
   if (spec.type === 'integer' && parsed.dist !== 'randint') return [`${where}: ${key} takes integers: use {"dist": "randint", ...}`];
   return low;
 }

@@ -46,6 +46,10 @@ const dataSchema = strict('data', {
 export const configSchema = strict('', {
   name: z.string().regex(/^[\w.-]+$/, 'must hold only letters, digits, "_", "." and "-"').optional(),
   data: dataSchema,
+  preprocess: z.array(strict('preprocess[]', {
+    name: z.enum(['standard_scaler']),
+    params: z.record(z.string(), paramValue).default({}),
+  })).optional(),
   model: strict('model', {
     name: z.enum(['ridge', 'logistic']),
     params: z.record(z.string(), paramValue).default({}),

@@ -42,6 +42,11 @@ export interface ExperimentConfig {
   /** The experiment name: `name`, or the config file's name without extension. */
   readonly name: string;
   readonly data: DataSource;
+  /**
+   * Transformers fitted on each training fold before the model (scikit-learn's Pipeline): the
+   * model then is `make_pipeline(...)`'s, and grid keys name steps, `logisticregression__C`.
+   */
+  readonly preprocess?: readonly { readonly name: 'standard_scaler'; readonly params: Params }[];
   readonly model: { readonly name: ModelName; readonly params: Params };
   readonly grid?: ParamGrid | readonly ParamGrid[];
   readonly search?: { readonly kind: 'random'; readonly distributions: ParamDistributions; readonly nIter: number; readonly seed: number };
@@ -49,8 +54,11 @@ export interface ExperimentConfig {
   readonly halving?: HalvingConfig;
   /** The `cv` object, file paths absolute; without `name` or `file`, `folds` and `shuffle` are filled in. */
   readonly cv: CvConfig;
-  /** Scorer names, or undefined for the model's default (r2 / accuracy). */
-  readonly scoring?: readonly string[];
+  /**
+   * A scorer name (cvResults columns end in `_score`, as GridSearchCV's), a list of names
+   * (columns keep each name), or undefined for the model's default (r2 / accuracy).
+   */
+  readonly scoring?: string | readonly string[];
   readonly refit: boolean | string;
   readonly returnTrainScore: boolean;
   readonly workers?: number;
@@ -132,7 +140,8 @@ function resolveConfig(raw: RawConfig, file: string): ExperimentConfig {
     ...optional('grid', raw.grid),
     ...optional('search', raw.search as ExperimentConfig['search']),
     ...optional('halving', raw.halving as HalvingConfig | undefined),
-    ...optional('scoring', raw.scoring === undefined ? undefined : typeof raw.scoring === 'string' ? [raw.scoring] : raw.scoring),
+    ...optional('scoring', raw.scoring),
+    ...optional('preprocess', raw.preprocess),
     ...optional('workers', raw.workers),
     ...optional('errorScore', raw.errorScore),
     ...optional('learningCurve', raw.learningCurve),

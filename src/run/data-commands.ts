@@ -98,15 +98,17 @@ function writePair(outDir: string, X: NdArray, y: NdArray, extra: Record<string,
 }
 
 /**
- * Import a CSV (numeric columns, a header row) as `X.npy` and `y.npy` in `outDir`.
+ * Import a CSV (numeric feature columns, a header row) as `X.npy` and `y.npy` in `outDir`; a
+ * target of text labels becomes class indices, the labels listed in `dataset.json`.
  * @example
  * ```ts
  * importCsvAsNpy('diabetes.csv', 'target', 'data/diabetes');
  * ```
  */
-export function importCsvAsNpy(csv: string, target: string, outDir: string): WrittenDataset {
-  const { X, y, featureNames } = importCsv(resolve(csv), { target });
-  return writePair(outDir, X, y, { source: resolve(csv), target, featureNames });
+export function importCsvAsNpy(csv: string, target: string, outDir: string): WrittenDataset & { classes?: readonly string[] } {
+  const { X, y, featureNames, classes } = importCsv(resolve(csv), { target });
+  const written = writePair(outDir, X, y, { source: resolve(csv), target, featureNames, ...(classes ? { classes } : {}) });
+  return { ...written, ...(classes ? { classes } : {}) };
 }
 
 /** Options of {@link makeDataset}. */

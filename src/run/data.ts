@@ -3,7 +3,8 @@
  * a CSV imported, or a synthetic set generated; then persisted once into a dataset store
  * (content-hashed, so a re-run or a resume finds the same store and the same hash).
  */
-import { isAbsolute, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { checkStoreUnchanged, importCsv, makeClassification, makeRegression, openNpy, persistDataset, readNpy } from '../data/index.js';
 import { toFloat64 } from '../data/ndarray.js';
 import type { Groups } from '../search/types.js';
@@ -30,6 +31,8 @@ export interface ExperimentData {
   readonly rebuilt?: string;
   /** Throws a DataError naming a data file whose size or mtime changed since the data was loaded (rewritten in place). */
   readonly checkUnchanged: () => void;
+  /** Text labels of the classes, when y holds their indices (a CSV target of labels). */
+  readonly classes?: readonly string[];
 }
 
 /**
@@ -44,7 +47,9 @@ export function loadExperimentData(
   source: DataSource, options: { readonly storeRoot?: string; readonly cwd?: string } = {},
 ): ExperimentData {
   const loaded = load(source, options.cwd ?? process.cwd());
-  const store = persistDataset(loaded.X, loaded.y, options.storeRoot === undefined ? {} : { root: options.storeRoot });
+  const store = persistDataset(loaded.X, loaded.y, {
+    ...(options.storeRoot === undefined ? {} : { root: options.storeRoot }), ...(loaded.classes ? { classes: loaded.classes } : {}),
+  });
   // From here on the search reads the store's read-only mappings: a CSV or generated set is
   // not held twice, and `.npy` sources were referenced in place, not copied.
   return {
@@ -59,20 +64,28 @@ export function loadExperimentData(
   };
 }
 
-function load(source: DataSource, cwd: string): {
-  X: FloatMatrix; y: NdArray; description: string; featureNames?: readonly string[]; groups?: Groups;
-} {
+type Loaded = {
+  X: FloatMatrix; y: NdArray; description: string; featureNames?: readonly string[]; groups?: Groups; classes?: readonly string[];
+};
+
+function load(source: DataSource, cwd: string): Loaded {
   switch (source.kind) {
     case 'npy': {
       const X = openNpy(source.X, { mode: 'r' }) as FloatMatrix;
       const y = openNpy(source.y, { mode: 'r' });
       const groups = source.groups === undefined ? {} : { groups: toFloat64(readNpy(source.groups)) };
-      return { X, y, ...groups, description: `${shown(cwd, source.X)}, ${shown(cwd, source.y)} (mapped read-only)` };
+      const classes = importedClasses(source.y);
+      return {
+        X, y, ...groups, description: `${shown(cwd, source.X)}, ${shown(cwd, source.y)} (mapped read-only)`, ...(classes ? { classes } : {}),
+      };
     }
     case 'csv': {
-      const { X, y, featureNames, groups } = importCsv(source.csv, { target: source.target, ...(source.groups === undefined ? {} : { groups: source.groups }) });
+      const { X, y, featureNames, groups, classes } = importCsv(source.csv, {
+        target: source.target, ...(source.groups === undefined ? {} : { groups: source.groups }),
+      });
       return {
-        X: X as FloatMatrix, y, featureNames, ...(groups === undefined ? {} : { groups }), description: `${shown(cwd, source.csv)} (target "${source.target}")`,
+        X: X as FloatMatrix, y, featureNames, ...(groups === undefined ? {} : { groups }), ...(classes ? { classes } : {}),
+        description: `${shown(cwd, source.csv)} (target "${source.target}")`,
       };
     }
     case 'synthetic': {
@@ -85,6 +98,23 @@ function load(source: DataSource, cwd: string): {
         description: `synthetic ${source.task} (${source.nSamples} samples, ${source.nFeatures} features, seed ${String(source.seed)})`,
       };
     }
+  }
+}
+
+/**
+ * The class labels `memgrid data import` recorded for `y.npy` in the `dataset.json` beside it,
+ * if that file describes this very y.
+ */
+function importedClasses(yPath: string): string[] | undefined {
+  const meta = join(dirname(yPath), 'dataset.json');
+  if (!existsSync(meta)) return undefined;
+  try {
+    const doc = JSON.parse(readFileSync(meta, 'utf8')) as { y?: unknown; classes?: unknown };
+    const labels = doc.classes;
+    if (doc.y !== basename(yPath) || !Array.isArray(labels) || !labels.every((c) => typeof c === 'string')) return undefined;
+    return labels as string[];
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,7 +4,6 @@
  */
 import { dirname } from 'node:path';
 import type { Estimator, Params } from '../models/estimator.js';
-import { createModel } from '../models/registry.js';
 import { learningCurve, validationCurve } from '../search/curves.js';
 import { GridSearch, RandomizedSearch, type BaseSearch } from '../search/grid-search.js';
 import { HalvingGridSearch, HalvingRandomSearch, type HalvingOptions } from '../search/halving.js';
@@ -19,6 +18,7 @@ import type { ExperimentConfig } from './config.js';
 import { splitterFromConfig } from './cv-config.js';
 import type { ExperimentData } from './data.js';
 import type { Journal, Phase } from './journal.js';
+import { configEstimator, configKind } from './model.js';
 import type { ProgressSink } from './progress.js';
 import type { FitFailureLog } from './warnings.js';
 
@@ -60,7 +60,7 @@ export interface CurvesOutcome {
  * ```
  */
 export function runScoring(config: ExperimentConfig): string[] {
-  return resolveScoring(config.scoring, config.model.name === 'logistic' ? 'classifier' : 'regressor');
+  return resolveScoring(config.scoring, configKind(config));
 }
 
 /**
@@ -91,7 +91,9 @@ function phaseOptions(context: PhaseContext, phase: Phase, label: string, memory
   progress.start(label, metric, context.data.bytes);
   return {
     cv,
-    scoring: runScoring(config),
+    emitWarnings: false,
+    // As written: a name gives `_score` columns, a list keeps each metric's name (GridSearchCV's rule).
+    scoring: config.scoring ?? runScoring(config)[0]!,
     returnTrainScore: config.returnTrainScore,
     ...(config.errorScore === undefined ? {} : { errorScore: config.errorScore }),
     ...(context.workers === undefined ? {} : { workers: context.workers }),
@@ -131,7 +133,7 @@ export async function runSearch(context: PhaseContext): Promise<SearchOutcome | 
   const memory = new Map<string, WorkerMemory>();
   const label = `${config.halving ? 'halving ' : ''}${config.search ? 'random search' : 'grid search'}`;
   const options = { ...phaseOptions(context, 'search', label, memory), refit: config.refit };
-  const model = createModel(config.model.name, config.model.params);
+  const model = configEstimator(config);
   const t0 = performance.now();
   const search = config.halving ? halvingSearch(config, model, options)
     : config.search
@@ -165,7 +167,7 @@ function halvingSearch(config: ExperimentConfig, model: Estimator, options: Sear
  */
 export async function runCurves(context: PhaseContext, bestParams: Params | undefined): Promise<CurvesOutcome> {
   const { config, data } = context;
-  const params: Params = { ...config.model.params, ...bestParams };
+  const overlay: Params = bestParams ?? {};
   const timings: Record<string, number> = {};
   const memory = new Map<string, WorkerMemory>();
   const files: { learningCurve?: LearningCurveFile; validationCurve?: ValidationCurveFile } = {};
@@ -175,27 +177,24 @@ export async function runCurves(context: PhaseContext, bestParams: Params | unde
   };
   if (config.learningCurve) {
     const t0 = performance.now();
-    const curve = await learningCurve(estimator(config, params), data.X, data.y, {
+    const estimator = configEstimator(config, overlay);
+    const curve = await learningCurve(estimator, data.X, data.y, {
       ...curveOptions('learningCurve', 'learning curve'), trainSizes: config.learningCurve.trainSizes,
     });
     context.progress.stop();
     timings.learningCurve = (performance.now() - t0) / 1000;
-    files.learningCurve = { ...curve, ...summarize(curve), params };
+    files.learningCurve = { ...curve, ...summarize(curve), params: { ...config.model.params, ...overlay } };
   }
   if (config.validationCurve) {
     const { param, values } = config.validationCurve;
-    const { [param]: _dropped, ...others } = params;
+    const { [param]: _dropped, ...others } = overlay;
     const t0 = performance.now();
-    const curve = await validationCurve(estimator(config, others), data.X, data.y, param, values, curveOptions('validationCurve', 'validation curve'));
+    const curve = await validationCurve(configEstimator(config, others), data.X, data.y, param, values, curveOptions('validationCurve', 'validation curve'));
     context.progress.stop();
     timings.validationCurve = (performance.now() - t0) / 1000;
     files.validationCurve = { ...curve, ...summarize(curve) };
   }
   return { files, timings, workers: [...memory.values()] };
-}
-
-function estimator(config: ExperimentConfig, params: Params): Estimator {
-  return createModel(config.model.name, params);
 }
 
 /** Per-row mean and std over folds (numpy's ddof=0, as scikit-learn's plots use). */

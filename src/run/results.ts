@@ -6,6 +6,7 @@ import type { FitRecord } from '../workers/protocol.js';
 import type { ExperimentConfig } from './config.js';
 import type { ExperimentData } from './data.js';
 import type { Journal } from './journal.js';
+import { configEstimator } from './model.js';
 import { runScoring, type CurvesOutcome, type SearchOutcome } from './phases.js';
 import { failedFitsWarning, type FitFailureLog } from './warnings.js';
 
@@ -45,10 +46,14 @@ export function assembleResults(parts: ResultParts): RunResults {
     name: config.name,
     config: config.file,
     createdAt: new Date().toISOString(),
-    model: { name: config.model.name, params: config.model.params },
+    model: {
+      name: config.model.name, params: config.model.params,
+      ...(config.preprocess ? { preprocess: config.preprocess, pipeline: String(configEstimator(config)) } : {}),
+    },
     data: {
       source: data.description, shape: data.X.shape, dtype: data.X.dtype, hash: data.hash,
       ...(data.featureNames ? { featureNames: data.featureNames } : {}),
+      ...(data.classes ? { classes: data.classes } : {}),
     },
     ...(config.halving ? { kind: 'halving' as const } : config.grid ? { kind: 'grid' as const } : config.search ? { kind: 'random' as const } : {}),
     scoring: search?.scoring ?? runScoring(config),
@@ -58,7 +63,10 @@ export function assembleResults(parts: ResultParts): RunResults {
     ...(state ? {
       bestEstimator: {
         coef: toNested(state.coef), intercept: toNested(state.intercept),
-        ...(state.classes ? { classes: toNested(state.classes) } : {}),
+        ...(state.classes ? { classes: classLabels(Array.from(state.classes.data), data.classes) } : {}),
+        ...(state.transformers ? {
+          steps: state.transformers.map((t) => ({ step: t.step, kind: t.kind, params: t.params, mean: toNested(t.mean), scale: toNested(t.scale) })),
+        } : {}),
       },
     } : {}),
     ...(search ? { cvResults: search.cvResults } : {}),
@@ -98,4 +106,9 @@ function lastPerWorker(reports: readonly WorkerMemory[]): WorkerMemory[] {
   const byId = new Map<string, WorkerMemory>();
   for (const r of reports) byId.set(r.worker, r);
   return [...byId.values()];
+}
+
+/** A classifier's classes as the user's labels: the CSV's text labels when y held their indices. */
+function classLabels(codes: readonly number[], labels: readonly string[] | undefined): (number | string)[] {
+  return labels ? codes.map((k) => labels[k] ?? k) : [...codes];
 }

@@ -43,10 +43,10 @@ export function gatherWarnings(records: readonly FitRecord[]): SearchWarning[] {
  * One line for a warning, naming the metric and the fits: what stderr and reports show.
  * @example
  * ```ts
- * formatWarning(w, 10); // "roc_auc (10 of 10 fits): UserWarning: Scoring failed. ..."
+ * formatWarning(w, 10); // "roc_auc, 10 of 10 fits: UserWarning: Scoring failed. ..."
  * ```
  */
-export function formatWarning(warning: SearchWarning, fits: number): string {
-  const where = warning.metric === undefined ? `${warning.count} of ${fits} fits` : `${warning.metric}, ${warning.count} of ${fits} fits`;
-  return `${where}: ${warning.type}: ${warning.message}`;
+export function formatWarning(warning: SearchWarning, fits?: number): string {
+  const count = fits === undefined ? `${warning.count} fit${warning.count === 1 ? '' : 's'}` : `${warning.count} of ${fits} fits`;
+  return `${warning.metric === undefined ? '' : `${warning.metric}, `}${count}: ${warning.type}: ${warning.message}`;
 }

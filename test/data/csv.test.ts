@@ -35,20 +35,39 @@ describe('importCsv', () => {
     expect(() => importCsv(file, { target: 'y' })).toThrow(/cols\.csv: no target column "y"; the columns are "a", "b"/);
   });
 
-  it('names file, line and column of a cell that is not a number', () => {
-    const file = csv('bad.csv', 'a,y\n1,2\n3,oops\n');
+  it('names file, line and column of a feature cell that is not a number, and of an empty cell', () => {
+    const file = csv('bad.csv', 'a,y\n1,2\noops,3\n');
     expect(() => importCsv(file, { target: 'y' })).toThrow(DataError);
-    expect(() => importCsv(file, { target: 'y' })).toThrow(/bad\.csv: line 3, column "y": expected a number, found "oops"/);
-    expect(() => importCsv(csv('empty-cell.csv', 'a,y\n,2\n'), { target: 'y' })).toThrow(/line 2, column "a": expected a number, found ""/);
+    expect(() => importCsv(file, { target: 'y' })).toThrow(`${file}: line 3, column "a": expected a number, found "oops"`);
+    const empty = csv('empty-cell.csv', 'a,y\n,2\n');
+    expect(() => importCsv(empty, { target: 'y' })).toThrow(`${empty}: line 2, column "a": empty cell; every value is needed (fill it in or drop the row)`);
+    const emptyTarget = csv('empty-target.csv', 'a,y\n1,cat\n2, \n');
+    expect(() => importCsv(emptyTarget, { target: 'y' })).toThrow(`${emptyTarget}: line 3, column "y": empty cell; every value is needed (fill it in or drop the row)`);
     expect(() => importCsv(csv('ragged.csv', 'a,y\n1,2,3\n'), { target: 'y' })).toThrow(/line 2 has 3 cells, the header has 2/);
     expect(() => importCsv(csv('none.csv', ''), { target: 'y' })).toThrow(/the file is empty/);
     expect(() => importCsv(path.join(dir, 'missing.csv'), { target: 'y' })).toThrow(/missing\.csv: cannot read the CSV file \(ENOENT\)/);
   });
 
-  it('importCsvToStore persists the result', () => {
+  it('reads a target of text labels as classes, sorted as numpy\'s unique sorts them', () => {
+    const file = csv('labels.csv', 'a,species\n1,versicolor\n2,setosa\n3,Virginica\n4,setosa\n5,\u00e9t\u00e9\n6,\u{1F600}\n7,\uFF21\n');
+    const { y, classes } = importCsv(file, { target: 'species' });
+    // Code-point order: upper case before lower case; U+FF21 before U+1F600 (UTF-16 order would swap them).
+    expect(classes).toEqual(['Virginica', 'setosa', 'versicolor', '\u00e9t\u00e9', '\uFF21', '\u{1F600}']);
+    expect(Array.from(y.data)).toEqual([2, 1, 0, 1, 3, 5, 4]);
+    const mixed = importCsv(csv('mixed.csv', 'a,y\n1,10\n2,cat\n3,9\n'), { target: 'y' });
+    expect(mixed.classes).toEqual(['10', '9', 'cat']);
+    expect(importCsv(csv('numbers.csv', 'a,y\n1,10\n'), { target: 'y' }).classes).toBeUndefined();
+  });
+  it('importCsvToStore persists the result, class labels in the manifest (and in the hash)', () => {
     const file = csv('store.csv', 'x,y\n1,2\n3,4\n');
     const store = importCsvToStore(file, { target: 'y', root: path.join(dir, 'stores') });
     expect(store.X.shape).toEqual([2, 1]);
     expect(Array.from(store.y.data as Float64Array)).toEqual([2, 4]);
+    expect(store.manifest.classes).toBeUndefined();
+    const labelled = importCsvToStore(csv('store-labels.csv', 'x,y\n1,no\n3,yes\n'), { target: 'y', root: path.join(dir, 'stores') });
+    expect(labelled.manifest.classes).toEqual(['no', 'yes']);
+    const relabelled = importCsvToStore(csv('store-labels2.csv', 'x,y\n1,a\n3,b\n'), { target: 'y', root: path.join(dir, 'stores') });
+    expect(Array.from(relabelled.y.data as Float64Array)).toEqual(Array.from(labelled.y.data as Float64Array));
+    expect(relabelled.hash).not.toBe(labelled.hash);
   });
 });

@@ -18,7 +18,7 @@ export interface DataImportArgs {
  */
 export const dataImportCommand: CommandModule<object, DataImportArgs> = {
   command: 'import <csv>',
-  describe: 'Import a numeric CSV (with a header row) as X.npy and y.npy',
+  describe: 'Import a CSV (header row; numeric features, a numeric or text-label target) as X.npy and y.npy',
   builder: (yargs: Argv) => yargs
     .positional('csv', { type: 'string', describe: 'CSV file with a header row' })
     .option('target', { type: 'string', demandOption: true, describe: 'Column to predict (becomes y.npy)' })
