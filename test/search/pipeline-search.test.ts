@@ -161,7 +161,7 @@ describe('multiclass scorers on wine through Pipeline(StandardScaler, LogisticRe
     expect(scoreColumnsDiff(search.cvResults, columns(logLoss))).toBeLessThan(LOG_LOSS_TOL);
     expect(search.bestIndex).toBe(ref.bestIndex);
     expect(maxAbsErr(search.predictProba(X, rows), ref.predictProba!.flat())).toBeLessThan(LOG_LOSS_TOL);
-    expect(search.warnings).toEqual([{
+    expect(search.scoringWarnings).toEqual([{
       type: 'UserWarning', metric: 'roc_auc', count: 15,
       message: 'Scoring failed. The score on this train-test partition for these parameters will be set to nan. Details: multiclass format is not supported',
     }]);

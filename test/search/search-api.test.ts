@@ -45,10 +45,14 @@ describe('one metric that cannot be computed does not sink the search', () => {
       .fit(three.X, three.y);
     expect((search.cvResults['mean_test_accuracy'] as number[]).every((v) => v > 0.5)).toBe(true);
     expect((search.cvResults['mean_test_roc_auc'] as number[]).every(Number.isNaN)).toBe(true);
-    expect(search.warnings).toEqual([{
+    expect(search.scoringWarnings).toEqual([{
       type: 'UserWarning', metric: 'roc_auc', count: 10,
       message: 'Scoring failed. The score on this train-test partition for these parameters will be set to nan. Details: multiclass format is not supported',
     }]);
+    expect(search.warnings).toEqual([
+      'roc_auc, 10 of 10 fits: UserWarning: Scoring failed. The score on this train-test partition for these parameters will be set to nan. '
+      + 'Details: multiclass format is not supported',
+    ]);
   });
 });
 
