@@ -7,6 +7,7 @@ import type { NdArray } from '../data/ndarray.js';
 import { ValueError } from '../errors.js';
 import { isClassifier, type Estimator, type FloatMatrix } from '../models/estimator.js';
 import { evaluate } from './engine.js';
+import { checkFitParams, fitOnRows, fitOptionsOf } from './fit-params.js';
 import { foldCells } from './fold-cells.js';
 import type { SearchFitOptions, SearchOptions } from './options.js';
 import { metricKeys } from './results.js';
@@ -37,10 +38,8 @@ export type CrossValidateResult = Readonly<Record<string, readonly number[]>> & 
 export async function crossValidate(
   estimator: Estimator, X: FloatMatrix, y: NdArray, options: CrossValidateOptions = {},
 ): Promise<CrossValidateResult> {
-  const { returnEstimator = false, groups, ...searchOptions } = options;
-  const evaluation = await evaluate({
-    estimator, X, y, candidates: [{}], options: searchOptions, fitOptions: groups === undefined ? {} : { groups },
-  });
+  const { returnEstimator = false, ...searchOptions } = options;
+  const evaluation = await evaluate({ estimator, X, y, candidates: [{}], options: searchOptions, fitOptions: fitOptionsOf(options) });
   const byFold = [...evaluation.records].sort((a, b) => a.fold - b.fold);
   const out: Record<string, readonly number[]> = {
     fit_time: byFold.map((r) => r.fitTime),
@@ -51,7 +50,7 @@ export async function crossValidate(
     if (options.returnTrainScore) out[`train_${key}`] = byFold.map((r) => r.train?.[scorer] ?? Number.NaN);
   }
   if (!returnEstimator) return out;
-  const estimators = evaluation.folds.map((fold) => estimator.clone().fit(X, y, fold.train));
+  const estimators = evaluation.folds.map((fold) => estimator.clone().fit(X, y, fitOnRows(fold.train, evaluation.fitParams)));
   // The estimators ride along under scikit-learn's key; the type says so where it is asked for.
   return Object.assign(out, { estimator: estimators }) as unknown as CrossValidateResult;
 }
@@ -99,6 +98,7 @@ export function crossValPredict(estimator: Estimator, X: FloatMatrix, y: NdArray
   checkInputShapes(X, y);
   const labels = checkTargetValues(estimator, X, y);
   const n = labels.length;
+  const fitParams = checkFitParams(estimator, fitOptionsOf(options), n);
   const folds = resolveCv(options.cv as never, isClassifier(estimator)).split(n, labels, options.groups);
   const layout = foldCells(folds, n);
   const tested = new Uint8Array(n);
@@ -110,7 +110,7 @@ export function crossValPredict(estimator: Estimator, X: FloatMatrix, y: NdArray
   const width = method === 'predict' || (method === 'decisionFunction' && classes.length === 2) ? 1 : classes.length;
   const out = new Float64Array(n * width);
   for (const fold of folds) {
-    const model = estimator.clone().fit(X, y, fold.train);
+    const model = estimator.clone().fit(X, y, fitOnRows(fold.train, fitParams));
     if (!isClassifier(model) || method === 'predict') {
       const values = model.predict(X, fold.test);
       fold.test.forEach((row, r) => { out[row] = values[r]!; });

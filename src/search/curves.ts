@@ -7,6 +7,7 @@ import { ValueError } from '../errors.js';
 import type { Estimator, FloatMatrix } from '../models/estimator.js';
 import { convergenceWarnings } from './convergence.js';
 import { evaluate, type Evaluation } from './engine.js';
+import { fitOptionsOf } from './fit-params.js';
 import { formatWarning, gatherWarnings } from './search-warnings.js';
 import { warnOnce } from './warnings.js';
 import type { LearningCurveResult, SearchFitOptions, SearchOptions, ValidationCurveResult } from './options.js';
@@ -95,11 +96,6 @@ export async function validationCurve(
     scoring,
     warnings: [...convergenceWarnings(evaluation.records, candidates, estimator.getParams()), ...scoringWarnings(evaluation, options.emitWarnings)],
   };
-}
-
-/** The fit options among a curve's options: groups, and sample weights routed to every fit. */
-function fitOptionsOf(options: SearchFitOptions): SearchFitOptions {
-  return Object.fromEntries(Object.entries(options).filter(([key]) => key === 'groups' || key === 'sampleWeight' || key.endsWith('__sampleWeight')));
 }
 
 /** The curve's scoring warnings, one line each (see search.warnings), shown once each unless `emit` is false. */

@@ -56,3 +56,26 @@ function checkRoute(estimator: Estimator, key: string): void {
 function className(estimator: Estimator): string {
   return estimator.constructor.name;
 }
+
+/**
+ * The fit options among a curve's or crossValidate's options: groups, and sample weights routed
+ * to every fit (`sampleWeight`, `<step>__sampleWeight`).
+ * @example
+ * ```ts
+ * evaluate({ ..., fitOptions: fitOptionsOf(options) });
+ * ```
+ */
+export function fitOptionsOf(options: SearchFitOptions): SearchFitOptions {
+  return Object.fromEntries(Object.entries(options).filter(([key]) => key === 'groups' || key === 'sampleWeight' || key.endsWith('__sampleWeight')));
+}
+
+/**
+ * `fit`'s third argument for a fit on `rows` with the checked per-row fit params (plain rows when there are none).
+ * @example
+ * ```ts
+ * estimator.clone().fit(X, y, fitOnRows(fold.train, checkFitParams(estimator, options, n)));
+ * ```
+ */
+export function fitOnRows(rows: Int32Array, fitParams: Readonly<Record<string, Float64Array>>): Int32Array | { rows: Int32Array } {
+  return Object.keys(fitParams).length === 0 ? rows : { rows, ...fitParams };
+}

@@ -7,6 +7,7 @@ import { LogisticRegression } from '../../src/models/logistic.js';
 import { makePipeline, Pipeline } from '../../src/models/pipeline.js';
 import { Ridge } from '../../src/models/ridge.js';
 import { StandardScaler } from '../../src/models/standard-scaler.js';
+import { crossValidate, crossValPredict } from '../../src/search/cross-validate.js';
 import { learningCurve } from '../../src/search/curves.js';
 import { GridSearch } from '../../src/search/grid-search.js';
 import { KFold, StratifiedKFold } from '../../src/search/splitters.js';
@@ -125,6 +126,20 @@ describe('sample weights routed to every fit (scikit-learn\'s fit_params), score
     expect(curve.trainSizes).toEqual(ref.trainSizes);
     expect(relDiff(curve.testScores.flat(), ref.testScores.flat())).toBeLessThan(RIDGE_TOL);
     expect(relDiff(curve.trainScores.flat(), ref.trainScores.flat())).toBeLessThan(RIDGE_TOL);
+  });
+
+  it('crossValidate and crossValPredict route them too (to the returned estimators as well)', async () => {
+    const ref = searchRef('ridge sample weights');
+    const cv = await crossValidate(new Ridge({ alpha: 0.3 }), diabetes.X, diabetes.y, {
+      cv: new KFold({ nSplits: 5 }), scoring: ['r2'], sampleWeight: diabetes.w!, returnEstimator: true, workers: 0,
+    });
+    const r2 = (ref.cvResults['split0_test_r2'] as number[])[1]!;
+    expect(Math.abs(cv['test_r2']![0]! - r2)).toBeLessThan(RIDGE_TOL);
+    const fold0 = new KFold({ nSplits: 5 }).split(442)[0]!;
+    const weighted = new Ridge({ alpha: 0.3 }).fit(diabetes.X, diabetes.y, { rows: fold0.train, sampleWeight: diabetes.w! });
+    expect(relDiff(cv.estimator![0]!.predict(diabetes.X, fold0.test), weighted.predict(diabetes.X, fold0.test))).toBeLessThan(1e-12);
+    const predicted = crossValPredict(new Ridge({ alpha: 0.3 }), diabetes.X, diabetes.y, { cv: new KFold({ nSplits: 5 }), sampleWeight: diabetes.w! });
+    expect(relDiff(Array.from(fold0.test, (i) => predicted[i]!), weighted.predict(diabetes.X, fold0.test))).toBeLessThan(1e-12);
   });
 
   it('are refused where they cannot go, before anything runs', async () => {
