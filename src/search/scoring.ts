@@ -158,20 +158,18 @@ function scoringEntries(scoring: ScoringOption | undefined, kind: 'regressor' | 
  * scorer is involved.
  */
 export function taskScorers(task: Pick<TaskMessage, 'scoring' | 'scorers'>): Map<string, Scorer> | Promise<Map<string, Scorer>> {
-  const pending: Promise<void>[] = [];
-  const out = new Map<string, Scorer>();
-  for (const name of task.scoring) {
-    const source = task.scorers?.[name];
-    if (source === undefined) out.set(name, getScorer(name));
-    else if (source.kind === 'builtin') out.set(name, getScorer(source.name));
-    else if (source.kind === 'inline') out.set(name, inlineScorer(source.id));
-    else {
-      const options = { ...(source.needs === undefined ? {} : { needs: source.needs }), ...(source.greaterIsBetter === undefined ? {} : { greaterIsBetter: source.greaterIsBetter }) };
-      out.set(name, undefined as unknown as Scorer);
-      pending.push(importScorer(source.url, source.export, options).then((scorer) => { out.set(name, scorer); }));
-    }
-  }
-  return pending.length === 0 ? out : Promise.all(pending).then(() => out);
+  const found = task.scoring.map((name): [string, Scorer | Promise<Scorer>] => [name, sourceScorer(name, task.scorers?.[name])]);
+  if (found.every(([, scorer]) => !(scorer instanceof Promise))) return new Map(found as [string, Scorer][]);
+  return Promise.all(found.map(async ([name, scorer]): Promise<[string, Scorer]> => [name, await scorer])).then((entries) => new Map(entries));
+}
+
+/** The scorer a task names, from where its source says (a built-in when there is no source). */
+function sourceScorer(name: string, source: ScorerSource | undefined): Scorer | Promise<Scorer> {
+  if (source === undefined) return getScorer(name);
+  if (source.kind === 'builtin') return getScorer(source.name);
+  if (source.kind === 'inline') return inlineScorer(source.id);
+  const options = { ...(source.needs === undefined ? {} : { needs: source.needs }), ...(source.greaterIsBetter === undefined ? {} : { greaterIsBetter: source.greaterIsBetter }) };
+  return importScorer(source.url, source.export, options);
 }
 
 /** Scores of one fitted estimator on one set of rows, with what went wrong. */
