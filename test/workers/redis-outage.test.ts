@@ -13,12 +13,13 @@ import { BIN, startMemgrid, type Result } from '../cli/memgrid.js';
 import { REDIS_SERVER, REDIS_SKIP_REASON, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/redis-workers.js';
 
-/** 6 candidates × 3 folds = 18 fits, in plain cv tasks (a ridge grid without intercept). */
+/** 6 candidates × 3 folds = 18 fits, in plain cv tasks (MAE needs predictions: no ridge statistics plan). */
 const CONFIG = {
   data: { synthetic: { kind: 'regression', nSamples: 300, nFeatures: 5, noise: 3, seed: 2 } },
   model: { name: 'ridge', params: { fitIntercept: false } },
   grid: { alpha: [0.001, 0.01, 0.1, 1, 10, 100] },
   cv: { folds: 3 },
+  scoring: 'neg_mean_absolute_error',
 };
 const FITS = 18;
 
