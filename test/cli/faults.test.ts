@@ -78,7 +78,8 @@ describe('a .npy rewritten in place during a run', () => {
     const { X, y } = makeRegression({ nSamples: 400, nFeatures: 5, noise: 1, seed: 4 });
     saveNpy(join(dir, 'X.npy'), X);
     saveNpy(join(dir, 'y.npy'), y);
-    writeConfig('inplace.json', { ...RIDGE, data: { X: 'X.npy', y: 'y.npy' } });
+    // MAE needs predictions: plain tasks, fits journaled one task at a time while the phase runs on.
+    writeConfig('inplace.json', { ...RIDGE, data: { X: 'X.npy', y: 'y.npy' }, scoring: 'neg_mean_absolute_error' });
     const out = join(dir, 'runs', 'inplace');
     const run = startMemgrid(['run', 'inplace.json', '--workers', '0', '--quiet'], dir);
     await waitFor(() => existsSync(join(out, 'journal.jsonl')) && readFileSync(join(out, 'journal.jsonl'), 'utf8').includes('"type":"fit"'), 20_000, 'the first fit');
