@@ -1,10 +1,9 @@
 /** The public API: its list of exports (changed on purpose only) and joblib-style dumps of fitted models. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import * as memgrid from '../src/index.js';
 import * as redis from '../src/redis.js';
+import { tempDir } from './helpers/temp.js';
 
 it('exports this list of runtime values from memgrid and memgrid/redis', () => {
   expect(Object.keys(memgrid).sort()).toEqual([
@@ -32,7 +31,7 @@ it('dumps fitted models inside nested data and loads them back with mapped array
   const { X, y } = memgrid.makeClassification({ nSamples: 300, nFeatures: 5, seed: 1 });
   const model = new memgrid.LogisticRegression({ C: 0.5 }).fit(X, y);
   const ridge = new memgrid.Ridge({ alpha: 2 }).fit(X, memgrid.ndarray('float64', [300], memgrid.toFloat64(y)));
-  const path = join(mkdtempSync(join(tmpdir(), 'memgrid-dump-')), 'models.json');
+  const path = join(tempDir('memgrid-dump-'), 'models.json');
   memgrid.dump({ note: 'two models', models: [model, ridge], X }, path);
   const back = memgrid.load(path, { mmapMode: 'r' }) as { note: string; models: [memgrid.Classifier, memgrid.Estimator]; X: memgrid.NdArray };
   expect(back.note).toBe('two models');

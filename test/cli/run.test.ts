@@ -2,16 +2,13 @@
  * The memgrid binary end to end: data commands, a run that writes every file, `plot`,
  * resume after Ctrl-C with results identical to an uninterrupted run, and refused resumes.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 import { memgrid, startMemgrid } from './memgrid.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'memgrid-cli-run-'));
-// Dataset stores go under the test folder, not the shared temp root.
-process.env.TMPDIR = dir;
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('memgrid-cli-run-');
 const DIABETES = new URL('../../experiments/data/diabetes.csv', import.meta.url).pathname;
 
 function writeConfig(name: string, config: unknown): string {

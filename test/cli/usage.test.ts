@@ -1,12 +1,11 @@
 /** The memgrid binary: help, version, usage errors and every bad-config case (exit 2, key path on stderr). */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 import { memgrid } from './memgrid.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'memgrid-cli-usage-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('memgrid-cli-usage-');
 writeFileSync(join(dir, 'table.csv'), 'age,bmi,price\n1,2,3\n4,5,6\n');
 
 const synthetic = { synthetic: { kind: 'regression', nSamples: 100, nFeatures: 3, seed: 0 } };

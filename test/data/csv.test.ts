@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { importCsv, importCsvToStore } from '../../src/data/csv.js';
 import { toNested } from '../../src/data/ndarray.js';
 import { DataError, ValueError } from '../../src/errors.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir();
 function csv(name: string, text: string): string {

@@ -8,7 +8,8 @@ import {
 } from '../../src/data/npy-header.js';
 import { openNpy, readNpy } from '../../src/data/npy.js';
 import { MemgridError, NpyFormatError } from '../../src/errors.js';
-import { NPY_FIXTURES, npyFixtures, tempDir } from './helpers.js';
+import { NPY_FIXTURES, npyFixtures } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** A .npy preamble (magic, version, length) in front of `text`, without numpy's padding rules. */
 function rawHeader(text: string, major = 1): Uint8Array {

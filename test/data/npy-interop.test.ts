@@ -13,7 +13,8 @@ import { dump } from '../../src/data/dump.js';
 import { allocate, descrOf, DTYPES, type DType } from '../../src/data/dtypes.js';
 import { ndarray, type NdArray, type Order } from '../../src/data/ndarray.js';
 import { openNpy, readNpy, saveNpy } from '../../src/data/npy.js';
-import { jsonValues, tempDir } from './helpers.js';
+import { jsonValues } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const out = process.env.MEMGRID_NPY_OUT ?? tempDir('memgrid-npy-');
 

@@ -7,7 +7,8 @@ import { ndarray, toNested, type NdArray } from '../../src/data/ndarray.js';
 import { NPY_MAGIC } from '../../src/data/npy-header.js';
 import { openNpy, readNpy, readNpyHeader, saveNpy } from '../../src/data/npy.js';
 import { AccessError, NpyFormatError, ValueError } from '../../src/errors.js';
-import { jsonValues, NPY_FIXTURES, npyFixtures, tempDir } from './helpers.js';
+import { jsonValues, NPY_FIXTURES, npyFixtures } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir();
 const fixture = (name: string): string => path.join(NPY_FIXTURES, name);

@@ -8,7 +8,7 @@ import { ndarray } from '../../src/data/ndarray.js';
 import { openNpy, readNpy, saveNpy } from '../../src/data/npy.js';
 import { checkStoreUnchanged, openStore, persistDataset, readFoldSet, writeFoldSet } from '../../src/data/store.js';
 import { DataError, NpyFormatError, ValueError } from '../../src/errors.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const root = tempDir('memgrid-store-');
 const X = ndarray('float64', [4, 2], new Float64Array([1, 2, 3, 4, 5, 6, 7, 8]));

@@ -2,13 +2,13 @@
  * report.html in a real headless browser (Debian's chromium, driven by playwright-core):
  * it loads offline with no console errors and shows every plot at a nonzero size.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeRunFiles } from '../../src/report/write.js';
+import { tempDir } from '../helpers/temp.js';
 import { oneParam, twoParams } from './contents.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,8 +17,7 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`skipped: report.html browser test needs ${CHROMIUM} (apt-get install chromium)`);
 
-const dir = mkdtempSync(join(tmpdir(), 'memgrid-browser-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('memgrid-browser-');
 
 describe.skipIf(!hasChromium)('report.html in chromium', () => {
   it.each([['one-param', oneParam, 2], ['two-params', twoParams, 1]] as const)(

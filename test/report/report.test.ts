@@ -1,16 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cvResultsToCsv } from '../../src/report/csv.js';
 import { planPlots } from '../../src/report/plots.js';
 import { isLogSpaced } from '../../src/report/specs.js';
 import { formatTable, topCandidates } from '../../src/report/table.js';
 import { readRunContents, writeReport, writeRunFiles } from '../../src/report/write.js';
+import { tempDir } from '../helpers/temp.js';
 import { oneParam, twoParams } from './contents.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'memgrid-report-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('memgrid-report-');
 
 describe('plots', () => {
   it('plans a learning curve and score vs alpha for a one-parameter grid', () => {
