@@ -5,8 +5,8 @@ import { dump, load, registerDumpType } from '../../src/data/dump.js';
 import { ndarray, toNested, type MappedArray, type NdArray } from '../../src/data/ndarray.js';
 import { isMapped, openNpy, readNpy, saveNpy } from '../../src/data/npy.js';
 import { AccessError, NpyFormatError, ValueError } from '../../src/errors.js';
-import { FIXTURES } from './helpers.js';
 import { tempDir } from '../helpers/temp.js';
+import { FIXTURES } from './helpers.js';
 
 const dir = tempDir();
 

@@ -10,8 +10,8 @@ import { memmap } from '../../src/data/memmap.js';
 import { saveNpy } from '../../src/data/npy.js';
 import { mean, std, sum } from '../../src/data/reduce.js';
 import { AccessError, MemgridError, NpyFormatError, ValueError } from '../../src/errors.js';
-import { memoryKb } from './helpers.js';
 import { tempDir } from '../helpers/temp.js';
+import { memoryKb } from './helpers.js';
 
 const dir = tempDir();
 const smallPath = path.join(dir, 'small.mmap');

@@ -7,19 +7,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { dump } from '../../src/data/dump.js';
 import { allocate, descrOf, DTYPES, type DType } from '../../src/data/dtypes.js';
 import { ndarray, type NdArray, type Order } from '../../src/data/ndarray.js';
 import { openNpy, readNpy, saveNpy } from '../../src/data/npy.js';
-import { jsonValues } from './helpers.js';
+import { uniformSource } from '../helpers/random.js';
 import { tempDir } from '../helpers/temp.js';
+import { jsonValues } from './helpers.js';
 
 const out = process.env.MEMGRID_NPY_OUT ?? tempDir('memgrid-npy-');
 
 function valuesFor(dtype: DType, shape: number[], order: Order, seed: string): NdArray {
-  const random = seedrandom.alea(seed);
+  const random = uniformSource(seed);
   const n = shape.reduce((a, b) => a * b, 1);
   const data = allocate(dtype, n);
   for (let i = 0; i < n; i++) {

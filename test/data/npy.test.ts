@@ -1,21 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { allocate, DTYPES, isBigIntDType, type DType } from '../../src/data/dtypes.js';
 import { ndarray, toNested, type NdArray } from '../../src/data/ndarray.js';
 import { NPY_MAGIC } from '../../src/data/npy-header.js';
 import { openNpy, readNpy, readNpyHeader, saveNpy } from '../../src/data/npy.js';
 import { AccessError, NpyFormatError, ValueError } from '../../src/errors.js';
-import { jsonValues, NPY_FIXTURES, npyFixtures } from './helpers.js';
+import { uniformSource } from '../helpers/random.js';
 import { tempDir } from '../helpers/temp.js';
+import { jsonValues, NPY_FIXTURES, npyFixtures } from './helpers.js';
 
 const dir = tempDir();
 const fixture = (name: string): string => path.join(NPY_FIXTURES, name);
 
 /** Random values of `dtype` (full range for ints, NaN/inf sprinkled into floats). */
 function randomArray(dtype: DType, shape: number[], order: 'C' | 'F', seed: string): NdArray {
-  const random = seedrandom.alea(seed);
+  const random = uniformSource(seed);
   const n = shape.reduce((a, b) => a * b, 1);
   const data = allocate(dtype, n);
   const bytes = new Uint8Array(data.buffer);

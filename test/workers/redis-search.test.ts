@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ndarray } from '../../src/data/ndarray.js';
+import { makeRegression } from '../../src/data/synthetic.js';
 import { Ridge } from '../../src/models/ridge.js';
 import { GridSearch } from '../../src/search/grid-search.js';
 import type { CvResults, SearchOptions } from '../../src/search/options.js';
@@ -19,24 +19,10 @@ let redis: RedisServer;
 let root: string;
 let storeRoot: string;
 
-/** A seeded linear regression problem: y = X·w + noise. */
-function regression(rows: number, cols: number) {
-  let state = 12345;
-  const rand = (): number => { state = (state * 1103515245 + 12345) % 2 ** 31; return state / 2 ** 31 - 0.5; };
-  const X = new Float64Array(rows * cols);
-  const y = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let sum = 0;
-    for (let j = 0; j < cols; j++) { X[i * cols + j] = rand() * 4; sum += X[i * cols + j]! * (j + 1); }
-    y[i] = sum + rand();
-  }
-  return { X: ndarray('float64', [rows, cols], X), y: ndarray('float64', [rows], y) };
-}
-
 const GRID = { alpha: [0.001, 0.1, 1, 10, 1000], fitIntercept: [true, false] };
 
 async function search(options: SearchOptions): Promise<CvResults> {
-  const { X, y } = regression(240, 4);
+  const { X, y } = makeRegression({ nSamples: 240, nFeatures: 4, noise: 1, seed: 12345 });
   const done = await new GridSearch(new Ridge(), GRID, {
     cv: 4, scoring: ['r2', 'neg_mean_squared_error'], refit: 'r2', returnTrainScore: true, storeRoot, ...options,
   }).fit(X, y);
