@@ -25,7 +25,7 @@ describe('plots', () => {
     cv.param_alpha = cv.param_alpha!.map((_, i) => 10 ** (i / 3 - 2)); // ten distinct sampled values
     const plans = planPlots({ results: { ...twoParams.results, kind: 'random', cvResults: cv as never } });
     expect(plans.map((p) => p.file)).toEqual(['search_alpha.svg']);
-    expect(JSON.stringify(plans[0]!.spec)).toContain('"title":"fitIntercept"');
+    expect(JSON.stringify(plans[0]!.spec)).toContain('"title":"fit_intercept"');
   });
 
   it('uses a log axis only for log-spaced values', () => {
@@ -42,7 +42,7 @@ describe('files', () => {
   it('writes cv_results.csv with scikit-learn columns and params as JSON', () => {
     const csv = cvResultsToCsv(twoParams.results.cvResults!);
     const [header, first] = csv.split('\n');
-    expect(header).toBe('mean_fit_time,std_fit_time,mean_score_time,std_score_time,param_alpha,param_fitIntercept,params,'
+    expect(header).toBe('mean_fit_time,std_fit_time,mean_score_time,std_score_time,param_alpha,param_fit_intercept,params,'
       + 'split0_test_score,split1_test_score,split2_test_score,mean_test_score,std_test_score,rank_test_score,mean_train_score,std_train_score');
     expect(first).toContain(',0.01,true,"{""alpha"":0.01,""fitIntercept"":true}",');
   });
