@@ -106,7 +106,7 @@ describe('parseNpyHeader', () => {
     v9[6] = 9;
     expect(() => parseNpyHeader(v9, 'b.npy')).toThrow(/b\.npy: unsupported \.npy version 9\.0/);
     expect(() => parseNpyHeader(good.subarray(0, 40), 'c.npy')).toThrow(/c\.npy: truncated header: expected 128 bytes, found 40/);
-    expect(() => parseNpyHeader(good.subarray(0, 4), 'd.npy')).toThrow(NpyFormatError);
+    expect(() => parseNpyHeader(good.subarray(0, 4), 'd.npy')).toThrow(new NpyFormatError('d.npy', 'not a .npy file: expected at least 10 bytes, found 4'));
     const bomb = rawHeader(`{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }${' '.repeat(NPY_MAX_HEADER_SIZE)}\n`, 2);
     expect(() => parseNpyHeader(bomb, 'e.npy')).toThrow(/e\.npy: header is 10058 bytes, more than the 10000 allowed/);
   });

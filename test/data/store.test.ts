@@ -65,8 +65,9 @@ describe('persistDataset and openStore', () => {
     // ...while a touched file is noticed: a new store, and the old one refuses to open.
     fs.utimesSync(xPath, new Date(), new Date(Date.now() + 5000));
     expect(persistDataset(openNpy(xPath, { mode: 'r' }), y, { root }).dir).not.toBe(store.dir);
-    expect(() => openStore(store.dir)).toThrow(DataError);
-    expect(() => openStore(store.dir)).toThrow(/external array .*X\.npy changed since the store was made/);
+    const { size, mtimeMs } = fs.statSync(xPath);
+    expect(() => openStore(store.dir)).toThrow(new DataError(`${path.join(store.dir, 'manifest.json')}: external array ${fs.realpathSync(xPath)} `
+      + `changed since the store was made (expected size ${size} and mtime ${mtime.getTime()}, found ${size} and ${Math.trunc(mtimeMs)}); persist the data again`));
   });
 
   it('copies a copy-on-write mapping (its data may differ from its file)', () => {
@@ -99,7 +100,8 @@ describe('persistDataset and openStore', () => {
     expect(() => persistDataset(X, ndarray('float64', [3]), { root })).toThrow(/X has 4 rows, y has 3 values/);
     expect(() => persistDataset(ndarray('float64', [4]), y, { root })).toThrow(/X must be 2-d, found shape \[4\]/);
     const bad = fs.mkdtempSync(path.join(root, 'bad-'));
-    expect(() => openStore(bad)).toThrow(NpyFormatError);
+    const manifest = path.join(bad, 'manifest.json');
+    expect(() => openStore(bad)).toThrow(new NpyFormatError(manifest, `cannot read the store manifest: ENOENT: no such file or directory, open '${manifest}'`));
     fs.writeFileSync(path.join(bad, 'manifest.json'), '{"format": "memgrid-store"}');
     expect(() => openStore(bad)).toThrow(/manifest\.json: not a memgrid store manifest \(version 2\)/);
     const store = persistDataset(X, y, { root });
@@ -249,7 +251,7 @@ describe('fold sets', () => {
     const store = persistDataset(X, y, { root });
     expect(() => writeFoldSet(store.dir, [{ train: new Int32Array([0, 4]), test: new Int32Array([1]) }]))
       .toThrow(/folds\[0\]\.train\[1\] = 4 is outside the store's 4 rows/);
-    expect(() => readFoldSet(store.dir, '../../etc')).toThrow(ValueError);
+    expect(() => readFoldSet(store.dir, '../../etc')).toThrow(new ValueError('readFoldSet: fold set id must be hex digits, found "../../etc"'));
     expect(() => readFoldSet(store.dir, 'abcdef')).toThrow(/no fold set abcdef/);
   });
 });
