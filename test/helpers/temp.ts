@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, onTestFinished } from 'vitest';
 
 /**
- * A fresh folder, removed after the test when called inside a test, else after the test file.
+ * A fresh folder, removed after the test when called inside a test, else after the test file
+ * (or describe block). Not from inside a hook: a hook cannot register the removal.
  * @example
  * ```ts
  * const dir = tempDir('memgrid-report-'); // at the top of a test file, or inside one test
