@@ -8,13 +8,14 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { writeRunFiles } from '../../src/report/write.js';
+import { needs } from '../helpers/optional.js';
 import { tempDir } from '../helpers/temp.js';
 import { oneParam, twoParams } from './contents.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const hasChromium = existsSync(CHROMIUM);
+const hasChromium = needs('chromium', existsSync(CHROMIUM), 'apt-get install chromium, as .ci/run does');
 if (!hasChromium) console.warn(`skipped: report.html browser test needs ${CHROMIUM} (apt-get install chromium)`);
 
 const dir = tempDir('memgrid-browser-');
