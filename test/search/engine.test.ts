@@ -175,7 +175,7 @@ describe('bad input is rejected before any task runs', () => {
       new ValueError('ridge: unknown param "__proto__"; known params: alpha, fitIntercept')],
     ['"toString" in distributions', () => new RandomizedSearch(new Ridge(), JSON.parse('{"toString": [1, 2]}') as Record<string, number[]>, { nIter: 2, executor: counter() }).fit(X, y),
       new ValueError('ridge: unknown param "toString"; known params: alpha, fitIntercept')],
-    ['unknown scorer', () => search({ scoring: 'r3' }).fit(X, y), new ValueError(`unknown scoring "r3" (did you mean 'r2'?); valid names: ${scorers}`)],
+    ['unknown scorer', () => search({ scoring: 'r3' }).fit(X, y), new ValueError(`unknown scoring "r3" (did you mean "r2"?); valid names: ${scorers}`)],
     ['more folds than rows', () => search({ cv: 5 }).fit(small.X, small.y), new ValueError('KFold: cannot have nSplits=5 greater than the number of samples: nSamples=3')],
   ];
   let executor: CountingExecutor;
