@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Threads and child processes run dist/: build it first when any file is older than its source.
-    globalSetup: ['./test/setup/fresh-dist.ts'],
+    globalSetup: ['./test/setup/fresh-dist.ts', './test/setup/run-tmp.ts'],
     // A private TMPDIR per test file (and a check that the file cleaned up), warnings reset per test.
     setupFiles: ['./test/setup/private-tmp.ts'],
     restoreMocks: true,

@@ -3,9 +3,10 @@
  * so a run after an edit without a rebuild would compare new code with stale code and pass.
  * Before any test: every `src/**\/*.ts` must have a `dist/src/**\/*.js` at least as new. If some
  * do not, the (incremental) build runs; if it fails, the run fails naming the stale files.
+ * Outputs whose source is gone (a moved or deleted module) are removed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,8 +36,27 @@ export function staleOutputs(root = ROOT): StaleOutput[] {
   return stale;
 }
 
+/** `dist/src` files (.js, .d.ts, .js.map) whose `src` TypeScript file no longer exists. */
+export function orphanOutputs(root = ROOT): string[] {
+  const orphans: string[] = [];
+  const visit = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else {
+        const source = join(root, relative(join(root, 'dist'), path)).replace(/(\.d\.ts|\.js\.map|\.js)$/, '.ts');
+        if (source.endsWith('.ts') && !existsSync(source)) orphans.push(path);
+      }
+    }
+  };
+  visit(join(root, 'dist', 'src'));
+  return orphans;
+}
+
 /** Builds `dist/` when any output is stale; throws, naming the stale files, when the build fails. */
 export default function freshDist(): void {
+  for (const orphan of orphanOutputs()) rmSync(orphan);
   const stale = staleOutputs();
   if (stale.length === 0) return;
   const names = stale.map((s) => relative(ROOT, s.source));
