@@ -234,7 +234,7 @@ describe('the pool survives aborts, throwing tasks and dying workers', () => {
       const running = new GridSearch(new LogisticRegression({ tol: 1e-10 }), grid, {
         cv: 5, executor, signal: controller.signal, onProgress: () => controller.abort(),
       }).fit(classification.X, classification.y);
-      await expect(running).rejects.toBeInstanceOf(AbortError);
+      await expect(running).rejects.toThrow(new AbortError('search aborted: finished fits were reported, the rest did not run'));
       const next = await new GridSearch(new Ridge(), { alpha: [1, 10] }, { cv: 3, executor }).fit(regression.X, regression.y);
       const fresh = await new GridSearch(new Ridge(), { alpha: [1, 10] }, { cv: 3, workers: 0 }).fit(regression.X, regression.y);
       expect(scoreColumns(next.cvResults)).toEqual(scoreColumns(fresh.cvResults));

@@ -13,7 +13,9 @@ import { GridSearch } from '../../src/search/grid-search.js';
 import type { CvResults, SearchOptions } from '../../src/search/options.js';
 import { RedisExecutor } from '../../src/workers/redis-executor.js';
 import { REDIS_SERVER, REDIS_SKIP_REASON, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { CountingExecutor } from '../helpers/counting-executor.js';
 import { spawnWorker, type WorkerProcess } from '../helpers/redis-workers.js';
+import { waitFor } from '../helpers/wait.js';
 
 let redis: RedisServer;
 let root: string;
@@ -34,10 +36,12 @@ function withoutTimes(results: CvResults): Record<string, unknown> {
   return Object.fromEntries(Object.entries(results).filter(([key]) => !key.endsWith('_time')));
 }
 
-async function onQueue(queueName: string, options: SearchOptions = {}): Promise<CvResults> {
-  const executor = await RedisExecutor.connect({ url: redis.url, queueName, concurrency: 2 });
+/** A search on the queue; `sent` counts the tasks it queued. */
+async function onQueue(queueName: string, sent?: CountingExecutor[]): Promise<CvResults> {
+  const executor = new CountingExecutor(await RedisExecutor.connect({ url: redis.url, queueName, concurrency: 2 }));
+  sent?.push(executor);
   try {
-    return await search({ ...options, executor });
+    return await search({ executor });
   } finally {
     await executor.close();
   }
@@ -58,9 +62,14 @@ describe.skipIf(!REDIS_SERVER)(`redis executor in a search${REDIS_SERVER ? '' : 
     const expected = await search({ workers: 1 });
     const worker = await spawnWorker({ url: redis.url, queueName: 'same', threads: 2, storeRoots: [storeRoot] });
     try {
-      const found = await onQueue('same');
+      const sent: CountingExecutor[] = [];
+      const found = await onQueue('same', sent);
       expect(withoutTimes(found)).toEqual(withoutTimes(expected));
-      expect(worker.done()).toBeGreaterThan(0);
+      // Every task the search queued ran on the worker process (whose log line may trail the result).
+      const queued = sent[0]!.tasks.length;
+      expect(queued).toBeGreaterThan(1);
+      await waitFor(() => worker.done() >= queued, 10_000, `the worker's ${queued} "done" lines`);
+      expect(worker.done()).toBe(queued);
     } finally {
       await worker.stop();
     }
