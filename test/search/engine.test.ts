@@ -24,7 +24,7 @@ const classification = makeClassification({ nSamples: 3_000, nFeatures: 8, seed:
 const alphas = [0.01, 1, 100, 1e4];
 const Cs = [1e-3, 1e-2, 0.1, 1, 10];
 
-function scoreColumns(results: CvResults): Record<string, unknown[]> {
+function scoreColumns(results: CvResults): Record<string, readonly unknown[]> {
   return Object.fromEntries(Object.entries(results).filter(([k]) => /^(split|mean_test|std_test|mean_train|std_train|rank)/.test(k)));
 }
 

@@ -1,5 +1,6 @@
 /** cvResults' columns: scikit-learn's names for params, and its ranking rule. */
 import { describe, expect, it } from 'vitest';
+import type { Params } from '../../src/models/estimator.js';
 import { buildCvResults, paramColumn, rankScores } from '../../src/search/results.js';
 
 describe('param columns', () => {
@@ -17,7 +18,7 @@ describe('param columns', () => {
   });
 
   it('buildCvResults names param columns scikit-learn\'s way and keeps memgrid\'s names in params', () => {
-    const candidates = [{ alpha: 1 }, { alpha: 2, fitIntercept: false }];
+    const candidates: Params[] = [{ alpha: 1 }, { alpha: 2, fitIntercept: false }];
     const records = candidates.flatMap((_, candidate) => [0, 1].map((fold) => ({ candidate, fold, test: { r2: candidate + fold / 10 }, fitTime: 0, scoreTime: 0 })));
     const cv = buildCvResults(candidates, 2, ['r2'], records, false);
     expect(Object.keys(cv).filter((k) => k.startsWith('param'))).toEqual(['param_alpha', 'param_fit_intercept', 'params']);
