@@ -8,6 +8,9 @@ export default defineConfig({
     // A private TMPDIR per test file (and a check that the file cleaned up), warnings reset per test.
     setupFiles: ['./test/setup/private-tmp.ts'],
     restoreMocks: true,
+    // Tests within a file run in a random order (the seed is printed): one that needs another
+    // to run first fails early. Reproduce with --sequence.seed=N.
+    sequence: { shuffle: { files: false, tests: true } },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Two cores: run test files two at a time so worker-pool tests get a core each.

@@ -10,12 +10,12 @@ import { checkStoreUnchanged, openStore, persistDataset, readFoldSet, writeFoldS
 import { DataError, NpyFormatError, ValueError } from '../../src/errors.js';
 import { tempDir } from '../helpers/temp.js';
 
-const root = tempDir('memgrid-store-');
 const X = ndarray('float64', [4, 2], new Float64Array([1, 2, 3, 4, 5, 6, 7, 8]));
 const y = ndarray('float64', [4], new Float64Array([0, 1, 0, 1]));
 
 describe('persistDataset and openStore', () => {
   it('writes X.npy, y.npy and manifest.json into <root>/<hash>/ and maps them read-only', () => {
+    const root = tempDir('memgrid-store-');
     const store = persistDataset(X, y, { root });
     expect(path.dirname(store.dir)).toBe(path.resolve(root));
     expect(store.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -34,6 +34,7 @@ describe('persistDataset and openStore', () => {
   });
 
   it('reuses the folder for the same data and makes a new one for changed data, leaving no temp folders', () => {
+    const root = tempDir('memgrid-store-');
     const a = persistDataset(X, y, { root });
     const b = persistDataset(ndarray('float64', [4, 2], new Float64Array(X.data)), y, { root });
     expect(b.dir).toBe(a.dir);
@@ -45,6 +46,7 @@ describe('persistDataset and openStore', () => {
   });
 
   it('references an already-mapped .npy in place and hashes its identity, not its bytes', () => {
+    const root = tempDir('memgrid-store-');
     const ext = fs.mkdtempSync(path.join(root, 'ext-'));
     const xPath = path.join(ext, 'X.npy');
     saveNpy(xPath, X);
@@ -71,6 +73,7 @@ describe('persistDataset and openStore', () => {
   });
 
   it('copies a copy-on-write mapping (its data may differ from its file)', () => {
+    const root = tempDir('memgrid-store-');
     const ext = fs.mkdtempSync(path.join(root, 'cow-'));
     saveNpy(path.join(ext, 'X.npy'), X);
     const cow = openNpy(path.join(ext, 'X.npy'), { mode: 'c' });
@@ -97,6 +100,7 @@ describe('persistDataset and openStore', () => {
   });
 
   it('validates shapes and manifests', () => {
+    const root = tempDir('memgrid-store-');
     expect(() => persistDataset(X, ndarray('float64', [3]), { root })).toThrow(/X has 4 rows, y has 3 values/);
     expect(() => persistDataset(ndarray('float64', [4]), y, { root })).toThrow(/X must be 2-d, found shape \[4\]/);
     const bad = fs.mkdtempSync(path.join(root, 'bad-'));
@@ -228,6 +232,7 @@ describe('fold sets', () => {
   ];
 
   it('writes int32 train/test files under folds/<id>/ and maps them back', () => {
+    const root = tempDir('memgrid-store-');
     const store = persistDataset(X, y, { root });
     const id = writeFoldSet(store.dir, folds);
     expect(id).toMatch(/^[0-9a-f]{16}$/);
@@ -240,6 +245,7 @@ describe('fold sets', () => {
   });
 
   it('reuses the id for the same folds and makes a new one for others', () => {
+    const root = tempDir('memgrid-store-');
     const store = persistDataset(X, y, { root });
     const id = writeFoldSet(store.dir, folds);
     expect(writeFoldSet(store.dir, folds.map((f) => ({ train: f.train.slice(), test: f.test.slice() })))).toBe(id);
@@ -248,6 +254,7 @@ describe('fold sets', () => {
   });
 
   it('refuses indices outside the rows and ids that are not hex', () => {
+    const root = tempDir('memgrid-store-');
     const store = persistDataset(X, y, { root });
     expect(() => writeFoldSet(store.dir, [{ train: new Int32Array([0, 4]), test: new Int32Array([1]) }]))
       .toThrow(/folds\[0\]\.train\[1\] = 4 is outside the store's 4 rows/);
