@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { saveNpy } from '../../src/data/npy.js';
 import { makeRegression } from '../../src/data/synthetic.js';
 import { CAN_MOUNT, mountSmallDisk } from '../helpers/small-disk.js';
-import { waitFor } from '../helpers/redis-workers.js';
+import { waitFor } from '../helpers/wait.js';
 import { memgrid, startMemgrid } from './memgrid.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memgrid-cli-faults-'));
