@@ -84,6 +84,7 @@ describe('persistDataset and openStore', () => {
   });
 
   it('uses <tmpdir>/memgrid-stores-<uid> by default, a private folder, or $MEMGRID_STORE_ROOT', () => {
+    const root = tempDir('memgrid-store-');
     const data = ndarray('float64', [1, 1], new Float64Array([Math.random()]));
     const store = persistDataset(data, ndarray('float64', [1]));
     const defaultRoot = path.join(os.tmpdir(), `memgrid-stores-${process.getuid!()}`);
@@ -137,6 +138,7 @@ describe('a store is verified before it is reused', () => {
   });
 
   it('a touched file is hashed, and a store whose bytes changed is rebuilt from the data', () => {
+    const root = tempDir('memgrid-store-');
     const { X: x, y: yy } = data(1);
     const first = persistDataset(x, yy, { root });
     const file = path.join(first.dir, 'X.npy');
@@ -150,6 +152,7 @@ describe('a store is verified before it is reused', () => {
   });
 
   it('a store another process wrote is checked by content even when size and mtime match', () => {
+    const root = tempDir('memgrid-store-');
     const { X: x, y: yy } = data(2);
     const script = `
       const { persistDataset } = await import(${JSON.stringify(new URL('../../dist/src/data/store.js', import.meta.url).href)});
@@ -166,6 +169,7 @@ describe('a store is verified before it is reused', () => {
   });
 
   it('a store that lost a file (a temp cleaner) or its manifest is rebuilt', () => {
+    const root = tempDir('memgrid-store-');
     const { X: x, y: yy } = data(3);
     const store = persistDataset(x, yy, { root });
     fs.rmSync(path.join(store.dir, 'y.npy'));
@@ -176,6 +180,7 @@ describe('a store is verified before it is reused', () => {
   });
 
   it('a damaged store with no data in hand is refused, naming the store', () => {
+    const root = tempDir('memgrid-store-');
     const { X: x, y: yy } = data(4);
     const store = persistDataset(x, yy, { root });
     fs.truncateSync(path.join(store.dir, 'X.npy'), 140);
@@ -183,6 +188,7 @@ describe('a store is verified before it is reused', () => {
   });
 
   it('notices a mapped .npy rewritten while a search reads it', () => {
+    const root = tempDir('memgrid-store-');
     const ext = fs.mkdtempSync(path.join(root, 'inplace-'));
     const xPath = path.join(ext, 'X.npy');
     saveNpy(xPath, X);
@@ -195,6 +201,7 @@ describe('a store is verified before it is reused', () => {
 
 describe('the store root in the shared temp folder is private', () => {
   it('is created 0700, and one that is a link or writable by others is refused', () => {
+    const root = tempDir('memgrid-store-');
     const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'memgrid-root-'));
     try {
       const fresh = path.join(shared, 'stores');
