@@ -61,6 +61,7 @@ describe('one run per output folder', () => {
   });
 
   it('the lock of a run that was killed is stale and taken over', async () => {
+    writeConfig('lock.json', RIDGE);
     const out = join(dir, 'runs', 'stale');
     const killed = startMemgrid(['run', 'lock.json', '--out', 'runs/stale', '--workers', '0', '--quiet'], dir);
     await waitFor(() => readLock(out) !== undefined, 20_000, 'the run to take the lock');
