@@ -1,6 +1,8 @@
 /**
- * memgrid's public API. Everything a user imports comes from here; internal modules may
- * change between versions.
+ * memgrid's public API (`import ... from 'memgrid'`): what a user of the searches, curves,
+ * models and the data layer needs, listed one line each in README.md's "API" section.
+ * Internal modules may change between versions; test/index.test.ts pins this list, so a
+ * change to it is deliberate (update the README's API section with it).
  */
 import { registerDumpType } from './data/dump.js';
 import { registerEstimatorDumpType } from './models/persist.js';
@@ -8,17 +10,37 @@ import { registerEstimatorDumpType } from './models/persist.js';
 // Fitted estimators can be dumped and loaded like any other value (joblib-style).
 registerEstimatorDumpType(registerDumpType);
 
-export * from './data/index.js';
+// Data: arrays, .npy files and memmaps, dumps, dataset stores, CSV, synthetic data.
+export type { DType, TypedArrayFor, AnyTypedArray, ByteOrder } from './data/dtypes.js';
+export { ndarray, toNested, type NdArray, type MappedArray, type MapMode, type Order } from './data/ndarray.js';
+export type { NpyHeader } from './data/npy-header.js';
+export { readNpy, saveNpy, openNpy, readNpyHeader, isMapped, type OpenNpyOptions } from './data/npy.js';
+export { memmap, type MemmapOptions } from './data/memmap.js';
+export { sum, mean, std } from './data/reduce.js';
+export { dump, load, registerDumpType, type DumpType, type LoadOptions } from './data/dump.js';
 export {
-  MemgridError, NpyFormatError, DTypeError, ValueError, DataError, AccessError, ConfigError, FitError, AbortError, QueueError, WriteError,
+  persistDataset, openStore, type DatasetStore, type OpenedStore, type StoreManifest, type StoreArrayEntry,
+} from './data/store.js';
+export { defaultStoreRoot } from './data/store-root.js';
+export {
+  listStores, verifyStores, pruneStores, type StoreInfo, type StoreCheck, type PruneOptions, type PruneOutcome,
+} from './data/store-admin.js';
+export { importCsv, importCsvToStore, type ImportCsvOptions, type ImportedCsv } from './data/csv.js';
+export { makeRegression, makeClassification, type MakeRegressionOptions, type MakeClassificationOptions } from './data/synthetic.js';
+
+export {
+  MemgridError, NpyFormatError, DTypeError, ValueError, DataError, AccessError, ConfigError, FitError, AbortError, QueueError,
+  WriteError,
 } from './errors.js';
 
+// Models.
 export type { Estimator, Classifier, EstimatorState, FloatMatrix, Params, ModelName, Rows } from './models/estimator.js';
 export { isClassifier } from './models/estimator.js';
 export { Ridge, type RidgeParams } from './models/ridge.js';
 export { LogisticRegression, type LogisticParams } from './models/logistic.js';
-export { createModel, modelFromState, MODEL_NAMES, validateParams } from './models/registry.js';
+export { createModel, modelFromState, MODEL_NAMES } from './models/registry.js';
 
+// Searches, curves, cross-validation, splitters, scoring, grids and distributions.
 export { createExecutor } from './search/engine.js';
 export { GridSearch, RandomizedSearch, type RandomizedSearchOptions, type FitFailure } from './search/grid-search.js';
 export {
@@ -33,7 +55,7 @@ export type {
   SearchOptions, SearchFitOptions, SearchProgress, WorkerMemory, FitKey, CvResults, LearningCurveResult, ValidationCurveResult,
 } from './search/options.js';
 export type { Fold, Splitter, Groups } from './search/types.js';
-export { KFold, StratifiedKFold, PredefinedFolds, resolveCv, type KFoldOptions, type FoldSpec } from './search/splitters.js';
+export { KFold, StratifiedKFold, PredefinedFolds, type KFoldOptions, type FoldSpec } from './search/splitters.js';
 export { ShuffleSplit, StratifiedShuffleSplit, type ShuffleSplitOptions } from './search/shuffle-split.js';
 export { GroupKFold, StratifiedGroupKFold } from './search/group-splitters.js';
 export { RepeatedKFold, RepeatedStratifiedKFold, type RepeatedKFoldOptions } from './search/repeated-splitters.js';
@@ -44,12 +66,12 @@ export { RandomState } from './search/random-state.js';
 export {
   r2, meanSquaredError, rootMeanSquaredError, meanAbsoluteError, accuracy, balancedAccuracy, logLoss, rocAuc, f1,
 } from './search/metrics.js';
-export { getScorer, resolveScoring, scoreMany, SCORERS, type Scorer, type ScorerNeeds } from './search/scorers.js';
-export { parameterGrid, gridSize, type ParamGrid, type ParamValue } from './search/grid.js';
+export { getScorer, SCORERS, type Scorer, type ScorerNeeds } from './search/scorers.js';
+export { parameterGrid, type ParamGrid, type ParamValue } from './search/grid.js';
 export {
-  uniform, loguniform, randint, choice, sampleCandidates, sampleWithoutReplacement, parseDistribution, type Distribution, type ParamDistributions,
+  uniform, loguniform, randint, choice, sampleCandidates, type Distribution, type ParamDistributions,
 } from './search/distributions.js';
 
+// Executors are made by createExecutor (threads or this thread) or RedisExecutor (memgrid/redis);
+// the types let a program wrap one.
 export type { Executor, TaskMessage, TaskResult, FitRecord } from './workers/protocol.js';
-export { InlineExecutor } from './workers/inline-executor.js';
-export { ThreadPoolExecutor, type ThreadPoolOptions } from './workers/thread-executor.js';

@@ -79,7 +79,8 @@ export interface SearchOptions {
 }
 
 /**
- * scikit-learn's `cv_results_`, column-oriented: `params`, `param_<name>`,
+ * scikit-learn's `cv_results_`, column-oriented: `params` (memgrid's param names, as the
+ * estimators take them), `param_<name>` (scikit-learn's spelling: `param_fit_intercept`),
  * `split<k>_test_<metric>`, `mean_test_<metric>`, `std_test_<metric>`, `rank_test_<metric>`,
  * `mean_fit_time`, `std_fit_time`, `mean_score_time`, `std_score_time`, and `_train_` columns
  * when asked for. With one metric, `<metric>` is `score`.

@@ -3,6 +3,7 @@
  * (errors are negated, `neg_*`, so that greater is always better in a search).
  */
 import type { NdArray } from '../data/ndarray.js';
+import { closestName } from '../did-you-mean.js';
 import { ValueError } from '../errors.js';
 import { isClassifier, type Classifier, type Estimator, type FloatMatrix, type Rows } from '../models/estimator.js';
 import {
@@ -102,19 +103,6 @@ export const SCORERS: ReadonlyMap<string, Scorer> = new Map(
   ].map((s) => [s.name, s]),
 );
 
-/** Levenshtein distance, for "did you mean" hints. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
 /** Names people often type for a scorer (metric names, abbreviations). */
 const ALIASES: Readonly<Record<string, string>> = {
   mse: 'neg_mean_squared_error', mean_squared_error: 'neg_mean_squared_error', neg_mse: 'neg_mean_squared_error',
@@ -124,19 +112,10 @@ const ALIASES: Readonly<Record<string, string>> = {
   f1_score: 'f1', r2_score: 'r2', accuracy_score: 'accuracy', balanced_accuracy_score: 'balanced_accuracy',
 };
 
-function closestName(name: string): string | undefined {
+/** The scorer a misspelt or sklearn.metrics-style name most likely meant. */
+function intendedScorer(name: string): string | undefined {
   const key = name.toLowerCase().replace(/-/g, '_');
-  if (Object.hasOwn(ALIASES, key)) return ALIASES[key];
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of SCORERS.keys()) {
-    const d = editDistance(name.toLowerCase(), candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
+  return Object.hasOwn(ALIASES, key) ? ALIASES[key] : closestName(name, SCORERS.keys());
 }
 
 /**
@@ -150,9 +129,9 @@ function closestName(name: string): string | undefined {
 export function getScorer(name: string): Scorer {
   const scorer = SCORERS.get(name);
   if (scorer !== undefined) return scorer;
-  const hint = typeof name === 'string' ? closestName(name) : undefined;
+  const hint = typeof name === 'string' ? intendedScorer(name) : undefined;
   throw new ValueError(
-    `unknown scoring ${describe(name)}${hint === undefined ? '' : ` (did you mean '${hint}'?)`}; valid names: ${[...SCORERS.keys()].join(', ')}`,
+    `unknown scoring ${describe(name)}${hint === undefined ? '' : ` (did you mean "${hint}"?)`}; valid names: ${[...SCORERS.keys()].join(', ')}`,
   );
 }
 

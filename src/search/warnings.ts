@@ -11,3 +11,15 @@ export function warnOnce(type: string, message: string): void {
   seen.add(key);
   process.emitWarning(message, { type });
 }
+
+/**
+ * Forget which warnings were shown, so the next of each is shown again (tests start every
+ * case from a clean slate; a long-lived program may call it between runs).
+ * @example
+ * ```ts
+ * forgetWarnings();
+ * ```
+ */
+export function forgetWarnings(): void {
+  seen.clear();
+}

@@ -51,8 +51,6 @@ export interface RedisWorkerOptions {
   readonly stalledIntervalMs?: number;
   /** How many times one job may be retried after its worker died. Default 2. */
   readonly maxStalledCount?: number;
-  /** Test and demo aid: wait this long before each task (ms). Default 0. */
-  readonly taskDelayMs?: number;
   /** Stop gracefully on SIGTERM / SIGINT (finish running tasks, then exit). Default true. */
   readonly handleSignals?: boolean;
   /** Where to log one line per event; default none. */
@@ -131,7 +129,6 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
   const log = options.log ?? (() => {});
   const name = `${hostname()}:${process.pid}:${workerCount++}`;
   const pool = new ThreadPoolExecutor({ threads, handlerModule: options.handlerModule ?? SEARCH_HANDLER });
-  const taskDelayMs = options.taskDelayMs ?? 0;
   let processed = 0;
 
   const liveness = new RedisProbe(options.url);
@@ -172,7 +169,6 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
     } catch (error) {
       throw refusal(error);
     }
-    if (taskDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, taskDelayMs));
     const result = await pool.run(task);
     processed++;
     return encodeMessage(result);

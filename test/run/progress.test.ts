@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createProgress, memoryLine } from '../../src/run/progress.js';
 
 function sink(): { stream: NodeJS.WriteStream; text: () => string } {
@@ -25,12 +25,18 @@ describe('progress', () => {
     expect(lines[2]).toMatch(/10\/10 fits \(100%\), 3\.0 s, best r2 -/);
   });
 
-  it('is silent when quiet', () => {
-    const progress = createProgress('quiet');
-    progress.start('x', 'r2', 0);
-    progress.update({ done: 1, total: 1, elapsed: 1 });
-    progress.log('nothing');
+  it('is silent when quiet: nothing reaches its stream, stderr or stdout', () => {
+    const out = sink();
+    const stderr = vi.spyOn(process.stderr, 'write');
+    const stdout = vi.spyOn(process.stdout, 'write');
+    const progress = createProgress('quiet', out.stream);
+    progress.start('grid search', 'r2', 8 * 2 ** 20);
+    progress.update({ done: 1, total: 1, elapsed: 3, bestScore: 0.5 });
+    progress.log('a line the lines mode would print');
     progress.stop();
+    expect(out.text()).toBe('');
+    expect(stderr).not.toHaveBeenCalled();
+    expect(stdout).not.toHaveBeenCalled();
   });
 
   it('shows shared dataset memory against each worker\'s own', () => {

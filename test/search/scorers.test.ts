@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ndarray, type NdArray } from '../../src/data/ndarray.js';
+import { ValueError } from '../../src/errors.js';
 import type { Classifier, Estimator, FloatMatrix, Params, Rows } from '../../src/models/estimator.js';
 import { accuracy, logLoss, meanSquaredError, r2, rocAuc } from '../../src/search/metrics.js';
 import { SCORERS, getScorer, labelsAt, resolveScoring } from '../../src/search/scorers.js';
@@ -89,12 +90,13 @@ describe('scorers', () => {
 
 describe('getScorer and resolveScoring', () => {
   it('suggest near misses and list valid names', () => {
-    expect(() => getScorer('acuracy')).toThrow(/unknown scoring "acuracy" \(did you mean 'accuracy'\?\); valid names: r2, neg_mean_squared_error/);
-    expect(() => getScorer('mean_squared_error')).toThrow(/did you mean 'neg_mean_squared_error'/);
-    expect(() => getScorer('neg_mean_square_error')).toThrow(/did you mean 'neg_mean_squared_error'/);
-    expect(() => getScorer('MAE')).toThrow(/did you mean 'neg_mean_absolute_error'/);
-    expect(() => getScorer('constructor')).toThrow(/unknown scoring "constructor"; valid names/);
-    expect(() => getScorer('banana')).toThrow(/unknown scoring "banana"; valid names/);
+    const valid = 'valid names: r2, neg_mean_squared_error, neg_root_mean_squared_error, neg_mean_absolute_error, accuracy, balanced_accuracy, neg_log_loss, roc_auc, f1';
+    expect(() => getScorer('acuracy')).toThrow(new ValueError(`unknown scoring "acuracy" (did you mean "accuracy"?); ${valid}`));
+    expect(() => getScorer('mean_squared_error')).toThrow(new ValueError(`unknown scoring "mean_squared_error" (did you mean "neg_mean_squared_error"?); ${valid}`));
+    expect(() => getScorer('neg_mean_square_error')).toThrow(new ValueError(`unknown scoring "neg_mean_square_error" (did you mean "neg_mean_squared_error"?); ${valid}`));
+    expect(() => getScorer('MAE')).toThrow(new ValueError(`unknown scoring "MAE" (did you mean "neg_mean_absolute_error"?); ${valid}`));
+    expect(() => getScorer('constructor')).toThrow(new ValueError(`unknown scoring "constructor"; ${valid}`));
+    expect(() => getScorer('banana')).toThrow(new ValueError(`unknown scoring "banana"; ${valid}`));
   });
 
   it('default to the estimator\'s own score', () => {

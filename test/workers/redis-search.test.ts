@@ -7,36 +7,24 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ndarray } from '../../src/data/ndarray.js';
+import { makeRegression } from '../../src/data/synthetic.js';
 import { Ridge } from '../../src/models/ridge.js';
 import { GridSearch } from '../../src/search/grid-search.js';
 import type { CvResults, SearchOptions } from '../../src/search/options.js';
 import { RedisExecutor } from '../../src/workers/redis-executor.js';
 import { REDIS_SERVER, REDIS_SKIP_REASON, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { CountingExecutor } from '../helpers/counting-executor.js';
 import { spawnWorker, type WorkerProcess } from '../helpers/redis-workers.js';
+import { waitFor } from '../helpers/wait.js';
 
 let redis: RedisServer;
 let root: string;
 let storeRoot: string;
 
-/** A seeded linear regression problem: y = X·w + noise. */
-function regression(rows: number, cols: number) {
-  let state = 12345;
-  const rand = (): number => { state = (state * 1103515245 + 12345) % 2 ** 31; return state / 2 ** 31 - 0.5; };
-  const X = new Float64Array(rows * cols);
-  const y = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let sum = 0;
-    for (let j = 0; j < cols; j++) { X[i * cols + j] = rand() * 4; sum += X[i * cols + j]! * (j + 1); }
-    y[i] = sum + rand();
-  }
-  return { X: ndarray('float64', [rows, cols], X), y: ndarray('float64', [rows], y) };
-}
-
 const GRID = { alpha: [0.001, 0.1, 1, 10, 1000], fitIntercept: [true, false] };
 
 async function search(options: SearchOptions): Promise<CvResults> {
-  const { X, y } = regression(240, 4);
+  const { X, y } = makeRegression({ nSamples: 240, nFeatures: 4, noise: 1, seed: 12345 });
   const done = await new GridSearch(new Ridge(), GRID, {
     cv: 4, scoring: ['r2', 'neg_mean_squared_error'], refit: 'r2', returnTrainScore: true, storeRoot, ...options,
   }).fit(X, y);
@@ -48,10 +36,12 @@ function withoutTimes(results: CvResults): Record<string, unknown> {
   return Object.fromEntries(Object.entries(results).filter(([key]) => !key.endsWith('_time')));
 }
 
-async function onQueue(queueName: string, options: SearchOptions = {}): Promise<CvResults> {
-  const executor = await RedisExecutor.connect({ url: redis.url, queueName, concurrency: 2 });
+/** A search on the queue; `sent` counts the tasks it queued. */
+async function onQueue(queueName: string, sent?: CountingExecutor[]): Promise<CvResults> {
+  const executor = new CountingExecutor(await RedisExecutor.connect({ url: redis.url, queueName, concurrency: 2 }));
+  sent?.push(executor);
   try {
-    return await search({ ...options, executor });
+    return await search({ executor });
   } finally {
     await executor.close();
   }
@@ -72,9 +62,14 @@ describe.skipIf(!REDIS_SERVER)(`redis executor in a search${REDIS_SERVER ? '' : 
     const expected = await search({ workers: 1 });
     const worker = await spawnWorker({ url: redis.url, queueName: 'same', threads: 2, storeRoots: [storeRoot] });
     try {
-      const found = await onQueue('same');
+      const sent: CountingExecutor[] = [];
+      const found = await onQueue('same', sent);
       expect(withoutTimes(found)).toEqual(withoutTimes(expected));
-      expect(worker.done()).toBeGreaterThan(0);
+      // Every task the search queued ran on the worker process (whose log line may trail the result).
+      const queued = sent[0]!.tasks.length;
+      expect(queued).toBeGreaterThan(1);
+      await waitFor(() => worker.done() >= queued, 10_000, `the worker's ${queued} "done" lines`);
+      expect(worker.done()).toBe(queued);
     } finally {
       await worker.stop();
     }
