@@ -18,6 +18,7 @@ export interface WorkerArgs {
   readonly 'lock-duration': number;
   readonly 'stalled-interval': number;
   readonly 'task-delay': number;
+  readonly name?: string;
 }
 
 /**
@@ -36,6 +37,7 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     .option('data-root', { type: 'string', describe: 'Copy each dataset store once into this folder (verified by its hash) and map it from there' })
     .option('store-root', { type: 'string', array: true, describe: 'Folder whose stores tasks may name (repeatable; default: the default store root in the temp folder)' })
     .option('queue', { type: 'string', default: 'memgrid', describe: 'Queue name (the coordinator must use the same)' })
+    .option('name', { type: 'string', describe: 'Name of this worker in memory reports (threads are NAME/1, NAME/2, ...; default host/pid/thread)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
     .option('lock-duration', { type: 'number', default: 30_000, hidden: true, describe: 'ms before a dead worker\'s task is retried elsewhere' })
     .option('stalled-interval', { type: 'number', default: 30_000, hidden: true, describe: 'ms between checks for dead workers\' tasks' })
@@ -58,6 +60,7 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
       lockDurationMs: args['lock-duration'],
       stalledIntervalMs: args['stalled-interval'],
       taskDelayMs: args['task-delay'],
+      ...(args.name === undefined ? {} : { name: args.name }),
       ...(log ? { log } : {}),
     });
     await worker.closed;
