@@ -30,7 +30,7 @@ export {
 } from './search/cross-validate.js';
 export { trainTestSplit, trainTestSplitIndices, type TrainTestSplitOptions, type TrainTestIndices } from './search/train-test-split.js';
 export type {
-  SearchOptions, SearchFitOptions, SearchProgress, WorkerMemory, FitKey, CvResults, LearningCurveResult, ValidationCurveResult,
+  SearchOptions, SearchFitOptions, SearchProgress, WorkerMemory, HostMemory, FitKey, CvResults, LearningCurveResult, ValidationCurveResult,
 } from './search/options.js';
 export type { Fold, Splitter, Groups } from './search/types.js';
 export { KFold, StratifiedKFold, PredefinedFolds, resolveCv, type KFoldOptions, type FoldSpec } from './search/splitters.js';
