@@ -113,10 +113,17 @@ interface Watched {
   readonly rc: number | null;
   readonly wall: number;
   readonly watch: Watch | undefined;
+  /** CPU seconds (user + system) of the watched command's process tree, from /usr/bin/time. */
+  readonly cpuSeconds: number | undefined;
+  /** Peak anonymous bytes of the tree as the harness sampled it (every 100 ms; memwatch's figure is finer, but dies with a killed tree). */
+  readonly sampledPeakAnon: number;
   readonly ended: 'exit' | 'memory cap' | 'timeout';
   readonly stderrTail: string;
   readonly stdout: string;
 }
+
+/** GNU time's report, one JSON line on stderr. */
+const TIME_FORMAT = '{"cpu_user": %U, "cpu_sys": %S}';
 
 /** Sum of `Anonymous:` over a process tree (kB in smaps_rollup), in bytes. */
 function treeAnonBytes(root: number): number {
@@ -146,16 +153,21 @@ function treeAnonBytes(root: number): number {
   return total;
 }
 
-/** Runs `argv` under memwatch.py in its own process group; kills the group past `capBytes` of anonymous memory or `timeoutS`. */
+/**
+ * Runs `argv` under memwatch.py (and /usr/bin/time, for its CPU seconds) in its own process
+ * group; kills the group past `capBytes` of anonymous memory or `timeoutS`.
+ */
 function runWatched(argv: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; capBytes?: number; timeoutS: number }): Promise<Watched> {
-  const memwatch = findMemwatch(repoRoot());
-  const [command, ...args] = memwatch ? ['python3', memwatch, ...argv] : argv;
+  const memwatch = findMemwatch(repoRoot()) ?? (existsSync('/work/shared/tools/memwatch.py') ? '/work/shared/tools/memwatch.py' : undefined);
+  const timed = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', TIME_FORMAT, ...argv] : argv;
+  const [command, ...args] = memwatch ? ['python3', memwatch, ...timed] : timed;
   return new Promise((done) => {
     const t0 = performance.now();
     const child = spawn(command!, args, { cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let ended: Watched['ended'] = 'exit';
+    let peak = 0;
     child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
     const kill = (why: Watched['ended']): void => {
@@ -165,15 +177,24 @@ function runWatched(argv: readonly string[], options: { cwd: string; env?: NodeJ
       }
     };
     const timer = setTimeout(() => kill('timeout'), options.timeoutS * 1000);
-    const sampler = options.capBytes === undefined ? undefined : setInterval(() => {
-      if (child.pid !== undefined && treeAnonBytes(child.pid) > options.capBytes!) kill('memory cap');
+    const sampler = setInterval(() => {
+      if (child.pid === undefined) return;
+      const anon = treeAnonBytes(child.pid);
+      peak = Math.max(peak, anon);
+      if (options.capBytes !== undefined && anon > options.capBytes) kill('memory cap');
     }, 100);
     child.on('close', (rc) => {
       clearTimeout(timer);
-      if (sampler) clearInterval(sampler);
-      const watchLine = stderr.split('\n').reverse().find((l) => l.startsWith('{"wall_s"'));
-      const tail = stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{"wall_s"')).slice(-3).join(' / ');
-      done({ rc, wall: (performance.now() - t0) / 1000, watch: watchLine ? JSON.parse(watchLine) as Watch : undefined, ended, stderrTail: tail, stdout });
+      clearInterval(sampler);
+      const lines = stderr.split('\n');
+      const watchLine = lines.reverse().find((l) => l.startsWith('{"wall_s"'));
+      const timeLine = lines.find((l) => l.startsWith('{"cpu_user"'));
+      const cpu = timeLine ? JSON.parse(timeLine) as { cpu_user: number; cpu_sys: number } : undefined;
+      const tail = stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{"wall_s"') && !l.startsWith('{"cpu_user"')).slice(-3).join(' / ');
+      done({
+        rc, wall: (performance.now() - t0) / 1000, watch: watchLine ? JSON.parse(watchLine) as Watch : undefined,
+        cpuSeconds: cpu ? cpu.cpu_user + cpu.cpu_sys : undefined, sampledPeakAnon: peak, ended, stderrTail: tail, stdout,
+      });
     });
   });
 }
@@ -182,6 +203,8 @@ interface MemgridRun {
   readonly watched: Watched;
   readonly searchSeconds: number;
   readonly rowsPerSecond: number;
+  /** Rows per CPU second of the whole `memgrid run` process (load on a shared machine stretches wall time, not CPU time). */
+  readonly rowsPerCpuSecond: number | undefined;
   readonly cv: Record<string, number[]>;
 }
 
@@ -205,8 +228,9 @@ async function memgridRun(name: string, folder: string, alphas: readonly number[
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { timings: { search: number }; cvResults: Record<string, number[]> };
   rmSync(stores, { recursive: true, force: true });
   const searchSeconds = results.timings.search;
-  log(`  search ${searchSeconds.toFixed(2)} s, process ${watched.wall.toFixed(1)} s, peak anon ${watched.watch?.peak_anon_mib ?? '?'} MiB`);
-  return { watched, searchSeconds, rowsPerSecond: rows / searchSeconds, cv: results.cvResults };
+  log(`  search ${searchSeconds.toFixed(2)} s, process ${watched.wall.toFixed(1)} s, CPU ${watched.cpuSeconds?.toFixed(1) ?? '?'} s, peak anon ${watched.watch?.peak_anon_mib ?? '?'} MiB`);
+  const rowsPerCpuSecond = watched.cpuSeconds === undefined ? undefined : rows / watched.cpuSeconds;
+  return { watched, searchSeconds, rowsPerSecond: rows / searchSeconds, rowsPerCpuSecond, cv: results.cvResults };
 }
 
 /** Largest relative difference between memgrid's split scores and numpy's reference. */
@@ -234,7 +258,7 @@ async function main(): Promise<void> {
     const w1 = datasetPaths(benchDir(), 'W1', false);
     readOnce(w1.X);
     const w1Run = await memgridRun('W1', w1.folder, ALPHAS, 500_000, s);
-    raw.w1 = { data: w1Data, searchSeconds: w1Run.searchSeconds, rowsPerSecond: w1Run.rowsPerSecond, watch: w1Run.watched.watch };
+    raw.w1 = { data: w1Data, searchSeconds: w1Run.searchSeconds, rowsPerSecond: w1Run.rowsPerSecond, cpuSeconds: w1Run.watched.cpuSeconds, watch: w1Run.watched.watch };
 
     ensureBig(big, s.rows);
     const xBytes = statSync(join(big, 'X.npy')).size;
@@ -243,11 +267,17 @@ async function main(): Promise<void> {
     const readSeconds = readOnce(join(big, 'X.npy'));
     const b1 = await memgridRun('B1', big, BIG_ALPHAS, s.rows, s);
     const diff = maxRelDiff(b1.cv, ref);
-    raw.b1 = { xBytes, readSeconds, refSeconds: ref.seconds, searchSeconds: b1.searchSeconds, wall: b1.watched.wall, watch: b1.watched.watch, maxRelDiff: diff };
+    raw.b1 = {
+      xBytes, readSeconds, refSeconds: ref.seconds, searchSeconds: b1.searchSeconds, wall: b1.watched.wall, cpuSeconds: b1.watched.cpuSeconds,
+      watch: b1.watched.watch, sampledPeakAnon: b1.watched.sampledPeakAnon, maxRelDiff: diff,
+    };
+    const cpuRatio = b1.rowsPerCpuSecond !== undefined && w1Run.rowsPerCpuSecond !== undefined
+      ? `; per CPU second of the whole process ${(b1.rowsPerCpuSecond / 1e6).toFixed(2)} M vs ${(w1Run.rowsPerCpuSecond / 1e6).toFixed(2)} M rows: ${((100 * b1.rowsPerCpuSecond) / w1Run.rowsPerCpuSecond).toFixed(0)}%`
+      : '';
     lines.push(
       `B1: X ${s.rows} × ${COLS} float64 (${gib(xBytes)}), ridge ${BIG_ALPHAS.length} alphas × ${FOLDS}-fold KFold, \`memgrid run --workers ${s.workers}\`:`,
       `- search ${b1.searchSeconds.toFixed(1)} s (process ${b1.watched.wall.toFixed(1)} s), ${(b1.rowsPerSecond / 1e6).toFixed(2)} M rows/s`
-      + ` vs W1 ${(w1Run.rowsPerSecond / 1e6).toFixed(2)} M rows/s (${w1Run.searchSeconds.toFixed(2)} s for 500k rows, 25 alphas): ${((100 * b1.rowsPerSecond) / w1Run.rowsPerSecond).toFixed(0)}%`,
+      + ` vs W1 ${(w1Run.rowsPerSecond / 1e6).toFixed(2)} M rows/s (${w1Run.searchSeconds.toFixed(2)} s for 500k rows, 25 alphas): ${((100 * b1.rowsPerSecond) / w1Run.rowsPerSecond).toFixed(0)}%${cpuRatio}`,
       `- peak anonymous memory over the process tree ${b1.watched.watch?.peak_anon_mib ?? '?'} MiB (PSS ${b1.watched.watch?.peak_pss_mib ?? '?'} MiB, page cache included)`,
       `- largest relative difference from numpy's chunked reference over ${BIG_ALPHAS.length * FOLDS} (alpha, fold) r2 and MSE scores: ${diff.toExponential(1)}`,
       `- reading X once (page cache warm after the reference): ${readSeconds.toFixed(1)} s`,
@@ -258,11 +288,15 @@ async function main(): Promise<void> {
       const sk = await runWatched([SYSTEM_PYTHON, join(repoRoot(), 'bench', 'big_sklearn.py'), '--dir', big, '--alphas', BIG_ALPHAS.join(','),
         '--folds', String(FOLDS), '--n-jobs', String(s.workers)], { cwd: big, capBytes: s.capBytes, timeoutS: s.timeoutS });
       const result = sk.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{"side"'));
-      raw.sklearn = { ended: sk.ended, rc: sk.rc, wall: sk.wall, watch: sk.watch, result: result ? JSON.parse(result) as unknown : undefined, stderr: sk.stderrTail };
+      raw.sklearn = {
+        ended: sk.ended, rc: sk.rc, wall: sk.wall, watch: sk.watch, sampledPeakAnon: sk.sampledPeakAnon, cpuSeconds: sk.cpuSeconds,
+        result: result ? JSON.parse(result) as unknown : undefined, stderr: sk.stderrTail,
+      };
+      const peak = sk.watch ? `${sk.watch.peak_anon_mib} MiB` : `${(sk.sampledPeakAnon / 2 ** 20).toFixed(0)} MiB (sampled every 100 ms)`;
       lines.push(result && sk.rc === 0
-        ? `- scikit-learn GridSearchCV(n_jobs=${s.workers}): ${(JSON.parse(result) as { wall_s: number }).wall_s} s, peak anonymous ${sk.watch?.peak_anon_mib ?? '?'} MiB`
+        ? `- scikit-learn GridSearchCV(n_jobs=${s.workers}): ${(JSON.parse(result) as { wall_s: number }).wall_s} s, peak anonymous ${peak}`
         : `- scikit-learn GridSearchCV(n_jobs=${s.workers}): stopped by ${sk.ended === 'exit' ? `exit ${sk.rc}` : `the harness (${sk.ended})`} after ${sk.wall.toFixed(0)} s,`
-          + ` peak anonymous ${sk.watch?.peak_anon_mib ?? '?'} MiB${sk.stderrTail ? ` (${sk.stderrTail.slice(0, 200)})` : ''}`);
+          + ` peak anonymous ${peak}${sk.stderrTail && sk.ended === 'exit' ? ` (${sk.stderrTail.slice(0, 200)})` : ''}`);
       log(`  ${lines[lines.length - 1]!}`);
     }
     if (!s.keep) rmSync(big, { recursive: true, force: true });
@@ -274,7 +308,7 @@ async function main(): Promise<void> {
       const hugeBytes = statSync(join(huge, 'X.npy')).size;
       const hugeRead = readOnce(join(huge, 'X.npy'));
       const b2 = await memgridRun('B2', huge, BIG_ALPHAS, hugeRows, s);
-      raw.b2 = { xBytes: hugeBytes, readSeconds: hugeRead, searchSeconds: b2.searchSeconds, wall: b2.watched.wall, watch: b2.watched.watch };
+      raw.b2 = { xBytes: hugeBytes, readSeconds: hugeRead, searchSeconds: b2.searchSeconds, wall: b2.watched.wall, cpuSeconds: b2.watched.cpuSeconds, watch: b2.watched.watch };
       lines.push(
         `B2: X ${hugeRows} × ${COLS} float64 (${gib(hugeBytes)}, more than the machine's RAM), the same grid: search ${b2.searchSeconds.toFixed(0)} s`
         + ` (process ${b2.watched.wall.toFixed(0)} s) against ${hugeRead.toFixed(0)} s to read X once; peak anonymous ${b2.watched.watch?.peak_anon_mib ?? '?'} MiB`,
