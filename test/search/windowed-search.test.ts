@@ -65,6 +65,30 @@ describe('searches over an X in many row windows', () => {
     expect(maxRelDiff(curve.trainScores.flat(), expected.trainScores.flat())).toBeLessThan(1e-9);
   });
 
+  it('ridge with MAE and RMSE (the plain path: a fit per candidate and fold) matches GridSearchCV within 1e-9 relative', async () => {
+    const expected = parity.grids.find((c) => c.name === 'ridge_diabetes_mae')!;
+    const diabetes = dataset('diabetes');
+    const { X, y } = mapped('diabetes-mae', diabetes.X, diabetes.y);
+    const search = await new GridSearch(new Ridge(), expected.grid as Record<string, number[]>, {
+      cv: 5, scoring: expected.scoring as string[], refit: 'neg_mean_absolute_error', returnTrainScore: true, workers: 0,
+    }).fit(X, y);
+    for (const column of Object.keys(expected.cvResults).filter((k) => k !== 'params')) {
+      expect(maxRelDiff(search.cvResults[column]!, expected.cvResults[column]!), column).toBeLessThan(1e-9);
+    }
+  });
+
+  it('Ridge fits and predicts on windowed X as on X in memory: all rows, and a shuffled row list with repeats', () => {
+    const diabetes = dataset('diabetes');
+    const { X, y } = mapped('direct', diabetes.X, diabetes.y);
+    const rows = Int32Array.from({ length: 300 }, (_, i) => (i * 137 + 11) % 442);
+    for (const subset of [undefined, rows]) {
+      const inMemory = new Ridge({ alpha: 0.3 }).fit(diabetes.X, diabetes.y, subset);
+      const windowed = new Ridge({ alpha: 0.3 }).fit(X, y, subset);
+      expect(maxRelDiff(Array.from(windowed.coef), Array.from(inMemory.coef))).toBeLessThan(1e-12);
+      expect(maxRelDiff(Array.from(windowed.predict(X, subset)), Array.from(inMemory.predict(diabetes.X, subset)))).toBeLessThan(1e-12);
+    }
+  });
+
   it('a NaN in a late window is a DataError naming its row of X, not of the window', async () => {
     const diabetes = dataset('diabetes');
     const data = new Float64Array(diabetes.X.data);
@@ -82,7 +106,7 @@ describe('searches over an X in many row windows', () => {
     expect(() => new LogisticRegression().fit(X, labels)).toThrow(
       new DataError(
         `X [442, 10] of float64 (35360 bytes) is mapped as 64 row windows, and this step reads X as one typed array (one window at most); `
-        + 'Ridge searches scored by r2 or (root) mean squared error read X window by window',
+        + 'Ridge (fit, predict and every search) reads X window by window',
       ),
     );
   });
