@@ -52,6 +52,9 @@ describe('the memory monitor', () => {
   });
 
   it.each([1, 2, 4])('with %i thread(s): named workers, at most the dataset resident each, and the host', async (threads) => {
+    const saved = process.env.MEMGRID_MAP_WINDOW_BYTES;
+    // The threads map X in 60 windows of 100 rows (they inherit the environment when they start).
+    process.env.MEMGRID_MAP_WINDOW_BYTES = '6400';
     const executor = createExecutor(threads);
     let last: SearchProgress | undefined;
     try {
@@ -61,6 +64,8 @@ describe('the memory monitor', () => {
       }).fit(X, y);
     } finally {
       await executor.close();
+      if (saved === undefined) delete process.env.MEMGRID_MAP_WINDOW_BYTES;
+      else process.env.MEMGRID_MAP_WINDOW_BYTES = saved;
     }
     const workers = last!.workers!;
     expect(workers).toHaveLength(threads);
