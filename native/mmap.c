@@ -3,9 +3,9 @@
  *
  * A mapping is handed to JavaScript as an external ArrayBuffer whose finalizer unmaps it,
  * so no typed array can outlive the memory it views: the mapping goes when the garbage
- * collector drops the last view. Nothing here unmaps eagerly, because V8 refuses a second
- * ArrayBuffer at an address it still knows, and the kernel may hand out the same address
- * again once it is unmapped.
+ * collector drops the last view. Nothing here unmaps eagerly: a typed array taken from the
+ * mapping earlier would then read unmapped memory and crash the process (numpy's memmap,
+ * too, unmaps only when no array uses the mmap any more).
  *
  * Exports (all sizes and offsets are JavaScript numbers, exact up to 2^53):
  *   map(fd, offset, length, shared) -> ArrayBuffer   offset a multiple of pageSize
