@@ -5,11 +5,13 @@
  * header so that the row count can grow in place (np.save leaves room for 21 digits), so the
  * final header, written over it once the rows are counted, has the same length.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import nodePath from 'node:path';
 import { parse } from 'csv-parse';
-import { DataError, ValueError } from '../errors.js';
+import { DataError, ValueError, WriteError } from '../errors.js';
 import { encodeNpyHeader } from './npy-header.js';
-import { openFile, tempName } from './memmap.js';
+import { syncFolder } from './atomic.js';
 import type { ImportCsvOptions } from './csv.js';
 
 /** Rows per block written to the files: 8 MiB of X at 64 columns. */
@@ -68,7 +70,7 @@ export async function importCsvToNpy(csvPath: string, options: ImportCsvOptions,
   } catch (error) {
     writer?.abort();
     input.destroy();
-    if (error instanceof DataError || error instanceof ValueError) throw error;
+    if (error instanceof DataError || error instanceof ValueError || error instanceof WriteError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new ValueError(`${csvPath}: cannot read the CSV file (${code})`, { cause: error });
     throw new DataError(`${csvPath}: cannot parse the CSV: ${(error as Error).message}`, { cause: error });
@@ -147,12 +149,13 @@ class BlockFile {
   private closed = false;
 
   constructor(private readonly path: string, private readonly shapeOf: (rows: number) => number[], private readonly rowLength: number) {
-    this.temp = tempName(path);
-    this.fd = openFile(this.temp, 'w');
+    // A hidden sibling, renamed over `path` once complete (as data/atomic.ts's writers do).
+    this.temp = nodePath.join(nodePath.dirname(path), `.${nodePath.basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    this.fd = this.attempt(() => fs.openSync(this.temp, 'wx', 0o644));
     const header = encodeNpyHeader({ descr: '<f8', order: 'C', shape: shapeOf(0) });
     this.headerLength = header.length;
     this.block = new Float64Array(BLOCK_ROWS * Math.max(1, rowLength));
-    writeAll(this.fd, header, 0);
+    this.attempt(() => writeAll(this.fd, header, 0));
   }
 
   /** The current row's place in the block. */
@@ -170,11 +173,14 @@ class BlockFile {
     const header = encodeNpyHeader({ descr: '<f8', order: 'C', shape: this.shapeOf(rows) });
     // numpy pads the growth axis for 21 digits, so no row count changes the header's length.
     if (header.length !== this.headerLength) throw new Error(`npy header grew from ${this.headerLength} to ${header.length} bytes`);
-    writeAll(this.fd, header, 0);
-    fs.fsyncSync(this.fd);
-    fs.closeSync(this.fd);
-    this.closed = true;
-    fs.renameSync(this.temp, this.path);
+    this.attempt(() => {
+      writeAll(this.fd, header, 0);
+      fs.fsyncSync(this.fd);
+      fs.closeSync(this.fd);
+      this.closed = true;
+      fs.renameSync(this.temp, this.path);
+    });
+    syncFolder(nodePath.dirname(this.path));
   }
 
   abort(): void {
@@ -185,13 +191,28 @@ class BlockFile {
 
   private flush(): void {
     const bytes = new Uint8Array(this.block.buffer, 0, this.inBlock * this.rowLength * 8);
-    writeAll(this.fd, bytes, this.headerLength + this.written);
+    this.attempt(() => writeAll(this.fd, bytes, this.headerLength + this.written));
     this.written += bytes.length;
     this.inBlock = 0;
+  }
+
+  /** Runs a file operation; a failure (a full disk, ...) is a WriteError naming the file being written. */
+  private attempt<T>(op: () => T): T {
+    try {
+      return op();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === 'ENOSPC' ? 'no space left on the device' : error instanceof Error ? error.message : String(error);
+      throw new WriteError(this.path, `cannot write: ${reason}; nothing was written`, { cause: error });
+    }
   }
 }
 
 function writeAll(fd: number, bytes: Uint8Array, position: number): void {
   let done = 0;
-  while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done, position + done);
+  while (done < bytes.length) {
+    const n = fs.writeSync(fd, bytes, done, bytes.length - done, position + done);
+    if (n <= 0) throw new Error(`short write: ${done} of ${bytes.length} bytes written, then none (is the disk full?)`);
+    done += n;
+  }
 }
