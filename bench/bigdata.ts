@@ -208,25 +208,27 @@ interface MemgridRun {
   readonly cv: Record<string, number[]>;
 }
 
-/** `memgrid run` of a ridge grid on `folder`'s X/y, stores under `folder/stores`. */
+/** `memgrid run` of a ridge grid on `folder`'s X/y; its config, output and stores go under `s.dir/run-<name>`. */
 async function memgridRun(name: string, folder: string, alphas: readonly number[], rows: number, s: Settings): Promise<MemgridRun> {
-  const out = join(folder, `run-${name}`);
-  rmSync(out, { recursive: true, force: true });
-  const config = join(folder, `${name}.json`);
+  const work = join(s.dir, `run-${name}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const out = join(work, 'out');
+  const config = join(work, `${name}.json`);
   writeFileSync(config, JSON.stringify({
     name, data: { X: join(folder, 'X.npy'), y: join(folder, 'y.npy') }, model: { name: 'ridge', params: {} },
     grid: { alpha: alphas }, cv: { folds: FOLDS, shuffle: false }, scoring: ['r2', 'neg_mean_squared_error'], refit: 'r2',
   }));
   const cli = join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
-  const stores = join(folder, 'stores');
+  const stores = join(work, 'stores');
   mkdirSync(stores, { recursive: true });
   log(`memgrid ${name}: ${rows} rows, ${alphas.length} alphas, ${s.workers} workers`);
   const watched = await runWatched([process.execPath, cli, 'run', config, '--workers', String(s.workers), '--out', out, '--quiet'], {
-    cwd: folder, env: { ...process.env, TMPDIR: stores }, timeoutS: s.timeoutS,
+    cwd: work, env: { ...process.env, TMPDIR: stores }, timeoutS: s.timeoutS,
   });
   if (watched.rc !== 0) throw new Error(`memgrid ${name} failed (${watched.ended}, exit ${watched.rc}): ${watched.stderrTail}`);
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { timings: { search: number }; cvResults: Record<string, number[]> };
-  rmSync(stores, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
   const searchSeconds = results.timings.search;
   log(`  search ${searchSeconds.toFixed(2)} s, process ${watched.wall.toFixed(1)} s, CPU ${watched.cpuSeconds?.toFixed(1) ?? '?'} s, peak anon ${watched.watch?.peak_anon_mib ?? '?'} MiB`);
   const rowsPerCpuSecond = watched.cpuSeconds === undefined ? undefined : rows / watched.cpuSeconds;
