@@ -12,11 +12,13 @@ registerEstimatorDumpType(registerDumpType);
 
 // Data: arrays, .npy files and memmaps, dumps, dataset stores, CSV, synthetic data.
 export type { DType, TypedArrayFor, AnyTypedArray, ByteOrder } from './data/dtypes.js';
-export { ndarray, toNested, type NdArray, type MappedArray, type MapMode, type Order } from './data/ndarray.js';
+export {
+  ndarray, toNested, rowWindows, isSingleWindow, get, type NdArray, type MappedArray, type MapMode, type MapAdvice, type Order, type RowWindow,
+} from './data/ndarray.js';
 export type { NpyHeader } from './data/npy-header.js';
 export { readNpy, saveNpy, openNpy, readNpyHeader, isMapped, type OpenNpyOptions } from './data/npy.js';
 export { memmap, type MemmapOptions } from './data/memmap.js';
-export { sum, mean, std } from './data/reduce.js';
+export { sum, mean, std, columnMeans } from './data/reduce.js';
 export { dump, load, registerDumpType, type DumpType, type LoadOptions } from './data/dump.js';
 export {
   persistDataset, openStore, type DatasetStore, type OpenedStore, type StoreManifest, type StoreArrayEntry,
@@ -26,6 +28,7 @@ export {
   listStores, verifyStores, pruneStores, type StoreInfo, type StoreCheck, type PruneOptions, type PruneOutcome,
 } from './data/store-admin.js';
 export { importCsv, importCsvToStore, type ImportCsvOptions, type ImportedCsv } from './data/csv.js';
+export { importCsvToNpy, type StreamedCsv } from './data/csv-stream.js';
 export { makeRegression, makeClassification, type MakeRegressionOptions, type MakeClassificationOptions } from './data/synthetic.js';
 
 export {
@@ -52,7 +55,7 @@ export {
 } from './search/cross-validate.js';
 export { trainTestSplit, trainTestSplitIndices, type TrainTestSplitOptions, type TrainTestIndices } from './search/train-test-split.js';
 export type {
-  SearchOptions, SearchFitOptions, SearchProgress, WorkerMemory, FitKey, CvResults, LearningCurveResult, ValidationCurveResult,
+  SearchOptions, SearchFitOptions, SearchProgress, WorkerMemory, HostMemory, FitKey, CvResults, LearningCurveResult, ValidationCurveResult,
 } from './search/options.js';
 export type { Fold, Splitter, Groups } from './search/types.js';
 export { KFold, StratifiedKFold, PredefinedFolds, type KFoldOptions, type FoldSpec } from './search/splitters.js';

@@ -13,17 +13,18 @@ import { tempDir } from './helpers/temp.js';
 it('exports this list of runtime values from memgrid and memgrid/redis', () => {
   expect(Object.keys(memgrid).sort()).toEqual([
     'AbortError', 'AccessError', 'ConfigError', 'DTypeError', 'DataError', 'FitError', 'GridSearch', 'GroupKFold',
-    'HalvingGridSearch', 'HalvingRandomSearch', 'KFold', 'LeaveOneOut', 'LeavePOut', 'LogisticRegression', 'MODEL_NAMES',
-    'MemgridError', 'NpyFormatError', 'PredefinedFolds', 'PredefinedSplit', 'QueueError', 'RandomState', 'RandomizedSearch',
-    'RepeatedKFold', 'RepeatedStratifiedKFold', 'Ridge', 'SCORERS', 'ShuffleSplit', 'StratifiedGroupKFold',
-    'StratifiedKFold', 'StratifiedShuffleSplit', 'TimeSeriesSplit', 'ValueError', 'WriteError', 'accuracy',
-    'balancedAccuracy', 'choice', 'createExecutor', 'createModel', 'crossValPredict', 'crossValScore', 'crossValidate',
-    'defaultStoreRoot', 'dump', 'f1', 'getScorer', 'importCsv', 'importCsvToStore', 'isClassifier', 'isMapped',
-    'learningCurve', 'listStores', 'load', 'logLoss', 'loguniform', 'makeClassification', 'makeRegression', 'mean',
-    'meanAbsoluteError', 'meanSquaredError', 'memmap', 'modelFromState', 'ndarray', 'openNpy', 'openStore', 'parameterGrid',
-    'persistDataset', 'pruneStores', 'r2', 'randint', 'readNpy', 'readNpyHeader', 'registerDumpType', 'rocAuc',
-    'rootMeanSquaredError', 'sampleCandidates', 'saveNpy', 'std', 'sum', 'toNested', 'trainTestSplit',
-    'trainTestSplitIndices', 'uniform', 'validationCurve', 'verifyStores',
+    'HalvingGridSearch', 'HalvingRandomSearch', 'KFold', 'LeaveOneOut', 'LeavePOut', 'LogisticRegression',
+    'MODEL_NAMES', 'MemgridError', 'NpyFormatError', 'PredefinedFolds', 'PredefinedSplit', 'QueueError',
+    'RandomState', 'RandomizedSearch', 'RepeatedKFold', 'RepeatedStratifiedKFold', 'Ridge', 'SCORERS', 'ShuffleSplit',
+    'StratifiedGroupKFold', 'StratifiedKFold', 'StratifiedShuffleSplit', 'TimeSeriesSplit', 'ValueError',
+    'WriteError', 'accuracy', 'balancedAccuracy', 'choice', 'columnMeans', 'createExecutor', 'createModel',
+    'crossValPredict', 'crossValScore', 'crossValidate', 'defaultStoreRoot', 'dump', 'f1', 'get', 'getScorer',
+    'importCsv', 'importCsvToNpy', 'importCsvToStore', 'isClassifier', 'isMapped', 'isSingleWindow', 'learningCurve',
+    'listStores', 'load', 'logLoss', 'loguniform', 'makeClassification', 'makeRegression', 'mean',
+    'meanAbsoluteError', 'meanSquaredError', 'memmap', 'modelFromState', 'ndarray', 'openNpy', 'openStore',
+    'parameterGrid', 'persistDataset', 'pruneStores', 'r2', 'randint', 'readNpy', 'readNpyHeader', 'registerDumpType',
+    'rocAuc', 'rootMeanSquaredError', 'rowWindows', 'sampleCandidates', 'saveNpy', 'std', 'sum', 'toNested',
+    'trainTestSplit', 'trainTestSplitIndices', 'uniform', 'validationCurve', 'verifyStores',
   ]);
   expect(Object.keys(redis).sort()).toEqual(['RedisExecutor', 'runRedisWorker']);
 });

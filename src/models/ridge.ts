@@ -6,9 +6,10 @@
 import { ValueError } from '../errors.js';
 import { ndarray, type NdArray } from '../data/ndarray.js';
 import type { Estimator, EstimatorState, FloatMatrix, Params, Rows } from './estimator.js';
-import { checkFitInput, checkPredictInput, targetValues } from './checks.js';
+import { targetValues } from './checks.js';
+import { checkFitSegments, checkPredictSegments, scatterOutputs, segmentRows, type RowSegment } from './segments.js';
 import {
-  accumulateGram, columnSums, gramStats, linearMargins, rowCount, symmetrizeUpper, vectorSum, type DenseView, type GramStats,
+  accumulateGram, columnSums, gramStats, linearMargins, symmetrizeUpper, vectorSum, type GramStats,
 } from './kernels/index.js';
 import { solveSymmetric } from './linalg.js';
 import { resolveParams, validateParams } from './params.js';
@@ -99,17 +100,17 @@ export class Ridge implements Estimator {
 
   /** Fit on all rows of X, or on `rows` only (read in place). Returns `this`. */
   fit(X: FloatMatrix, y: NdArray, rows?: Rows): this {
-    const { view, target } = checkFitInput(X, y, rows);
-    this.packed = fitRidge(view, target, rows, this.params.alpha, this.params.fitIntercept);
+    const { segments, target } = checkFitSegments(X, y, rows);
+    this.packed = fitRidge(segments, target, this.params.alpha, this.params.fitIntercept);
     return this;
   }
 
   /** Predictions Xw + b for all rows or `rows`, in that order. */
   predict(X: FloatMatrix, rows?: Rows): Float64Array {
     const packed = this.fittedPacked();
-    const view = checkPredictInput(X, rows, packed.length - 1);
-    const out = new Float64Array(rowCount(view, rows));
-    linearMargins(view, rows, packed, 1, out);
+    const segments = checkPredictSegments(X, rows, packed.length - 1);
+    const out = new Float64Array(rows === undefined ? X.shape[0]! : rows.length);
+    scatterOutputs(segments, out, 1, (s, into) => linearMargins(s.view, s.rows, packed, 1, into));
     return out;
   }
 
@@ -162,20 +163,24 @@ export class Ridge implements Estimator {
   }
 }
 
-/** Two passes over the rows: means, then statistics centred on them; then one d×d solve. */
-function fitRidge(view: DenseView, y: Float64Array, rows: Rows, alpha: number, fitIntercept: boolean): Float64Array {
-  const d = view.nCols;
-  const n = rowCount(view, rows);
+/**
+ * Two passes over the rows (segment by segment: X's windows): means, then statistics centred
+ * on them; then one d×d solve. `y` is indexed by row of X.
+ */
+function fitRidge(segments: readonly RowSegment[], y: Float64Array, alpha: number, fitIntercept: boolean): Float64Array {
+  const d = segments[0]!.view.nCols;
+  const n = segments.reduce((sum, s) => sum + segmentRows(s), 0);
   let shift: Float64Array | undefined;
   let yShift = 0;
   if (fitIntercept) {
     shift = new Float64Array(d);
-    columnSums(view, rows, shift);
+    for (const s of segments) columnSums(s.view, s.rows, shift);
     for (let j = 0; j < d; j++) shift[j]! /= n;
-    yShift = vectorSum(y, rows) / n;
+    for (const s of segments) yShift += vectorSum(y.subarray(s.rowStart), s.rows);
+    yShift /= n;
   }
   const stats = gramStats(d);
-  accumulateGram(view, rows, y, shift, yShift, stats);
+  for (const s of segments) accumulateGram(s.view, s.rows, y.subarray(s.rowStart), shift, yShift, stats);
   symmetrizeUpper(stats.xtx, d);
   return ridgeFromStats(stats, shift, yShift, alpha, fitIntercept);
 }

@@ -4,7 +4,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { importCsv, makeClassification, makeRegression, readNpyHeader, saveNpy } from '../data/index.js';
+import { makeClassification, makeRegression, readNpyHeader, saveNpy } from '../data/index.js';
+import { importCsvToNpy } from '../data/csv-stream.js';
 import type { NdArray } from '../data/ndarray.js';
 import { ValueError } from '../errors.js';
 import { writeFileAtomic } from '../data/atomic.js';
@@ -98,15 +99,20 @@ function writePair(outDir: string, X: NdArray, y: NdArray, extra: Record<string,
 }
 
 /**
- * Import a CSV (numeric columns, a header row) as `X.npy` and `y.npy` in `outDir`.
+ * Import a CSV (numeric columns, a header row) as `X.npy` and `y.npy` in `outDir`, streaming:
+ * the rows go to the files in blocks, so a CSV larger than memory imports.
  * @example
  * ```ts
- * importCsvAsNpy('diabetes.csv', 'target', 'data/diabetes');
+ * await importCsvAsNpy('diabetes.csv', 'target', 'data/diabetes');
  * ```
  */
-export function importCsvAsNpy(csv: string, target: string, outDir: string): WrittenDataset {
-  const { X, y, featureNames } = importCsv(resolve(csv), { target });
-  return writePair(outDir, X, y, { source: resolve(csv), target, featureNames });
+export async function importCsvAsNpy(csv: string, target: string, outDir: string): Promise<WrittenDataset> {
+  const dir = resolve(outDir);
+  mkdirSync(dir, { recursive: true });
+  const paths = { X: join(dir, 'X.npy'), y: join(dir, 'y.npy') };
+  const { shape, featureNames } = await importCsvToNpy(resolve(csv), { target }, paths);
+  writeFileAtomic(join(dir, 'dataset.json'), toJson({ X: 'X.npy', y: 'y.npy', shape, dtype: 'float64', source: resolve(csv), target, featureNames }));
+  return { ...paths, shape };
 }
 
 /** Options of {@link makeDataset}. */

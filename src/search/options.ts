@@ -17,6 +17,8 @@ export interface SearchProgress {
   readonly bestScore?: number;
   /** Per-worker memory, when the executor reports it (see WorkerMemory). */
   readonly workers?: readonly WorkerMemory[];
+  /** Memory of each host the workers run on, as last reported. */
+  readonly hosts?: readonly HostMemory[];
 }
 
 /**
@@ -24,11 +26,22 @@ export interface SearchProgress {
  * the shared mapped dataset, and the worker's own.
  */
 export interface WorkerMemory {
+  /** `host/pid/thread`, or `name/thread` for a worker process started with `--name`. */
   readonly worker: string;
-  /** Bytes of the dataset mapping resident in this worker's process (shared, counted once per process). */
+  readonly host: string;
+  /** Bytes of the dataset resident in memory for this worker (its pages in the host's page cache): never above the dataset's size. */
   readonly datasetResident: number;
   /** Bytes of the worker's own JS heap. */
   readonly heapUsed: number;
+  /** Anonymous (private) resident bytes of the worker's process, shared by its threads. */
+  readonly privateBytes?: number;
+}
+
+/** A host's memory: its total and what is available (Linux's MemAvailable), the seed notebook's cluster-wide view. */
+export interface HostMemory {
+  readonly host: string;
+  readonly totalBytes: number;
+  readonly freeBytes: number;
 }
 
 /** Identifies a (candidate, fold) fit across runs: used by journals to resume. */

@@ -55,6 +55,8 @@ export interface RedisWorkerOptions {
   readonly handleSignals?: boolean;
   /** Where to log one line per event; default none. */
   readonly log?: (line: string) => void;
+  /** What memory reports call this worker's threads: `name/thread` instead of `host/pid/thread`. */
+  readonly name?: string;
 }
 
 /** A running worker. */
@@ -128,7 +130,9 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
   }
   const log = options.log ?? (() => {});
   const name = `${hostname()}:${process.pid}:${workerCount++}`;
-  const pool = new ThreadPoolExecutor({ threads, handlerModule: options.handlerModule ?? SEARCH_HANDLER });
+  const pool = new ThreadPoolExecutor({
+    threads, handlerModule: options.handlerModule ?? SEARCH_HANDLER, ...(options.name === undefined ? {} : { name: options.name }),
+  });
   let processed = 0;
 
   const liveness = new RedisProbe(options.url);

@@ -3,6 +3,7 @@
  * resume after Ctrl-C with results identical to an uninterrupted run, and refused resumes.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp.js';
@@ -112,6 +113,15 @@ describe('memgrid run', () => {
     expect(timings.total).toBeGreaterThanOrEqual(timings.search);
     expect(timings.search).toBeGreaterThan(0);
     expect(results.memory).toHaveProperty('datasetBytes', 300 * 5 * 8 + 300 * 8);
+    const memory = results.memory as { workers: { worker: string; host: string; datasetResident: number; heapUsed: number }[]; hosts: { host: string; totalBytes: number; freeBytes: number }[] };
+    expect(memory.workers.length).toBeGreaterThan(0);
+    for (const w of memory.workers) {
+      expect(w.worker).toMatch(new RegExp(`^${hostname()}/\\d+/\\d+$`));
+      expect(w.datasetResident).toBeLessThanOrEqual(300 * 5 * 8 + 300 * 8);
+      expect(w.heapUsed).toBeGreaterThan(0);
+    }
+    expect(memory.hosts.map((h) => h.host)).toEqual([hostname()]);
+    expect(memory.hosts[0]!.freeBytes).toBeLessThanOrEqual(memory.hosts[0]!.totalBytes);
     const header = readFileSync(join(out, 'cv_results.csv'), 'utf8').split('\n')[0]!;
     expect(header.split(',')).toEqual(expect.arrayContaining([
       'params', 'param_alpha', 'param_fit_intercept', 'split0_test_r2', 'mean_test_r2', 'rank_test_r2', 'mean_train_neg_mean_squared_error',

@@ -3,8 +3,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { memmap } from '../../src/data/memmap.js';
 import type { MappedArray } from '../../src/data/ndarray.js';
@@ -16,11 +16,11 @@ import { memoryKb } from './helpers.js';
 
 const dir = tempDir();
 
-/** Runs `code` in a separate Node process with `mmap` (the same native binding) imported. */
+/** Runs `code` in a separate Node process with `mmap` (memgrid's own native binding) loaded. */
 function inChildProcess(code: string): string {
-  const mmapIo = createRequire(import.meta.url).resolve('@riaskov/mmap-io');
-  const script = path.join(tempDir('memgrid-child-'), 'child.mjs');
-  fs.writeFileSync(script, `import mmap from ${JSON.stringify(mmapIo)};\nimport fs from 'node:fs';\n${code}`);
+  const addon = fileURLToPath(new URL('../../build/Release/memgrid_mmap.node', import.meta.url));
+  const script = path.join(tempDir('memgrid-child-'), 'child.cjs');
+  fs.writeFileSync(script, `const mmap = require(${JSON.stringify(addon)});\nconst fs = require('node:fs');\n${code}`);
   return execFileSync(process.execPath, [script], { encoding: 'utf8', timeout: 20_000 });
 }
 
@@ -86,8 +86,7 @@ describe('the seed notebook: numpy.memmap modes', () => {
     const { file, mmW, mmR } = notebookState();
     const out = inChildProcess(`
       const fd = fs.openSync(${JSON.stringify(file)}, 'r+');
-      const buf = mmap.map(40, 3, mmap.MAP_SHARED, fd, 0);
-      const f = new Float32Array(buf.buffer, buf.byteOffset, 10);
+      const f = new Float32Array(mmap.map(fd, 0, 40, true), 0, 10);
       f[2] = 44;
       console.log(JSON.stringify(Array.from(f.subarray(0, 3))));
     `);

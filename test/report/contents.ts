@@ -35,7 +35,11 @@ const results = (cv: CvResults, bestIndex: number): RunResults => ({
   cvResults: cv,
   timings: { search: 0.12, refit: 0.001, total: 0.3 },
   fits: { total: 15, restored: 0 },
-  memory: { datasetBytes: 9600, coordinator: { rss: 1e8, heapUsed: 2e7 }, workers: [{ worker: 'thread-1', datasetResident: 9600, heapUsed: 5e6 }] },
+  memory: {
+    datasetBytes: 9600, coordinator: { host: 'node-1', rss: 1e8, heapUsed: 2e7 },
+    workers: [{ worker: 'node-1/4242/1', host: 'node-1', datasetResident: 9600, heapUsed: 5e6 }],
+    hosts: [{ host: 'node-1', totalBytes: 2 ** 34, freeBytes: 2 ** 33 }],
+  },
 });
 
 const learningCurve: LearningCurveFile = {

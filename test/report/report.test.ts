@@ -59,6 +59,8 @@ describe('files', () => {
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect(html).not.toContain('<script');
     expect((html.match(/<svg /g) ?? []).length).toBe(2);
+    expect(html).toContain('<dt>Memory</dt><dd>dataset 9.4 KB mapped once and shared; per worker: node-1/4242/1 dataset resident 9.4 KB + own heap 4.8 MB</dd>');
+    expect(html).toContain('<dt>Hosts</dt><dd>node-1 8192.0 MB available of 16384.0 MB</dd>');
 
     rmSync(join(dir, 'report.html'));
     const contents = readRunContents(dir);

@@ -17,6 +17,7 @@ export interface WorkerArgs {
   readonly quiet: boolean;
   readonly 'lock-duration': number;
   readonly 'stalled-interval': number;
+  readonly name?: string;
 }
 
 /**
@@ -35,6 +36,7 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     .option('data-root', { type: 'string', describe: 'Copy each dataset store once into this folder (verified by its hash) and map it from there' })
     .option('store-root', { type: 'string', array: true, describe: 'Folder whose stores tasks may name (repeatable; default: the default store root in the temp folder)' })
     .option('queue', { type: 'string', default: 'memgrid', describe: 'Queue name (the coordinator must use the same)' })
+    .option('name', { type: 'string', describe: 'Name of this worker in memory reports (threads are NAME/1, NAME/2, ...; default host/pid/thread)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
     .option('lock-duration', { type: 'number', default: 30_000, hidden: true, describe: 'ms before a dead worker\'s task is retried elsewhere' })
     .option('stalled-interval', { type: 'number', default: 30_000, hidden: true, describe: 'ms between checks for dead workers\' tasks' })
@@ -55,6 +57,7 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
       scorers: [...SCORERS.keys()],
       lockDurationMs: args['lock-duration'],
       stalledIntervalMs: args['stalled-interval'],
+      ...(args.name === undefined ? {} : { name: args.name }),
       ...(log ? { log } : {}),
     });
     await worker.closed;
