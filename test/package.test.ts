@@ -32,7 +32,7 @@ const output = (r: SpawnSyncReturns<string>): string => `exit ${String(r.status)
  */
 function freshCopy(dir: string): string {
   const clone = join(dir, 'clone');
-  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'LICENSE', 'README.md', 'src']) {
+  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'LICENSE', 'README.md', 'binding.gyp', 'native', 'src']) {
     cpSync(join(ROOT, entry), join(clone, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'));
@@ -46,14 +46,14 @@ function emptyApp(dir: string, tarball: string): string {
   const dependency = `file:${tarball}`;
   const manifest = {
     name: 'app', version: '1.0.0', private: true, type: 'module', dependencies: { memgrid: dependency },
-    // What README.md tells users to add for npm 11 (the mmap addon builds on install).
-    allowScripts: { '@riaskov/mmap-io': true, 'msgpackr-extract': false },
+    // What README.md tells users to add for npm 11 (memgrid's mapping addon builds on install).
+    allowScripts: { memgrid: true, 'msgpackr-extract': false },
   };
   const packages: Record<string, unknown> = {
     '': { name: 'app', version: '1.0.0', dependencies: { memgrid: dependency } },
     'node_modules/memgrid': {
       version: pkg.version, resolved: dependency, license: 'MIT', dependencies: pkg.dependencies,
-      bin: { memgrid: 'dist/src/cli/main.js' }, engines: { node: '>=20.19' },
+      bin: { memgrid: 'dist/src/cli/main.js' }, engines: { node: '>=20.19' }, hasInstallScript: true,
     },
   };
   for (const [path, entry] of Object.entries(lock.packages)) if (path.startsWith('node_modules/') && !entry.dev) packages[path] = entry;
@@ -100,8 +100,10 @@ describe('the npm package', () => {
     const files = (JSON.parse(pack.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/src/index.js', 'dist/src/index.d.ts',
       'dist/src/redis.js', 'dist/src/cli/main.js', 'dist/src/search/task-runner.js', 'dist/src/workers/thread-entry.js']));
-    // Only the build ships (no sources, benchmarks or build state); its source maps carry their sources.
-    expect(files.filter((f) => !/^dist\/src\/.*\.(js|d\.ts|js\.map)$/.test(f)).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
+    // Only the build ships, with the mapping addon's sources it builds on install (no TypeScript
+    // sources, benchmarks or build state); its source maps carry their sources.
+    expect(files.filter((f) => !/^dist\/src\/.*\.(js|d\.ts|js\.map)$/.test(f)).sort())
+      .toEqual(['LICENSE', 'README.md', 'binding.gyp', 'native/mmap.c', 'package.json']);
     const map = JSON.parse(readFileSync(join(clone, 'dist', 'src', 'index.js.map'), 'utf8')) as { sourcesContent?: string[] };
     expect(map.sourcesContent?.[0]).toContain('registerEstimatorDumpType');
 

@@ -9,7 +9,7 @@ import { importCsv } from '../../src/data/csv.js';
 import { importCsvToNpy } from '../../src/data/csv-stream.js';
 import { readNpy, saveNpy } from '../../src/data/npy.js';
 import { DataError, ValueError } from '../../src/errors.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir('memgrid-csv-stream-');
 
