@@ -3,6 +3,7 @@
  *
  *     node dist/bench/run.js [--only W1,W3] [--quick] [--workers 2] [--skip-speedup]
  *                            [--skip-sklearn] [--skip-memgrid] [--timeout 1800] [--data-dir DIR] [--json FILE]
+ *     node dist/bench/run.js --big [...]   issue 12's big-data workloads (see bigdata.ts)
  *
  * For each workload: memgrid (N workers), then scikit-learn (n_jobs=N, when /usr/bin/python3
  * has it), then memgrid with 1 worker for the speed-up, each under memwatch.py so peak PSS is
@@ -151,6 +152,11 @@ function readThrough(files: readonly string[]): void {
 }
 
 async function main(): Promise<void> {
+  // Issue 12's big-data workloads are a harness of their own (tens of GB, run on demand).
+  if (process.argv.includes('--big')) {
+    await import('./bigdata.js');
+    return;
+  }
   const s = settings();
   const before = machine();
   log(`memgrid benchmark (${s.quick ? 'quick' : 'full'}), data in ${s.dir}`);

@@ -1,42 +1,49 @@
-/** The public API: its list of exports (changed on purpose only) and joblib-style dumps of fitted models. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+/**
+ * The public API as users get it (the built dist/, which `npm test` builds first): its list of
+ * runtime exports, changed on purpose only (with README.md's API section), and joblib-style
+ * dumps of fitted models.
+ */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import * as memgrid from '../src/index.js';
-import * as redis from '../src/redis.js';
+import * as memgrid from '../dist/src/index.js';
+import * as redis from '../dist/src/redis.js';
+import { tempDir } from './helpers/temp.js';
 
 it('exports this list of runtime values from memgrid and memgrid/redis', () => {
   expect(Object.keys(memgrid).sort()).toEqual([
-    'AbortError', 'AccessError', 'ConfigError', 'DTYPES', 'DTypeError', 'DataError', 'FitError', 'GridSearch', 'GroupKFold',
-    'HalvingGridSearch', 'HalvingRandomSearch', 'InlineExecutor', 'KFold', 'LeaveOneOut', 'LeavePOut', 'LogisticRegression',
-    'MODEL_NAMES', 'MemgridError', 'NATIVE_LITTLE_ENDIAN', 'NPY_ALIGN', 'NPY_MAGIC', 'NPY_MAX_HEADER_SIZE', 'NpyFormatError',
-    'Pipeline', 'PredefinedFolds', 'PredefinedSplit', 'PyTuple', 'QueueError', 'RandomState', 'RandomizedSearch',
-    'RepeatedKFold', 'RepeatedStratifiedKFold', 'Ridge', 'SCORERS', 'STORE_ROOT_ENV', 'ShuffleSplit', 'StandardScaler',
-    'StratifiedGroupKFold', 'StratifiedKFold', 'StratifiedShuffleSplit', 'ThreadPoolExecutor', 'TimeSeriesSplit', 'ValueError',
-    'WriteError', 'accuracy', 'allFiniteInFile', 'allocate', 'averagePrecision', 'balancedAccuracy', 'brierScoreLoss',
-    'checkStoreUnchanged', 'choice', 'classLikelihoodRatios', 'columnMeans', 'createExecutor', 'createModel', 'crossValPredict',
-    'crossValScore', 'crossValidate', 'cvResultsToCsv', 'd2AbsoluteError', 'defaultStoreRoot', 'descrOf', 'dtypeOfTypedArray',
-    'dump', 'elementAsNumber', 'encodeNpyHeader', 'explainedVariance', 'f1', 'fbeta', 'firstNonFinite', 'getScorer', 'gridSize',
-    'importCsv', 'importCsvToStore', 'isBigIntDType', 'isClassifier', 'isDType', 'isFloatDType', 'isMapped', 'itemSize',
-    'jaccard', 'learningCurve', 'listStores', 'load', 'logLoss', 'loguniform', 'makeClassification', 'makePipeline',
-    'makeRegression', 'makeScorer', 'matthewsCorrcoef', 'maxError', 'mean', 'meanAbsoluteError', 'meanAbsolutePercentageError',
-    'meanGammaDeviance', 'meanPoissonDeviance', 'meanSquaredError', 'meanSquaredLogError', 'medianAbsoluteError', 'memmap',
-    'modelFromState', 'ndarray', 'openNpy', 'openStore', 'parameterGrid', 'parseDescr', 'parseDistribution', 'parseNpyHeader',
-    'parsePyLiteral', 'persistDataset', 'precision', 'pruneStores', 'r2', 'randint', 'readFoldSet', 'readNpy', 'readNpyHeader',
-    'recall', 'registerDumpType', 'resolveCv', 'resolveScoring', 'rocAuc', 'rocAucMulticlass', 'rootMeanSquaredError',
-    'sampleCandidates', 'sampleWithoutReplacement', 'saveNpy', 'scoreMany', 'shapeSize', 'std', 'stridesOf', 'sum', 'swapBytes',
-    'toFloat64', 'toNested', 'topKAccuracy', 'trainTestSplit', 'trainTestSplitIndices', 'uniform', 'validateParams',
-    'validationCurve', 'verifyStores', 'viewOf', 'writeFoldSet',
+    'AbortError', 'AccessError', 'ConfigError', 'DTypeError', 'DataError', 'FitError', 'GridSearch', 'GroupKFold',
+    'HalvingGridSearch', 'HalvingRandomSearch', 'KFold', 'LeaveOneOut', 'LeavePOut', 'LogisticRegression', 'MODEL_NAMES',
+    'MemgridError', 'NpyFormatError', 'Pipeline', 'PredefinedFolds', 'PredefinedSplit', 'QueueError', 'RandomState',
+    'RandomizedSearch', 'RepeatedKFold', 'RepeatedStratifiedKFold', 'Ridge', 'SCORERS', 'ShuffleSplit', 'StandardScaler',
+    'StratifiedGroupKFold', 'StratifiedKFold', 'StratifiedShuffleSplit', 'TimeSeriesSplit', 'ValueError', 'WriteError',
+    'accuracy', 'averagePrecision', 'balancedAccuracy', 'brierScoreLoss', 'choice', 'classLikelihoodRatios', 'columnMeans',
+    'createExecutor', 'createModel', 'crossValPredict', 'crossValScore', 'crossValidate', 'cvResultsToCsv',
+    'd2AbsoluteError', 'defaultStoreRoot', 'dump', 'explainedVariance', 'f1', 'fbeta', 'get', 'getScorer', 'importCsv',
+    'importCsvToNpy', 'importCsvToStore', 'isClassifier', 'isMapped', 'isSingleWindow', 'jaccard', 'learningCurve',
+    'listStores', 'load', 'logLoss', 'loguniform', 'makeClassification', 'makePipeline', 'makeRegression', 'makeScorer',
+    'matthewsCorrcoef', 'maxError', 'mean', 'meanAbsoluteError', 'meanAbsolutePercentageError', 'meanGammaDeviance',
+    'meanPoissonDeviance', 'meanSquaredError', 'meanSquaredLogError', 'medianAbsoluteError', 'memmap', 'modelFromState',
+    'ndarray', 'openNpy', 'openStore', 'parameterGrid', 'persistDataset', 'precision', 'pruneStores', 'r2', 'randint',
+    'readNpy', 'readNpyHeader', 'recall', 'registerDumpType', 'rocAuc', 'rocAucMulticlass', 'rootMeanSquaredError',
+    'rowWindows', 'sampleCandidates', 'saveNpy', 'std', 'sum', 'toNested', 'topKAccuracy', 'trainTestSplit',
+    'trainTestSplitIndices', 'uniform', 'validationCurve', 'verifyStores',
   ]);
   expect(Object.keys(redis).sort()).toEqual(['RedisExecutor', 'runRedisWorker']);
+});
+
+it('README.md\'s API section names every runtime export', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## API\n'), readme.indexOf('\n## ', readme.indexOf('\n## API\n') + 1));
+  const missing = [...Object.keys(memgrid), ...Object.keys(redis)].filter((name) => !new RegExp(`\`${name}[\`(.]`).test(section));
+  expect(missing).toEqual([]);
 });
 
 it('dumps fitted models inside nested data and loads them back with mapped arrays', () => {
   const { X, y } = memgrid.makeClassification({ nSamples: 300, nFeatures: 5, seed: 1 });
   const model = new memgrid.LogisticRegression({ C: 0.5 }).fit(X, y);
-  const ridge = new memgrid.Ridge({ alpha: 2 }).fit(X, memgrid.ndarray('float64', [300], memgrid.toFloat64(y)));
-  const path = join(mkdtempSync(join(tmpdir(), 'memgrid-dump-')), 'models.json');
+  const ridge = new memgrid.Ridge({ alpha: 2 }).fit(X, memgrid.ndarray('float64', [300], Float64Array.from(y.data, Number)));
+  const path = join(tempDir('memgrid-dump-'), 'models.json');
   memgrid.dump({ note: 'two models', models: [model, ridge], X }, path);
   const back = memgrid.load(path, { mmapMode: 'r' }) as { note: string; models: [memgrid.Classifier, memgrid.Estimator]; X: memgrid.NdArray };
   expect(back.note).toBe('two models');

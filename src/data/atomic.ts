@@ -24,6 +24,9 @@ export interface WriteCalls {
   writeSync: (fd: number, bytes: Uint8Array, offset: number, length: number) => number;
 }
 
+/** Bytes per write call: Node's fs.writeSync takes at most 2 GiB - 1 at a time, and arrays can be bigger. */
+const MAX_WRITE_BYTES = 2 ** 30;
+
 const calls: WriteCalls = { writeSync: (fd, bytes, offset, length) => fs.writeSync(fd, bytes, offset, length) };
 
 /**
@@ -152,7 +155,7 @@ function* chunksOf(content: FileContent): Iterable<Uint8Array> {
 export function writeAllTo(fd: number, bytes: Uint8Array): void {
   let done = 0;
   while (done < bytes.length) {
-    const n = calls.writeSync(fd, bytes, done, bytes.length - done);
+    const n = calls.writeSync(fd, bytes, done, Math.min(MAX_WRITE_BYTES, bytes.length - done));
     if (n <= 0) throw new Error(`short write: ${done} of ${bytes.length} bytes written, then none (is the disk full?)`);
     done += n;
   }

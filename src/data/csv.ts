@@ -73,7 +73,7 @@ export function importCsv(csvPath: string, options: ImportCsvOptions): ImportedC
     let out = r * nCols;
     for (let c = 0; c < record.length; c++) {
       const cell = record[c]!.trim();
-      if (cell === '') throw cellError(csvPath, info.lines, names[c]!, 'empty cell; every value is needed (fill it in or drop the row)');
+      if (cell === '') throw cellError(csvPath, info.lines, names[c]!, EMPTY_CELL);
       if (c === groupsIndex) {
         groups.push(cell);
         continue;
@@ -94,16 +94,37 @@ export function importCsv(csvPath: string, options: ImportCsvOptions): ImportedC
   };
 }
 
-function cellError(csvPath: string, line: number, column: string, detail: string): DataError {
+/** What an empty cell's error says (importCsv and the streaming import alike). */
+export const EMPTY_CELL = 'empty cell; every value is needed (fill it in or drop the row)';
+
+/**
+ * The DataError of one bad cell: file, line, column, then what is wrong.
+ * @example
+ * ```ts
+ * throw cellError('a.csv', 3, 'age', EMPTY_CELL);
+ * ```
+ */
+export function cellError(csvPath: string, line: number, column: string, detail: string): DataError {
   return new DataError(`${csvPath}: line ${line}, column ${JSON.stringify(column)}: ${detail}`);
 }
 
 /** y from the target cells: numbers as they are, or, if any cell is not a number, class indices and labels. */
 function targetColumn(cells: readonly string[]): { y: NdArray<'float64'>; classes?: string[] } {
   if (cells.every((cell) => NUMBER.test(cell))) return { y: ndarray('float64', [cells.length], Float64Array.from(cells, Number)) };
-  const classes = [...new Set(cells)].sort(compareCodePoints);
+  const classes = sortLabels(new Set(cells));
   const index = new Map(classes.map((label, k) => [label, k]));
   return { y: ndarray('float64', [cells.length], Float64Array.from(cells, (cell) => index.get(cell)!)), classes };
+}
+
+/**
+ * Class labels in numpy's string order (`np.unique`), the order class indices follow.
+ * @example
+ * ```ts
+ * sortLabels(new Set(['b', 'a', 'B'])); // ['B', 'a', 'b']
+ * ```
+ */
+export function sortLabels(labels: Iterable<string>): string[] {
+  return [...labels].sort(compareCodePoints);
 }
 
 /** numpy's string order: by Unicode code point (JavaScript's default compares UTF-16 units). */

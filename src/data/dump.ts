@@ -22,6 +22,7 @@ import { dtypeOfTypedArray, type AnyTypedArray } from './dtypes.js';
 import type { MapMode, NdArray } from './ndarray.js';
 import { isMapped, openNpy, readNpy, readNpyHeader, saveNpy } from './npy.js';
 import { writeFileAtomic } from './atomic.js';
+import { MAX_WINDOW_BYTES } from './memmap.js';
 
 const FORMAT = 'memgrid-dump';
 const VERSION = 2;
@@ -124,10 +125,11 @@ export function load(path: string, options: LoadOptions = {}): unknown {
     throw new NpyFormatError(path, `dump format version ${JSON.stringify(d.version)} is not ${VERSION} (version 1 did not record array dtypes and shapes): dump the value again`);
   }
   const folder = realFolder(path);
-  const readArray = (ref: Record<string, unknown>): NdArray => {
+  // A bare typed array was one typed array when dumped: map it as one window, whatever its size.
+  const readArray = (ref: Record<string, unknown>, oneWindow = false): NdArray => {
     const file = resolveRef(path, folder, ref.file);
     checkRecorded(path, file, ref, readNpyHeader(file)); // before reading any data
-    const array = mode === undefined ? readNpy(file) : openNpy(file, { mode });
+    const array = mode === undefined ? readNpy(file) : openNpy(file, { mode, ...(oneWindow ? { windowBytes: MAX_WINDOW_BYTES } : {}) });
     checkRecorded(path, file, ref, array); // the file may have been swapped meanwhile
     return array;
   };
@@ -191,7 +193,7 @@ function encodeObject(value: object, at: string, state: EncodeState): unknown {
   return Object.hasOwn(entries, TAG) ? { [TAG]: 'object', entries } : entries;
 }
 
-type ArrayReader = (ref: Record<string, unknown>) => NdArray;
+type ArrayReader = (ref: Record<string, unknown>, oneWindow?: boolean) => NdArray;
 
 function decode(v: unknown, path: string, readArray: ArrayReader): unknown {
   if (v === null || typeof v !== 'object') return v;
@@ -199,7 +201,7 @@ function decode(v: unknown, path: string, readArray: ArrayReader): unknown {
   if (!isTagged(v)) return decodeEntries(v, path, readArray);
   switch (v[TAG]) {
     case 'ndarray': return readArray(v);
-    case 'typedarray': return readArray(v).data;
+    case 'typedarray': return readArray(v, true).data;
     case 'number': return v.value === '-0' ? -0 : Number(v.value);
     case 'bigint': return BigInt(String(v.value));
     case 'object': return decodeEntries(v.entries, path, readArray);
@@ -274,7 +276,8 @@ function isTagged(v: unknown): v is Record<string, unknown> & { [TAG]: unknown }
 
 function isNdArray(v: object): v is NdArray {
   const a = v as Partial<NdArray>;
-  return typeof a.dtype === 'string' && Array.isArray(a.shape) && (a.order === 'C' || a.order === 'F') && ArrayBuffer.isView(a.data);
+  return typeof a.dtype === 'string' && Array.isArray(a.shape) && (a.order === 'C' || a.order === 'F')
+    && (Array.isArray(a.windows) || ArrayBuffer.isView(a.data));
 }
 
 function sameFile(a: string, b: string): boolean {

@@ -3,7 +3,7 @@
  * file-backed arrays that reads the file instead of touching the mapping.
  */
 import fs from 'node:fs';
-import type { MappedArray } from './ndarray.js';
+import { shapeSize, type MappedArray } from './ndarray.js';
 import { NATIVE_LITTLE_ENDIAN } from './dtypes.js';
 import { readNpyHeader } from './npy.js';
 
@@ -65,7 +65,7 @@ export function allFiniteInFile(array: MappedArray): boolean | undefined {
   const native = NATIVE_LITTLE_ENDIAN ? '<' : '>';
   const itemBytes = array.dtype === 'float64' ? 8 : 4;
   if (header.dtype !== array.dtype || header.byteOrder !== native || header.dataOffset !== array.offset) return undefined;
-  if (header.dataBytes !== array.data.length * itemBytes) return undefined;
+  if (header.dataBytes !== shapeSize(array.shape) * itemBytes) return undefined;
   const chunk = array.dtype === 'float64' ? new Float64Array(READ_BYTES / 8) : new Float32Array(READ_BYTES / 4);
   const bytes = new Uint8Array(chunk.buffer);
   const fd = fs.openSync(array.path, 'r');

@@ -1,58 +1,35 @@
 /**
- * Memory-mapped arrays on raw binary files, like `numpy.memmap`.
+ * Memory-mapped arrays on raw binary files, like `numpy.memmap`, of any size.
  *
- * Mapping happens through `@riaskov/mmap-io`. Its buffers are unmapped by the garbage
- * collector once nothing references them, so `close()` only drops this handle's
- * references: a typed array taken from `data` earlier keeps the mapping alive.
- * mmap-io passes size and offset as C ints, so one mapping covers at most 2 GiB - 1 bytes.
+ * Mapping goes through memgrid's own addon (native-mmap.ts), with 64-bit sizes and offsets.
+ * An array bigger than the window size (1 GiB by default; `options.windowBytes` or the
+ * `MEMGRID_MAP_WINDOW_BYTES` environment variable) is mapped as a sequence of row windows,
+ * each one mapping that starts on a page boundary and holds whole rows, so no window comes
+ * near Node's typed-array cap and no row is ever split. Mappings are unmapped by the garbage
+ * collector once nothing views them, so `close()` only drops this handle's references: a
+ * typed array taken from `data` earlier keeps its window alive.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import type mmapTypes from '@riaskov/mmap-io';
+import { constants as bufferConstants } from 'node:buffer';
 import { AccessError, NpyFormatError, ValueError } from '../errors.js';
 import { allocate, isDType, itemSize, NATIVE_LITTLE_ENDIAN, viewOf, type ByteOrder, type DType, type TypedArrayFor } from './dtypes.js';
-import { shapeSize, type MapMode, type MappedArray, type Order } from './ndarray.js';
+import { rowCount, shapeSize, type MapAdvice, type MapMode, type MappedArray, type Order, type RowWindow } from './ndarray.js';
 import { swapBytes } from './byteswap.js';
 import { replaceFile, writeAllTo } from './atomic.js';
+import { nativeMmap } from './native-mmap.js';
 
-type MmapIo = (typeof mmapTypes)['default'];
-
-/**
- * Loads the addon. The package's own entry locates it through node-pre-gyp, which costs
- * ~50 ms in every worker thread and parses `process.argv` as its own options (a host
- * program's `--dir X` made it look for the addon under X and fail). So load the built
- * binary directly where npm's install put it, and fall back to the package entry, with
- * the host's arguments hidden, only if it is elsewhere.
- */
-function loadMmapIo(): MmapIo {
-  const require = createRequire(import.meta.url);
-  const base = path.dirname(require.resolve('@riaskov/mmap-io/package.json'));
-  const built = [
-    `build/binding/Release/node-v${process.versions.modules}-${process.platform}-${process.arch}/mmap_io.node`,
-    'build/Release/mmap_io.node',
-  ].map((rel) => path.join(base, rel)).find((file) => fs.existsSync(file));
-  if (built) {
-    const raw = require(built) as MmapIo & { sync_lib_private__: (...args: unknown[]) => void };
-    // The package's wrapper only renames the native sync; memgrid always passes all five arguments.
-    return Object.assign(Object.create(raw) as MmapIo, { sync: raw.sync_lib_private__ });
-  }
-  const argv = process.argv;
-  process.argv = argv.slice(0, 2);
-  try {
-    return require('@riaskov/mmap-io') as MmapIo;
-  } finally {
-    process.argv = argv;
-  }
-}
-
-const mmap = loadMmapIo();
-
-/** mmap-io's `map(size, ..., offset)` takes C ints. */
-const MAX_MAP_BYTES = 2 ** 31 - 1;
-/** PROT_READ | PROT_WRITE, as the literal the typings accept. */
-const READ_WRITE = 3;
 const MODES: readonly MapMode[] = ['r', 'r+', 'w+', 'c'];
+/** Bytes per window unless told otherwise: far below Node's typed-array cap, few enough windows to be cheap. */
+export const DEFAULT_WINDOW_BYTES = 2 ** 30;
+/** The environment variable that sets the window size for a process and its worker threads (tests use tiny ones). */
+export const WINDOW_BYTES_ENV = 'MEMGRID_MAP_WINDOW_BYTES';
+/**
+ * The most bytes one window (one typed array) may hold: Node's Buffer limit (4 GiB on
+ * Node 20), less a page for the offset of the first element within its page.
+ */
+export const MAX_WINDOW_BYTES = Math.min(bufferConstants.MAX_LENGTH, 2 ** 32) - 2 ** 16;
+/** Bytes per read or write call when a file is copied in or out (fs calls take at most 2 GiB). */
+export const IO_CHUNK_BYTES = 2 ** 26;
 
 /** Options of {@link memmap}, numpy.memmap's arguments. */
 export interface MemmapOptions<D extends DType = DType> {
@@ -63,6 +40,8 @@ export interface MemmapOptions<D extends DType = DType> {
   /** Byte offset of the first element; a multiple of the item size. Default 0. */
   readonly offset?: number;
   readonly order?: Order;
+  /** Most bytes per row window (see the module comment); default `MEMGRID_MAP_WINDOW_BYTES` or 1 GiB. */
+  readonly windowBytes?: number;
 }
 
 /**
@@ -80,8 +59,13 @@ export interface MemmapOptions<D extends DType = DType> {
  * - `c` is copy-on-write too, with `writable: true`: changes stay private, the file never changes.
  *
  * Data in the non-native byte order is swapped into an in-memory copy (`r`) or into the
- * private mapping (`c`, touching every page); `r+` and `w+` refuse it, since typed arrays
- * cannot view it and swapping would rewrite the file.
+ * private mapping (`c`, touching every page), window by window: either way it costs private
+ * memory the size of the data. `r+` and `w+` refuse it, since typed arrays cannot view it and
+ * swapping would rewrite the file.
+ *
+ * Size: any. C-order arrays past the window size are mapped as row windows (`windows`; then
+ * `data` throws, see {@link NdArray}); F-order arrays with more than one dimension are one
+ * window, at most {@link MAX_WINDOW_BYTES}, since their rows are not contiguous.
  *
  * @throws ValueError for bad options, NpyFormatError when the file does not fit the shape.
  * @example
@@ -106,7 +90,8 @@ export function memmap<D extends DType>(path: string, options: MemmapOptions<D>)
     shape = [inferLength(path, dtype, offset)];
   }
   const nativeOrder: ByteOrder = NATIVE_LITTLE_ENDIAN ? '<' : '>';
-  return mapFile(path, { dtype, byteOrder: nativeOrder, shape, order, mode, offset });
+  const windowBytes = options.windowBytes;
+  return mapFile(path, { dtype, byteOrder: nativeOrder, shape, order, mode, offset, ...(windowBytes === undefined ? {} : { windowBytes }) });
 }
 
 /** Everything needed to map an existing file region as an array (shared by memmap and openNpy). */
@@ -118,11 +103,13 @@ export interface MapSpec<D extends DType> {
   readonly order: Order;
   readonly mode: MapMode;
   readonly offset: number;
+  readonly windowBytes?: number;
 }
 
 /**
- * Map `spec.shape` elements of `path` starting at `spec.offset`; the file must already exist
- * and be large enough (internal: {@link memmap} and `openNpy` validate their inputs first).
+ * Map `spec.shape` elements of `path` starting at `spec.offset`, window by window; the file
+ * must already exist and be large enough (internal: {@link memmap} and `openNpy` validate
+ * their inputs first).
  */
 export function mapFile<D extends DType>(path: string, spec: MapSpec<D>): MappedArray<D> {
   const { dtype, mode, offset, byteOrder } = spec;
@@ -135,31 +122,106 @@ export function mapFile<D extends DType>(path: string, spec: MapSpec<D>): Mapped
   if (swapped && (mode === 'r+' || mode === 'w+')) {
     throw new ValueError(`memmap ${path}: data is in the non-native byte order ${byteOrder}${dtype}; mode '${mode}' cannot map it (use 'r' or 'c' to get a swapped copy)`);
   }
-  const length = shapeSize(spec.shape);
-  const nbytes = length * size;
+  const nbytes = shapeSize(spec.shape) * size;
+  const plan = planWindows(path, spec, resolveWindowBytes(path, spec.windowBytes));
   const fd = openFile(path, mode === 'r' || mode === 'c' ? 'r' : 'r+');
   try {
     checkFileSize(path, fs.fstatSync(fd).size, offset, nbytes, spec.shape, dtype);
-    if (nbytes === 0) return new MappedFile(path, spec, allocate(dtype, 0), undefined);
-    if (swapped && mode === 'r') return new MappedFile(path, spec, readSwapped(fd, dtype, offset, length), undefined);
-    const pageStart = offset - (offset % mmap.PAGESIZE);
-    const delta = offset - pageStart;
-    if (delta + nbytes > MAX_MAP_BYTES) {
-      throw new ValueError(`memmap ${path}: ${nbytes} bytes is more than one mapping can hold (${MAX_MAP_BYTES}, a limit of @riaskov/mmap-io)`);
-    }
-    const shared = mode === 'r+' || mode === 'w+';
-    const buffer = mmap.map(delta + nbytes, READ_WRITE, shared ? mmap.MAP_SHARED : mmap.MAP_PRIVATE, fd, pageStart);
-    if (swapped) swapBytes(new Uint8Array(buffer.buffer, buffer.byteOffset + delta, nbytes), size);
-    return new MappedFile(path, spec, viewOf(dtype, buffer.buffer, buffer.byteOffset + delta, length), buffer);
+    const windows = plan.map((w) => mapWindow(fd, spec, w, swapped));
+    return new MappedFile(path, spec, windows);
   } finally {
-    // The mapping outlives the descriptor.
+    // The mappings outlive the descriptor.
     fs.closeSync(fd);
   }
 }
 
+/** A window to map: rows `[rowStart, rowEnd)`, `bytes` of data at file offset `start`. */
+interface WindowPlan {
+  readonly rowStart: number;
+  readonly rowEnd: number;
+  readonly start: number;
+  readonly bytes: number;
+}
+
+/** One window, and what flush/advise/residentBytes need of its mapping. */
+interface MappedWindow<D extends DType> extends RowWindow<D> {
+  /** The mapping (undefined for an in-memory swapped copy or an empty window). */
+  readonly buffer: ArrayBuffer | undefined;
+  /** Offset of the window's first data byte within `buffer`. */
+  readonly delta: number;
+  readonly bytes: number;
+}
+
+function resolveWindowBytes(path: string, given: number | undefined): number {
+  if (given !== undefined) {
+    if (!Number.isSafeInteger(given) || given < 1 || given > MAX_WINDOW_BYTES) {
+      throw new ValueError(`memmap ${path}: options.windowBytes must be an integer from 1 to ${MAX_WINDOW_BYTES}, found ${given}`);
+    }
+    return given;
+  }
+  const text = process.env[WINDOW_BYTES_ENV];
+  if (text === undefined || text === '') return DEFAULT_WINDOW_BYTES;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_WINDOW_BYTES) {
+    throw new ValueError(`${WINDOW_BYTES_ENV} must be an integer from 1 to ${MAX_WINDOW_BYTES}, found ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
 /**
- * A mapped array: `data` views the mapping, `#buffer` keeps it alive until close().
- * `data` is an own enumerable property so spreading or inspecting the array keeps it.
+ * Splits the rows into windows of at most `windowBytes` (at least one row each). An F-order
+ * array of more than one dimension, whose rows are strided, is one window however large.
+ */
+function planWindows(path: string, spec: MapSpec<DType>, windowBytes: number): WindowPlan[] {
+  const size = itemSize(spec.dtype);
+  const rows = rowCount(spec);
+  const total = shapeSize(spec.shape) * size;
+  if (total === 0) return [{ rowStart: 0, rowEnd: rows, start: spec.offset, bytes: 0 }];
+  const strided = spec.order === 'F' && spec.shape.filter((s) => s > 1).length > 1;
+  if (strided || total <= windowBytes) {
+    if (total > MAX_WINDOW_BYTES) {
+      throw new ValueError(
+        `memmap ${path}: an F-order array is mapped as one window, at most ${MAX_WINDOW_BYTES} bytes (Node's typed-array limit), and this one has ${total}; `
+        + 'save it in C order (numpy: np.save(path, np.ascontiguousarray(a))) to map it in row windows',
+      );
+    }
+    return [{ rowStart: 0, rowEnd: rows, start: spec.offset, bytes: total }];
+  }
+  const rowBytes = total / rows;
+  if (rowBytes > MAX_WINDOW_BYTES) {
+    throw new ValueError(`memmap ${path}: one row is ${rowBytes} bytes, more than one window can hold (${MAX_WINDOW_BYTES} bytes, Node's typed-array limit)`);
+  }
+  const perWindow = Math.max(1, Math.floor(windowBytes / rowBytes));
+  const out: WindowPlan[] = [];
+  for (let r = 0; r < rows; r += perWindow) {
+    const end = Math.min(rows, r + perWindow);
+    out.push({ rowStart: r, rowEnd: end, start: spec.offset + r * rowBytes, bytes: (end - r) * rowBytes });
+  }
+  return out;
+}
+
+function mapWindow<D extends DType>(fd: number, spec: MapSpec<D>, w: WindowPlan, swapped: boolean): MappedWindow<D> {
+  const { dtype, mode } = spec;
+  const length = w.bytes / itemSize(dtype);
+  const base = { rowStart: w.rowStart, rowEnd: w.rowEnd, bytes: w.bytes };
+  if (w.bytes === 0) return { ...base, data: allocate(dtype, 0), buffer: undefined, delta: 0 };
+  if (swapped && mode === 'r') return { ...base, data: readSwapped(fd, dtype, w.start, length), buffer: undefined, delta: 0 };
+  const page = nativeMmap().pageSize;
+  const pageStart = w.start - (w.start % page);
+  const delta = w.start - pageStart;
+  const buffer = nativeMmap().map(fd, pageStart, delta + w.bytes, mode === 'r+' || mode === 'w+');
+  if (swapped) swapBytes(new Uint8Array(buffer, delta, w.bytes), itemSize(dtype));
+  return { ...base, data: viewOf(dtype, buffer, delta, length), buffer, delta };
+}
+
+const ADVICE: Readonly<Record<MapAdvice, 'MADV_NORMAL' | 'MADV_SEQUENTIAL' | 'MADV_WILLNEED' | 'MADV_RANDOM'>> = {
+  normal: 'MADV_NORMAL', sequential: 'MADV_SEQUENTIAL', willneed: 'MADV_WILLNEED', random: 'MADV_RANDOM',
+};
+
+/**
+ * A mapped array: its windows, each keeping its mapping alive until close(). With one window,
+ * `data` is an own enumerable property (spreading or inspecting the array keeps it); with more,
+ * `data` is a getter that throws, and `windows` holds the rows.
  */
 class MappedFile<D extends DType> implements MappedArray<D> {
   readonly dtype: D;
@@ -168,36 +230,72 @@ class MappedFile<D extends DType> implements MappedArray<D> {
   readonly mode: MapMode;
   readonly offset: number;
   readonly writable: boolean;
-  readonly data: TypedArrayFor<D>;
-  #buffer: Buffer | undefined;
+  declare readonly data: TypedArrayFor<D>;
+  declare readonly windows: readonly RowWindow<D>[];
+  #windows: readonly MappedWindow<D>[];
 
-  constructor(readonly path: string, spec: MapSpec<D>, data: TypedArrayFor<D>, buffer: Buffer | undefined) {
+  constructor(readonly path: string, spec: MapSpec<D>, windows: readonly MappedWindow<D>[]) {
     this.dtype = spec.dtype;
     this.shape = [...spec.shape];
     this.order = spec.order;
     this.mode = spec.mode;
     this.offset = spec.offset;
     this.writable = spec.mode !== 'r';
-    this.data = data;
-    this.#buffer = buffer;
+    this.#windows = windows;
+    if (windows.length === 1) {
+      Object.defineProperty(this, 'data', { value: windows[0]!.data, enumerable: true, configurable: true });
+    } else {
+      const message = `${path}: shape [${this.shape.join(', ')}] of ${this.dtype} is mapped as ${windows.length} row windows `
+        + '(more than one typed array can hold): read it through `windows` (rowWindows()), not `data`';
+      Object.defineProperty(this, 'data', { enumerable: false, configurable: true, get(): never { throw new AccessError(message); } });
+    }
+    Object.defineProperty(this, 'windows', {
+      value: Object.freeze(windows.map(({ rowStart, rowEnd, data }) => ({ rowStart, rowEnd, data }))),
+      enumerable: windows.length > 1, configurable: true,
+    });
   }
 
   flush(): void {
     if (this.mode === 'r') throw new AccessError(`${this.path}: cannot flush a read-only ('r') mapping`);
-    if (this.#buffer && (this.mode === 'r+' || this.mode === 'w+')) mmap.sync(this.#buffer, 0, this.#buffer.length, true, false);
+    if (this.mode !== 'r+' && this.mode !== 'w+') return;
+    for (const w of this.#windows) if (w.buffer) nativeMmap().sync(w.buffer, w.delta, w.bytes);
+  }
+
+  advise(advice: MapAdvice, rowStart = 0, rowEnd = rowCount(this)): void {
+    const name = ADVICE[advice];
+    if (name === undefined) throw new ValueError(`${this.path}: advice must be one of ${Object.keys(ADVICE).join(', ')}, found ${JSON.stringify(advice)}`);
+    const mm = nativeMmap();
+    for (const w of this.#windows) {
+      const from = Math.max(rowStart, w.rowStart);
+      const to = Math.min(rowEnd, w.rowEnd);
+      if (!w.buffer || from >= to) continue;
+      const rowBytes = w.bytes / (w.rowEnd - w.rowStart);
+      mm.advise(w.buffer, w.delta + (from - w.rowStart) * rowBytes, (to - from) * rowBytes, mm[name]);
+    }
+  }
+
+  residentBytes(): number {
+    let total = 0;
+    for (const w of this.#windows) {
+      // Windows hold disjoint rows, so their data ranges never share a byte, even on a shared page.
+      total += w.buffer ? nativeMmap().residentBytes(w.buffer, w.delta, w.delta + w.bytes) : w.bytes;
+    }
+    return total;
   }
 
   close(): void {
-    this.#buffer = undefined;
+    this.#windows = [];
     const path = this.path;
-    // Replace the view by a getter that says what happened, so the mapping can be collected.
-    Object.defineProperty(this, 'data', {
-      enumerable: true,
-      configurable: true,
-      get(): never {
-        throw new AccessError(`${path}: this mapped array was closed`);
-      },
-    });
+    // Replace the views by getters that say what happened, so the mappings can be collected.
+    for (const key of ['data', 'windows']) {
+      Object.defineProperty(this, key, {
+        enumerable: key === 'data',
+        configurable: true,
+        get(): never {
+          throw new AccessError(`${path}: this mapped array was closed`);
+        },
+      });
+    }
   }
 }
 
@@ -267,7 +365,7 @@ function readSwapped<D extends DType>(fd: number, dtype: D, offset: number, leng
   const bytes = new Uint8Array(out.buffer, 0, out.byteLength);
   let done = 0;
   while (done < bytes.length) {
-    const n = fs.readSync(fd, bytes, done, bytes.length - done, offset + done);
+    const n = fs.readSync(fd, bytes, done, Math.min(IO_CHUNK_BYTES, bytes.length - done), offset + done);
     if (n === 0) break;
     done += n;
   }

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { AccessError, NpyFormatError, ValueError } from '../errors.js';
 import { allocate, descrOf, isDType, itemSize, NATIVE_LITTLE_ENDIAN, type DType } from './dtypes.js';
-import { shapeSize, type MapMode, type MappedArray, type NdArray, type Order } from './ndarray.js';
+import { rowWindows, shapeSize, type MapMode, type MappedArray, type NdArray, type Order } from './ndarray.js';
 import { encodeNpyHeader, NPY_MAX_HEADER_SIZE, parseNpyHeader, type NpyHeader } from './npy-header.js';
-import { createZeroFilled, mapFile, openFile } from './memmap.js';
+import { createZeroFilled, IO_CHUNK_BYTES, mapFile, MAX_WINDOW_BYTES, openFile } from './memmap.js';
 import { writeFileAtomic } from './atomic.js';
 import { swapBytes } from './byteswap.js';
 
@@ -48,7 +48,10 @@ function readHeaderFd(fd: number, path: string): NpyHeader & { fileSize: number 
 }
 
 /**
- * Read a `.npy` file into memory (like `np.load`). Big-endian data is swapped to native order.
+ * Read a `.npy` file into memory (like `np.load`), in chunks. Big-endian data is swapped to
+ * native order. An in-memory array is one typed array, so data past Node's typed-array limit
+ * ({@link MAX_WINDOW_BYTES}) is refused: map such a file with `openNpy` instead.
+ * @throws NpyFormatError for a malformed file; ValueError for one too big to read into memory.
  * @example
  * ```ts
  * const X = readNpy('X.npy'); // X.dtype === 'float64', X.shape === [100, 5]
@@ -58,6 +61,12 @@ export function readNpy(path: string): NdArray {
   const fd = openFile(path, 'r');
   try {
     const h = readHeaderFd(fd, path);
+    if (h.dataBytes > MAX_WINDOW_BYTES) {
+      throw new ValueError(
+        `readNpy ${path}: ${h.dataBytes} bytes of data is more than one in-memory array can hold (${MAX_WINDOW_BYTES} bytes, Node's typed-array limit); `
+        + "map it with openNpy(path, { mode: 'r' }), which reads it window by window",
+      );
+    }
     const data = allocate(h.dtype, shapeSize(h.shape));
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     readFully(fd, bytes, h.dataOffset);
@@ -89,9 +98,8 @@ export function saveNpy(path: string, array: NdArray): void {
     }
   }
   const header = encodeNpyHeader({ descr: descrOf(array.dtype), order: array.order, shape: array.shape });
-  const data = array.data;
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  writeFileAtomic(path, [header, bytes]);
+  const parts = rowWindows(array).map(({ data }) => new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  writeFileAtomic(path, [header, ...parts]);
 }
 
 /** Options of {@link openNpy}. `dtype` and `shape` are required for `w+`; for other modes they are checked against the header. */
@@ -100,6 +108,8 @@ export interface OpenNpyOptions<D extends DType = DType> {
   readonly dtype?: D;
   readonly shape?: readonly number[];
   readonly order?: Order;
+  /** Most bytes per row window; default `MEMGRID_MAP_WINDOW_BYTES` or 1 GiB (see `memmap`). */
+  readonly windowBytes?: number;
 }
 
 /**
@@ -121,7 +131,11 @@ export function openNpy<D extends DType = DType>(path: string, options: OpenNpyO
   }
   const h = readNpyHeader(path);
   checkExpected(path, h, options);
-  return mapFile(path, { dtype: h.dtype as D, byteOrder: h.byteOrder, shape: h.shape, order: h.order, mode, offset: h.dataOffset });
+  return mapFile(path, { dtype: h.dtype as D, byteOrder: h.byteOrder, shape: h.shape, order: h.order, mode, offset: h.dataOffset, ...windowOption(options) });
+}
+
+function windowOption(o: OpenNpyOptions): { windowBytes?: number } {
+  return o.windowBytes === undefined ? {} : { windowBytes: o.windowBytes };
 }
 
 function createNpy<D extends DType>(path: string, options: OpenNpyOptions<D>): MappedArray<D> {
@@ -135,7 +149,7 @@ function createNpy<D extends DType>(path: string, options: OpenNpyOptions<D>): M
   const header = encodeNpyHeader({ descr: descrOf(dtype), order, shape });
   createZeroFilled(path, header.length + shapeSize(shape) * itemSize(dtype), header);
   const byteOrder = itemSize(dtype) === 1 ? '|' : '<';
-  return mapFile(path, { dtype, byteOrder, shape, order, mode: 'w+', offset: header.length });
+  return mapFile(path, { dtype, byteOrder, shape, order, mode: 'w+', offset: header.length, ...windowOption(options) });
 }
 
 function checkExpected(path: string, h: NpyHeader, o: OpenNpyOptions): void {
@@ -151,7 +165,8 @@ function checkExpected(path: string, h: NpyHeader, o: OpenNpyOptions): void {
 function checkArray(a: NdArray, path: string): void {
   if (!isDType(a.dtype)) throw new ValueError(`saveNpy ${path}: array.dtype must be a dtype name, found ${JSON.stringify(a.dtype)}`);
   const n = shapeSize(a.shape);
-  if (a.data.length !== n) throw new ValueError(`saveNpy ${path}: array.data has ${a.data.length} elements, shape [${a.shape.join(', ')}] needs ${n}`);
+  const found = rowWindows(a).reduce((sum, w) => sum + w.data.length, 0);
+  if (found !== n) throw new ValueError(`saveNpy ${path}: array.data has ${found} elements, shape [${a.shape.join(', ')}] needs ${n}`);
 }
 
 /** Whether `a` is a MappedArray (it carries its file's path and mode). */
@@ -184,7 +199,7 @@ function mapsWholeNpy(a: MappedArray, path: string): boolean {
 function readFully(fd: number, into: Uint8Array, position: number): void {
   let done = 0;
   while (done < into.length) {
-    const n = fs.readSync(fd, into, done, into.length - done, position + done);
+    const n = fs.readSync(fd, into, done, Math.min(IO_CHUNK_BYTES, into.length - done), position + done);
     if (n === 0) break;
     done += n;
   }

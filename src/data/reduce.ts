@@ -7,22 +7,56 @@
  * in the cases the tests check (the fixtures compare exactly for float32, 1e-12 rel. for float64).
  */
 import { ValueError } from '../errors.js';
-import { isBigIntDType, type AnyTypedArray, type DType } from './dtypes.js';
-import type { NdArray } from './ndarray.js';
+import { isBigIntDType, type AnyTypedArray } from './dtypes.js';
+import { rowWindows, shapeSize, type NdArray, type RowWindow } from './ndarray.js';
 
 /** numpy's iterator buffer size (`np.getbufsize()`): sums are pairwise within such blocks. */
 const NPY_BUFSIZE = 8192;
 /** numpy's PW_BLOCKSIZE: below this a pairwise leaf is an 8-way unrolled loop. */
 const PW_BLOCKSIZE = 128;
 
-/** Reads elements `start .. start+n` of any typed array as float64 into `out` (bigints converted). */
-function loadBlock(data: AnyTypedArray, big: boolean, start: number, n: number, out: Float64Array): void {
+/** Reads elements `start .. start+n` of any typed array as float64 into `out` from `at` (bigints converted). */
+function loadBlock(data: AnyTypedArray, big: boolean, start: number, n: number, out: Float64Array, at = 0): void {
   if (big) {
     const src = data as BigInt64Array | BigUint64Array;
-    for (let i = 0; i < n; i++) out[i] = Number(src[start + i]!);
+    for (let i = 0; i < n; i++) out[at + i] = Number(src[start + i]!);
   } else {
     const src = data as Exclude<AnyTypedArray, BigInt64Array | BigUint64Array>;
-    for (let i = 0; i < n; i++) out[i] = src[start + i]!;
+    for (let i = 0; i < n; i++) out[at + i] = src[start + i]!;
+  }
+}
+
+/**
+ * An array's elements in memory order, read block by block across its row windows: numpy's
+ * blocks are counted from the first element of the whole array, so a block that straddles
+ * two windows is read from both and summed as one.
+ */
+class FlatReader {
+  private readonly windows: readonly RowWindow[];
+  private readonly big: boolean;
+  private window = 0;
+  /** Flat index of the current window's first element. */
+  private base = 0;
+
+  constructor(a: NdArray) {
+    this.windows = rowWindows(a);
+    this.big = isBigIntDType(a.dtype);
+  }
+
+  /** Elements `start .. start+n` (`start` never below the last call's) into `out`. */
+  read(start: number, n: number, out: Float64Array): void {
+    let done = 0;
+    while (done < n) {
+      let w = this.windows[this.window]!;
+      while (start + done >= this.base + w.data.length) {
+        this.base += w.data.length;
+        w = this.windows[++this.window]!;
+      }
+      const from = start + done - this.base;
+      const take = Math.min(n - done, w.data.length - from);
+      loadBlock(w.data, this.big, from, take, out, done);
+      done += take;
+    }
   }
 }
 
@@ -81,15 +115,15 @@ function pairwise32(a: Float64Array, start: number, n: number): number {
  * Sum of `count` elements of `data` from `start`, numpy-style. With `center` given, sums
  * squared deviations `(x - center)²` instead (numpy's `_var` materialises them; we do it per block).
  */
-function blockedSum(data: AnyTypedArray, dtype: DType, start: number, count: number, center?: number): number {
-  const single = dtype === 'float32';
+function blockedSum(a: NdArray, start: number, count: number, center?: number): number {
+  const single = a.dtype === 'float32';
   const f = Math.fround;
   const block = new Float64Array(Math.min(NPY_BUFSIZE, Math.max(count, 1)));
-  const big = isBigIntDType(dtype);
+  const reader = new FlatReader(a);
   let total = 0;
   for (let s = 0; s < count; s += NPY_BUFSIZE) {
     const n = Math.min(NPY_BUFSIZE, count - s);
-    loadBlock(data, big, start + s, n, block);
+    reader.read(start + s, n, block);
     if (center !== undefined) {
       for (let i = 0; i < n; i++) {
         const d = single ? f(block[i]! - center) : block[i]! - center;
@@ -103,14 +137,14 @@ function blockedSum(data: AnyTypedArray, dtype: DType, start: number, count: num
 
 /**
  * Sum of all elements, as `np.sum(a)` (float32 data is accumulated in float32; int64 elements
- * are converted to numbers, exact up to 2^53).
+ * are converted to numbers, exact up to 2^53). Works across the row windows of a big mapping.
  * @example
  * ```ts
  * sum(ndarray('float32', [3], new Float32Array([42, 43, 0]))); // 85
  * ```
  */
 export function sum(a: NdArray): number {
-  return blockedSum(a.data, a.dtype, 0, a.data.length);
+  return blockedSum(a, 0, shapeSize(a.shape));
 }
 
 /**
@@ -121,7 +155,7 @@ export function sum(a: NdArray): number {
  * ```
  */
 export function mean(a: NdArray): number {
-  const m = sum(a) / a.data.length;
+  const m = sum(a) / shapeSize(a.shape);
   return a.dtype === 'float32' ? Math.fround(m) : m;
 }
 
@@ -136,9 +170,9 @@ export function mean(a: NdArray): number {
 export function std(a: NdArray, options: { ddof?: number } = {}): number {
   const ddof = options.ddof ?? 0;
   if (!Number.isFinite(ddof) || ddof < 0) throw new ValueError(`std: options.ddof must be a non-negative number, found ${ddof}`);
-  const n = a.data.length;
+  const n = shapeSize(a.shape);
   const m = mean(a);
-  const squares = blockedSum(a.data, a.dtype, 0, n, m);
+  const squares = blockedSum(a, 0, n, m);
   const variance = squares / Math.max(n - ddof, 0);
   return a.dtype === 'float32' ? Math.fround(Math.sqrt(Math.fround(variance))) : Math.sqrt(variance);
 }
@@ -157,13 +191,15 @@ export function columnMeans(a: NdArray): Float64Array {
   const out = new Float64Array(cols);
   const single = a.dtype === 'float32';
   if (a.order === 'F') {
-    for (let j = 0; j < cols; j++) out[j] = blockedSum(a.data, a.dtype, j * rows, rows);
+    for (let j = 0; j < cols; j++) out[j] = blockedSum(a, j * rows, rows);
   } else {
     const row = new Float64Array(cols);
     const big = isBigIntDType(a.dtype);
-    for (let i = 0; i < rows; i++) {
-      loadBlock(a.data, big, i * cols, cols, row);
-      for (let j = 0; j < cols; j++) out[j] = single ? Math.fround(out[j]! + row[j]!) : out[j]! + row[j]!;
+    for (const w of rowWindows(a)) {
+      for (let i = 0; i < w.rowEnd - w.rowStart; i++) {
+        loadBlock(w.data, big, i * cols, cols, row);
+        for (let j = 0; j < cols; j++) out[j] = single ? Math.fround(out[j]! + row[j]!) : out[j]! + row[j]!;
+      }
     }
   }
   for (let j = 0; j < cols; j++) out[j] = single ? Math.fround(out[j]! / rows) : out[j]! / rows;

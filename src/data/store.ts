@@ -21,7 +21,8 @@ import { writeFileAtomic } from './atomic.js';
 import { descrOf, isDType } from './dtypes.js';
 import type { DType } from './dtypes.js';
 import { fileMismatch, isFileRecord, recordFile, type FileRecord } from './file-digest.js';
-import { ndarray, type MappedArray, type NdArray, type Order } from './ndarray.js';
+import { ndarray, rowWindows, type MappedArray, type NdArray, type Order } from './ndarray.js';
+import { MAX_WINDOW_BYTES } from './memmap.js';
 import { isMapped, openNpy, readNpyHeader, saveNpy } from './npy.js';
 import { defaultStoreRoot, ensureStoreRoot } from './store-root.js';
 import { placeFolder } from './store-place.js';
@@ -185,7 +186,8 @@ export function openStore(dir: string, options: { mode?: 'r' | 'c' } = {}): Data
   const manifestPath = nodePath.join(full, MANIFEST);
   const manifest = readManifest(manifestPath);
   const X = openEntry(full, manifestPath, manifest.X, mode);
-  const y = openEntry(full, manifestPath, manifest.y, mode);
+  // y is indexed by row id everywhere (one value per row): one window, so kernels can take it whole.
+  const y = openEntry(full, manifestPath, manifest.y, mode, MAX_WINDOW_BYTES);
   if (X.shape.length !== 2 || y.shape.length !== 1 || X.shape[0] !== y.shape[0]) {
     throw new DataError(`${manifestPath}: X has shape [${X.shape.join(', ')}] and y shape [${y.shape.join(', ')}]; expected 2-d X with as many rows as y has values`);
   }
@@ -323,7 +325,8 @@ export function readFoldSet(storeDir: string, id: string): FoldIndices[] {
       const record = meta.files[`${part}_${k}.npy`]!;
       const size = fs.statSync(file, { throwIfNoEntry: false })?.size;
       if (size !== record.size) throw new DataError(`${file}: the fold file is ${size ?? 'missing'}${size === undefined ? '' : ' bytes'}, ${record.size} bytes were written; run the search again to rewrite it`);
-      const indices = openNpy(file, { mode: 'r', dtype: 'int32' }).data;
+      // Index arrays are read as one Int32Array each, whatever the window size.
+      const indices = openNpy(file, { mode: 'r', dtype: 'int32', windowBytes: MAX_WINDOW_BYTES }).data;
       checkIndices(indices, manifest.nRows, file);
       return indices;
     }) as [Int32Array, Int32Array];
@@ -392,7 +395,7 @@ function hashArray(hash: Hash, name: string, a: NdArray, source: ExternalSource 
     return;
   }
   hash.update(`${name}:${descrOf(a.dtype)}|${a.order}|${a.shape.join(',')}\n`);
-  hash.update(new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength));
+  for (const { data } of rowWindows(a)) hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 }
 
 function writeEntry(dir: string, file: string, a: NdArray, source: ExternalSource | undefined): StoreArrayEntry {
@@ -496,7 +499,7 @@ function isWriter(w: unknown): w is StoreWriter {
   return x !== null && typeof x === 'object' && typeof x.host === 'string' && Number.isInteger(x.pid);
 }
 
-function openEntry(dir: string, manifestPath: string, e: StoreArrayEntry, mode: 'r' | 'c'): MappedArray {
+function openEntry(dir: string, manifestPath: string, e: StoreArrayEntry, mode: 'r' | 'c', windowBytes?: number): MappedArray {
   let file: string;
   if (e.external) {
     if (!nodePath.isAbsolute(e.file)) throw new NpyFormatError(manifestPath, `external array ${JSON.stringify(e.file)} must be an absolute path`);
@@ -518,7 +521,7 @@ function openEntry(dir: string, manifestPath: string, e: StoreArrayEntry, mode: 
       );
     }
   }
-  return openNpy(file, { mode, dtype: e.dtype, shape: e.shape });
+  return openNpy(file, { mode, dtype: e.dtype, shape: e.shape, ...(windowBytes === undefined ? {} : { windowBytes }) });
 }
 
 function checkIndices(idx: Int32Array, nRows: number, what: string): void {

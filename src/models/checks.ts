@@ -4,8 +4,8 @@
  * Each failure is a DataError naming the array, what was expected and what was found.
  */
 import { DataError } from '../errors.js';
-import { isDType } from '../data/dtypes.js';
-import { toFloat64, type NdArray } from '../data/ndarray.js';
+import { isDType, itemSize } from '../data/dtypes.js';
+import { isSingleWindow, rowWindows, shapeSize, toFloat64, type NdArray } from '../data/ndarray.js';
 import type { FloatMatrix, Rows } from './estimator.js';
 import { firstNonFiniteRow, firstNonFiniteValue, type DenseView } from './kernels/index.js';
 
@@ -18,6 +18,49 @@ import { firstNonFiniteRow, firstNonFiniteValue, type DenseView } from './kernel
  * ```
  */
 export function matrixView(X: FloatMatrix): DenseView {
+  checkMatrix(X);
+  if (!isSingleWindow(X)) {
+    throw new DataError(
+      `X [${X.shape.join(', ')}] of ${X.dtype} (${shapeSize(X.shape) * itemSize(X.dtype)} bytes) is mapped as ${X.windows!.length} row windows, `
+      + 'and this step reads X as one typed array (one window at most); Ridge (fit, predict and every search) reads X window by window',
+    );
+  }
+  const [nRows, nCols] = X.shape as [number, number];
+  if (X.data.length !== nRows * nCols) {
+    throw new DataError(`X has ${X.data.length} elements, shape [${nRows}, ${nCols}] needs ${nRows * nCols}`);
+  }
+  return { data: X.data, nRows, nCols, order: X.order };
+}
+
+/** Rows `[rowStart, rowEnd)` of X as a kernel view of their own (row `i` of X is the view's row `i - rowStart`). */
+export interface MatrixWindow {
+  readonly rowStart: number;
+  readonly rowEnd: number;
+  readonly view: DenseView;
+}
+
+/**
+ * X's row windows as kernel views, after the checks of {@link matrixView}: one for an
+ * in-memory X or a small mapping, several for a mapping past the window size. Kernels run
+ * per window on window-local row indices.
+ * @example
+ * ```ts
+ * for (const { rowStart, view } of matrixWindows(X)) columnSums(view, undefined, sums);
+ * ```
+ */
+export function matrixWindows(X: FloatMatrix): MatrixWindow[] {
+  checkMatrix(X);
+  const nCols = X.shape[1]!;
+  return rowWindows(X as NdArray).map(({ rowStart, rowEnd, data }) => {
+    const nRows = rowEnd - rowStart;
+    if (data.length !== nRows * nCols) {
+      throw new DataError(`X rows ${rowStart}..${rowEnd} have ${data.length} elements, ${nRows} rows of ${nCols} need ${nRows * nCols}`);
+    }
+    return { rowStart, rowEnd, view: { data: data as DenseView['data'], nRows, nCols, order: X.order } };
+  });
+}
+
+function checkMatrix(X: FloatMatrix): void {
   const dtype = (X as { dtype: string }).dtype;
   if (dtype !== 'float64' && dtype !== 'float32') {
     throw new DataError(`X must have dtype float64 or float32, found ${dtype}`);
@@ -27,11 +70,7 @@ export function matrixView(X: FloatMatrix): DenseView {
   }
   const [nRows, nCols] = X.shape as [number, number];
   if (nCols === 0) throw new DataError(`X has 0 features (shape [${nRows}, 0]): at least 1 is required`);
-  if (X.data.length !== nRows * nCols) {
-    throw new DataError(`X has ${X.data.length} elements, shape [${nRows}, ${nCols}] needs ${nRows * nCols}`);
-  }
   if (X.order !== 'C' && X.order !== 'F') throw new DataError(`X order must be 'C' or 'F', found ${String(X.order)}`);
-  return { data: X.data, nRows, nCols, order: X.order };
 }
 
 /**
@@ -63,33 +102,47 @@ export function checkRows(rows: Rows, nRows: number): void {
  * ```
  */
 export function targetValues(y: NdArray, nRows: number): Float64Array {
-  if (y === null || typeof y !== 'object' || !ArrayBuffer.isView(y.data)) {
+  if (y === null || typeof y !== 'object' || !Array.isArray(y.shape) || !(Array.isArray(y.windows) || ArrayBuffer.isView(y.data))) {
     throw new DataError('y must be an NdArray');
   }
   if (y.shape.length !== 1) throw new DataError(`y must be 1-d, found shape [${y.shape.join(', ')}]`);
-  if (y.shape[0] !== nRows || y.data.length !== nRows) {
+  const found = rowWindows(y).reduce((n, w) => n + w.data.length, 0);
+  if (y.shape[0] !== nRows || found !== nRows) {
     throw new DataError(`X has ${nRows} rows but y has ${y.shape[0]} values`);
   }
-  if (y.dtype === 'float64') return y.data as Float64Array;
   if (!isDType(y.dtype)) throw new DataError(`y must have a numeric dtype, found ${String(y.dtype)}`);
+  // One float64 typed array as it is; windows (a y mapped past the window size) are copied into one.
+  if (y.dtype === 'float64' && isSingleWindow(y)) return y.data as Float64Array;
   return toFloat64(y);
 }
 
 /**
  * Throw a DataError naming the first row and column of X (among `rows`) that is NaN or ±Inf.
+ * `rowStart` is the row of X that the view's row 0 is (a window of a bigger X).
  * @example
  * ```ts
  * checkFiniteX(matrixView(X), fold.train);
  * ```
  */
-export function checkFiniteX(X: DenseView, rows: Rows): void {
+export function checkFiniteX(X: DenseView, rows: Rows, rowStart = 0): void {
   const r = firstNonFiniteRow(X, rows);
   if (r < 0) return;
   const i = rows === undefined ? r : rows[r]!;
   for (let j = 0; j < X.nCols; j++) {
     const v = X.order === 'C' ? X.data[i * X.nCols + j]! : X.data[j * X.nRows + i]!;
-    if (!Number.isFinite(v)) throw new DataError(`X contains ${v} at row ${i}, column ${j}: values must be finite`);
+    if (!Number.isFinite(v)) throw new DataError(`X contains ${v} at row ${rowStart + i}, column ${j}: values must be finite`);
   }
+}
+
+/**
+ * {@link checkFiniteX} over every row of X, window by window (X of any size).
+ * @example
+ * ```ts
+ * checkFiniteMatrix(store.X as FloatMatrix);
+ * ```
+ */
+export function checkFiniteMatrix(X: FloatMatrix): void {
+  for (const { rowStart, view } of matrixWindows(X)) checkFiniteX(view, undefined, rowStart);
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { DataError, ValueError } from '../errors.js';
 import type { NdArray } from '../data/ndarray.js';
-import { didYouMean } from './params.js';
+import { didYouMean } from '../did-you-mean.js';
 import type { AffineMap, FitOptionName, FitOptions, Rows, SampleWeight } from './estimator.js';
 
 export type { AffineMap, FitOptionName, FitOptions, SampleWeight };

@@ -4,6 +4,9 @@
  * that is not positive definite.
  */
 import { createRequire } from 'node:module';
+import { choleskyInPlace } from './kernels/index.js';
+
+export { choleskyInPlace };
 
 /**
  * ml-matrix, loaded the first time a matrix needs the SVD: importing it costs every worker
@@ -39,30 +42,6 @@ function svdSolve(A: Float64Array, b: Float64Array, d: number): Float64Array {
   return Float64Array.from(x.getColumn(0));
 }
 
-/**
- * Lower Cholesky factor of a row-major symmetric matrix, in place (the lower triangle is
- * overwritten, the upper is left as it was); false when it is not positive definite.
- * @example
- * ```ts
- * if (choleskyInPlace(A, n)) choleskySolveInPlace(A, n, b);
- * ```
- */
-export function choleskyInPlace(A: Float64Array, n: number): boolean {
-  for (let j = 0; j < n; j++) {
-    let s = A[j * n + j]!;
-    for (let k = 0; k < j; k++) s -= A[j * n + k]! * A[j * n + k]!;
-    if (!(s > 0)) return false;
-    const l = Math.sqrt(s);
-    A[j * n + j] = l;
-    for (let i = j + 1; i < n; i++) {
-      let t = A[i * n + j]!;
-      for (let k = 0; k < j; k++) t -= A[i * n + k]! * A[j * n + k]!;
-      A[i * n + j] = t / l;
-    }
-  }
-  return true;
-}
-
 /** Solve L Lᵀ x = b in place, L the lower factor from {@link choleskyInPlace}. */
 export function choleskySolveInPlace(L: Float64Array, n: number, b: Float64Array): void {
   for (let i = 0; i < n; i++) {
@@ -70,9 +49,11 @@ export function choleskySolveInPlace(L: Float64Array, n: number, b: Float64Array
     for (let k = 0; k < i; k++) s -= L[i * n + k]! * b[k]!;
     b[i] = s / L[i * n + i]!;
   }
+  // Lᵀ x = y column by column: once x_i is known, row i of L (contiguous) updates the rest.
   for (let i = n - 1; i >= 0; i--) {
-    let s = b[i]!;
-    for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * b[k]!;
-    b[i] = s / L[i * n + i]!;
+    const xi = b[i]! / L[i * n + i]!;
+    b[i] = xi;
+    const ri = i * n;
+    for (let k = 0; k < i; k++) b[k]! -= L[ri + k]! * xi;
   }
 }

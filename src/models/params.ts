@@ -3,6 +3,7 @@
  * values, in one table so constructors, `setParams`, the registry and config checks
  * all say the same thing the same way.
  */
+import { didYouMean } from '../did-you-mean.js';
 import { ValueError } from '../errors.js';
 import type { ModelName, Params, StepKind } from './estimator.js';
 
@@ -124,35 +125,4 @@ export function resolveParams(name: StepKind, params: Params): Record<string, nu
   for (const [key, spec] of Object.entries(PARAM_SPECS[name])) out[key] = spec.default;
   for (const [key, value] of Object.entries(params)) out[key] = value as number | boolean;
   return out;
-}
-
-/**
- * ` (did you mean "x"?)` for the closest candidate within a small edit distance, else ''.
- * @example
- * ```ts
- * didYouMean('alhpa', ['alpha', 'fitIntercept']); // ' (did you mean "alpha"?)'
- * ```
- */
-export function didYouMean(word: string, candidates: readonly string[]): string {
-  let best = '';
-  let bestDist = Infinity;
-  for (const c of candidates) {
-    const dist = c.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, c);
-    if (dist < bestDist) { best = c; bestDist = dist; }
-  }
-  const limit = Math.max(2, Math.floor(word.length / 3));
-  return bestDist <= limit ? ` (did you mean "${best}"?)` : '';
-}
-
-/** Levenshtein distance (small strings only: param and model names). */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

@@ -17,7 +17,7 @@ import {
 } from './estimator.js';
 import { checkSampleWeight } from './fit-options.js';
 import { LogisticRegression } from './logistic.js';
-import { didYouMean } from './params.js';
+import { didYouMean } from '../did-you-mean.js';
 import { Ridge } from './ridge.js';
 import { applyMap, StandardScaler } from './standard-scaler.js';
 

@@ -8,7 +8,8 @@ import { ndarray, type NdArray } from '../data/ndarray.js';
 import type { AffineMap, Estimator, EstimatorState, FitOptionName, FitOptions, FloatMatrix, Params, Rows } from './estimator.js';
 import { readFitOptions, weightTotal } from './fit-options.js';
 import { accumulateWeightedGram } from './ridge-stats.js';
-import { checkFitInput, checkPredictInput, targetValues } from './checks.js';
+import { targetValues } from './checks.js';
+import { checkFitSegments, checkPredictSegments, scatterOutputs, segmentRows, type RowSegment } from './segments.js';
 import {
   accumulateGram, columnSums, gramStats, linearMargins, rowCount, symmetrizeUpper, vectorSum, type DenseView, type GramStats,
 } from './kernels/index.js';
@@ -147,17 +148,17 @@ export class Ridge implements Estimator {
    */
   fit(X: FloatMatrix, y: NdArray, options?: Rows | FitOptions, ...extra: unknown[]): this {
     const { rows, weights, featureMap } = readFitOptions('Ridge', options, extra, this.fitOptions, X.shape[0] ?? 0);
-    const { view, target } = checkFitInput(X, y, rows);
-    this.packed = fitRidge({ view, y: target, rows, weights, map: featureMap }, this.params.alpha, this.params.fitIntercept);
+    const { segments, target } = checkFitSegments(X, y, rows);
+    this.packed = fitRidge({ segments, y: target, rows, weights, map: featureMap }, this.params.alpha, this.params.fitIntercept);
     return this;
   }
 
   /** Predictions Xw + b for all rows or `rows`, in that order. */
   predict(X: FloatMatrix, rows?: Rows): Float64Array {
     const packed = this.fittedPacked();
-    const view = checkPredictInput(X, rows, packed.length - 1);
-    const out = new Float64Array(rowCount(view, rows));
-    linearMargins(view, rows, packed, 1, out);
+    const segments = checkPredictSegments(X, rows, packed.length - 1);
+    const out = new Float64Array(rows === undefined ? X.shape[0]! : rows.length);
+    scatterOutputs(segments, out, 1, (s, into) => linearMargins(s.view, s.rows, packed, 1, into));
     return out;
   }
 
@@ -210,9 +211,9 @@ export class Ridge implements Estimator {
   }
 }
 
-/** The rows a fit reads: X's view, y as float64, the rows, weights and feature map. */
+/** The rows a fit reads: X's segments (windows), y and the weights indexed by row of X, the rows, the feature map. */
 interface FitData {
-  readonly view: DenseView;
+  readonly segments: readonly RowSegment[];
   readonly y: Float64Array;
   readonly rows: Rows;
   readonly weights: Float64Array | undefined;
@@ -220,33 +221,38 @@ interface FitData {
 }
 
 /**
- * Two passes over the rows: (weighted) means, then statistics centred on them; then one d×d
- * solve. Without an intercept the statistics are taken about the origin (no shift), as the model sees it.
+ * Two passes over the rows (segment by segment: X's windows): (weighted) means, then
+ * statistics centred on them; then one d×d solve. Without an intercept the statistics are
+ * taken about the origin (no shift), as the model sees it.
  */
 function fitRidge(data: FitData, alpha: number, fitIntercept: boolean): Float64Array {
-  const { view, y, rows, weights, map } = data;
-  const d = view.nCols;
+  const { segments, y, weights, map } = data;
+  const d = segments[0]!.view.nCols;
+  // Refuses weights that sum to zero even without an intercept (scikit-learn's error then too).
+  const total = weights === undefined ? segments.reduce((sum, s) => sum + segmentRows(s), 0) : weightTotal(weights, data.rows);
   let shift: Float64Array | undefined;
   let yShift = 0;
   if (fitIntercept) {
     shift = new Float64Array(d);
-    let total: number;
-    if (weights === undefined) {
-      total = rowCount(view, rows);
-      columnSums(view, rows, shift);
-      yShift = vectorSum(y, rows) / total;
-    } else {
-      total = weightTotal(weights, rows);
-      weightedColumnSums(view, rows, weights, shift);
-      yShift = weightedSum(y, rows, weights) / total;
+    for (const s of segments) {
+      const w = local(weights, s);
+      if (w === undefined) {
+        columnSums(s.view, s.rows, shift);
+        yShift += vectorSum(local(y, s)!, s.rows);
+      } else {
+        weightedColumnSums(s.view, s.rows, w, shift);
+        yShift += weightedSum(local(y, s)!, s.rows, w);
+      }
     }
     for (let j = 0; j < d; j++) shift[j]! /= total;
-  } else if (weights !== undefined) {
-    weightTotal(weights, rows);
+    yShift /= total;
   }
   const stats = gramStats(d);
-  if (weights === undefined) accumulateGram(view, rows, y, shift, yShift, stats);
-  else accumulateWeightedGram(view, rows, y, weights, shift, yShift, stats);
+  for (const s of segments) {
+    const w = local(weights, s);
+    if (w === undefined) accumulateGram(s.view, s.rows, local(y, s), shift, yShift, stats);
+    else accumulateWeightedGram(s.view, s.rows, local(y, s), w, shift, yShift, stats);
+  }
   symmetrizeUpper(stats.xtx, d);
   return ridgeFromStats(stats, shift, yShift, alpha, fitIntercept, map);
 }
@@ -270,6 +276,11 @@ function weightedSum(y: Float64Array, rows: Rows, weights: Float64Array): number
     s += weights[i]! * y[i]!;
   }
   return s;
+}
+
+/** The part of a per-row array (indexed by row of X) for one segment's window, indexed by window row. */
+function local(values: Float64Array | undefined, s: RowSegment): Float64Array | undefined {
+  return values?.subarray(s.rowStart, s.rowStart + s.view.nRows);
 }
 
 /** R² with scikit-learn's conventions: 1 for a perfect fit of constant y, else 0 when y is constant. */

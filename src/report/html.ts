@@ -72,8 +72,12 @@ function summary(r: RunResults): string {
   items.push(['Timings', Object.entries(r.timings).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')]);
   const workers = r.memory.workers;
   items.push(['Memory', `dataset ${formatBytes(r.memory.datasetBytes)} mapped once and shared` + (workers.length > 0
-    ? `; per worker: ${workers.map((w) => `${w.worker} shared ${formatBytes(w.datasetResident)} + own ${formatBytes(w.heapUsed)}`).join(', ')}`
+    ? `; per worker: ${workers.map((w) => `${w.worker} dataset resident ${formatBytes(w.datasetResident)} + own heap ${formatBytes(w.heapUsed)}`).join(', ')}`
     : '')]);
+  const hosts = r.memory.hosts ?? [];
+  if (hosts.length > 0) {
+    items.push(['Hosts', hosts.map((h) => `${h.host} ${formatBytes(h.freeBytes)} available of ${formatBytes(h.totalBytes)}`).join(', ')]);
+  }
   return `<dl class="summary">\n${items.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('\n')}\n</dl>`;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Params } from '../models/estimator.js';
 import type { SolverStats } from '../search/convergence.js';
-import type { CvResults, LearningCurveResult, ValidationCurveResult, WorkerMemory } from '../search/options.js';
+import type { CvResults, HostMemory, LearningCurveResult, ValidationCurveResult, WorkerMemory } from '../search/options.js';
 
 
 /** Memory seen during the run: the dataset is mapped once and shared by every worker. */
@@ -12,9 +12,11 @@ export interface MemoryReport {
   /** Bytes of X and y (what each worker would hold if the data were copied). */
   readonly datasetBytes: number;
   /** The coordinating process at the end of the run. */
-  readonly coordinator: { readonly rss: number; readonly heapUsed: number };
+  readonly coordinator: { readonly host?: string; readonly rss: number; readonly heapUsed: number };
   /** The last report of each worker, when the executor gives one. */
   readonly workers: readonly WorkerMemory[];
+  /** Each host's total and available memory: the workers' hosts as they last reported, and the coordinator's at the end. */
+  readonly hosts?: readonly HostMemory[];
 }
 
 /** `results.json`. Non-finite numbers are written as null. */

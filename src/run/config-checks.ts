@@ -7,7 +7,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ValueError } from '../errors.js';
-import { didYouMean, PARAM_SPECS, type ParamSpec } from '../models/params.js';
+import { didYouMean } from '../did-you-mean.js';
+import { PARAM_SPECS, type ParamSpec } from '../models/params.js';
 import type { ModelName } from '../models/estimator.js';
 import { configPipeline } from './model.js';
 import { parseDistribution } from '../search/distributions.js';

@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { readNpy } from '../data/npy.js';
 import { toFloat64 } from '../data/ndarray.js';
 import { MemgridError, ValueError } from '../errors.js';
-import { didYouMean } from '../models/params.js';
+import { didYouMean } from '../did-you-mean.js';
 import { GroupKFold, StratifiedGroupKFold } from '../search/group-splitters.js';
 import { LeaveOneOut, LeavePOut, PredefinedSplit, TimeSeriesSplit } from '../search/ordered-splitters.js';
 import { RepeatedKFold, RepeatedStratifiedKFold } from '../search/repeated-splitters.js';

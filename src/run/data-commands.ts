@@ -4,7 +4,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { importCsv, makeClassification, makeRegression, readNpyHeader, saveNpy } from '../data/index.js';
+import { makeClassification, makeRegression, readNpyHeader, saveNpy } from '../data/index.js';
+import { importCsvToNpy } from '../data/csv-stream.js';
 import type { NdArray } from '../data/ndarray.js';
 import { ValueError } from '../errors.js';
 import { writeFileAtomic } from '../data/atomic.js';
@@ -98,17 +99,22 @@ function writePair(outDir: string, X: NdArray, y: NdArray, extra: Record<string,
 }
 
 /**
- * Import a CSV (numeric feature columns, a header row) as `X.npy` and `y.npy` in `outDir`; a
- * target of text labels becomes class indices, the labels listed in `dataset.json`.
+ * Import a CSV (numeric feature columns, a header row) as `X.npy` and `y.npy` in `outDir`,
+ * streaming: the rows go to the files in blocks, so a CSV larger than memory imports. A target
+ * of text labels becomes class indices, the labels listed in `dataset.json`.
  * @example
  * ```ts
- * importCsvAsNpy('diabetes.csv', 'target', 'data/diabetes');
+ * await importCsvAsNpy('diabetes.csv', 'target', 'data/diabetes');
  * ```
  */
-export function importCsvAsNpy(csv: string, target: string, outDir: string): WrittenDataset & { classes?: readonly string[] } {
-  const { X, y, featureNames, classes } = importCsv(resolve(csv), { target });
-  const written = writePair(outDir, X, y, { source: resolve(csv), target, featureNames, ...(classes ? { classes } : {}) });
-  return { ...written, ...(classes ? { classes } : {}) };
+export async function importCsvAsNpy(csv: string, target: string, outDir: string): Promise<WrittenDataset & { classes?: readonly string[] }> {
+  const dir = resolve(outDir);
+  mkdirSync(dir, { recursive: true });
+  const paths = { X: join(dir, 'X.npy'), y: join(dir, 'y.npy') };
+  const { shape, featureNames, classes } = await importCsvToNpy(resolve(csv), { target }, paths);
+  const labels = classes ? { classes } : {};
+  writeFileAtomic(join(dir, 'dataset.json'), toJson({ X: 'X.npy', y: 'y.npy', shape, dtype: 'float64', source: resolve(csv), target, featureNames, ...labels }));
+  return { ...paths, shape, ...labels };
 }
 
 /** Options of {@link makeDataset}. */

@@ -6,9 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { checkStoreUnchanged, importCsv, makeClassification, makeRegression, openNpy, persistDataset, readNpy } from '../data/index.js';
-import { toFloat64 } from '../data/ndarray.js';
+import { shapeSize, toFloat64 } from '../data/ndarray.js';
 import type { Groups } from '../search/types.js';
 import type { NdArray } from '../data/ndarray.js';
+import { itemSize } from '../data/dtypes.js';
 import type { FloatMatrix } from '../models/estimator.js';
 import type { DataSource } from './config.js';
 
@@ -58,7 +59,7 @@ export function loadExperimentData(
     y: store.y,
     hash: store.hash,
     store: store.dir,
-    bytes: loaded.X.data.byteLength + loaded.y.data.byteLength,
+    bytes: nbytes(loaded.X) + nbytes(loaded.y),
     ...(store.rebuilt === undefined ? {} : { rebuilt: store.rebuilt }),
     checkUnchanged: () => checkStoreUnchanged(store),
   };
@@ -116,6 +117,11 @@ function importedClasses(yPath: string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Bytes of an array's data, whether it is one typed array or many windows. */
+function nbytes(a: NdArray): number {
+  return shapeSize(a.shape) * itemSize(a.dtype);
 }
 
 /** A path relative to the working folder when it lies inside it, else absolute. */

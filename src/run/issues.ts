@@ -3,7 +3,7 @@
  * rephrased that way, plus helpers for the checks that zod cannot make.
  */
 import type { z } from 'zod';
-import { didYouMean } from '../models/params.js';
+import { didYouMean } from '../did-you-mean.js';
 import { describe } from '../search/option-checks.js';
 import { KNOWN_KEYS } from './config-schema.js';
 

@@ -7,7 +7,7 @@ import type { Estimator, Params } from '../models/estimator.js';
 import { learningCurve, validationCurve } from '../search/curves.js';
 import { GridSearch, RandomizedSearch, type BaseSearch } from '../search/grid-search.js';
 import { HalvingGridSearch, HalvingRandomSearch, type HalvingOptions } from '../search/halving.js';
-import type { LearningCurveResult, SearchFitOptions, SearchOptions, ValidationCurveResult, WorkerMemory } from '../search/options.js';
+import type { HostMemory, LearningCurveResult, SearchFitOptions, SearchOptions, ValidationCurveResult, WorkerMemory } from '../search/options.js';
 import { resolveScoring } from '../search/scoring.js';
 import type { Splitter } from '../search/types.js';
 import type { LearningCurveFile, ValidationCurveFile } from '../report/types.js';
@@ -43,6 +43,8 @@ export interface SearchOutcome {
   readonly seconds: number;
   /** The last memory report of each worker seen during the run. */
   readonly workers: readonly WorkerMemory[];
+  /** The last memory report of each host seen during the run. */
+  readonly hosts: readonly HostMemory[];
 }
 
 /** Finished curves and their seconds. */
@@ -50,6 +52,7 @@ export interface CurvesOutcome {
   readonly files: { readonly learningCurve?: LearningCurveFile; readonly validationCurve?: ValidationCurveFile };
   readonly timings: Readonly<Record<string, number>>;
   readonly workers: readonly WorkerMemory[];
+  readonly hosts: readonly HostMemory[];
 }
 
 /**
@@ -79,11 +82,21 @@ function splitter(config: ExperimentConfig): Splitter {
   return splitterFromConfig(config.cv, config.model.name === 'logistic' ? 'classifier' : 'regressor', dirname(config.file));
 }
 
+/** The last memory report of each worker and of each host during one phase. */
+interface MemorySeen {
+  readonly workers: Map<string, WorkerMemory>;
+  readonly hosts: Map<string, HostMemory>;
+}
+
+function memorySeen(): MemorySeen {
+  return { workers: new Map(), hosts: new Map() };
+}
+
 /**
  * Options wiring one phase to the journal and the progress sink.
  * Restored fits count towards "best so far" too, so a resumed bar starts where it stopped.
  */
-function phaseOptions(context: PhaseContext, phase: Phase, label: string, memory: Map<string, WorkerMemory>): SearchOptions {
+function phaseOptions(context: PhaseContext, phase: Phase, label: string, memory: MemorySeen): SearchOptions {
   const { config, journal, progress, failures } = context;
   const metric = mainMetric(config);
   const cv = splitter(config);
@@ -114,8 +127,9 @@ function phaseOptions(context: PhaseContext, phase: Phase, label: string, memory
       return record;
     },
     onProgress: (p) => {
-      for (const w of p.workers ?? []) memory.set(w.worker, w);
-      progress.update({ ...p, bestScore: p.bestScore ?? best.score, workers: [...memory.values()] });
+      for (const w of p.workers ?? []) memory.workers.set(w.worker, w);
+      for (const h of p.hosts ?? []) memory.hosts.set(h.host, h);
+      progress.update({ ...p, bestScore: p.bestScore ?? best.score, workers: [...memory.workers.values()], hosts: [...memory.hosts.values()] });
     },
   };
 }
@@ -130,7 +144,7 @@ function phaseOptions(context: PhaseContext, phase: Phase, label: string, memory
 export async function runSearch(context: PhaseContext): Promise<SearchOutcome | undefined> {
   const { config, data } = context;
   if (config.grid === undefined && config.search === undefined) return undefined;
-  const memory = new Map<string, WorkerMemory>();
+  const memory = memorySeen();
   const label = `${config.halving ? 'halving ' : ''}${config.search ? 'random search' : 'grid search'}`;
   const options = { ...phaseOptions(context, 'search', label, memory), refit: config.refit };
   const model = configEstimator(config);
@@ -142,7 +156,7 @@ export async function runSearch(context: PhaseContext): Promise<SearchOutcome | 
   await search.fit(data.X, data.y, data.groups === undefined ? {} : { groups: data.groups });
   context.progress.stop();
   const bestParams = search.refitMetric === undefined ? undefined : search.bestParams;
-  return { search, bestParams, seconds: (performance.now() - t0) / 1000, workers: [...memory.values()] };
+  return { search, bestParams, seconds: (performance.now() - t0) / 1000, workers: [...memory.workers.values()], hosts: [...memory.hosts.values()] };
 }
 
 /** The halving variant of the config's grid or random search (one scorer, a boolean refit). */
@@ -169,7 +183,7 @@ export async function runCurves(context: PhaseContext, bestParams: Params | unde
   const { config, data } = context;
   const overlay: Params = bestParams ?? {};
   const timings: Record<string, number> = {};
-  const memory = new Map<string, WorkerMemory>();
+  const memory = memorySeen();
   const files: { learningCurve?: LearningCurveFile; validationCurve?: ValidationCurveFile } = {};
   const curveOptions = (phase: Phase, label: string): SearchOptions & SearchFitOptions => {
     const { refit: _refit, returnTrainScore: _train, ...rest } = phaseOptions(context, phase, label, memory);
@@ -194,7 +208,7 @@ export async function runCurves(context: PhaseContext, bestParams: Params | unde
     timings.validationCurve = (performance.now() - t0) / 1000;
     files.validationCurve = { ...curve, ...summarize(curve) };
   }
-  return { files, timings, workers: [...memory.values()] };
+  return { files, timings, workers: [...memory.workers.values()], hosts: [...memory.hosts.values()] };
 }
 
 /** Per-row mean and std over folds (numpy's ddof=0, as scikit-learn's plots use). */

@@ -4,15 +4,16 @@
  */
 import cliProgress from 'cli-progress';
 import { formatBytes } from '../report/atomic.js';
-import type { WorkerMemory } from '../search/options.js';
+import type { HostMemory, WorkerMemory } from '../search/options.js';
 
-/** One progress update: fits done of total, seconds elapsed, best score so far, worker memory. */
+/** One progress update: fits done of total, seconds elapsed, best score so far, worker and host memory. */
 export interface ProgressUpdate {
   readonly done: number;
   readonly total: number;
   readonly elapsed: number;
   readonly bestScore?: number;
   readonly workers?: readonly WorkerMemory[];
+  readonly hosts?: readonly HostMemory[];
 }
 
 /** Where a run reports progress and notes. */
@@ -35,17 +36,25 @@ const LINE_INTERVAL_S = 2;
 
 
 /**
- * The memory line: the dataset mapping each worker shares, and what each worker holds of its own.
+ * The memory line, host by host: how much of the dataset is resident there (shared by its
+ * workers), the host's available and total memory, and each worker's own heap.
  * @example
  * ```ts
- * memoryLine(8e6, [{ worker: 't1', datasetResident: 8e6, heapUsed: 1.2e7 }]); // 'data 7.6 MB shared by 1 worker(s); own t1 11.4 MB'
+ * memoryLine(8e6, [{ worker: 'a/7/1', host: 'a', datasetResident: 8e6, heapUsed: 1.2e7 }], [{ host: 'a', totalBytes: 2 ** 34, freeBytes: 2 ** 33 }]);
+ * // 'data 7.6 MB | a: 7.6 MB resident, 8192.0 MB of 16384.0 MB free; own a/7/1 11.4 MB'
  * ```
  */
-export function memoryLine(datasetBytes: number, workers: readonly WorkerMemory[] | undefined): string {
+export function memoryLine(datasetBytes: number, workers: readonly WorkerMemory[] | undefined, hosts: readonly HostMemory[] = []): string {
   if (!workers || workers.length === 0) return `data ${formatBytes(datasetBytes)} mapped`;
-  const own = workers.map((w) => `${w.worker} ${formatBytes(w.heapUsed)}`).join(', ');
-  const resident = Math.max(...workers.map((w) => w.datasetResident));
-  return `data ${formatBytes(resident)} shared by ${workers.length} worker(s); own ${own}`;
+  const names = [...new Set(workers.map((w) => w.host))];
+  const parts = names.map((name) => {
+    const mine = workers.filter((w) => w.host === name);
+    const host = hosts.find((h) => h.host === name);
+    const free = host ? `, ${formatBytes(host.freeBytes)} of ${formatBytes(host.totalBytes)} free` : '';
+    const resident = Math.max(...mine.map((w) => w.datasetResident));
+    return `${name}: ${formatBytes(resident)} resident${free}; own ${mine.map((w) => `${w.worker} ${formatBytes(w.heapUsed)}`).join(', ')}`;
+  });
+  return [`data ${formatBytes(datasetBytes)}`, ...parts].join(' | ');
 }
 
 function bestText(metric: string, best: number | undefined): string {
@@ -87,7 +96,7 @@ class BarProgress implements ProgressSink {
   update(p: ProgressUpdate): void {
     if (!this.bar) return;
     this.bar.setTotal(p.total);
-    this.bar.update(p.done, { best: bestText(this.metric, p.bestScore), memory: memoryLine(this.datasetBytes, p.workers) });
+    this.bar.update(p.done, { best: bestText(this.metric, p.bestScore), memory: memoryLine(this.datasetBytes, p.workers, p.hosts) });
   }
 
   stop(): void {
@@ -139,6 +148,6 @@ class LineProgress implements ProgressSink {
     const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
     const eta = p.done > 0 && p.done < p.total ? `, ETA ${((p.elapsed * (p.total - p.done)) / p.done).toFixed(1)} s` : '';
     this.stream.write(`[${this.phase}] ${p.done}/${p.total} fits (${pct}%), ${p.elapsed.toFixed(1)} s${eta}, `
-      + `${bestText(this.metric, p.bestScore)} | ${memoryLine(this.datasetBytes, p.workers)}\n`);
+      + `${bestText(this.metric, p.bestScore)} | ${memoryLine(this.datasetBytes, p.workers, p.hosts)}\n`);
   }
 }

@@ -1,8 +1,9 @@
 /** Assembling `results.json` from a run's config, data, search and curves. */
 import { toNested } from '../data/ndarray.js';
 import type { RunResults } from '../report/types.js';
-import type { WorkerMemory } from '../search/options.js';
+import { hostname } from 'node:os';
 import type { FitRecord } from '../workers/protocol.js';
+import { hostMemory } from '../workers/memory.js';
 import type { ExperimentConfig } from './config.js';
 import type { ExperimentData } from './data.js';
 import type { Journal } from './journal.js';
@@ -79,8 +80,10 @@ export function assembleResults(parts: ResultParts): RunResults {
     warnings: [...phaseWarnings(search?.warnings, curves), ...failedFitsWarning(fitErrors, journal.restored + journal.appendedCount)],
     memory: {
       datasetBytes: data.bytes,
-      coordinator: { rss: usage.rss, heapUsed: usage.heapUsed },
-      workers: lastPerWorker([...(outcome?.workers ?? []), ...curves.workers]),
+      coordinator: { host: hostname(), rss: usage.rss, heapUsed: usage.heapUsed },
+      workers: lastOf([...(outcome?.workers ?? []), ...curves.workers], (w) => w.worker),
+      // The coordinator's host too, measured now, so a run on Redis workers alone still shows it.
+      hosts: lastOf([...(outcome?.hosts ?? []), ...curves.hosts, { host: hostname(), ...hostMemory() }], (h) => h.host),
     },
   };
 }
@@ -102,10 +105,11 @@ function phaseWarnings(search: readonly string[] | undefined, curves: CurvesOutc
   ];
 }
 
-function lastPerWorker(reports: readonly WorkerMemory[]): WorkerMemory[] {
-  const byId = new Map<string, WorkerMemory>();
-  for (const r of reports) byId.set(r.worker, r);
-  return [...byId.values()];
+/** The last report for each key, in order of first appearance. */
+function lastOf<T>(reports: readonly T[], key: (report: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const r of reports) byKey.set(key(r), r);
+  return [...byKey.values()];
 }
 
 /** A classifier's classes as the user's labels: the CSV's text labels when y held their indices. */

@@ -14,7 +14,7 @@ import { InlineExecutor } from '../workers/inline-executor.js';
 import type { Executor, FitRecord, TaskResult } from '../workers/protocol.js';
 import { ThreadPoolExecutor } from '../workers/thread-executor.js';
 import { checkFitParams } from './fit-params.js';
-import type { FitKey, SearchFitOptions, SearchOptions, WorkerMemory } from './options.js';
+import type { FitKey, HostMemory, SearchFitOptions, SearchOptions, WorkerMemory } from './options.js';
 import type { PendingFit, Plan, TaskContext } from './plan.js';
 import { planTasks } from './planner.js';
 import type { Scorer } from './scorers.js';
@@ -141,15 +141,20 @@ function progressReporter(
 ): (batch: readonly FitRecord[], worker?: TaskResult['worker']) => void {
   const started = performance.now();
   const memory = new Map<string, WorkerMemory>();
+  const hosts = new Map<string, HostMemory>();
   return (batch, worker) => {
     for (const record of batch) {
       records.push(record);
       options.onRecord?.(record, keyOf(record));
     }
-    if (worker) memory.set(worker.id, { worker: worker.id, datasetResident: worker.datasetResident, heapUsed: worker.heapUsed });
+    if (worker) {
+      const { host, datasetResident, heapUsed, privateBytes } = worker;
+      memory.set(worker.worker, { worker: worker.worker, host, datasetResident, heapUsed, privateBytes });
+      hosts.set(host, { host, totalBytes: worker.hostTotalBytes, freeBytes: worker.hostFreeBytes });
+    }
     options.onProgress?.({
       done: records.length, total, elapsed: (performance.now() - started) / 1000,
-      ...(memory.size > 0 ? { workers: [...memory.values()] } : {}),
+      ...(memory.size > 0 ? { workers: [...memory.values()], hosts: [...hosts.values()] } : {}),
     });
   };
 }

@@ -8,7 +8,7 @@ import { ValueError } from '../errors.js';
 import type { Estimator, SampleWeight } from '../models/estimator.js';
 import type { SearchFitOptions } from './options.js';
 import { checkSampleWeight } from '../models/fit-options.js';
-import { didYouMean } from '../models/params.js';
+import { didYouMean } from '../did-you-mean.js';
 import { Pipeline } from '../models/pipeline.js';
 
 /**

@@ -19,6 +19,8 @@ export interface SearchProgress {
   readonly bestScore?: number;
   /** Per-worker memory, when the executor reports it (see WorkerMemory). */
   readonly workers?: readonly WorkerMemory[];
+  /** Memory of each host the workers run on, as last reported. */
+  readonly hosts?: readonly HostMemory[];
 }
 
 /**
@@ -26,11 +28,22 @@ export interface SearchProgress {
  * the shared mapped dataset, and the worker's own.
  */
 export interface WorkerMemory {
+  /** `host/pid/thread`, or `name/thread` for a worker process started with `--name`. */
   readonly worker: string;
-  /** Bytes of the dataset mapping resident in this worker's process (shared, counted once per process). */
+  readonly host: string;
+  /** Bytes of the dataset resident in memory for this worker (its pages in the host's page cache): never above the dataset's size. */
   readonly datasetResident: number;
   /** Bytes of the worker's own JS heap. */
   readonly heapUsed: number;
+  /** Anonymous (private) resident bytes of the worker's process, shared by its threads. */
+  readonly privateBytes?: number;
+}
+
+/** A host's memory: its total and what is available (Linux's MemAvailable), the seed notebook's cluster-wide view. */
+export interface HostMemory {
+  readonly host: string;
+  readonly totalBytes: number;
+  readonly freeBytes: number;
 }
 
 /** Identifies a (candidate, fold) fit across runs: used by journals to resume. */
@@ -96,7 +109,8 @@ export interface SearchOptions {
 }
 
 /**
- * scikit-learn's `cv_results_`, column-oriented: `params`, `param_<name>`,
+ * scikit-learn's `cv_results_`, column-oriented: `params` (memgrid's param names, as the
+ * estimators take them), `param_<name>` (scikit-learn's spelling: `param_fit_intercept`),
  * `split<k>_test_<metric>`, `mean_test_<metric>`, `std_test_<metric>`, `rank_test_<metric>`,
  * `mean_fit_time`, `std_fit_time`, `mean_score_time`, `std_score_time`, and `_train_` columns
  * when asked for. With one metric, `<metric>` is `score`.

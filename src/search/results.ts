@@ -31,6 +31,21 @@ export function rankScores(means: readonly number[]): number[] {
 }
 
 /**
+ * The `cvResults` column of a param, spelt as scikit-learn spells the param: memgrid's
+ * camelCase option names become snake_case (`fitIntercept` -> `param_fit_intercept`,
+ * `maxIter` -> `param_max_iter`); names without a lower-case letter before a capital stay
+ * (`param_C`, `param_logisticregression__C`). `params` keeps memgrid's names, which are what
+ * the estimators take back.
+ * @example
+ * ```ts
+ * paramColumn('fitIntercept'); // 'param_fit_intercept'
+ * ```
+ */
+export function paramColumn(name: string): string {
+  return `param_${name.replace(/([a-z0-9])([A-Z])/g, (_, before: string, capital: string) => `${before}_${capital.toLowerCase()}`)}`;
+}
+
+/**
  * The metric suffix in column names, GridSearchCV's rule: `score` when scoring was one scorer
  * (a name, a scorer, or absent), each metric's own name when it was a list or dict, even of one.
  * @example
@@ -73,7 +88,7 @@ export function buildCvResults(
   timeColumns('fit');
   timeColumns('score');
   for (const name of paramNames(candidates)) {
-    columns[`param_${name}`] = perCandidate((c) => candidates[c]![name] ?? null);
+    columns[paramColumn(name)] = perCandidate((c) => candidates[c]![name] ?? null);
   }
   columns['params'] = candidates.map((p) => ({ ...p }));
   for (const { scorer, key } of metricKeys(scoring, multimetric)) {

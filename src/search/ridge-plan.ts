@@ -8,9 +8,9 @@
  * range at each training prefix's end, so a prefix is a sum of whole segments. Scorers that
  * need predictions (MAE, ...) and custom scorers take the plain plan.
  */
-import { elementAsNumber } from '../data/ndarray.js';
+import { elementAsNumber, rowWindows } from '../data/ndarray.js';
 import { DataError, FitError } from '../errors.js';
-import { checkFiniteX, matrixView } from '../models/checks.js';
+import { checkFiniteMatrix, matrixWindows } from '../models/checks.js';
 import type { Estimator, ModelSpec, Params } from '../models/estimator.js';
 import type { GramStats } from '../models/kernels/index.js';
 import { addPackedStats } from '../models/ridge-stats.js';
@@ -135,7 +135,7 @@ function statsScoring(names: readonly string[], sources: TaskMessage['scorers'])
  */
 function checkFiniteCells(cells: readonly (GramStats | undefined)[], X: PlanInput['X']): void {
   if (cells.every((cell) => cell === undefined || allFinite(cell))) return;
-  checkFiniteX(matrixView(X), undefined);
+  checkFiniteMatrix(X);
   throw new DataError('X has values too large for float64 ridge statistics (their squares overflow): scale the features down');
 }
 
@@ -161,9 +161,14 @@ function sharedShift({ X, y }: PlanInput): { shift: Float64Array; yShift: number
   const m = Math.min(nRows, SHIFT_ROWS);
   const shift = new Float64Array(nCols);
   let yShift = 0;
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < nCols; j++) shift[j]! += X.data[X.order === 'C' ? i * nCols + j : j * nRows + i]!;
-    yShift += elementAsNumber(y.data, i);
+  for (const { rowStart, rowEnd, view } of matrixWindows(X)) {
+    for (let i = rowStart; i < Math.min(rowEnd, m); i++) {
+      const r = i - rowStart;
+      for (let j = 0; j < nCols; j++) shift[j]! += view.data[view.order === 'C' ? r * nCols + j : j * view.nRows + r]!;
+    }
+  }
+  for (const { rowStart, rowEnd, data } of rowWindows(y)) {
+    for (let i = rowStart; i < Math.min(rowEnd, m); i++) yShift += elementAsNumber(data, i - rowStart);
   }
   for (let j = 0; j < nCols; j++) shift[j]! /= m;
   return { shift, yShift: yShift / m };

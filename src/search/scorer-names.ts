@@ -2,6 +2,7 @@
  * The message for a scorer name memgrid does not know: a suggestion for a near miss or a common
  * alias (`mse`, `auc`), and the reason for scikit-learn names it deliberately leaves out.
  */
+import { closestName } from '../did-you-mean.js';
 import { describe } from './option-checks.js';
 
 /** Names people often type for a scorer (metric names, abbreviations). */
@@ -33,7 +34,7 @@ const LEFT_OUT: readonly { readonly test: RegExp; readonly why: (name: string) =
  * The error message for an unknown scorer `name`, given the valid ones.
  * @example
  * ```ts
- * didYouMeanScorer('acuracy', ['accuracy', 'r2']); // unknown scoring "acuracy" (did you mean 'accuracy'?); valid names: accuracy, r2
+ * didYouMeanScorer('acuracy', ['accuracy', 'r2']); // unknown scoring "acuracy" (did you mean "accuracy"?); valid names: accuracy, r2
  * ```
  */
 export function didYouMeanScorer(name: unknown, valid: readonly string[]): string {
@@ -41,34 +42,12 @@ export function didYouMeanScorer(name: unknown, valid: readonly string[]): strin
     const refused = LEFT_OUT.find((entry) => entry.test.test(name));
     if (refused) return `unsupported scoring: ${refused.why(name)}`;
   }
-  const hint = typeof name === 'string' ? closestName(name, valid) : undefined;
-  return `unknown scoring ${describe(name)}${hint === undefined ? '' : ` (did you mean '${hint}'?)`}; valid names: ${valid.join(', ')}`;
+  const hint = typeof name === 'string' ? intendedScorer(name, valid) : undefined;
+  return `unknown scoring ${describe(name)}${hint === undefined ? '' : ` (did you mean "${hint}"?)`}; valid names: ${valid.join(', ')}`;
 }
 
-function closestName(name: string, valid: readonly string[]): string | undefined {
+/** An alias's scorer, else the closest valid name. */
+function intendedScorer(name: string, valid: readonly string[]): string | undefined {
   const key = name.toLowerCase().replace(/-/g, '_');
-  if (Object.hasOwn(ALIASES, key)) return ALIASES[key];
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of valid) {
-    const d = editDistance(name.toLowerCase(), candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance, for "did you mean" hints. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
+  return Object.hasOwn(ALIASES, key) ? ALIASES[key] : closestName(name, valid);
 }

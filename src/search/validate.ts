@@ -10,7 +10,7 @@ import { allFiniteInFile } from '../data/finite.js';
 import { isMapped } from '../data/npy.js';
 import { isFloatDType } from '../data/dtypes.js';
 import { DataError } from '../errors.js';
-import { checkFiniteX, checkFiniteY, matrixView, targetValues } from '../models/checks.js';
+import { checkFiniteMatrix, checkFiniteY, targetValues } from '../models/checks.js';
 import type { Estimator, FloatMatrix } from '../models/estimator.js';
 
 /**
@@ -53,5 +53,5 @@ export function checkTargetValues(estimator: Estimator, X: FloatMatrix, y: NdArr
  * @throws DataError naming the row, column and value found.
  */
 export function checkFiniteInputX(X: FloatMatrix): void {
-  if (!(isMapped(X) && allFiniteInFile(X) === true)) checkFiniteX(matrixView(X), undefined);
+  if (!(isMapped(X) && allFiniteInFile(X) === true)) checkFiniteMatrix(X);
 }

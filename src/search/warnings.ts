@@ -54,3 +54,15 @@ export function collectWarnings<T>(fn: () => T): { value: T; warnings: RaisedWar
     sink = outer;
   }
 }
+
+/**
+ * Forget which warnings were shown, so the next of each is shown again (tests start every
+ * case from a clean slate; a long-lived program may call it between runs).
+ * @example
+ * ```ts
+ * forgetWarnings();
+ * ```
+ */
+export function forgetWarnings(): void {
+  seen.clear();
+}

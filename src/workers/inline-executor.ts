@@ -1,7 +1,9 @@
 /** An executor that runs tasks in the calling thread: for small data, tests and debugging. */
 import { AbortError } from '../errors.js';
 import type { TaskHandler } from './handler.js';
+import { workerMemory } from './memory.js';
 import type { Executor, TaskMessage, TaskResult } from './protocol.js';
+import { mappedArrays } from './store-cache.js';
 
 /**
  * Runs each task in this thread, one at a time, in submission order.
@@ -19,7 +21,8 @@ export class InlineExecutor implements Executor {
     // Yield first so a long inline search stays responsive to abort signals and progress.
     await new Promise((resolve) => setImmediate(resolve));
     if (signal?.aborted) throw new AbortError('task aborted before it started');
-    return this.handler(task);
+    const result = await this.handler(task);
+    return { ...result, worker: workerMemory(mappedArrays(task.store)) };
   }
 
   async close(): Promise<void> {}

@@ -123,7 +123,23 @@ export interface TaskResult {
   /** Seconds the task spent computing, measured in the worker. */
   readonly elapsed?: number;
   /** Memory of the worker that ran it, when it can tell. */
-  readonly worker?: { readonly id: string; readonly datasetResident: number; readonly heapUsed: number };
+  readonly worker?: WorkerReport;
+}
+
+/** A worker's memory and its host's, as measured when it finished a task (see workers/memory.ts). */
+export interface WorkerReport {
+  /** `host/pid/thread`, or `name/thread` for a named worker process. */
+  readonly worker: string;
+  readonly host: string;
+  /** Bytes of the task's dataset resident in memory, read through this worker's mappings: at most the dataset's size. */
+  readonly datasetResident: number;
+  /** This thread's JS heap in use. */
+  readonly heapUsed: number;
+  /** Anonymous (private) resident bytes of the worker's whole process. */
+  readonly privateBytes: number;
+  readonly hostTotalBytes: number;
+  /** The host's MemAvailable. */
+  readonly hostFreeBytes: number;
 }
 
 /**

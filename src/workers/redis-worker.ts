@@ -57,12 +57,12 @@ export interface RedisWorkerOptions {
   readonly stalledIntervalMs?: number;
   /** How many times one job may be retried after its worker died. Default 2. */
   readonly maxStalledCount?: number;
-  /** Test and demo aid: wait this long before each task (ms). Default 0. */
-  readonly taskDelayMs?: number;
   /** Stop gracefully on SIGTERM / SIGINT (finish running tasks, then exit). Default true. */
   readonly handleSignals?: boolean;
   /** Where to log one line per event; default none. */
   readonly log?: (line: string) => void;
+  /** What memory reports call this worker's threads: `name/thread` instead of `host/pid/thread`. */
+  readonly name?: string;
 }
 
 /** A running worker. */
@@ -140,8 +140,9 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
   }
   const log = options.log ?? (() => {});
   const name = `${hostname()}:${process.pid}:${workerCount++}`;
-  const pool = new ThreadPoolExecutor({ threads, handlerModule: options.handlerModule ?? SEARCH_HANDLER });
-  const taskDelayMs = options.taskDelayMs ?? 0;
+  const pool = new ThreadPoolExecutor({
+    threads, handlerModule: options.handlerModule ?? SEARCH_HANDLER, ...(options.name === undefined ? {} : { name: options.name }),
+  });
   let processed = 0;
 
   const liveness = new RedisProbe(options.url);
@@ -182,7 +183,6 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
     } catch (error) {
       throw refusal(error);
     }
-    if (taskDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, taskDelayMs));
     const result = await pool.run(task);
     processed++;
     return encodeMessage(result);

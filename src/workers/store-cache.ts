@@ -2,9 +2,9 @@
  * Per-thread cache of mapped dataset stores: a worker maps a store the first time a task
  * names it and keeps the mapping (and its fold sets) for every later task.
  */
-import { realpathSync } from 'node:fs';
 import { openStore, readFoldSet, readFoldSetArrays, type OpenedStore } from '../data/store.js';
 import type { FoldIndices } from '../data/store.js';
+import type { MappedArray } from '../data/ndarray.js';
 
 const stores = new Map<string, OpenedStore>();
 const foldSets = new Map<string, readonly FoldIndices[]>();
@@ -43,8 +43,8 @@ export function mappedFitArrays(dir: string, id: string): Readonly<Record<string
   return arrays;
 }
 
-/** Paths of the files a mapped store's arrays live in (for memory reports); empty if not mapped here. */
-export function mappedFiles(dir: string): string[] {
+/** The arrays of a store this thread has mapped (for memory reports); empty if it has not mapped it. */
+export function mappedArrays(dir: string): MappedArray[] {
   const store = stores.get(dir);
-  return store ? [store.X.path, store.y.path].map((p) => realpathSync(p)) : [];
+  return store ? [store.X, store.y] : [];
 }

@@ -6,11 +6,12 @@ import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import type { HandlerModule, TaskHandler } from './handler.js';
 import { workerMemory } from './memory.js';
 import type { TaskMessage, TaskResult } from './protocol.js';
-import { mappedFiles } from './store-cache.js';
+import { mappedArrays } from './store-cache.js';
 
+const data = workerData as { handlerModule: string; name?: string };
 // Import the handler as soon as the thread starts, not with its first task: the search sends
 // tasks only after checking its input, and the import overlaps that work.
-const handler: Promise<TaskHandler> = (import((workerData as { handlerModule: string }).handlerModule) as Promise<HandlerModule>)
+const handler: Promise<TaskHandler> = (import(data.handlerModule) as Promise<HandlerModule>)
   .then((m) => m.handleTask);
 // A failed import is reported by the first task that awaits it, not as an unhandled rejection.
 handler.catch(() => undefined);
@@ -18,7 +19,7 @@ handler.catch(() => undefined);
 /** Piscina calls the default export for every task; results carry this worker's memory. */
 export default async function runTask(task: TaskMessage): Promise<TaskResult> {
   const handle = await handler;
-  const result: TaskResult = { ...(await handle(task)), worker: workerMemory(mappedFiles(task.store)) };
+  const result: TaskResult = { ...(await handle(task)), worker: workerMemory(mappedArrays(task.store), data.name) };
   // Statistics can be megabytes (a learning curve's cells): hand their buffer over, don't copy it.
   if (!result.stats) return result;
   return move({ [transferableSymbol]: [result.stats.buffer], [valueSymbol]: result }) as unknown as TaskResult;

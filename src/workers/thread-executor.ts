@@ -16,6 +16,8 @@ export interface ThreadPoolOptions {
   readonly threads?: number;
   /** File URL of a module exporting `handleTask` (see HandlerModule). */
   readonly handlerModule: string;
+  /** The name memory reports give this process instead of `host/pid` (threads append `/thread`). */
+  readonly name?: string;
 }
 
 const ENTRY = compiledModuleUrl('./thread-entry.js', import.meta.url);
@@ -48,7 +50,7 @@ export class ThreadPoolExecutor implements Executor {
       maxThreads: threads,
       // Keep threads (and their mappings) alive for the whole search.
       idleTimeout: 60_000,
-      workerData: { handlerModule: options.handlerModule },
+      workerData: { handlerModule: options.handlerModule, ...(options.name === undefined ? {} : { name: options.name }) },
     });
     // piscina reports here a result that arrives for a task it no longer tracks; with no
     // listener that would be an uncaught exception. There is nobody left to hand it to.

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { saveNpy } from '../../src/data/npy.js';
 import { makeRegression } from '../../src/data/synthetic.js';
 import { CAN_MOUNT, mountSmallDisk } from '../helpers/small-disk.js';
-import { waitFor } from '../helpers/redis-workers.js';
+import { waitFor } from '../helpers/wait.js';
 import { memgrid, startMemgrid } from './memgrid.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memgrid-cli-faults-'));
@@ -61,6 +61,7 @@ describe('one run per output folder', () => {
   });
 
   it('the lock of a run that was killed is stale and taken over', async () => {
+    writeConfig('lock.json', RIDGE);
     const out = join(dir, 'runs', 'stale');
     const killed = startMemgrid(['run', 'lock.json', '--out', 'runs/stale', '--workers', '0', '--quiet'], dir);
     await waitFor(() => readLock(out) !== undefined, 20_000, 'the run to take the lock');

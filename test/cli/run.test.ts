@@ -2,16 +2,15 @@
  * The memgrid binary end to end: data commands, a run that writes every file, `plot`,
  * resume after Ctrl-C with results identical to an uninterrupted run, and refused resumes.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 import { memgrid, startMemgrid } from './memgrid.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'memgrid-cli-run-'));
-// Dataset stores go under the test folder, not the shared temp root.
-process.env.TMPDIR = dir;
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('memgrid-cli-run-');
 const DIABETES = new URL('../../experiments/data/diabetes.csv', import.meta.url).pathname;
 
 function writeConfig(name: string, config: unknown): string {
@@ -49,8 +48,7 @@ describe('memgrid data', () => {
     writeFileSync(join(dir, 'fake.npy'), 'not numpy');
     const r = memgrid(['data', 'info', 'fake.npy'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^memgrid: .*fake\.npy: /);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toBe(`memgrid: ${join(dir, 'fake.npy')}: not a .npy file: expected at least 10 bytes, found 9\n`);
   });
 });
 
@@ -111,10 +109,26 @@ describe('memgrid run', () => {
     expect(results.bestScore).toBe(Math.max(...cv.mean_test_r2!));
     expect(cv.params![cv.rank_test_r2!.indexOf(1)]).toEqual(results.bestParams);
     expect((results.bestEstimator as { coef: number[] }).coef).toHaveLength(5);
-    expect(results.timings).toHaveProperty('total');
+    const timings = results.timings as { search: number; total: number };
+    expect(timings.total).toBeGreaterThanOrEqual(timings.search);
+    expect(timings.search).toBeGreaterThan(0);
     expect(results.memory).toHaveProperty('datasetBytes', 300 * 5 * 8 + 300 * 8);
+    const memory = results.memory as { workers: { worker: string; host: string; datasetResident: number; heapUsed: number }[]; hosts: { host: string; totalBytes: number; freeBytes: number }[] };
+    expect(memory.workers.length).toBeGreaterThan(0);
+    for (const w of memory.workers) {
+      expect(w.worker).toMatch(new RegExp(`^${hostname()}/\\d+/\\d+$`));
+      expect(w.datasetResident).toBeLessThanOrEqual(300 * 5 * 8 + 300 * 8);
+      expect(w.heapUsed).toBeGreaterThan(0);
+    }
+    expect(memory.hosts.map((h) => h.host)).toEqual([hostname()]);
+    expect(memory.hosts[0]!.freeBytes).toBeLessThanOrEqual(memory.hosts[0]!.totalBytes);
     const header = readFileSync(join(out, 'cv_results.csv'), 'utf8').split('\n')[0]!;
-    expect(header.split(',')).toEqual(expect.arrayContaining(['params', 'param_alpha', 'split0_test_r2', 'mean_test_r2', 'rank_test_r2', 'mean_train_neg_mean_squared_error']));
+    expect(header.split(',')).toEqual(expect.arrayContaining([
+      'params', 'param_alpha', 'param_fit_intercept', 'split0_test_r2', 'mean_test_r2', 'rank_test_r2', 'mean_train_neg_mean_squared_error',
+    ]));
+    // Columns spell params as scikit-learn does; params and bestParams keep the names the model takes.
+    expect(Object.keys(cv).filter((k) => k.startsWith('param_'))).toEqual(['param_alpha', 'param_fit_intercept']);
+    expect(Object.keys(results.bestParams as object).sort()).toEqual(['alpha', 'fitIntercept']);
     // Every file was written temp-then-rename: nothing half-written is left.
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
@@ -137,11 +151,8 @@ describe('memgrid run', () => {
     const out = join(dir, 'runs', 'resume');
     const journal = join(out, 'journal.jsonl');
     const run = startMemgrid(['run', config, '--workers', '1'], dir);
-    // Interrupt once a few fits are journaled (header + at least 3 lines).
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && (!existsSync(journal) || readFileSync(journal, 'utf8').split('\n').length < 5)) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // Interrupt as soon as fits are journaled: the header line and the first task's fits (10 more tasks to go).
+    await waitFor(() => existsSync(journal) && readFileSync(journal, 'utf8').split('\n').length > 2, 20_000, 'the first journaled fits');
     run.kill('SIGINT');
     const stopped = await run.done;
     expect(stopped.code, stopped.stderr).toBe(130);
@@ -158,7 +169,7 @@ describe('memgrid run', () => {
     expect(full.code, full.stderr).toBe(0);
     const a = readJson(join(out, 'results.json'));
     const b = readJson(join(dir, 'runs', 'full', 'results.json'));
-    expect((a.fits as { restored: number }).restored).toBeGreaterThanOrEqual(kept);
+    expect(a.fits).toMatchObject({ total: 16 * 2 * 5, restored: kept });
     const resumedCv = scoresOnly(a.cvResults as Record<string, unknown>);
     const fullCv = scoresOnly(b.cvResults as Record<string, unknown>);
     expect(Object.keys(resumedCv)).toEqual(Object.keys(fullCv));

@@ -1,14 +1,12 @@
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendFully, withWriteCalls, writeFileAtomic } from '../../src/data/atomic.js';
 import { WriteError } from '../../src/errors.js';
 import { formatBytes, toJson } from '../../src/report/atomic.js';
 import { CAN_MOUNT, mountSmallDisk } from '../helpers/small-disk.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'memgrid-atomic-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const writeSyncReal = (fd: number, bytes: Uint8Array, offset: number, length: number): number => writeSync(fd, bytes, offset, length);
 const enospc = (): never => {
@@ -17,6 +15,7 @@ const enospc = (): never => {
 
 describe('writeFileAtomic', () => {
   it('replaces a file whole and leaves no temporary file', () => {
+    const dir = tempDir('memgrid-atomic-');
     const path = join(dir, 'results.json');
     writeFileAtomic(path, 'old');
     writeFileAtomic(path, toJson({ score: Number.NaN, best: 1 }));
@@ -25,6 +24,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('keeps writing after short writes until every byte is on disk, from chunks as from text', () => {
+    const dir = tempDir('memgrid-atomic-');
     const path = join(dir, 'short.bin');
     let calls = 0;
     withWriteCalls({
@@ -38,13 +38,19 @@ describe('writeFileAtomic', () => {
   });
 
   it('keeps the old file and cleans up when the rename fails', () => {
+    const dir = tempDir('memgrid-atomic-');
     const target = join(dir, 'taken');
     mkdirSync(join(target, 'inside'), { recursive: true }); // a non-empty folder cannot be renamed over
+    // The temp file's name carries the pid and a random tag.
+    const quoted = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     expect(() => writeFileAtomic(target, 'x')).toThrow(WriteError);
+    expect(() => writeFileAtomic(target, 'x')).toThrow(new RegExp(`^${quoted(target)}: cannot write: EISDIR: illegal operation on a directory, `
+      + `rename '${quoted(dir)}/\\.taken\\.\\d+\\.[0-9a-f]+\\.tmp' -> '${quoted(target)}'; the file was left as it was$`));
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('a write that stops taking bytes is an error naming the file, and the old file stays (injected)', () => {
+    const dir = tempDir('memgrid-atomic-');
     const path = join(dir, 'report.html');
     writeFileAtomic(path, '<p>good</p>');
     let first = true;
@@ -99,6 +105,7 @@ describe.skipIf(!CAN_MOUNT)(`on a really full disk (a 64 KiB tmpfs)${CAN_MOUNT ?
 
 describe('appendFully (injected)', () => {
   it('a write that fails halfway leaves the file as it was', () => {
+    const dir = tempDir('memgrid-atomic-');
     const path = join(dir, 'journal.jsonl');
     writeFileSync(path, 'line 1\n');
     const fd = openSync(path, 'a');
@@ -110,7 +117,8 @@ describe('appendFully (injected)', () => {
           first = false;
           return writeSyncReal(f, bytes, offset, 3);
         },
-      }, () => appendFully(fd, Buffer.from('line 2\n'), path))).toThrow(WriteError);
+      }, () => appendFully(fd, Buffer.from('line 2\n'), path)))
+        .toThrow(new WriteError(path, 'cannot write: no space left on the device (ENOSPC); the file was left as it was'));
       appendFully(fd, Buffer.from('line 3\n'), path);
     } finally {
       closeSync(fd);

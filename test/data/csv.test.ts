@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { importCsv, importCsvToStore } from '../../src/data/csv.js';
 import { toNested } from '../../src/data/ndarray.js';
 import { DataError, ValueError } from '../../src/errors.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir();
 function csv(name: string, text: string): string {
@@ -31,18 +31,16 @@ describe('importCsv', () => {
 
   it('names the available columns when the target is missing', () => {
     const file = csv('cols.csv', 'a,b\n1,2\n');
-    expect(() => importCsv(file, { target: 'y' })).toThrow(ValueError);
-    expect(() => importCsv(file, { target: 'y' })).toThrow(/cols\.csv: no target column "y"; the columns are "a", "b"/);
+    expect(() => importCsv(file, { target: 'y' })).toThrow(new ValueError(`${file}: no target column "y"; the columns are "a", "b"`));
   });
 
   it('names file, line and column of a feature cell that is not a number, and of an empty cell', () => {
     const file = csv('bad.csv', 'a,y\n1,2\noops,3\n');
-    expect(() => importCsv(file, { target: 'y' })).toThrow(DataError);
-    expect(() => importCsv(file, { target: 'y' })).toThrow(`${file}: line 3, column "a": expected a number, found "oops"`);
+    expect(() => importCsv(file, { target: 'y' })).toThrow(new DataError(`${file}: line 3, column "a": expected a number, found "oops"`));
     const empty = csv('empty-cell.csv', 'a,y\n,2\n');
-    expect(() => importCsv(empty, { target: 'y' })).toThrow(`${empty}: line 2, column "a": empty cell; every value is needed (fill it in or drop the row)`);
+    expect(() => importCsv(empty, { target: 'y' })).toThrow(new DataError(`${empty}: line 2, column "a": empty cell; every value is needed (fill it in or drop the row)`));
     const emptyTarget = csv('empty-target.csv', 'a,y\n1,cat\n2, \n');
-    expect(() => importCsv(emptyTarget, { target: 'y' })).toThrow(`${emptyTarget}: line 3, column "y": empty cell; every value is needed (fill it in or drop the row)`);
+    expect(() => importCsv(emptyTarget, { target: 'y' })).toThrow(new DataError(`${emptyTarget}: line 3, column "y": empty cell; every value is needed (fill it in or drop the row)`));
     expect(() => importCsv(csv('ragged.csv', 'a,y\n1,2,3\n'), { target: 'y' })).toThrow(/line 2 has 3 cells, the header has 2/);
     expect(() => importCsv(csv('none.csv', ''), { target: 'y' })).toThrow(/the file is empty/);
     expect(() => importCsv(path.join(dir, 'missing.csv'), { target: 'y' })).toThrow(/missing\.csv: cannot read the CSV file \(ENOENT\)/);
@@ -58,6 +56,7 @@ describe('importCsv', () => {
     expect(mixed.classes).toEqual(['10', '9', 'cat']);
     expect(importCsv(csv('numbers.csv', 'a,y\n1,10\n'), { target: 'y' }).classes).toBeUndefined();
   });
+
   it('importCsvToStore persists the result, class labels in the manifest (and in the hash)', () => {
     const file = csv('store.csv', 'x,y\n1,2\n3,4\n');
     const store = importCsvToStore(file, { target: 'y', root: path.join(dir, 'stores') });

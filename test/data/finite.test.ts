@@ -1,14 +1,13 @@
 /** Finiteness checks: the flat scan, and the file-reading check for mapped .npy arrays. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allFiniteInFile, firstNonFinite } from '../../src/data/finite.js';
 import { ndarray } from '../../src/data/ndarray.js';
 import { openNpy, saveNpy } from '../../src/data/npy.js';
 import { memmap } from '../../src/data/memmap.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'memgrid-finite-'));
+const dir = tempDir('memgrid-finite-');
 
 describe('firstNonFinite', () => {
   it('finds NaN and infinities in any position of any block, float64 and float32', () => {

@@ -1,21 +1,12 @@
 /** Shared helpers of the data-layer tests. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
 import { isFloatDType } from '../../src/data/dtypes.js';
 import { toNested, type NdArray } from '../../src/data/ndarray.js';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 export const NPY_FIXTURES = path.join(FIXTURES, 'npy');
-
-/** A fresh temp folder, removed after the test file. */
-export function tempDir(prefix = 'memgrid-data-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** Nested values in the fixtures' JSON spelling: ints as strings, NaN/inf as 'nan'/'inf'/'-inf'. */
 export function jsonValues(a: NdArray): unknown {

@@ -68,7 +68,7 @@ describe('sum, mean, std match numpy', () => {
     expect(sum(e)).toBe(0);
     expect(mean(e)).toBeNaN();
     expect(std(e)).toBeNaN();
-    expect(() => std(e, { ddof: -1 })).toThrow(ValueError);
+    expect(() => std(e, { ddof: -1 })).toThrow(new ValueError('std: options.ddof must be a non-negative number, found -1'));
   });
 });
 

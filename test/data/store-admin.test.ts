@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ndarray } from '../../src/data/ndarray.js';
 import { persistDataset, writeFoldSet } from '../../src/data/store.js';
 import { listStores, pruneStores, verifyStores } from '../../src/data/store-admin.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const DAY = 86400_000;
 const dir = tempDir('memgrid-admin-');

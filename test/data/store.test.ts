@@ -8,14 +8,14 @@ import { ndarray } from '../../src/data/ndarray.js';
 import { openNpy, readNpy, saveNpy } from '../../src/data/npy.js';
 import { checkStoreUnchanged, openStore, persistDataset, readFoldSet, writeFoldSet } from '../../src/data/store.js';
 import { DataError, NpyFormatError, ValueError } from '../../src/errors.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
-const root = tempDir('memgrid-store-');
 const X = ndarray('float64', [4, 2], new Float64Array([1, 2, 3, 4, 5, 6, 7, 8]));
 const y = ndarray('float64', [4], new Float64Array([0, 1, 0, 1]));
 
 describe('persistDataset and openStore', () => {
   it('writes X.npy, y.npy and manifest.json into <root>/<hash>/ and maps them read-only', () => {
+    const root = tempDir('memgrid-store-');
     const store = persistDataset(X, y, { root });
     expect(path.dirname(store.dir)).toBe(path.resolve(root));
     expect(store.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -34,6 +34,7 @@ describe('persistDataset and openStore', () => {
   });
 
   it('reuses the folder for the same data and makes a new one for changed data, leaving no temp folders', () => {
+    const root = tempDir('memgrid-store-');
     const a = persistDataset(X, y, { root });
     const b = persistDataset(ndarray('float64', [4, 2], new Float64Array(X.data)), y, { root });
     expect(b.dir).toBe(a.dir);
@@ -45,6 +46,7 @@ describe('persistDataset and openStore', () => {
   });
 
   it('references an already-mapped .npy in place and hashes its identity, not its bytes', () => {
+    const root = tempDir('memgrid-store-');
     const ext = fs.mkdtempSync(path.join(root, 'ext-'));
     const xPath = path.join(ext, 'X.npy');
     saveNpy(xPath, X);
@@ -65,11 +67,13 @@ describe('persistDataset and openStore', () => {
     // ...while a touched file is noticed: a new store, and the old one refuses to open.
     fs.utimesSync(xPath, new Date(), new Date(Date.now() + 5000));
     expect(persistDataset(openNpy(xPath, { mode: 'r' }), y, { root }).dir).not.toBe(store.dir);
-    expect(() => openStore(store.dir)).toThrow(DataError);
-    expect(() => openStore(store.dir)).toThrow(/external array .*X\.npy changed since the store was made/);
+    const { size, mtimeMs } = fs.statSync(xPath);
+    expect(() => openStore(store.dir)).toThrow(new DataError(`${path.join(store.dir, 'manifest.json')}: external array ${fs.realpathSync(xPath)} `
+      + `changed since the store was made (expected size ${size} and mtime ${mtime.getTime()}, found ${size} and ${Math.trunc(mtimeMs)}); persist the data again`));
   });
 
   it('copies a copy-on-write mapping (its data may differ from its file)', () => {
+    const root = tempDir('memgrid-store-');
     const ext = fs.mkdtempSync(path.join(root, 'cow-'));
     saveNpy(path.join(ext, 'X.npy'), X);
     const cow = openNpy(path.join(ext, 'X.npy'), { mode: 'c' });
@@ -80,6 +84,7 @@ describe('persistDataset and openStore', () => {
   });
 
   it('uses <tmpdir>/memgrid-stores-<uid> by default, a private folder, or $MEMGRID_STORE_ROOT', () => {
+    const root = tempDir('memgrid-store-');
     const data = ndarray('float64', [1, 1], new Float64Array([Math.random()]));
     const store = persistDataset(data, ndarray('float64', [1]));
     const defaultRoot = path.join(os.tmpdir(), `memgrid-stores-${process.getuid!()}`);
@@ -96,10 +101,12 @@ describe('persistDataset and openStore', () => {
   });
 
   it('validates shapes and manifests', () => {
+    const root = tempDir('memgrid-store-');
     expect(() => persistDataset(X, ndarray('float64', [3]), { root })).toThrow(/X has 4 rows, y has 3 values/);
     expect(() => persistDataset(ndarray('float64', [4]), y, { root })).toThrow(/X must be 2-d, found shape \[4\]/);
     const bad = fs.mkdtempSync(path.join(root, 'bad-'));
-    expect(() => openStore(bad)).toThrow(NpyFormatError);
+    const manifest = path.join(bad, 'manifest.json');
+    expect(() => openStore(bad)).toThrow(new NpyFormatError(manifest, `cannot read the store manifest: ENOENT: no such file or directory, open '${manifest}'`));
     fs.writeFileSync(path.join(bad, 'manifest.json'), '{"format": "memgrid-store"}');
     expect(() => openStore(bad)).toThrow(/manifest\.json: not a memgrid store manifest \(version 2\)/);
     const store = persistDataset(X, y, { root });
@@ -131,6 +138,7 @@ describe('a store is verified before it is reused', () => {
   });
 
   it('a touched file is hashed, and a store whose bytes changed is rebuilt from the data', () => {
+    const root = tempDir('memgrid-store-');
     const { X: x, y: yy } = data(1);
     const first = persistDataset(x, yy, { root });
     const file = path.join(first.dir, 'X.npy');
@@ -144,6 +152,7 @@ describe('a store is verified before it is reused', () => {
   });
 
   it('a store another process wrote is checked by content even when size and mtime match', () => {
+    const root = tempDir('memgrid-store-');
     const { X: x, y: yy } = data(2);
     const script = `
       const { persistDataset } = await import(${JSON.stringify(new URL('../../dist/src/data/store.js', import.meta.url).href)});
@@ -160,6 +169,7 @@ describe('a store is verified before it is reused', () => {
   });
 
   it('a store that lost a file (a temp cleaner) or its manifest is rebuilt', () => {
+    const root = tempDir('memgrid-store-');
     const { X: x, y: yy } = data(3);
     const store = persistDataset(x, yy, { root });
     fs.rmSync(path.join(store.dir, 'y.npy'));
@@ -170,6 +180,7 @@ describe('a store is verified before it is reused', () => {
   });
 
   it('a damaged store with no data in hand is refused, naming the store', () => {
+    const root = tempDir('memgrid-store-');
     const { X: x, y: yy } = data(4);
     const store = persistDataset(x, yy, { root });
     fs.truncateSync(path.join(store.dir, 'X.npy'), 140);
@@ -177,6 +188,7 @@ describe('a store is verified before it is reused', () => {
   });
 
   it('notices a mapped .npy rewritten while a search reads it', () => {
+    const root = tempDir('memgrid-store-');
     const ext = fs.mkdtempSync(path.join(root, 'inplace-'));
     const xPath = path.join(ext, 'X.npy');
     saveNpy(xPath, X);
@@ -189,6 +201,7 @@ describe('a store is verified before it is reused', () => {
 
 describe('the store root in the shared temp folder is private', () => {
   it('is created 0700, and one that is a link or writable by others is refused', () => {
+    const root = tempDir('memgrid-store-');
     const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'memgrid-root-'));
     try {
       const fresh = path.join(shared, 'stores');
@@ -226,6 +239,7 @@ describe('fold sets', () => {
   ];
 
   it('writes int32 train/test files under folds/<id>/ and maps them back', () => {
+    const root = tempDir('memgrid-store-');
     const store = persistDataset(X, y, { root });
     const id = writeFoldSet(store.dir, folds);
     expect(id).toMatch(/^[0-9a-f]{16}$/);
@@ -238,6 +252,7 @@ describe('fold sets', () => {
   });
 
   it('reuses the id for the same folds and makes a new one for others', () => {
+    const root = tempDir('memgrid-store-');
     const store = persistDataset(X, y, { root });
     const id = writeFoldSet(store.dir, folds);
     expect(writeFoldSet(store.dir, folds.map((f) => ({ train: f.train.slice(), test: f.test.slice() })))).toBe(id);
@@ -246,10 +261,11 @@ describe('fold sets', () => {
   });
 
   it('refuses indices outside the rows and ids that are not hex', () => {
+    const root = tempDir('memgrid-store-');
     const store = persistDataset(X, y, { root });
     expect(() => writeFoldSet(store.dir, [{ train: new Int32Array([0, 4]), test: new Int32Array([1]) }]))
       .toThrow(/folds\[0\]\.train\[1\] = 4 is outside the store's 4 rows/);
-    expect(() => readFoldSet(store.dir, '../../etc')).toThrow(ValueError);
+    expect(() => readFoldSet(store.dir, '../../etc')).toThrow(new ValueError('readFoldSet: fold set id must be hex digits, found "../../etc"'));
     expect(() => readFoldSet(store.dir, 'abcdef')).toThrow(/no fold set abcdef/);
   });
 });

@@ -29,7 +29,8 @@ describe('makeRegression', () => {
 
   it('validates its options', () => {
     expect(() => makeRegression({ nSamples: 0, nFeatures: 2, seed: 1 })).toThrow(/options\.nSamples must be an integer in \[1, /);
-    expect(() => makeRegression({ nSamples: 2, nFeatures: 2, nInformative: 3, seed: 1 })).toThrow(ValueError);
+    expect(() => makeRegression({ nSamples: 2, nFeatures: 2, nInformative: 3, seed: 1 }))
+      .toThrow(new ValueError('makeRegression: options.nInformative must be an integer in [0, 2], found 3'));
     expect(() => makeRegression({ nSamples: 2, nFeatures: 2, noise: -1, seed: 1 })).toThrow(/options\.noise/);
   });
 });
@@ -59,14 +60,5 @@ describe('makeClassification', () => {
     expect(Buffer.from(a.X.data.buffer).equals(Buffer.from(b.X.data.buffer))).toBe(true);
     expect(Array.from(a.y.data)).toEqual(Array.from(b.y.data));
     expect(() => makeClassification({ nSamples: 10, nFeatures: 4, nInformative: 2, nClasses: 5, seed: 1 })).toThrow(/options\.nClasses must be an integer in \[2, 4\], found 5/);
-  });
-
-  it('makes 100,000 x 64 quickly (a fifth of the 500,000 x 64 benchmark size)', () => {
-    const t0 = performance.now();
-    const { X } = makeClassification({ nSamples: 100_000, nFeatures: 64, seed: 0 });
-    const seconds = (performance.now() - t0) / 1000;
-    expect(X.data.length).toBe(6_400_000);
-    // Tolerance: 5 s on a shared 2-core machine; measured ~0.2 s.
-    expect(seconds).toBeLessThan(5);
   });
 });

@@ -36,8 +36,12 @@ export function dataset(name: keyof Parity['datasets'], intLabels = false): { X:
   return { X, y };
 }
 
-/** Largest |a - b| / max(|b|, floor) over two equal-length number lists. */
+/**
+ * Largest |a - b| / max(|b|, floor) over two number lists; Infinity when their lengths differ
+ * (so a missing column or a short result can never pass as "no difference").
+ */
 export function maxRelDiff(a: readonly unknown[], b: readonly unknown[], floor = 1e-12): number {
+  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
   let worst = 0;
   a.forEach((v, i) => {
     const x = v as number;

@@ -1,11 +1,13 @@
 /**
  * A throwaway Redis for one test file: Debian's redis-server on a free loopback port, no
  * persistence. Tests that need it use `describe.skipIf(!REDIS_SERVER)` so that a machine without
- * redis-server reports them as skipped (CI installs it, see .ci/run).
+ * redis-server reports them as skipped; under MEMGRID_REQUIRE_ALL=1 (CI, see .ci/run) importing
+ * this file without redis-server fails instead.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
+import { needs } from './optional.js';
 
 const CANDIDATES = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'];
 
@@ -14,6 +16,8 @@ export const REDIS_SERVER = CANDIDATES.find((path) => existsSync(path));
 
 /** Why the Redis tests are skipped, for the test title. */
 export const REDIS_SKIP_REASON = 'redis-server is not installed (apt-get install redis-server, as .ci/run does)';
+
+needs('redis-server', REDIS_SERVER !== undefined, 'apt-get install redis-server, as .ci/run does');
 
 /** A running redis-server. */
 export interface RedisServer {

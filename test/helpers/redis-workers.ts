@@ -54,12 +54,3 @@ export async function spawnWorker(options: Omit<RedisWorkerOptions, 'log'>): Pro
     },
   };
 }
-
-/** Resolves when `test` holds, polling every 20 ms; rejects after `timeoutMs`. */
-export async function waitFor(test: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -63,7 +63,7 @@ describe('state and dump support', () => {
   test('modelFromState rejects a state with bad params or no arrays', () => {
     const s = createModel('ridge').fit(X, y).state();
     expect(() => modelFromState({ ...s, params: { alpha: -1 } })).toThrow(/alpha must be/);
-    expect(() => modelFromState({ name: 'ridge', params: {} } as never)).toThrow(ValueError);
+    expect(() => modelFromState({ name: 'ridge', params: {} } as never)).toThrow(new ValueError('model state must be an object with name, params, coef and intercept'));
   });
   test('modelFromState refuses malformed arrays with a clear error, not a TypeError from deep inside', () => {
     const s = createModel('ridge').fit(X, y).state();

@@ -116,8 +116,9 @@ describe('estimator lifecycle', () => {
   });
 
   test('an unfitted model says so', () => {
-    expect(() => new Ridge().coef).toThrow(ValueError);
-    expect(() => new Ridge().predict(X)).toThrow(/not fitted/);
+    const notFitted = new ValueError('this Ridge is not fitted yet: call fit(X, y) first');
+    expect(() => new Ridge().coef).toThrow(notFitted);
+    expect(() => new Ridge().predict(X)).toThrow(notFitted);
   });
 });
 

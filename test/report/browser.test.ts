@@ -2,23 +2,23 @@
  * report.html in a real headless browser (Debian's chromium, driven by playwright-core):
  * it loads offline with no console errors and shows every plot at a nonzero size.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeRunFiles } from '../../src/report/write.js';
+import { needs } from '../helpers/optional.js';
+import { tempDir } from '../helpers/temp.js';
 import { oneParam, twoParams } from './contents.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const hasChromium = existsSync(CHROMIUM);
+const hasChromium = needs('chromium', existsSync(CHROMIUM), 'apt-get install chromium, as .ci/run does');
 if (!hasChromium) console.warn(`skipped: report.html browser test needs ${CHROMIUM} (apt-get install chromium)`);
 
-const dir = mkdtempSync(join(tmpdir(), 'memgrid-browser-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('memgrid-browser-');
 
 describe.skipIf(!hasChromium)('report.html in chromium', () => {
   it.each([['one-param', oneParam, 2], ['two-params', twoParams, 1]] as const)(

@@ -1,6 +1,7 @@
 /** Small run contents for report tests: a one-parameter search with a learning curve, and a two-parameter one. */
 import type { LearningCurveFile, RunContents, RunResults } from '../../src/report/types.js';
 import type { CvResults } from '../../src/search/options.js';
+import { paramColumn } from '../../src/search/results.js';
 
 const alphas = [0.01, 0.1, 1, 10, 100];
 
@@ -11,7 +12,7 @@ function cvResults(params: Record<string, number | boolean>[], means: number[]):
     mean_fit_time: params.map(() => 0.002), std_fit_time: params.map(() => 0.0001),
     mean_score_time: params.map(() => 0.0005), std_score_time: params.map(() => 0.00002),
   };
-  for (const name of names) columns[`param_${name}`] = params.map((p) => p[name]);
+  for (const name of names) columns[paramColumn(name)] = params.map((p) => p[name]);
   columns.params = params;
   for (let f = 0; f < 3; f++) columns[`split${f}_test_score`] = means.map((m) => m + (f - 1) * 0.01);
   columns.mean_test_score = means;
@@ -34,7 +35,11 @@ const results = (cv: CvResults, bestIndex: number): RunResults => ({
   cvResults: cv,
   timings: { search: 0.12, refit: 0.001, total: 0.3 },
   fits: { total: 15, restored: 0 },
-  memory: { datasetBytes: 9600, coordinator: { rss: 1e8, heapUsed: 2e7 }, workers: [{ worker: 'thread-1', datasetResident: 9600, heapUsed: 5e6 }] },
+  memory: {
+    datasetBytes: 9600, coordinator: { host: 'node-1', rss: 1e8, heapUsed: 2e7 },
+    workers: [{ worker: 'node-1/4242/1', host: 'node-1', datasetResident: 9600, heapUsed: 5e6 }],
+    hosts: [{ host: 'node-1', totalBytes: 2 ** 34, freeBytes: 2 ** 33 }],
+  },
 });
 
 const learningCurve: LearningCurveFile = {

@@ -1,16 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cvResultsToCsv } from '../../src/report/csv.js';
 import { planPlots } from '../../src/report/plots.js';
 import { isLogSpaced } from '../../src/report/specs.js';
 import { formatTable, topCandidates } from '../../src/report/table.js';
 import { readRunContents, writeReport, writeRunFiles } from '../../src/report/write.js';
+import { tempDir } from '../helpers/temp.js';
 import { oneParam, twoParams } from './contents.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'memgrid-report-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('memgrid-report-');
 
 describe('plots', () => {
   it('plans a learning curve and score vs alpha for a one-parameter grid', () => {
@@ -26,7 +25,7 @@ describe('plots', () => {
     cv.param_alpha = cv.param_alpha!.map((_, i) => 10 ** (i / 3 - 2)); // ten distinct sampled values
     const plans = planPlots({ results: { ...twoParams.results, kind: 'random', cvResults: cv as never } });
     expect(plans.map((p) => p.file)).toEqual(['search_alpha.svg']);
-    expect(JSON.stringify(plans[0]!.spec)).toContain('"title":"fitIntercept"');
+    expect(JSON.stringify(plans[0]!.spec)).toContain('"title":"fit_intercept"');
   });
 
   it('uses a log axis only for log-spaced values', () => {
@@ -43,7 +42,7 @@ describe('files', () => {
   it('writes cv_results.csv with scikit-learn columns and params as JSON', () => {
     const csv = cvResultsToCsv(twoParams.results.cvResults!);
     const [header, first] = csv.split('\n');
-    expect(header).toBe('mean_fit_time,std_fit_time,mean_score_time,std_score_time,param_alpha,param_fitIntercept,params,'
+    expect(header).toBe('mean_fit_time,std_fit_time,mean_score_time,std_score_time,param_alpha,param_fit_intercept,params,'
       + 'split0_test_score,split1_test_score,split2_test_score,mean_test_score,std_test_score,rank_test_score,mean_train_score,std_train_score');
     expect(first).toContain(',0.01,true,"{""alpha"":0.01,""fitIntercept"":true}",');
   });
@@ -60,6 +59,8 @@ describe('files', () => {
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect(html).not.toContain('<script');
     expect((html.match(/<svg /g) ?? []).length).toBe(2);
+    expect(html).toContain('<dt>Memory</dt><dd>dataset 9.4 KB mapped once and shared; per worker: node-1/4242/1 dataset resident 9.4 KB + own heap 4.8 MB</dd>');
+    expect(html).toContain('<dt>Hosts</dt><dd>node-1 8192.0 MB available of 16384.0 MB</dd>');
 
     rmSync(join(dir, 'report.html'));
     const contents = readRunContents(dir);

@@ -1,13 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { loadConfig, parseConfig } from '../../src/run/config.js';
 import { stripComments } from '../../src/run/jsonc.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'memgrid-config-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('memgrid-config-');
 const file = join(dir, 'exp.json');
 writeFileSync(join(dir, 'x.npy'), '');
 writeFileSync(join(dir, 'y.npy'), '');

@@ -1,15 +1,14 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withWriteCalls } from '../../src/data/atomic.js';
 import { BestTracker } from '../../src/run/best.js';
 import { canonicalJson, fitKeyHash, Journal, ResumeError } from '../../src/run/journal.js';
 import type { FitKey } from '../../src/search/options.js';
 import type { FitRecord } from '../../src/workers/protocol.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'memgrid-journal-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('memgrid-journal-');
 const fingerprint = { config: 'c1', data: 'd1' };
 const key = (alpha: number, fold: number): FitKey => ({ data: 'd1', folds: 'f1', model: 'ridge', params: { alpha }, fold });
 const record = (candidate: number, fold: number, r2: number): FitRecord => ({ candidate, fold, test: { r2 }, fitTime: 0.01, scoreTime: 0.001 });

@@ -5,17 +5,19 @@
 import { describe, expect, it } from 'vitest';
 import { makeClassification, makeRegression } from '../../src/data/synthetic.js';
 import { ndarray, type NdArray } from '../../src/data/ndarray.js';
-import { AbortError, DataError, FitError } from '../../src/errors.js';
+import { AbortError, DataError, FitError, ValueError } from '../../src/errors.js';
 import { LogisticRegression } from '../../src/models/logistic.js';
 import { Ridge } from '../../src/models/ridge.js';
 import { learningCurve } from '../../src/search/curves.js';
 import { createExecutor } from '../../src/search/engine.js';
 import { GridSearch, RandomizedSearch } from '../../src/search/grid-search.js';
 import { loguniform } from '../../src/search/distributions.js';
+import { SCORERS } from '../../src/search/scorers.js';
 import { KFold, PredefinedFolds } from '../../src/search/splitters.js';
 import type { CvResults, FitKey } from '../../src/search/options.js';
-import type { Executor, FitRecord, TaskMessage, TaskResult } from '../../src/workers/protocol.js';
+import type { FitRecord, TaskMessage } from '../../src/workers/protocol.js';
 import { ThreadPoolExecutor } from '../../src/workers/thread-executor.js';
+import { CountingExecutor } from '../helpers/counting-executor.js';
 import { maxRelDiff } from '../helpers/parity.js';
 
 const regression = makeRegression({ nSamples: 20_000, nFeatures: 12, noise: 5, seed: 1 });
@@ -23,30 +25,25 @@ const classification = makeClassification({ nSamples: 3_000, nFeatures: 8, seed:
 const alphas = [0.01, 1, 100, 1e4];
 const Cs = [1e-3, 1e-2, 0.1, 1, 10];
 
-function scoreColumns(results: CvResults): Record<string, unknown[]> {
+function scoreColumns(results: CvResults): Record<string, readonly unknown[]> {
   return Object.fromEntries(Object.entries(results).filter(([k]) => /^(split|mean_test|std_test|mean_train|std_train|rank)/.test(k)));
-}
-
-/** An executor that only counts: proves input errors reject before any task is sent. */
-class CountingExecutor implements Executor {
-  readonly concurrency = 1;
-  calls = 0;
-  async run(_task: TaskMessage): Promise<TaskResult> {
-    this.calls++;
-    return { records: [] };
-  }
-  async close(): Promise<void> {}
 }
 
 describe('results do not depend on the worker count', () => {
   it('ridge grid (fast plan): inline, 1 and 2 threads give identical numbers', async () => {
     const runs = [];
     for (const workers of [0, 1, 2]) {
-      const search = await new GridSearch(new Ridge(), { alpha: alphas }, {
-        cv: new KFold({ nSplits: 5, shuffle: true, seed: 3 }), scoring: ['r2', 'neg_mean_squared_error'], refit: 'r2',
-        returnTrainScore: true, workers,
-      }).fit(regression.X, regression.y);
-      runs.push(scoreColumns(search.cvResults));
+      const executor = new CountingExecutor(createExecutor(workers));
+      try {
+        const search = await new GridSearch(new Ridge(), { alpha: alphas }, {
+          cv: new KFold({ nSplits: 5, shuffle: true, seed: 3 }), scoring: ['r2', 'neg_mean_squared_error'], refit: 'r2',
+          returnTrainScore: true, executor,
+        }).fit(regression.X, regression.y);
+        runs.push(scoreColumns(search.cvResults));
+      } finally {
+        await executor.close();
+      }
+      expect(executor.kinds(), `${workers} workers`).toEqual(['ridge-stats']);
     }
     expect(runs[1]).toEqual(runs[0]);
     expect(runs[2]).toEqual(runs[0]);
@@ -88,12 +85,16 @@ describe('fast plans give the numbers of plain per-candidate fits', () => {
     const cv = new KFold({ nSplits: 4, shuffle: true, seed: 9 });
     // Shifted data: centring has to be careful for the statistics to match.
     const shifted = ndarray('float64', regression.X.shape, regression.X.data.map((v) => v + 1000));
-    const fast = await new GridSearch(new Ridge(), { alpha: alphas }, { cv, scoring: 'r2', returnTrainScore: true, workers: 0 })
+    const fastPlan = new CountingExecutor();
+    const fast = await new GridSearch(new Ridge(), { alpha: alphas }, { cv, scoring: 'r2', returnTrainScore: true, executor: fastPlan })
       .fit(shifted, regression.y);
     // neg_mean_absolute_error needs predictions, so this search takes the plain plan.
+    const plainPlan = new CountingExecutor();
     const plain = await new GridSearch(new Ridge(), { alpha: alphas }, {
-      cv, scoring: ['r2', 'neg_mean_absolute_error'], refit: 'r2', returnTrainScore: true, workers: 0,
+      cv, scoring: ['r2', 'neg_mean_absolute_error'], refit: 'r2', returnTrainScore: true, executor: plainPlan,
     }).fit(shifted, regression.y);
+    expect(fastPlan.kinds()).toEqual(['ridge-stats']);
+    expect(plainPlan.kinds()).toEqual(['cv']);
     for (let k = 0; k < 4; k++) {
       expect(maxRelDiff(fast.cvResults[`split${k}_test_score`]!, plain.cvResults[`split${k}_test_r2`]!)).toBeLessThan(1e-9);
       expect(maxRelDiff(fast.cvResults[`split${k}_train_score`]!, plain.cvResults[`split${k}_train_r2`]!)).toBeLessThan(1e-9);
@@ -101,8 +102,10 @@ describe('fast plans give the numbers of plain per-candidate fits', () => {
   });
 
   it('ridge learning curve: cumulative statistics equal plain prefix fits to 1e-9 relative', async () => {
-    const options = { trainSizes: [0.05, 0.3, 0.7, 1], cv: new KFold({ nSplits: 5, shuffle: true, seed: 4 }), workers: 0 };
+    const executor = new CountingExecutor();
+    const options = { trainSizes: [0.05, 0.3, 0.7, 1], cv: new KFold({ nSplits: 5, shuffle: true, seed: 4 }), executor };
     const fast = await learningCurve(new Ridge({ alpha: 3 }), regression.X, regression.y, options);
+    expect(executor.kinds()).toEqual(['ridge-stats']);
     // Score the same prefixes with plain fits: Ridge.fit on each fold's first `size` training rows.
     const folds = options.cv.split(regression.X.shape[0]!);
     fast.trainSizes.forEach((size, s) => {
@@ -128,45 +131,53 @@ describe('failed fits get the error score', () => {
     const search = await new GridSearch(new LogisticRegression(), { C: [0.1, 1] }, { cv: folds, workers: 0 }).fit(X, y);
     expect(search.cvResults['split0_test_score']).toEqual([Number.NaN, Number.NaN]);
     expect((search.cvResults['split1_test_score'] as number[]).every(Number.isFinite)).toBe(true);
-    expect(search.fitErrors).toHaveLength(2);
-    expect(search.fitErrors[0]!.message).toMatch(/single class|one class|2 classes|at least two/i);
+    const message = 'y has a single class (0) in the rows used: a classifier needs at least 2 classes';
+    expect(search.fitErrors).toEqual([
+      { candidate: 0, fold: 0, params: { C: 0.1 }, message },
+      { candidate: 1, fold: 0, params: { C: 1 }, message },
+    ]);
   });
 
   it('uses a numeric errorScore, and errorScore "raise" stops at the first failure', async () => {
     const zero = await new GridSearch(new LogisticRegression(), { C: [1] }, { cv: folds, errorScore: 0, workers: 0 }).fit(X, y);
     expect(zero.cvResults['split0_test_score']).toEqual([0]);
     await expect(new GridSearch(new LogisticRegression(), { C: [1] }, { cv: folds, errorScore: 'raise', workers: 0 }).fit(X, y))
-      .rejects.toBeInstanceOf(DataError);
+      .rejects.toThrow(new DataError('y has a single class (0) in the rows used: a classifier needs at least 2 classes'));
   });
 
   it('fails loudly when every fit fails', async () => {
     const bad = new PredefinedFolds([{ train: [0, 1, 2, 3], test: [4, 5, 6, 7] }, { train: [4, 5, 6, 7], test: [0, 1, 2, 3] }]);
-    await expect(new GridSearch(new LogisticRegression(), { C: [1] }, { cv: bad, workers: 0 }).fit(X, y))
-      .rejects.toThrow(FitError);
+    await expect(new GridSearch(new LogisticRegression(), { C: [1] }, { cv: bad, workers: 0 }).fit(X, y)).rejects.toThrow(new FitError(
+      'all 2 fits failed (first error: y has a single class (0) in the rows used: a classifier needs at least 2 classes); '
+      + 'no accuracy score could be computed. Check the data and the parameter grid.',
+    ));
   });
 });
 
 describe('bad input is rejected before any task runs', () => {
   const { X, y } = regression;
   const small = { X: ndarray('float64', [3, 1], new Float64Array([1, 2, 3])), y: ndarray('float64', [3], new Float64Array([1, 2, 3])) };
-  const cases: [string, () => Promise<unknown>, RegExp][] = [
-    ['X/y length mismatch', () => search({}).fit(X, ndarray('float64', [5], new Float64Array(5))), /different lengths.*20000.*5/],
-    ['X with no features', () => search({}).fit(ndarray('float64', [3, 0], new Float64Array(0)), small.y), /X has 0 features \(shape \[3, 0\]\)/],
+  const scorers = [...SCORERS.keys()].join(', ');
+  const cases: [string, () => Promise<unknown>, Error][] = [
+    ['X/y length mismatch', () => search({}).fit(X, ndarray('float64', [5], new Float64Array(5))), new DataError('X and y have different lengths: X has 20000 rows, y has 5')],
+    ['X with no features', () => search({}).fit(ndarray('float64', [3, 0], new Float64Array(0)), small.y), new DataError('X has 0 features (shape [3, 0]): at least 1 is required')],
     // MAE takes the plain plan, which relies on the up-front check (ridge's statistics check X in their pass: below).
-    ['NaN in X', () => search({ scoring: 'neg_mean_absolute_error' }).fit(withNaN(X), y), /X contains NaN at row 1234, column 5/],
-    ['Infinity in y', () => search({}).fit(X, withValueAt(y, 77, Number.POSITIVE_INFINITY)), /y contains Infinity at row 77/],
-    ['single-class y', () => new GridSearch(new LogisticRegression(), { C: [1] }, { executor: counter() }).fit(X, ndarray('int64', [20000], new BigInt64Array(20000))), /single class/],
-    ['empty grid', () => new GridSearch(new Ridge(), {}, { executor: counter() }).fit(X, y), /grid/i],
-    ['unknown parameter', () => new GridSearch(new Ridge(), { alpah: [1] }, { executor: counter() }).fit(X, y), /alpah.*alpha/],
+    ['NaN in X', () => search({ scoring: 'neg_mean_absolute_error' }).fit(withNaN(X), y), new DataError('X contains NaN at row 1234, column 5: values must be finite')],
+    ['Infinity in y', () => search({}).fit(X, withValueAt(y, 77, Number.POSITIVE_INFINITY)), new DataError('y contains Infinity at row 77: values must be finite')],
+    ['single-class y', () => new GridSearch(new LogisticRegression(), { C: [1] }, { executor: counter() }).fit(X, ndarray('int64', [20000], new BigInt64Array(20000))),
+      new DataError('y has a single class (0): a classifier needs at least two')],
+    ['empty grid', () => new GridSearch(new Ridge(), {}, { executor: counter() }).fit(X, y), new ValueError('grid has no parameters: give each parameter name a list of values')],
+    ['unknown parameter', () => new GridSearch(new Ridge(), { alpah: [1] }, { executor: counter() }).fit(X, y),
+      new ValueError('ridge: unknown param "alpah" (did you mean "alpha"?); known params: alpha, fitIntercept')],
     // Inherited names are no params, however the grid was made (JSON.parse keeps "__proto__" as an own key).
     ['"constructor" in a grid', () => new GridSearch(new Ridge(), JSON.parse('{"constructor": [1]}') as Record<string, number[]>, { executor: counter() }).fit(X, y),
-      /^ridge: unknown param "constructor"; known params: alpha, fitIntercept$/],
+      new ValueError('ridge: unknown param "constructor"; known params: alpha, fitIntercept')],
     ['"__proto__" in a grid', () => new GridSearch(new Ridge(), JSON.parse('{"alpha": [1], "__proto__": [1]}') as Record<string, number[]>, { executor: counter() }).fit(X, y),
-      /^ridge: unknown param "__proto__"/],
+      new ValueError('ridge: unknown param "__proto__"; known params: alpha, fitIntercept')],
     ['"toString" in distributions', () => new RandomizedSearch(new Ridge(), JSON.parse('{"toString": [1, 2]}') as Record<string, number[]>, { nIter: 2, executor: counter() }).fit(X, y),
-      /^ridge: unknown param "toString"/],
-    ['unknown scorer', () => search({ scoring: 'r3' }).fit(X, y), /r3.*r2/],
-    ['more folds than rows', () => search({ cv: 5 }).fit(small.X, small.y), /5.*3|n_samples|rows/],
+      new ValueError('ridge: unknown param "toString"; known params: alpha, fitIntercept')],
+    ['unknown scorer', () => search({ scoring: 'r3' }).fit(X, y), new ValueError(`unknown scoring "r3" (did you mean "r2"?); valid names: ${scorers}`)],
+    ['more folds than rows', () => search({ cv: 5 }).fit(small.X, small.y), new ValueError('KFold: cannot have nSplits=5 greater than the number of samples: nSamples=3')],
   ];
   let executor: CountingExecutor;
   function counter(): CountingExecutor {
@@ -176,10 +187,10 @@ describe('bad input is rejected before any task runs', () => {
   function search(options: object): GridSearch {
     return new GridSearch(new Ridge(), { alpha: [1] }, { ...options, executor: counter() });
   }
-  for (const [name, run, message] of cases) {
+  for (const [name, run, error] of cases) {
     it(name, async () => {
-      await expect(run()).rejects.toThrow(message);
-      expect(executor.calls).toBe(0);
+      await expect(run()).rejects.toThrow(error);
+      expect(executor.tasks).toEqual([]);
     });
   }
 });
@@ -201,15 +212,17 @@ describe("ridge's statistics plan checks X in its own pass", () => {
         new GridSearch(new Ridge(), { alpha: [0.1, 1] }, { cv: 5, scoring: ['r2', 'neg_mean_squared_error'], refit: 'r2', workers }).fit(X, regression.y);
       await expect(fit(withNaN(regression.X))).rejects.toThrow(new DataError('X contains NaN at row 1234, column 5: values must be finite'));
       const last = (regression.X.shape[0]! - 1) * regression.X.shape[1]!;
-      await expect(fit(withValueAt(regression.X, last, Number.NEGATIVE_INFINITY))).rejects.toThrow(/X contains -Infinity at row 19999, column 0/);
+      await expect(fit(withValueAt(regression.X, last, Number.NEGATIVE_INFINITY)))
+        .rejects.toThrow(new DataError('X contains -Infinity at row 19999, column 0: values must be finite'));
       // Finite but too large to square: no value to name, a message that says what to do.
-      await expect(fit(withValueAt(regression.X, 7, 1e200))).rejects.toThrow(/squares overflow/);
+      await expect(fit(withValueAt(regression.X, 7, 1e200)))
+        .rejects.toThrow(new DataError('X has values too large for float64 ridge statistics (their squares overflow): scale the features down'));
     });
   }
 
   it('the learning curve plan too', async () => {
     await expect(learningCurve(new Ridge(), withNaN(regression.X), regression.y, { trainSizes: [0.5, 1], cv: 5, workers: 0 }))
-      .rejects.toThrow(/X contains NaN at row 1234, column 5/);
+      .rejects.toThrow(new DataError('X contains NaN at row 1234, column 5: values must be finite'));
   });
 });
 
@@ -222,9 +235,11 @@ describe('the pool survives aborts, throwing tasks and dying workers', () => {
       const running = new GridSearch(new LogisticRegression({ tol: 1e-10 }), grid, {
         cv: 5, executor, signal: controller.signal, onProgress: () => controller.abort(),
       }).fit(classification.X, classification.y);
-      await expect(running).rejects.toBeInstanceOf(AbortError);
+      await expect(running).rejects.toThrow(new AbortError('search aborted: finished fits were reported, the rest did not run'));
       const next = await new GridSearch(new Ridge(), { alpha: [1, 10] }, { cv: 3, executor }).fit(regression.X, regression.y);
-      expect(next.bestIndex).toBeGreaterThanOrEqual(0);
+      const fresh = await new GridSearch(new Ridge(), { alpha: [1, 10] }, { cv: 3, workers: 0 }).fit(regression.X, regression.y);
+      expect(scoreColumns(next.cvResults)).toEqual(scoreColumns(fresh.cvResults));
+      expect(next.bestIndex).toBe(fresh.bestIndex);
     } finally {
       await executor.close();
     }
@@ -238,8 +253,8 @@ describe('the pool survives aborts, throwing tasks and dying workers', () => {
       returnTrainScore: false, errorScore: Number.NaN, folds: [0], candidates: [{ id: 0, params: crash ? { crash } : {} }],
     });
     try {
-      await expect(pool.run(task('throw'))).rejects.toThrow(/on purpose/);
-      await expect(pool.run(task('exit'))).rejects.toThrow();
+      await expect(pool.run(task('throw'))).rejects.toThrow(new Error('handler threw on purpose'));
+      await expect(pool.run(task('exit'))).rejects.toThrow(new Error('worker exited with code: 7'));
       const results = await Promise.all([pool.run(task()), pool.run(task()), pool.run(task())]);
       expect(results.map((r) => r.records.length)).toEqual([1, 1, 1]);
     } finally {

@@ -58,7 +58,7 @@ describe('Pipeline(StandardScaler, Ridge) on diabetes, as GridSearchCV', () => {
     expect(scoreColumnsDiff(search.cvResults, ref.cvResults)).toBeLessThan(RIDGE_TOL);
     expect(search.bestIndex).toBe(ref.bestIndex);
     expect(Object.keys(search.cvResults).filter((k) => k.startsWith('param_'))).toEqual([
-      'param_ridge__alpha', 'param_ridge__fitIntercept', 'param_standardscaler__withStd',
+      'param_ridge__alpha', 'param_ridge__fit_intercept', 'param_standardscaler__with_std',
     ]);
     const best = search.bestEstimator as Pipeline;
     const scaler = best.namedSteps['standardscaler'] as StandardScaler;

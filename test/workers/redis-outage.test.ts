@@ -2,16 +2,19 @@
  * A Redis outage in the middle of `memgrid run --executor redis` is a failure of the run, never
  * a result: the run exits 1 with one line naming Redis and the resume command, journals no fit
  * for the tasks it lost, and `--resume` once Redis is back runs exactly the missing fits. The
- * URL comes from MEMGRID_REDIS_URL here, for the coordinator and the worker alike.
+ * URL comes from MEMGRID_REDIS_URL here, for the coordinator and the worker alike. Mid-run by
+ * construction: a worker in this process takes one or two of the 18 tasks and stops, and Redis
+ * stops once their fits are journaled, with the other tasks still queued.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, startMemgrid, type Result } from '../cli/memgrid.js';
 import { REDIS_SERVER, REDIS_SKIP_REASON, startRedis, type RedisServer } from '../helpers/redis-server.js';
-import { waitFor } from '../helpers/redis-workers.js';
+import { runRedisWorker } from '../../src/workers/redis-worker.js';
+import { tempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** 6 candidates × 3 folds = 18 fits, in plain cv tasks (MAE needs predictions: no ridge statistics plan). */
 const CONFIG = {
@@ -23,15 +26,17 @@ const CONFIG = {
 };
 const FITS = 18;
 
+const dir = tempDir('memgrid-redis-outage-');
+/** The default store root of the runs and workers here (TMPDIR is `dir` for them). */
+const storeRoot = join(dir, `memgrid-stores-${process.getuid!()}`);
 let redis: RedisServer;
-let dir: string;
 
 function env(): NodeJS.ProcessEnv {
   return { ...process.env, NO_COLOR: '1', TMPDIR: dir, MEMGRID_REDIS_URL: redis.url };
 }
 
 async function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'worker', '--queue', 'outage', '--threads', '1', '--task-delay', '150'], { cwd: dir, env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'worker', '--queue', 'outage', '--threads', '1'], { cwd: dir, env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -68,24 +73,30 @@ const scores = (path: string): Record<string, unknown> => Object.fromEntries(
 describe.skipIf(!REDIS_SERVER)(`Redis outages are failures, never results${REDIS_SERVER ? '' : ` (skipped: ${REDIS_SKIP_REASON})`}`, () => {
   beforeAll(async () => {
     redis = await startRedis();
-    dir = mkdtempSync(join(tmpdir(), 'memgrid-redis-outage-'));
     writeFileSync(join(dir, 'exp.json'), JSON.stringify(CONFIG));
   });
   afterAll(async () => {
     await redis?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('exits 1 naming Redis and --resume, journals no lost task as a fit, and resumes exactly the missing fits', async () => {
-    const [full, worker] = await Promise.all([
-      startMemgrid(['run', 'exp.json', '--quiet', '--workers', '1', '--out', 'full'], dir, { TMPDIR: dir }).done,
-      startWorker(),
-    ]);
+    const full = await startMemgrid(['run', 'exp.json', '--quiet', '--workers', '1', '--out', 'full'], dir, { TMPDIR: dir }).done;
     expect(full.code, full.stderr).toBe(0);
-    const workers = [worker];
+    const workers: ChildProcess[] = [];
     try {
       const journal = join(dir, 'queued', 'journal.jsonl');
       const first = coordinator([]);
+      // A worker that takes one of the run's tasks, then stops taking any (close lets a task it already took finish).
+      let stop: (() => Promise<void>) | undefined;
+      let done = 0;
+      await waitFor(() => existsSync(storeRoot), 20_000, 'the run to persist its data');
+      const partial = await runRedisWorker({
+        url: redis.url, queueName: 'outage', threads: 1, storeRoots: [storeRoot], handleSignals: false,
+        log: (line) => { if (line.endsWith(' done') && ++done === 1) void stop?.(); },
+      });
+      stop = partial.close;
+      if (done >= 1) void partial.close();
+      await partial.closed;
       await waitFor(() => existsSync(journal) && fitLines(journal).length > 0, 20_000, 'the first journaled fits');
       await redis.stop();
       const failed = await first.done;
@@ -100,7 +111,7 @@ describe.skipIf(!REDIS_SERVER)(`Redis outages are failures, never results${REDIS
       expect(existsSync(join(dir, 'queued', 'results.json'))).toBe(false);
 
       await redis.restart(); // empty: the lost run's jobs are gone for good
-      // A fresh worker (the old one is still backing off its reconnects) and the resumed run start together.
+      // A worker and the resumed run start together.
       const resuming = coordinator(['--resume']);
       workers.push(await startWorker());
       const resumed = await resuming.done;

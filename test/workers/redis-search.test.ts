@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ndarray } from '../../src/data/ndarray.js';
+import { makeRegression } from '../../src/data/synthetic.js';
 import { makePipeline } from '../../src/models/pipeline.js';
 import { Ridge } from '../../src/models/ridge.js';
 import { StandardScaler } from '../../src/models/standard-scaler.js';
@@ -15,30 +15,18 @@ import { GridSearch } from '../../src/search/grid-search.js';
 import type { CvResults, SearchOptions } from '../../src/search/options.js';
 import { RedisExecutor } from '../../src/workers/redis-executor.js';
 import { REDIS_SERVER, REDIS_SKIP_REASON, startRedis, type RedisServer } from '../helpers/redis-server.js';
-import { spawnWorker, waitFor, type WorkerProcess } from '../helpers/redis-workers.js';
+import { CountingExecutor } from '../helpers/counting-executor.js';
+import { spawnWorker, type WorkerProcess } from '../helpers/redis-workers.js';
+import { waitFor } from '../helpers/wait.js';
 
 let redis: RedisServer;
 let root: string;
 let storeRoot: string;
 
-/** A seeded linear regression problem: y = X·w + noise. */
-function regression(rows: number, cols: number) {
-  let state = 12345;
-  const rand = (): number => { state = (state * 1103515245 + 12345) % 2 ** 31; return state / 2 ** 31 - 0.5; };
-  const X = new Float64Array(rows * cols);
-  const y = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let sum = 0;
-    for (let j = 0; j < cols; j++) { X[i * cols + j] = rand() * 4; sum += X[i * cols + j]! * (j + 1); }
-    y[i] = sum + rand();
-  }
-  return { X: ndarray('float64', [rows, cols], X), y: ndarray('float64', [rows], y) };
-}
-
 const GRID = { alpha: [0.001, 0.1, 1, 10, 1000], fitIntercept: [true, false] };
 
 async function search(options: SearchOptions): Promise<CvResults> {
-  const { X, y } = regression(240, 4);
+  const { X, y } = makeRegression({ nSamples: 240, nFeatures: 4, noise: 1, seed: 12345 });
   const done = await new GridSearch(new Ridge(), GRID, {
     cv: 4, scoring: ['r2', 'neg_mean_squared_error'], refit: 'r2', returnTrainScore: true, storeRoot, ...options,
   }).fit(X, y);
@@ -50,10 +38,12 @@ function withoutTimes(results: CvResults): Record<string, unknown> {
   return Object.fromEntries(Object.entries(results).filter(([key]) => !key.endsWith('_time')));
 }
 
-async function onQueue(queueName: string, options: SearchOptions = {}): Promise<CvResults> {
-  const executor = await RedisExecutor.connect({ url: redis.url, queueName, concurrency: 2 });
+/** A search on the queue; `sent` counts the tasks it queued. */
+async function onQueue(queueName: string, sent?: CountingExecutor[]): Promise<CvResults> {
+  const executor = new CountingExecutor(await RedisExecutor.connect({ url: redis.url, queueName, concurrency: 2 }));
+  sent?.push(executor);
   try {
-    return await search({ ...options, executor });
+    return await search({ executor });
   } finally {
     await executor.close();
   }
@@ -74,10 +64,16 @@ describe.skipIf(!REDIS_SERVER)(`redis executor in a search${REDIS_SERVER ? '' : 
     const expected = await search({ workers: 1 });
     const worker = await spawnWorker({ url: redis.url, queueName: 'same', threads: 2, storeRoots: [storeRoot] });
     try {
-      const found = await onQueue('same');
+      const sent: CountingExecutor[] = [];
+      const found = await onQueue('same', sent);
       expect(withoutTimes(found)).toEqual(withoutTimes(expected));
-      // The worker logs a job after its result is stored: the search may have finished first.
-      await waitFor(() => worker.done() > 0, 10_000, 'the worker to log the job it ran');
+      // The grid (with and without intercept) is ridge's statistics plan; every task the search
+      // queued ran on the worker process (whose log line may trail the result).
+      expect(sent[0]!.kinds()).toEqual(['ridge-stats']);
+      const queued = sent[0]!.tasks.length;
+      expect(queued).toBeGreaterThan(0);
+      await waitFor(() => worker.done() >= queued, 10_000, `the worker's ${queued} "done" lines`);
+      expect(worker.done()).toBe(queued);
     } finally {
       await worker.stop();
     }
@@ -107,7 +103,7 @@ describe.skipIf(!REDIS_SERVER)(`redis executor in a search${REDIS_SERVER ? '' : 
   });
 
   it('runs a weighted pipeline search with a module scorer from an allowed folder, through a data root', async () => {
-    const { X, y } = regression(240, 4);
+    const { X, y } = makeRegression({ nSamples: 240, nFeatures: 4, noise: 1, seed: 7 });
     const weights = Float64Array.from({ length: 240 }, (_, i) => 0.5 + (i % 7) / 3);
     const scorerDir = join(root, 'scorers');
     mkdirSync(scorerDir, { recursive: true });

@@ -18,7 +18,7 @@ export interface WorkerArgs {
   readonly quiet: boolean;
   readonly 'lock-duration': number;
   readonly 'stalled-interval': number;
-  readonly 'task-delay': number;
+  readonly name?: string;
 }
 
 /**
@@ -38,10 +38,10 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     .option('store-root', { type: 'string', array: true, describe: 'Folder whose stores tasks may name (repeatable; default: the default store root in the temp folder)' })
     .option('scorer-dir', { type: 'string', array: true, describe: 'Folder whose scorer modules tasks may import (repeatable; default: none, module scorers are refused)' })
     .option('queue', { type: 'string', default: 'memgrid', describe: 'Queue name (the coordinator must use the same)' })
+    .option('name', { type: 'string', describe: 'Name of this worker in memory reports (threads are NAME/1, NAME/2, ...; default host/pid/thread)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
     .option('lock-duration', { type: 'number', default: 30_000, hidden: true, describe: 'ms before a dead worker\'s task is retried elsewhere' })
     .option('stalled-interval', { type: 'number', default: 30_000, hidden: true, describe: 'ms between checks for dead workers\' tasks' })
-    .option('task-delay', { type: 'number', default: 0, hidden: true, describe: 'Test aid: ms to wait before each task' })
     .example('$0 worker --redis redis://:secret@10.0.0.5:6379 --store-root /shared/memgrid-stores', 'Serve tasks whose data is on shared storage')
     .example('$0 worker --redis rediss://:secret@queue.internal:6380 --data-root /var/cache/memgrid --store-root /mnt/nfs/stores', 'Copy each dataset once to local disk') as unknown as Argv<WorkerArgs>,
   handler: async (args) => {
@@ -60,7 +60,7 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
       scorers: [...SCORERS.keys()],
       lockDurationMs: args['lock-duration'],
       stalledIntervalMs: args['stalled-interval'],
-      taskDelayMs: args['task-delay'],
+      ...(args.name === undefined ? {} : { name: args.name }),
       ...(log ? { log } : {}),
     });
     await worker.closed;

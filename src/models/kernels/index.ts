@@ -9,11 +9,13 @@
  * fitted in place without copying rows out; they never allocate per row, and they accumulate
  * (`+=`) into caller-provided outputs so statistics can be summed over blocks, folds and threads.
  */
+import { choleskyJs } from './js/cholesky.js';
 import { accumulateGramJs, GRAM_UNROLL } from './js/gram.js';
 import { logisticLossGradJs, softmaxLossGradJs } from './js/loss.js';
 import { logisticNewtonSweepJs, softmaxNewtonSweepJs } from './js/newton.js';
 import type { DenseView, GramStats, SweepRows } from './types.js';
-import { wasmGramKernel, type GramKernel } from './wasm/kernel.js';
+import { choleskyWasm } from './wasm/cholesky.js';
+import { wasmGramKernel, wasmGramSupported, type GramKernel } from './wasm/kernel.js';
 import { accumulateGramWasm, logisticSweepWasm, softmaxSweepWasm } from './wasm/sweeps.js';
 
 export * from './types.js';
@@ -80,6 +82,28 @@ export function withBackend<T>(backend: BackendName, fn: () => T): T {
 /** The backend the last O(d²) kernel call in this thread ran on (undefined before any). */
 export function lastBackend(): BackendName | undefined {
   return last;
+}
+
+/** Below this size the JavaScript factorisation wins: copying in and out of wasm costs O(n²) too. */
+const CHOLESKY_WASM_MIN = 24;
+
+/**
+ * The lower Cholesky factor of a row-major symmetric n×n matrix, in place (the upper triangle is
+ * left as it was); false when it is not positive definite. Ridge's and the Newton solver's one
+ * factorisation: wasm from n = 24 up (on 330 × 330 about 6× fewer instructions), JavaScript below.
+ * @example
+ * ```ts
+ * if (choleskyInPlace(A, n)) choleskySolveInPlace(A, n, b);
+ * ```
+ */
+export function choleskyInPlace(A: Float64Array, n: number): boolean {
+  if (n >= CHOLESKY_WASM_MIN && forced !== 'js' && wasmGramSupported()) {
+    last = 'wasm';
+    return choleskyWasm(A, n);
+  }
+  if (forced === 'wasm' && !wasmGramSupported()) throw new Error('the wasm kernel backend was requested but is unavailable here (WebAssembly SIMD)');
+  last = 'js';
+  return choleskyJs(A, n);
 }
 
 /**

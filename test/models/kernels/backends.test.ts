@@ -10,7 +10,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import {
-  accumulateGram, firstNonFiniteRow, gramStats, lastBackend, logisticLossGrad, logisticNewtonSweep,
+  accumulateGram, choleskyInPlace, firstNonFiniteRow, gramStats, lastBackend, logisticLossGrad, logisticNewtonSweep,
   newtonScratchLength, softmaxLossGrad, softmaxNewtonSweep, symmetrizeUpper, withBackend, type BackendName, type DenseView,
   type SweepRows,
 } from '../../../src/models/kernels/index.js';
@@ -222,4 +222,44 @@ test('withBackend restores the previous choice, also when the function throws', 
   expect(lastBackend()).toBe('js');
   withBackend('wasm', () => accumulateGram(X, undefined, undefined, undefined, 0, gramStats(d)));
   expect(lastBackend()).toBe('wasm');
+});
+
+describe('the Cholesky factorisation, on each backend', () => {
+  /** A symmetric positive definite n×n matrix: BᵀB + n·I. */
+  function spd(n: number): Float64Array {
+    const B = randoms(n * n, 500 + n);
+    const A = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      let t = i === j ? n : 0;
+      for (let k = 0; k < n; k++) t += B[k * n + i]! * B[k * n + j]!;
+      A[i * n + j] = t;
+    }
+    return A;
+  }
+  for (const backend of BACKENDS) {
+    // The wasm factorisation serves n ≥ 24 (smaller ones take JavaScript): odd and even sizes, both sides of 24.
+    for (const n of backend === 'wasm' ? [24, 25, 41] : [1, 2, 23, 24, 41]) {
+      test(`${backend}, n = ${n}: L·Lᵀ gives A back, the upper triangle is untouched`, () => {
+        const A = spd(n);
+        const L = A.slice();
+        expect(on(backend, () => choleskyInPlace(L, n))).toBe(true);
+        let worst = 0;
+        let scale = 0;
+        for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
+          let t = 0;
+          for (let k = 0; k <= j; k++) t += L[i * n + k]! * L[j * n + k]!;
+          worst = Math.max(worst, Math.abs(t - A[i * n + j]!));
+          scale = Math.max(scale, Math.abs(A[i * n + j]!));
+          if (j < i) expect(L[j * n + i]).toBe(A[j * n + i]);
+        }
+        expect(worst / scale).toBeLessThan(TOL);
+      });
+    }
+    test(`${backend}: a matrix that is not positive definite is refused`, () => {
+      const n = 30;
+      const A = spd(n);
+      A[17 * n + 17] = -1;
+      expect(on(backend, () => choleskyInPlace(A, n))).toBe(false);
+    });
+  }
 });

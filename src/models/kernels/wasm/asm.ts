@@ -26,10 +26,11 @@ const MODULE_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00] as const;
 
 /** Core instruction opcodes (§5.4). */
 const OP = {
-  loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br_if: 0x0d, return: 0x0f,
+  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, br_if: 0x0d, return: 0x0f,
   local_get: 0x20, local_set: 0x21, local_tee: 0x22,
-  i32_const: 0x41, i32_eqz: 0x45, i32_lt_u: 0x49, i32_add: 0x6a, i32_sub: 0x6b, i32_mul: 0x6c, i32_shl: 0x74,
-  f64_load: 0x2b, f64_store: 0x39, f64_add: 0xa0,
+  i32_const: 0x41, f64_const: 0x44, i32_eqz: 0x45, i32_lt_u: 0x49, i32_gt_u: 0x4b, i32_ge_u: 0x4f,
+  i32_add: 0x6a, i32_sub: 0x6b, i32_mul: 0x6c, i32_shl: 0x74,
+  f64_load: 0x2b, f64_store: 0x39, f64_gt: 0x64, f64_sqrt: 0x9f, f64_add: 0xa0, f64_sub: 0xa1, f64_mul: 0xa2, f64_div: 0xa3,
   /** Prefix of every SIMD instruction; the SIMD opcode follows as a LEB128. */
   simd: 0xfd,
 } as const;
@@ -82,7 +83,8 @@ function str(out: number[], s: string): void {
 export class Fn {
   readonly code: number[] = [];
   private readonly extra: number[] = [];
-  constructor(readonly nParams: number) {}
+  /** `result`: the value type the function returns (I32), or none. */
+  constructor(readonly nParams: number, readonly result?: number) {}
   /** A new local of type t; returns its index. */
   local(t: number): number { this.extra.push(t); return this.nParams + this.extra.length - 1; }
   /** local.get i */
@@ -107,6 +109,32 @@ export class Fn {
   eqz(): this { return this.op(OP.i32_eqz); }
   /** loop (no params, no results) */
   loop(): this { return this.op(OP.loop, BLOCK_EMPTY); }
+  /** block (no params, no results) */
+  block(): this { return this.op(OP.block, BLOCK_EMPTY); }
+  /** br depth */
+  br(depth: number): this { this.code.push(OP.br); uleb(this.code, depth); return this; }
+  /** i32.gt_u */
+  gtU(): this { return this.op(OP.i32_gt_u); }
+  /** i32.ge_u */
+  geU(): this { return this.op(OP.i32_ge_u); }
+  /** f64.const v */
+  f64(v: number): this {
+    this.code.push(OP.f64_const);
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, v, true); // IEEE 754 binary64, little-endian (§5.2.3)
+    for (let i = 0; i < 8; i++) this.code.push(view.getUint8(i));
+    return this;
+  }
+  /** f64.sub (scalar) */
+  sub64(): this { return this.op(OP.f64_sub); }
+  /** f64.mul (scalar) */
+  mul64(): this { return this.op(OP.f64_mul); }
+  /** f64.div (scalar) */
+  div64(): this { return this.op(OP.f64_div); }
+  /** f64.sqrt (scalar) */
+  sqrt64(): this { return this.op(OP.f64_sqrt); }
+  /** f64.gt (scalar) */
+  gt64(): this { return this.op(OP.f64_gt); }
   /** if (no results) */
   if(): this { return this.op(OP.if, BLOCK_EMPTY); }
   /** if (result i32) */
@@ -179,8 +207,8 @@ function section(out: number[], id: number, content: number[]): void {
 
 /**
  * A module's bytes: header, then the type, import (one memory, `env.mem`), function, export
- * and code sections for `fns` (each exported under its name; every parameter is an i32 and
- * no function returns a value).
+ * and code sections for `fns` (each exported under its name; every parameter is an i32; a
+ * function returns its `result` type, or nothing).
  * @example
  * ```ts
  * const bytes = moduleBytes([['gram', emitGram()]]);
@@ -194,7 +222,8 @@ export function moduleBytes(fns: readonly (readonly [string, Fn])[]): Uint8Array
     types.push(FUNC_TYPE);
     uleb(types, fn.nParams);
     for (let i = 0; i < fn.nParams; i++) types.push(I32);
-    uleb(types, 0); // no results
+    if (fn.result === undefined) uleb(types, 0);
+    else types.push(1, fn.result);
   }
   section(out, SECTION.type, types);
   const imports: number[] = [];

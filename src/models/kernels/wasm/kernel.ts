@@ -22,7 +22,7 @@
 import { gramModuleBytes } from './module.js';
 
 /** Bytes per WebAssembly memory page. */
-const WASM_PAGE_BYTES = 65536;
+export const WASM_PAGE_BYTES = 65536;
 
 /** The few WebAssembly API pieces used (the project's lib has no DOM types). */
 interface WasmApi {
@@ -30,14 +30,17 @@ interface WasmApi {
   Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
   Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
 }
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+/** WebAssembly's constructors, typed as memgrid uses them. */
+export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+const wasm = wasmApi;
 
 let cachedModule: object | undefined;
 
-/** Compiled once per process (or per worker). */
-function gramModule(): object {
+/** The kernel module, compiled once per process (or per worker). */
+export function wasmModule(): object {
   return (cachedModule ??= new wasm.Module(gramModuleBytes()));
 }
+const gramModule = wasmModule;
 
 /** Is WebAssembly SIMD available here? (Validates the module; false on engines without SIMD.) */
 export function wasmGramSupported(): boolean {

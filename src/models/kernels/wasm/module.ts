@@ -4,7 +4,7 @@
  * mirror the emitted instructions one for one (the binary is what runs; the listing is for
  * reading). wasm/kernel.ts instantiates the module and lays out its memory.
  */
-import { Fn, I32, moduleBytes, V128 } from './asm.js';
+import { F64, Fn, I32, moduleBytes, V128 } from './asm.js';
 
 /**
  * `gram(g, l, z, n, dp, full)`: for 4×4 tiles (j, k) with k ≥ j (every k when full ≠ 0),
@@ -305,12 +305,135 @@ function emitRank(): Fn {
 }
 
 /**
- * The kernel module's bytes: imports `env.mem`, exports `gram`, `scale`, `affine` and `rank`.
+ * `chol(a, n, np) → ok`: the lower Cholesky factor of the symmetric n×n matrix at byte a (rows of
+ * np ≥ n doubles), in place, by dot products of rows (left-looking): L[j][j] = √(A[j][j] − Σ_k
+ * L[j][k]²), then L[i][j] = (A[i][j] − Σ_k L[i][k]·L[j][k]) / L[j][j] for i > j, two rows i at a
+ * time so each load of row j serves both. Returns 0, early, when a pivot is not positive (A is
+ * not positive definite), else 1. The upper triangle is left as it was.
+ *
+ * ```wat
+ * (func $chol (param $a i32) (param $n i32) (param $np i32) (result i32)
+ *   (local $rowb $j $jb $rj $ri $ri2 $i $kb i32) (local $acc1 $acc2 $vj v128) (local $s $l $t1 $t2 f64)
+ *   (local.set $rowb (i32.shl (local.get $np) (i32.const 3)))
+ *   (local.set $j (i32.const 0))
+ *   (loop $columns
+ *     (local.set $rj (i32.add (local.get $a) (i32.mul (local.get $j) (local.get $rowb))))
+ *     (local.set $jb (i32.shl (local.get $j) (i32.const 3)))
+ *     ;; $s = L[j][0..j)·L[j][0..j), as $dot below computes it with $ri = $rj and no second row
+ *     (local.set $s (f64.sub (f64.load (i32.add (local.get $rj) (local.get $jb))) (local.get $s)))
+ *     (if (i32.eqz (f64.gt (local.get $s) (f64.const 0))) (then (return (i32.const 0))))
+ *     (local.set $l (f64.sqrt (local.get $s)))
+ *     (f64.store (i32.add (local.get $rj) (local.get $jb)) (local.get $l))
+ *     (local.set $i (i32.add (local.get $j) (i32.const 1)))
+ *     (block $pairs_done (loop $pairs                                ;; rows i, i + 1
+ *       (br_if $pairs_done (i32.ge_u (i32.add (local.get $i) (i32.const 1)) (local.get $n)))
+ *       (local.set $ri (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowb))))
+ *       (local.set $ri2 (i32.add (local.get $ri) (local.get $rowb)))
+ *       ;; $dot: $t1 = L[i][0..j)·L[j][0..j), $t2 likewise for row i + 1
+ *       (local.set $acc1 (v128.const i64x2 0 0)) (local.set $acc2 (v128.const i64x2 0 0))
+ *       (local.set $kb (i32.const 0))
+ *       (block $dot_done (loop $dot
+ *         (br_if $dot_done (i32.gt_u (i32.add (local.get $kb) (i32.const 16)) (local.get $jb)))
+ *         (local.set $vj (v128.load (i32.add (local.get $rj) (local.get $kb))))
+ *         (local.set $acc1 (f64x2.add (local.get $acc1) (f64x2.mul (v128.load (i32.add (local.get $ri) (local.get $kb))) (local.get $vj))))
+ *         (local.set $acc2 (f64x2.add (local.get $acc2) (f64x2.mul (v128.load (i32.add (local.get $ri2) (local.get $kb))) (local.get $vj))))
+ *         (local.set $kb (i32.add (local.get $kb) (i32.const 16)))
+ *         (br $dot)))
+ *       (local.set $t1 (f64.add (f64x2.extract_lane 0 (local.get $acc1)) (f64x2.extract_lane 1 (local.get $acc1))))
+ *       (local.set $t2 (f64.add (f64x2.extract_lane 0 (local.get $acc2)) (f64x2.extract_lane 1 (local.get $acc2))))
+ *       (if (i32.lt_u (local.get $kb) (local.get $jb)) (then                ;; an odd j: the last product
+ *         (local.set $t1 (f64.add (local.get $t1) (f64.mul (f64.load (i32.add (local.get $ri) (local.get $kb))) (f64.load (i32.add (local.get $rj) (local.get $kb))))))
+ *         (local.set $t2 (f64.add (local.get $t2) (f64.mul (f64.load (i32.add (local.get $ri2) (local.get $kb))) (f64.load (i32.add (local.get $rj) (local.get $kb))))))))
+ *       (f64.store (i32.add (local.get $ri) (local.get $jb))
+ *         (f64.div (f64.sub (f64.load (i32.add (local.get $ri) (local.get $jb))) (local.get $t1)) (local.get $l)))
+ *       (f64.store (i32.add (local.get $ri2) (local.get $jb))
+ *         (f64.div (f64.sub (f64.load (i32.add (local.get $ri2) (local.get $jb))) (local.get $t2)) (local.get $l)))
+ *       (local.set $i (i32.add (local.get $i) (i32.const 2)))
+ *       (br $pairs)))
+ *     ;; the last row when an odd number remain: the same with one row
+ *     (local.set $j (i32.add (local.get $j) (i32.const 1)))
+ *     (br_if $columns (i32.lt_u (local.get $j) (local.get $n))))
+ *   (i32.const 1))
+ * ```
+ */
+function emitCholesky(): Fn {
+  const f = new Fn(3, I32);
+  const [a, n, np] = [0, 1, 2];
+  const rowb = f.local(I32), j = f.local(I32), jb = f.local(I32), rj = f.local(I32);
+  const ri = f.local(I32), ri2 = f.local(I32), i = f.local(I32), kb = f.local(I32);
+  const acc1 = f.local(V128), acc2 = f.local(V128), vj = f.local(V128);
+  const s = f.local(F64), l = f.local(F64), t1 = f.local(F64), t2 = f.local(F64);
+  /** out = Σ_{k<j} row(p)[k]·row(rj)[k] (and out2 likewise for a second row q); leaves nothing on the stack. */
+  const dot = (p: number, out: number, q?: number, out2?: number): void => {
+    f.vzero().set(acc1);
+    if (q !== undefined) f.vzero().set(acc2);
+    f.i32(0).set(kb);
+    f.block().loop();
+    {
+      f.get(kb).i32(16).add().get(jb).gtU().brIf(1);
+      f.get(rj).get(kb).add().vload(0).set(vj);
+      f.get(acc1).get(p).get(kb).add().vload(0).get(vj).fmul().fadd().set(acc1);
+      if (q !== undefined) f.get(acc2).get(q).get(kb).add().vload(0).get(vj).fmul().fadd().set(acc2);
+      f.inc(kb, 16).br(0);
+    }
+    f.end().end();
+    f.get(acc1).lane(0).get(acc1).lane(1).add64().set(out);
+    if (q !== undefined) f.get(acc2).lane(0).get(acc2).lane(1).add64().set(out2!);
+    f.get(kb).get(jb).ltU().if();
+    {
+      f.get(out).get(p).get(kb).add().load64(0).get(rj).get(kb).add().load64(0).mul64().add64().set(out);
+      if (q !== undefined) f.get(out2!).get(q).get(kb).add().load64(0).get(rj).get(kb).add().load64(0).mul64().add64().set(out2!);
+    }
+    f.end();
+  };
+  /** A[row][j] = (A[row][j] − t) / l */
+  const finish = (row: number, t: number): void => {
+    f.get(row).get(jb).add().get(row).get(jb).add().load64(0).get(t).sub64().get(l).div64().store64(0);
+  };
+  f.get(np).i32(3).shl().set(rowb);
+  f.i32(0).set(j);
+  f.loop(); // $columns
+  {
+    f.get(a).get(j).get(rowb).mul().add().set(rj);
+    f.get(j).i32(3).shl().set(jb);
+    dot(rj, s);
+    f.get(rj).get(jb).add().load64(0).get(s).sub64().set(s);
+    f.get(s).f64(0).gt64().eqz().if().i32(0).ret().end();
+    f.get(s).sqrt64().set(l);
+    f.get(rj).get(jb).add().get(l).store64(0);
+    f.get(j).i32(1).add().set(i);
+    f.block().loop(); // $pairs
+    {
+      f.get(i).i32(1).add().get(n).geU().brIf(1);
+      f.get(a).get(i).get(rowb).mul().add().set(ri);
+      f.get(ri).get(rowb).add().set(ri2);
+      dot(ri, t1, ri2, t2);
+      finish(ri, t1);
+      finish(ri2, t2);
+      f.inc(i, 2).br(0);
+    }
+    f.end().end();
+    f.get(i).get(n).ltU().if();
+    {
+      f.get(a).get(i).get(rowb).mul().add().set(ri);
+      dot(ri, t1);
+      finish(ri, t1);
+    }
+    f.end();
+    f.inc(j, 1).get(j).get(n).ltU().brIf(0);
+  }
+  f.end();
+  f.i32(1);
+  return f;
+}
+
+/**
+ * The kernel module's bytes: imports `env.mem`, exports `gram`, `scale`, `affine`, `rank` and `chol`.
  * @example
  * ```ts
  * new WebAssembly.Module(gramModuleBytes());
  * ```
  */
 export function gramModuleBytes(): Uint8Array {
-  return moduleBytes([['gram', emitGram()], ['scale', emitScale()], ['affine', emitAffine()], ['rank', emitRank()]]);
+  return moduleBytes([['gram', emitGram()], ['scale', emitScale()], ['affine', emitAffine()], ['rank', emitRank()], ['chol', emitCholesky()]]);
 }

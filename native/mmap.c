@@ -1,0 +1,215 @@
+/*
+ * memgrid's mapping addon: mmap/msync/madvise/mincore with 64-bit sizes and offsets.
+ *
+ * A mapping is handed to JavaScript as an external ArrayBuffer whose finalizer unmaps it,
+ * so no typed array can outlive the memory it views: the mapping goes when the garbage
+ * collector drops the last view. Nothing here unmaps eagerly: a typed array taken from the
+ * mapping earlier would then read unmapped memory and crash the process (numpy's memmap,
+ * too, unmaps only when no array uses the mmap any more).
+ *
+ * Exports (all sizes and offsets are JavaScript numbers, exact up to 2^53):
+ *   map(fd, offset, length, shared) -> ArrayBuffer   offset a multiple of pageSize
+ *   sync(buffer, offset, length)                      msync(MS_SYNC) of the covering pages
+ *   advise(buffer, offset, length, advice)            madvise of the covering pages
+ *   residentBytes(buffer, from, to) -> number         bytes of [from, to) on resident pages
+ *   pageSize, MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* Pages per mincore call: a fixed vector instead of one byte per page of a whole window. */
+#define MINCORE_CHUNK_PAGES 65536
+
+typedef struct {
+  void* addr;
+  size_t length;
+} Mapping;
+
+static size_t page_size(void) {
+  return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static napi_value throw_errno(napi_env env, const char* what, int err) {
+  char message[256];
+  snprintf(message, sizeof message, "%s failed: %s", what, strerror(err));
+  char code[32];
+  snprintf(code, sizeof code, "E%d", err);
+  napi_throw_error(env, code, message);
+  return NULL;
+}
+
+static napi_value throw_range(napi_env env, const char* message) {
+  napi_throw_range_error(env, NULL, message);
+  return NULL;
+}
+
+/* A non-negative integer argument below 2^53 (what a JavaScript number holds exactly). */
+static int get_size(napi_env env, napi_value value, const char* name, int64_t* out) {
+  double d;
+  if (napi_get_value_double(env, value, &d) != napi_ok || !(d >= 0) || d > 9007199254740991.0 || d != (double)(int64_t)d) {
+    char message[128];
+    snprintf(message, sizeof message, "%s must be a non-negative integer", name);
+    throw_range(env, message);
+    return 0;
+  }
+  *out = (int64_t)d;
+  return 1;
+}
+
+static void unmap_finalizer(napi_env env, void* data, void* hint) {
+  (void)env;
+  (void)data;
+  Mapping* m = (Mapping*)hint;
+  munmap(m->addr, m->length);
+  free(m);
+}
+
+static napi_value map_file(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 4) return throw_range(env, "map(fd, offset, length, shared) takes 4 arguments");
+  int32_t fd;
+  int64_t offset, length;
+  bool shared;
+  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0) return throw_range(env, "fd must be a file descriptor");
+  if (!get_size(env, argv[1], "offset", &offset) || !get_size(env, argv[2], "length", &length)) return NULL;
+  if (napi_get_value_bool(env, argv[3], &shared) != napi_ok) return throw_range(env, "shared must be a boolean");
+  if (length == 0) return throw_range(env, "length must be positive");
+  if ((size_t)offset % page_size() != 0) return throw_range(env, "offset must be a multiple of the page size");
+  /* Always PROT_WRITE: a private ('r', 'c') mapping takes stray writes as copy-on-write pages
+     instead of a segfault; only shared mappings need the descriptor opened for writing. */
+  void* addr = mmap(NULL, (size_t)length, PROT_READ | PROT_WRITE, shared ? MAP_SHARED : MAP_PRIVATE, fd, (off_t)offset);
+  if (addr == MAP_FAILED) return throw_errno(env, "mmap", errno);
+  Mapping* m = (Mapping*)malloc(sizeof(Mapping));
+  if (m == NULL) {
+    munmap(addr, (size_t)length);
+    return throw_errno(env, "malloc", ENOMEM);
+  }
+  m->addr = addr;
+  m->length = (size_t)length;
+  napi_value result;
+  if (napi_create_external_arraybuffer(env, addr, (size_t)length, unmap_finalizer, m, &result) != napi_ok) {
+    munmap(addr, (size_t)length);
+    free(m);
+    return NULL;
+  }
+  return result;
+}
+
+/* The mapping behind `value` and the page-aligned span covering [offset, offset + length). */
+static int covering_span(napi_env env, napi_value value, napi_value off_v, napi_value len_v, char** start, size_t* span) {
+  void* data;
+  size_t byte_length;
+  if (napi_get_arraybuffer_info(env, value, &data, &byte_length) != napi_ok) {
+    throw_range(env, "buffer must be an ArrayBuffer returned by map()");
+    return 0;
+  }
+  int64_t offset, length;
+  if (!get_size(env, off_v, "offset", &offset) || !get_size(env, len_v, "length", &length)) return 0;
+  if ((uint64_t)offset + (uint64_t)length > byte_length) {
+    throw_range(env, "offset + length is past the end of the mapping");
+    return 0;
+  }
+  size_t page = page_size();
+  size_t first = (size_t)offset - (size_t)offset % page;
+  *start = (char*)data + first;
+  *span = (size_t)offset + (size_t)length - first;
+  return 1;
+}
+
+static napi_value sync_range(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 3) return throw_range(env, "sync(buffer, offset, length) takes 3 arguments");
+  char* start;
+  size_t span;
+  if (!covering_span(env, argv[0], argv[1], argv[2], &start, &span)) return NULL;
+  if (span > 0 && msync(start, span, MS_SYNC) != 0) return throw_errno(env, "msync", errno);
+  return NULL;
+}
+
+static napi_value advise_range(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 4) return throw_range(env, "advise(buffer, offset, length, advice) takes 4 arguments");
+  char* start;
+  size_t span;
+  int32_t advice;
+  if (!covering_span(env, argv[0], argv[1], argv[2], &start, &span)) return NULL;
+  if (napi_get_value_int32(env, argv[3], &advice) != napi_ok) return throw_range(env, "advice must be one of the MADV_ constants");
+  if (span > 0 && madvise(start, span, advice) != 0) return throw_errno(env, "madvise", errno);
+  return NULL;
+}
+
+static napi_value resident_bytes(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 3) return throw_range(env, "residentBytes(buffer, from, to) takes 3 arguments");
+  void* data;
+  size_t byte_length;
+  if (napi_get_arraybuffer_info(env, argv[0], &data, &byte_length) != napi_ok) return throw_range(env, "buffer must be an ArrayBuffer returned by map()");
+  int64_t from, to;
+  if (!get_size(env, argv[1], "from", &from) || !get_size(env, argv[2], "to", &to)) return NULL;
+  if (to < from || (uint64_t)to > byte_length) return throw_range(env, "from..to must lie inside the mapping");
+  size_t page = page_size();
+  unsigned char vec[MINCORE_CHUNK_PAGES];
+  uint64_t total = 0;
+  size_t first_page = (size_t)from / page;
+  size_t end_page = ((size_t)to + page - 1) / page;
+  for (size_t p = first_page; p < end_page; p += MINCORE_CHUNK_PAGES) {
+    size_t n = end_page - p < MINCORE_CHUNK_PAGES ? end_page - p : MINCORE_CHUNK_PAGES;
+    if (mincore((char*)data + p * page, n * page, (void*)vec) != 0) return throw_errno(env, "mincore", errno);
+    for (size_t k = 0; k < n; k++) {
+      if (!(vec[k] & 1)) continue;
+      /* Only the part of the page inside [from, to): the first and last pages may be partial. */
+      size_t lo = (p + k) * page, hi = lo + page;
+      if (lo < (size_t)from) lo = (size_t)from;
+      if (hi > (size_t)to) hi = (size_t)to;
+      total += hi - lo;
+    }
+  }
+  napi_value result;
+  napi_create_double(env, (double)total, &result);
+  return result;
+}
+
+static void set_int(napi_env env, napi_value exports, const char* name, int64_t value) {
+  napi_value v;
+  napi_create_double(env, (double)value, &v);
+  napi_set_named_property(env, exports, name, v);
+}
+
+static void set_function(napi_env env, napi_value exports, const char* name, napi_callback cb) {
+  napi_value fn;
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn);
+  napi_set_named_property(env, exports, name, fn);
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  set_function(env, exports, "map", map_file);
+  set_function(env, exports, "sync", sync_range);
+  set_function(env, exports, "advise", advise_range);
+  set_function(env, exports, "residentBytes", resident_bytes);
+  set_int(env, exports, "pageSize", (int64_t)page_size());
+  set_int(env, exports, "MADV_NORMAL", MADV_NORMAL);
+  set_int(env, exports, "MADV_RANDOM", MADV_RANDOM);
+  set_int(env, exports, "MADV_SEQUENTIAL", MADV_SEQUENTIAL);
+  set_int(env, exports, "MADV_WILLNEED", MADV_WILLNEED);
+  set_int(env, exports, "MADV_DONTNEED", MADV_DONTNEED);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,61 @@
+/**
+ * memgrid's own mapping addon (native/mmap.c, built by `npm install` through node-gyp):
+ * mmap, msync, madvise and mincore with 64-bit sizes and offsets. Loaded on first use, so
+ * code that never maps a file runs without it.
+ *
+ * A mapping is an ArrayBuffer the addon made; the garbage collector unmaps it once no view
+ * of it is left, so a typed array can never outlive the memory it reads.
+ * @example
+ * ```ts
+ * const buffer = nativeMmap().map(fd, 0, 4096, false); // private, copy-on-write
+ * ```
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MemgridError } from '../errors.js';
+
+/** The addon's exports (see native/mmap.c). */
+export interface NativeMmap {
+  /** Maps `length` bytes of `fd` from `offset` (a multiple of pageSize), read/write; shared or private (copy-on-write). */
+  map(fd: number, offset: number, length: number, shared: boolean): ArrayBuffer;
+  /** msync(MS_SYNC) of the pages covering `[offset, offset + length)` of a mapping. */
+  sync(buffer: ArrayBuffer, offset: number, length: number): void;
+  /** madvise of the pages covering `[offset, offset + length)` of a mapping. */
+  advise(buffer: ArrayBuffer, offset: number, length: number, advice: number): void;
+  /** Bytes of `[from, to)` of a mapping that lie on pages resident in memory (mincore). */
+  residentBytes(buffer: ArrayBuffer, from: number, to: number): number;
+  readonly pageSize: number;
+  readonly MADV_NORMAL: number;
+  readonly MADV_RANDOM: number;
+  readonly MADV_SEQUENTIAL: number;
+  readonly MADV_WILLNEED: number;
+  readonly MADV_DONTNEED: number;
+}
+
+/** Where node-gyp puts the addon, relative to the package root. */
+const ADDON = path.join('build', 'Release', 'memgrid_mmap.node');
+
+let addon: NativeMmap | undefined;
+
+/**
+ * The addon, loaded once. The package root is found by walking up from this module
+ * (dist/src/data or src/data) to the folder holding `binding.gyp`.
+ * @throws MemgridError naming the missing file and how to build it.
+ */
+export function nativeMmap(): NativeMmap {
+  if (addon) return addon;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates: string[] = [];
+  for (let dir = here, up = 0; up < 5; up++, dir = path.dirname(dir)) candidates.push(path.join(dir, ADDON));
+  const file = candidates.find((f) => fs.existsSync(f));
+  if (!file) {
+    throw new MemgridError(
+      `memgrid's mapping addon is not built (looked for ${ADDON} above ${here}): run \`npm rebuild memgrid\` `
+      + '(it needs node-gyp, a C compiler and Node headers, and npm must be allowed to run memgrid\'s install script)',
+    );
+  }
+  addon = createRequire(import.meta.url)(file) as NativeMmap;
+  return addon;
+}

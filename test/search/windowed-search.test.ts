@@ -1,0 +1,113 @@
+/**
+ * Searches over an X mapped in many row windows (a tiny MEMGRID_MAP_WINDOW_BYTES, inherited by
+ * the worker threads) give scikit-learn's answers, as on one window: the ridge plan streams
+ * over windows; steps that need X in one piece say so.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowWindows, type NdArray } from '../../src/data/ndarray.js';
+import { openNpy, saveNpy } from '../../src/data/npy.js';
+import { DataError } from '../../src/errors.js';
+import type { FloatMatrix } from '../../src/models/estimator.js';
+import { LogisticRegression } from '../../src/models/logistic.js';
+import { Ridge } from '../../src/models/ridge.js';
+import { learningCurve } from '../../src/search/curves.js';
+import { GridSearch } from '../../src/search/grid-search.js';
+import { KFold } from '../../src/search/splitters.js';
+import { dataset, maxRelDiff, parity } from '../helpers/parity.js';
+
+/** 7 rows of diabetes' 10 float64 columns (80 bytes each) per window: 64 windows, rows straddle pages. */
+const WINDOW_BYTES = '560';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memgrid-windowed-'));
+const saved = process.env.MEMGRID_MAP_WINDOW_BYTES;
+
+/** `X` and `y` saved as `.npy` and mapped read-only (X in windows). */
+function mapped(name: string, X: NdArray, y: NdArray): { X: FloatMatrix; y: NdArray } {
+  saveNpy(path.join(dir, `${name}-X.npy`), X);
+  saveNpy(path.join(dir, `${name}-y.npy`), y);
+  return { X: openNpy(path.join(dir, `${name}-X.npy`), { mode: 'r' }) as FloatMatrix, y: openNpy(path.join(dir, `${name}-y.npy`), { mode: 'r' }) };
+}
+
+beforeAll(() => {
+  process.env.MEMGRID_MAP_WINDOW_BYTES = WINDOW_BYTES;
+});
+afterAll(() => {
+  if (saved === undefined) delete process.env.MEMGRID_MAP_WINDOW_BYTES;
+  else process.env.MEMGRID_MAP_WINDOW_BYTES = saved;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('searches over an X in many row windows', () => {
+  it('ridge grid on two threads matches GridSearchCV within 1e-9 relative', async () => {
+    const expected = parity.grids.find((c) => c.name === 'ridge_diabetes')!;
+    const diabetes = dataset('diabetes');
+    const { X, y } = mapped('diabetes', diabetes.X, diabetes.y);
+    expect(rowWindows(X).length).toBe(Math.ceil(X.shape[0]! / 7));
+    const search = await new GridSearch(new Ridge(), expected.grid as Record<string, number[]>, {
+      cv: new KFold({ nSplits: 5 }), scoring: expected.scoring as string[], refit: 'r2', returnTrainScore: true, workers: 2,
+    }).fit(X, y);
+    for (const column of Object.keys(expected.cvResults).filter((k) => k !== 'params')) {
+      expect(maxRelDiff(search.cvResults[column]!, expected.cvResults[column]!), column).toBeLessThan(1e-9);
+    }
+    expect(maxRelDiff(Array.from((search.bestEstimator as Ridge).coef), expected.bestCoef)).toBeLessThan(1e-9);
+  });
+
+  it('ridge learning curve (prefix statistics) inline matches learning_curve within 1e-9 relative', async () => {
+    const expected = parity.learningCurve;
+    const synthetic = dataset('synthetic');
+    const { X, y } = mapped('synthetic', synthetic.X, synthetic.y);
+    expect(rowWindows(X).length).toBeGreaterThan(1);
+    const curve = await learningCurve(new Ridge({ alpha: 1 }), X, y, { trainSizes: expected.requested, cv: new KFold({ nSplits: 5 }), workers: 0 });
+    expect(curve.trainSizes).toEqual(expected.trainSizes);
+    expect(maxRelDiff(curve.testScores.flat(), expected.testScores.flat())).toBeLessThan(1e-9);
+    expect(maxRelDiff(curve.trainScores.flat(), expected.trainScores.flat())).toBeLessThan(1e-9);
+  });
+
+  it('ridge with MAE and RMSE (the plain path: a fit per candidate and fold) matches GridSearchCV within 1e-9 relative', async () => {
+    const expected = parity.grids.find((c) => c.name === 'ridge_diabetes_mae')!;
+    const diabetes = dataset('diabetes');
+    const { X, y } = mapped('diabetes-mae', diabetes.X, diabetes.y);
+    const search = await new GridSearch(new Ridge(), expected.grid as Record<string, number[]>, {
+      cv: 5, scoring: expected.scoring as string[], refit: 'neg_mean_absolute_error', returnTrainScore: true, workers: 0,
+    }).fit(X, y);
+    for (const column of Object.keys(expected.cvResults).filter((k) => k !== 'params')) {
+      expect(maxRelDiff(search.cvResults[column]!, expected.cvResults[column]!), column).toBeLessThan(1e-9);
+    }
+  });
+
+  it('Ridge fits and predicts on windowed X as on X in memory: all rows, and a shuffled row list with repeats', () => {
+    const diabetes = dataset('diabetes');
+    const { X, y } = mapped('direct', diabetes.X, diabetes.y);
+    const rows = Int32Array.from({ length: 300 }, (_, i) => (i * 137 + 11) % 442);
+    for (const subset of [undefined, rows]) {
+      const inMemory = new Ridge({ alpha: 0.3 }).fit(diabetes.X, diabetes.y, subset);
+      const windowed = new Ridge({ alpha: 0.3 }).fit(X, y, subset);
+      expect(maxRelDiff(Array.from(windowed.coef), Array.from(inMemory.coef))).toBeLessThan(1e-12);
+      expect(maxRelDiff(Array.from(windowed.predict(X, subset)), Array.from(inMemory.predict(diabetes.X, subset)))).toBeLessThan(1e-12);
+    }
+  });
+
+  it('a NaN in a late window is a DataError naming its row of X, not of the window', async () => {
+    const diabetes = dataset('diabetes');
+    const data = new Float64Array(diabetes.X.data);
+    data[400 * 10 + 3] = Number.NaN;
+    const { X, y } = mapped('nan', { ...diabetes.X, data }, diabetes.y);
+    await expect(new GridSearch(new Ridge(), { alpha: [1] }, { cv: 3, workers: 0 }).fit(X, y)).rejects.toThrow(
+      new DataError('X contains NaN at row 400, column 3: values must be finite'),
+    );
+  });
+
+  it('a model that reads X in one piece refuses a windowed X, naming the limit', async () => {
+    const diabetes = dataset('diabetes');
+    const { X } = mapped('logistic', diabetes.X, diabetes.y);
+    const labels = openNpy(path.join(dir, 'logistic-y.npy'), { mode: 'r' });
+    expect(() => new LogisticRegression().fit(X, labels)).toThrow(
+      new DataError(
+        `X [442, 10] of float64 (35360 bytes) is mapped as 64 row windows, and this step reads X as one typed array (one window at most); `
+        + 'Ridge (fit, predict and every search) reads X window by window',
+      ),
+    );
+  });
+});
