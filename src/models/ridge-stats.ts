@@ -4,7 +4,7 @@
  * shift) add up across row blocks, so a training fold's statistics are the sum of the other
  * folds' blocks, and a held-out fold's squared error follows from its own block.
  */
-import { accumulateGram, gramStats, rowCount, type DenseView, type GramStats } from './kernels/index.js';
+import { gramStats, type GramStats } from './kernels/index.js';
 
 /** Doubles one serialised GramStats takes: xtx, xty, xSum, then ySum, yty, count. */
 export function statsLength(nCols: number): number {
@@ -150,73 +150,4 @@ export function residualSums(stats: GramStats, packed: Float64Array, shift: Floa
   meanError -= offset;
   const sse = Math.max(0, stt - 2 * wSzt + wSzzw + n * meanError * meanError);
   return { sse, sst: stt, count: n, meanResidual: meanError };
-}
-
-/** Rows per block of {@link accumulateWeightedGram}'s staging buffer: bounded memory whatever n is. */
-const WEIGHTED_BLOCK_ROWS = 256;
-
-/**
- * Weighted statistics: as `accumulateGram`, with each row's terms multiplied by `weights[i]`
- * (indexed by row id) and `count` growing by Σw. Rows are staged block by block as
- * √w·(x − shift) in a small buffer that the shared Gram kernel reads (scikit-learn's
- * `_rescale_data`, without copying X): xtx, xty and yty come from the kernel, the weighted sums
- * xSum, ySum and count are added here.
- * (A weighted entry point of the kernel layer will replace the staging; see BENCHMARKS.md.)
- * @example
- * ```ts
- * const stats = gramStats(d);
- * accumulateWeightedGram(view, rows, y, weights, means, yMean, stats);
- * symmetrizeUpper(stats.xtx, d);
- * ```
- */
-export function accumulateWeightedGram(
-  X: DenseView, rows: Int32Array | undefined, y: Float64Array | undefined, weights: Float64Array,
-  shift: Float64Array | undefined, yShift: number, out: GramStats,
-): void {
-  const d = X.nCols;
-  const n = rowCount(X, rows);
-  const block = new Float64Array(WEIGHTED_BLOCK_ROWS * d);
-  const yBlock = new Float64Array(WEIGHTED_BLOCK_ROWS);
-  const staged: DenseView = { data: block, nRows: WEIGHTED_BLOCK_ROWS, nCols: d, order: 'C' };
-  const xSum = new Float64Array(d);
-  let ySum = 0;
-  let total = 0;
-  const savedXSum = new Float64Array(d);
-  let filled = 0;
-  // The kernel's unweighted sums of the staged rows are discarded: the weighted ones are added at the end.
-  const flush = (): void => {
-    if (filled === 0) return;
-    const view = filled === WEIGHTED_BLOCK_ROWS ? staged : { ...staged, data: block.subarray(0, filled * d), nRows: filled };
-    const savedYSum = out.ySum;
-    const savedCount = out.count;
-    savedXSum.set(out.xSum);
-    accumulateGram(view, undefined, y === undefined ? undefined : yBlock, undefined, 0, out);
-    out.xSum.set(savedXSum);
-    out.ySum = savedYSum;
-    out.count = savedCount;
-    filled = 0;
-  };
-  for (let r = 0; r < n; r++) {
-    const i = rows === undefined ? r : rows[r]!;
-    const w = weights[i]!;
-    if (w === 0) continue;
-    const root = Math.sqrt(w);
-    const base = filled * d;
-    for (let j = 0; j < d; j++) {
-      const z = (X.order === 'C' ? X.data[i * d + j]! : X.data[j * X.nRows + i]!) - (shift?.[j] ?? 0);
-      block[base + j] = root * z;
-      xSum[j]! += w * z;
-    }
-    if (y !== undefined) {
-      const t = y[i]! - yShift;
-      yBlock[filled] = root * t;
-      ySum += w * t;
-    }
-    total += w;
-    if (++filled === WEIGHTED_BLOCK_ROWS) flush();
-  }
-  flush();
-  for (let j = 0; j < d; j++) out.xSum[j]! += xSum[j]!;
-  out.ySum += ySum;
-  out.count += total;
 }

@@ -7,11 +7,10 @@ import { ValueError } from '../errors.js';
 import { ndarray, type NdArray } from '../data/ndarray.js';
 import type { AffineMap, Estimator, EstimatorState, FitOptionName, FitOptions, FloatMatrix, Params, Rows } from './estimator.js';
 import { readFitOptions, weightTotal } from './fit-options.js';
-import { accumulateWeightedGram } from './ridge-stats.js';
 import { targetValues } from './checks.js';
 import { checkFitSegments, checkPredictSegments, scatterOutputs, segmentRows, type RowSegment } from './segments.js';
 import {
-  accumulateGram, columnSums, gramStats, linearMargins, rowCount, symmetrizeUpper, vectorSum, type DenseView, type GramStats,
+  accumulateGram, columnSums, gramStats, linearMargins, symmetrizeUpper, vectorSum, type GramStats,
 } from './kernels/index.js';
 import { solveSymmetric } from './linalg.js';
 import { resolveParams, validateParams } from './params.js';
@@ -235,47 +234,16 @@ function fitRidge(data: FitData, alpha: number, fitIntercept: boolean): Float64A
   if (fitIntercept) {
     shift = new Float64Array(d);
     for (const s of segments) {
-      const w = local(weights, s);
-      if (w === undefined) {
-        columnSums(s.view, s.rows, shift);
-        yShift += vectorSum(local(y, s)!, s.rows);
-      } else {
-        weightedColumnSums(s.view, s.rows, w, shift);
-        yShift += weightedSum(local(y, s)!, s.rows, w);
-      }
+      columnSums(s.view, s.rows, shift, local(weights, s));
+      yShift += vectorSum(local(y, s)!, s.rows, local(weights, s));
     }
     for (let j = 0; j < d; j++) shift[j]! /= total;
     yShift /= total;
   }
   const stats = gramStats(d);
-  for (const s of segments) {
-    const w = local(weights, s);
-    if (w === undefined) accumulateGram(s.view, s.rows, local(y, s), shift, yShift, stats);
-    else accumulateWeightedGram(s.view, s.rows, local(y, s), w, shift, yShift, stats);
-  }
+  for (const s of segments) accumulateGram(s.view, s.rows, local(y, s), shift, yShift, stats, undefined, local(weights, s));
   symmetrizeUpper(stats.xtx, d);
   return ridgeFromStats(stats, shift, yShift, alpha, fitIntercept, map);
-}
-
-/** `out[j] += Σ w_i x_ij` over the rows. */
-function weightedColumnSums(X: DenseView, rows: Rows, weights: Float64Array, out: Float64Array): void {
-  const d = X.nCols;
-  const n = rowCount(X, rows);
-  for (let r = 0; r < n; r++) {
-    const i = rows === undefined ? r : rows[r]!;
-    const w = weights[i]!;
-    for (let j = 0; j < d; j++) out[j]! += w * (X.order === 'C' ? X.data[i * d + j]! : X.data[j * X.nRows + i]!);
-  }
-}
-
-function weightedSum(y: Float64Array, rows: Rows, weights: Float64Array): number {
-  let s = 0;
-  const n = rows === undefined ? y.length : rows.length;
-  for (let r = 0; r < n; r++) {
-    const i = rows === undefined ? r : rows[r]!;
-    s += weights[i]! * y[i]!;
-  }
-  return s;
 }
 
 /** The part of a per-row array (indexed by row of X) for one segment's window, indexed by window row. */

@@ -3,14 +3,14 @@
  * accumulating GramStats per (segment, test fold) cell with the shared Gram kernel, window
  * by window (a range that crosses a window boundary is two kernel calls per cell); then, for
  * each sample-weight fit param of the search, the same cells weighted (a block of cells after
- * the unweighted ones, in the order of `task.fitParams`), each cell's rows again while they are
- * fresh in the page cache.
+ * the unweighted ones, in the order of `task.fitParams`; the kernel weighs each row as it
+ * reads it), each cell's rows again while they are fresh in the page cache.
  */
 import type { NdArray } from '../data/ndarray.js';
 import { matrixWindows, targetValues, type MatrixWindow } from '../models/checks.js';
 import type { FloatMatrix } from '../models/estimator.js';
 import { accumulateGram, GRAM_UNROLL, gramStats, type GramStats } from '../models/kernels/index.js';
-import { accumulateWeightedGram, packStats } from '../models/ridge-stats.js';
+import { packStats } from '../models/ridge-stats.js';
 import type { RidgeStatsTask, TaskResult } from '../workers/protocol.js';
 import { mappedFolds, mappedStore } from '../workers/store-cache.js';
 import { taskFitParams } from './fit-arrays.js';
@@ -54,7 +54,7 @@ export function runRidgeStatsTask(task: RidgeStatsTask): TaskResult {
       accumulateGram(window.view, rows, yLocal, shift, task.yShift, (groups[group] ??= gramStats(nCols)), scratch);
       weightsLocal.forEach((weight, b) => {
         const stats = (groups[(b + 1) * nGroups + group] ??= gramStats(nCols));
-        accumulateWeightedGram(window.view, rows, yLocal, weight, shift, task.yShift, stats);
+        accumulateGram(window.view, rows, yLocal, shift, task.yShift, stats, scratch, weight);
       });
     });
   }

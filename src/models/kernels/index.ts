@@ -110,21 +110,24 @@ export function choleskyInPlace(A: Float64Array, n: number): boolean {
  * Accumulate {@link GramStats} over the chosen rows: with z = x − shift and t = y − yShift,
  * xtx += Σ zzᵀ (upper triangle), xty += Σ z t, xSum += Σ z, ySum += Σ t, yty += Σ t²,
  * count += rows. `y` may be omitted (t = 0). `scratch` (length ≥ 4·nCols) spares the
- * JavaScript backend an allocation when called per block.
+ * JavaScript backend an allocation when called per block. With `weight` (by row id, as
+ * `y`), every term is times its row's weight and count grows by Σw: weighted least squares'
+ * statistics, from the same single read of each row.
  * @example
  * ```ts
  * const s = gramStats(d);
  * accumulateGram(X, undefined, y, means, yMean, s);
  * symmetrizeUpper(s.xtx, d);
+ * accumulateGram(X, fold.train, y, means, yMean, gramStats(d), undefined, sampleWeight); // Σ w zzᵀ, ...
  * ```
  */
 export function accumulateGram(
   X: DenseView, rows: Int32Array | undefined, y: Float64Array | undefined,
-  shift: Float64Array | undefined, yShift: number, out: GramStats, scratch?: Float64Array,
+  shift: Float64Array | undefined, yShift: number, out: GramStats, scratch?: Float64Array, weight?: Float64Array,
 ): void {
   const kernel = backendFor(X.nCols);
-  if (kernel !== undefined) accumulateGramWasm(kernel, X, rows, y, shift, yShift, out);
-  else accumulateGramJs(X, rows, y, shift, yShift, out, scratch);
+  if (kernel !== undefined) accumulateGramWasm(kernel, X, rows, y, shift, yShift, out, weight);
+  else accumulateGramJs(X, rows, y, shift, yShift, out, scratch, weight);
 }
 
 /**

@@ -7,25 +7,28 @@ import type { DenseView, GramStats } from './types.js';
 
 /**
  * Load row i minus the shift into z[at + j·step] (as float64) and add its O(d) part
- * in the same loop: Σz, Σzt, Σt, Σt². The one place F order pays its stride.
+ * in the same loop, each term times the row's weight w: Σwz, Σwzt, Σwt, Σwt². The one place
+ * F order pays its stride. (With w = 1 every product by w is exact: unweighted sums keep
+ * their bits.)
  */
 export function loadRowMoments(
   X: DenseView, i: number, shift: Float64Array | undefined, z: Float64Array, at: number, step: number,
-  t: number, out: GramStats,
+  t: number, out: GramStats, w = 1,
 ): void {
   const d = X.nCols;
   const data = X.data;
   const rowBase = X.order === 'C' ? i * d : i;
   const colStride = X.order === 'C' ? 1 : X.nRows;
   const xty = out.xty, xSum = out.xSum;
+  const wt = w * t;
   for (let j = 0; j < d; j++) {
     const v = data[rowBase + j * colStride]! - (shift === undefined ? 0 : shift[j]!);
     z[at + j * step] = v;
-    xSum[j]! += v;
-    xty[j]! += v * t;
+    xSum[j]! += w * v;
+    xty[j]! += v * wt;
   }
-  out.ySum += t;
-  out.yty += t * t;
+  out.ySum += wt;
+  out.yty += wt * t;
 }
 
 /**

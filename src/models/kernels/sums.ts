@@ -5,14 +5,19 @@
 import { rowCount, rowId, type DenseView } from './types.js';
 
 /**
- * Add each column's sum over the chosen rows into `out` (length nCols).
+ * Add each column's sum over the chosen rows into `out` (length nCols); with `weight` (by row
+ * id), each row's values times its weight (a weighted mean's numerator).
  * @example
  * ```ts
  * const sums = new Float64Array(X.nCols);
  * columnSums(X, undefined, sums); // then divide by X.nRows for the means
  * ```
  */
-export function columnSums(X: DenseView, rows: Int32Array | undefined, out: Float64Array): void {
+export function columnSums(X: DenseView, rows: Int32Array | undefined, out: Float64Array, weight?: Float64Array): void {
+  if (weight !== undefined) {
+    weightedColumnSums(X, rows, out, weight);
+    return;
+  }
   const d = X.nCols;
   const n = rowCount(X, rows);
   const data = X.data;
@@ -32,17 +37,39 @@ export function columnSums(X: DenseView, rows: Int32Array | undefined, out: Floa
   }
 }
 
+/** {@link columnSums} with per-row weights: out[j] += Σ w_i x_ij, in row order for either layout. */
+function weightedColumnSums(X: DenseView, rows: Int32Array | undefined, out: Float64Array, weight: Float64Array): void {
+  const d = X.nCols;
+  const n = rowCount(X, rows);
+  const data = X.data;
+  const colStride = X.order === 'C' ? 1 : X.nRows;
+  for (let r = 0; r < n; r++) {
+    const i = rowId(rows, r);
+    const w = weight[i]!;
+    const base = X.order === 'C' ? i * d : i;
+    for (let j = 0; j < d; j++) out[j]! += w * data[base + j * colStride]!;
+  }
+}
+
 /**
- * Sum of `y[i]` over the chosen rows (y indexed by row id).
+ * Sum of `y[i]` over the chosen rows (y indexed by row id); with `weight`, Σ w_i y_i.
  * @example
  * ```ts
  * const yMean = vectorSum(y, rows) / rows.length;
  * ```
  */
-export function vectorSum(y: Float64Array, rows: Int32Array | undefined): number {
+export function vectorSum(y: Float64Array, rows: Int32Array | undefined, weight?: Float64Array): number {
   let s = 0;
-  if (rows === undefined) for (let i = 0; i < y.length; i++) s += y[i]!;
-  else for (let r = 0; r < rows.length; r++) s += y[rows[r]!]!;
+  if (weight !== undefined) {
+    const n = rows === undefined ? y.length : rows.length;
+    for (let r = 0; r < n; r++) {
+      const i = rowId(rows, r);
+      s += weight[i]! * y[i]!;
+    }
+  } else if (rows === undefined) {
+    for (let i = 0; i < y.length; i++) s += y[i]!;
+  } else {
+    for (let r = 0; r < rows.length; r++) s += y[rows[r]!]!;
+  }
   return s;
 }
-

@@ -106,3 +106,16 @@ export interface SweepRows {
 export function rowId(rows: Int32Array | undefined, r: number): number {
   return rows === undefined ? r : rows[r]!;
 }
+
+/**
+ * Σ weight[i] over the chosen rows, in row order: a weighted pass's `count`.
+ * @example
+ * ```ts
+ * out.count += weightSum(weight, rows, rowCount(X, rows));
+ * ```
+ */
+export function weightSum(weight: Float64Array, rows: Int32Array | undefined, n: number): number {
+  let total = 0;
+  for (let r = 0; r < n; r++) total += weight[rowId(rows, r)]!;
+  return total;
+}

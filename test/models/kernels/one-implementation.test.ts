@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { randoms } from '../../helpers/random.js';
 import {
   accumulateGram, columnSums, firstNonFiniteRow, gramStats, linearMargins, log1pExp, logisticLossGrad,
-  softmaxLossGrad, symmetrizeUpper, type DenseView,
+  softmaxLossGrad, symmetrizeUpper, vectorSum, type DenseView,
 } from '../../../src/models/kernels/index.js';
 
 function view(data: Float64Array | Float32Array, nRows: number, nCols: number, order: 'C' | 'F' = 'C'): DenseView {
@@ -81,17 +81,21 @@ describe('accumulateGram', () => {
   });
 });
 
-test('columnSums: C and F order, with and without rows', () => {
+test('columnSums and vectorSum: C and F order, with and without rows, with and without weights', () => {
+  const weight = randoms(n, 4).map((v) => 1.5 + v);
   for (const rows of [undefined, subset]) {
-    const a = new Float64Array(d);
-    const b = new Float64Array(d);
-    columnSums(view(data, n, d), rows, a);
-    columnSums(view(fortran(data, n, d), n, d, 'F'), rows, b);
-    const ids = rows ? [...rows] : [...Array(n).keys()];
-    for (let j = 0; j < d; j++) {
-      const ref = ids.reduce((s, i) => s + data[i * d + j]!, 0);
-      expect(a[j]).toBeCloseTo(ref, 13);
-      expect(b[j]).toBeCloseTo(ref, 13);
+    for (const w of [undefined, weight]) {
+      const a = new Float64Array(d);
+      const b = new Float64Array(d);
+      columnSums(view(data, n, d), rows, a, w);
+      columnSums(view(fortran(data, n, d), n, d, 'F'), rows, b, w);
+      const ids = rows ? [...rows] : [...Array(n).keys()];
+      for (let j = 0; j < d; j++) {
+        const ref = ids.reduce((s, i) => s + (w?.[i] ?? 1) * data[i * d + j]!, 0);
+        expect(a[j]).toBeCloseTo(ref, 13);
+        expect(b[j]).toBeCloseTo(ref, 13);
+      }
+      expect(vectorSum(y, rows, w)).toBeCloseTo(ids.reduce((s, i) => s + (w?.[i] ?? 1) * y[i]!, 0), 13);
     }
   }
 });

@@ -5,14 +5,15 @@
  * Hessian update (js/newton.ts): one block kernel for every O(d²) operation.
  */
 import { loadRowMoments } from '../rows.js';
-import { rowCount, type DenseView, type GramStats } from '../types.js';
+import { rowCount, rowId, weightSum, type DenseView, type GramStats } from '../types.js';
 
 /** Rows per block of the Gram accumulation (the scratch buffer holds this many rows). */
 export const GRAM_UNROLL = 4;
 
 /**
  * Accumulate {@link GramStats} over the chosen rows (see kernels/index.ts's accumulateGram,
- * which dispatches here when the JavaScript backend runs). `scratch` holds four rows.
+ * which dispatches here when the JavaScript backend runs), each row's terms times
+ * `weight[i]` when weights are given. `scratch` holds four rows.
  *
  * The xtx update is register-blocked: four rows (interleaved in `scratch` as z[4j + u]) by
  * three rows of xtx at a time, so each xtx entry is loaded and stored once per four rows and
@@ -21,25 +22,32 @@ export const GRAM_UNROLL = 4;
 export function accumulateGramJs(
   X: DenseView, rows: Int32Array | undefined, y: Float64Array | undefined,
   shift: Float64Array | undefined, yShift: number, out: GramStats,
-  scratch: Float64Array = new Float64Array(GRAM_UNROLL * X.nCols),
+  scratch: Float64Array = new Float64Array(GRAM_UNROLL * X.nCols), weight?: Float64Array,
 ): void {
   const d = X.nCols;
   const n = rowCount(X, rows);
   const z = scratch;
-  let r = X.order === 'C' ? addRowBlocksC(X, rows, y, shift, yShift, out, z) : 0;
+  let r = X.order === 'C' ? addRowBlocksC(X, rows, y, shift, yShift, out, z, weight) : 0;
   for (; r + GRAM_UNROLL <= n; r += GRAM_UNROLL) {
     for (let u = 0; u < GRAM_UNROLL; u++) {
-      const i = rows === undefined ? r + u : rows[r + u]!;
-      loadRowMoments(X, i, shift, z, u, GRAM_UNROLL, y === undefined ? 0 : y[i]! - yShift, out);
+      const i = rowId(rows, r + u);
+      loadRowMoments(X, i, shift, z, u, GRAM_UNROLL, y === undefined ? 0 : y[i]! - yShift, out, weight?.[i] ?? 1);
     }
-    addFourRows(z, d, out.xtx);
+    addFourRowsWeighted(z, d, rowWeight(weight, rows, r), rowWeight(weight, rows, r + 1), rowWeight(weight, rows, r + 2),
+      rowWeight(weight, rows, r + 3), out.xtx, d, 0, false);
   }
   for (; r < n; r++) {
-    const i = rows === undefined ? r : rows[r]!;
-    loadRowMoments(X, i, shift, z, 0, 1, y === undefined ? 0 : y[i]! - yShift, out);
-    addOneRow(z, d, out.xtx);
+    const i = rowId(rows, r);
+    const w = weight?.[i] ?? 1;
+    loadRowMoments(X, i, shift, z, 0, 1, y === undefined ? 0 : y[i]! - yShift, out, w);
+    addOneRow(z, d, w, out.xtx);
   }
-  out.count += n;
+  out.count += weight === undefined ? n : weightSum(weight, rows, n);
+}
+
+/** The weight of the r-th chosen row (1 without weights). */
+function rowWeight(weight: Float64Array | undefined, rows: Int32Array | undefined, r: number): number {
+  return weight === undefined ? 1 : weight[rowId(rows, r)]!;
 }
 
 /**
@@ -50,25 +58,28 @@ export function accumulateGramJs(
  */
 function addRowBlocksC(
   X: DenseView, rows: Int32Array | undefined, y: Float64Array | undefined,
-  shift: Float64Array | undefined, yShift: number, out: GramStats, z: Float64Array,
+  shift: Float64Array | undefined, yShift: number, out: GramStats, z: Float64Array, weight: Float64Array | undefined,
 ): number {
   const d = X.nCols;
   const n = rowCount(X, rows);
   const data = X.data;
   const { xty, xSum, xtx } = out;
-  // Sums run in the general loader's order (row by row), so C and F order agree bit for bit.
+  // Sums run in the general loader's order (row by row), so C and F order agree bit for bit;
+  // a missing weight is 1, and a product by 1 is exact, so unweighted sums keep their bits.
   let ySum = out.ySum;
   let yty = out.yty;
   let r = 0;
   for (; r + GRAM_UNROLL <= n; r += GRAM_UNROLL) {
-    const i0 = rows === undefined ? r : rows[r]!;
-    const i1 = rows === undefined ? r + 1 : rows[r + 1]!;
-    const i2 = rows === undefined ? r + 2 : rows[r + 2]!;
-    const i3 = rows === undefined ? r + 3 : rows[r + 3]!;
+    const i0 = rowId(rows, r), i1 = rowId(rows, r + 1), i2 = rowId(rows, r + 2), i3 = rowId(rows, r + 3);
+    const w0 = weight === undefined ? 1 : weight[i0]!;
+    const w1 = weight === undefined ? 1 : weight[i1]!;
+    const w2 = weight === undefined ? 1 : weight[i2]!;
+    const w3 = weight === undefined ? 1 : weight[i3]!;
     const t0 = y === undefined ? 0 : y[i0]! - yShift;
     const t1 = y === undefined ? 0 : y[i1]! - yShift;
     const t2 = y === undefined ? 0 : y[i2]! - yShift;
     const t3 = y === undefined ? 0 : y[i3]! - yShift;
+    const s0 = w0 * t0, s1 = w1 * t1, s2 = w2 * t2, s3 = w3 * t3;
     const b0 = i0 * d, b1 = i1 * d, b2 = i2 * d, b3 = i3 * d;
     for (let j = 0; j < d; j++) {
       const c = shift === undefined ? 0 : shift[j]!;
@@ -78,30 +89,22 @@ function addRowBlocksC(
       z[p + 1] = v1;
       z[p + 2] = v2;
       z[p + 3] = v3;
-      xSum[j] = xSum[j]! + v0 + v1 + v2 + v3;
-      xty[j] = xty[j]! + v0 * t0 + v1 * t1 + v2 * t2 + v3 * t3;
+      xSum[j] = xSum[j]! + w0 * v0 + w1 * v1 + w2 * v2 + w3 * v3;
+      xty[j] = xty[j]! + v0 * s0 + v1 * s1 + v2 * s2 + v3 * s3;
     }
-    ySum = ySum + t0 + t1 + t2 + t3;
-    yty = yty + t0 * t0 + t1 * t1 + t2 * t2 + t3 * t3;
-    addFourRows(z, d, xtx);
+    ySum = ySum + s0 + s1 + s2 + s3;
+    yty = yty + s0 * t0 + s1 * t1 + s2 * t2 + s3 * t3;
+    addFourRowsWeighted(z, d, w0, w1, w2, w3, xtx, d, 0, false);
   }
   out.ySum = ySum;
   out.yty = yty;
   return r;
 }
 
-/**
- * G += ZᵀZ (upper triangle) for four rows interleaved as z[4j + u]: the weighted block
- * kernel with unit weights (z·1 is z exactly, so nothing changes bit for bit).
- */
-function addFourRows(z: Float64Array, d: number, G: Float64Array): void {
-  addFourRowsWeighted(z, d, 1, 1, 1, 1, G, d, 0, false);
-}
-
-/** G += zzᵀ (upper triangle) for one contiguous row z[0..d). */
-function addOneRow(z: Float64Array, d: number, G: Float64Array): void {
+/** G += w·zzᵀ (upper triangle) for one contiguous row z[0..d). */
+function addOneRow(z: Float64Array, d: number, w: number, G: Float64Array): void {
   for (let j = 0; j < d; j++) {
-    const a = z[j]!;
+    const a = w * z[j]!;
     const gj = j * d;
     for (let k = j; k < d; k++) G[gj + k]! += a * z[k]!;
   }

@@ -6,33 +6,42 @@
  */
 import { logisticPointLoss, logisticResidual, softmaxRow } from '../logistic-math.js';
 import { loadRowMoments, loadShiftedRow } from '../rows.js';
-import { rowId, type DenseView, type GramStats, type SweepRows } from '../types.js';
+import { rowId, weightSum, type DenseView, type GramStats, type SweepRows } from '../types.js';
 import type { GramKernel } from './kernel.js';
 
 /**
- * Adds the statistics of the chosen rows (minus `shift`, targets minus `yShift`) into `out`,
- * `out.xtx`'s upper triangle only, as accumulateGram does. The moments are summed row by
- * row in the JavaScript kernel's order, so xSum, xty, ySum and yty equal its bit for bit.
+ * Adds the statistics of the chosen rows (minus `shift`, targets minus `yShift`, each row's
+ * terms times `weight[i]` when given) into `out`, `out.xtx`'s upper triangle only, as
+ * accumulateGram does. The moments are summed row by row in the JavaScript kernel's order, so
+ * xSum, xty, ySum and yty equal its bit for bit.
  */
 export function accumulateGramWasm(
   kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, y: Float64Array | undefined,
-  shift: Float64Array | undefined, yShift: number, out: GramStats,
+  shift: Float64Array | undefined, yShift: number, out: GramStats, weight?: Float64Array,
 ): void {
   const n = rows === undefined ? X.nRows : rows.length;
-  const { rows: block, stride, capacity } = kernel;
+  const { rows: block, stride, capacity, weights } = kernel;
   kernel.reset();
   let u = 0;
   for (let r = 0; r < n; r++) {
     const i = rowId(rows, r);
-    loadRowMoments(X, i, shift, block, u * stride, 1, y === undefined ? 0 : y[i]! - yShift, out);
+    const w = weight === undefined ? 1 : weight[i]!;
+    loadRowMoments(X, i, shift, block, u * stride, 1, y === undefined ? 0 : y[i]! - yShift, out, w);
+    weights[u] = w;
     if (++u === capacity) {
-      kernel.add(u);
+      addGramBlock(kernel, u, weight !== undefined);
       u = 0;
     }
   }
-  if (u > 0) kernel.add(u);
+  if (u > 0) addGramBlock(kernel, u, weight !== undefined);
   kernel.readInto(out.xtx);
-  out.count += n;
+  out.count += weight === undefined ? n : weightSum(weight, rows, n);
+}
+
+/** G += the block's m rows, each times its weight when `weighted` (the unweighted product skips the scaling pass). */
+function addGramBlock(kernel: GramKernel, m: number, weighted: boolean): void {
+  if (weighted) kernel.addWeighted(m);
+  else kernel.add(m);
 }
 
 /**
