@@ -298,7 +298,8 @@ export function readFoldSetArrays(storeDir: string, id: string): Record<string, 
     if (size !== expected) {
       throw new DataError(`${file}: the fit array is ${size ?? 'missing'}${size === undefined ? '' : ' bytes'}, ${expected} bytes were written; run the search again to rewrite it`);
     }
-    return [key, openNpy(file, { mode: 'r', dtype: 'float64' }).data];
+    // One window whatever MEMGRID_MAP_WINDOW_BYTES says, as y and the fold indices: n doubles.
+    return [key, openNpy(file, { mode: 'r', dtype: 'float64', windowBytes: MAX_WINDOW_BYTES }).data];
   }));
 }
 

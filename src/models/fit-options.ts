@@ -6,7 +6,7 @@
  * An option a model does not take is an error, never silently dropped.
  */
 import { DataError, ValueError } from '../errors.js';
-import type { NdArray } from '../data/ndarray.js';
+import { isSingleWindow, rowWindows, type NdArray } from '../data/ndarray.js';
 import { didYouMean } from '../did-you-mean.js';
 import type { AffineMap, FitOptionName, FitOptions, Rows, SampleWeight } from './estimator.js';
 
@@ -79,7 +79,7 @@ export function checkSampleWeight(weights: SampleWeight, nRows: number): Float64
     if (weights.shape.length !== 1) {
       throw new DataError(`sampleWeight must be 1-d (one weight per row) or a number, found shape [${weights.shape.join(', ')}]`);
     }
-    values = weights.dtype === 'float64' ? weights.data as Float64Array : Float64Array.from(weights.data as ArrayLike<number | bigint>, Number);
+    values = weightValues(weights);
   } else {
     throw new DataError(`sampleWeight must be an NdArray, a Float64Array, a list of numbers or a number, found ${describeValue(weights)}`);
   }
@@ -104,9 +104,21 @@ export function weightTotal(weights: Float64Array, rows: Rows): number {
   return total;
 }
 
+/** A 1-d NdArray's values as float64: a view when it is float64 in one piece, else copied window by window (n doubles, as y's). */
+function weightValues(weights: NdArray): Float64Array {
+  if (weights.dtype === 'float64' && isSingleWindow(weights)) return weights.data as Float64Array;
+  const out = new Float64Array(weights.shape[0]!);
+  for (const { rowStart, data } of rowWindows(weights)) {
+    for (let i = 0; i < data.length; i++) out[rowStart + i] = Number((data as ArrayLike<number | bigint>)[i]!);
+  }
+  return out;
+}
+
 function isNdArray(value: unknown): value is NdArray {
-  return value !== null && typeof value === 'object' && Array.isArray((value as NdArray).shape)
-    && ArrayBuffer.isView((value as NdArray).data) && typeof (value as NdArray).dtype === 'string';
+  // A many-window array's `data` throws: its windows say it is an array.
+  if (value === null || typeof value !== 'object' || !Array.isArray((value as NdArray).shape) || typeof (value as NdArray).dtype !== 'string') return false;
+  const array = value as NdArray;
+  return array.windows !== undefined ? array.windows.length > 0 : ArrayBuffer.isView(array.data);
 }
 
 function describeValue(value: unknown): string {

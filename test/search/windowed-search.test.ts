@@ -7,16 +7,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowWindows, type NdArray } from '../../src/data/ndarray.js';
+import { ndarray, rowWindows, type NdArray } from '../../src/data/ndarray.js';
 import { openNpy, saveNpy } from '../../src/data/npy.js';
 import { DataError } from '../../src/errors.js';
 import type { FloatMatrix } from '../../src/models/estimator.js';
 import { LogisticRegression } from '../../src/models/logistic.js';
+import { makePipeline } from '../../src/models/pipeline.js';
 import { Ridge } from '../../src/models/ridge.js';
+import { StandardScaler } from '../../src/models/standard-scaler.js';
 import { learningCurve } from '../../src/search/curves.js';
 import { GridSearch } from '../../src/search/grid-search.js';
 import { KFold } from '../../src/search/splitters.js';
 import { dataset, maxRelDiff, parity } from '../helpers/parity.js';
+import { pipelineData, pipelines, scoreColumnsDiff, searchRef } from '../helpers/pipelines.js';
 
 /** 7 rows of diabetes' 10 float64 columns (80 bytes each) per window: 64 windows, rows straddle pages. */
 const WINDOW_BYTES = '560';
@@ -87,6 +90,25 @@ describe('searches over an X in many row windows', () => {
       expect(maxRelDiff(Array.from(windowed.coef), Array.from(inMemory.coef))).toBeLessThan(1e-12);
       expect(maxRelDiff(Array.from(windowed.predict(X, subset)), Array.from(inMemory.predict(diabetes.X, subset)))).toBeLessThan(1e-12);
     }
+  });
+
+  it('sample weights on a windowed X (and windowed weights): Ridge, and a weighted pipeline search on threads, match scikit-learn', async () => {
+    const diabetes = pipelineData('diabetes');
+    const { X, y } = mapped('weighted', diabetes.X, diabetes.y);
+    saveNpy(path.join(dir, 'weighted-w.npy'), ndarray('float64', [442], Float64Array.from(pipelines.ridgeWeights.weights)));
+    const weights = openNpy(path.join(dir, 'weighted-w.npy'), { mode: 'r' });
+    expect(rowWindows(weights).length).toBeGreaterThan(1);
+    const [ridgeRef] = pipelines.ridgeWeights.cases;
+    const model = new Ridge({ alpha: ridgeRef!.alpha, fitIntercept: ridgeRef!.fitIntercept }).fit(X, y, { sampleWeight: weights });
+    expect(maxRelDiff(Array.from(model.coef), ridgeRef!.coef)).toBeLessThan(1e-9);
+    expect(maxRelDiff([model.intercept], ridgeRef!.intercept)).toBeLessThan(1e-9);
+
+    const ref = searchRef('pipeline ridge weighted step');
+    const search = await new GridSearch(makePipeline(new StandardScaler(), new Ridge()), { ridge__alpha: [0.01, 0.3, 10, 300] }, {
+      cv: new KFold({ nSplits: 5 }), scoring: 'r2', workers: 2,
+    }).fit(X, y, { ridge__sampleWeight: diabetes.w! });
+    expect(scoreColumnsDiff(search.cvResults, ref.cvResults)).toBeLessThan(1e-9);
+    expect(maxRelDiff(Array.from(search.predict(X, Int32Array.from(pipelines.predictRows))), ref.predict)).toBeLessThan(1e-9);
   });
 
   it('a NaN in a late window is a DataError naming its row of X, not of the window', async () => {
