@@ -22,7 +22,7 @@ export function matrixView(X: FloatMatrix): DenseView {
   if (!isSingleWindow(X)) {
     throw new DataError(
       `X [${X.shape.join(', ')}] of ${X.dtype} (${shapeSize(X.shape) * itemSize(X.dtype)} bytes) is mapped as ${X.windows!.length} row windows, `
-      + 'and this step reads X as one typed array (one window at most); Ridge (fit, predict and every search) reads X window by window',
+      + 'and this step reads X as one typed array (one window at most); Ridge and LogisticRegression (fit, predict and every search) read X window by window',
     );
   }
   const [nRows, nCols] = X.shape as [number, number];

@@ -9,12 +9,13 @@
 import { ValueError } from '../errors.js';
 import { ndarray, type NdArray } from '../data/ndarray.js';
 import type { FloatMatrix, Rows, SolverReport } from './estimator.js';
-import { checkFitInput, matrixView, targetValues } from './checks.js';
+import { matrixWindows, targetValues } from './checks.js';
 import { LogisticRegression } from './logistic.js';
 import { encodeLabels, type EncodedLabels } from './logistic-labels.js';
 import { logisticProblem, type FeatureMap } from './logistic-problem.js';
 import { solveLogisticPath, type FitReport } from './logistic-solver.js';
 import { validateParams } from './params.js';
+import { checkFitSegments, rowSegments } from './segments.js';
 
 /** The parameters every model on the path shares (C varies). */
 export interface LogisticPathParams {
@@ -81,12 +82,12 @@ export function fitLogisticPathDetailed(
 ): LogisticPathFit {
   checkPath(Cs, params);
   // A search checks X and y once, up front; re-scanning each fold's rows would cost a pass.
-  const { view, target } = options.inputsChecked === true
-    ? { view: matrixView(X), target: targetValues(y, X.shape[0]!) }
-    : checkFitInput(X, y, rows);
+  const { segments, target } = options.inputsChecked === true
+    ? { segments: rowSegments(matrixWindows(X), rows), target: targetValues(y, X.shape[0]!) }
+    : checkFitSegments(X, y, rows);
   const labels = encodeLabels(target, rows);
   const problem = logisticProblem({
-    X: view, rows, labels, fitIntercept: params.fitIntercept,
+    segments, labels, fitIntercept: params.fitIntercept,
     ...(options.sampleWeight ? { sampleWeight: options.sampleWeight } : {}),
     ...(options.featureMap ? { featureMap: options.featureMap } : {}),
   });
@@ -101,7 +102,7 @@ export function fitLogisticPathDetailed(
     const { beta, report } = fits[at]!;
     coefficients[i] = problem.packed(beta, space);
     reports[i] = report;
-    models[i] = fittedModel(coefficients[i], labels, view.nCols, { C, ...params }, report);
+    models[i] = fittedModel(coefficients[i], labels, X.shape[1]!, { C, ...params }, report);
   });
   return { models, reports, coefficients, classes: labels.classes };
 }

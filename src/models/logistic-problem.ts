@@ -12,8 +12,9 @@
  * and π_j = 1 otherwise. {@link LogisticProblem.packed} turns β back into a model's
  * coefficients.
  */
-import { columnSums, logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, symmetrizeUpper, type DenseView, type SweepRows } from './kernels/index.js';
+import { columnSums, logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, symmetrizeUpper, type SweepRows } from './kernels/index.js';
 import type { EncodedLabels } from './logistic-labels.js';
+import { segmentRows, type RowSegment } from './segments.js';
 
 /** A standardisation applied to X's columns before the model sees them: (x − mean) / scale. */
 export interface FeatureMap {
@@ -25,12 +26,14 @@ export interface FeatureMap {
 
 /** What defines a logistic problem. */
 export interface LogisticProblemSpec {
-  readonly X: DenseView;
-  /** The training rows (all when undefined). */
-  readonly rows: Int32Array | undefined;
+  /**
+   * The training rows of X, split by X's row windows (models/segments.ts): one segment for an
+   * X in one window, one per window for a mapping past the window size.
+   */
+  readonly segments: readonly RowSegment[];
   readonly labels: EncodedLabels;
   readonly fitIntercept: boolean;
-  /** Per-row weights by row id (scikit-learn's sample_weight times class weights). */
+  /** Per-row weights by row id of X (scikit-learn's sample_weight times class weights). */
   readonly sampleWeight?: Float64Array;
   /** A scaler fitted on the same rows, applied implicitly (X is never copied). */
   readonly featureMap?: FeatureMap;
@@ -86,42 +89,47 @@ export interface LogisticProblem {
  * ```
  */
 export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
-  const { X, rows, labels, fitIntercept, sampleWeight, featureMap } = spec;
-  const d = X.nCols;
+  const { segments, labels, fitIntercept, sampleWeight, featureMap } = spec;
+  const d = segments[0]!.view.nCols;
   const D = d + 1;
   const k = labels.nOutputs;
   const size = k * D;
-  const shift = featureMap?.mean ?? (fitIntercept ? rowMeans(X, rows) : undefined);
+  const nRows = segments.reduce((n, s) => n + segmentRows(s), 0);
+  const shift = featureMap?.mean ?? (fitIntercept ? rowMeans(segments, d, nRows) : undefined);
   const scale = featureMap?.scale;
-  const weightSum = sumWeights(sampleWeight, rows, X.nRows);
+  const weightSum = sumWeights(sampleWeight, segments);
   const penaltyWeight = new Float64Array(size);
   const fixed = new Uint8Array(size);
   for (let c = 0; c < k; c++) {
     for (let j = 0; j < d; j++) penaltyWeight[c * D + j] = scale === undefined ? 1 : scale[j]! * scale[j]!;
     if (!fitIntercept) fixed[c * D + d] = 1;
   }
-  const data: SweepRows = { X, rows, ...(shift ? { shift } : {}), ...(sampleWeight ? { weight: sampleWeight } : {}) };
+  const parts = sweepParts(segments, labels, shift, sampleWeight);
   const scratch = new Float64Array(Math.max(newtonScratchLength(d, k), 2 * k));
-  const nRows = rows === undefined ? X.nRows : rows.length;
-  const sample = k > 1 ? hessianSample(rows, nRows, size) : undefined;
-  const sampleData: SweepRows | undefined = sample === undefined ? undefined : { ...data, rows: sample };
+  const sample = k > 1 ? hessianSample(segments, nRows, size) : undefined;
+  const sampleParts = sample === undefined ? undefined : sweepParts(sample, labels, shift, sampleWeight);
   const sampleGrad = sample === undefined ? undefined : new Float64Array(size);
-  const sweep = (on: SweepRows, beta: Float64Array, grad: Float64Array, hess: Float64Array | undefined): number =>
-    labels.target !== undefined
-      ? logisticNewtonSweep(on, labels.target, beta, grad, hess, scratch)
-      : softmaxNewtonSweep(on, labels.label!, k, beta, grad, hess, scratch);
-  const sampleScale = sample === undefined ? 1 : weightSum / sumWeights(sampleWeight, sample, X.nRows);
+  const sweep = (on: readonly SweepPart[], beta: Float64Array, grad: Float64Array, hess: Float64Array | undefined): number => {
+    let loss = 0;
+    for (const part of on) {
+      loss += part.target !== undefined
+        ? logisticNewtonSweep(part.rows, part.target, beta, grad, hess, scratch)
+        : softmaxNewtonSweep(part.rows, part.label!, k, beta, grad, hess, scratch);
+    }
+    return loss;
+  };
+  const sampleScale = sample === undefined ? 1 : weightSum / sumWeights(sampleWeight, sample);
   const evaluate: DataTerm = (beta, grad, hess) => {
     grad.fill(0);
     if (hess !== undefined) hess.fill(0);
     let loss: number;
-    if (hess !== undefined && sampleData !== undefined) {
-      loss = sweep(data, beta, grad, undefined);
+    if (hess !== undefined && sampleParts !== undefined) {
+      loss = sweep(parts, beta, grad, undefined);
       sampleGrad!.fill(0);
-      sweep(sampleData, beta, sampleGrad!, hess);
+      sweep(sampleParts, beta, sampleGrad!, hess);
       for (let i = 0; i < hess.length; i++) hess[i]! *= sampleScale;
     } else {
-      loss = sweep(data, beta, grad, hess);
+      loss = sweep(parts, beta, grad, hess);
     }
     if (hess !== undefined) {
       symmetrizeUpper(hess, size);
@@ -132,7 +140,8 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
   };
   const mean = featureMap?.mean;
   return {
-    k, d, size, weightSum, penaltyWeight, fixed, evaluate, hessianFraction: sample === undefined ? 1 : sample.length / nRows,
+    k, d, size, weightSum, penaltyWeight, fixed, evaluate,
+    hessianFraction: sample === undefined ? 1 : sample.reduce((n, s) => n + segmentRows(s), 0) / nRows,
     packed: (beta, space) => {
       // On rows [x − s, 1]: w·(x − s) + b. Raw: w·x + (b − w·s). Model (z = (x − m)/σ): (w σ)·z + b − w·(s − m).
       const out = new Float64Array(size);
@@ -173,31 +182,59 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
 const HESSIAN_SAMPLE_PER_UNKNOWN = 30;
 const HESSIAN_SAMPLE_MIN = 4000;
 
-/** Every s-th training row, s chosen so that about max(30·size, 4000) rows remain; undefined when that is most of them. */
-function hessianSample(rows: Int32Array | undefined, nRows: number, size: number): Int32Array | undefined {
+/**
+ * Every s-th training row (s chosen so that about max(30·size, 4000) rows remain) of each
+ * segment, as segments of their own; undefined when that is most of the rows.
+ */
+function hessianSample(segments: readonly RowSegment[], nRows: number, size: number): RowSegment[] | undefined {
   const want = Math.max(HESSIAN_SAMPLE_PER_UNKNOWN * size, HESSIAN_SAMPLE_MIN);
   const step = Math.floor(nRows / want);
   if (step < 2) return undefined;
-  const out = new Int32Array(Math.ceil(nRows / step));
-  for (let r = 0, at = 0; r < nRows; r += step) out[at++] = rows === undefined ? r : rows[r]!;
+  return segments.map((s) => {
+    const n = segmentRows(s);
+    const rows = new Int32Array(Math.ceil(n / step));
+    for (let r = 0, at = 0; r < n; r += step) rows[at++] = s.rows === undefined ? r : s.rows[r]!;
+    return { ...s, rows };
+  });
+}
+
+/** One segment's rows as a sweep reads them, with its labels and weights indexed by window-local row. */
+interface SweepPart {
+  readonly rows: SweepRows;
+  readonly target?: Float64Array;
+  readonly label?: Int32Array;
+}
+
+/** Per segment: the kernel's view of its rows, and the labels and weights from its first row on (no copies). */
+function sweepParts(
+  segments: readonly RowSegment[], labels: EncodedLabels, shift: Float64Array | undefined, weight: Float64Array | undefined,
+): SweepPart[] {
+  return segments.map((s) => ({
+    rows: { X: s.view, rows: s.rows, ...(shift ? { shift } : {}), ...(weight ? { weight: weight.subarray(s.rowStart) } : {}) },
+    ...(labels.target !== undefined ? { target: labels.target.subarray(s.rowStart) } : { label: labels.label!.subarray(s.rowStart) }),
+  }));
+}
+
+/** Column means over the segments' rows: the shift that centres them. */
+function rowMeans(segments: readonly RowSegment[], d: number, nRows: number): Float64Array {
+  const out = new Float64Array(d);
+  for (const s of segments) columnSums(s.view, s.rows, out);
+  for (let j = 0; j < d; j++) out[j]! /= nRows;
   return out;
 }
 
-/** Column means over the rows: the shift that centres them. */
-function rowMeans(X: DenseView, rows: Int32Array | undefined): Float64Array {
-  const out = new Float64Array(X.nCols);
-  columnSums(X, rows, out);
-  const n = rows === undefined ? X.nRows : rows.length;
-  for (let j = 0; j < out.length; j++) out[j]! /= n;
-  return out;
-}
-
-function sumWeights(weight: Float64Array | undefined, rows: Int32Array | undefined, nRows: number): number {
-  if (weight === undefined) return rows === undefined ? nRows : rows.length;
-  let s = 0;
-  if (rows === undefined) for (let i = 0; i < nRows; i++) s += weight[i]!;
-  else for (let r = 0; r < rows.length; r++) s += weight[rows[r]!]!;
-  return s;
+function sumWeights(weight: Float64Array | undefined, segments: readonly RowSegment[]): number {
+  let total = 0;
+  for (const s of segments) {
+    if (weight === undefined) {
+      total += segmentRows(s);
+    } else if (s.rows === undefined) {
+      for (let r = 0; r < s.view.nRows; r++) total += weight[s.rowStart + r]!;
+    } else {
+      for (let r = 0; r < s.rows.length; r++) total += weight[s.rowStart + s.rows[r]!]!;
+    }
+  }
+  return total;
 }
 
 /**

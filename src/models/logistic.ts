@@ -6,11 +6,12 @@
 import { DataError, ValueError } from '../errors.js';
 import { ndarray, type NdArray } from '../data/ndarray.js';
 import type { Classifier, EstimatorState, FloatMatrix, Params, Rows, SolverReport } from './estimator.js';
-import { checkFitInput, checkPredictInput, targetValues } from './checks.js';
-import { linearMargins, rowCount, sigmoid, type DenseView } from './kernels/index.js';
+import { targetValues } from './checks.js';
+import { linearMargins, sigmoid } from './kernels/index.js';
 import { encodeLabels } from './logistic-labels.js';
 import { logisticProblem } from './logistic-problem.js';
 import { solveLogisticPath } from './logistic-solver.js';
+import { checkFitSegments, checkPredictSegments, scatterOutputs, segmentRows, type RowSegment } from './segments.js';
 import { resolveParams, validateParams } from './params.js';
 
 /** LogisticRegression's hyperparameters (scikit-learn's names in camelCase, same defaults). */
@@ -109,15 +110,15 @@ export class LogisticRegression implements Classifier {
    * reports `converged === false`.
    */
   fit(X: FloatMatrix, y: NdArray, rows?: Rows, warmStart?: Float64Array): this {
-    const { view, target } = checkFitInput(X, y, rows);
+    const { segments, target } = checkFitSegments(X, y, rows);
     const labels = encodeLabels(target, rows);
-    const d = view.nCols;
+    const d = X.shape[1]!;
     const size = labels.nOutputs * (d + 1);
     if (warmStart !== undefined && warmStart.length !== size) {
       throw new ValueError(`warmStart has ${warmStart.length} values, expected ${labels.nOutputs} x (${d} + 1) = ${size}`);
     }
     const { C, fitIntercept, maxIter, tol } = this.params;
-    const problem = logisticProblem({ X: view, rows, labels, fitIntercept });
+    const problem = logisticProblem({ segments, labels, fitIntercept });
     const start = warmStart === undefined ? undefined : problem.fromPacked(warmStart, 'raw');
     const [fit] = solveLogisticPath(problem, [C], { maxIter, tol }, start);
     const { beta, report } = fit!;
@@ -139,8 +140,7 @@ export class LogisticRegression implements Classifier {
   /** Decision values: [nRows] for binary, row-major [nRows, nClasses] for multinomial. */
   decisionFunction(X: FloatMatrix, rows?: Rows): Float64Array {
     const { packed, nFeatures } = this.fittedModel();
-    const view = checkPredictInput(X, rows, nFeatures);
-    return margins(view, rows, packed);
+    return margins(checkPredictSegments(X, rows, nFeatures), nFeatures, packed);
   }
 
   /** Class probabilities, row-major [nRows, nClasses]. */
@@ -230,10 +230,10 @@ export class LogisticRegression implements Classifier {
   }
 }
 
-function margins(view: DenseView, rows: Rows, packed: Float64Array): Float64Array {
-  const k = packed.length / (view.nCols + 1);
-  const out = new Float64Array(rowCount(view, rows) * k);
-  linearMargins(view, rows, packed, k, out);
+function margins(segments: readonly RowSegment[], d: number, packed: Float64Array): Float64Array {
+  const k = packed.length / (d + 1);
+  const out = new Float64Array(segments.reduce((n, s) => n + segmentRows(s), 0) * k);
+  scatterOutputs(segments, out, k, (s, into) => linearMargins(s.view, s.rows, packed, k, into));
   return out;
 }
 

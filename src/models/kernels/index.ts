@@ -11,10 +11,12 @@
  */
 import { choleskyJs } from './js/cholesky.js';
 import { accumulateGramJs, GRAM_UNROLL } from './js/gram.js';
+import { tridiagonalizeJs, type Tridiagonal } from './js/tridiagonal.js';
 import { logisticLossGradJs, softmaxLossGradJs } from './js/loss.js';
 import { logisticNewtonSweepJs, softmaxNewtonSweepJs } from './js/newton.js';
 import type { DenseView, GramStats, SweepRows } from './types.js';
 import { choleskyWasm } from './wasm/cholesky.js';
+import { tridiagonalizeWasm } from './wasm/tridiagonal.js';
 import { wasmGramKernel, wasmGramSupported, type GramKernel } from './wasm/kernel.js';
 import { accumulateGramWasm, logisticSweepWasm, softmaxSweepWasm } from './wasm/sweeps.js';
 
@@ -25,6 +27,7 @@ export { firstNonFiniteRow, firstNonFiniteValue } from './scan.js';
 export { log1pExp, sigmoid } from './logistic-math.js';
 export { newtonScratchLength } from './js/newton.js';
 export { GRAM_UNROLL };
+export type { Tridiagonal };
 
 /** A kernel backend: the JavaScript kernels, or the WebAssembly SIMD ones. */
 export type BackendName = 'js' | 'wasm';
@@ -104,6 +107,26 @@ export function choleskyInPlace(A: Float64Array, n: number): boolean {
   if (forced === 'wasm' && !wasmGramSupported()) throw new Error('the wasm kernel backend was requested but is unavailable here (WebAssembly SIMD)');
   last = 'js';
   return choleskyJs(A, n);
+}
+
+/**
+ * Householder reduction of the row-major symmetric d×d `A` (not modified) to tridiagonal form,
+ * A = Q T Qᵀ, into `out` (T's diagonal and sub-diagonal, Q's reflectors): wasm from d = 24 up,
+ * JavaScript below, the same reflectors either way.
+ * @example
+ * ```ts
+ * tridiagonalize(gram, d, out);
+ * ```
+ */
+export function tridiagonalize(A: Float64Array, d: number, out: Tridiagonal): void {
+  if (d >= CHOLESKY_WASM_MIN && forced !== 'js' && wasmGramSupported()) {
+    last = 'wasm';
+    tridiagonalizeWasm(A, d, out);
+    return;
+  }
+  if (forced === 'wasm' && !wasmGramSupported()) throw new Error('the wasm kernel backend was requested but is unavailable here (WebAssembly SIMD)');
+  last = 'js';
+  tridiagonalizeJs(A.slice(0, d * d), d, out);
 }
 
 /**

@@ -38,7 +38,7 @@ const OP = {
 /** SIMD opcodes after the 0xfd prefix (fixed-width SIMD proposal). */
 const SIMD = {
   v128_load: 0x00, v128_load64_splat: 0x0a, v128_store: 0x0b, v128_const: 0x0c,
-  f64x2_extract_lane: 0x21, f64x2_add: 0xf0, f64x2_mul: 0xf2,
+  f64x2_extract_lane: 0x21, f64x2_add: 0xf0, f64x2_sub: 0xf1, f64x2_mul: 0xf2,
 } as const;
 
 /** log2 of the alignment hint memgrid's loads and stores give: 8 bytes (rows are f64-aligned). */
@@ -165,6 +165,8 @@ export class Fn {
   load64(offset: number): this { this.code.push(OP.f64_load); uleb(this.code, ALIGN_F64); uleb(this.code, offset); return this; }
   /** f64.store offset=… align=8 (scalar) */
   store64(offset: number): this { this.code.push(OP.f64_store); uleb(this.code, ALIGN_F64); uleb(this.code, offset); return this; }
+  /** f64x2.sub */
+  fsub(): this { return this.simd(SIMD.f64x2_sub); }
   /** f64x2.mul */
   fmul(): this { return this.simd(SIMD.f64x2_mul); }
   /** local i = local i + c */

@@ -428,12 +428,157 @@ function emitCholesky(): Fn {
 }
 
 /**
- * The kernel module's bytes: imports `env.mem`, exports `gram`, `scale`, `affine`, `rank` and `chol`.
+ * `symv(a, v, p, n, stride, start)`: p[i] = Σ_{start ≤ j < n} A[i][j]·v[j] for start ≤ i < n,
+ * A row-major with rows of `stride` doubles: the matrix-vector product of the trailing block a
+ * Householder reduction step needs (shifted-solver.ts). Two lanes per load, an odd last column
+ * in scalar.
+ *
+ * ```wat
+ * (func $symv (param $a i32) (param $v i32) (param $p i32) (param $n i32) (param $stride i32) (param $start i32)
+ *   (local $rowb $i $pa $pv $len $jb i32) (local $acc v128) (local $s f64)
+ *   (local.set $rowb (i32.shl (local.get $stride) (i32.const 3)))
+ *   (local.set $pv (i32.add (local.get $v) (i32.shl (local.get $start) (i32.const 3))))
+ *   (local.set $len (i32.shl (i32.sub (local.get $n) (local.get $start)) (i32.const 3)))
+ *   (local.set $i (local.get $start))
+ *   (block $rows_done (loop $rows
+ *     (br_if $rows_done (i32.ge_u (local.get $i) (local.get $n)))
+ *     (local.set $pa (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowb)))
+ *       (i32.shl (local.get $start) (i32.const 3))))
+ *     (local.set $acc (v128.const i64x2 0 0))
+ *     (local.set $jb (i32.const 0))
+ *     (block $cols_done (loop $cols
+ *       (br_if $cols_done (i32.gt_u (i32.add (local.get $jb) (i32.const 16)) (local.get $len)))
+ *       (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul
+ *         (v128.load (i32.add (local.get $pa) (local.get $jb))) (v128.load (i32.add (local.get $pv) (local.get $jb))))))
+ *       (local.set $jb (i32.add (local.get $jb) (i32.const 16)))
+ *       (br $cols)))
+ *     (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+ *     (if (i32.lt_u (local.get $jb) (local.get $len)) (then
+ *       (local.set $s (f64.add (local.get $s) (f64.mul
+ *         (f64.load (i32.add (local.get $pa) (local.get $jb))) (f64.load (i32.add (local.get $pv) (local.get $jb))))))))
+ *     (f64.store (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 3))) (local.get $s))
+ *     (local.set $i (i32.add (local.get $i) (i32.const 1)))
+ *     (br $rows))))
+ * ```
+ */
+function emitSymv(): Fn {
+  const f = new Fn(6);
+  const [a, v, p, n, stride, start] = [0, 1, 2, 3, 4, 5];
+  const rowb = f.local(I32), i = f.local(I32), pa = f.local(I32), pv = f.local(I32), len = f.local(I32), jb = f.local(I32);
+  const acc = f.local(V128), s = f.local(F64);
+  f.get(stride).i32(3).shl().set(rowb);
+  f.get(v).get(start).i32(3).shl().add().set(pv);
+  f.get(n).get(start).sub().i32(3).shl().set(len);
+  f.get(start).set(i);
+  f.block().loop(); // $rows
+  {
+    f.get(i).get(n).geU().brIf(1);
+    f.get(a).get(i).get(rowb).mul().add().get(start).i32(3).shl().add().set(pa);
+    f.vzero().set(acc);
+    f.i32(0).set(jb);
+    f.block().loop(); // $cols
+    {
+      f.get(jb).i32(16).add().get(len).gtU().brIf(1);
+      f.get(acc).get(pa).get(jb).add().vload(0).get(pv).get(jb).add().vload(0).fmul().fadd().set(acc);
+      f.inc(jb, 16).br(0);
+    }
+    f.end().end();
+    f.get(acc).lane(0).get(acc).lane(1).add64().set(s);
+    f.get(jb).get(len).ltU().if();
+    f.get(s).get(pa).get(jb).add().load64(0).get(pv).get(jb).add().load64(0).mul64().add64().set(s);
+    f.end();
+    f.get(p).get(i).i32(3).shl().add().get(s).store64(0);
+    f.inc(i, 1).br(0);
+  }
+  f.end().end();
+  return f;
+}
+
+/**
+ * `syr2(a, v, w, n, stride, start)`: A[i][j] −= v[i]·w[j] + w[i]·v[j] for start ≤ i, j < n: the
+ * symmetric rank-two update of a Householder reduction step, both triangles (shifted-solver.ts).
+ *
+ * ```wat
+ * (func $syr2 (param $a i32) (param $v i32) (param $w i32) (param $n i32) (param $stride i32) (param $start i32)
+ *   (local $rowb $i $pa $pv $pw $len $jb i32) (local $sv $sw $x v128) (local $vi $wi f64)
+ *   ;; $rowb, $pv, $pw (= w + 8·start), $len as in $symv
+ *   (local.set $i (local.get $start))
+ *   (block $rows_done (loop $rows
+ *     (br_if $rows_done (i32.ge_u (local.get $i) (local.get $n)))
+ *     (local.set $pa (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowb)))
+ *       (i32.shl (local.get $start) (i32.const 3))))
+ *     (local.set $vi (f64.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))))
+ *     (local.set $wi (f64.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 3)))))
+ *     (local.set $sv (v128.load64_splat (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))))
+ *     (local.set $sw (v128.load64_splat (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 3)))))
+ *     (local.set $jb (i32.const 0))
+ *     (block $cols_done (loop $cols
+ *       (br_if $cols_done (i32.gt_u (i32.add (local.get $jb) (i32.const 16)) (local.get $len)))
+ *       (v128.store (i32.add (local.get $pa) (local.get $jb)) (f64x2.sub (v128.load (i32.add (local.get $pa) (local.get $jb)))
+ *         (f64x2.add (f64x2.mul (local.get $sv) (v128.load (i32.add (local.get $pw) (local.get $jb))))
+ *                    (f64x2.mul (local.get $sw) (v128.load (i32.add (local.get $pv) (local.get $jb)))))))
+ *       (local.set $jb (i32.add (local.get $jb) (i32.const 16)))
+ *       (br $cols)))
+ *     (if (i32.lt_u (local.get $jb) (local.get $len)) (then           ;; an odd last column in scalar
+ *       (f64.store (i32.add (local.get $pa) (local.get $jb)) (f64.sub (f64.load (i32.add (local.get $pa) (local.get $jb)))
+ *         (f64.add (f64.mul (local.get $vi) (f64.load (i32.add (local.get $pw) (local.get $jb))))
+ *                  (f64.mul (local.get $wi) (f64.load (i32.add (local.get $pv) (local.get $jb)))))))))
+ *     (local.set $i (i32.add (local.get $i) (i32.const 1)))
+ *     (br $rows))))
+ * ```
+ */
+function emitSyr2(): Fn {
+  const f = new Fn(6);
+  const [a, v, w, n, stride, start] = [0, 1, 2, 3, 4, 5];
+  const rowb = f.local(I32), i = f.local(I32), pa = f.local(I32), pv = f.local(I32), pw = f.local(I32), len = f.local(I32), jb = f.local(I32);
+  const sv = f.local(V128), sw = f.local(V128), vi = f.local(F64), wi = f.local(F64);
+  f.get(stride).i32(3).shl().set(rowb);
+  f.get(v).get(start).i32(3).shl().add().set(pv);
+  f.get(w).get(start).i32(3).shl().add().set(pw);
+  f.get(n).get(start).sub().i32(3).shl().set(len);
+  f.get(start).set(i);
+  f.block().loop(); // $rows
+  {
+    f.get(i).get(n).geU().brIf(1);
+    f.get(a).get(i).get(rowb).mul().add().get(start).i32(3).shl().add().set(pa);
+    f.get(v).get(i).i32(3).shl().add().load64(0).set(vi);
+    f.get(w).get(i).i32(3).shl().add().load64(0).set(wi);
+    f.get(v).get(i).i32(3).shl().add().splat64(0).set(sv);
+    f.get(w).get(i).i32(3).shl().add().splat64(0).set(sw);
+    f.i32(0).set(jb);
+    f.block().loop(); // $cols
+    {
+      f.get(jb).i32(16).add().get(len).gtU().brIf(1);
+      f.get(pa).get(jb).add();
+      f.get(pa).get(jb).add().vload(0);
+      f.get(sv).get(pw).get(jb).add().vload(0).fmul();
+      f.get(sw).get(pv).get(jb).add().vload(0).fmul();
+      f.fadd().fsub().vstore(0);
+      f.inc(jb, 16).br(0);
+    }
+    f.end().end();
+    f.get(jb).get(len).ltU().if();
+    {
+      f.get(pa).get(jb).add();
+      f.get(pa).get(jb).add().load64(0);
+      f.get(vi).get(pw).get(jb).add().load64(0).mul64();
+      f.get(wi).get(pv).get(jb).add().load64(0).mul64();
+      f.add64().sub64().store64(0);
+    }
+    f.end();
+    f.inc(i, 1).br(0);
+  }
+  f.end().end();
+  return f;
+}
+
+/**
+ * The kernel module's bytes: imports `env.mem`, exports `gram`, `scale`, `affine`, `rank`, `chol`, `symv` and `syr2`.
  * @example
  * ```ts
  * new WebAssembly.Module(gramModuleBytes());
  * ```
  */
 export function gramModuleBytes(): Uint8Array {
-  return moduleBytes([['gram', emitGram()], ['scale', emitScale()], ['affine', emitAffine()], ['rank', emitRank()], ['chol', emitCholesky()]]);
+  return moduleBytes([['gram', emitGram()], ['scale', emitScale()], ['affine', emitAffine()], ['rank', emitRank()], ['chol', emitCholesky()], ['symv', emitSymv()], ['syr2', emitSyr2()]]);
 }
