@@ -9,7 +9,7 @@
 import { ndarray, type NdArray } from '../data/ndarray.js';
 import { ValueError } from '../errors.js';
 import { composeMaps, identityMap, stateToRaw } from './affine.js';
-import { checkRows, matrixView, targetValues } from './checks.js';
+import { matrixView, targetValues } from './checks.js';
 import { columnMoments, type ColumnMoments } from './column-moments.js';
 import {
   isClassifier, type AffineMap, type Classifier, type Estimator, type EstimatorState, type FitOptionName, type FloatMatrix,
@@ -19,6 +19,7 @@ import { checkSampleWeight } from './fit-options.js';
 import { LogisticRegression } from './logistic.js';
 import { didYouMean } from '../did-you-mean.js';
 import { Ridge } from './ridge.js';
+import { checkRowSegments } from './segments.js';
 import { applyMap, StandardScaler } from './standard-scaler.js';
 
 /** A step: a StandardScaler before the model, or the model (last). */
@@ -97,17 +98,18 @@ export class Pipeline implements Estimator {
    */
   fit(X: FloatMatrix, y: NdArray, options?: Rows | PipelineFitOptions, ...extra: unknown[]): this {
     if (extra.length > 0) throw new ValueError(`Pipeline.fit takes (X, y, options); found ${3 + extra.length} arguments`);
-    const view = matrixView(X);
-    const { rows, weights } = this.readOptions(options, view.nRows);
-    checkRows(rows, view.nRows);
-    let map = identityMap(view.nCols);
+    const [nRows, nCols] = X.shape as [number, number];
+    const { rows, weights } = this.readOptions(options, nRows);
+    // X's windows: the scalers' moments and a Ridge on a feature map stream over them.
+    const segments = checkRowSegments(X, rows);
+    let map = identityMap(nCols);
     const moments = new Map<Float64Array | undefined, ColumnMoments>();
     for (const [name, step] of this.steps.slice(0, -1)) {
       const scaler = step as StandardScaler;
       const w = weights.get(name);
       let raw = moments.get(w);
       if (!raw) {
-        raw = columnMoments(view, rows, w);
+        raw = columnMoments(segments, nCols, w);
         moments.set(w, raw);
       }
       scaler.fitMoments(mappedMoments(raw, map));
@@ -120,8 +122,9 @@ export class Pipeline implements Estimator {
     } else if ((final.fitOptions ?? []).includes('featureMap')) {
       final.fit(X, y, { rows, featureMap: map, ...(finalWeights === undefined ? {} : { sampleWeight: finalWeights }) });
     } else {
-      // The plain route for a model that cannot apply a map itself: a scaled copy of the rows.
-      const labels = targetValues(y, view.nRows);
+      // The plain route for a model that cannot apply a map itself: a scaled copy of the rows (X in one piece).
+      const view = matrixView(X);
+      const labels = targetValues(y, nRows);
       const picked = rows === undefined ? labels : Float64Array.from(rows, (i) => labels[i]!);
       const options = finalWeights === undefined ? undefined : { sampleWeight: rows === undefined ? finalWeights : Float64Array.from(rows, (i) => finalWeights[i]!) };
       final.fit(applyMap(view, rows, map), ndarray('float64', [picked.length], picked), options);

@@ -104,9 +104,20 @@ export function checkFitSegments(X: FloatMatrix, y: NdArray, rows: Rows): { segm
  * ```
  */
 export function checkPredictSegments(X: FloatMatrix, rows: Rows, nFeatures: number): RowSegment[] {
-  const windows = matrixWindows(X);
   const nCols = X.shape[1]!;
   if (nCols !== nFeatures) throw new DataError(`X has ${nCols} features, but the model was fitted with ${nFeatures}`);
+  return checkRowSegments(X, rows);
+}
+
+/**
+ * The segments of `rows` (or all rows) of X, the rows checked against X and their values finite.
+ * @example
+ * ```ts
+ * const moments = columnMoments(checkRowSegments(X, fold.train), X.shape[1]!);
+ * ```
+ */
+export function checkRowSegments(X: FloatMatrix, rows: Rows): RowSegment[] {
+  const windows = matrixWindows(X);
   checkRows(rows, X.shape[0]!);
   const segments = rowSegments(windows, rows);
   for (const s of segments) checkFiniteX(s.view, s.rows, s.rowStart);

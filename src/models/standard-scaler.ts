@@ -6,12 +6,13 @@
  */
 import { ndarray, type NdArray } from '../data/ndarray.js';
 import { ValueError } from '../errors.js';
-import { checkFiniteX, checkRows, matrixView } from './checks.js';
+import { checkRows, matrixView } from './checks.js';
 import { columnMoments, type ColumnMoments } from './column-moments.js';
 import type { AffineMap, FitOptions, FloatMatrix, Params, Rows, TransformerState } from './estimator.js';
 import { readFitOptions } from './fit-options.js';
 import { rowCount } from './kernels/index.js';
 import { resolveParams, validateParams } from './params.js';
+import { checkRowSegments } from './segments.js';
 
 /** StandardScaler's parameters (scikit-learn's names in camelCase, same defaults). */
 export interface StandardScalerParams {
@@ -99,11 +100,8 @@ export class StandardScaler {
    * as for models). `y` is ignored, as in scikit-learn. Returns `this`.
    */
   fit(X: FloatMatrix, _y?: unknown, options?: Rows | FitOptions, ...extra: unknown[]): this {
-    const view = matrixView(X);
-    const { rows, weights } = readFitOptions('StandardScaler', options, extra, ['rows', 'sampleWeight'], view.nRows);
-    checkRows(rows, view.nRows);
-    checkFiniteX(view, rows);
-    return this.fitMoments(columnMoments(view, rows, weights));
+    const { rows, weights } = readFitOptions('StandardScaler', options, extra, ['rows', 'sampleWeight'], X.shape[0]!);
+    return this.fitMoments(columnMoments(checkRowSegments(X, rows), X.shape[1]!, weights));
   }
 
   /** Fit from moments already computed (a pipeline computes them once per step). Returns `this`. */

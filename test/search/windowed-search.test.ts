@@ -112,6 +112,25 @@ describe('searches over an X in many row windows', () => {
     expect(maxRelDiff(Array.from(search.predict(X, Int32Array.from(pipelines.predictRows))), ref.predict)).toBeLessThan(1e-9);
   });
 
+  it('StandardScaler and a scaler + Ridge pipeline on the plain path (MAE) read a windowed X as X in memory', async () => {
+    const diabetes = pipelineData('diabetes');
+    const { X, y } = mapped('scaled', diabetes.X, diabetes.y);
+    const rows = Int32Array.from({ length: 300 }, (_, i) => (i * 137 + 11) % 442);
+    for (const options of [undefined, { rows, sampleWeight: diabetes.w! }]) {
+      const windowed = new StandardScaler().fit(X, undefined, options);
+      const inMemory = new StandardScaler().fit(diabetes.X, undefined, options);
+      // A row list is summed window by window (its order within each): equal to rounding.
+      expect(maxRelDiff(Array.from(windowed.mean), Array.from(inMemory.mean))).toBeLessThan(1e-13);
+      expect(maxRelDiff(Array.from(windowed.var), Array.from(inMemory.var))).toBeLessThan(1e-13);
+    }
+    const search = (data: { X: FloatMatrix; y: NdArray }) => new GridSearch(makePipeline(new StandardScaler(), new Ridge()), { ridge__alpha: [0.3, 30] }, {
+      cv: 5, scoring: 'neg_mean_absolute_error', workers: 0,
+    }).fit(data.X, data.y, { ridge__sampleWeight: diabetes.w! });
+    const [windowed, inMemory] = [await search({ X, y }), await search(diabetes)];
+    expect(maxRelDiff(windowed.cvResults['mean_test_score']!, inMemory.cvResults['mean_test_score']!)).toBeLessThan(1e-12);
+    expect(() => new StandardScaler().fit(X).transform(X)).toThrow(DataError);
+  });
+
   it('a NaN in a late window is a DataError naming its row of X, not of the window', async () => {
     const diabetes = dataset('diabetes');
     const data = new Float64Array(diabetes.X.data);
