@@ -61,12 +61,17 @@ describe('memgrid run with "preprocess"', () => {
   });
 });
 
+/** wine as a CSV whose target column `cultivar` holds class_0, class_1, class_2. */
+function writeWineCsv(): void {
+  const wine = pipelines.datasets.wine;
+  const header = [...wine.X[0]!.map((_, j) => `f${j}`), 'cultivar'].join(',');
+  const lines = wine.X.map((row, i) => [...row, `class_${wine.y[i]}`].join(','));
+  writeFileSync(join(dir, 'wine.csv'), `${header}\n${lines.join('\n')}\n`);
+}
+
 describe('memgrid run on a CSV with text class labels', () => {
   it('reports the labels, scores as scikit-learn does, and warns once about the metric it cannot compute', () => {
-    const wine = pipelines.datasets.wine;
-    const header = [...wine.X[0]!.map((_, j) => `f${j}`), 'cultivar'].join(',');
-    const lines = wine.X.map((row, i) => [...row, `class_${wine.y[i]}`].join(','));
-    writeFileSync(join(dir, 'wine.csv'), `${header}\n${lines.join('\n')}\n`);
+    writeWineCsv();
     writeConfig('wine.json', {
       data: { csv: 'wine.csv', target: 'cultivar' },
       preprocess: [{ name: 'standard_scaler' }],
@@ -87,5 +92,20 @@ describe('memgrid run on a CSV with text class labels', () => {
     const ref = searchRef('wine multiclass scorers').cvResults;
     expect(maxAbsErr(cv['mean_test_accuracy'] as number[], ref['mean_test_accuracy'] as number[])).toBeLessThan(1e-6);
     expect(results.warnings).toEqual([line]);
+  });
+
+  it('memgrid data import streams text labels to y.npy, lists them in dataset.json, and a run on the .npy files reports them', () => {
+    writeWineCsv();
+    const r = memgrid(['data', 'import', 'wine.csv', '--target', 'cultivar', '--out', 'wine-npy'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('classes: 0 = class_0, 1 = class_1, 2 = class_2 (y holds the numbers)\n');
+    expect(readJson(join(dir, 'wine-npy', 'dataset.json')).classes).toEqual(['class_0', 'class_1', 'class_2']);
+    writeConfig('wine-npy.json', {
+      data: { X: 'wine-npy/X.npy', y: 'wine-npy/y.npy' }, preprocess: [{ name: 'standard_scaler' }],
+      model: { name: 'logistic' }, grid: { logisticregression__C: [1] },
+    });
+    const run = memgrid(['run', 'wine-npy.json', '--workers', '0', '--quiet'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect((readJson(join(dir, 'runs', 'wine-npy', 'results.json')).data as { classes: string[] }).classes).toEqual(['class_0', 'class_1', 'class_2']);
   });
 });
