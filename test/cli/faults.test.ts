@@ -76,11 +76,14 @@ describe('one run per output folder', () => {
 
 describe('a .npy rewritten in place during a run', () => {
   it('is noticed at the end of the phase: the run fails naming the file, and writes no results', async () => {
-    const { X, y } = makeRegression({ nSamples: 400, nFeatures: 5, noise: 1, seed: 4 });
+    const { X, y } = makeRegression({ nSamples: 20_000, nFeatures: 5, noise: 1, seed: 4 });
     saveNpy(join(dir, 'X.npy'), X);
     saveNpy(join(dir, 'y.npy'), y);
     // MAE needs predictions: plain tasks, fits journaled one task at a time while the phase runs on.
-    writeConfig('inplace.json', { ...RIDGE, data: { X: 'X.npy', y: 'y.npy' }, scoring: 'neg_mean_absolute_error' });
+    // 240 fits on 20,000 rows: the run is still fitting when the test stops it after the first
+    // journaled task (with 400 rows it could finish between the test's look and its SIGSTOP).
+    const alpha = Array.from({ length: 40 }, (_, i) => 10 ** (i / 8 - 2));
+    writeConfig('inplace.json', { ...RIDGE, data: { X: 'X.npy', y: 'y.npy' }, grid: { alpha, fitIntercept: [true, false] }, scoring: 'neg_mean_absolute_error' });
     const out = join(dir, 'runs', 'inplace');
     const run = startMemgrid(['run', 'inplace.json', '--workers', '0', '--quiet'], dir);
     await waitFor(() => existsSync(join(out, 'journal.jsonl')) && readFileSync(join(out, 'journal.jsonl'), 'utf8').includes('"type":"fit"'), 20_000, 'the first fit');
@@ -90,7 +93,7 @@ describe('a .npy rewritten in place during a run', () => {
     run.kill('SIGCONT');
     const r = await run.done;
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^memgrid: ${dir}/X\\.npy changed while a search was reading it \\(size 16128 and mtime \\d+ when the search began, 16128 and \\d+ now\\); its results cannot be trusted\\. Write a new file and rename it over the old one instead of rewriting it in place, then run again\\n$`));
+    expect(r.stderr).toMatch(new RegExp(`^memgrid: ${dir}/X\\.npy changed while a search was reading it \\(size 800128 and mtime \\d+ when the search began, 800128 and \\d+ now\\); its results cannot be trusted\\. Write a new file and rename it over the old one instead of rewriting it in place, then run again\\n$`));
     expect(existsSync(join(out, 'results.json'))).toBe(false);
   });
 });
