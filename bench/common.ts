@@ -182,6 +182,11 @@ export function datasetPaths(dir: string, workload: Workload, quick: boolean, se
   return { folder, X: join(folder, 'X.npy'), y: join(folder, 'y.npy') };
 }
 
+/** Does the workload run on one of scikit-learn's bundled sets (whole in quick runs too)? */
+export function isBundled(workload: Workload): boolean {
+  return BUNDLED.includes(DATASET_OF[workload]);
+}
+
 /** Is `value` one of the workload ids (case as written in the issue)? */
 export function isWorkload(value: string): value is Workload {
   return (WORKLOADS as readonly string[]).includes(value);

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { LogisticWorkload } from './common.js';
+import { isBundled, type LogisticWorkload } from './common.js';
 import { SYSTEM_PYTHON } from './data.js';
 import { log, type Harness } from './harness.js';
 import { LOGISTIC_SPECS, type Contender } from './logistic-specs.js';
@@ -15,13 +15,13 @@ import type { Reference } from './reference.js';
 function reference(h: Harness, folder: string): Reference | { error: string } {
   if (!h.hasSklearn) return { error: 'no scikit-learn' };
   log('  reference: newton-cg, tol 1e-10 (cached in the data folder) ...');
-  const script = join(h.root, 'bench', 'sklearn_logistic.py');
-  const out = spawnSync(SYSTEM_PYTHON, [script, folder, '--reference', '--n-jobs', String(h.s.workers)], {
+  const script = join(h.root, 'bench', 'logistic_reference.py');
+  const out = spawnSync(SYSTEM_PYTHON, [script, folder, '--n-jobs', String(h.s.workers)], {
     encoding: 'utf8', maxBuffer: 64 << 20, timeout: h.s.timeoutS * 1000,
   });
   const line = out.stdout?.trim().split('\n').pop() ?? '';
   if (out.status !== 0 || !line.startsWith('{')) {
-    return { error: `bench/sklearn_logistic.py --reference failed (exit ${out.status}): ${out.stderr?.trim().split('\n').pop() ?? ''}` };
+    return { error: `bench/logistic_reference.py failed (exit ${out.status}): ${out.stderr?.trim().split('\n').pop() ?? ''}` };
   }
   const made = JSON.parse(line) as Reference;
   log(`  reference: best #${made.best_index} (took ${made.seconds} s when computed)`);
@@ -50,7 +50,7 @@ export async function runLogistic(h: Harness, workload: LogisticWorkload): Promi
       contenders.push({ contender, run: await h.side(`scikit-learn ${workload} ${contender}, n_jobs=${h.s.workers}`, argv, workload) });
     }
   }
-  return {
-    workload, spec, datasetBytes: data.bytes, rows: data.rows, cols: data.cols, quick: h.s.quick, memgrid, contenders, reference: ref,
-  };
+  // A bundled set is whole in a quick run too: its targets are judged.
+  const quick = h.s.quick && !isBundled(workload);
+  return { workload, spec, datasetBytes: data.bytes, rows: data.rows, cols: data.cols, quick, memgrid, contenders, reference: ref };
 }

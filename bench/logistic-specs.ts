@@ -1,7 +1,7 @@
 /**
  * Issue 10's logistic workloads: memgrid's converged GridSearch against each of scikit-learn's
  * ways to run the same search (bench/sklearn_logistic.py), judged against a newton-cg
- * reference, with the issue's targets as data.
+ * reference (bench/logistic_reference.py), with the issue's targets as data.
  */
 import type { LogisticWorkload } from './common.js';
 
@@ -43,7 +43,7 @@ const MULTI: readonly Contender[] = ['lbfgs', 'lrcv'];
 
 /**
  * Relative tolerance under which two C count as a tie on the reference's mean test
- * neg_log_loss (the reference is newton-cg at tol 1e-10; see bench/sklearn_logistic.py).
+ * neg_log_loss (the reference is newton-cg at tol 1e-10; see bench/logistic_reference.py).
  */
 export const REFERENCE_TIE = 1e-9;
 

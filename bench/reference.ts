@@ -1,12 +1,12 @@
 /**
- * The newton-cg reference of a logistic workload (bench/sklearn_logistic.py --reference:
- * scikit-learn's converged solver at tol 1e-10, computed once outside the timed runs and
- * cached beside the data) and how far each side's answer is from it.
+ * The newton-cg reference of a logistic workload (bench/logistic_reference.py: scikit-learn's
+ * converged solver at tol 1e-10, computed once outside the timed runs and cached beside the
+ * data) and how far each side's answer is from it.
  */
 import type { SideResult } from './common.js';
 import { REFERENCE_TIE } from './logistic-specs.js';
 
-/** FOLDER/reference.json as bench/sklearn_logistic.py writes it. */
+/** FOLDER/reference.json as bench/logistic_reference.py writes it. */
 export interface Reference {
   readonly settings: Readonly<Record<string, unknown>>;
   /** How long it took (not part of any comparison). */
@@ -14,6 +14,8 @@ export interface Reference {
   readonly best_index: number;
   readonly best_params: Readonly<Record<string, number>>;
   readonly mean_test: Readonly<Record<string, readonly number[]>>;
+  /** The most Newton steps one fit took. */
+  readonly newton_steps_max: number;
 }
 
 const METRIC = 'neg_log_loss';

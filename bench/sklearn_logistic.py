@@ -3,7 +3,6 @@
 
     /usr/bin/python3 bench/sklearn_logistic.py FOLDER --workload LB --contender lbfgs
         [--n-jobs 2] [--quick]
-    /usr/bin/python3 bench/sklearn_logistic.py FOLDER --reference [--n-jobs 2]
 
 FOLDER holds X.npy and y.npy (bench/data.py), opened with np.load(mmap_mode='r'). Every
 contender searches C = logspace(-4, 2, 12) over StratifiedKFold(5) (no shuffle) with
@@ -16,10 +15,7 @@ n_jobs workers:
   default          GridSearchCV(LogisticRegression()): tol 1e-4, max_iter 100, as most users run it
 wall_s is the search call alone (fit, including the refit), timed inside this process.
 
---reference computes, outside any timed run, the candidates' mean test scores with
-newton-cg at tol 1e-10 (scikit-learn's converged solver; the issue's standard for logistic
-references; max_iter 1000, see REFERENCE) and caches them as FOLDER/reference.json; an existing file made with the same
-settings is kept. It prints that file's content as one line.
+The reference the answers are judged against is bench/logistic_reference.py's.
 """
 import argparse
 import json
@@ -30,7 +26,7 @@ import warnings
 import numpy as np
 import sklearn
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.model_selection import StratifiedKFold
 
 from sklearn_side import floats, grid_search
 
@@ -38,12 +34,6 @@ CS = np.logspace(-4, 2, 12)
 SCORING = ['accuracy', 'neg_log_loss']
 REFIT = 'neg_log_loss'
 CONVERGED = dict(tol=1e-8, max_iter=10000)
-# newton-cg stops at tol 1e-10 after 10-110 Newton steps where rounding lets it (unscaled
-# breast_cancer needs up to ~106: max_iter 100 left one fit 2e-5 short). Its tol bounds the
-# gradient of the summed loss, ~1e-15 relative on 16,000 rows, so some fits never get there
-# and keep taking steps that no longer change the coefficients, bit for bit, until max_iter
-# (10000 such steps took 40 s on one fit of 16,000 rows): 1000 bounds that churn.
-REFERENCE = dict(solver='newton-cg', tol=1e-10, max_iter=1000)
 CONTENDERS = ('lbfgs', 'newton-cholesky', 'lrcv', 'default')
 
 
@@ -76,47 +66,21 @@ def contender(name, X, y, n_jobs):
     return grid(estimator, X, y, n_jobs)
 
 
-def reference(folder, X, y, n_jobs):
-    """The newton-cg tol-1e-10 mean test scores, cached in FOLDER/reference.json."""
-    path = os.path.join(folder, 'reference.json')
-    settings = {**REFERENCE, 'Cs': floats(CS), 'cv': 'StratifiedKFold(n_splits=5)', 'scoring': SCORING}
-    if os.path.exists(path):
-        with open(path) as f:
-            cached = json.load(f)
-        if cached.get('settings') == settings:
-            return cached
-    estimator = LogisticRegression(**REFERENCE)
-    wall, result = grid(estimator, X, y, n_jobs)
-    made = {'settings': settings, 'seconds': round(wall, 2), **result,
-            'versions': {'sklearn': sklearn.__version__, 'numpy': np.__version__}}
-    tmp = os.path.join(folder, '.reference.tmp.json')
-    with open(tmp, 'w') as f:
-        json.dump(made, f)
-    os.replace(tmp, path)
-    return made
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('folder')
     ap.add_argument('--workload', default='?')
-    ap.add_argument('--contender', choices=CONTENDERS)
-    ap.add_argument('--reference', action='store_true')
+    ap.add_argument('--contender', choices=CONTENDERS, required=True)
     ap.add_argument('--quick', action='store_true')
     ap.add_argument('--n-jobs', type=int, default=2)
     args = ap.parse_args()
-    # Line-search and convergence warnings by the thousand (the default contender and the
-    # reference expect them): silenced here and in joblib's workers, which inherit the variable.
+    # Convergence warnings by the hundred (the default contender expects them): silenced here
+    # and in joblib's workers, which inherit the variable.
     os.environ['PYTHONWARNINGS'] = 'ignore'
     warnings.simplefilter('ignore')
-    if args.reference == (args.contender is not None):
-        ap.error('give exactly one of --contender and --reference')
     paths = [os.path.join(args.folder, f) for f in ('X.npy', 'y.npy')]
     X = np.load(paths[0], mmap_mode='r')
     y = np.load(paths[1], mmap_mode='r')
-    if args.reference:
-        print(json.dumps(reference(args.folder, X, y, args.n_jobs)))
-        return
     wall, result = contender(args.contender, X, y, args.n_jobs)
     print(json.dumps({
         'side': 'sklearn', 'workload': args.workload, 'contender': args.contender, 'quick': args.quick,
