@@ -144,7 +144,7 @@ export interface SideResult {
   readonly max_iter?: number;
   /** memgrid logistic searches: `search.solverStats` when the library reports it. */
   readonly solver_stats?: SolverStats;
-  /** memgrid: how many entries `search.warnings` had (fits stopped by maxIter), when it has the field. */
+  /** memgrid: how many lines `search.warnings` had (about fits stopped by maxIter), when it has the field. */
   readonly warnings?: number;
 }
 
@@ -157,6 +157,8 @@ export interface SolverStats {
   readonly newtonSteps: number;
   readonly gradientPasses: number;
   readonly hessianPasses: number;
+  /** Fits that stopped at maxIter before their tolerance (absent in older reports). */
+  readonly notConverged?: number;
 }
 
 /** The repository root, from this file's place in `dist/bench/` (or `bench/` under tsx). */

@@ -37,5 +37,6 @@ export function workPerFit(stats: SolverStats | undefined, style: 'short' | 'lon
   return style === 'short'
     ? `${per(stats.gradientPasses)} / ${per(stats.hessianPasses)}`
     : `${per(stats.gradientPasses)} gradient passes, ${per(stats.hessianPasses)} Hessian passes, `
-      + `${per(stats.newtonSteps)} Newton steps per fit (${stats.fits} fits)`;
+      + `${per(stats.newtonSteps)} Newton steps per fit (${stats.fits} fits`
+      + `${stats.notConverged === undefined ? '' : `, ${stats.notConverged} stopped at maxIter`})`;
 }

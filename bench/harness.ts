@@ -64,10 +64,13 @@ export class Harness {
   private readonly memgridRuns = new Map<string, SideRun>();
   readonly root = repoRoot();
   private readonly memwatch = findMemwatch(this.root);
+  /** /usr/bin/python3 has scikit-learn: the logistic references are computed even with --skip-sklearn. */
+  readonly pythonHasSklearn = pythonCan(SYSTEM_PYTHON, 'import sklearn');
+  /** The scikit-learn sides run. */
   readonly hasSklearn: boolean;
 
   constructor(readonly s: Settings) {
-    this.hasSklearn = s.sklearn && pythonCan(SYSTEM_PYTHON, 'import sklearn');
+    this.hasSklearn = s.sklearn && this.pythonHasSklearn;
     if (!this.memwatch) log('memwatch.py not found (set MEMGRID_MEMWATCH): no memory columns');
     if (s.sklearn && !this.hasSklearn) log(`${SYSTEM_PYTHON} has no scikit-learn: the scikit-learn side is skipped`);
   }

@@ -13,7 +13,7 @@ import type { LogisticOutcome } from './logistic-table.js';
 import type { Reference } from './reference.js';
 
 function reference(h: Harness, folder: string): Reference | { error: string } {
-  if (!h.hasSklearn) return { error: 'no scikit-learn' };
+  if (!h.pythonHasSklearn) return { error: `${SYSTEM_PYTHON} has no scikit-learn` };
   log('  reference: newton-cg, tol 1e-10 (cached in the data folder) ...');
   const script = join(h.root, 'bench', 'logistic_reference.py');
   const out = spawnSync(SYSTEM_PYTHON, [script, folder, '--n-jobs', String(h.s.workers)], {

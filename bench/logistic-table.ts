@@ -4,7 +4,7 @@
  * solver work per fit.
  */
 import type { LogisticWorkload, SideResult } from './common.js';
-import { fmt, MIB, ok, verdict, workPerFit } from './format.js';
+import { fmt, isSolverStats, MIB, ok, verdict, workPerFit } from './format.js';
 import { clauseText, CONTENDER_LABELS, CONVERGED, type Clause, type Contender, type LogisticSpec } from './logistic-specs.js';
 import type { SideRun } from './process.js';
 import { allFinite, bestVsReference, referenceDiff, type Reference } from './reference.js';
@@ -83,7 +83,12 @@ function bestText(result: SideResult, reference: Reference | undefined): string 
 }
 
 function iterText(result: SideResult): string {
-  if (result.n_iter_max === undefined) return result.warnings === undefined ? '–' : `${result.warnings} warnings`;
+  const stats = result.solver_stats;
+  if (isSolverStats(stats) && stats.fits > 0) {
+    const capped = stats.notConverged === undefined ? '' : `, ${stats.notConverged} at maxIter`;
+    return `${(stats.newtonSteps / stats.fits).toFixed(1)} Newton steps per fit (mean)${capped}`;
+  }
+  if (result.n_iter_max === undefined) return result.warnings === undefined ? '–' : `${result.warnings} warning lines`;
   const capped = result.max_iter !== undefined && result.n_iter_max >= result.max_iter;
   return `${result.n_iter_max} of ${result.max_iter ?? '?'}${capped ? ' (stopped at the cap)' : ''}`;
 }
@@ -113,7 +118,8 @@ function referenceLine(o: LogisticOutcome): string {
   const c = reference.best_params['C'];
   return `- reference: newton-cg tol 1e-10 (bench/logistic_reference.py), best #${reference.best_index} C=${c?.toPrecision(5) ?? '?'}`
     + ` at neg_log_loss ${reference.mean_test['neg_log_loss']?.[reference.best_index]?.toFixed(10) ?? '?'}`
-    + ` (at most ${reference.newton_steps_max} Newton steps per fit); computed once in ${reference.seconds} s, not timed`;
+    + ` (at most ${reference.newton_steps_max} Newton steps per fit, |gradient| ≤ ${reference.grad_max.toExponential(1)});`
+    + ` computed once in ${reference.seconds} s, not timed`;
 }
 
 /** The markdown block for one logistic workload. */
@@ -123,7 +129,7 @@ export function logisticDetail(o: LogisticOutcome): string {
   const lines = [
     `### ${o.spec.title}`, '',
     `${o.rows.toLocaleString('en-US')} × ${o.cols} float64, X + y ${(o.datasetBytes / MIB).toFixed(1)} MiB; ${o.spec.shape}; 2 workers / n_jobs=2`, '',
-    '| side | search wall | process wall | peak PSS | its wall ÷ memgrid\'s | best (vs reference) | max rel diff of mean neg_log_loss vs reference | iterations (max of cap) |',
+    '| side | search wall | process wall | peak PSS | its wall ÷ memgrid\'s | best (vs reference) | max rel diff of mean neg_log_loss vs reference | iterations (scikit-learn: the refit, or the most of any fit for LogisticRegressionCV; of the cap) |',
     '|---|--:|--:|--:|--:|---|--:|---|',
     row(o, `memgrid${mg ? `, ${mg.result.workers} workers` : ''}`, o.memgrid, true),
     ...o.contenders.map((c) => row(o, CONTENDER_LABELS[c.contender], c.run, false)), '',
@@ -131,7 +137,7 @@ export function logisticDetail(o: LogisticOutcome): string {
       + `**${fmt(speedAgainst(o, CONVERGED), 2, '×')}**; vs GridSearchCV(lbfgs): ${fmt(speedAgainst(o, ['lbfgs']), 2, '×')}`,
     ...o.spec.target.map((clause) => `- target (issue 10) ${clauseText(clause)}: ${judge(o, clause).text}`),
     `- memgrid work per (C, fold) fit: ${workPerFit(mg?.result.solver_stats, 'long')}`
-      + (mg?.result.warnings === undefined ? '' : `; search.warnings: ${mg.result.warnings}`),
+      + (mg?.result.warnings === undefined ? '' : `; search.warnings: ${mg.result.warnings} line${mg.result.warnings === 1 ? '' : 's'}`),
     referenceLine(o),
   ];
   return lines.join('\n');

@@ -16,6 +16,8 @@ export interface Reference {
   readonly mean_test: Readonly<Record<string, readonly number[]>>;
   /** The most Newton steps one fit took. */
   readonly newton_steps_max: number;
+  /** The largest |gradient| of scikit-learn 1.2's objective (summed loss + ‖w‖²/2C) left at any fit's answer. */
+  readonly grad_max: number;
 }
 
 const METRIC = 'neg_log_loss';
