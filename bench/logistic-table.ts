@@ -67,8 +67,14 @@ function judge(o: LogisticOutcome, clause: Clause): { text: string; met: boolean
   return { text, met: speed === undefined || o.quick ? undefined : speed >= clause.atLeast };
 }
 
-/** Is the whole target met (undefined: not measured or not judged)? */
+/**
+ * Is the whole target met? Issue 10's targets hold "at the same best candidate", so a memgrid
+ * pick that differs from the reference's fails them whatever the speed.
+ */
 function targetMet(o: LogisticOutcome): string {
+  const mg = ok(o.memgrid)?.result;
+  const reference = hasReference(o);
+  if (mg && reference && bestVsReference(mg, reference).verdict === 'differs') return '**no** (best C differs)';
   const verdicts = o.spec.target.map((c) => judge(o, c).met);
   if (verdicts.some((v) => v === false)) return '**no**';
   return verdicts.every((v) => v === true) ? 'yes' : '–';
