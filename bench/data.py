@@ -152,7 +152,7 @@ def main():
     if unknown:
         ap.error(f'--datasets: unknown {unknown[0]!r}, expected among {", ".join(DATASETS)}')
     size = 'quick' if args.quick else 'full'
-    report = {'dir': os.path.join(args.out, size), 'seed': args.seed, 'made': {}, 'kept': []}
+    report = {'dir': args.out, 'size': size, 'seed': args.seed, 'made': {}, 'kept': []}
     for kind in kinds:
         folder = folder_of(args.out, size, kind, args.seed)
         if complete(folder):

@@ -7,7 +7,8 @@ For every C of logspace(-4, 2, 12) and every fold of StratifiedKFold(5) (no shuf
 LogisticRegression(solver='newton-cg', tol=1e-10) -- scikit-learn's converged solver, the
 issue's standard for logistic references -- on the training rows and scores accuracy and
 neg_log_loss on the test rows, as GridSearchCV would; the mean over folds is the reference.
-Caches FOLDER/reference.json (kept while its settings match) and prints it as one line.
+Caches FOLDER/reference.json (kept while its settings and the data's sha256 match) and
+prints it as one line.
 
 Why not GridSearchCV(newton-cg, max_iter=N): newton-cg's tol bounds the gradient of the
 summed loss, ~1e-15 relative on tens of thousands of rows, so about a third of the fits
@@ -26,6 +27,7 @@ driven by the gradient alone go on to tol where rounding lets them; a polish tha
 lower the gradient is dropped. The largest remaining |gradient| is recorded as grad_max.
 """
 import argparse
+import hashlib
 import json
 import os
 import time
@@ -115,10 +117,19 @@ def compute(X, y, n_jobs):
     }
 
 
+def sha256(path):
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def reference(folder, n_jobs):
     path = os.path.join(folder, 'reference.json')
     settings = {**SOLVER, 'round': ROUND, 'max_rounds': MAX_ROUNDS, 'moved': MOVED, 'polish': POLISH,
-                'Cs': [float(c) for c in CS], 'cv': 'StratifiedKFold(n_splits=5)', 'scoring': list(SCORING)}
+                'Cs': [float(c) for c in CS], 'cv': 'StratifiedKFold(n_splits=5)', 'scoring': list(SCORING),
+                'sha256': {name: sha256(os.path.join(folder, f'{name}.npy')) for name in ('X', 'y')}}
     if os.path.exists(path):
         with open(path) as f:
             cached = json.load(f)
