@@ -52,14 +52,17 @@ async function generateWithMemgrid(dir: string, size: 'full' | 'quick', datasets
 }
 
 /**
- * Generates whichever of `datasets` is missing (bench/data.py's layout; `seed` as its
- * `--seed`); existing files are kept. Only w1 and w2 can be made without numpy.
+ * Generates whichever of `datasets` (issue 4's w1 and w2 unless given) is missing
+ * (bench/data.py's layout; `seed` as its `--seed`); existing files are kept. Only w1 and w2
+ * can be made without numpy.
  * @example
  * ```ts
  * const source = await ensureData('.cache/bench', true, ['w1', 'lb']);
  * ```
  */
-export async function ensureData(dir: string, quick: boolean, datasets: readonly Dataset[], seed?: number): Promise<DataSource> {
+export async function ensureData(
+  dir: string, quick: boolean, datasets: readonly Dataset[] = ['w1', 'w2'], seed?: number,
+): Promise<DataSource> {
   const size = quick ? 'quick' : 'full';
   if (pythonCan(SYSTEM_PYTHON, 'import numpy, sklearn')) {
     const args = [join(repoRoot(), 'bench', 'data.py'), '--out', dir, '--datasets', datasets.join(','),
