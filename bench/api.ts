@@ -12,6 +12,10 @@ export interface FittedSearch {
   readonly bestParams: Readonly<Record<string, unknown>>;
   readonly bestScore: number;
   readonly cvResults: CvResults;
+  /** Logistic solver work (issue 10); read only when present, checked with isSolverStats. */
+  readonly solverStats?: unknown;
+  /** Fits stopped by maxIter and the like (issue 10); read only when present. */
+  readonly warnings?: unknown;
 }
 
 type Ctor<O> = new (options: O) => object;

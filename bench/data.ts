@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadGenerators, SkipSide } from './api.js';
-import { repoRoot } from './common.js';
+import { repoRoot, type Dataset } from './common.js';
 import { pythonCan } from './process.js';
 
 /**
@@ -28,9 +28,12 @@ function complete(folder: string): boolean {
   return ['X.npy', 'y.npy', 'meta.json'].every((f) => existsSync(join(folder, f)));
 }
 
-async function generateWithMemgrid(dir: string, size: 'full' | 'quick'): Promise<string> {
+async function generateWithMemgrid(dir: string, size: 'full' | 'quick', datasets: readonly Dataset[]): Promise<string> {
+  const others = datasets.filter((d) => d !== 'w1' && d !== 'w2');
+  if (others.length > 0) throw new Error(`no benchmark data: ${others.join(', ')} need bench/data.py, and ${SYSTEM_PYTHON} lacks numpy/scikit-learn`);
   const made: string[] = [];
   for (const kind of ['w1', 'w2'] as const) {
+    if (!datasets.includes(kind)) continue;
     const folder = join(dir, size, kind);
     if (complete(folder)) continue;
     const api = await loadGenerators();
@@ -49,22 +52,27 @@ async function generateWithMemgrid(dir: string, size: 'full' | 'quick'): Promise
 }
 
 /**
- * Generates whatever is missing under `dir/<full|quick>/`; existing files are kept.
+ * Generates whichever of `datasets` (issue 4's w1 and w2 unless given) is missing
+ * (bench/data.py's layout; `seed` as its `--seed`); existing files are kept. Only w1 and w2
+ * can be made without numpy.
  * @example
  * ```ts
- * const source = await ensureData('.cache/bench', true);
+ * const source = await ensureData('.cache/bench', true, ['w1', 'lb']);
  * ```
  */
-export async function ensureData(dir: string, quick: boolean): Promise<DataSource> {
+export async function ensureData(
+  dir: string, quick: boolean, datasets: readonly Dataset[] = ['w1', 'w2'], seed?: number,
+): Promise<DataSource> {
   const size = quick ? 'quick' : 'full';
   if (pythonCan(SYSTEM_PYTHON, 'import numpy, sklearn')) {
-    const args = [join(repoRoot(), 'bench', 'data.py'), '--out', dir, ...(quick ? ['--quick'] : [])];
+    const args = [join(repoRoot(), 'bench', 'data.py'), '--out', dir, '--datasets', datasets.join(','),
+      ...(quick ? ['--quick'] : []), ...(seed === undefined ? [] : ['--seed', String(seed)])];
     const out = spawnSync(SYSTEM_PYTHON, args, { encoding: 'utf8' });
     if (out.status !== 0) throw new Error(`bench/data.py failed (exit ${out.status}): ${out.stderr.trim().split('\n').pop()}`);
     return { generator: 'scikit-learn', note: out.stdout.trim() };
   }
   try {
-    return { generator: 'memgrid', note: await generateWithMemgrid(dir, size) };
+    return { generator: 'memgrid', note: await generateWithMemgrid(dir, size, datasets) };
   } catch (error) {
     if (error instanceof SkipSide) {
       throw new Error(`no benchmark data: ${SYSTEM_PYTHON} lacks numpy/scikit-learn and ${error.message}`);

@@ -2,14 +2,17 @@
  * The memgrid side of the issue-4 benchmark: one workload, one JSON line on stdout with the
  * same keys as bench/sklearn_side.py.
  *
- *     node dist/bench/memgrid-side.js W1|W2|W3 [--workers N] [--warm] [--quick] [--data-dir DIR]
+ *     node dist/bench/memgrid-side.js W1|W2|W3|RW|LB|LW|LM|LD|LC [--workers N] [--warm] [--quick]
+ *                                     [--data-dir DIR] [--seed N]
  *
  * `--warm` runs the search twice on one executor (createExecutor(N)) and times the second:
  * threads already started, the data already mapped in them, their code already compiled —
  * what a program that shares an executor between searches, or a CLI run's later phases, sees.
  *
  * The cached .npy files are mapped where they are (`openNpy(path, {mode: 'r'})`), never
- * copied. W2b has no memgrid counterpart of its own: the harness compares memgrid's W2 with
+ * copied. Every logistic workload runs W2's search (tol 1e-8, maxIter 10000) on its own data,
+ * and reports `search.solverStats` and the length of `search.warnings` when the library has
+ * them; RW runs W1's. `--seed` finds the data of a `--seed` run (bench/data.py). W2b has no memgrid counterpart of its own: the harness compares memgrid's W2 with
  * scikit-learn's LogisticRegressionCV. Exit code 3 and one line on stderr when memgrid's API
  * is missing (see bench/api.ts).
  */
@@ -18,6 +21,7 @@ import { parseArgs } from 'node:util';
 import type { NdArray } from '../src/data/ndarray.js';
 import { loadMemgrid, SkipSide, type FittedSearch, type MemgridApi } from './api.js';
 import { ALPHAS, benchDir, CS, datasetPaths, EXIT_SKIP, isWorkload, LOGISTIC, TRAIN_SIZES, type SideResult, type Workload } from './common.js';
+import { isSolverStats } from './format.js';
 
 /** How a search gets its threads: its own pool of N, or a shared, already warm executor. */
 type Pool = { readonly workers: number } | { readonly executor: unknown };
@@ -53,7 +57,12 @@ async function logisticGrid(api: MemgridApi, X: NdArray, y: NdArray, pool: Pool)
   const search = await new api.GridSearch(new api.LogisticRegression({ C: 1, ...LOGISTIC }), { C: CS }, {
     cv: new api.StratifiedKFold({ nSplits: 5 }), scoring, refit: 'neg_log_loss', ...pool,
   }).fit(X, y);
-  return searchFields(search, scoring, 'neg_log_loss', seconds(t0));
+  const wall = seconds(t0);
+  return {
+    ...searchFields(search, scoring, 'neg_log_loss', wall),
+    ...(isSolverStats(search.solverStats) ? { solver_stats: search.solverStats } : {}),
+    ...(Array.isArray(search.warnings) ? { warnings: search.warnings.length } : {}),
+  };
 }
 
 async function ridgeCurve(api: MemgridApi, X: NdArray, y: NdArray, pool: Pool): Promise<Measured> {
@@ -69,7 +78,10 @@ async function ridgeCurve(api: MemgridApi, X: NdArray, y: NdArray, pool: Pool): 
   };
 }
 
-const RUNNERS: Record<Exclude<Workload, 'W2b'>, typeof ridgeGrid> = { W1: ridgeGrid, W2: logisticGrid, W3: ridgeCurve };
+const RUNNERS: Record<Exclude<Workload, 'W2b'>, typeof ridgeGrid> = {
+  W1: ridgeGrid, W2: logisticGrid, W3: ridgeCurve, RW: ridgeGrid,
+  LB: logisticGrid, LW: logisticGrid, LM: logisticGrid, LD: logisticGrid, LC: logisticGrid,
+};
 
 /** The workload twice on one executor; the second run's measurements. */
 async function warmRun(api: MemgridApi, workload: Exclude<Workload, 'W2b'>, X: NdArray, y: NdArray, workers: number): Promise<Measured> {
@@ -85,13 +97,17 @@ async function warmRun(api: MemgridApi, workload: Exclude<Workload, 'W2b'>, X: N
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { workers: { type: 'string', default: '2' }, warm: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } },
+    options: {
+      workers: { type: 'string', default: '2' }, warm: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' }, seed: { type: 'string' },
+    },
   });
   const workload = positionals[0] ?? '';
   const workers = Number(values.workers);
-  if (!isWorkload(workload) || workload === 'W2b') throw new RangeError(`workload must be W1, W2 or W3, found ${JSON.stringify(workload)}`);
+  if (!isWorkload(workload) || workload === 'W2b') throw new RangeError(`workload must be one of ${Object.keys(RUNNERS).join(', ')}, found ${JSON.stringify(workload)}`);
   if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`--workers must be a non-negative integer, found ${values.workers}`);
-  const paths = datasetPaths(values['data-dir'] ?? benchDir(), workload, values.quick);
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  const paths = datasetPaths(values['data-dir'] ?? benchDir(), workload, values.quick, seed);
   const api = await loadMemgrid();
   const X = api.openNpy(paths.X, { mode: 'r' });
   const y = api.openNpy(paths.y, { mode: 'r' });

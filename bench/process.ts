@@ -21,10 +21,15 @@ export type SideRun =
   | { readonly status: 'ok'; readonly result: SideResult; readonly watch?: Watch; readonly processWall: number }
   | { readonly status: 'skipped' | 'failed'; readonly reason: string };
 
-/** memwatch.py: `$MEMGRID_MEMWATCH`, else `../shared/tools/memwatch.py` beside the repo; undefined when absent. */
+/**
+ * memwatch.py: `$MEMGRID_MEMWATCH`, else `shared/tools/memwatch.py` beside the repo or beside
+ * its parent folder (a worktree under `wt/`); undefined when absent.
+ */
 export function findMemwatch(root: string): string | undefined {
-  const candidate = process.env['MEMGRID_MEMWATCH'] || join(root, '..', 'shared', 'tools', 'memwatch.py');
-  return existsSync(candidate) ? resolve(candidate) : undefined;
+  const env = process.env['MEMGRID_MEMWATCH'];
+  const candidates = env ? [env] : [join(root, '..', 'shared', 'tools', 'memwatch.py'), join(root, '..', '..', 'shared', 'tools', 'memwatch.py')];
+  const found = candidates.find((c) => existsSync(c));
+  return found === undefined ? undefined : resolve(found);
 }
 
 /** Does `python -c code` exit 0? */

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The scikit-learn anchor for the issue-4 workloads: one workload, one JSON line.
 
-    /usr/bin/python3 bench/sklearn_side.py W1|W2|W2b|W3 [--quick] [--data-dir DIR] [--n-jobs 2]
+    /usr/bin/python3 bench/sklearn_side.py W1|W2|W2b|W3|RW [--quick] [--data-dir DIR | --folder DIR] [--n-jobs 2]
 
 Opens the cached .npy files (bench/data.py) with np.load(mmap_mode='r') and runs:
   W1   GridSearchCV(Ridge, alpha=logspace(-3, 4, 25), KFold(5), r2 + neg_mean_squared_error, refit r2)
@@ -10,7 +10,9 @@ Opens the cached .npy files (bench/data.py) with np.load(mmap_mode='r') and runs
   W2b  LogisticRegressionCV(Cs=the same 12, StratifiedKFold(5), tol=1e-8, max_iter=10000,
        scoring neg_log_loss): scikit-learn's own warm-started path
   W3   learning_curve(Ridge(alpha=1), train_sizes=linspace(0.1, 1, 10), KFold(5))
-all with n_jobs=2. wall_s is the search call alone (fit, including the refit), measured
+  RW   W1's search on the wide ridge set (issue 10)
+all with n_jobs=2. --folder names the dataset's folder directly (the harness passes it, so a
+--seed run finds its own data); otherwise it is DIR/<full|quick>/<dataset>. wall_s is the search call alone (fit, including the refit), measured
 inside this process; the memgrid side (bench/memgrid-side.ts) prints the same fields.
 """
 import argparse
@@ -27,7 +29,7 @@ from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, learni
 ALPHAS = np.logspace(-3, 4, 25)
 CS = np.logspace(-4, 2, 12)
 TRAIN_SIZES = np.linspace(0.1, 1.0, 10)
-DATASET = {'W1': 'w1', 'W2': 'w2', 'W2b': 'w2', 'W3': 'w1'}
+DATASET = {'W1': 'w1', 'W2': 'w2', 'W2b': 'w2', 'W3': 'w1', 'RW': 'rw'}
 
 
 def default_dir():
@@ -45,6 +47,8 @@ def grid_search(estimator, name, values, cv, scoring, refit, X, y, n_jobs):
     search.fit(X, y)
     wall = time.perf_counter() - t0
     res = search.cv_results_
+    n_iter = getattr(search.best_estimator_, 'n_iter_', None)
+    iterations = {} if n_iter is None else {'n_iter_max': int(np.max(n_iter)), 'max_iter': int(search.best_estimator_.max_iter)}
     return wall, {
         'best_index': int(search.best_index_),
         'best_params': {name: float(search.best_params_[name])},
@@ -53,6 +57,7 @@ def grid_search(estimator, name, values, cv, scoring, refit, X, y, n_jobs):
         'candidates': [{name: float(v)} for v in values],
         'mean_test': {m: floats(res[f'mean_test_{m}']) for m in scoring},
         'refit_time_s': float(search.refit_time_),
+        **iterations,
     }
 
 
@@ -91,7 +96,7 @@ def curve(X, y, n_jobs):
 
 
 def run(workload, X, y, n_jobs):
-    if workload == 'W1':
+    if workload in ('W1', 'RW'):
         return grid_search(Ridge(), 'alpha', ALPHAS, KFold(5), ['r2', 'neg_mean_squared_error'], 'r2', X, y, n_jobs)
     if workload == 'W2':
         return grid_search(LogisticRegression(tol=1e-8, max_iter=10000), 'C', CS, StratifiedKFold(5),
@@ -106,9 +111,10 @@ def main():
     ap.add_argument('workload', choices=sorted(DATASET))
     ap.add_argument('--quick', action='store_true')
     ap.add_argument('--data-dir', dest='dir', default=default_dir())
+    ap.add_argument('--folder')
     ap.add_argument('--n-jobs', type=int, default=2)
     args = ap.parse_args()
-    folder = os.path.join(args.dir, 'quick' if args.quick else 'full', DATASET[args.workload])
+    folder = args.folder or os.path.join(args.dir, 'quick' if args.quick else 'full', DATASET[args.workload])
     paths = [os.path.join(folder, f) for f in ('X.npy', 'y.npy')]
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:

@@ -2,12 +2,13 @@
  * Markdown for BENCHMARKS.md: one detail table per workload and one summary row per workload.
  */
 import { compareBest, maxRelativeDifference } from './compare.js';
-import type { SideResult, Workload, WorkloadSpec } from './common.js';
+import type { PairWorkload, SideResult, WorkloadSpec } from './common.js';
+import { fmt, MIB, ok, verdict, workPerFit } from './format.js';
 import type { SideRun } from './process.js';
 
 /** Everything measured for one workload in one run. */
 export interface WorkloadOutcome {
-  readonly workload: Workload;
+  readonly workload: PairWorkload;
   readonly spec: WorkloadSpec;
   /** Size of X.npy + y.npy, as mapped by both sides. */
   readonly datasetBytes: number;
@@ -24,22 +25,6 @@ export interface WorkloadOutcome {
   readonly memgridWarmSingle?: SideRun;
   /** Absent when /usr/bin/python3 has no scikit-learn or --skip-sklearn. */
   readonly sklearn?: SideRun;
-}
-
-const MIB = 1024 * 1024;
-
-function ok(run: SideRun | undefined): (SideRun & { status: 'ok' }) | undefined {
-  return run?.status === 'ok' ? run : undefined;
-}
-
-function fmt(value: number | undefined, digits: number, unit = ''): string {
-  return value === undefined || Number.isNaN(value) ? '–' : `${value.toFixed(digits)}${unit}`;
-}
-
-function verdict(value: number | undefined, pass: (v: number) => boolean, quick: boolean): string {
-  if (value === undefined || Number.isNaN(value)) return 'not measured';
-  if (quick) return 'not judged on a quick run';
-  return pass(value) ? 'met' : '**not met**';
 }
 
 function sideLabel(run: SideRun | undefined, name: string): string {
@@ -122,6 +107,9 @@ export function detailTable(o: WorkloadOutcome): string {
     const agreement = compareBest(mg.result, sk.result, o.spec);
     lines.push(`- best candidate: ${agreement.verdict} — ${agreement.detail}`);
     lines.push(`- mean test scores: max relative difference ${maxRelativeDifference(mg.result, sk.result).toExponential(1)}`);
+  }
+  if (mg && (o.workload === 'W2' || o.workload === 'W2b')) {
+    lines.push(`- memgrid work per (C, fold) fit: ${workPerFit(mg.result.solver_stats, 'long')}`);
   }
   if (o.memgridSingle) {
     lines.push(`- memgrid 1 → ${mg?.result.workers ?? 2} workers: ${fmt(d.scaling, 2, '×')} one search per process, `
