@@ -133,10 +133,12 @@ def main():
     rows = list(range(0, 40, 4))
 
     alphas = [0.01, 0.3, 10.0, 300.0]
+    wide_alphas = [1e-4, 1e-3, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0]
     pipelines = {
         'generator': {'script': 'scripts/pipeline_fixtures.py', 'sklearn': sklearn.__version__, 'numpy': np.__version__},
         'datasets': {'diabetes': {'X': Xd.tolist(), 'y': yd.tolist(), 'weights': wd.tolist()},
-                     'wine': {'X': Xw.tolist(), 'y': yw.tolist()}},
+                     'wine': {'X': Xw.tolist(), 'y': yw.tolist()},
+                     'cancer': {'X': Xc.tolist(), 'y': yc.tolist()}},
         'predictRows': rows,
         'scaler': scaler_cases(Xd),
         'ridgeWeights': ridge_weight_cases(Xd, yd),
@@ -153,6 +155,14 @@ def main():
             search_case('pipeline ridge weighted step', GridSearchCV(
                 make_pipeline(StandardScaler(), Ridge()), {'ridge__alpha': alphas}, cv=KFold(5), scoring='r2'),
                 Xd, yd, rows, {'ridge__sample_weight': wd}),
+            # 30 columns and 8 alphas per fold: one shared reduction serves every alpha (RidgeSystem.solveShared),
+            # on raw features whose Gram spans ~10 orders of magnitude, and on standardized ones.
+            search_case('ridge wide cancer many alphas', GridSearchCV(
+                Ridge(), {'alpha': wide_alphas}, cv=KFold(5), scoring=['r2', 'neg_mean_squared_error'], refit='r2',
+                return_train_score=True), Xc, yc, rows, pipeline=False),
+            search_case('pipeline ridge wide cancer many alphas', GridSearchCV(
+                make_pipeline(StandardScaler(), Ridge()), {'ridge__alpha': wide_alphas}, cv=KFold(5), scoring='r2'),
+                Xc, yc, rows),
             search_case('wine multiclass scorers', GridSearchCV(
                 make_pipeline(StandardScaler(), LogisticRegression(**LOGISTIC)), {'logisticregression__C': [0.01, 0.1, 1.0]},
                 cv=StratifiedKFold(5),

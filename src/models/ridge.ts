@@ -13,6 +13,7 @@ import {
   accumulateGram, columnSums, gramStats, linearMargins, symmetrizeUpper, vectorSum, type GramStats,
 } from './kernels/index.js';
 import { solveSymmetric } from './linalg.js';
+import { ShiftedSolver } from './shifted-solver.js';
 import { resolveParams, validateParams } from './params.js';
 
 /** Ridge's hyperparameters (scikit-learn's names in camelCase, same defaults). */
@@ -24,13 +25,9 @@ export interface RidgeParams {
 }
 
 /**
- * Solve ridge from sufficient statistics accumulated around `shift` / `yShift` (see
- * {@link GramStats}, weighted or not; `xtx` must be symmetrized). With `fitIntercept`, the
- * statistics are re-centred on their own means, so any shift close to the means is accurate.
- * With `map`, the problem solved is ridge on the mapped features (x − map.shift) / map.scale
- * (a pipeline's scaler), derived from the raw statistics: centre, then scale the Gram by the
- * map's scales. Returns packed coefficients `[w_0 .. w_{d-1}, b]` on the mapped features
- * ({@link packedToRaw} gives them on raw features).
+ * Ridge on the features a model sees (raw, or x' = (x − shift)/scale through `map`) from
+ * training statistics accumulated around `shift` / `yShift`, for one alpha: the normal
+ * equations' system built and solved by Cholesky. Packed [w, b] on those features.
  * @example
  * ```ts
  * const packed = ridgeFromStats(stats, means, yMean, 1.0, true);
@@ -39,46 +36,97 @@ export interface RidgeParams {
 export function ridgeFromStats(
   stats: GramStats, shift: Float64Array | undefined, yShift: number, alpha: number, fitIntercept: boolean, map?: AffineMap,
 ): Float64Array {
-  const d = stats.nCols;
-  const n = stats.count;
-  const A = new Float64Array(stats.xtx);
-  const rhs = new Float64Array(stats.xty);
-  if (fitIntercept) {
-    // Σ(z − z̄)(z − z̄)ᵀ = Σzzᵀ − n z̄z̄ᵀ; with z̄ ≈ 0 (shift ≈ means) nothing cancels.
-    // Update both triangles with one value so A stays exactly symmetric (Cholesky checks).
-    for (let j = 0; j < d; j++) {
-      const mj = stats.xSum[j]! / n;
-      for (let k = j; k < d; k++) {
-        const v = A[j * d + k]! - mj * stats.xSum[k]!;
-        A[j * d + k] = v;
-        A[k * d + j] = v;
+  return new RidgeSystem(stats, shift, yShift, fitIntercept, map).solve(alpha);
+}
+
+/**
+ * Ridge's normal equations for one set of training statistics, (A + αI) w = rhs with A the
+ * centred (and, through a map, scaled) Gram matrix, solved for any alpha: by Cholesky, or, when
+ * many alphas share the system (a grid on one fold), through one {@link ShiftedSolver}.
+ * @example
+ * ```ts
+ * const system = new RidgeSystem(stats, shift, yShift, true);
+ * const coefs = alphas.map((a) => system.solveShared(a)); // one Householder reduction for all
+ * ```
+ */
+export class RidgeSystem {
+  private readonly A: Float64Array;
+  private readonly rhs: Float64Array;
+  private shared: ShiftedSolver | undefined;
+
+  constructor(
+    private readonly stats: GramStats, private readonly shift: Float64Array | undefined, private readonly yShift: number,
+    private readonly fitIntercept: boolean, private readonly map?: AffineMap,
+  ) {
+    const d = stats.nCols;
+    const n = stats.count;
+    const A = new Float64Array(stats.xtx);
+    const rhs = new Float64Array(stats.xty);
+    if (fitIntercept) {
+      // Σ(z − z̄)(z − z̄)ᵀ = Σzzᵀ − n z̄z̄ᵀ; with z̄ ≈ 0 (shift ≈ means) nothing cancels.
+      // Update both triangles with one value so A stays exactly symmetric (Cholesky checks).
+      for (let j = 0; j < d; j++) {
+        const mj = stats.xSum[j]! / n;
+        for (let k = j; k < d; k++) {
+          const v = A[j * d + k]! - mj * stats.xSum[k]!;
+          A[j * d + k] = v;
+          A[k * d + j] = v;
+        }
+        rhs[j]! -= mj * stats.ySum;
       }
-      rhs[j]! -= mj * stats.ySum;
+    } else {
+      uncentredAbout(stats, shift, yShift, map, A, rhs);
     }
-  } else {
-    uncentredAbout(stats, shift, yShift, map, A, rhs);
-  }
-  if (map) {
-    for (let j = 0; j < d; j++) {
-      const sj = map.scale[j]!;
-      for (let k = 0; k < d; k++) A[j * d + k]! /= sj * map.scale[k]!;
-      rhs[j]! /= sj;
+    if (map) {
+      for (let j = 0; j < d; j++) {
+        const sj = map.scale[j]!;
+        for (let k = 0; k < d; k++) A[j * d + k]! /= sj * map.scale[k]!;
+        rhs[j]! /= sj;
+      }
     }
+    this.A = A;
+    this.rhs = rhs;
   }
-  for (let j = 0; j < d; j++) A[j * d + j]! += alpha;
-  const w = solveSymmetric(A, rhs, d);
-  const packed = new Float64Array(d + 1);
-  packed.set(w);
-  if (fitIntercept) {
-    // b = ȳ − ū·w, ū the mean row in the features the model sees.
-    let b = yShift + stats.ySum / n;
-    for (let j = 0; j < d; j++) {
-      const mean = (shift?.[j] ?? 0) + stats.xSum[j]! / n;
-      b -= (map ? (mean - map.shift[j]!) / map.scale[j]! : mean) * w[j]!;
+
+  /** Packed [w, b] for `alpha`, by Cholesky (SVD when A + αI is singular, as scikit-learn falls back). */
+  solve(alpha: number): Float64Array {
+    const d = this.stats.nCols;
+    const A = this.A.slice();
+    for (let j = 0; j < d; j++) A[j * d + j]! += alpha;
+    return this.packed(solveSymmetric(A, this.rhs, d));
+  }
+
+  /**
+   * Packed [w, b] for `alpha` > 0 through one Householder reduction of A shared by every call
+   * (made on the first): O(d²) per alpha after an O(d³) start. For alpha 0 (A may be singular)
+   * it takes {@link solve}.
+   */
+  solveShared(alpha: number): Float64Array {
+    if (!(alpha > 0)) return this.solve(alpha);
+    const d = this.stats.nCols;
+    this.shared ??= new ShiftedSolver(this.A, d);
+    const w = new Float64Array(d);
+    this.shared.solve(alpha, this.rhs, w);
+    return this.packed(w);
+  }
+
+  /** [w, b]: the intercept b = ȳ − ū·w, ū the mean row in the features the model sees. */
+  private packed(w: Float64Array): Float64Array {
+    const { stats, shift, map } = this;
+    const d = stats.nCols;
+    const n = stats.count;
+    const out = new Float64Array(d + 1);
+    out.set(w);
+    if (this.fitIntercept) {
+      let b = this.yShift + stats.ySum / n;
+      for (let j = 0; j < d; j++) {
+        const mean = (shift?.[j] ?? 0) + stats.xSum[j]! / n;
+        b -= (map ? (mean - map.shift[j]!) / map.scale[j]! : mean) * w[j]!;
+      }
+      out[d] = b;
     }
-    packed[d] = b;
+    return out;
   }
-  return packed;
 }
 
 /**

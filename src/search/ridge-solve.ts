@@ -14,7 +14,7 @@ import type { ColumnMoments } from '../models/column-moments.js';
 import type { AffineMap, Estimator, EstimatorState, Params, TransformerState } from '../models/estimator.js';
 import { gramStats, symmetrizeUpper, type GramStats } from '../models/kernels/index.js';
 import { modelFromState } from '../models/registry.js';
-import { ridgeFromStats } from '../models/ridge.js';
+import { RidgeSystem } from '../models/ridge.js';
 import { addStats, clearStats, residualSums, type ResidualSums } from '../models/ridge-stats.js';
 import { scalerMap } from '../models/standard-scaler.js';
 import type { FitRecord, FitWarning } from '../workers/protocol.js';
@@ -103,7 +103,8 @@ export function solveAll(input: SolveInput): FitRecord[] {
         for (let c = 0; c < nCells; c++) if (hasRole(c, fold, ROLE_TRAIN)) addStats(train[b]!, running[b]![c]!);
         symmetrizeUpper(train[b]!.xtx, d);
       }
-      for (const fit of fits) records.set(fit, solveOne(input, fit, train, testStats[fold]!));
+      const systems = sharedSystems(input.settings, fits, d);
+      for (const fit of fits) records.set(fit, solveOne(input, fit, train, testStats[fold]!, systems));
     }
   }
   return pending.map((fit) => records.get(fit)!);
@@ -126,6 +127,39 @@ export function sumCells(
   return out;
 }
 
+/** Fewest alphas on one training set for which one shared reduction beats a Cholesky each. */
+const SHARED_MIN_ALPHAS = 4;
+/** Narrowest X for which sharing pays: below it a Cholesky costs about what a shifted solve does. */
+const SHARED_MIN_COLS = 24;
+
+/**
+ * The normal equations fits on one training set can share: fits that differ only in alpha
+ * solve one {@link RidgeSystem} (one Householder reduction, O(d²) per alpha) when enough of
+ * them do and X is wide enough to repay it. Undefined when nothing is worth sharing.
+ */
+function sharedSystems(settings: readonly FitSettings[], fits: readonly PendingFit[], d: number): SystemCache | undefined {
+  if (d < SHARED_MIN_COLS) return undefined;
+  const counts = new Map<string, number>();
+  for (const fit of fits) {
+    const key = systemKey(settings[fit.candidate]!);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const shared = [...counts].filter(([, n]) => n >= SHARED_MIN_ALPHAS).map(([key]) => key);
+  return shared.length === 0 ? undefined : { keys: new Set(shared), systems: new Map() };
+}
+
+/** Systems built so far on one training set, for the settings keys worth sharing. */
+interface SystemCache {
+  readonly keys: ReadonlySet<string>;
+  readonly systems: Map<string, RidgeSystem>;
+}
+
+/** Everything but alpha that decides a candidate's normal equations. */
+function systemKey(settings: FitSettings): string {
+  const scalers = settings.scalers.map((s) => `${s.block}:${s.withMean ? 1 : 0}${s.withStd ? 1 : 0}`).join(',');
+  return `${settings.block}|${settings.fitIntercept ? 1 : 0}|${scalers}`;
+}
+
 /** A fitted ridge (on its scalers' map) from training statistics, per block. */
 interface Solved {
   /** Packed [w, b] on raw features, for scoring from statistics. */
@@ -140,7 +174,9 @@ interface Solved {
  * Solves one candidate's ridge (with its scalers) on training statistics `train` (one per block).
  * @throws DataError when the training weights sum to zero, as Ridge.fit does.
  */
-export function solveSettings(settings: FitSettings, train: readonly GramStats[], shift: Float64Array, yShift: number): Solved {
+export function solveSettings(
+  settings: FitSettings, train: readonly GramStats[], shift: Float64Array, yShift: number, cache?: SystemCache,
+): Solved {
   const d = shift.length;
   let map: AffineMap | undefined;
   const moments: ColumnMoments[] = [];
@@ -159,7 +195,18 @@ export function solveSettings(settings: FitSettings, train: readonly GramStats[]
   }
   const ridgeStats = train[settings.block]!;
   if (!(ridgeStats.count > 0)) throw new DataError("sampleWeight sums to zero over the rows fitted on: weights can't be normalized");
-  const packed = ridgeFromStats(ridgeStats, shift, yShift, settings.alpha, settings.fitIntercept, map);
+  const key = cache === undefined ? undefined : systemKey(settings);
+  let packed: Float64Array;
+  if (key !== undefined && cache!.keys.has(key)) {
+    let system = cache!.systems.get(key);
+    if (system === undefined) {
+      system = new RidgeSystem(ridgeStats, shift, yShift, settings.fitIntercept, map);
+      cache!.systems.set(key, system);
+    }
+    packed = system.solveShared(settings.alpha);
+  } else {
+    packed = new RidgeSystem(ridgeStats, shift, yShift, settings.fitIntercept, map).solve(settings.alpha);
+  }
   return { packed, raw: map ? packedToRaw(packed, map) : packed, map, moments };
 }
 
@@ -178,13 +225,13 @@ function momentsOf(stats: GramStats, shift: Float64Array): ColumnMoments {
 }
 
 /** One candidate on one training prefix: solve, then score on the fold's test statistics (and its training ones). */
-function solveOne(input: SolveInput, fit: PendingFit, train: readonly GramStats[], test: GramStats): FitRecord {
+function solveOne(input: SolveInput, fit: PendingFit, train: readonly GramStats[], test: GramStats, systems?: SystemCache): FitRecord {
   const { shift, yShift } = input;
   const base = { candidate: fit.candidate, fold: fit.fold, ...(fit.trainSize === undefined ? {} : { trainSize: fit.trainSize }) };
   const t0 = performance.now();
   let solved: Solved;
   try {
-    solved = solveSettings(input.settings[fit.candidate]!, train, shift, yShift);
+    solved = solveSettings(input.settings[fit.candidate]!, train, shift, yShift, systems);
   } catch (error) {
     if (input.errorScore === 'raise') throw error;
     const names = { scoring: input.scoring.map(([name]) => name), returnTrainScore: input.returnTrainScore };

@@ -31,7 +31,7 @@ export interface ScalerRef {
 interface RawData { X: number[][]; y: number[]; weights?: number[] }
 
 export interface PipelinesFixture {
-  datasets: Record<'diabetes' | 'wine', RawData>;
+  datasets: Record<'diabetes' | 'wine' | 'cancer', RawData>;
   predictRows: number[];
   scaler: { X: number[][]; cases: ScalerRef[] };
   ridgeWeights: {
@@ -58,7 +58,7 @@ export function vectorOf(values: number[]): NdArray<'float64'> {
 }
 
 /** X, y and the per-row weights of a fixture dataset. */
-export function pipelineData(name: 'diabetes' | 'wine'): { X: NdArray<'float64'>; y: NdArray<'float64'>; w?: Float64Array } {
+export function pipelineData(name: 'diabetes' | 'wine' | 'cancer'): { X: NdArray<'float64'>; y: NdArray<'float64'>; w?: Float64Array } {
   const raw = pipelines.datasets[name];
   return { X: matrixOf(raw.X), y: vectorOf(raw.y), ...(raw.weights ? { w: Float64Array.from(raw.weights) } : {}) };
 }

@@ -2,10 +2,10 @@
  * Searches and curves on pipelines and with sample weights, against scikit-learn 1.2's
  * GridSearchCV / learning_curve (scripts/pipeline_fixtures.py), on the fast plan and the plain one.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LogisticRegression } from '../../src/models/logistic.js';
 import { makePipeline, Pipeline } from '../../src/models/pipeline.js';
-import { Ridge } from '../../src/models/ridge.js';
+import { Ridge, RidgeSystem } from '../../src/models/ridge.js';
 import { StandardScaler } from '../../src/models/standard-scaler.js';
 import { crossValidate, crossValPredict } from '../../src/search/cross-validate.js';
 import { learningCurve } from '../../src/search/curves.js';
@@ -78,6 +78,35 @@ describe('Pipeline(StandardScaler, Ridge) on diabetes, as GridSearchCV', () => {
     }).fit(diabetes.X, diabetes.y);
     expect([...executor.kinds]).toEqual(['cv']);
     expect(scoreColumnsDiff(search.cvResults, ref.cvResults)).toBeLessThan(RIDGE_TOL);
+  });
+});
+
+describe('many alphas on 30 columns (breast_cancer): one shared reduction per fold serves them all', () => {
+  const cancer = pipelineData('cancer');
+  const wideAlphas = [1e-4, 1e-3, 0.01, 0.1, 1, 10, 100, 1000];
+  afterEach(() => { vi.restoreAllMocks(); });
+
+  it('Ridge on raw features (a Gram spanning ~10 orders of magnitude): every column and the refit', async () => {
+    const ref = searchRef('ridge wide cancer many alphas');
+    const shared = vi.spyOn(RidgeSystem.prototype, 'solveShared');
+    const search = await new GridSearch(new Ridge(), { alpha: wideAlphas }, {
+      cv: new KFold({ nSplits: 5 }), scoring: ['r2', 'neg_mean_squared_error'], refit: 'r2', returnTrainScore: true, workers: 0,
+    }).fit(cancer.X, cancer.y);
+    expect(shared).toHaveBeenCalledTimes(wideAlphas.length * 5);
+    expect(scoreColumnsDiff(search.cvResults, ref.cvResults)).toBeLessThan(RIDGE_TOL);
+    expect(search.bestIndex).toBe(ref.bestIndex);
+    expect(relDiff((search.bestEstimator as Ridge).coef, ref.model.coef)).toBeLessThan(RIDGE_TOL);
+  });
+
+  it('Pipeline(StandardScaler, Ridge): the scaled system is shared too', async () => {
+    const ref = searchRef('pipeline ridge wide cancer many alphas');
+    const shared = vi.spyOn(RidgeSystem.prototype, 'solveShared');
+    const search = await new GridSearch(makePipeline(new StandardScaler(), new Ridge()), { ridge__alpha: wideAlphas }, {
+      cv: new KFold({ nSplits: 5 }), scoring: 'r2', workers: 0,
+    }).fit(cancer.X, cancer.y);
+    expect(shared).toHaveBeenCalledTimes(wideAlphas.length * 5);
+    expect(scoreColumnsDiff(search.cvResults, ref.cvResults)).toBeLessThan(RIDGE_TOL);
+    expect(relDiff(search.predict(cancer.X, rows), ref.predict)).toBeLessThan(RIDGE_TOL);
   });
 });
 
