@@ -9,8 +9,17 @@ import type { NdArray } from '../data/ndarray.js';
 /** Feature matrices models accept: 2-d float64 or float32, C or F order, in memory or mapped. */
 export type FloatMatrix = NdArray<'float64'> | NdArray<'float32'>;
 
+/**
+ * A weight per label, keyed by the label as JSON writes it (`{ "0": 1, "1": 5 }`):
+ * LogisticRegression's `classWeight`, scikit-learn's `class_weight` dict.
+ */
+export type LabelWeights = Readonly<Record<string, number>>;
+
+/** One hyperparameter value: JSON-able, as configs, task messages and journals carry it. */
+export type ParamValue = number | string | boolean | null | LabelWeights;
+
 /** Hyperparameters: plain JSON-able values keyed by scikit-learn-style camelCase names. */
-export type Params = Readonly<Record<string, number | string | boolean | null>>;
+export type Params = Readonly<Record<string, ParamValue>>;
 
 /** Model names the registry knows; task messages carry these, never code. */
 export type ModelName = 'ridge' | 'logistic';
@@ -67,6 +76,11 @@ export interface FitOptions {
    * 'featureMap' in their `fitOptions`.
    */
   readonly featureMap?: AffineMap;
+  /**
+   * Iterative models (LogisticRegression): start the solver at these coefficients instead of
+   * at 0, packed as the model's `packedCoef` (e.g. the previous fit along a path of C).
+   */
+  readonly warmStart?: Float64Array;
 }
 
 /** The names of {@link FitOptions}. */

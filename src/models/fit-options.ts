@@ -17,9 +17,10 @@ export interface CheckedFitOptions {
   readonly rows: Rows;
   readonly weights?: Float64Array;
   readonly featureMap?: AffineMap;
+  readonly warmStart?: Float64Array;
 }
 
-const ALL_OPTIONS: readonly FitOptionName[] = ['rows', 'sampleWeight', 'featureMap'];
+const ALL_OPTIONS: readonly FitOptionName[] = ['rows', 'sampleWeight', 'featureMap', 'warmStart'];
 
 /**
  * Normalises `fit`'s third argument (a row list, or an options object) and refuses anything
@@ -52,7 +53,16 @@ export function readFitOptions(
     rows: o.rows,
     ...(o.sampleWeight === undefined ? {} : { weights: checkSampleWeight(o.sampleWeight, nRows) }),
     ...(o.featureMap === undefined ? {} : { featureMap: o.featureMap }),
+    ...(o.warmStart === undefined ? {} : { warmStart: checkWarmStart(model, o.warmStart) }),
   };
+}
+
+function checkWarmStart(model: string, warmStart: unknown): Float64Array {
+  if (!(warmStart instanceof Float64Array)) throw new ValueError(`${model}.fit: warmStart must be a Float64Array (the model's packedCoef), found ${describeValue(warmStart)}`);
+  for (let i = 0; i < warmStart.length; i++) {
+    if (!Number.isFinite(warmStart[i]!)) throw new ValueError(`${model}.fit: warmStart[${i}] is ${warmStart[i]}: a start must be finite`);
+  }
+  return warmStart;
 }
 
 /**

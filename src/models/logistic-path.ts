@@ -11,6 +11,8 @@ import { ndarray, type NdArray } from '../data/ndarray.js';
 import type { FloatMatrix, Rows, SolverReport } from './estimator.js';
 import { matrixWindows, targetValues } from './checks.js';
 import { LogisticRegression } from './logistic.js';
+import { fitWeights, type ClassWeight } from './class-weight.js';
+import { weightTotal } from './fit-options.js';
 import { encodeLabels, type EncodedLabels } from './logistic-labels.js';
 import { logisticProblem, type FeatureMap } from './logistic-problem.js';
 import { solveLogisticPath, type FitReport } from './logistic-solver.js';
@@ -24,6 +26,8 @@ export interface LogisticPathParams {
   readonly maxIter: number;
   /** Newton's decrement at which each fit takes its last step (see logistic-solver.ts). */
   readonly tol: number;
+  /** Class weights multiplying the sample weights (LogisticRegression's `classWeight`). */
+  readonly classWeight?: ClassWeight;
 }
 
 /** How a path is run. */
@@ -39,7 +43,7 @@ export interface PathOptions {
    * of rows that lacks a class). A search's refit starts from its folds' mean solution.
    */
   readonly start?: Float64Array;
-  /** Per-row weights by row id (sample weights times class weights). */
+  /** Per-row sample weights by row id (the path's `classWeight` multiplies them). */
   readonly sampleWeight?: Float64Array;
   /** A scaler fitted on the same rows, applied implicitly; coefficients are then the scaled model's. */
   readonly featureMap?: FeatureMap;
@@ -86,9 +90,11 @@ export function fitLogisticPathDetailed(
     ? { segments: rowSegments(matrixWindows(X), rows), target: targetValues(y, X.shape[0]!) }
     : checkFitSegments(X, y, rows);
   const labels = encodeLabels(target, rows);
+  const sampleWeight = fitWeights(labels, rows, options.sampleWeight, params.classWeight);
+  if (sampleWeight !== undefined) weightTotal(sampleWeight, rows);
   const problem = logisticProblem({
     segments, labels, fitIntercept: params.fitIntercept,
-    ...(options.sampleWeight ? { sampleWeight: options.sampleWeight } : {}),
+    ...(sampleWeight ? { sampleWeight } : {}),
     ...(options.featureMap ? { featureMap: options.featureMap } : {}),
   });
   const space = options.featureMap ? 'model' : 'raw';
@@ -110,7 +116,9 @@ export function fitLogisticPathDetailed(
 function checkPath(Cs: readonly number[], params: LogisticPathParams): void {
   if (!Array.isArray(Cs) || Cs.length === 0) throw new ValueError('Cs must be a non-empty array of numbers > 0');
   for (const C of Cs) validateParams('logistic', { C });
-  validateParams('logistic', { fitIntercept: params.fitIntercept, maxIter: params.maxIter, tol: params.tol });
+  validateParams('logistic', {
+    fitIntercept: params.fitIntercept, maxIter: params.maxIter, tol: params.tol, classWeight: params.classWeight ?? null,
+  });
 }
 
 function fittedModel(
@@ -124,7 +132,7 @@ function fittedModel(
     intercept[c] = packed[c * (d + 1) + d]!;
   }
   return LogisticRegression.fromState({
-    name: 'logistic', params: { ...params },
+    name: 'logistic', params: { ...params, classWeight: params.classWeight ?? null },
     coef: ndarray('float64', [k, d], coef), intercept: ndarray('float64', [k], intercept),
     classes: ndarray('float64', [labels.classes.length], labels.classes.slice()), nIter: report.nIter,
   }, solverReport(report));

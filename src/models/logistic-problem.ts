@@ -95,7 +95,7 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
   const k = labels.nOutputs;
   const size = k * D;
   const nRows = segments.reduce((n, s) => n + segmentRows(s), 0);
-  const shift = featureMap?.mean ?? (fitIntercept ? rowMeans(segments, d, nRows) : undefined);
+  const shift = rowShift(segments, d, nRows, fitIntercept, featureMap?.mean);
   const scale = featureMap?.scale;
   const weightSum = sumWeights(sampleWeight, segments);
   const penaltyWeight = new Float64Array(size);
@@ -213,6 +213,19 @@ function sweepParts(
     rows: { X: s.view, rows: s.rows, ...(shift ? { shift } : {}), ...(weight ? { weight: weight.subarray(s.rowStart) } : {}) },
     ...(labels.target !== undefined ? { target: labels.target.subarray(s.rowStart) } : { label: labels.label!.subarray(s.rowStart) }),
   }));
+}
+
+/**
+ * The shift s the kernels subtract: without an intercept it must be the map's own shift (the
+ * model is w·(x − m)/σ, nothing to absorb a difference); with one, any s is exact, and a centred
+ * one keeps the Hessian well conditioned: a scaler's mean when it centres, else the row means.
+ */
+function rowShift(
+  segments: readonly RowSegment[], d: number, nRows: number, fitIntercept: boolean, mapShift: Float64Array | undefined,
+): Float64Array | undefined {
+  if (!fitIntercept) return mapShift;
+  if (mapShift !== undefined && mapShift.some((m) => m !== 0)) return mapShift;
+  return rowMeans(segments, d, nRows);
 }
 
 /** Column means over the segments' rows: the shift that centres them. */

@@ -5,8 +5,10 @@
  */
 import { DataError, ValueError } from '../errors.js';
 import { ndarray, type NdArray } from '../data/ndarray.js';
-import type { Classifier, EstimatorState, FloatMatrix, Params, Rows, SolverReport } from './estimator.js';
+import type { Classifier, EstimatorState, FitOptionName, FitOptions, FloatMatrix, Params, Rows, SolverReport } from './estimator.js';
 import { targetValues } from './checks.js';
+import { fitWeights, type ClassWeight } from './class-weight.js';
+import { readFitOptions, weightTotal } from './fit-options.js';
 import { linearMargins, sigmoid } from './kernels/index.js';
 import { encodeLabels } from './logistic-labels.js';
 import { logisticProblem } from './logistic-problem.js';
@@ -27,6 +29,12 @@ export interface LogisticParams {
    * 1e-4: the fit then ends within ~tol² (1e-8) of the optimum. See logistic-solver.ts.
    */
   readonly tol: number;
+  /**
+   * Weights per class, multiplying each row's sample weight: null (default, all 1), "balanced"
+   * (n / (k · n_c) over the rows fitted on, scikit-learn's formula) or `{ label: weight }`
+   * (labels not named weigh 1).
+   */
+  readonly classWeight: ClassWeight;
 }
 
 interface Fit {
@@ -51,6 +59,8 @@ interface Fit {
 export class LogisticRegression implements Classifier {
   readonly name = 'logistic';
   readonly kind = 'classifier';
+  /** What `fit` takes beside X and y: rows, sample weights, a pipeline's feature map, a warm start. */
+  readonly fitOptions: readonly FitOptionName[] = ['rows', 'sampleWeight', 'featureMap', 'warmStart'];
   private params: LogisticParams;
   private model: Fit | undefined;
 
@@ -104,12 +114,15 @@ export class LogisticRegression implements Classifier {
   }
 
   /**
-   * Fit on all rows, or on `rows` only (read in place). Labels may be any numeric dtype.
+   * Fit on all rows, or on `rows` only (read in place): `fit(X, y, rows)` or
+   * `fit(X, y, { rows, sampleWeight, warmStart })`. Labels may be any numeric dtype. Each row's
+   * weight in the loss is its `sampleWeight` times its class's `classWeight`, as scikit-learn's.
    * `warmStart` (packed, as {@link packedCoef}) starts the solver there instead of at 0. A fit
    * that stops at `maxIter` emits a process warning (scikit-learn's ConvergenceWarning) and
    * reports `converged === false`.
    */
-  fit(X: FloatMatrix, y: NdArray, rows?: Rows, warmStart?: Float64Array): this {
+  fit(X: FloatMatrix, y: NdArray, options?: Rows | FitOptions, ...extra: unknown[]): this {
+    const { rows, weights, featureMap, warmStart } = readFitOptions('LogisticRegression', options, extra, this.fitOptions, X.shape[0] ?? 0);
     const { segments, target } = checkFitSegments(X, y, rows);
     const labels = encodeLabels(target, rows);
     const d = X.shape[1]!;
@@ -117,13 +130,20 @@ export class LogisticRegression implements Classifier {
     if (warmStart !== undefined && warmStart.length !== size) {
       throw new ValueError(`warmStart has ${warmStart.length} values, expected ${labels.nOutputs} x (${d} + 1) = ${size}`);
     }
-    const { C, fitIntercept, maxIter, tol } = this.params;
-    const problem = logisticProblem({ segments, labels, fitIntercept });
-    const start = warmStart === undefined ? undefined : problem.fromPacked(warmStart, 'raw');
+    const { C, fitIntercept, maxIter, tol, classWeight } = this.params;
+    const sampleWeight = fitWeights(labels, rows, weights, classWeight);
+    if (sampleWeight !== undefined) weightTotal(sampleWeight, rows);
+    const problem = logisticProblem({
+      segments, labels, fitIntercept, ...(sampleWeight ? { sampleWeight } : {}),
+      ...(featureMap ? { featureMap: { mean: featureMap.shift, scale: featureMap.scale } } : {}),
+    });
+    // With a feature map the coefficients are the mapped features' (a pipeline's final step's).
+    const space = featureMap ? 'model' : 'raw';
+    const start = warmStart === undefined ? undefined : problem.fromPacked(warmStart, space);
     const [fit] = solveLogisticPath(problem, [C], { maxIter, tol }, start);
     const { beta, report } = fit!;
     this.model = {
-      classes: labels.classes, nFeatures: d, packed: problem.packed(beta, 'raw'), nIter: report.nIter, converged: report.converged,
+      classes: labels.classes, nFeatures: d, packed: problem.packed(beta, space), nIter: report.nIter, converged: report.converged,
       report: { nIter: report.nIter, converged: report.converged, gradientPasses: report.gradientPasses, hessianPasses: report.hessianPasses },
     };
     if (!report.converged) {

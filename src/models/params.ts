@@ -5,12 +5,13 @@
  */
 import { didYouMean } from '../did-you-mean.js';
 import { ValueError } from '../errors.js';
-import type { ModelName, Params, StepKind } from './estimator.js';
+import type { ModelName, ParamValue, Params, StepKind } from './estimator.js';
 
 /** One parameter: its type, default and the rule a value must satisfy. */
 export interface ParamSpec {
-  readonly type: 'number' | 'integer' | 'boolean';
-  readonly default: number | boolean;
+  /** `classWeight`: null, "balanced" or an object of weights by label (scikit-learn's class_weight). */
+  readonly type: 'number' | 'integer' | 'boolean' | 'classWeight';
+  readonly default: number | boolean | null;
   /** Returns true when a number is allowed; `rule` says what is allowed, for messages. */
   readonly valid?: (v: number) => boolean;
   readonly rule?: string;
@@ -33,6 +34,7 @@ export const PARAM_SPECS: Readonly<Record<StepKind, Readonly<Record<string, Para
     fitIntercept: { type: 'boolean', default: true },
     maxIter: { type: 'integer', default: 100, valid: (v) => v >= 1, rule: 'an integer >= 1' },
     tol: { type: 'number', default: 1e-4, valid: (v) => v > 0, rule: 'a finite number > 0' },
+    classWeight: { type: 'classWeight', default: null, rule: 'null, "balanced" or an object of weights >= 0 by numeric label' },
   },
   standard_scaler: {
     withMean: { type: 'boolean', default: true },
@@ -102,9 +104,15 @@ export function paramSpec(name: StepKind, key: string): ParamSpec | undefined {
 }
 
 function checkValue(model: StepKind, key: string, spec: ParamSpec, value: unknown): void {
-  const found = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  // JSON for strings and objects: String() throws on an object whose toString is not a function.
+  const found = typeof value === 'string' || (typeof value === 'object' && value !== null) ? JSON.stringify(value) : String(value);
   if (spec.type === 'boolean') {
     if (typeof value !== 'boolean') throw new ValueError(`${model} param ${key} must be true or false, found ${found}`);
+    return;
+  }
+  if (spec.type === 'classWeight') {
+    const issue = classWeightIssue(value);
+    if (issue !== undefined) throw new ValueError(`${model} param ${key} ${issue}`);
     return;
   }
   const ok = typeof value === 'number' && Number.isFinite(value)
@@ -113,16 +121,41 @@ function checkValue(model: StepKind, key: string, spec: ParamSpec, value: unknow
 }
 
 /**
+ * What is wrong with a class weight (to follow the param's name in a message), or undefined when
+ * it is null, "balanced", or an object whose keys are numeric labels and values finite weights >= 0.
+ * @example
+ * ```ts
+ * classWeightIssue({ 0: 1, 1: -2 }); // 'has weight -2 for label 1: weights must be finite numbers >= 0'
+ * ```
+ */
+export function classWeightIssue(value: unknown): string | undefined {
+  if (value === null || value === 'balanced') return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    const found = typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? 'an array' : String(value);
+    return `must be null, "balanced" or an object of weights by label ({ "0": 1, "1": 5 }), found ${found}`;
+  }
+  for (const [label, weight] of Object.entries(value as Record<string, unknown>)) {
+    if (label.trim() === '' || !Number.isFinite(Number(label))) {
+      return `has label ${JSON.stringify(label)}, which is not a number (y holds numeric labels; a CSV's text classes are numbered 0, 1, ... in its manifest)`;
+    }
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
+      return `has weight ${JSON.stringify(weight) ?? String(weight)} for label ${label}: weights must be finite numbers >= 0`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Defaults overlaid with `params`, validated.
  * @example
  * ```ts
- * resolveParams('logistic', { C: 10 }); // { C: 10, fitIntercept: true, maxIter: 100, tol: 0.0001 }
+ * resolveParams('logistic', { C: 10 }); // { C: 10, fitIntercept: true, maxIter: 100, tol: 0.0001, classWeight: null }
  * ```
  */
-export function resolveParams(name: StepKind, params: Params): Record<string, number | boolean> {
+export function resolveParams(name: StepKind, params: Params): Record<string, ParamValue> {
   validateParams(name, params);
-  const out: Record<string, number | boolean> = {};
+  const out: Record<string, ParamValue> = {};
   for (const [key, spec] of Object.entries(PARAM_SPECS[name])) out[key] = spec.default;
-  for (const [key, value] of Object.entries(params)) out[key] = value as number | boolean;
+  for (const [key, value] of Object.entries(params)) out[key] = value;
   return out;
 }

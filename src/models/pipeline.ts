@@ -3,8 +3,8 @@
  * inside cross-validation each scaler sees its training fold only), with params named
  * `step__param`. X is never copied: the scalers' maps compose into one affine map that the model
  * applies as it reads X (models listing 'featureMap' in `fitOptions`), and the fitted pipeline
- * predicts with the model's coefficients rewritten for raw features. A model that cannot take a
- * map yet is given a scaled copy of the rows it fits on (the plain route).
+ * predicts with the model's coefficients rewritten for raw features. A model that could not take
+ * a map would be given a scaled copy of the rows it fits on (Ridge and LogisticRegression take one).
  */
 import { ndarray, type NdArray } from '../data/ndarray.js';
 import { ValueError } from '../errors.js';
@@ -13,7 +13,7 @@ import { matrixView, targetValues } from './checks.js';
 import { columnMoments, type ColumnMoments } from './column-moments.js';
 import {
   isClassifier, type AffineMap, type Classifier, type Estimator, type EstimatorState, type FitOptionName, type FloatMatrix,
-  type ModelName, type Params, type Rows, type SampleWeight, type SolverReport, type StepKind, type TransformerState,
+  type ModelName, type ParamValue, type Params, type Rows, type SampleWeight, type SolverReport, type StepKind, type TransformerState,
 } from './estimator.js';
 import { checkSampleWeight } from './fit-options.js';
 import { LogisticRegression } from './logistic.js';
@@ -98,23 +98,9 @@ export class Pipeline implements Estimator {
    */
   fit(X: FloatMatrix, y: NdArray, options?: Rows | PipelineFitOptions, ...extra: unknown[]): this {
     if (extra.length > 0) throw new ValueError(`Pipeline.fit takes (X, y, options); found ${3 + extra.length} arguments`);
-    const [nRows, nCols] = X.shape as [number, number];
+    const nRows = X.shape[0]!;
     const { rows, weights } = this.readOptions(options, nRows);
-    // X's windows: the scalers' moments and a Ridge on a feature map stream over them.
-    const segments = checkRowSegments(X, rows);
-    let map = identityMap(nCols);
-    const moments = new Map<Float64Array | undefined, ColumnMoments>();
-    for (const [name, step] of this.steps.slice(0, -1)) {
-      const scaler = step as StandardScaler;
-      const w = weights.get(name);
-      let raw = moments.get(w);
-      if (!raw) {
-        raw = columnMoments(segments, nCols, w);
-        moments.set(w, raw);
-      }
-      scaler.fitMoments(mappedMoments(raw, map));
-      map = composeMaps(map, scaler.affineMap());
-    }
+    const map = this.fitScalerSteps(X, rows, weights);
     const [finalName, final] = this.steps[this.steps.length - 1]! as [string, Estimator];
     const finalWeights = weights.get(finalName);
     if (this.steps.length === 1) {
@@ -132,6 +118,30 @@ export class Pipeline implements Estimator {
     this.map = map;
     this.onRaw = this.steps.length === 1 ? final : fromState(stateToRaw(final.state(), map));
     return this;
+  }
+
+  /**
+   * Fit the scalers alone (each on the previous ones' output) on all rows or `rows`, with their
+   * routed weights, and return the map x → (x − shift)/scale the final model sees X through.
+   * With {@link withFittedModel}, this is how a search fits one fold's scalers once for a whole
+   * path of final models.
+   */
+  fitScalers(X: FloatMatrix, options?: Rows | PipelineFitOptions): AffineMap {
+    const { rows, weights } = this.readOptions(options, X.shape[0]!);
+    return this.fitScalerSteps(X, rows, weights);
+  }
+
+  /**
+   * A fitted pipeline with this one's fitted scalers (shared, not copied) and `model` as its
+   * final step: a model fitted on the map {@link fitScalers} returned.
+   * @throws ValueError when the scalers are not fitted or `model` is not.
+   */
+  withFittedModel(model: Estimator): Pipeline {
+    if (this.map === undefined || !model.fitted) throw new ValueError('Pipeline.withFittedModel needs fitted scalers (fitScalers) and a fitted model');
+    const pipeline = new Pipeline([...this.steps.slice(0, -1), [this.finalName(), model]]);
+    pipeline.map = this.map;
+    pipeline.onRaw = this.steps.length === 1 ? model : fromState(stateToRaw(model.state(), this.map));
+    return pipeline;
   }
 
   /** Predictions for all rows or `rows`: the model's, on the scaled features. */
@@ -175,7 +185,7 @@ export class Pipeline implements Estimator {
 
   /** Every step's params, as `step__param` (scikit-learn's `get_params(deep=True)`, without the step objects). */
   getParams(): Params {
-    const out: Record<string, number | string | boolean | null> = {};
+    const out: Record<string, ParamValue> = {};
     for (const [name, step] of this.steps) for (const [key, value] of Object.entries(step.getParams())) out[`${name}__${key}`] = value;
     return out;
   }
@@ -269,12 +279,33 @@ export class Pipeline implements Estimator {
     return { rows: (options as PipelineFitOptions).rows, weights };
   }
 
+  /** Fits each scaler on the previous ones' output; X's windows: the moments stream over them. */
+  private fitScalerSteps(X: FloatMatrix, rows: Rows, weights: ReadonlyMap<string, Float64Array>): AffineMap {
+    const nCols = X.shape[1]!;
+    const segments = checkRowSegments(X, rows);
+    let map = identityMap(nCols);
+    const moments = new Map<Float64Array | undefined, ColumnMoments>();
+    for (const [name, step] of this.steps.slice(0, -1)) {
+      const scaler = step as StandardScaler;
+      const w = weights.get(name);
+      let raw = moments.get(w);
+      if (!raw) {
+        raw = columnMoments(segments, nCols, w);
+        moments.set(w, raw);
+      }
+      scaler.fitMoments(mappedMoments(raw, map));
+      map = composeMaps(map, scaler.affineMap());
+    }
+    this.map = map;
+    return map;
+  }
+
   private finalName(): string {
     return this.steps[this.steps.length - 1]![0];
   }
 
-  private splitParams(params: Params): Map<string, Record<string, number | string | boolean | null>> {
-    const byStep = new Map<string, Record<string, number | string | boolean | null>>();
+  private splitParams(params: Params): Map<string, Record<string, ParamValue>> {
+    const byStep = new Map<string, Record<string, ParamValue>>();
     const valid = Object.keys(this.getParams());
     for (const [key, value] of Object.entries(params)) {
       const cut = key.indexOf('__');

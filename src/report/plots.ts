@@ -117,7 +117,7 @@ function randomSearchPlots(cvResults: CvResults, scoring: readonly string[], met
   if (!mean || !std) return [];
   const varying = varyingParams(cvResults);
   const numeric = varying.filter((p) => cvResults[`param_${p}`]!.every((v) => typeof v === 'number'));
-  const distinct = (p: string): number => new Set(cvResults[`param_${p}`]!.map(String)).size;
+  const distinct = (p: string): number => new Set(cvResults[`param_${p}`]!.map((v) => JSON.stringify(v))).size;
   // Sampled (many-valued) params get a scatter; few-valued ones colour it instead.
   const sampled = numeric.filter((p) => distinct(p) > MAX_GROUPS);
   return (sampled.length > 0 ? sampled : numeric).slice(0, MAX_SCATTERS).map((param) => {

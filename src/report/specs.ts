@@ -98,7 +98,7 @@ export function paramCurveSpec(
   param: string, values: readonly unknown[], series: readonly CurveSeries[], scoring: string, title: string,
 ): VlSpec {
   const numeric = values.every((v) => typeof v === 'number');
-  const xs = values.map((v) => (typeof v === 'number' ? v : String(v)));
+  const xs = values.map((v) => (typeof v === 'number' ? v : v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)));
   const log = numeric && isLogSpaced(values);
   // Ticks at the grid's own values (when few), so each point sits on a labelled tick.
   const ticks = numeric && new Set(values).size <= MAX_TICKS ? { values: [...new Set(values)], format: '~g' } : { format: '~g' };

@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ValueError } from '../errors.js';
 import { didYouMean } from '../did-you-mean.js';
-import { PARAM_SPECS, type ParamSpec } from '../models/params.js';
+import { classWeightIssue, PARAM_SPECS, type ParamSpec } from '../models/params.js';
 import type { ModelName } from '../models/estimator.js';
 import { configPipeline } from './model.js';
 import { parseDistribution } from '../search/distributions.js';
@@ -163,6 +163,10 @@ function checkParam(table: ParamTable, where: string, key: string, value: unknow
   const spec = specOf(table.specs, key);
   if (spec === undefined) return [unknownParam(table, where, key)];
   if (spec.type === 'boolean') return typeof value === 'boolean' ? [] : [`${where}: must be true or false, found ${found(value)}`];
+  if (spec.type === 'classWeight') {
+    const issue = classWeightIssue(value);
+    return issue === undefined ? [] : [`${where}: ${key} ${issue}`];
+  }
   const ok = typeof value === 'number' && Number.isFinite(value)
     && (spec.type !== 'integer' || Number.isInteger(value)) && (spec.valid === undefined || spec.valid(value));
   return ok ? [] : [`${where}: must be ${spec.rule ?? `a ${spec.type}`}, found ${found(value)}`];

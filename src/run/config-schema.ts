@@ -17,8 +17,10 @@ const seed = z.union([z.number(), z.string()], { error: 'must be a number or a s
 /** numpy's random_state: what splitters and samplers draw from. */
 const numpySeed = z.number({ error: 'must be an integer between 0 and 2**32 - 1 (numpy\'s random_state)' })
   .int('must be an integer between 0 and 2**32 - 1 (numpy\'s random_state)').min(0).max(2 ** 32 - 1);
-const paramValue = z.union([z.number(), z.string(), z.boolean(), z.null()], {
-  error: 'must be a number, a string, a boolean or null',
+/** A class-weight dict ({"0": 1, "1": 5}): scikit-learn's class_weight={0: 1, 1: 5}. */
+const labelWeights = z.record(z.string(), z.number());
+const paramValue = z.union([z.number(), z.string(), z.boolean(), z.null(), labelWeights], {
+  error: 'must be a number, a string, a boolean, null or an object of weights by label',
 });
 const valueList = z.array(paramValue).min(1);
 const gridObject = z.record(z.string(), valueList);

@@ -4,7 +4,7 @@
  */
 import type { NdArray } from '../data/ndarray.js';
 import { ValueError } from '../errors.js';
-import type { Estimator, FloatMatrix } from '../models/estimator.js';
+import type { Estimator, FloatMatrix, ParamValue } from '../models/estimator.js';
 import { convergenceWarnings } from './convergence.js';
 import { evaluate, type Evaluation } from './engine.js';
 import { fitOptionsOf } from './fit-params.js';
@@ -80,7 +80,7 @@ export async function learningCurve(
  */
 export async function validationCurve(
   estimator: Estimator, X: FloatMatrix, y: NdArray, paramName: string,
-  paramRange: readonly (number | string | boolean | null)[], options: ValidationCurveOptions = {},
+  paramRange: readonly (ParamValue)[], options: ValidationCurveOptions = {},
 ): Promise<ValidationCurveResult> {
   if (paramRange.length === 0) throw new ValueError(`paramRange for ${JSON.stringify(paramName)} must hold at least one value`);
   const candidates = paramRange.map((value) => ({ [paramName]: value }));

@@ -3,11 +3,10 @@
  * key cycling fastest, grids of a list one after the other.
  */
 import { ValueError } from '../errors.js';
-import type { Params } from '../models/estimator.js';
+import type { LabelWeights, ParamValue, Params } from '../models/estimator.js';
 import { describe } from './option-checks.js';
 
-/** A hyperparameter value: what JSON configs and task messages can carry. */
-export type ParamValue = number | string | boolean | null;
+export type { ParamValue };
 
 /** One grid: each parameter name with the values to try. */
 export type ParamGrid = Readonly<Record<string, readonly unknown[]>>;
@@ -34,7 +33,20 @@ export function compareCodePoints(a: string, b: string): number {
 export function checkParamValue(where: string, value: unknown): ParamValue {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  throw new ValueError(`${where} must be a finite number, a string, a boolean or null, found ${describe(value)}`);
+  if (isPlainObject(value)) return checkLabelWeights(where, value);
+  throw new ValueError(`${where} must be a finite number, a string, a boolean, null or an object of numbers (class weights), found ${describe(value)}`);
+}
+
+/** An object of finite numbers by label (a class-weight dict), copied and frozen. */
+function checkLabelWeights(where: string, value: Record<string, unknown>): LabelWeights {
+  const out: Record<string, number> = {};
+  for (const [key, weight] of Object.entries(value)) {
+    if (typeof weight !== 'number' || !Number.isFinite(weight)) {
+      throw new ValueError(`${where}.${key} must be a finite number (a weight per label), found ${describe(weight)}`);
+    }
+    out[key] = weight;
+  }
+  return Object.freeze(out);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,13 +1,16 @@
 /**
  * Logistic regression's fast plan: candidates that differ only in C are fitted per fold as
- * one warm-started path along ascending C (models/logistic-path.ts). With an odd number of
+ * one warm-started path along ascending C (models/logistic-path.ts), a bare LogisticRegression
+ * or a pipeline of StandardScalers ending in one (the fold's scalers fitted once per path and
+ * applied as the kernels read X), with the search's sample weights and class weights. With an odd number of
  * folds the last fold's path is cut in two, so that two workers (or any even count) share
  * it instead of one idling while the other runs it alone. Only one path is cut because a
  * cut costs a cold start (W2: a whole path 1.2 s, its halves 1.0 s + 0.6 s). The cut
  * depends on the folds only, never on the worker count, so the numbers are the same
  * however many workers run.
  */
-import type { Estimator, Params } from '../models/estimator.js';
+import type { Estimator, ModelSpec, Params } from '../models/estimator.js';
+import type { ClassWeight } from '../models/class-weight.js';
 import { fitLogisticPath, type LogisticPathParams } from '../models/logistic-path.js';
 import type { CandidateRef, FitRecord, LogisticPathTask, TaskResult } from '../workers/protocol.js';
 import { errorRecords, messageOf, type Plan, type PlanInput } from './plan.js';
@@ -23,16 +26,18 @@ const MIN_CUT_PATH = 4;
  */
 export function planLogisticPaths(input: PlanInput): Plan | undefined {
   const { context, candidates, pending, folds } = input;
-  if (context.model.name !== 'logistic' || pending.length === 0) return undefined;
+  const target = pathTarget(context.model);
+  if (target === undefined || pending.length === 0) return undefined;
   if (pending.some((fit) => fit.trainSize !== undefined)) return undefined;
-  const groups = groupByAllButC(candidates, context.model.params);
+  const cOf = (params: Params): number => (params[target.cKey] ?? context.model.params[target.cKey] ?? 1) as number;
+  const groups = groupByAllButC(candidates, context.model.params, target.cKey);
   if (groups.every((g) => g.length < 2)) return undefined;
 
   const wanted = new Set(pending.map((f) => `${f.candidate}/${f.fold}`));
   const tasks: LogisticPathTask[] = [];
   for (const group of groups) {
     const path = group.map((id): CandidateRef => ({ id, params: candidates[id]! }))
-      .sort((a, b) => cOf(a.params, context.model.params) - cOf(b.params, context.model.params));
+      .sort((a, b) => cOf(a.params) - cOf(b.params));
     for (let fold = 0; fold < folds.length; fold++) {
       const cut = fold === folds.length - 1 && folds.length % 2 === 1 && path.length >= MIN_CUT_PATH ? 2 : 1;
       for (let part = 0; part < cut; part++) {
@@ -48,10 +53,12 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
     // The refit on all rows takes the same Newton solver as the paths: a few exact-Hessian
     // steps instead of hundreds of L-BFGS iterations at a tight tol, started from the mean
     // of the candidate's fold solutions (W2: 7 steps and 4 Hessians from zeros, 3 and 1 from there).
-    refit: (candidate: number): Estimator => {
+    // A pipeline's or a weighted search's refit is the estimator's own fit (the engine routes the weights).
+    refit: (candidate: number): Estimator | undefined => {
+      if (target.prefix !== '' || (context.fitParams?.length ?? 0) > 0) return undefined;
       const merged = { ...context.model.params, ...candidates[candidate]! };
       const start = solutions.mean(candidate);
-      return fitLogisticPath(input.X, input.y, undefined, [cOf(merged, merged)], pathParams(merged), {
+      return fitLogisticPath(input.X, input.y, undefined, [cOf(merged)], pathParams(merged), {
         inputsChecked: true, ...(start ? { start } : {}),
       })[0]!;
     },
@@ -90,24 +97,44 @@ class FoldSolutions {
   }
 }
 
-/** The path solver's settings from a candidate's params (LogisticRegression's defaults otherwise). */
-export function pathParams(params: Params): LogisticPathParams {
+/** Where a path's C is: `C`, or `<step>__C` in a pipeline (`prefix` then names the step). */
+export interface PathTarget {
+  readonly cKey: string;
+  /** '' for a bare LogisticRegression, '<step>__' for a pipeline's final step. */
+  readonly prefix: string;
+}
+
+/**
+ * The path target of a model, or undefined when no path applies: a LogisticRegression, or a
+ * pipeline of StandardScalers ending in one.
+ */
+export function pathTarget(model: ModelSpec): PathTarget | undefined {
+  if (model.name === 'logistic') return { cKey: 'C', prefix: '' };
+  const steps = model.steps;
+  if (model.name !== 'pipeline' || steps === undefined || steps.length === 0) return undefined;
+  const last = steps[steps.length - 1]!;
+  if (last.kind !== 'logistic' || steps.slice(0, -1).some((s) => s.kind !== 'standard_scaler')) return undefined;
+  return { cKey: `${last.name}__C`, prefix: `${last.name}__` };
+}
+
+/**
+ * The path solver's settings from a candidate's params (LogisticRegression's defaults
+ * otherwise); `prefix` picks a pipeline's final step's (`logisticregression__`).
+ */
+export function pathParams(params: Params, prefix = ''): LogisticPathParams {
   return {
-    fitIntercept: (params['fitIntercept'] ?? true) as boolean,
-    maxIter: (params['maxIter'] ?? 100) as number,
-    tol: (params['tol'] ?? 1e-4) as number,
+    fitIntercept: (params[`${prefix}fitIntercept`] ?? true) as boolean,
+    maxIter: (params[`${prefix}maxIter`] ?? 100) as number,
+    tol: (params[`${prefix}tol`] ?? 1e-4) as number,
+    classWeight: (params[`${prefix}classWeight`] ?? null) as ClassWeight,
   };
 }
 
-function cOf(params: Params, base: Params): number {
-  return (params['C'] ?? base['C'] ?? 1) as number;
-}
-
 /** Candidate ids grouped by every parameter except C: each group shares one path per fold. */
-function groupByAllButC(candidates: readonly Params[], base: Params): number[][] {
+function groupByAllButC(candidates: readonly Params[], base: Params, cKey: string): number[][] {
   const groups = new Map<string, number[]>();
   candidates.forEach((params, id) => {
-    const { C: _c, ...rest } = { ...base, ...params };
+    const { [cKey]: _c, ...rest } = { ...base, ...params };
     const key = JSON.stringify(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     const list = groups.get(key) ?? [];
     list.push(id);

@@ -1,9 +1,18 @@
-/** The worker side of logistic regression's fast plan: one fold's warm-started C path, then scoring. */
-import type { FloatMatrix } from '../models/estimator.js';
+/**
+ * The worker side of logistic regression's fast plan: one fold's warm-started C path, then
+ * scoring. For a pipeline the fold's scalers are fitted once and every model on the path reads
+ * X through their map; the search's weights (`sampleWeight`, `<step>__sampleWeight`) are the
+ * fold set's arrays, read in place.
+ */
+import type { Estimator, FloatMatrix } from '../models/estimator.js';
+import type { FeatureMap } from '../models/logistic-problem.js';
 import { fitLogisticPathDetailed, solverReport } from '../models/logistic-path.js';
+import type { Pipeline } from '../models/pipeline.js';
+import { buildModel } from '../models/registry.js';
 import type { FitRecord, LogisticPathTask, TaskResult } from '../workers/protocol.js';
 import { mappedFolds, mappedStore } from '../workers/store-cache.js';
-import { pathParams } from './logistic-plan.js';
+import { taskFitParams } from './fit-arrays.js';
+import { pathParams, pathTarget } from './logistic-plan.js';
 import { errorRecords, messageOf } from './plan.js';
 import type { Scorer } from './scorers.js';
 import { recordScores } from './scoring.js';
@@ -14,22 +23,36 @@ export function runLogisticPathTask(task: LogisticPathTask, scorers: ReadonlyMap
   const fold = mappedFolds(task.store, task.foldSet)[task.fold]!;
   const X = store.X as FloatMatrix;
   const base = task.model.params;
-  const Cs = task.candidates.map((c) => (c.params['C'] ?? base['C'] ?? 1) as number);
+  const target = pathTarget(task.model);
+  if (target === undefined) throw new Error(`refused task: a logistic-path task needs a LogisticRegression or a pipeline ending in one, found ${task.model.name}`);
+  const Cs = task.candidates.map((c) => (c.params[target.cKey] ?? base[target.cKey] ?? 1) as number);
   // Candidates of one path share every param but C (the planner groups them so).
-  const params = pathParams({ ...base, ...task.candidates[0]!.params });
+  const params = pathParams({ ...base, ...task.candidates[0]!.params }, target.prefix);
+  const fitParams = taskFitParams(task);
   const fits = task.candidates.map((c) => ({ candidate: c.id, fold: task.fold }));
   const t0 = performance.now();
   let path;
+  let scalers: Pipeline | undefined;
   try {
-    path = fitLogisticPathDetailed(X, store.y, fold.train, Cs, params, { inputsChecked: true });
+    let featureMap: FeatureMap | undefined;
+    if (target.prefix !== '') {
+      scalers = buildModel(task.model, task.candidates[0]!.params) as Pipeline;
+      const map = scalers.fitScalers(X, { rows: fold.train, ...fitParams });
+      featureMap = { mean: map.shift, scale: map.scale };
+    }
+    const sampleWeight = fitParams[`${target.prefix}sampleWeight`];
+    path = fitLogisticPathDetailed(X, store.y, fold.train, Cs, params, {
+      inputsChecked: true, ...(sampleWeight ? { sampleWeight } : {}), ...(featureMap ? { featureMap } : {}),
+    });
   } catch (error) {
     if (task.errorScore === 'raise') throw error;
     return { records: errorRecords(fits, task, task.errorScore, messageOf(error), (performance.now() - t0) / 1000 / fits.length) };
   }
   // Each candidate's fit time is the time the path spent on its C, warm-started from the
   // candidates before it on the path (README: "fit times on a path").
-  const records: FitRecord[] = path.models.map((model, i) => {
+  const records: FitRecord[] = path.models.map((fitted, i) => {
     const report = path.reports[i]!;
+    const model: Estimator = scalers === undefined ? fitted : scalers.withFittedModel(fitted);
     return { ...fits[i]!, ...recordScores(scorers, task, model, X, store.y, fold.test, fold.train), fitTime: report.seconds, solver: solverReport(report) };
   });
   return { records, coefficients: concat(path.coefficients) };

@@ -2,7 +2,7 @@
  * Options and result shapes shared by GridSearch, RandomizedSearch, learningCurve and
  * validationCurve. Names follow scikit-learn (camelCased) so users recognise them.
  */
-import type { Params } from '../models/estimator.js';
+import type { ParamValue, Params } from '../models/estimator.js';
 import type { Executor, FitRecord } from '../workers/protocol.js';
 import type { SampleWeight } from '../models/estimator.js';
 import type { ScoringOption } from './scoring.js';
@@ -132,7 +132,7 @@ export interface LearningCurveResult {
 /** What `validationCurve` returns: one row per parameter value, one column per fold. */
 export interface ValidationCurveResult {
   readonly paramName: string;
-  readonly paramRange: readonly (number | string | boolean | null)[];
+  readonly paramRange: readonly (ParamValue)[];
   readonly trainScores: readonly (readonly number[])[];
   readonly testScores: readonly (readonly number[])[];
   readonly scoring: string;

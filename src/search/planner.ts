@@ -13,8 +13,7 @@ const TASKS_PER_WORKER = 8;
 
 /** Picks the fast plan where one applies, the plain plan otherwise. */
 export function planTasks(input: PlanInput): Plan {
-  // Weighted logistic fits take the plain plan, whose fits receive the weights, until the path plan takes them.
-  return planRidgeStats(input) ?? (input.context.fitParams ? undefined : planLogisticPaths(input)) ?? planCvTasks(input);
+  return planRidgeStats(input) ?? planLogisticPaths(input) ?? planCvTasks(input);
 }
 
 /**

@@ -23,7 +23,9 @@ const SCORER_NAME = /^[A-Za-z_][\w.-]{0,63}$/;
 const FIT_PARAM = /^([A-Za-z0-9][\w.-]{0,63}__)?sampleWeight$/;
 const STEP_KINDS = ['ridge', 'logistic', 'standard_scaler'] as const;
 
-const scalar = z.union([z.number(), z.nan(), z.string().max(256), z.boolean(), z.null()]);
+/** A class-weight dict: bounded, as every other field of a queue message. */
+const labelWeights = z.record(z.string().max(64), z.number()).refine((o) => Object.keys(o).length <= 1024, 'at most 1024 labels');
+const scalar = z.union([z.number(), z.nan(), z.string().max(256), z.boolean(), z.null(), labelWeights]);
 const params = z.record(z.string().max(64), scalar);
 const index = z.number().int().nonnegative();
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { saveNpy } from '../../src/data/npy.js';
-import { pipelineData, pipelines, scoreColumnsDiff, searchRef } from '../helpers/pipelines.js';
+import { matrixOf, pipelineData, pipelines, scoreColumnsDiff, searchRef, vectorOf } from '../helpers/pipelines.js';
 import { maxAbsErr } from '../models/fixtures.js';
 import { memgrid } from './memgrid.js';
 
@@ -58,6 +58,39 @@ describe('memgrid run with "preprocess"', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('grid.alpha: unknown pipeline param (did you mean "ridge__alpha"? with "preprocess" the model is a pipeline: name the step); '
       + 'known params: standardscaler__withMean, standardscaler__withStd, ridge__alpha, ridge__fitIntercept');
+  });
+});
+
+describe('memgrid run with class weights', () => {
+  const weights = JSON.parse(readFileSync(new URL('../fixtures/search/logistic-weights.json', import.meta.url), 'utf8')) as {
+    datasets: { imbalanced: { X: number[][]; y: number[] } }; searches: { name: string; cvResults: Record<string, unknown[]> }[];
+  };
+
+  it('classWeight {"0": 1, "1": 5} in the model params and in the grid, as GridSearchCV(class_weight=...) (1e-6)', () => {
+    const { X, y } = weights.datasets.imbalanced;
+    saveNpy(join(dir, 'Xi.npy'), matrixOf(X));
+    saveNpy(join(dir, 'yi.npy'), vectorOf(y));
+    const base = { data: { X: 'Xi.npy', y: 'yi.npy' }, cv: { name: 'stratified_kfold', nSplits: 5 }, scoring: ['balanced_accuracy', 'f1', 'roc_auc'], refit: 'f1' };
+    writeConfig('cw.json', { ...base, model: { name: 'logistic', params: { classWeight: { 0: 1, 1: 5 }, tol: 1e-10, maxIter: 10000 } }, grid: { C: [0.01, 0.1, 1, 10] } });
+    const r = memgrid(['run', 'cw.json', '--workers', '1', '--quiet'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const ref = weights.searches.find((s) => s.name === 'class_weight dict imbalanced')!;
+    const results = readJson(join(dir, 'runs', 'cw', 'results.json'));
+    expect(scoreColumnsDiff(results.cvResults as Record<string, unknown[]>, ref.cvResults)).toBeLessThan(1e-6);
+
+    writeConfig('cwgrid.json', { ...base, model: { name: 'logistic', params: { tol: 1e-10, maxIter: 10000 } }, grid: { C: [1], classWeight: [null, 'balanced', { 0: 1, 1: 5 }] } });
+    const g = memgrid(['run', 'cwgrid.json', '--workers', '1', '--quiet'], dir);
+    expect(g.code, g.stderr).toBe(0);
+    const csv = readFileSync(join(dir, 'runs', 'cwgrid', 'cv_results.csv'), 'utf8').split('\n');
+    expect(csv[0]).toContain('param_class_weight');
+    expect(csv[3]).toContain('"{""0"":1,""1"":5}"');
+  });
+
+  it('refuses a class weight that is not one, naming it', () => {
+    writeConfig('badcw.json', { data: { X: 'Xi.npy', y: 'yi.npy' }, model: { name: 'logistic', params: { classWeight: { yes: 2 } } }, grid: { C: [1] } });
+    const r = memgrid(['run', 'badcw.json'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('model.params.classWeight: classWeight has label "yes", which is not a number');
   });
 });
 

@@ -57,7 +57,7 @@ describe('one optimum whatever the start (the solver contract)', () => {
       const { X, y } = dataset(name);
       const cold = new LogisticRegression({ C }).fit(X, y);
       const other = new LogisticRegression({ C: fromC }).fit(X, y);
-      const warm = new LogisticRegression({ C }).fit(X, y, undefined, other.packedCoef);
+      const warm = new LogisticRegression({ C }).fit(X, y, { warmStart: other.packedCoef });
       expect(maxAbsErr(warm.predictProba(X), cold.predictProba(X))).toBeLessThan(5e-8);
       const ref = converged.cases.find((k) => k.dataset === name && k.C === C && k.fitIntercept && !k.rows && !k.sampleWeight);
       if (ref) expect(maxAbsErr(cold.predictProba(X, Int32Array.from(ref.predictRows)), ref.predictProba.flat())).toBeLessThan(5e-8);
@@ -77,14 +77,14 @@ describe('one optimum whatever the start (the solver contract)', () => {
   test('starting at the solution takes at most one step and stays there', () => {
     const { X, y } = dataset('breast_cancer');
     const cold = new LogisticRegression({ C: 1, ...TIGHT }).fit(X, y);
-    const warm = new LogisticRegression({ C: 1, ...TIGHT }).fit(X, y, undefined, cold.packedCoef);
+    const warm = new LogisticRegression({ C: 1, ...TIGHT }).fit(X, y, { warmStart: cold.packedCoef });
     expect(warm.nIter).toBeLessThanOrEqual(1);
     expect(maxRelErr(warm.coef, cold.coef)).toBeLessThan(1e-12);
   });
 
   test('a warm start of the wrong length is refused', () => {
     const { X, y } = dataset('breast_cancer');
-    expect(() => new LogisticRegression().fit(X, y, undefined, new Float64Array(30)))
+    expect(() => new LogisticRegression().fit(X, y, { warmStart: new Float64Array(30) }))
       .toThrow('warmStart has 30 values, expected 1 x (30 + 1) = 31');
   });
 });

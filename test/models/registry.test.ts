@@ -14,7 +14,7 @@ describe('createModel', () => {
     expect(r.getParams()).toEqual({ alpha: 3, fitIntercept: true });
     const l = createModel('logistic', { C: 0.1, maxIter: 50 });
     expect(l).toBeInstanceOf(LogisticRegression);
-    expect(l.getParams()).toEqual({ C: 0.1, fitIntercept: true, maxIter: 50, tol: 1e-4 });
+    expect(l.getParams()).toEqual({ C: 0.1, fitIntercept: true, maxIter: 50, tol: 1e-4, classWeight: null });
     expect(l.kind).toBe('classifier');
   });
   test('an unknown model name suggests the closest', () => {

@@ -27,8 +27,9 @@ describe('parameterGrid', () => {
     expect(() => parameterGrid([])).toThrow(/grid is an empty list/);
     expect(() => parameterGrid({ alpha: [] })).toThrow(/grid.alpha must be a non-empty list of values, found \[\]/);
     expect(() => parameterGrid({ alpha: 0.1 as never })).toThrow(/grid.alpha must be a list of values, found 0.1 \(wrap a single value in a list\)/);
-    expect(() => parameterGrid([{ a: [1] }, { tol: [1, { x: 1 }] }])).toThrow(
-      /grid\[1\].tol\[1\] must be a finite number, a string, a boolean or null, found {"x":1}/);
+    expect(() => parameterGrid([{ a: [1] }, { tol: [1, [2]] }])).toThrow(
+      /grid\[1\].tol\[1\] must be a finite number, a string, a boolean, null or an object of numbers \(class weights\), found \[2\]/);
+    expect(() => parameterGrid({ classWeight: [{ 0: 1, 1: 'x' }] })).toThrow(/grid.classWeight\[0\].1 must be a finite number \(a weight per label\), found "x"/);
     expect(() => parameterGrid({ a: [NaN] })).toThrow(/grid.a\[0\] must be a finite number/);
     expect(() => parameterGrid([3 as never])).toThrow(/grid\[0\] must be an object of value lists, found 3/);
     expect(() => gridCandidate({ a: [1, 2] }, 2)).toThrow(/index 2 is out of range for 2 candidates/);
