@@ -28,6 +28,20 @@ const SHIFT_ROWS = 1024;
  * 65,536 rows of 64 float64 columns are 32 MiB: 8 tasks for W1's 500,000 rows.
  */
 const ROWS_PER_TASK = 65_536;
+/**
+ * A task's work grows with rows × columns² (the Gram): a wide X is split further, into up to
+ * WIDE_SPLIT tasks of about W1's work each, so that every worker gets some (RW, 50,000 × 512,
+ * was one task on one worker). Each task returns its cells' d×d sums, hence the cap.
+ */
+const WORK_PER_TASK = 65_536 * 64 * 64;
+const WIDE_SPLIT = 8;
+
+/** How many stats tasks the rows are cut into: from the data's shape alone, never the pool's size (results do not depend on it). */
+export function statsTaskCount(nRows: number, nCols: number): number {
+  const byRows = Math.ceil(nRows / ROWS_PER_TASK);
+  const byWork = Math.min(WIDE_SPLIT, Math.floor((nRows * nCols * nCols) / WORK_PER_TASK));
+  return Math.max(1, Math.min(nRows, Math.max(byRows, byWork)));
+}
 
 /** The ridge plan, or undefined when it does not apply (other model, scorer or splitter). */
 export function planRidgeStats(input: PlanInput): Plan | undefined {
@@ -47,7 +61,7 @@ export function planRidgeStats(input: PlanInput): Plan | undefined {
 
   const cutoffs = prefixCutoffs(pending, folds);
   const { shift, yShift } = sharedShift(input);
-  const nTasks = Math.max(1, Math.ceil(nRows / ROWS_PER_TASK));
+  const nTasks = statsTaskCount(nRows, nCols);
   const tasks: RidgeStatsTask[] = [];
   for (let t = 0; t < nTasks; t++) {
     tasks.push({

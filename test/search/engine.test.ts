@@ -10,6 +10,7 @@ import { LogisticRegression } from '../../src/models/logistic.js';
 import { Ridge } from '../../src/models/ridge.js';
 import { learningCurve } from '../../src/search/curves.js';
 import { createExecutor } from '../../src/search/engine.js';
+import { statsTaskCount } from '../../src/search/ridge-plan.js';
 import { GridSearch, RandomizedSearch } from '../../src/search/grid-search.js';
 import { loguniform } from '../../src/search/distributions.js';
 import { SCORERS } from '../../src/search/scorers.js';
@@ -47,6 +48,20 @@ describe('results do not depend on the worker count', () => {
     }
     expect(runs[1]).toEqual(runs[0]);
     expect(runs[2]).toEqual(runs[0]);
+  });
+
+  it('a wide X is cut into several stats tasks (by rows × columns², not rows alone), with the plain plan\'s numbers', async () => {
+    expect(statsTaskCount(500_000, 64)).toBe(8); // W1: by rows
+    expect(statsTaskCount(50_000, 512)).toBe(8); // RW: by work, capped
+    expect(statsTaskCount(6_000, 300)).toBe(2);
+    expect(statsTaskCount(20_000, 12)).toBe(1);
+    const wide = makeRegression({ nSamples: 6_000, nFeatures: 300, noise: 5, seed: 4 });
+    const executor = new CountingExecutor();
+    const options = { cv: new KFold({ nSplits: 5 }), refit: false, executor } as const;
+    const fast = await new GridSearch(new Ridge(), { alpha: [1, 100] }, { ...options, scoring: ['r2'] }).fit(wide.X, wide.y);
+    expect(executor.tasks.filter((t) => t.kind === 'ridge-stats')).toHaveLength(2);
+    const plain = await new GridSearch(new Ridge(), { alpha: [1, 100] }, { ...options, scoring: ['r2', 'neg_mean_absolute_error'] }).fit(wide.X, wide.y);
+    expect(maxRelDiff(fast.cvResults['mean_test_r2'] as number[], plain.cvResults['mean_test_r2'] as number[])).toBeLessThan(1e-9);
   });
 
   it('logistic grid (path plan): inline and 2 threads give identical numbers', async () => {
