@@ -1,13 +1,13 @@
 /**
  * Logistic regression's fast plan: candidates that differ only in C are fitted per fold as
- * one warm-started path along ascending C (models/logistic-path.ts), a bare LogisticRegression
- * or a pipeline of StandardScalers ending in one (the fold's scalers fitted once per path and
- * applied as the kernels read X), with the search's sample weights and class weights. With an odd number of
- * folds the last fold's path is cut in two, so that two workers (or any even count) share
- * it instead of one idling while the other runs it alone. Only one path is cut because a
- * cut costs a cold start (W2: a whole path 1.2 s, its halves 1.0 s + 0.6 s). The cut
- * depends on the folds only, never on the worker count, so the numbers are the same
- * however many workers run.
+ * one warm-started path along ascending C (models/logistic-path.ts), for a bare
+ * LogisticRegression or a pipeline of StandardScalers ending in one (the fold's scalers fitted
+ * once per path and applied as the kernels read X), with the search's sample weights and class
+ * weights. With an odd number of folds the last fold's path is cut in two, so that two workers
+ * (or any even count) share it instead of one idling while the other runs it alone. Only one
+ * path is cut because a cut costs a cold start (the second half starts with no curvature, so
+ * the halves cost more than the whole). The cut depends on the folds only, never on the worker
+ * count, so the numbers are the same however many workers run.
  */
 import type { Estimator, ModelSpec, Params } from '../models/estimator.js';
 import type { ClassWeight } from '../models/class-weight.js';
@@ -52,7 +52,7 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
   return {
     // The refit on all rows takes the same Newton solver as the paths: a few exact-Hessian
     // steps instead of hundreds of L-BFGS iterations at a tight tol, started from the mean
-    // of the candidate's fold solutions (W2: 7 steps and 4 Hessians from zeros, 3 and 1 from there).
+    // of the candidate's fold solutions, which lie close to the all-rows optimum.
     // A pipeline's or a weighted search's refit is the estimator's own fit (the engine routes the weights).
     refit: (candidate: number): Estimator | undefined => {
       if (target.prefix !== '' || (context.fitParams?.length ?? 0) > 0) return undefined;

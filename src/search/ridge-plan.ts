@@ -30,8 +30,8 @@ const SHIFT_ROWS = 1024;
 const ROWS_PER_TASK = 65_536;
 /**
  * A task's work grows with rows × columns² (the Gram): a wide X is split further, into up to
- * WIDE_SPLIT tasks of about W1's work each, so that every worker gets some (RW, 50,000 × 512,
- * was one task on one worker). Each task returns its cells' d×d sums, hence the cap.
+ * WIDE_SPLIT tasks of about 65,536 rows × 64 columns' work each, so that a wide X of few rows
+ * still reaches every worker. Each task returns its cells' d×d sums, hence the cap.
  */
 const WORK_PER_TASK = 65_536 * 64 * 64;
 const WIDE_SPLIT = 8;
