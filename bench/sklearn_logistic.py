@@ -20,17 +20,15 @@ The reference the answers are judged against is bench/logistic_reference.py's.
 import argparse
 import json
 import os
-import time
 import warnings
 
 import numpy as np
 import sklearn
-from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from sklearn_side import floats, grid_search
+from sklearn_side import CS, grid_search, logistic_cv
 
-CS = np.logspace(-4, 2, 12)
 SCORING = ['accuracy', 'neg_log_loss']
 REFIT = 'neg_log_loss'
 CONVERGED = dict(tol=1e-8, max_iter=10000)
@@ -39,24 +37,6 @@ CONTENDERS = ('lbfgs', 'newton-cholesky', 'lrcv', 'default')
 
 def grid(estimator, X, y, n_jobs):
     return grid_search(estimator, 'C', CS, StratifiedKFold(5), SCORING, REFIT, X, y, n_jobs)
-
-
-def logistic_cv(X, y, n_jobs):
-    model = LogisticRegressionCV(Cs=CS, cv=StratifiedKFold(5), solver='lbfgs', scoring='neg_log_loss',
-                                 n_jobs=n_jobs, **CONVERGED)
-    t0 = time.perf_counter()
-    model.fit(X, y)
-    wall = time.perf_counter() - t0
-    # scores_ maps each class to an (n_folds, n_Cs) array in the order of Cs_; multinomial
-    # repeats one array under every class, binary has only the positive class.
-    mean = np.asarray(next(iter(model.scores_.values()))).mean(axis=0)
-    best = int(np.argmax(mean))
-    return wall, {
-        'best_index': best, 'best_params': {'C': float(model.C_[0])}, 'best_score': float(mean[best]),
-        'refit': 'neg_log_loss', 'candidates': [{'C': float(c)} for c in model.Cs_],
-        'mean_test': {'neg_log_loss': floats(mean)},
-        'n_iter_max': int(np.max(model.n_iter_)), 'max_iter': int(model.max_iter),
-    }
 
 
 def contender(name, X, y, n_jobs):

@@ -67,7 +67,8 @@ def logistic_cv(X, y, n_jobs):
     t0 = time.perf_counter()
     model.fit(X, y)
     wall = time.perf_counter() - t0
-    # scores_ maps the positive class to an (n_folds, n_Cs) array in the order of Cs_.
+    # scores_ maps each class to an (n_folds, n_Cs) array in the order of Cs_; multinomial
+    # repeats one array under every class, binary has only the positive class.
     mean = np.asarray(next(iter(model.scores_.values()))).mean(axis=0)
     best = int(np.argmax(mean))
     return wall, {
@@ -77,7 +78,7 @@ def logistic_cv(X, y, n_jobs):
         'refit': 'neg_log_loss',
         'candidates': [{'C': float(c)} for c in model.Cs_],
         'mean_test': {'neg_log_loss': floats(mean)},
-        'n_iter_max': int(np.max(model.n_iter_)),
+        'n_iter_max': int(np.max(model.n_iter_)), 'max_iter': int(model.max_iter),
     }
 
 

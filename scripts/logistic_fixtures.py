@@ -24,6 +24,7 @@ from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from logistic_reference import ConvergedLogisticRegression, converged_fit  # noqa: E402
+from fixture_columns import score_columns  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures')
 PRED_ROWS = [0, 1, 2, 3, 4, 10, 20, 50, 100]
@@ -90,16 +91,6 @@ def model_fixture(data):
     out = {'generator': GENERATOR, 'datasets': {k: {'X': floats(X), 'y': floats(y)} for k, (X, y) in data.items()},
            'cases': cases}
     write(os.path.join(ROOT, 'models', 'logistic_converged.json'), out)
-
-
-def score_columns(cv_results):
-    keep = {}
-    for key, values in cv_results.items():
-        if key.startswith(('split', 'mean_test', 'std_test', 'mean_train', 'std_train', 'rank_test')):
-            keep[key] = np.asarray(values, dtype=np.float64).tolist()
-    keep['params'] = [{k: (bool(v) if isinstance(v, (bool, np.bool_)) else float(v)) for k, v in p.items()}
-                      for p in cv_results['params']]
-    return keep
 
 
 def grid_case(name, dataset, data, grid, scoring, refit):

@@ -30,26 +30,12 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, learning_curve
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from fixture_columns import rounded, score_columns
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT_DIR = os.path.join(HERE, '..', 'test', 'fixtures', 'search')
 rng = np.random.RandomState(20261202)
 LOGISTIC = dict(solver='newton-cg', tol=1e-10, max_iter=10000)
-
-
-def rounded(X):
-    return np.round(np.asarray(X, dtype=np.float64), 6)
-
-
-def score_columns(cv_results):
-    """The score columns of cv_results_ (times are machine-dependent), NaN as None."""
-    keep = {}
-    for key, values in cv_results.items():
-        if key.startswith(('split', 'mean_test', 'std_test', 'mean_train', 'std_train', 'rank_test')):
-            keep[key] = [None if np.isnan(v) else float(v) for v in np.asarray(values, dtype=np.float64)]
-    keep['params'] = [{k: (bool(v) if isinstance(v, (bool, np.bool_)) else v if isinstance(v, (str, dict)) else float(v))
-                       for k, v in p.items()} for p in cv_results['params']]
-    return keep
 
 
 def scaler_state(scaler):

@@ -19,23 +19,9 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import (GridSearchCV, KFold, StratifiedKFold, learning_curve,
                                      validation_curve)
 from sklearn.preprocessing import StandardScaler
+from fixture_columns import rounded, score_columns
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'search', 'parity.json')
-
-
-def rounded(X):
-    return np.round(np.asarray(X, dtype=np.float64), 6)
-
-
-def score_columns(cv_results):
-    """The numeric score columns of cv_results_ (times are machine-dependent)."""
-    keep = {}
-    for key, values in cv_results.items():
-        if key.startswith(('split', 'mean_test', 'std_test', 'mean_train', 'std_train', 'rank_test')):
-            keep[key] = np.asarray(values, dtype=np.float64).tolist()
-    keep['params'] = [{k: (bool(v) if isinstance(v, (bool, np.bool_)) else float(v)) for k, v in p.items()}
-                      for p in cv_results['params']]
-    return keep
 
 
 def grid_case(name, X, y, estimator, grid, cv, scoring, refit, return_train_score=True):

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { compareCodePoints } from '../code-points.js';
 import { DataError, ValueError } from '../errors.js';
 import { ndarray, type NdArray } from './ndarray.js';
 import { persistDataset, type DatasetStore } from './store.js';
@@ -127,16 +128,6 @@ export function sortLabels(labels: Iterable<string>): string[] {
   return [...labels].sort(compareCodePoints);
 }
 
-/** numpy's string order: by Unicode code point (JavaScript's default compares UTF-16 units). */
-function compareCodePoints(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-}
 
 /**
  * Import a CSV straight into a dataset store (see {@link persistDataset}).

@@ -114,6 +114,18 @@ export function isSingleWindow(a: NdArray): boolean {
  * ```
  */
 export function windowOfRow<D extends DType>(windows: readonly RowWindow<D>[], row: number): RowWindow<D> {
+  return windows[windowIndexOfRow(windows, row)]!;
+}
+
+/**
+ * The index of the window holding row `row`, in any list of windows by first row (in order,
+ * covering every row): binary search.
+ * @example
+ * ```ts
+ * windowIndexOfRow([{ rowStart: 0 }, { rowStart: 100 }], 150); // 1
+ * ```
+ */
+export function windowIndexOfRow(windows: readonly { readonly rowStart: number }[], row: number): number {
   let lo = 0;
   let hi = windows.length - 1;
   while (lo < hi) {
@@ -121,7 +133,7 @@ export function windowOfRow<D extends DType>(windows: readonly RowWindow<D>[], r
     if (windows[mid]!.rowStart <= row) lo = mid;
     else hi = mid - 1;
   }
-  return windows[lo]!;
+  return lo;
 }
 
 /**

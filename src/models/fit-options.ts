@@ -110,6 +110,14 @@ export function weightTotal(weights: Float64Array, rows: Rows): number {
   let total = 0;
   const n = rows === undefined ? weights.length : rows.length;
   for (let r = 0; r < n; r++) total += weights[rows === undefined ? r : rows[r]!]!;
+  return checkWeightTotal(total);
+}
+
+/**
+ * `total`, the sum of the weights of the rows fitted on, when it is positive.
+ * @throws DataError when it is zero: a weighted mean is then undefined (numpy: "Weights sum to zero").
+ */
+export function checkWeightTotal(total: number): number {
   if (!(total > 0)) throw new DataError("sampleWeight sums to zero over the rows fitted on: weights can't be normalized");
   return total;
 }

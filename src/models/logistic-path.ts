@@ -12,7 +12,6 @@ import type { FloatMatrix, Rows, SolverReport } from './estimator.js';
 import { matrixWindows, targetValues } from './checks.js';
 import { LogisticRegression } from './logistic.js';
 import { fitWeights, type ClassWeight } from './class-weight.js';
-import { weightTotal } from './fit-options.js';
 import { encodeLabels, type EncodedLabels } from './logistic-labels.js';
 import { logisticProblem, type FeatureMap } from './logistic-problem.js';
 import { solveLogisticPath, type FitReport } from './logistic-solver.js';
@@ -91,7 +90,6 @@ export function fitLogisticPathDetailed(
     : checkFitSegments(X, y, rows);
   const labels = encodeLabels(target, rows);
   const sampleWeight = fitWeights(labels, rows, options.sampleWeight, params.classWeight);
-  if (sampleWeight !== undefined) weightTotal(sampleWeight, rows);
   const problem = logisticProblem({
     segments, labels, fitIntercept: params.fitIntercept,
     ...(sampleWeight ? { sampleWeight } : {}),

@@ -13,6 +13,7 @@
  * coefficients.
  */
 import { columnSums, logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, symmetrizeUpper, type SweepRows } from './kernels/index.js';
+import { checkWeightTotal } from './fit-options.js';
 import type { EncodedLabels } from './logistic-labels.js';
 import { segmentRows, type RowSegment } from './segments.js';
 
@@ -97,7 +98,8 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
   const nRows = segments.reduce((n, s) => n + segmentRows(s), 0);
   const shift = rowShift(segments, d, nRows, fitIntercept, featureMap?.mean);
   const scale = featureMap?.scale;
-  const weightSum = sumWeights(sampleWeight, segments);
+  // Weights that sum to zero leave the mean objective undefined.
+  const weightSum = sampleWeight === undefined ? nRows : checkWeightTotal(sumWeights(sampleWeight, segments));
   const penaltyWeight = new Float64Array(size);
   const fixed = new Uint8Array(size);
   for (let c = 0; c < k; c++) {

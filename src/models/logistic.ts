@@ -8,7 +8,7 @@ import { ndarray, type NdArray } from '../data/ndarray.js';
 import type { Classifier, EstimatorState, FitOptionName, FitOptions, FloatMatrix, Params, Rows, SolverReport } from './estimator.js';
 import { targetValues } from './checks.js';
 import { fitWeights, type ClassWeight } from './class-weight.js';
-import { readFitOptions, weightTotal } from './fit-options.js';
+import { readFitOptions } from './fit-options.js';
 import { linearMargins, sigmoid } from './kernels/index.js';
 import { encodeLabels } from './logistic-labels.js';
 import { logisticProblem } from './logistic-problem.js';
@@ -132,7 +132,6 @@ export class LogisticRegression implements Classifier {
     }
     const { C, fitIntercept, maxIter, tol, classWeight } = this.params;
     const sampleWeight = fitWeights(labels, rows, weights, classWeight);
-    if (sampleWeight !== undefined) weightTotal(sampleWeight, rows);
     const problem = logisticProblem({
       segments, labels, fitIntercept, ...(sampleWeight ? { sampleWeight } : {}),
       ...(featureMap ? { featureMap: { mean: featureMap.shift, scale: featureMap.scale } } : {}),

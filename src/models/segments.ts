@@ -5,7 +5,7 @@
  * window (every in-memory X) there is one segment that passes `rows` through uncopied.
  */
 import { DataError } from '../errors.js';
-import type { NdArray } from '../data/ndarray.js';
+import { windowIndexOfRow, type NdArray } from '../data/ndarray.js';
 import { checkFiniteX, checkFiniteY, checkRows, matrixWindows, targetValues, type MatrixWindow } from './checks.js';
 import type { FloatMatrix, Rows } from './estimator.js';
 import type { DenseView } from './kernels/index.js';
@@ -41,7 +41,7 @@ export function rowSegments(windows: readonly MatrixWindow[], rows: Rows): RowSe
   const windowOf = new Int32Array(rows.length);
   const counts = new Int32Array(windows.length);
   for (let r = 0; r < rows.length; r++) {
-    const k = windowIndex(windows, rows[r]!);
+    const k = windowIndexOfRow(windows, rows[r]!);
     windowOf[r] = k;
     counts[k]!++;
   }
@@ -59,17 +59,6 @@ export function rowSegments(windows: readonly MatrixWindow[], rows: Rows): RowSe
     if (counts[k]! > 0) out.push({ rowStart: w.rowStart, view: w.view, rows: local[k], positions: positions[k], offset: 0 });
   });
   return out;
-}
-
-function windowIndex(windows: readonly MatrixWindow[], row: number): number {
-  let lo = 0;
-  let hi = windows.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (windows[mid]!.rowStart <= row) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** Number of rows a segment visits. */

@@ -5,7 +5,8 @@
  */
 import { ValueError } from '../errors.js';
 import type { Params } from '../models/estimator.js';
-import { indexGrid, checkParamValue, compareCodePoints, type ParamGrid, type ParamValue } from './grid.js';
+import { compareCodePoints } from '../code-points.js';
+import { indexGrid, checkParamValue, type ParamGrid, type ParamValue } from './grid.js';
 import { checkFinite, checkInteger, describe } from './option-checks.js';
 import { checkNumpySeed, RandomState } from './random-state.js';
 import { warnOnce } from './warnings.js';

@@ -2,6 +2,7 @@
  * Parameter grids in scikit-learn's `ParameterGrid` order: each grid's keys sorted, the last
  * key cycling fastest, grids of a list one after the other.
  */
+import { compareCodePoints } from '../code-points.js';
 import { ValueError } from '../errors.js';
 import type { LabelWeights, ParamValue, Params } from '../models/estimator.js';
 import { describe } from './option-checks.js';
@@ -16,17 +17,6 @@ interface CheckedGrid {
   readonly keys: readonly string[];
   readonly values: readonly (readonly ParamValue[])[];
   readonly size: number;
-}
-
-/** Compare by Unicode code point, as Python's `sorted` does for str keys. */
-export function compareCodePoints(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
 }
 
 /** Throws unless `value` is a parameter value memgrid can carry; `where` names it in the message. */

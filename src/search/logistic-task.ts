@@ -4,6 +4,7 @@
  * X through their map; the search's weights (`sampleWeight`, `<step>__sampleWeight`) are the
  * fold set's arrays, read in place.
  */
+import { ValueError } from '../errors.js';
 import type { Estimator, FloatMatrix } from '../models/estimator.js';
 import type { FeatureMap } from '../models/logistic-problem.js';
 import { fitLogisticPathDetailed, solverReport } from '../models/logistic-path.js';
@@ -24,7 +25,7 @@ export function runLogisticPathTask(task: LogisticPathTask, scorers: ReadonlyMap
   const X = store.X as FloatMatrix;
   const base = task.model.params;
   const target = pathTarget(task.model);
-  if (target === undefined) throw new Error(`refused task: a logistic-path task needs a LogisticRegression or a pipeline ending in one, found ${task.model.name}`);
+  if (target === undefined) throw new ValueError(`refused task: a logistic-path task needs a LogisticRegression or a pipeline ending in one, found ${task.model.name}`);
   const Cs = task.candidates.map((c) => (c.params[target.cKey] ?? base[target.cKey] ?? 1) as number);
   // Candidates of one path share every param but C (the planner groups them so).
   const params = pathParams({ ...base, ...task.candidates[0]!.params }, target.prefix);

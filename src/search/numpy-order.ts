@@ -97,33 +97,23 @@ function heapsortRange(v: ArrayLike<number>, idx: Int32Array, start: number, n: 
   // numpy indexes the heap from 1: a[k] is idx[start + k - 1].
   const at = (k: number): number => idx[start + k - 1]!;
   const put = (k: number, value: number): void => { idx[start + k - 1] = value; };
-  for (let l = n >> 1; l > 0; --l) {
-    const tmp = at(l);
-    let i = l;
-    for (let j = l << 1; j <= n;) {
-      if (j < n && less(v[at(j)]!, v[at(j + 1)]!)) j += 1;
-      if (less(v[tmp]!, v[at(j)]!)) {
-        put(i, at(j));
-        i = j;
-        j += j;
-      } else break;
+  // Sifts `tmp` down from heap slot `i` within a heap of `size` slots.
+  const siftDown = (i: number, tmp: number, size: number): void => {
+    for (let j = i << 1; j <= size;) {
+      if (j < size && less(v[at(j)]!, v[at(j + 1)]!)) j += 1;
+      if (!less(v[tmp]!, v[at(j)]!)) break;
+      put(i, at(j));
+      i = j;
+      j += j;
     }
     put(i, tmp);
-  }
+  };
+  for (let l = n >> 1; l > 0; --l) siftDown(l, at(l), n);
   for (; n > 1;) {
     const tmp = at(n);
     put(n, at(1));
     n -= 1;
-    let i = 1;
-    for (let j = 2; j <= n;) {
-      if (j < n && less(v[at(j)]!, v[at(j + 1)]!)) j++;
-      if (less(v[tmp]!, v[at(j)]!)) {
-        put(i, at(j));
-        i = j;
-        j += j;
-      } else break;
-    }
-    put(i, tmp);
+    siftDown(1, tmp, n);
   }
 }
 

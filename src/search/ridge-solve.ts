@@ -137,7 +137,7 @@ const SHARED_MIN_COLS = 24;
  * solve one {@link RidgeSystem} (one Householder reduction, O(d²) per alpha) when enough of
  * them do and X is wide enough to repay it. Undefined when nothing is worth sharing.
  */
-function sharedSystems(settings: readonly FitSettings[], fits: readonly PendingFit[], d: number): SystemCache | undefined {
+function sharedSystems(settings: readonly FitSettings[], fits: readonly PendingFit[], d: number): SharedSystems | undefined {
   if (d < SHARED_MIN_COLS) return undefined;
   const counts = new Map<string, number>();
   for (const fit of fits) {
@@ -145,13 +145,26 @@ function sharedSystems(settings: readonly FitSettings[], fits: readonly PendingF
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const shared = [...counts].filter(([, n]) => n >= SHARED_MIN_ALPHAS).map(([key]) => key);
-  return shared.length === 0 ? undefined : { keys: new Set(shared), systems: new Map() };
+  return shared.length === 0 ? undefined : new SharedSystems(new Set(shared));
 }
 
-/** Systems built so far on one training set, for the settings keys worth sharing. */
-interface SystemCache {
-  readonly keys: ReadonlySet<string>;
-  readonly systems: Map<string, RidgeSystem>;
+/** The systems fits on one training set share, built on first use, for the settings keys worth sharing. */
+class SharedSystems {
+  private readonly systems = new Map<string, RidgeSystem>();
+
+  constructor(private readonly keys: ReadonlySet<string>) {}
+
+  /** The shared system for `settings` (built by `build` the first time), or undefined when its key is not shared. */
+  get(settings: FitSettings, build: () => RidgeSystem): RidgeSystem | undefined {
+    const key = systemKey(settings);
+    if (!this.keys.has(key)) return undefined;
+    let system = this.systems.get(key);
+    if (system === undefined) {
+      system = build();
+      this.systems.set(key, system);
+    }
+    return system;
+  }
 }
 
 /** Everything but alpha that decides a candidate's normal equations. */
@@ -175,7 +188,7 @@ interface Solved {
  * @throws DataError when the training weights sum to zero, as Ridge.fit does.
  */
 export function solveSettings(
-  settings: FitSettings, train: readonly GramStats[], shift: Float64Array, yShift: number, cache?: SystemCache,
+  settings: FitSettings, train: readonly GramStats[], shift: Float64Array, yShift: number, shared?: SharedSystems,
 ): Solved {
   const d = shift.length;
   let map: AffineMap | undefined;
@@ -195,18 +208,9 @@ export function solveSettings(
   }
   const ridgeStats = train[settings.block]!;
   if (!(ridgeStats.count > 0)) throw new DataError("sampleWeight sums to zero over the rows fitted on: weights can't be normalized");
-  const key = cache === undefined ? undefined : systemKey(settings);
-  let packed: Float64Array;
-  if (key !== undefined && cache!.keys.has(key)) {
-    let system = cache!.systems.get(key);
-    if (system === undefined) {
-      system = new RidgeSystem(ridgeStats, shift, yShift, settings.fitIntercept, map);
-      cache!.systems.set(key, system);
-    }
-    packed = system.solveShared(settings.alpha);
-  } else {
-    packed = new RidgeSystem(ridgeStats, shift, yShift, settings.fitIntercept, map).solve(settings.alpha);
-  }
+  const build = (): RidgeSystem => new RidgeSystem(ridgeStats, shift, yShift, settings.fitIntercept, map);
+  const system = shared?.get(settings, build);
+  const packed = system ? system.solveShared(settings.alpha) : build().solve(settings.alpha);
   return { packed, raw: map ? packedToRaw(packed, map) : packed, map, moments };
 }
 
@@ -225,7 +229,7 @@ function momentsOf(stats: GramStats, shift: Float64Array): ColumnMoments {
 }
 
 /** One candidate on one training prefix: solve, then score on the fold's test statistics (and its training ones). */
-function solveOne(input: SolveInput, fit: PendingFit, train: readonly GramStats[], test: GramStats, systems?: SystemCache): FitRecord {
+function solveOne(input: SolveInput, fit: PendingFit, train: readonly GramStats[], test: GramStats, systems?: SharedSystems): FitRecord {
   const { shift, yShift } = input;
   const base = { candidate: fit.candidate, fold: fit.fold, ...(fit.trainSize === undefined ? {} : { trainSize: fit.trainSize }) };
   const t0 = performance.now();

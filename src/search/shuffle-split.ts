@@ -72,6 +72,18 @@ export function splitSizes(who: string, nSamples: number, testSize: number | und
   return [nTrain, nTest];
 }
 
+/** What both shuffle splitters are made of: how many splits, their sizes (testSize 0.1 by default) and the seed. */
+abstract class ShuffleSettings {
+  readonly nSplits: number;
+  readonly testSize: number | undefined;
+  readonly trainSize: number | undefined;
+  readonly seed: number;
+
+  constructor(options: ShuffleSplitOptions = {}) {
+    ({ nSplits: this.nSplits, testSize: this.testSize, trainSize: this.trainSize, seed: this.seed } = checkShuffleOptions(options, 0.1));
+  }
+}
+
 /**
  * Independent random train/test splits (scikit-learn's `ShuffleSplit`): each split is
  * `rng.permutation(n)`, its first `nTest` rows tested and the next `nTrain` trained on.
@@ -81,16 +93,7 @@ export function splitSizes(who: string, nSamples: number, testSize: number | und
  * folds[0].test.length; // 25
  * ```
  */
-export class ShuffleSplit implements Splitter {
-  readonly nSplits: number;
-  readonly testSize: number | undefined;
-  readonly trainSize: number | undefined;
-  readonly seed: number;
-
-  constructor(options: ShuffleSplitOptions = {}) {
-    ({ nSplits: this.nSplits, testSize: this.testSize, trainSize: this.trainSize, seed: this.seed } = checkShuffleOptions(options, 0.1));
-  }
-
+export class ShuffleSplit extends ShuffleSettings implements Splitter {
   split(nSamples: number): Fold[] {
     checkInteger('ShuffleSplit.split: nSamples', nSamples, 1);
     const [nTrain, nTest] = splitSizes('ShuffleSplit', nSamples, this.testSize, this.trainSize);
@@ -180,16 +183,7 @@ export function stratificationClasses(who: string, y: Float64Array | undefined, 
  * new StratifiedShuffleSplit({ nSplits: 2, testSize: 0.5, seed: 0 }).split(8, y)[0].test.length; // 4
  * ```
  */
-export class StratifiedShuffleSplit implements Splitter {
-  readonly nSplits: number;
-  readonly testSize: number | undefined;
-  readonly trainSize: number | undefined;
-  readonly seed: number;
-
-  constructor(options: ShuffleSplitOptions = {}) {
-    ({ nSplits: this.nSplits, testSize: this.testSize, trainSize: this.trainSize, seed: this.seed } = checkShuffleOptions(options, 0.1));
-  }
-
+export class StratifiedShuffleSplit extends ShuffleSettings implements Splitter {
   split(nSamples: number, y?: Float64Array): Fold[] {
     checkInteger('StratifiedShuffleSplit.split: nSamples', nSamples, 1);
     const [nTrain, nTest] = splitSizes('StratifiedShuffleSplit', nSamples, this.testSize, this.trainSize);

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
 import { loadConfig, parseConfig } from '../../src/run/config.js';
 import { stripComments } from '../../src/run/jsonc.js';
 import { tempDir } from '../helpers/temp.js';
+import { configIssues } from '../helpers/config-issues.js';
 
 const dir = tempDir('memgrid-config-');
 const file = join(dir, 'exp.json');
@@ -15,16 +15,7 @@ writeFileSync(join(dir, 'table.csv'), '"age",bmi,price\n1,2,3\n');
 const synthetic = { synthetic: { kind: 'regression', nSamples: 100, nFeatures: 3, seed: 0 } };
 const base = { data: synthetic, model: { name: 'ridge' }, grid: { alpha: [0.1, 1] } };
 
-/** The issues of a config that must fail. */
-function issuesOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw, file);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).issues];
-  }
-  throw new Error('expected a ConfigError');
-}
+const issuesOf = (raw: unknown): string[] => configIssues(raw, file);
 
 describe('parseConfig', () => {
   it('fills defaults and resolves paths against the config folder', () => {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ndarray } from '../../src/data/ndarray.js';
 import { saveNpy } from '../../src/data/npy.js';
-import { ConfigError } from '../../src/errors.js';
 import { parseConfig } from '../../src/run/config.js';
 import { splitterFromConfig } from '../../src/run/cv-config.js';
 import { loadExperimentData } from '../../src/run/data.js';
@@ -12,6 +11,7 @@ import { GroupKFold } from '../../src/search/group-splitters.js';
 import { PredefinedSplit, TimeSeriesSplit } from '../../src/search/ordered-splitters.js';
 import { ShuffleSplit } from '../../src/search/shuffle-split.js';
 import { PredefinedFolds, StratifiedKFold } from '../../src/search/splitters.js';
+import { configIssues } from '../helpers/config-issues.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memgrid-cv-config-'));
 const storeRoot = join(dir, 'stores');
@@ -27,15 +27,7 @@ writeFileSync(join(dir, 'bad-folds.json'), JSON.stringify([{ train: [0], test: [
 
 const base = { data: { X: 'x.npy', y: 'y.npy' }, model: { name: 'ridge' }, grid: { alpha: [1] } };
 
-function issuesOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw, file);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).issues];
-  }
-  throw new Error('expected a ConfigError');
-}
+const issuesOf = (raw: unknown): string[] => configIssues(raw, file);
 
 describe('cv in configs', () => {
   it('builds every splitter by name with its options', () => {

@@ -13,11 +13,9 @@ import { makePipeline, type Pipeline } from '../../src/models/pipeline.js';
 import { StandardScaler } from '../../src/models/standard-scaler.js';
 import { learningCurve } from '../../src/search/curves.js';
 import { GridSearch } from '../../src/search/grid-search.js';
-import { handleTask } from '../../src/search/task-runner.js';
 import { StratifiedKFold } from '../../src/search/splitters.js';
-import { InlineExecutor } from '../../src/workers/inline-executor.js';
-import type { TaskMessage } from '../../src/workers/protocol.js';
 import { matrixOf, scoreColumnsDiff, vectorOf, type SearchRef } from '../helpers/pipelines.js';
+import { CountingExecutor } from '../helpers/counting-executor.js';
 import { maxAbsErr } from '../models/fixtures.js';
 
 /**
@@ -54,16 +52,6 @@ function fitRef(kind: string, C: number): Fixture['fits'][number] {
 
 function relDiff(got: ArrayLike<number>, want: ArrayLike<number>): number {
   return maxAbsErr(got, want) / Math.max(1, ...Array.from(want, Math.abs));
-}
-
-/** An inline executor that records the kinds of the tasks it ran: which plan a search took. */
-class KindsExecutor extends InlineExecutor {
-  readonly kinds = new Set<TaskMessage['kind']>();
-  constructor() { super(handleTask); }
-  override run(task: TaskMessage, signal?: AbortSignal): ReturnType<InlineExecutor['run']> {
-    this.kinds.add(task.kind);
-    return super.run(task, signal);
-  }
 }
 
 function expectModel(model: LogisticRegression, want: { coef: number[]; intercept: number[] }): void {
@@ -130,11 +118,11 @@ describe('LogisticRegression.fit with weights, as scikit-learn', () => {
 describe('searches with weights and pipelines take the path plan and agree with GridSearchCV', () => {
   it('Pipeline(StandardScaler, LogisticRegression) on unscaled breast_cancer: every column, the refit, its predictions', async () => {
     const want = ref('pipeline logistic unscaled breast_cancer');
-    const executor = new KindsExecutor();
+    const executor = new CountingExecutor();
     const search = await new GridSearch(makePipeline(new StandardScaler(), new LogisticRegression(CONVERGED)), { logisticregression__C: Cs }, {
       cv: new StratifiedKFold({ nSplits: 5 }), scoring: ['accuracy', 'neg_log_loss', 'roc_auc'], refit: 'neg_log_loss', returnTrainScore: true, executor,
     }).fit(cancer.X, cancer.y);
-    expect([...executor.kinds]).toEqual(['logistic-path']);
+    expect(executor.kinds()).toEqual(['logistic-path']);
     expect(scoreColumnsDiff(search.cvResults, want.cvResults)).toBeLessThan(TOL);
     expect(search.bestIndex).toBe(want.bestIndex);
     const best = search.bestEstimator as Pipeline;
@@ -146,11 +134,11 @@ describe('searches with weights and pipelines take the path plan and agree with 
 
   it('Pipeline with logisticregression__sampleWeight', async () => {
     const want = ref('pipeline logistic sample weights');
-    const executor = new KindsExecutor();
+    const executor = new CountingExecutor();
     const search = await new GridSearch(makePipeline(new StandardScaler(), new LogisticRegression(CONVERGED)), { logisticregression__C: Cs }, {
       cv: new StratifiedKFold({ nSplits: 5 }), scoring: ['accuracy', 'neg_log_loss'], refit: 'neg_log_loss', executor,
     }).fit(cancer.X, cancer.y, { logisticregression__sampleWeight: cancer.w });
-    expect([...executor.kinds]).toEqual(['logistic-path']);
+    expect(executor.kinds()).toEqual(['logistic-path']);
     expect(scoreColumnsDiff(search.cvResults, want.cvResults)).toBeLessThan(TOL);
     expectModel((search.bestEstimator as Pipeline).finalStep as LogisticRegression, want.model);
   });
@@ -161,11 +149,11 @@ describe('searches with weights and pipelines take the path plan and agree with 
   for (const [name, classWeight, refit] of weighted) {
     it(`${name}: classWeight ${JSON.stringify(classWeight)}`, async () => {
       const want = ref(name);
-      const executor = new KindsExecutor();
+      const executor = new CountingExecutor();
       const search = await new GridSearch(new LogisticRegression({ classWeight, ...CONVERGED }), { C: Cs }, {
         cv: new StratifiedKFold({ nSplits: 5 }), scoring: ['balanced_accuracy', 'f1', 'roc_auc'], refit, executor,
       }).fit(imbalanced.X, imbalanced.y);
-      expect([...executor.kinds]).toEqual(['logistic-path']);
+      expect(executor.kinds()).toEqual(['logistic-path']);
       expect(scoreColumnsDiff(search.cvResults, want.cvResults)).toBeLessThan(TOL);
       expect(search.bestIndex).toBe(want.bestIndex);
       expectModel(search.bestEstimator as LogisticRegression, want.model);

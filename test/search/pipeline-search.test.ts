@@ -11,10 +11,8 @@ import { crossValidate, crossValPredict } from '../../src/search/cross-validate.
 import { learningCurve } from '../../src/search/curves.js';
 import { GridSearch } from '../../src/search/grid-search.js';
 import { KFold, StratifiedKFold } from '../../src/search/splitters.js';
-import { InlineExecutor } from '../../src/workers/inline-executor.js';
-import type { TaskMessage } from '../../src/workers/protocol.js';
-import { handleTask } from '../../src/search/task-runner.js';
 import { pipelineData, pipelines, scoreColumnsDiff, searchRef } from '../helpers/pipelines.js';
+import { CountingExecutor } from '../helpers/counting-executor.js';
 import { maxAbsErr } from '../models/fixtures.js';
 
 /** Ridge searches: both sides solve the same equations in float64 (statistics vs numpy's lstsq-free Cholesky). */
@@ -29,16 +27,6 @@ const diabetes = pipelineData('diabetes');
 const alphas = [0.01, 0.3, 10, 300];
 const rows = Int32Array.from(pipelines.predictRows);
 
-/** An inline executor that records the kinds of the tasks it ran: which plan a search took. */
-class KindsExecutor extends InlineExecutor {
-  readonly kinds = new Set<TaskMessage['kind']>();
-  constructor() { super(handleTask); }
-  override run(task: TaskMessage, signal?: AbortSignal): ReturnType<InlineExecutor['run']> {
-    this.kinds.add(task.kind);
-    return super.run(task, signal);
-  }
-}
-
 function relDiff(got: ArrayLike<number>, want: ArrayLike<number>): number {
   return maxAbsErr(got, want) / Math.max(1, ...Array.from(want, Math.abs));
 }
@@ -50,11 +38,11 @@ describe('Pipeline(StandardScaler, Ridge) on diabetes, as GridSearchCV', () => {
   ];
 
   it('the fast plan gives every score column, the refit scaler and ridge, and its predictions', async () => {
-    const executor = new KindsExecutor();
+    const executor = new CountingExecutor();
     const search = await new GridSearch(makePipeline(new StandardScaler(), new Ridge()), grid, {
       cv: new KFold({ nSplits: 5 }), scoring: ['r2', 'neg_mean_squared_error', 'explained_variance'], refit: 'r2', returnTrainScore: true, executor,
     }).fit(diabetes.X, diabetes.y);
-    expect([...executor.kinds]).toEqual(['ridge-stats']);
+    expect(executor.kinds()).toEqual(['ridge-stats']);
     expect(scoreColumnsDiff(search.cvResults, ref.cvResults)).toBeLessThan(RIDGE_TOL);
     expect(search.bestIndex).toBe(ref.bestIndex);
     expect(Object.keys(search.cvResults).filter((k) => k.startsWith('param_'))).toEqual([
@@ -71,12 +59,12 @@ describe('Pipeline(StandardScaler, Ridge) on diabetes, as GridSearchCV', () => {
   });
 
   it('the plain plan (a scorer that needs predictions) agrees with the fast plan', async () => {
-    const executor = new KindsExecutor();
+    const executor = new CountingExecutor();
     const search = await new GridSearch(makePipeline(new StandardScaler(), new Ridge()), grid, {
       cv: new KFold({ nSplits: 5 }), scoring: ['r2', 'neg_mean_squared_error', 'explained_variance', 'neg_mean_absolute_error'],
       refit: 'r2', returnTrainScore: true, executor,
     }).fit(diabetes.X, diabetes.y);
-    expect([...executor.kinds]).toEqual(['cv']);
+    expect(executor.kinds()).toEqual(['cv']);
     expect(scoreColumnsDiff(search.cvResults, ref.cvResults)).toBeLessThan(RIDGE_TOL);
   });
 });
@@ -122,11 +110,11 @@ describe('sample weights routed to every fit (scikit-learn\'s fit_params), score
 
   it('Ridge, fast plan: weighted statistics for the fits, unweighted ones for the scores', async () => {
     const ref = searchRef('ridge sample weights');
-    const executor = new KindsExecutor();
+    const executor = new CountingExecutor();
     const search = await new GridSearch(new Ridge(), { alpha: alphas }, {
       cv: new KFold({ nSplits: 5 }), scoring: ['r2'], returnTrainScore: true, executor,
     }).fit(diabetes.X, diabetes.y, { sampleWeight: diabetes.w! });
-    expect([...executor.kinds]).toEqual(['ridge-stats']);
+    expect(executor.kinds()).toEqual(['ridge-stats']);
     const r2Only = Object.fromEntries(Object.entries(ref.cvResults).filter(([k]) => k.endsWith('_r2')));
     expect(scoreColumnsDiff(search.cvResults, r2Only)).toBeLessThan(RIDGE_TOL);
     expect(relDiff((search.bestEstimator as Ridge).coef, ref.model.coef)).toBeLessThan(RIDGE_TOL);
@@ -134,11 +122,11 @@ describe('sample weights routed to every fit (scikit-learn\'s fit_params), score
 
   it('a pipeline step by name (ridge__sampleWeight), fast plan, scoring a string: _score columns', async () => {
     const ref = searchRef('pipeline ridge weighted step');
-    const executor = new KindsExecutor();
+    const executor = new CountingExecutor();
     const search = await new GridSearch(makePipeline(new StandardScaler(), new Ridge()), { ridge__alpha: alphas }, {
       cv: new KFold({ nSplits: 5 }), scoring: 'r2', executor,
     }).fit(diabetes.X, diabetes.y, { ridge__sampleWeight: diabetes.w! });
-    expect([...executor.kinds]).toEqual(['ridge-stats']);
+    expect(executor.kinds()).toEqual(['ridge-stats']);
     expect(scoreColumnsDiff(search.cvResults, ref.cvResults)).toBeLessThan(RIDGE_TOL);
     expect(relDiff(search.predict(diabetes.X, rows), ref.predict)).toBeLessThan(RIDGE_TOL);
   });
