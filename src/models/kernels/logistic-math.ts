@@ -60,10 +60,15 @@ export function log1pExp(x: number): number {
 export function softmaxRow(p: Float64Array, at: number, step: number, k: number, label: number): number {
   let zMax = -Infinity;
   for (let c = 0; c < k; c++) zMax = Math.max(zMax, p[at + c * step]!);
+  const zLabel = p[at + label * step]!;
+  // One exp per class (exp dominates a softmax sweep's per-row cost): e^(z−max) kept, then scaled.
   let sum = 0;
-  for (let c = 0; c < k; c++) sum += Math.exp(p[at + c * step]! - zMax);
-  const lse = Math.log(sum) + zMax;
-  const loss = lse - p[at + label * step]!;
-  for (let c = 0; c < k; c++) p[at + c * step] = Math.exp(p[at + c * step]! - lse);
-  return loss;
+  for (let c = 0; c < k; c++) {
+    const e = Math.exp(p[at + c * step]! - zMax);
+    p[at + c * step] = e;
+    sum += e;
+  }
+  const inv = 1 / sum;
+  for (let c = 0; c < k; c++) p[at + c * step]! *= inv;
+  return Math.log(sum) + zMax - zLabel;
 }
