@@ -4,6 +4,7 @@
  * Rows are [x − shift, 1] and count with their weight (see {@link SweepRows}). No penalty is
  * added; gradients are accumulated (`+=`) into the packed layout (types.ts).
  */
+import { fastExp } from '../fast-math.js';
 import { logisticPointLoss, logisticResidual, softmaxRow } from '../logistic-math.js';
 import { rowCount, rowId, type SweepRows } from '../types.js';
 
@@ -47,8 +48,8 @@ export function logisticLossGradJs(
     const t0 = target[i0]!, t1 = target[i1]!, t2 = target[i2]!, t3 = target[i3]!;
     const w0 = weight === undefined ? 1 : weight[i0]!, w1 = weight === undefined ? 1 : weight[i1]!;
     const w2 = weight === undefined ? 1 : weight[i2]!, w3 = weight === undefined ? 1 : weight[i3]!;
-    const e0 = Math.exp(-Math.abs(s0)), e1 = Math.exp(-Math.abs(s1));
-    const e2 = Math.exp(-Math.abs(s2)), e3 = Math.exp(-Math.abs(s3));
+    const e0 = fastExp(-Math.abs(s0)), e1 = fastExp(-Math.abs(s1));
+    const e2 = fastExp(-Math.abs(s2)), e3 = fastExp(-Math.abs(s3));
     const g0 = w0 * logisticResidual(s0, e0, t0), g1 = w1 * logisticResidual(s1, e1, t1);
     const g2 = w2 * logisticResidual(s2, e2, t2), g3 = w3 * logisticResidual(s3, e3, t3);
     loss += w0 * logisticPointLoss(s0, e0, t0) + w1 * logisticPointLoss(s1, e1, t1)
@@ -75,7 +76,7 @@ export function logisticLossGradJs(
     for (let j = 0; j < d; j++) s += data[base + j * colStride]! * coef[j]!;
     const t = target[i]!;
     const w = weight === undefined ? 1 : weight[i]!;
-    const e = Math.exp(-Math.abs(s));
+    const e = fastExp(-Math.abs(s));
     const g = w * logisticResidual(s, e, t);
     loss += w * logisticPointLoss(s, e, t);
     for (let j = 0; j < d; j++) grad[j]! += g * (data[base + j * colStride]! - (shift === undefined ? 0 : shift[j]!));

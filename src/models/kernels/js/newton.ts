@@ -6,6 +6,7 @@
  */
 import { addFourRowsWeighted } from './gram.js';
 import { augmentedDot, loadAugmentedRow } from '../rows.js';
+import { fastExp } from '../fast-math.js';
 import { logisticPointLoss, logisticResidual, softmaxRow } from '../logistic-math.js';
 import { rowCount, rowId, type SweepRows } from '../types.js';
 
@@ -52,7 +53,7 @@ export function logisticNewtonSweepJs(
       const s = loadAugmentedRow(X, i, shift, z, u, NEWTON_UNROLL, coef, 0) + b;
       const t = target[i]!;
       const w = weight === undefined ? 1 : weight[i]!;
-      const e = Math.exp(-Math.abs(s));
+      const e = fastExp(-Math.abs(s));
       const res = logisticResidual(s, e, t);
       loss += w * logisticPointLoss(s, e, t);
       const p = res + t;

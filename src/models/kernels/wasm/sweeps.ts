@@ -4,6 +4,7 @@
  * row loaders (rows.ts) and per-row formulas (logistic-math.ts) as the JavaScript kernels; C and
  * F order fill the buffer with the same values in the same order, so they agree bit for bit.
  */
+import { fastExp } from '../fast-math.js';
 import { logisticPointLoss, logisticResidual, softmaxRow } from '../logistic-math.js';
 import { loadRowMoments, loadShiftedRow } from '../rows.js';
 import { rowId, weightSum, type DenseView, type GramStats, type SweepRows } from '../types.js';
@@ -97,7 +98,7 @@ function logisticBlock(
     const s = margins[u]!;
     const t = target[i]!;
     const w = weight === undefined ? 1 : weight[i]!;
-    const e = Math.exp(-Math.abs(s));
+    const e = fastExp(-Math.abs(s));
     const g = logisticResidual(s, e, t);
     loss += w * logisticPointLoss(s, e, t);
     residuals[u] = w * g;
