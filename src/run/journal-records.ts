@@ -47,6 +47,10 @@ export function checkJournalEntry(entry: Record<string, unknown>, shape?: Record
     if (typeof record[field] !== 'number' || !((record[field] as number) >= 0)) throw new Error(`record.${field} must be a number >= 0, found ${show(record[field])}`);
   }
   if (record.error !== undefined && typeof record.error !== 'string') throw new Error(`record.error must be a string, found ${show(record.error)}`);
+  // A solution starts the next halving rung's fits: a non-number would poison them.
+  if (record.solution !== undefined && !(Array.isArray(record.solution) && record.solution.every(Number.isFinite))) {
+    throw new Error(`record.solution must be an array of finite numbers, found ${show(record.solution)}`);
+  }
   const expected = shape?.scorers(phase);
   const test = scores(record.test, 'record.test', expected);
   const train = record.train === undefined ? undefined : scores(record.train, 'record.train', expected ?? Object.keys(test));

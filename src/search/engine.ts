@@ -15,7 +15,7 @@ import type { Executor, FitRecord, TaskResult } from '../workers/protocol.js';
 import { ThreadPoolExecutor } from '../workers/thread-executor.js';
 import { checkFitParams } from './fit-params.js';
 import type { FitKey, HostMemory, SearchFitOptions, SearchOptions, WorkerMemory } from './options.js';
-import type { PendingFit, Plan, TaskContext } from './plan.js';
+import type { PendingFit, Plan, TaskContext, WarmStarts } from './plan.js';
 import { planTasks } from './planner.js';
 import type { Scorer } from './scorers.js';
 import { planScoring, type ScoringOption, type ScoringPlan } from './scoring.js';
@@ -54,6 +54,8 @@ export interface EvaluationRequest {
   readonly options: SearchOptions;
   /** `fit(X, y, { sampleWeight, groups })`'s options: weights routed to every fit, groups to the splitter. */
   readonly fitOptions?: SearchFitOptions;
+  /** Warm starts from an earlier evaluation and solutions kept for a later one (halving rungs). */
+  readonly warm?: WarmStarts;
 }
 
 /**
@@ -105,7 +107,9 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
       if (done) records.push({ ...done, candidate: fit.candidate, fold: fit.fold });
       else pending.push(fit);
     }
-    const plan = planTasks({ pending, candidates, context, concurrency: executor.concurrency, folds, X, y });
+    const plan = planTasks({
+      pending, candidates, context, concurrency: executor.concurrency, folds, X, y, ...(request.warm ? { warm: request.warm } : {}),
+    });
     if (!plan.checksFiniteX) checkFiniteInputX(X);
     options.signal?.throwIfAborted?.();
     await runAll(executor, plan, options.signal, progressReporter(records, records.length + pending.length, keyOf, options));

@@ -2,7 +2,8 @@
  * Successive halving (scikit-learn 1.2's `HalvingGridSearchCV` / `HalvingRandomSearchCV`):
  * every candidate is scored on a small subsample, the best third (1 / factor) go on to a
  * subsample `factor` times larger, and so on. Each rung is one evaluation on memgrid's engine,
- * so ridge rungs get the statistics plan and logistic rungs the warm-started C path.
+ * so ridge rungs get the statistics plan and logistic rungs the warm-started C path, each path
+ * starting from the previous rung's solution (halving-warm.ts).
  */
 import type { NdArray } from '../data/ndarray.js';
 import { persistDataset } from '../data/store.js';
@@ -16,6 +17,7 @@ import { parameterGrid, type ParamGrid } from './grid.js';
 import { BaseSearch, failuresOf } from './grid-search.js';
 import { pairwiseSum } from './numpy-order.js';
 import { halvingSchedule, subsampleFolds, topK, type HalvingSchedule } from './halving-schedule.js';
+import { RungSolutions, rungWarmStarts, warmStartable, withoutSolution } from './halving-warm.js';
 import { checkBoolean, checkInteger, describe } from './option-checks.js';
 import type { CvResults, SearchFitOptions, SearchOptions } from './options.js';
 import { checkNumpySeed } from './random-state.js';
@@ -141,20 +143,29 @@ abstract class BaseHalving extends BaseSearch {
     const all: { params: Params; iter: number; nResources: number }[] = [];
     const records: FitRecord[] = [];
     let last: { evaluation: Evaluation; offset: number } | undefined;
+    const warmable = warmStartable(estimator);
+    let previous: RungSolutions | undefined;
+    let carried: number[] = [];
     const executor = options.executor ?? createExecutor(options.workers);
     try {
       for (let itr = 0; itr < schedule.nIterations; itr++) {
         const nResources = schedule.nResources[itr]!;
         const folds = subsampleFolds(baseFolds, nResources / nSamples, seed);
         checkRungFolds(folds, itr, nResources);
-        const evaluation = await evaluate({ estimator, ...data, candidates, options: { ...options, cv: fixedFolds(folds), executor }, fitOptions });
+        const lastRung = itr === schedule.nIterations - 1;
+        const evaluation = await evaluate({
+          estimator, ...data, candidates, options: { ...options, cv: fixedFolds(folds), executor }, fitOptions,
+          ...(warmable ? { warm: rungWarmStarts(lastRung, previous, carried) } : {}),
+        });
         const offset = all.length;
         candidates.forEach((params) => all.push({ params, iter: itr, nResources }));
-        for (const r of evaluation.records) records.push({ ...r, candidate: r.candidate + offset });
+        for (const r of evaluation.records) records.push({ ...withoutSolution(r), candidate: r.candidate + offset });
         last = { evaluation, offset };
-        if (itr < schedule.nIterations - 1) {
+        if (!lastRung) {
           const means = meanTestScores(evaluation.records, candidates.length, folds.length, scoring[0]!);
-          candidates = topK(means, Math.ceil(candidates.length / factor)).map((i) => candidates[i]!);
+          carried = topK(means, Math.ceil(candidates.length / factor));
+          candidates = carried.map((i) => candidates[i]!);
+          previous = warmable ? new RungSolutions(evaluation.records) : undefined;
         }
       }
     } finally {

@@ -7,7 +7,9 @@
  * (or any even count) share it instead of one idling while the other runs it alone. Only one
  * path is cut because a cut costs a cold start (the second half starts with no curvature, so
  * the halves cost more than the whole). The cut depends on the folds only, never on the worker
- * count, so the numbers are the same however many workers run.
+ * count, so the numbers are the same however many workers run. A halving rung (`warm`) starts
+ * each path from its first candidate's solution on the previous rung, and runs even a path of
+ * one C this way.
  */
 import type { Estimator, ModelSpec, Params } from '../models/estimator.js';
 import type { ClassWeight } from '../models/class-weight.js';
@@ -25,13 +27,13 @@ const MIN_CUT_PATH = 4;
  * its numbers are identical; fits a journal already holds are computed again but not reported.
  */
 export function planLogisticPaths(input: PlanInput): Plan | undefined {
-  const { context, candidates, pending, folds } = input;
+  const { context, candidates, pending, folds, warm } = input;
   const target = pathTarget(context.model);
   if (target === undefined || pending.length === 0) return undefined;
   if (pending.some((fit) => fit.trainSize !== undefined)) return undefined;
   const cOf = (params: Params): number => (params[target.cKey] ?? context.model.params[target.cKey] ?? 1) as number;
   const groups = groupByAllButC(candidates, context.model.params, target.cKey);
-  if (groups.every((g) => g.length < 2)) return undefined;
+  if (groups.every((g) => g.length < 2) && warm === undefined) return undefined;
 
   const wanted = new Set(pending.map((f) => `${f.candidate}/${f.fold}`));
   const tasks: LogisticPathTask[] = [];
@@ -42,7 +44,12 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
       const cut = fold === folds.length - 1 && folds.length % 2 === 1 && path.length >= MIN_CUT_PATH ? 2 : 1;
       for (let part = 0; part < cut; part++) {
         const slice = path.slice(Math.floor((part * path.length) / cut), Math.floor(((part + 1) * path.length) / cut));
-        if (slice.some((c) => wanted.has(`${c.id}/${fold}`))) tasks.push({ kind: 'logistic-path', ...context, candidates: slice, fold });
+        if (!slice.some((c) => wanted.has(`${c.id}/${fold}`))) continue;
+        const start = warm?.starts?.(slice[0]!.id, fold);
+        tasks.push({
+          kind: 'logistic-path', ...context, candidates: slice, fold,
+          ...(start ? { start: [...start] } : {}), ...(warm?.keep ? { keepSolutions: true } : {}),
+        });
       }
     }
   }

@@ -44,6 +44,7 @@ export function runLogisticPathTask(task: LogisticPathTask, scorers: ReadonlyMap
     const sampleWeight = fitParams[`${target.prefix}sampleWeight`];
     path = fitLogisticPathDetailed(X, store.y, fold.train, Cs, params, {
       inputsChecked: true, ...(sampleWeight ? { sampleWeight } : {}), ...(featureMap ? { featureMap } : {}),
+      ...(task.start ? { start: Float64Array.from(task.start) } : {}),
     });
   } catch (error) {
     if (task.errorScore === 'raise') throw error;
@@ -54,7 +55,10 @@ export function runLogisticPathTask(task: LogisticPathTask, scorers: ReadonlyMap
   const records: FitRecord[] = path.models.map((fitted, i) => {
     const report = path.reports[i]!;
     const model: Estimator = scalers === undefined ? fitted : scalers.withFittedModel(fitted);
-    return { ...fits[i]!, ...recordScores(scorers, task, model, X, store.y, fold.test, fold.train), fitTime: report.seconds, solver: solverReport(report) };
+    return {
+      ...fits[i]!, ...recordScores(scorers, task, model, X, store.y, fold.test, fold.train), fitTime: report.seconds,
+      solver: solverReport(report), ...(task.keepSolutions ? { solution: Array.from(path.coefficients[i]!) } : {}),
+    };
   });
   return { records, coefficients: concat(path.coefficients) };
 }

@@ -28,6 +28,16 @@ export interface TaskContext {
   readonly errorScore: number | 'raise';
 }
 
+/**
+ * Warm starts across evaluations (successive halving's rungs): `starts(candidate, fold)` gives
+ * a fit's starting coefficients (a record's `solution` from the previous evaluation), `keep`
+ * asks the plan to put each fit's solution in its record. Only logistic paths use them.
+ */
+export interface WarmStarts {
+  readonly keep: boolean;
+  readonly starts?: (candidate: number, fold: number) => readonly number[] | undefined;
+}
+
 /** What a planner sees. */
 export interface PlanInput {
   readonly pending: readonly PendingFit[];
@@ -37,6 +47,7 @@ export interface PlanInput {
   readonly folds: readonly Fold[];
   readonly X: FloatMatrix;
   readonly y: NdArray;
+  readonly warm?: WarmStarts;
 }
 
 /** Tasks to run, and how their results become fit records. */

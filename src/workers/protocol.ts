@@ -79,6 +79,14 @@ export interface LogisticPathTask extends TaskBase {
   readonly kind: 'logistic-path';
   readonly candidates: readonly CandidateRef[];
   readonly fold: number;
+  /**
+   * Where the path's first fit starts instead of at 0, packed as a record's `solution` (a
+   * halving rung: the first candidate's solution on the same fold of the previous rung).
+   * Ignored when its length does not fit the problem (a fold that lacks a class).
+   */
+  readonly start?: readonly number[];
+  /** Put each fit's solution in its record (`solution`): a halving search starts the next rung from them. */
+  readonly keepSolutions?: boolean;
 }
 
 /** Every task kind. Kinds beside `cv` are fast paths the planner picks for some models. */
@@ -101,6 +109,12 @@ export interface FitRecord {
   readonly solver?: SolverReport;
   /** Warnings the fit and its scoring raised (a metric that failed is one: its score is `errorScore`). */
   readonly warnings?: readonly FitWarning[];
+  /**
+   * A logistic path fit's coefficients, packed per output as [w_0 .. w_{d-1}, b], when its task
+   * asked (`keepSolutions`). Journaled with the record, so a resumed halving search starts each
+   * rung from the same solutions as an uninterrupted one.
+   */
+  readonly solution?: readonly number[];
 }
 
 /** A warning one fit raised, with the metric whose scoring raised it. */

@@ -75,6 +75,8 @@ const SCHEMAS = {
     kind: z.literal('logistic-path'),
     candidates: z.array(z.object({ id: index, params }).strict()).min(1).max(100_000),
     fold: index,
+    start: z.array(z.number()).max(1_000_000).optional(),
+    keepSolutions: z.boolean().optional(),
   }).strict(),
 } as const;
 

@@ -10,6 +10,8 @@ import type { Executor, TaskMessage, TaskResult } from '../../src/workers/protoc
 export class CountingExecutor implements Executor {
   /** Every task run so far, in submission order. */
   readonly tasks: TaskMessage[] = [];
+  /** What each task returned, once it has. */
+  readonly results = new Map<TaskMessage, TaskResult>();
 
   /** Runs tasks on `inner` (default: inline); closing this closes `inner`. */
   constructor(private readonly inner: Executor = createExecutor(0)) {}
@@ -31,9 +33,11 @@ export class CountingExecutor implements Executor {
     return [...new Set(this.tasks.map((task) => task.kind))].sort();
   }
 
-  run(task: TaskMessage, signal?: AbortSignal): Promise<TaskResult> {
+  async run(task: TaskMessage, signal?: AbortSignal): Promise<TaskResult> {
     this.tasks.push(task);
-    return this.inner.run(task, signal);
+    const result = await this.inner.run(task, signal);
+    this.results.set(task, result);
+    return result;
   }
 
   close(): Promise<void> {

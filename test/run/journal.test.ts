@@ -76,6 +76,20 @@ describe('Journal', () => {
     expect(() => Journal.resume(path, fingerprint, 'x')).toThrow(/d\.jsonl:2: record\.candidate must be an integer >= 0, found -1/);
   });
 
+  it('keeps a halving fit\'s solution bit for bit and refuses one that is not an array of finite numbers', () => {
+    const path = join(dir, 's.jsonl');
+    const journal = Journal.create(path, fingerprint);
+    const solution = [0.1 + 0.2, -1e-300, 123456.789, 5e-324];
+    journal.append('search', { ...record(0, 0, 0.5), solution }, key(1, 0));
+    journal.close();
+    expect(Journal.resume(path, fingerprint, 'x').lookup('search', key(1, 0))!.solution).toEqual(solution);
+    const text = readFileSync(path, 'utf8');
+    for (const bad of ['[1,"2"]', '[1,null]', '{"0":1}', '"abc"']) {
+      writeFileSync(path, text.replace(/"solution":\[[^\]]*\]/, `"solution":${bad}`));
+      expect(() => Journal.resume(path, fingerprint, 'x')).toThrow(/s\.jsonl:2: record\.solution must be an array of finite numbers/);
+    }
+  });
+
   it('an append that fails leaves no torn line: the error names the journal and resume still reads it', () => {
     const path = join(dir, 'e.jsonl');
     const journal = Journal.create(path, fingerprint);

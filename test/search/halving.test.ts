@@ -10,7 +10,10 @@ import { halvingSchedule, subsampleFolds, topK } from '../../src/search/halving-
 import { pyLog } from '../../src/search/py-math.js';
 import { KFold } from '../../src/search/splitters.js';
 import type { FitKey } from '../../src/search/options.js';
-import type { FitRecord } from '../../src/workers/protocol.js';
+import type { FitRecord, LogisticPathTask } from '../../src/workers/protocol.js';
+import { makeClassification } from '../../src/data/synthetic.js';
+import { createExecutor } from '../../src/search/engine.js';
+import { CountingExecutor } from '../helpers/counting-executor.js';
 
 interface Schedule {
   n_candidates: number; factor: number; n_samples: number; n_splits: number; classes?: number;
@@ -137,5 +140,80 @@ describe('halving resumes from a journal', () => {
     const scores = (r: typeof full.cvResults): unknown => Object.fromEntries(Object.entries(r).filter(([k]) => !k.endsWith('_time')));
     expect(scores(resumed.cvResults)).toEqual(scores(full.cvResults));
     expect(resumed.nCandidates).toEqual(full.nCandidates);
+  });
+});
+
+describe('logistic halving rungs warm-start from the previous rung', () => {
+  const { X, y } = makeClassification({ nSamples: 900, nFeatures: 6, nInformative: 4, seed: 5 });
+  const grid = { C: [1e-3, 1e-2, 0.1, 1, 10, 100, 1e3, 1e4, 1e5] };
+  const options = { cv: 3, factor: 3, seed: 1, scoring: 'neg_log_loss', minResources: 100 } as const;
+  const pathTasks = (executor: CountingExecutor): LogisticPathTask[] =>
+    executor.tasks.filter((t): t is LogisticPathTask => t.kind === 'logistic-path');
+
+  it('starts every path of a later rung from its first candidate\'s solution on the same fold of the rung before', async () => {
+    const executor = new CountingExecutor();
+    const search = await new HalvingGridSearch(new LogisticRegression(), grid, { ...options, executor }).fit(X, y);
+    expect(search.nIterations).toBe(3);
+    const tasks = pathTasks(executor);
+    // One fold set per rung, in rung order.
+    const rungOf = new Map([...new Set(tasks.map((t) => t.foldSet))].map((id, i) => [id, i]));
+    expect(rungOf.size).toBe(3);
+    for (const task of tasks) {
+      const rung = rungOf.get(task.foldSet)!;
+      expect(task.keepSolutions === true).toBe(rung < 2); // the last rung's solutions are not needed
+      if (rung === 0) {
+        expect(task.start).toBeUndefined();
+        continue;
+      }
+      // The same params on the same fold, one rung earlier: its record's solution is the start.
+      const before = tasks.filter((t) => rungOf.get(t.foldSet) === rung - 1 && t.fold === task.fold)
+        .flatMap((t) => executor.results.get(t)!.records.map((r) => ({ r, params: t.candidates.find((c) => c.id === r.candidate)!.params })))
+        .find(({ params }) => params.C === task.candidates[0]!.params.C)!;
+      expect(task.start).toHaveLength(X.shape[1]! + 1);
+      expect(task.start).toEqual(before.r.solution);
+    }
+    // The search's own records keep scores, not coefficients.
+    expect(search.fitRecords.some((r) => r.solution !== undefined)).toBe(false);
+  });
+
+  it('reaches the optimum a cold start reaches (within 1e-8, the default tol\'s promise), in fewer Newton steps', async () => {
+    const executor = new CountingExecutor();
+    await new HalvingGridSearch(new LogisticRegression(), grid, { ...options, executor }).fit(X, y);
+    const warm = pathTasks(executor).filter((t) => t.start !== undefined);
+    const inline = createExecutor(0);
+    let warmSteps = 0;
+    let coldSteps = 0;
+    for (const task of warm) {
+      const { start: _start, ...coldTask } = task;
+      const cold = await inline.run(coldTask);
+      const hot = executor.results.get(task)!;
+      hot.records.forEach((r, i) => {
+        const metric = task.scoring[0]!;
+        expect(r.test[metric]).toBeCloseTo(cold.records[i]!.test[metric]!, 8);
+        expect(Number.isFinite(r.test[metric])).toBe(true);
+        warmSteps += r.solver!.nIter;
+        coldSteps += cold.records[i]!.solver!.nIter;
+      });
+    }
+    await inline.close();
+    expect(warmSteps).toBeLessThan(coldSteps);
+  });
+
+  it('resumes from a journal with the same numbers as an uninterrupted run: the solutions travel in the records', async () => {
+    const journal = new Map<string, FitRecord>();
+    const keyOf = (k: FitKey): string => JSON.stringify([k.folds, k.params, k.fold]);
+    const full = await new HalvingGridSearch(new LogisticRegression(), grid, {
+      ...options, workers: 0, onRecord: (record, key) => journal.set(keyOf(key), JSON.parse(JSON.stringify(record)) as FitRecord),
+    }).fit(X, y);
+    // Lose the later rungs' fits: they are fitted again, from the journaled solutions of the rungs before.
+    const rungs = [...new Set([...journal.keys()].map((k) => (JSON.parse(k) as unknown[])[0]))];
+    const kept = new Map([...journal].filter(([k]) => (JSON.parse(k) as unknown[])[0] === rungs[0] || (JSON.parse(k) as unknown[])[2] !== 0));
+    let rerun = 0;
+    const resumed = await new HalvingGridSearch(new LogisticRegression(), grid, {
+      ...options, workers: 0, completed: (key) => kept.get(keyOf(key)), onRecord: () => rerun++,
+    }).fit(X, y);
+    expect(rerun).toBeGreaterThan(0);
+    const scores = (r: typeof full.cvResults): unknown => Object.fromEntries(Object.entries(r).filter(([k]) => !k.endsWith('_time')));
+    expect(scores(resumed.cvResults)).toEqual(scores(full.cvResults));
   });
 });
