@@ -14,6 +14,7 @@ import { createExecutor } from '../src/search/engine.js';
 import { GridSearch } from '../src/search/grid-search.js';
 import { HalvingGridSearch } from '../src/search/halving.js';
 import type { CvResults } from '../src/search/options.js';
+import type { FitRecord } from '../src/workers/protocol.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,15 +52,35 @@ try {
   const halvingFits = halving.nCandidates.reduce((a, b) => a + b, 0) * 5;
   const halvingRows = halving.nCandidates.reduce((sum, c, i) => sum + c * Math.floor((halving.nResources[i]! * 4) / 5), 0) * 5;
   const rankInFull = rankOf(full.cvResults, halving.bestParams);
-  console.log(`| search | fits | training rows fitted | seconds | best params | best params' rank in the full grid |`);
-  console.log(`|---|---:|---:|---:|---|---:|`);
-  console.log(`| GridSearch | ${fullFits} | ${(fullFits * foldRows).toLocaleString('en')} | ${fullSeconds.toFixed(2)} | ${show(full.bestParams)} | 1 |`);
-  console.log(`| HalvingGridSearch (factor 3) | ${halvingFits} | ${halvingRows.toLocaleString('en')} | ${halvingSeconds.toFixed(2)} | ${show(halving.bestParams)} | ${rankInFull} |`);
+  const rungRows = halving.cvResults['n_resources'] as number[];
+  const fullWork = rowPasses(full.fitRecords, () => foldRows);
+  const halvingWork = rowPasses(halving.fitRecords, (c) => Math.floor((rungRows[c]! * 4) / 5));
+  console.log(`| search | fits | training rows fitted | rows read by the solver (passes × rows) | seconds | best params | best params' rank in the full grid |`);
+  console.log(`|---|---:|---:|---:|---:|---|---:|`);
+  console.log(`| GridSearch | ${fullFits} | ${(fullFits * foldRows).toLocaleString('en')} | ${fullWork.toLocaleString('en')} | ${fullSeconds.toFixed(2)} | ${show(full.bestParams)} | 1 |`);
+  console.log(`| HalvingGridSearch (factor 3) | ${halvingFits} | ${halvingRows.toLocaleString('en')} | ${halvingWork.toLocaleString('en')} | ${halvingSeconds.toFixed(2)} | ${show(halving.bestParams)} | ${rankInFull} |`);
+  console.log(`\nNewton steps per fit by rung: ${stepsByRung(halving.fitRecords, halving.cvResults['iter'] as number[]).join(', ')}`);
   console.log(`\n${nSamples} x ${nFeatures}, ${workers} workers; rungs: ${halving.nResources.join(', ')} rows with ${halving.nCandidates.join(', ')} candidates;`
     + ` time ratio ${(fullSeconds / halvingSeconds).toFixed(1)}x; full-grid CV score of each best: `
     + `${scoreOf(full.cvResults, full.bestParams).toPrecision(7)} vs ${scoreOf(full.cvResults, halving.bestParams).toPrecision(7)} (${scoring})`);
 } finally {
   await executor.close();
+}
+
+/** Rows the solver read: each fit's passes over its training rows (gradient and Hessian) times those rows. */
+function rowPasses(records: readonly FitRecord[], rowsOf: (candidate: number) => number): number {
+  return records.reduce((sum, r) => sum + (r.solver ? (r.solver.gradientPasses ?? 0) + (r.solver.hessianPasses ?? 0) : 0) * rowsOf(r.candidate), 0);
+}
+
+/** Mean Newton steps per fit in each rung. */
+function stepsByRung(records: readonly FitRecord[], iterOf: readonly number[]): string[] {
+  const sums: { steps: number; fits: number }[] = [];
+  for (const r of records) {
+    const rung = (sums[iterOf[r.candidate]!] ??= { steps: 0, fits: 0 });
+    rung.steps += r.solver?.nIter ?? 0;
+    rung.fits++;
+  }
+  return sums.map((s) => (s.steps / s.fits).toFixed(2));
 }
 
 function show(params: Record<string, unknown>): string {
