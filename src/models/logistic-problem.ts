@@ -54,6 +54,8 @@ export interface LogisticProblem {
   readonly d: number;
   /** Unknowns: k·(d + 1). */
   readonly size: number;
+  /** Rows the data term sums over. */
+  readonly nRows: number;
   /** Σ ω over the rows: the mean objective is the objective over this. */
   readonly weightSum: number;
   /** π per coordinate (0 on intercepts): the penalty is (λ/2)·Σ π_i β_i². */
@@ -142,7 +144,7 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
   };
   const mean = featureMap?.mean;
   return {
-    k, d, size, weightSum, penaltyWeight, fixed, evaluate,
+    k, d, size, nRows, weightSum, penaltyWeight, fixed, evaluate,
     hessianFraction: sample === undefined ? 1 : sample.reduce((n, s) => n + segmentRows(s), 0) / nRows,
     packed: (beta, space) => {
       // On rows [x − s, 1]: w·(x − s) + b. Raw: w·x + (b − w·s). Model (z = (x − m)/σ): (w σ)·z + b − w·(s − m).
