@@ -18,7 +18,7 @@ import type { DenseView, GramStats, SweepRows } from './types.js';
 import { choleskyWasm } from './wasm/cholesky.js';
 import { tridiagonalizeWasm } from './wasm/tridiagonal.js';
 import { wasmGramKernel, wasmGramSupported, type GramKernel } from './wasm/kernel.js';
-import { accumulateGramWasm, logisticSweepWasm, softmaxSweepWasm } from './wasm/sweeps.js';
+import { accumulateGramWasm, logisticSweepWasm, softmaxHessianOutputs, softmaxSweepWasm } from './wasm/sweeps.js';
 
 export * from './types.js';
 export { columnSums, vectorSum } from './sums.js';
@@ -222,7 +222,7 @@ export function softmaxNewtonSweep(
   data: SweepRows, label: Int32Array, k: number, coef: Float64Array, grad: Float64Array,
   hess: Float64Array | undefined, scratch: Float64Array,
 ): number {
-  const kernel = backendFor(data.X.nCols + 1, (k * (k + 1)) / 2, k);
+  const kernel = backendFor(data.X.nCols + 1, softmaxHessianOutputs(k), k);
   if (kernel !== undefined) return softmaxSweepWasm(kernel, data, label, k, coef, grad, hess);
   return hess === undefined
     ? softmaxLossGradJs(data, label, k, coef, grad, scratch)

@@ -84,8 +84,14 @@ export interface GramKernel {
   add(n: number): void;
   /** G[output] += Σ_{u<n} weights[u] z_u z_uᵀ (upper triangle, or every entry when `full`). */
   addWeighted(n: number, full?: boolean, output?: number): void;
-  /** out[base + j*ld + k] += G[output][j][k] for k ≥ j (every k when `full`). */
-  readInto(out: Float64Array, ld?: number, base?: number, full?: boolean, output?: number): void;
+  /** out[base + j*ld + k] += sign·G[output][j][k] for k ≥ j (every k when `full`). */
+  readInto(out: Float64Array, ld?: number, base?: number, full?: boolean, output?: number, sign?: 1 | -1): void;
+  /**
+   * The whole symmetric d×d block from G[output]'s upper triangle: out[base + j*ld + k] and
+   * out[base + k*ld + j] += G[output][j][k] for k ≥ j (the diagonal once). A G built from upper
+   * tiles only (half the work of `full`) fills a block that is not on the matrix's diagonal.
+   */
+  readSymmetricInto(out: Float64Array, ld: number, base: number, output: number): void;
   /** Every G and the gradient = 0. */
   reset(): void;
 }
@@ -139,10 +145,21 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
       scale(lW * 8, zW * 8, wW * 8, n, dp);
       gram((gW + output * dp * dp) * 8, lW * 8, zW * 8, n, dp, full ? 1 : 0);
     },
-    readInto(out, ld = d, base = 0, full = false, output = 0) {
+    readInto(out, ld = d, base = 0, full = false, output = 0, sign = 1) {
       const at = output * dp * dp;
       for (let j = 0; j < d; j++) {
-        for (let k = full ? 0 : j; k < d; k++) out[base + j * ld + k]! += G[at + j * dp + k]!;
+        for (let k = full ? 0 : j; k < d; k++) out[base + j * ld + k]! += sign * G[at + j * dp + k]!;
+      }
+    },
+    readSymmetricInto(out, ld, base, output) {
+      const at = output * dp * dp;
+      for (let j = 0; j < d; j++) {
+        out[base + j * ld + j]! += G[at + j * dp + j]!;
+        for (let k = j + 1; k < d; k++) {
+          const v = G[at + j * dp + k]!;
+          out[base + j * ld + k]! += v;
+          out[base + k * ld + j]! += v;
+        }
       }
     },
     reset() {

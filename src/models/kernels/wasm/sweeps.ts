@@ -142,9 +142,20 @@ export function softmaxSweepWasm(
   return loss;
 }
 
-/** Class pairs (c, c') of the Hessian a sweep accumulates, in G order: c ≤ c'. */
+/**
+ * Class pairs (c, c') of the Hessian a sweep accumulates, in G order: c < c'. The diagonal
+ * blocks are not accumulated: each block row of the multinomial Hessian sums to zero
+ * (Σ_c' p_c(δ_cc' − p_c') = 0), so block (c, c) is minus the sum of the others in its row. That
+ * saves k of the k(k+1)/2 products, and Σ_{c'≠c} p_c·p_c' keeps the digits that p_c(1 − p_c)
+ * loses when p_c is near 1.
+ */
 function* classPairs(k: number): Generator<[number, number]> {
-  for (let c = 0; c < k; c++) for (let c2 = c; c2 < k; c2++) yield [c, c2];
+  for (let c = 0; c < k; c++) for (let c2 = c + 1; c2 < k; c2++) yield [c, c2];
+}
+
+/** How many G matrices a softmax sweep over k classes needs: one per pair c < c'. */
+export function softmaxHessianOutputs(k: number): number {
+  return Math.max(1, (k * (k - 1)) / 2);
 }
 
 /**
@@ -171,9 +182,8 @@ function softmaxBlock(
   if (!withHess) return loss;
   let output = 0;
   for (const [c, c2] of classPairs(k)) {
-    const same = c === c2 ? 1 : 0;
-    for (let u = 0; u < m; u++) weights[u] = perRow[u]! * p[u * k + c]! * (same - p[u * k + c2]!);
-    kernel.addWeighted(m, c !== c2, output++);
+    for (let u = 0; u < m; u++) weights[u] = -perRow[u]! * p[u * k + c]! * p[u * k + c2]!;
+    kernel.addWeighted(m, false, output++); // X̃ᵀ diag(w) X̃ is symmetric: its upper tiles suffice
   }
   return loss;
 }
@@ -181,5 +191,9 @@ function softmaxBlock(
 function readSoftmaxHessian(kernel: GramKernel, k: number, D: number, hess: Float64Array): void {
   const K = k * D;
   let output = 0;
-  for (const [c, c2] of classPairs(k)) kernel.readInto(hess, K, c * D * K + c2 * D, c !== c2, output++);
+  for (const [c, c2] of classPairs(k)) {
+    kernel.readSymmetricInto(hess, K, c * D * K + c2 * D, output);
+    kernel.readInto(hess, K, c * D * K + c * D, false, output, -1);
+    kernel.readInto(hess, K, c2 * D * K + c2 * D, false, output++, -1);
+  }
 }
