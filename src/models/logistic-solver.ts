@@ -378,8 +378,11 @@ class NewtonSolver {
 /**
  * What one Newton sweep costs in gradient passes, for k outputs over D = d + 1 columns, as the
  * kernels are: a binary gradient pass runs in JavaScript and a Newton sweep on wasm, about 3×
- * its time; a multinomial gradient pass is O(k·D) per row on wasm and the Hessian O(k²·D²) more
- * (measured: 22× on 80,000 × 32 with 10 classes, 50× on digits' 64 features).
+ * its time; a multinomial gradient pass is O(k·D) per row on wasm and the Hessian O(k²·D²) more.
+ * The multinomial ratio overstates today's sweeps (about 12× on 80,000 × 32 with 10 classes and
+ * 15× on digits since the Hessian reads upper tiles only) on purpose: set to the measured ratio,
+ * the sampled-Hessian path took a Hessian at almost every step, whose steps are not quadratic
+ * (80,000 × 32: 198 → 533 Hessian passes, 16 → 26 s); digits' steps did not change.
  */
 export function hessianCostRatio(k: number, D: number): number {
   return k === 1 ? 3 : 1 + ((k + 1) * D) / 15;
