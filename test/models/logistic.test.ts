@@ -4,9 +4,10 @@
  * floor, since scikit-learn's own solvers stop short on unscaled data), and the solver contract:
  * one optimum whatever the start, a fit that stops at maxIter says so.
  *
- * Tolerances are what was measured when the fixtures were made, with headroom. At tol 1e-8 a fit
- * ends within 1e-12 of the optimum (the solver's precision floor: see logistic-solver.ts), so
- * probabilities agree to 1.6e-12 (5e-12 allowed); coefficients to 3e-11 relative and the intercepts of unscaled wine at
+ * Tolerances are what was measured, with headroom. At tol 1e-8 a fit ends within 1e-10 of the
+ * optimum (the solver's precision floor: see logistic-solver.ts), so probabilities agree to
+ * 2.9e-10 (1e-9 allowed; 1.6e-12 when the floor was 1e-12, which cost the multinomial paths 40%
+ * more time); coefficients to 3e-11 relative and the intercepts of unscaled wine at
  * C = 100 to 1.8e-9 (1e-8 allowed); decision values
  * to 1e-8 relative at worst (unscaled wine at C = 100, whose optimum is ill-conditioned: the
  * probabilities still agree to 1e-15; 1e-7 allowed).
@@ -19,7 +20,7 @@ import { modelFromState } from '../../src/models/registry.js';
 import { converged, dataset, maxRelErr, type ConvergedCase } from './logistic-fixtures.js';
 import { copyRows, maxAbsErr, toFortran } from './fixtures.js';
 
-const PROBA_ABS = 5e-12;
+const PROBA_ABS = 1e-9;
 const COEF_REL = 1e-8;
 const DECISION_REL = 1e-7;
 const TIGHT = { tol: 1e-8, maxIter: 100 };
@@ -79,7 +80,7 @@ describe('one optimum whatever the start (the solver contract)', () => {
     const cold = new LogisticRegression({ C: 1, ...TIGHT }).fit(X, y);
     const warm = new LogisticRegression({ C: 1, ...TIGHT }).fit(X, y, { warmStart: cold.packedCoef });
     expect(warm.nIter).toBeLessThanOrEqual(1);
-    expect(maxRelErr(warm.coef, cold.coef)).toBeLessThan(1e-12);
+    expect(maxRelErr(warm.coef, cold.coef)).toBeLessThan(1e-9); // measured 8e-11: the floor's one last step
   });
 
   test('a warm start of the wrong length is refused', () => {
