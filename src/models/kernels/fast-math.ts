@@ -10,17 +10,19 @@
 /** Sub-intervals per octave of the exp table: e^x = 2^k · 2^(j/32) · e^r, |r| ≤ ln2/64. */
 const EXP_STEPS = 32;
 /** ln2/32 split as fdlibm splits ln2: m·LN2_32_HI is exact for |m| < 2²¹ (|x| < 745·32/ln2 fits). */
-const LN2_32_HI = 6.93147180369123816490e-1 / EXP_STEPS;
-const LN2_32_LO = 1.90821492927058770002e-10 / EXP_STEPS;
-const INV_LN2_32 = EXP_STEPS / Math.LN2;
+export const LN2_32_HI = 6.93147180369123816490e-1 / EXP_STEPS;
+export const LN2_32_LO = 1.90821492927058770002e-10 / EXP_STEPS;
+export const INV_LN2_32 = EXP_STEPS / Math.LN2;
+/** Below this, fastExp defers to Math.exp (subnormal results); the wasm softmax (wasm/softmax-module.ts) gives 0. */
+export const EXP_TABLE_LOW = -708;
 /** Adding then subtracting 1.5·2⁵² rounds a double of magnitude < 2⁵¹ to the nearest integer. */
 const ROUNDER = 6755399441055744;
 /** Smallest and largest power of two the table holds (|x| < 709 needs k from −1022 to 1023). */
 const MIN_EXPONENT = -1023;
 const MAX_EXPONENT = 1023;
 
-/** 2^(j/32), j < 32, each the double nearest (from Math.pow: within an ulp). */
-const STEP_POWERS = Float64Array.from({ length: EXP_STEPS }, (_, j) => Math.pow(2, j / EXP_STEPS));
+/** 2^(j/32), j < 32, each the double nearest (from Math.pow: within an ulp); the wasm softmax copies it into its memory. */
+export const STEP_POWERS = Float64Array.from({ length: EXP_STEPS }, (_, j) => Math.pow(2, j / EXP_STEPS));
 /** 2^k for k from MIN_EXPONENT to MAX_EXPONENT, exact. */
 const TWO_POWERS = Float64Array.from({ length: MAX_EXPONENT - MIN_EXPONENT + 1 }, (_, i) => Math.pow(2, i + MIN_EXPONENT));
 
@@ -34,7 +36,7 @@ const TWO_POWERS = Float64Array.from({ length: MAX_EXPONENT - MIN_EXPONENT + 1 }
  */
 export function fastExp(x: number): number {
   // Near the ends of the range (subnormal results, overflow) and for NaN, ±Infinity: the library's.
-  if (!(x > -708 && x < 709)) return Math.exp(x);
+  if (!(x > EXP_TABLE_LOW && x < 709)) return Math.exp(x);
   const m = x * INV_LN2_32 + ROUNDER - ROUNDER;
   const r = x - m * LN2_32_HI - m * LN2_32_LO;
   const mi = m | 0;

@@ -1,7 +1,9 @@
 /**
  * The per-row mathematics of logistic losses, written once: every logistic kernel (the
  * JavaScript sweeps, the wasm-backed sweeps, prediction) computes a row's loss, residual,
- * curvature and probabilities through these functions, so the backends cannot drift apart.
+ * curvature and probabilities through these functions, so the backends cannot drift apart (the
+ * wasm softmax, wasm/softmax-module.ts, repeats softmaxRow's operations in order; a test holds
+ * them bit for bit).
  * exp and log1p are fast-math.ts's: the library calls cost a third of a gradient pass.
  */
 import { fastExp, log1pUnit } from './fast-math.js';

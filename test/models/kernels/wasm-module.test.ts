@@ -12,6 +12,7 @@ import {
 } from '../../../src/models/kernels/index.js';
 import { createGramKernel, gramLayout, wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
 import { gramModuleBytes } from '../../../src/models/kernels/wasm/module.js';
+import { softmaxRow } from '../../../src/models/kernels/logistic-math.js';
 import { randoms } from '../../helpers/random.js';
 
 const TOL = 1e-13;
@@ -68,13 +69,14 @@ describe('the wasm module', () => {
       const regions: [number, number][] = [
         [l.gW, outputs * dp * dp], [l.wW, capacity], [l.pW, capacity], [l.zW, capacity * dp], [l.lW, capacity * dp],
         [l.cW, classes * dp], [l.mW, capacity * classes], [l.rW, capacity * classes], [l.vW, classes * dp],
+        [l.yW, Math.ceil(capacity / 2)], [l.sW, 3 * capacity], [l.tW, 32],
       ];
       regions.forEach(([start, size], i) => {
         expect(start % 2).toBe(0);
         if (i > 0) expect(start).toBeGreaterThanOrEqual(regions[i - 1]![0] + regions[i - 1]![1]);
         expect(start + size).toBeLessThanOrEqual(l.words);
       });
-      expect(l.words).toBe(l.vW + classes * dp);
+      expect(l.words).toBe(l.tW + 32);
     }
   });
 
@@ -119,6 +121,32 @@ describe('the wasm module', () => {
       const upper = maxScaledDiff(G, expected, d);
       expect(upper).toBeLessThan(TOL);
       if (full) expect(maxScaledDiff(G.map((_, i) => G[(i % d) * d + Math.floor(i / d)]!), expected, d)).toBeLessThan(TOL);
+    }
+  });
+
+  it('softmax gives softmaxRow\'s probabilities and loss terms bit for bit, and the weighted residuals', () => {
+    const k = 10;
+    const m = 64;
+    const kernel = createGramKernel(5, 64, 1, k);
+    // Margins from small to far apart (e^(z − max) down to the exp table's low end, −708, and past it).
+    const margins = randoms(m * k, 21).map((v, i) => v * [1, 30, 300, 800][i % 4]!);
+    const labels = Int32Array.from({ length: m }, (_, u) => (u * 7) % k);
+    const weights = randoms(m, 22).map((v) => 0.5 + Math.abs(v));
+    kernel.margins.set(margins);
+    kernel.labels.set(labels);
+    kernel.perRow.set(weights);
+    kernel.softmax(m);
+    for (let u = 0; u < m; u++) {
+      const p = margins.slice(u * k, (u + 1) * k);
+      const loss = softmaxRow(p, 0, 1, k, labels[u]!);
+      const [zMax, zLabel, sum] = kernel.rowStats.subarray(3 * u, 3 * u + 3);
+      expect(Math.log(sum!) + zMax! - zLabel!, `row ${u}`).toBe(loss);
+      for (let c = 0; c < k; c++) {
+        // Below e^−708 the wasm exp gives 0 where fastExp defers to Math.exp (≤ 3e-308).
+        expect(Math.abs(kernel.margins[u * k + c]! - p[c]!), `row ${u} class ${c}`).toBeLessThan(1e-300);
+        if (p[c]! > 1e-300) expect(kernel.margins[u * k + c], `row ${u} class ${c}`).toBe(p[c]);
+        expect(kernel.residuals[u * k + c]).toBe(weights[u]! * (kernel.margins[u * k + c]! - (c === labels[u] ? 1 : 0)));
+      }
     }
   });
 });

@@ -31,9 +31,17 @@ const OP = {
   i32_const: 0x41, f64_const: 0x44, i32_eqz: 0x45, i32_lt_u: 0x49, i32_gt_u: 0x4b, i32_ge_u: 0x4f,
   i32_add: 0x6a, i32_sub: 0x6b, i32_mul: 0x6c, i32_shl: 0x74,
   f64_load: 0x2b, f64_store: 0x39, f64_gt: 0x64, f64_sqrt: 0x9f, f64_add: 0xa0, f64_sub: 0xa1, f64_mul: 0xa2, f64_div: 0xa3,
+  i32_load: 0x28, i32_eq: 0x46, i32_and: 0x71, i32_shr_s: 0x75, select: 0x1b,
+  f64_lt: 0x63, f64_nearest: 0x9e, f64_max: 0xa5, f64_convert_i32_u: 0xb8, f64_reinterpret_i64: 0xbf,
+  i64_const: 0x42, i64_shl: 0x86, i64_extend_i32_s: 0xac,
+  /** Prefix of the saturating float-to-int conversions (non-trapping float-to-int proposal). */
+  sat: 0xfc,
   /** Prefix of every SIMD instruction; the SIMD opcode follows as a LEB128. */
   simd: 0xfd,
 } as const;
+
+/** i32.trunc_sat_f64_s after the 0xfc prefix: NaN gives 0 and out-of-range values saturate, never trap. */
+const SAT_I32_TRUNC_F64_S = 0x02;
 
 /** SIMD opcodes after the 0xfd prefix (fixed-width SIMD proposal). */
 const SIMD = {
@@ -169,6 +177,32 @@ export class Fn {
   fsub(): this { return this.simd(SIMD.f64x2_sub); }
   /** f64x2.mul */
   fmul(): this { return this.simd(SIMD.f64x2_mul); }
+  /** i32.load offset=… align=4 */
+  load32(offset: number): this { this.code.push(OP.i32_load); uleb(this.code, 2); uleb(this.code, offset); return this; }
+  /** i32.eq */
+  eq(): this { return this.op(OP.i32_eq); }
+  /** i32.and */
+  and(): this { return this.op(OP.i32_and); }
+  /** i32.shr_s */
+  shrS(): this { return this.op(OP.i32_shr_s); }
+  /** select: the first operand when the i32 condition on top is non-zero, else the second */
+  select(): this { return this.op(OP.select); }
+  /** f64.lt (scalar) */
+  lt64(): this { return this.op(OP.f64_lt); }
+  /** f64.nearest: round half to even (scalar) */
+  nearest64(): this { return this.op(OP.f64_nearest); }
+  /** f64.max (scalar; NaN if either is) */
+  max64(): this { return this.op(OP.f64_max); }
+  /** f64.convert_i32_u */
+  fromU32(): this { return this.op(OP.f64_convert_i32_u); }
+  /** i32.trunc_sat_f64_s: toward zero, saturating, NaN → 0 */
+  truncSat(): this { this.code.push(OP.sat); uleb(this.code, SAT_I32_TRUNC_F64_S); return this; }
+  /** 2^k as an f64 for the i32 k on the stack (−1022 ≤ k ≤ 1023): (k + 1023) << 52, reinterpreted. */
+  pow2(): this {
+    this.i32(1023).add().op(OP.i64_extend_i32_s);
+    this.code.push(OP.i64_const); sleb(this.code, 52);
+    return this.op(OP.i64_shl, OP.f64_reinterpret_i64);
+  }
   /** local i = local i + c */
   inc(i: number, c: number): this { return this.get(i).i32(c).add().set(i); }
   /** local i = local i + local by */

@@ -19,6 +19,7 @@
  * k.readInto(stats.xtx);             // adds the upper triangle into row-major d×d
  * ```
  */
+import { STEP_POWERS } from '../fast-math.js';
 import { gramModuleBytes } from './module.js';
 
 /** Bytes per WebAssembly memory page. */
@@ -74,6 +75,15 @@ export interface GramKernel {
   readonly margins: Float64Array;
   /** residuals[u·classes + c]: what {@link GramKernel.addGradient} weights row u by for output c. */
   readonly residuals: Float64Array;
+  /** labels[u]: row u's class index, for {@link GramKernel.softmax}. */
+  readonly labels: Int32Array;
+  /** rowStats[3u..3u+2]: row u's largest margin, its label's margin and Σ e^(z − max), from {@link GramKernel.softmax}. */
+  readonly rowStats: Float64Array;
+  /**
+   * The first n rows' margins become probabilities, residuals[u·classes + c] = perRow[u]·(p − [c = labels[u]]),
+   * and rowStats their loss terms (wasm/softmax-module.ts).
+   */
+  softmax(n: number): void;
   /** margins = rows · coefᵀ for the first n rows. */
   affine(n: number): void;
   /** The kernel's gradient += residualsᵀ · rows over the first n rows (one row of `stride` per class). */
@@ -107,16 +117,18 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
   }
   const dp = Math.ceil(d / 4) * 4;
   const layout = gramLayout(dp, capacity, outputs, classes);
-  const { gW, wW, pW, zW, lW, cW, mW, rW, vW } = layout;
+  const { gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW } = layout;
   const memory = new wasm.Memory({ initial: Math.ceil((layout.words * 8) / WASM_PAGE_BYTES) });
   const inst = new wasm.Instance(gramModule(), { env: { mem: memory } });
   const gram = inst.exports['gram'] as (g: number, l: number, z: number, n: number, dp: number, full: number) => void;
   const scale = inst.exports['scale'] as (l: number, z: number, w: number, n: number, dp: number) => void;
   const affine = inst.exports['affine'] as (z: number, w: number, out: number, n: number, dp: number, k: number) => void;
   const rank = inst.exports['rank'] as (z: number, r: number, g: number, n: number, dp: number, k: number) => void;
+  const softmax = inst.exports['softmax'] as (p: number, lab: number, w: number, r: number, st: number, tab: number, m: number, k: number) => void;
   const f64 = new Float64Array(memory.buffer);
   const view = (w: number, len: number): Float64Array => f64.subarray(w, w + len);
   const G = view(gW, outputs * dp * dp);
+  view(tW, STEP_POWERS.length).set(STEP_POWERS);
   const gradient = view(vW, classes * dp);
   const check = (n: number, output: number): void => {
     if (!(Number.isInteger(n) && n >= 0 && n <= capacity)) throw new RangeError(`n=${n} outside 0..${capacity}`);
@@ -125,6 +137,11 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
   return {
     d, stride: dp, capacity, outputs, classes, rows: view(zW, capacity * dp), weights: view(wW, capacity), perRow: view(pW, capacity),
     coef: view(cW, classes * dp), margins: view(mW, capacity * classes), residuals: view(rW, capacity * classes),
+    labels: new Int32Array(memory.buffer, yW * 8, capacity), rowStats: view(sW, 3 * capacity),
+    softmax(n) {
+      check(n, 0);
+      softmax(mW * 8, yW * 8, pW * 8, rW * 8, sW * 8, tW * 8, n, classes);
+    },
     affine(n) {
       check(n, 0);
       affine(zW * 8, cW * 8, mW * 8, n, dp, classes);
@@ -187,6 +204,10 @@ export interface GramLayout {
   readonly mW: number;
   readonly rW: number;
   readonly vW: number;
+  /** Labels (i32, capacity of them), per-row softmax statistics (3·capacity), the exp table (32). */
+  readonly yW: number;
+  readonly sW: number;
+  readonly tW: number;
   readonly words: number;
 }
 
@@ -196,7 +217,8 @@ export function gramLayout(dp: number, capacity: number, outputs = 1, classes = 
   const gW = 0, wW = gW + outputs * dp * dp, pW = wW + even(capacity), zW = pW + even(capacity);
   const lW = zW + capacity * dp, cW = lW + capacity * dp, mW = cW + classes * dp;
   const rW = mW + even(capacity * classes), vW = rW + even(capacity * classes);
-  return checkGramLayout({ gW, wW, pW, zW, lW, cW, mW, rW, vW, words: vW + classes * dp }, dp, capacity, outputs, classes);
+  const yW = vW + classes * dp, sW = yW + even(Math.ceil(capacity / 2)), tW = sW + even(3 * capacity);
+  return checkGramLayout({ gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, words: tW + STEP_POWERS.length }, dp, capacity, outputs, classes);
 }
 
 /** Throws when a region is not 16-byte aligned or runs into the next one. */
@@ -205,6 +227,7 @@ function checkGramLayout(layout: GramLayout, dp: number, capacity: number, outpu
     ['G', layout.gW, outputs * dp * dp], ['weights', layout.wW, capacity], ['perRow', layout.pW, capacity],
     ['rows', layout.zW, capacity * dp], ['weighted rows', layout.lW, capacity * dp], ['coefficients', layout.cW, classes * dp],
     ['margins', layout.mW, capacity * classes], ['residuals', layout.rW, capacity * classes], ['gradient', layout.vW, classes * dp],
+    ['labels', layout.yW, Math.ceil(capacity / 2)], ['softmax statistics', layout.sW, 3 * capacity], ['exp table', layout.tW, STEP_POWERS.length],
   ];
   let end = 0;
   for (const [name, at, size] of regions) {

@@ -1,11 +1,12 @@
 /**
  * The Gram pass and the logistic and softmax sweeps on the WebAssembly SIMD kernel
  * (wasm/kernel.ts). Rows are copied into the kernel's block buffer 64 at a time, with the same
- * row loaders (rows.ts) and per-row formulas (logistic-math.ts) as the JavaScript kernels; C and
+ * row loaders (rows.ts) and per-row formulas (logistic-math.ts) as the JavaScript kernels (the
+ * softmax of a block runs in wasm: softmax-module.ts, the same operations as softmaxRow); C and
  * F order fill the buffer with the same values in the same order, so they agree bit for bit.
  */
 import { fastExp } from '../fast-math.js';
-import { logisticPointLoss, logisticResidual, softmaxRow } from '../logistic-math.js';
+import { logisticPointLoss, logisticResidual } from '../logistic-math.js';
 import { loadRowMoments, loadShiftedRow } from '../rows.js';
 import { rowId, weightSum, type DenseView, type GramStats, type SweepRows } from '../types.js';
 import type { GramKernel } from './kernel.js';
@@ -159,25 +160,25 @@ export function softmaxHessianOutputs(k: number): number {
 }
 
 /**
- * One block of the softmax sweep. The probabilities stay in `margins` (softmaxRow turns each
- * row's margins into them in place) for the Hessian's pair weights; the row weights ω sit in
- * `perRow`.
+ * One block of the softmax sweep. The probabilities stay in `margins` (the kernel's softmax turns
+ * each row's margins into them in place) for the Hessian's pair weights; the row weights ω sit
+ * in `perRow`.
  */
 function softmaxBlock(
   kernel: GramKernel, m: number, rows: Int32Array | undefined, first: number, label: Int32Array, k: number,
   weight: Float64Array | undefined, withHess: boolean,
 ): number {
-  const { margins: p, residuals, weights, perRow } = kernel;
+  const { margins: p, weights, perRow, labels, rowStats } = kernel;
   kernel.affine(m);
-  let loss = 0;
   for (let u = 0; u < m; u++) {
     const i = rowId(rows, first + u);
-    const y = label[i]!;
-    const w = weight === undefined ? 1 : weight[i]!;
-    loss += w * softmaxRow(p, u * k, 1, k, y);
-    for (let c = 0; c < k; c++) residuals[u * k + c] = w * (p[u * k + c]! - (c === y ? 1 : 0));
-    perRow[u] = w;
+    labels[u] = label[i]!;
+    perRow[u] = weight === undefined ? 1 : weight[i]!;
   }
+  kernel.softmax(m);
+  let loss = 0;
+  // softmaxRow's loss, log Σe^(z − max) + max − z_label, from the kernel's per-row terms.
+  for (let u = 0; u < m; u++) loss += perRow[u]! * (Math.log(rowStats[3 * u + 2]!) + rowStats[3 * u]! - rowStats[3 * u + 1]!);
   kernel.addGradient(m);
   if (!withHess) return loss;
   let output = 0;

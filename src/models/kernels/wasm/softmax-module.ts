@@ -1,0 +1,95 @@
+/**
+ * The softmax of a block's margins on wasm: per row the largest margin, e^(z − max) by
+ * fast-math.ts's table-driven exp (the same constants, the same operations in the same order,
+ * so it gives fastExp's bits), the probabilities, and the residuals ω·(p − [c = label]) the
+ * gradient multiplies rows by. The log of each row's sum (its loss) stays in JavaScript: one
+ * log per row against the k exps done here. Replaces the per-row JavaScript of the softmax
+ * sweep (logistic-math.ts's softmaxRow, which the JavaScript backend keeps; the backend test
+ * holds the two together).
+ */
+import { F64, Fn, I32 } from './asm.js';
+import { EXP_TABLE_LOW, INV_LN2_32, LN2_32_HI, LN2_32_LO } from '../fast-math.js';
+
+/** The Taylor coefficients of fastExp's e^r, innermost first: 1/720, then these in turn. */
+const EXP_HORNER = [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1] as const;
+
+/**
+ * `softmax(p, lab, w, r, st, tab, m, k)`: for rows u < m of the row-major m×k margins at byte
+ * p, with i32 labels at lab, row weights at w (f64) and the 32-entry table 2^(j/32) at tab:
+ * p[u] becomes the row's probabilities, r[u·k + c] = w[u]·(p[u][c] − [c = lab[u]]), and
+ * st[3u..3u+2] = (max_c z, z_label, Σ_c e^(z − max)), from which loss_u = log(sum) + max − z_label.
+ *
+ * ```wat
+ * (func $softmax (param $p $lab $w $r $st $tab $m $k i32)
+ *   ;; per row: $zmax = max_c z_c; $zl = z_label
+ *   ;; per class: $x = z_c − $zmax; $mf = nearest($x·32/ln2); $rr = $x − $mf·hi − $mf·lo;
+ *   ;;   $e = (x < −708) ? 0 : 2^($mf >> 5) · (tab[$mf & 31] · poly($rr)); z_c = $e; $sum += $e
+ *   ;; per class: p_c = z_c · (1/$sum); r_c = w·(p_c − [c = label])
+ *   ;; st = ($zmax, $zl, $sum)
+ * )
+ * ```
+ */
+export function emitSoftmax(): Fn {
+  const f = new Fn(8);
+  const [p, lab, w, r, st, tab, m, k] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const u = f.local(I32), c = f.local(I32), kb = f.local(I32), rowp = f.local(I32), rowr = f.local(I32);
+  const y = f.local(I32), mi = f.local(I32), sb = f.local(I32);
+  const zmax = f.local(F64), zl = f.local(F64), x = f.local(F64), mf = f.local(F64), rr = f.local(F64);
+  const e = f.local(F64), sum = f.local(F64), inv = f.local(F64), wu = f.local(F64), pc = f.local(F64);
+  f.get(m).eqz().if().ret().end();
+  f.get(k).i32(3).shl().set(kb);
+  f.get(p).set(rowp);
+  f.get(r).set(rowr);
+  f.i32(0).set(u);
+  f.loop(); // $rows
+  {
+    f.get(lab).get(u).i32(2).shl().add().load32(0).set(y);
+    f.get(rowp).load64(0).set(zmax);
+    f.i32(8).set(c); // byte offset of class c
+    f.block().loop();
+    {
+      f.get(c).get(kb).geU().brIf(1);
+      f.get(zmax).get(rowp).get(c).add().load64(0).max64().set(zmax);
+      f.inc(c, 8).br(0);
+    }
+    f.end().end();
+    f.get(rowp).get(y).i32(3).shl().add().load64(0).set(zl);
+    f.f64(0).set(sum);
+    f.i32(0).set(c);
+    f.loop(); // $exps
+    {
+      f.get(rowp).get(c).add().load64(0).get(zmax).sub64().set(x);
+      f.get(x).f64(INV_LN2_32).mul64().nearest64().set(mf);
+      f.get(x).get(mf).f64(LN2_32_HI).mul64().sub64().get(mf).f64(LN2_32_LO).mul64().sub64().set(rr);
+      f.get(mf).truncSat().set(mi);
+      f.f64(1 / 720);
+      for (const coefficient of EXP_HORNER) f.get(rr).mul64().f64(coefficient).add64();
+      f.get(tab).get(mi).i32(31).and().i32(3).shl().add().load64(0).mul64();
+      f.get(mi).i32(5).shrS().pow2().mul64();
+      f.f64(0).get(x).f64(EXP_TABLE_LOW).lt64().eqz().select().set(e);
+      f.get(rowp).get(c).add().get(e).store64(0);
+      f.get(sum).get(e).add64().set(sum);
+      f.inc(c, 8).get(c).get(kb).ltU().brIf(0);
+    }
+    f.end();
+    f.f64(1).get(sum).div64().set(inv);
+    f.get(w).get(u).i32(3).shl().add().load64(0).set(wu);
+    f.i32(0).set(c);
+    f.loop(); // $probabilities
+    {
+      f.get(rowp).get(c).add().load64(0).get(inv).mul64().set(pc);
+      f.get(rowp).get(c).add().get(pc).store64(0);
+      f.get(rowr).get(c).add().get(wu).get(pc).get(c).get(y).i32(3).shl().eq().fromU32().sub64().mul64().store64(0);
+      f.inc(c, 8).get(c).get(kb).ltU().brIf(0);
+    }
+    f.end();
+    f.get(st).get(u).i32(24).mul().add().set(sb);
+    f.get(sb).get(zmax).store64(0);
+    f.get(sb).get(zl).store64(8);
+    f.get(sb).get(sum).store64(16);
+    f.incBy(rowp, kb).incBy(rowr, kb);
+    f.inc(u, 1).get(u).get(m).ltU().brIf(0);
+  }
+  f.end();
+  return f;
+}
