@@ -191,7 +191,30 @@ function emitAffine(): Fn {
   const [z, w, out, n, dp, k] = [0, 1, 2, 3, 4, 5];
   const stride = f.local(I32), pz = f.local(I32), pw = f.local(I32), po = f.local(I32);
   const c = f.local(I32), jb = f.local(I32), u = f.local(I32);
-  const a0 = f.local(V128), a1 = f.local(V128), sum = f.local(V128);
+  const acc = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)], sum = f.local(V128), v0 = f.local(V128), v1 = f.local(V128);
+  /** Margins of row pz for `q` classes from pw on (q = 2: two more sums in flight on the same row loads). */
+  const outputs = (q: 1 | 2): void => {
+    for (let i = 0; i < 2 * q; i++) f.vzero().set(acc[i]!);
+    f.i32(0).set(jb);
+    f.loop(); // $columns
+    {
+      f.get(pz).get(jb).add().vload(0).set(v0);
+      f.get(pz).get(jb).add().vload(16).set(v1);
+      for (let i = 0; i < q; i++) {
+        const pwi = (): void => { f.get(pw); if (i > 0) f.get(stride).add(); f.get(jb).add(); };
+        f.get(acc[2 * i]!).get(v0); pwi(); f.vload(0).fmul().fadd().set(acc[2 * i]!);
+        f.get(acc[2 * i + 1]!).get(v1); pwi(); f.vload(16).fmul().fadd().set(acc[2 * i + 1]!);
+      }
+      f.inc(jb, 32).get(jb).get(stride).ltU().brIf(0);
+    }
+    f.end();
+    for (let i = 0; i < q; i++) {
+      f.get(acc[2 * i]!).get(acc[2 * i + 1]!).fadd().set(sum);
+      f.get(po).get(sum).lane(0).get(sum).lane(1).add64().store64(8 * i);
+    }
+    f.inc(po, 8 * q);
+    for (let i = 0; i < q; i++) f.incBy(pw, stride);
+  };
   f.get(n).eqz().if().ret().end();
   f.get(dp).i32(3).shl().set(stride);
   f.get(z).set(pz);
@@ -201,23 +224,16 @@ function emitAffine(): Fn {
   {
     f.get(w).set(pw);
     f.get(k).set(c);
-    f.loop(); // $outputs
+    f.block().loop(); // $pairs: two classes a pass while two remain
     {
-      f.vzero().set(a0);
-      f.vzero().set(a1);
-      f.i32(0).set(jb);
-      f.loop(); // $columns
-      {
-        f.get(a0).get(pz).get(jb).add().vload(0).get(pw).get(jb).add().vload(0).fmul().fadd().set(a0);
-        f.get(a1).get(pz).get(jb).add().vload(16).get(pw).get(jb).add().vload(16).fmul().fadd().set(a1);
-        f.inc(jb, 32).get(jb).get(stride).ltU().brIf(0);
-      }
-      f.end();
-      f.get(a0).get(a1).fadd().set(sum);
-      f.get(po).get(sum).lane(0).get(sum).lane(1).add64().store64(0);
-      f.inc(po, 8).incBy(pw, stride);
-      f.get(c).i32(1).sub().tee(c).brIf(0);
+      f.get(c).i32(2).ltU().brIf(1);
+      outputs(2);
+      f.get(c).i32(2).sub().set(c);
+      f.br(0);
     }
+    f.end().end();
+    f.get(c).if(); // the last class of an odd k
+    outputs(1);
     f.end();
     f.incBy(pz, stride);
     f.get(u).i32(1).sub().tee(u).brIf(0);
@@ -268,39 +284,61 @@ function emitRank(): Fn {
   const [z, r, g, n, dp, k] = [0, 1, 2, 3, 4, 5];
   const stride = f.local(I32), kb = f.local(I32), c = f.local(I32), jb = f.local(I32);
   const pz = f.local(I32), pr = f.local(I32), pg = f.local(I32), u = f.local(I32);
-  const a0 = f.local(V128), a1 = f.local(V128), s = f.local(V128);
-  f.get(n).eqz().if().ret().end();
-  f.get(dp).i32(3).shl().set(stride);
-  f.get(k).i32(3).shl().set(kb);
-  f.i32(0).set(c);
-  f.get(g).set(pg);
-  f.loop(); // $outputs
-  {
+  const acc = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)], s = f.local(V128), t = f.local(V128);
+  const v0 = f.local(V128), v1 = f.local(V128);
+  /** Gradient rows of `q` classes from c on (q = 2: the second class's sums share the row loads). */
+  const classes = (q: 1 | 2): void => {
     f.i32(0).set(jb);
     f.loop(); // $columns
     {
-      f.get(pg).get(jb).add().vload(0).set(a0);
-      f.get(pg).get(jb).add().vload(16).set(a1);
+      for (let i = 0; i < q; i++) {
+        const at = (): void => { f.get(pg); if (i > 0) f.get(stride).add(); f.get(jb).add(); };
+        at(); f.vload(0).set(acc[2 * i]!);
+        at(); f.vload(16).set(acc[2 * i + 1]!);
+      }
       f.get(z).get(jb).add().set(pz);
       f.get(r).get(c).i32(3).shl().add().set(pr);
       f.get(n).set(u);
       f.loop(); // $rows
       {
+        f.get(pz).vload(0).set(v0);
+        f.get(pz).vload(16).set(v1);
         f.get(pr).splat64(0).set(s);
-        f.get(a0).get(s).get(pz).vload(0).fmul().fadd().set(a0);
-        f.get(a1).get(s).get(pz).vload(16).fmul().fadd().set(a1);
+        if (q === 2) f.get(pr).splat64(8).set(t);
+        for (let i = 0; i < q; i++) {
+          const w = i === 0 ? s : t;
+          f.get(acc[2 * i]!).get(w).get(v0).fmul().fadd().set(acc[2 * i]!);
+          f.get(acc[2 * i + 1]!).get(w).get(v1).fmul().fadd().set(acc[2 * i + 1]!);
+        }
         f.incBy(pz, stride).incBy(pr, kb);
         f.get(u).i32(1).sub().tee(u).brIf(0);
       }
       f.end();
-      f.get(pg).get(jb).add().get(a0).vstore(0);
-      f.get(pg).get(jb).add().get(a1).vstore(16);
+      for (let i = 0; i < q; i++) {
+        const at = (): void => { f.get(pg); if (i > 0) f.get(stride).add(); f.get(jb).add(); };
+        at(); f.get(acc[2 * i]!).vstore(0);
+        at(); f.get(acc[2 * i + 1]!).vstore(16);
+      }
       f.inc(jb, 32).get(jb).get(stride).ltU().brIf(0);
     }
     f.end();
-    f.incBy(pg, stride);
-    f.inc(c, 1).get(c).get(k).ltU().brIf(0);
+    for (let i = 0; i < q; i++) f.incBy(pg, stride);
+    f.inc(c, q);
+  };
+  f.get(n).eqz().if().ret().end();
+  f.get(dp).i32(3).shl().set(stride);
+  f.get(k).i32(3).shl().set(kb);
+  f.i32(0).set(c);
+  f.get(g).set(pg);
+  f.block().loop(); // $pairs: two classes a pass while two remain
+  {
+    f.get(c).i32(2).add().get(k).gtU().brIf(1);
+    classes(2);
+    f.br(0);
   }
+  f.end().end();
+  f.get(c).get(k).ltU().if(); // the last class of an odd k
+  classes(1);
   f.end();
   return f;
 }
