@@ -220,6 +220,36 @@ for (const n of [23, 24]) {
   });
 }
 
+test('a wide binary gradient pass runs on wasm, with the JavaScript kernel\'s loss and gradient (C and F order, runs of rows and scattered ones)', () => {
+  const wide = 60;
+  const rowsN = 150;
+  const values = randoms(rowsN * wide, 31).map((v) => 3 + 2 * v);
+  const t = Float64Array.from(randoms(rowsN, 32), (v) => (v > 0 ? 1 : 0));
+  const coef = randoms(wide + 1, 33).map((v) => 0.1 * v);
+  const center = new Float64Array(wide).fill(3);
+  const weights = randoms(rowsN, 34).map((v) => 1 + Math.abs(v));
+  // Runs of consecutive rows (one memcpy each), a jump back, a repeated row, and a tail past a block of 64.
+  const rows = Int32Array.from([...Array.from({ length: 70 }, (_, i) => i), 5, 5, 140, 141, 142, 3, ...Array.from({ length: 40 }, (_, i) => 100 + i)]);
+  const C: DenseView = { data: values, nRows: rowsN, nCols: wide, order: 'C' };
+  const Fv = new Float64Array(rowsN * wide);
+  for (let i = 0; i < rowsN; i++) for (let j = 0; j < wide; j++) Fv[j * rowsN + i] = values[i * wide + j]!;
+  const F: DenseView = { data: Fv, nRows: rowsN, nCols: wide, order: 'F' };
+  for (const shift of [center, undefined]) {
+    const want = new Float64Array(wide + 1);
+    const wantLoss = logisticLossGrad({ X: C, rows, weight: weights, ...(shift ? { shift } : {}) }, t, coef, want);
+    const got: Float64Array[] = [];
+    for (const X of [C, F]) {
+      const g = new Float64Array(wide + 1);
+      const loss = logisticNewtonSweep({ X, rows, weight: weights, ...(shift ? { shift } : {}) }, t, coef, g, undefined, new Float64Array(newtonScratchLength(wide, 1)));
+      expect(lastBackend()).toBe('wasm');
+      expect(Math.abs(loss - wantLoss) / Math.abs(wantLoss)).toBeLessThan(TOL);
+      expect(relErr(g, want)).toBeLessThan(TOL);
+      got.push(g);
+    }
+    expect(Array.from(got[0]!)).toEqual(Array.from(got[1]!)); // C and F load the same values
+  }
+});
+
 test('withBackend restores the previous choice, also when the function throws', () => {
   const X = viewOf(randoms(8 * d, 1), 8, 'C');
   expect(() => withBackend('js', () => { throw new Error('boom'); })).toThrow('boom');

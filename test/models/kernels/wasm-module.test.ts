@@ -69,14 +69,14 @@ describe('the wasm module', () => {
       const regions: [number, number][] = [
         [l.gW, outputs * dp * dp], [l.wW, capacity], [l.pW, capacity], [l.zW, capacity * dp], [l.lW, capacity * dp],
         [l.cW, classes * dp], [l.mW, capacity * classes], [l.rW, capacity * classes], [l.vW, classes * dp],
-        [l.yW, Math.ceil(capacity / 2)], [l.sW, 3 * capacity], [l.tW, 32],
+        [l.yW, Math.ceil(capacity / 2)], [l.sW, 3 * capacity], [l.tW, 32], [l.qW, capacity * dp], [l.hW, dp],
       ];
       regions.forEach(([start, size], i) => {
         expect(start % 2).toBe(0);
         if (i > 0) expect(start).toBeGreaterThanOrEqual(regions[i - 1]![0] + regions[i - 1]![1]);
         expect(start + size).toBeLessThanOrEqual(l.words);
       });
-      expect(l.words).toBe(l.tW + 32);
+      expect(l.words).toBe(l.hW + dp);
     }
   });
 

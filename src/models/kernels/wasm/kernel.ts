@@ -84,6 +84,12 @@ export interface GramKernel {
    * and rowStats their loss terms (wasm/softmax-module.ts).
    */
   softmax(n: number): void;
+  /** Raw rows of d − 1 values each, back to back, for {@link GramKernel.expandRows} (the logistic sweeps' layout). */
+  readonly stage: Float64Array;
+  /** The shift {@link GramKernel.expandRows} subtracts (d − 1 values; zeros for none). */
+  readonly shift: Float64Array;
+  /** rows[u] = [stage[u] − shift, 1] for u < n (wasm/softmax-module.ts's expand). */
+  expandRows(n: number): void;
   /** margins = rows · coefᵀ for the first n rows. */
   affine(n: number): void;
   /** The kernel's gradient += residualsᵀ · rows over the first n rows (one row of `stride` per class). */
@@ -117,7 +123,7 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
   }
   const dp = Math.ceil(d / 4) * 4;
   const layout = gramLayout(dp, capacity, outputs, classes);
-  const { gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW } = layout;
+  const { gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW } = layout;
   const memory = new wasm.Memory({ initial: Math.ceil((layout.words * 8) / WASM_PAGE_BYTES) });
   const inst = new wasm.Instance(gramModule(), { env: { mem: memory } });
   const gram = inst.exports['gram'] as (g: number, l: number, z: number, n: number, dp: number, full: number) => void;
@@ -125,6 +131,7 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
   const affine = inst.exports['affine'] as (z: number, w: number, out: number, n: number, dp: number, k: number) => void;
   const rank = inst.exports['rank'] as (z: number, r: number, g: number, n: number, dp: number, k: number) => void;
   const softmax = inst.exports['softmax'] as (p: number, lab: number, w: number, r: number, st: number, tab: number, m: number, k: number) => void;
+  const expand = inst.exports['expand'] as (q: number, z: number, h: number, m: number, draw: number, dp: number) => void;
   const f64 = new Float64Array(memory.buffer);
   const view = (w: number, len: number): Float64Array => f64.subarray(w, w + len);
   const G = view(gW, outputs * dp * dp);
@@ -141,6 +148,11 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
     softmax(n) {
       check(n, 0);
       softmax(mW * 8, yW * 8, pW * 8, rW * 8, sW * 8, tW * 8, n, classes);
+    },
+    stage: view(qW, capacity * (d - 1)), shift: view(hW, d - 1),
+    expandRows(n) {
+      check(n, 0);
+      expand(qW * 8, zW * 8, hW * 8, n, d - 1, dp);
     },
     affine(n) {
       check(n, 0);
@@ -208,6 +220,9 @@ export interface GramLayout {
   readonly yW: number;
   readonly sW: number;
   readonly tW: number;
+  /** The raw-row stage (capacity·(d − 1)) and the shift (d − 1) of the logistic sweeps' block loads. */
+  readonly qW: number;
+  readonly hW: number;
   readonly words: number;
 }
 
@@ -218,7 +233,8 @@ export function gramLayout(dp: number, capacity: number, outputs = 1, classes = 
   const lW = zW + capacity * dp, cW = lW + capacity * dp, mW = cW + classes * dp;
   const rW = mW + even(capacity * classes), vW = rW + even(capacity * classes);
   const yW = vW + classes * dp, sW = yW + even(Math.ceil(capacity / 2)), tW = sW + even(3 * capacity);
-  return checkGramLayout({ gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, words: tW + STEP_POWERS.length }, dp, capacity, outputs, classes);
+  const qW = tW + STEP_POWERS.length, hW = qW + even(capacity * dp);
+  return checkGramLayout({ gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW, words: hW + dp }, dp, capacity, outputs, classes);
 }
 
 /** Throws when a region is not 16-byte aligned or runs into the next one. */
@@ -228,6 +244,7 @@ function checkGramLayout(layout: GramLayout, dp: number, capacity: number, outpu
     ['rows', layout.zW, capacity * dp], ['weighted rows', layout.lW, capacity * dp], ['coefficients', layout.cW, classes * dp],
     ['margins', layout.mW, capacity * classes], ['residuals', layout.rW, capacity * classes], ['gradient', layout.vW, classes * dp],
     ['labels', layout.yW, Math.ceil(capacity / 2)], ['softmax statistics', layout.sW, 3 * capacity], ['exp table', layout.tW, STEP_POWERS.length],
+    ['stage', layout.qW, capacity * dp], ['shift', layout.hW, dp],
   ];
   let end = 0;
   for (const [name, at, size] of regions) {

@@ -5,7 +5,7 @@
  * reading). wasm/kernel.ts instantiates the module and lays out its memory.
  */
 import { F64, Fn, I32, moduleBytes, V128 } from './asm.js';
-import { emitSoftmax } from './softmax-module.js';
+import { emitExpand, emitSoftmax } from './softmax-module.js';
 
 /**
  * `gram(g, l, z, n, dp, full)`: for 4×4 tiles (j, k) with k ≥ j (every k when full ≠ 0),
@@ -621,6 +621,6 @@ function emitSyr2(): Fn {
 export function gramModuleBytes(): Uint8Array {
   return moduleBytes([
     ['gram', emitGram()], ['scale', emitScale()], ['affine', emitAffine()], ['rank', emitRank()], ['chol', emitCholesky()],
-    ['symv', emitSymv()], ['syr2', emitSyr2()], ['softmax', emitSoftmax()],
+    ['symv', emitSymv()], ['syr2', emitSyr2()], ['softmax', emitSoftmax()], ['expand', emitExpand()],
   ]);
 }

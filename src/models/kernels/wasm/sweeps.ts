@@ -68,18 +68,14 @@ export function logisticSweepWasm(
 ): number {
   const D = X.nCols + 1;
   const n = rows === undefined ? X.nRows : rows.length;
-  const { rows: block, stride, capacity } = kernel;
   copyCoef(kernel, coef, 1, D);
   kernel.reset();
+  setShift(kernel, shift);
   let loss = 0;
-  let first = 0; // row position of the block's first row
-  for (let r = 0; r < n; r++) {
-    const u = r - first;
-    loadShiftedRow(X, rowId(rows, r), shift, block, u * stride);
-    if (u + 1 === capacity || r + 1 === n) {
-      loss += logisticBlock(kernel, u + 1, rows, first, target, weight, hess !== undefined);
-      first = r + 1;
-    }
+  for (let first = 0; first < n; first += kernel.capacity) {
+    const m = Math.min(kernel.capacity, n - first);
+    loadBlock(kernel, X, rows, first, m, shift);
+    loss += logisticBlock(kernel, m, rows, first, target, weight, hess !== undefined);
   }
   kernel.readGradient(grad);
   if (hess !== undefined) kernel.readInto(hess, D, 0, false);
@@ -125,22 +121,48 @@ export function softmaxSweepWasm(
 ): number {
   const D = X.nCols + 1;
   const n = rows === undefined ? X.nRows : rows.length;
-  const { rows: block, stride, capacity } = kernel;
   copyCoef(kernel, coef, k, D);
   kernel.reset();
+  setShift(kernel, shift);
   let loss = 0;
-  let first = 0;
-  for (let r = 0; r < n; r++) {
-    const u = r - first;
-    loadShiftedRow(X, rowId(rows, r), shift, block, u * stride);
-    if (u + 1 === capacity || r + 1 === n) {
-      loss += softmaxBlock(kernel, u + 1, rows, first, label, k, weight, hess !== undefined);
-      first = r + 1;
-    }
+  for (let first = 0; first < n; first += kernel.capacity) {
+    const m = Math.min(kernel.capacity, n - first);
+    loadBlock(kernel, X, rows, first, m, shift);
+    loss += softmaxBlock(kernel, m, rows, first, label, k, weight, hess !== undefined);
   }
   kernel.readGradient(grad);
   if (hess !== undefined) readSoftmaxHessian(kernel, k, D, hess);
   return loss;
+}
+
+function setShift(kernel: GramKernel, shift: Float64Array | undefined): void {
+  if (shift === undefined) kernel.shift.fill(0);
+  else kernel.shift.set(shift);
+}
+
+/**
+ * Rows first .. first + m − 1 into the kernel's block as [x − shift, 1]. From a C-order X each
+ * run of consecutive rows (folds' training rows mostly are: hundreds long) goes to the stage
+ * in one memcpy and the kernel subtracts the shift (x − 0 = x bit for bit without one); F order
+ * loads row by row. Both leave the same values.
+ */
+function loadBlock(
+  kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, first: number, m: number, shift: Float64Array | undefined,
+): void {
+  if (X.order !== 'C') {
+    for (let u = 0; u < m; u++) loadShiftedRow(X, rowId(rows, first + u), shift, kernel.rows, u * kernel.stride);
+    return;
+  }
+  const d = X.nCols;
+  const { stage } = kernel;
+  for (let u = 0; u < m;) {
+    const start = rowId(rows, first + u);
+    let run = 1;
+    while (u + run < m && rowId(rows, first + u + run) === start + run) run++;
+    stage.set(X.data.subarray(start * d, (start + run) * d), u * d);
+    u += run;
+  }
+  kernel.expandRows(m);
 }
 
 /**
