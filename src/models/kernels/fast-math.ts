@@ -46,9 +46,10 @@ export function fastExp(x: number): number {
 }
 
 /** Sub-intervals of [0, 1] for log1p: log(1 + e) = log(1 + i/256) + log(1 + f), 0 ≤ f < 1/256. */
-const LOG_STEPS = 256;
-const LOG_NODES = Float64Array.from({ length: LOG_STEPS + 1 }, (_, i) => Math.log1p(i / LOG_STEPS));
-const NODE_INVERSES = Float64Array.from({ length: LOG_STEPS + 1 }, (_, i) => 1 / (1 + i / LOG_STEPS));
+export const LOG_STEPS = 256;
+/** log1p(i/256) and 1/(1 + i/256), i ≤ 256: log1pUnit's tables (the wasm sweeps copy them into their memory). */
+export const LOG_NODES = Float64Array.from({ length: LOG_STEPS + 1 }, (_, i) => Math.log1p(i / LOG_STEPS));
+export const NODE_INVERSES = Float64Array.from({ length: LOG_STEPS + 1 }, (_, i) => 1 / (1 + i / LOG_STEPS));
 
 /**
  * log(1 + e) for e in [0, 1] (the log-loss's log1p(e^−|z|)), within 2⁻⁵² of `Math.log1p`.

@@ -183,10 +183,10 @@ export function softmaxLossGrad(
 
 /**
  * Features from which a binary gradient-only pass runs on wasm (measured per pass, JavaScript
- * against wasm: 160,000 training rows × 32 features 11.8 / 12.3 ms, × 48 16.7 / 16.3, × 64
- * 31.8 / 19.4; 80,000 × 128 28.6 / 17.4).
+ * against wasm, 160,000 training rows: × 16 features 8.3 / 8.8 ms, × 24 10.7 / 9.6, × 32
+ * 12.1 / 11.1, × 48 17.7 / 14.5).
  */
-const WASM_GRADIENT_MIN_COLUMNS = 48;
+const WASM_GRADIENT_MIN_COLUMNS = 24;
 
 /**
  * One Newton sweep of binary log-loss: the loss and gradient of {@link logisticLossGrad} and,

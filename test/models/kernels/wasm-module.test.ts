@@ -12,7 +12,8 @@ import {
 } from '../../../src/models/kernels/index.js';
 import { createGramKernel, gramLayout, wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
 import { gramModuleBytes } from '../../../src/models/kernels/wasm/module.js';
-import { softmaxRow } from '../../../src/models/kernels/logistic-math.js';
+import { logisticPointLoss, logisticResidual, softmaxRow } from '../../../src/models/kernels/logistic-math.js';
+import { fastExp } from '../../../src/models/kernels/fast-math.js';
 import { randoms } from '../../helpers/random.js';
 
 const TOL = 1e-13;
@@ -69,14 +70,14 @@ describe('the wasm module', () => {
       const regions: [number, number][] = [
         [l.gW, outputs * dp * dp], [l.wW, capacity], [l.pW, capacity], [l.zW, capacity * dp], [l.lW, capacity * dp],
         [l.cW, classes * dp], [l.mW, capacity * classes], [l.rW, capacity * classes], [l.vW, classes * dp],
-        [l.yW, Math.ceil(capacity / 2)], [l.sW, 3 * capacity], [l.tW, 32], [l.qW, capacity * dp], [l.hW, dp],
+        [l.yW, Math.ceil(capacity / 2)], [l.sW, 3 * capacity], [l.tW, 32], [l.qW, capacity * dp], [l.hW, dp], [l.nW, 257], [l.iW, 257],
       ];
       regions.forEach(([start, size], i) => {
         expect(start % 2).toBe(0);
         if (i > 0) expect(start).toBeGreaterThanOrEqual(regions[i - 1]![0] + regions[i - 1]![1]);
         expect(start + size).toBeLessThanOrEqual(l.words);
       });
-      expect(l.words).toBe(l.hW + dp);
+      expect(l.words).toBe(l.iW + 257);
     }
   });
 
@@ -121,6 +122,32 @@ describe('the wasm module', () => {
       const upper = maxScaledDiff(G, expected, d);
       expect(upper).toBeLessThan(TOL);
       if (full) expect(maxScaledDiff(G.map((_, i) => G[(i % d) * d + Math.floor(i / d)]!), expected, d)).toBeLessThan(TOL);
+    }
+  });
+
+  it('logit gives logistic-math.ts\'s residuals, curvature weights and summed loss bit for bit', () => {
+    const m = 64;
+    const kernel = createGramKernel(5, 64);
+    // Margins near 0, of logistic size, large (e^−|s| near the table's ends) and exactly 0.
+    const margins = randoms(m, 41).map((v, i) => (i === 7 ? 0 : v * [1, 8, 60, 700][i % 4]!));
+    const targets = Int32Array.from({ length: m }, (_, u) => (u * 5) % 3 === 0 ? 1 : 0);
+    const weights = randoms(m, 42).map((v) => 0.5 + Math.abs(v));
+    kernel.margins.set(margins);
+    kernel.labels.set(targets);
+    kernel.perRow.set(weights);
+    for (const curvature of [false, true]) {
+      kernel.weights.fill(-1);
+      const loss = kernel.logit(m, curvature);
+      let want = 0;
+      for (let u = 0; u < m; u++) {
+        const s = margins[u]!, t = targets[u]!, w = weights[u]!;
+        const e = fastExp(-Math.abs(s));
+        const g = logisticResidual(s, e, t);
+        want += w * logisticPointLoss(s, e, t);
+        expect(kernel.residuals[u], `row ${u}`).toBe(w * g);
+        expect(kernel.weights[u], `row ${u}`).toBe(curvature ? w * (g + t) * (1 - (g + t)) : -1);
+      }
+      expect(loss).toBe(want);
     }
   });
 

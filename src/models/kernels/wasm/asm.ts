@@ -33,6 +33,7 @@ const OP = {
   f64_load: 0x2b, f64_store: 0x39, f64_gt: 0x64, f64_sqrt: 0x9f, f64_add: 0xa0, f64_sub: 0xa1, f64_mul: 0xa2, f64_div: 0xa3,
   i32_load: 0x28, i32_eq: 0x46, i32_and: 0x71, i32_shr_s: 0x75, select: 0x1b,
   f64_lt: 0x63, f64_nearest: 0x9e, f64_max: 0xa5, f64_convert_i32_u: 0xb8, f64_reinterpret_i64: 0xbf,
+  f64_ge: 0x66, f64_abs: 0x99, f64_neg: 0x9a,
   i64_const: 0x42, i64_shl: 0x86, i64_extend_i32_s: 0xac,
   /** Prefix of the saturating float-to-int conversions (non-trapping float-to-int proposal). */
   sat: 0xfc,
@@ -189,6 +190,12 @@ export class Fn {
   select(): this { return this.op(OP.select); }
   /** f64.lt (scalar) */
   lt64(): this { return this.op(OP.f64_lt); }
+  /** f64.ge (scalar) */
+  ge64(): this { return this.op(OP.f64_ge); }
+  /** f64.abs */
+  abs64(): this { return this.op(OP.f64_abs); }
+  /** f64.neg */
+  neg64(): this { return this.op(OP.f64_neg); }
   /** f64.nearest: round half to even (scalar) */
   nearest64(): this { return this.op(OP.f64_nearest); }
   /** f64.max (scalar; NaN if either is) */

@@ -19,7 +19,7 @@
  * k.readInto(stats.xtx);             // adds the upper triangle into row-major d×d
  * ```
  */
-import { STEP_POWERS } from '../fast-math.js';
+import { LOG_NODES, NODE_INVERSES, STEP_POWERS } from '../fast-math.js';
 import { gramModuleBytes } from './module.js';
 
 /** Bytes per WebAssembly memory page. */
@@ -90,6 +90,12 @@ export interface GramKernel {
   readonly shift: Float64Array;
   /** rows[u] = [stage[u] − shift, 1] for u < n (wasm/softmax-module.ts's expand). */
   expandRows(n: number): void;
+  /**
+   * Binary rows u < n with margins[u], target labels[u] (0 or 1) and weight perRow[u]:
+   * residuals[u] = ω(σ − t), weights[u] = ω·σ(1 − σ) when `curvature`; returns Σ ω·loss in row
+   * order (wasm/logit-module.ts).
+   */
+  logit(n: number, curvature: boolean): number;
   /** margins = rows · coefᵀ for the first n rows. */
   affine(n: number): void;
   /** The kernel's gradient += residualsᵀ · rows over the first n rows (one row of `stride` per class). */
@@ -123,7 +129,7 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
   }
   const dp = Math.ceil(d / 4) * 4;
   const layout = gramLayout(dp, capacity, outputs, classes);
-  const { gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW } = layout;
+  const { gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW, nW, iW } = layout;
   const memory = new wasm.Memory({ initial: Math.ceil((layout.words * 8) / WASM_PAGE_BYTES) });
   const inst = new wasm.Instance(gramModule(), { env: { mem: memory } });
   const gram = inst.exports['gram'] as (g: number, l: number, z: number, n: number, dp: number, full: number) => void;
@@ -132,10 +138,15 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
   const rank = inst.exports['rank'] as (z: number, r: number, g: number, n: number, dp: number, k: number) => void;
   const softmax = inst.exports['softmax'] as (p: number, lab: number, w: number, r: number, st: number, tab: number, m: number, k: number) => void;
   const expand = inst.exports['expand'] as (q: number, z: number, h: number, m: number, draw: number, dp: number) => void;
+  const logit = inst.exports['logit'] as (
+    mg: number, lab: number, w: number, r: number, cw: number, texp: number, tlog: number, tinv: number, m: number, curv: number,
+  ) => number;
   const f64 = new Float64Array(memory.buffer);
   const view = (w: number, len: number): Float64Array => f64.subarray(w, w + len);
   const G = view(gW, outputs * dp * dp);
   view(tW, STEP_POWERS.length).set(STEP_POWERS);
+  view(nW, LOG_NODES.length).set(LOG_NODES);
+  view(iW, NODE_INVERSES.length).set(NODE_INVERSES);
   const gradient = view(vW, classes * dp);
   const check = (n: number, output: number): void => {
     if (!(Number.isInteger(n) && n >= 0 && n <= capacity)) throw new RangeError(`n=${n} outside 0..${capacity}`);
@@ -153,6 +164,10 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
     expandRows(n) {
       check(n, 0);
       expand(qW * 8, zW * 8, hW * 8, n, d - 1, dp);
+    },
+    logit(n, curvature) {
+      check(n, 0);
+      return logit(mW * 8, yW * 8, pW * 8, rW * 8, wW * 8, tW * 8, nW * 8, iW * 8, n, curvature ? 1 : 0);
     },
     affine(n) {
       check(n, 0);
@@ -223,6 +238,9 @@ export interface GramLayout {
   /** The raw-row stage (capacity·(d − 1)) and the shift (d − 1) of the logistic sweeps' block loads. */
   readonly qW: number;
   readonly hW: number;
+  /** log1pUnit's tables: log1p(i/256) and 1/(1 + i/256), 257 each. */
+  readonly nW: number;
+  readonly iW: number;
   readonly words: number;
 }
 
@@ -234,7 +252,8 @@ export function gramLayout(dp: number, capacity: number, outputs = 1, classes = 
   const rW = mW + even(capacity * classes), vW = rW + even(capacity * classes);
   const yW = vW + classes * dp, sW = yW + even(Math.ceil(capacity / 2)), tW = sW + even(3 * capacity);
   const qW = tW + STEP_POWERS.length, hW = qW + even(capacity * dp);
-  return checkGramLayout({ gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW, words: hW + dp }, dp, capacity, outputs, classes);
+  const nW = hW + dp, iW = nW + even(LOG_NODES.length);
+  return checkGramLayout({ gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW, nW, iW, words: iW + NODE_INVERSES.length }, dp, capacity, outputs, classes);
 }
 
 /** Throws when a region is not 16-byte aligned or runs into the next one. */
@@ -245,6 +264,7 @@ function checkGramLayout(layout: GramLayout, dp: number, capacity: number, outpu
     ['margins', layout.mW, capacity * classes], ['residuals', layout.rW, capacity * classes], ['gradient', layout.vW, classes * dp],
     ['labels', layout.yW, Math.ceil(capacity / 2)], ['softmax statistics', layout.sW, 3 * capacity], ['exp table', layout.tW, STEP_POWERS.length],
     ['stage', layout.qW, capacity * dp], ['shift', layout.hW, dp],
+    ['log1p nodes', layout.nW, LOG_NODES.length], ['log1p inverses', layout.iW, NODE_INVERSES.length],
   ];
   let end = 0;
   for (const [name, at, size] of regions) {

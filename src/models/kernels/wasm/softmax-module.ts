@@ -14,6 +14,23 @@ import { EXP_TABLE_LOW, INV_LN2_32, LN2_32_HI, LN2_32_LO } from '../fast-math.js
 const EXP_HORNER = [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1] as const;
 
 /**
+ * Pushes fastExp(x) for the f64 local x, the same operations in the same order (0 below
+ * EXP_TABLE_LOW, where fastExp defers to Math.exp's subnormals); `tab` holds the byte address of
+ * the 32-entry table 2^(j/32); mf, rr (f64) and mi (i32) are scratch locals.
+ */
+export function pushFastExp(f: Fn, x: number, tab: number, scratch: { mf: number; rr: number; mi: number }): void {
+  const { mf, rr, mi } = scratch;
+  f.get(x).f64(INV_LN2_32).mul64().nearest64().set(mf);
+  f.get(x).get(mf).f64(LN2_32_HI).mul64().sub64().get(mf).f64(LN2_32_LO).mul64().sub64().set(rr);
+  f.get(mf).truncSat().set(mi);
+  f.f64(1 / 720);
+  for (const coefficient of EXP_HORNER) f.get(rr).mul64().f64(coefficient).add64();
+  f.get(tab).get(mi).i32(31).and().i32(3).shl().add().load64(0).mul64();
+  f.get(mi).i32(5).shrS().pow2().mul64();
+  f.f64(0).get(x).f64(EXP_TABLE_LOW).lt64().eqz().select();
+}
+
+/**
  * `softmax(p, lab, w, r, st, tab, m, k)`: for rows u < m of the row-major m×k margins at byte
  * p, with i32 labels at lab, row weights at w (f64) and the 32-entry table 2^(j/32) at tab:
  * p[u] becomes the row's probabilities, r[u·k + c] = w[u]·(p[u][c] − [c = lab[u]]), and
@@ -59,14 +76,8 @@ export function emitSoftmax(): Fn {
     f.loop(); // $exps
     {
       f.get(rowp).get(c).add().load64(0).get(zmax).sub64().set(x);
-      f.get(x).f64(INV_LN2_32).mul64().nearest64().set(mf);
-      f.get(x).get(mf).f64(LN2_32_HI).mul64().sub64().get(mf).f64(LN2_32_LO).mul64().sub64().set(rr);
-      f.get(mf).truncSat().set(mi);
-      f.f64(1 / 720);
-      for (const coefficient of EXP_HORNER) f.get(rr).mul64().f64(coefficient).add64();
-      f.get(tab).get(mi).i32(31).and().i32(3).shl().add().load64(0).mul64();
-      f.get(mi).i32(5).shrS().pow2().mul64();
-      f.f64(0).get(x).f64(EXP_TABLE_LOW).lt64().eqz().select().set(e);
+      pushFastExp(f, x, tab, { mf, rr, mi });
+      f.set(e);
       f.get(rowp).get(c).add().get(e).store64(0);
       f.get(sum).get(e).add64().set(sum);
       f.inc(c, 8).get(c).get(kb).ltU().brIf(0);

@@ -1,12 +1,10 @@
 /**
  * The Gram pass and the logistic and softmax sweeps on the WebAssembly SIMD kernel
  * (wasm/kernel.ts). Rows are copied into the kernel's block buffer 64 at a time, with the same
- * row loaders (rows.ts) and per-row formulas (logistic-math.ts) as the JavaScript kernels (the
- * softmax of a block runs in wasm: softmax-module.ts, the same operations as softmaxRow); C and
+ * row loaders (rows.ts) as the JavaScript kernels and their per-row formulas (logistic-math.ts)
+ * repeated operation for operation in wasm (softmax-module.ts, logit-module.ts); C and
  * F order fill the buffer with the same values in the same order, so they agree bit for bit.
  */
-import { fastExp } from '../fast-math.js';
-import { logisticPointLoss, logisticResidual } from '../logistic-math.js';
 import { loadRowMoments, loadShiftedRow } from '../rows.js';
 import { rowId, weightSum, type DenseView, type GramStats, type SweepRows } from '../types.js';
 import type { GramKernel } from './kernel.js';
@@ -47,11 +45,10 @@ function addGramBlock(kernel: GramKernel, m: number, weighted: boolean): void {
 }
 
 /**
- * The logistic sweeps on `kernel` (built for D = d + 1 columns): each row is copied into the
- * block as [x − shift, 1] in JavaScript; per 64-row block the margins (rows · coefᵀ) and the
- * gradient (residualsᵀ · rows) run in wasm, and between them each row's loss, residual and
- * curvature weight in JavaScript (exp and log have no wasm instruction), through
- * logistic-math.ts's per-row formulas.
+ * The logistic sweeps on `kernel` (built for D = d + 1 columns): per 64-row block the rows are
+ * loaded as [x − shift, 1] (loadBlock), then the margins (rows · coefᵀ), each row's loss,
+ * residual and curvature weight (fast-math.ts's exp and log1p in wasm) and the gradient
+ * (residualsᵀ · rows) run in wasm; JavaScript only hands over labels and weights.
  */
 function copyCoef(kernel: GramKernel, coef: Float64Array, k: number, D: number): void {
   const { coef: w, stride } = kernel;
@@ -82,26 +79,19 @@ export function logisticSweepWasm(
   return loss;
 }
 
-/** One block of the binary sweep: margins in wasm, per-row loss/residual/weight here, gradient (and Hessian) in wasm. */
+/** One block of the binary sweep, all in wasm: margins, per-row loss, residual and curvature weight (logit-module.ts), gradient and Hessian. */
 function logisticBlock(
   kernel: GramKernel, m: number, rows: Int32Array | undefined, first: number, target: Float64Array,
   weight: Float64Array | undefined, withHess: boolean,
 ): number {
-  const { margins, residuals, weights } = kernel;
+  const { labels, perRow } = kernel;
   kernel.affine(m);
-  let loss = 0;
   for (let u = 0; u < m; u++) {
     const i = rowId(rows, first + u);
-    const s = margins[u]!;
-    const t = target[i]!;
-    const w = weight === undefined ? 1 : weight[i]!;
-    const e = fastExp(-Math.abs(s));
-    const g = logisticResidual(s, e, t);
-    loss += w * logisticPointLoss(s, e, t);
-    residuals[u] = w * g;
-    const p = g + t;
-    weights[u] = w * p * (1 - p);
+    labels[u] = target[i]!;
+    perRow[u] = weight === undefined ? 1 : weight[i]!;
   }
+  const loss = kernel.logit(m, withHess);
   kernel.addGradient(m);
   if (withHess) kernel.addWeighted(m);
   return loss;
