@@ -151,8 +151,7 @@ describe('the wasm module', () => {
     }
   });
 
-  it('softmax gives softmaxRow\'s probabilities and loss terms bit for bit, and the weighted residuals', () => {
-    const k = 10;
+  it.each([3, 10])('softmax over %i classes (pairs of lanes, and an odd last one) gives softmaxRow\'s probabilities and loss terms bit for bit, and the weighted residuals', (k) => {
     const m = 64;
     const kernel = createGramKernel(5, 64, 1, k);
     // Margins from small to far apart (e^(z − max) down to the exp table's low end, −708, and past it).

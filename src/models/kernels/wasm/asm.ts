@@ -48,6 +48,9 @@ const SAT_I32_TRUNC_F64_S = 0x02;
 const SIMD = {
   v128_load: 0x00, v128_load64_splat: 0x0a, v128_store: 0x0b, v128_const: 0x0c,
   f64x2_extract_lane: 0x21, f64x2_add: 0xf0, f64x2_sub: 0xf1, f64x2_mul: 0xf2,
+  i32x4_extract_lane: 0x1b, f64x2_splat: 0x14, f64x2_replace_lane: 0x22, f64x2_lt: 0x49, v128_bitselect: 0x52,
+  f64x2_nearest: 0x94, i32x4_shr_s: 0xac, i32x4_add: 0xae, i64x2_extend_low_i32x4_s: 0xc7, i64x2_shl: 0xcb,
+  f64x2_max: 0xf5, i32x4_trunc_sat_f64x2_s_zero: 0xfc, i32x4_splat: 0x11,
 } as const;
 
 /** log2 of the alignment hint memgrid's loads and stores give: 8 bytes (rows are f64-aligned). */
@@ -210,6 +213,32 @@ export class Fn {
     this.code.push(OP.i64_const); sleb(this.code, 52);
     return this.op(OP.i64_shl, OP.f64_reinterpret_i64);
   }
+  /** f64x2.splat of the f64 on the stack */
+  splatF(): this { return this.simd(SIMD.f64x2_splat); }
+  /** f64x2.replace_lane lane (the f64 on top replaces it) */
+  replaceLane(lane: 0 | 1): this { this.simd(SIMD.f64x2_replace_lane); this.code.push(lane); return this; }
+  /** i32x4.extract_lane lane */
+  laneI32(lane: 0 | 1 | 2 | 3): this { this.simd(SIMD.i32x4_extract_lane); this.code.push(lane); return this; }
+  /** f64x2.lt: all ones in each lane where a < b */
+  fltMask(): this { return this.simd(SIMD.f64x2_lt); }
+  /** v128.bitselect(a, b, mask): a where the mask is 1, b elsewhere */
+  bitselect(): this { return this.simd(SIMD.v128_bitselect); }
+  /** f64x2.nearest */
+  fnearest(): this { return this.simd(SIMD.f64x2_nearest); }
+  /** f64x2.max */
+  fmax(): this { return this.simd(SIMD.f64x2_max); }
+  /** i32x4.trunc_sat_f64x2_s_zero: both lanes to i32 lanes 0 and 1 (saturating), lanes 2 and 3 zero */
+  truncSatPair(): this { return this.simd(SIMD.i32x4_trunc_sat_f64x2_s_zero); }
+  /** i32x4.shr_s by the i32 on top */
+  shrSI32x4(): this { return this.simd(SIMD.i32x4_shr_s); }
+  /** i32x4.add */
+  addI32x4(): this { return this.simd(SIMD.i32x4_add); }
+  /** i32x4.splat of the i32 on the stack */
+  splatI32(): this { return this.simd(SIMD.i32x4_splat); }
+  /** i64x2.extend_low_i32x4_s */
+  extendLowI64x2(): this { return this.simd(SIMD.i64x2_extend_low_i32x4_s); }
+  /** i64x2.shl by the i32 on top */
+  shlI64x2(): this { return this.simd(SIMD.i64x2_shl); }
   /** local i = local i + c */
   inc(i: number, c: number): this { return this.get(i).i32(c).add().set(i); }
   /** local i = local i + local by */

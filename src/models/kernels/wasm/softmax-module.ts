@@ -7,7 +7,7 @@
  * sweep (logistic-math.ts's softmaxRow, which the JavaScript backend keeps; the backend test
  * holds the two together).
  */
-import { F64, Fn, I32 } from './asm.js';
+import { F64, Fn, I32, V128 } from './asm.js';
 import { EXP_TABLE_LOW, INV_LN2_32, LN2_32_HI, LN2_32_LO } from '../fast-math.js';
 
 /** The Taylor coefficients of fastExp's e^r, innermost first: 1/720, then these in turn. */
@@ -49,51 +49,71 @@ export function pushFastExp(f: Fn, x: number, tab: number, scratch: { mf: number
 export function emitSoftmax(): Fn {
   const f = new Fn(8);
   const [p, lab, w, r, st, tab, m, k] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const u = f.local(I32), c = f.local(I32), kb = f.local(I32), rowp = f.local(I32), rowr = f.local(I32);
+  const u = f.local(I32), c = f.local(I32), kb = f.local(I32), pairsb = f.local(I32), rowp = f.local(I32), rowr = f.local(I32);
   const y = f.local(I32), mi = f.local(I32), sb = f.local(I32);
   const zmax = f.local(F64), zl = f.local(F64), x = f.local(F64), mf = f.local(F64), rr = f.local(F64);
   const e = f.local(F64), sum = f.local(F64), inv = f.local(F64), wu = f.local(F64), pc = f.local(F64);
+  const vx = f.local(V128), vmf = f.local(V128), vrr = f.local(V128), vmi = f.local(V128), ve = f.local(V128), vmax = f.local(V128);
+  /** The classes' loop over byte offsets c: pairs of classes while two remain (`pair`), then the odd last one (`single`). */
+  const classes = (pair: () => void, single: () => void): void => {
+    f.i32(0).set(c);
+    f.block().loop();
+    {
+      f.get(c).get(pairsb).geU().brIf(1);
+      pair();
+      f.inc(c, 16).br(0);
+    }
+    f.end().end();
+    f.get(c).get(kb).ltU().if();
+    single();
+    f.end();
+  };
   f.get(m).eqz().if().ret().end();
   f.get(k).i32(3).shl().set(kb);
+  f.get(k).i32(-2).and().i32(3).shl().set(pairsb);
   f.get(p).set(rowp);
   f.get(r).set(rowr);
   f.i32(0).set(u);
   f.loop(); // $rows
   {
     f.get(lab).get(u).i32(2).shl().add().load32(0).set(y);
-    f.get(rowp).load64(0).set(zmax);
-    f.i32(8).set(c); // byte offset of class c
-    f.block().loop();
-    {
-      f.get(c).get(kb).geU().brIf(1);
-      f.get(zmax).get(rowp).get(c).add().load64(0).max64().set(zmax);
-      f.inc(c, 8).br(0);
-    }
-    f.end().end();
+    // The largest margin: max is exact, so any order gives softmaxRow's.
+    f.get(rowp).load64(0).splatF().set(vmax);
+    classes(() => {
+      f.get(vmax).get(rowp).get(c).add().vload(0).fmax().set(vmax);
+    }, () => {
+      f.get(vmax).get(rowp).get(c).add().load64(0).splatF().fmax().set(vmax);
+    });
+    f.get(vmax).lane(0).get(vmax).lane(1).max64().set(zmax);
     f.get(rowp).get(y).i32(3).shl().add().load64(0).set(zl);
+    // e^(z − max), two classes a turn; the sum adds them one by one, in class order, as softmaxRow does.
     f.f64(0).set(sum);
-    f.i32(0).set(c);
-    f.loop(); // $exps
-    {
+    classes(() => {
+      f.get(rowp).get(c).add().vload(0).get(zmax).splatF().fsub().set(vx);
+      pushFastExpPair(f, vx, tab, { mf: vmf, rr: vrr, mi: vmi, e: ve });
+      f.set(ve);
+      f.get(rowp).get(c).add().get(ve).vstore(0);
+      f.get(sum).get(ve).lane(0).add64().get(ve).lane(1).add64().set(sum);
+    }, () => {
       f.get(rowp).get(c).add().load64(0).get(zmax).sub64().set(x);
       pushFastExp(f, x, tab, { mf, rr, mi });
       f.set(e);
       f.get(rowp).get(c).add().get(e).store64(0);
       f.get(sum).get(e).add64().set(sum);
-      f.inc(c, 8).get(c).get(kb).ltU().brIf(0);
-    }
-    f.end();
+    });
     f.f64(1).get(sum).div64().set(inv);
     f.get(w).get(u).i32(3).shl().add().load64(0).set(wu);
-    f.i32(0).set(c);
-    f.loop(); // $probabilities
-    {
+    // Probabilities and residuals ω·p; the label's residual is then ω·(p − 1).
+    classes(() => {
+      f.get(rowp).get(c).add().vload(0).get(inv).splatF().fmul().set(ve);
+      f.get(rowp).get(c).add().get(ve).vstore(0);
+      f.get(rowr).get(c).add().get(wu).splatF().get(ve).fmul().vstore(0);
+    }, () => {
       f.get(rowp).get(c).add().load64(0).get(inv).mul64().set(pc);
       f.get(rowp).get(c).add().get(pc).store64(0);
-      f.get(rowr).get(c).add().get(wu).get(pc).get(c).get(y).i32(3).shl().eq().fromU32().sub64().mul64().store64(0);
-      f.inc(c, 8).get(c).get(kb).ltU().brIf(0);
-    }
-    f.end();
+      f.get(rowr).get(c).add().get(wu).get(pc).mul64().store64(0);
+    });
+    f.get(rowr).get(y).i32(3).shl().add().get(wu).get(rowp).get(y).i32(3).shl().add().load64(0).f64(1).sub64().mul64().store64(0);
     f.get(st).get(u).i32(24).mul().add().set(sb);
     f.get(sb).get(zmax).store64(0);
     f.get(sb).get(zl).store64(8);
@@ -103,6 +123,27 @@ export function emitSoftmax(): Fn {
   }
   f.end();
   return f;
+}
+
+/**
+ * Pushes fastExp of both lanes of the v128 local x (f64x2), each lane by the operations of
+ * {@link pushFastExp} in the same order; the table is read lane by lane. mf, rr, mi, e are
+ * scratch v128 locals.
+ */
+export function pushFastExpPair(f: Fn, x: number, tab: number, scratch: { mf: number; rr: number; mi: number; e: number }): void {
+  const { mf, rr, mi, e } = scratch;
+  f.get(x).f64(INV_LN2_32).splatF().fmul().fnearest().set(mf);
+  f.get(x).get(mf).f64(LN2_32_HI).splatF().fmul().fsub().get(mf).f64(LN2_32_LO).splatF().fmul().fsub().set(rr);
+  f.get(mf).truncSatPair().set(mi);
+  f.f64(1 / 720).splatF();
+  for (const coefficient of EXP_HORNER) f.get(rr).fmul().f64(coefficient).splatF().fadd();
+  f.get(tab).get(mi).laneI32(0).i32(31).and().i32(3).shl().add().load64(0).splatF();
+  f.get(tab).get(mi).laneI32(1).i32(31).and().i32(3).shl().add().load64(0).replaceLane(1);
+  f.fmul();
+  // 2^k per lane: (k + 1023) << 52 as an f64's bits.
+  f.get(mi).i32(5).shrSI32x4().i32(1023).splatI32().addI32x4().extendLowI64x2().i32(52).shlI64x2();
+  f.fmul().set(e);
+  f.vzero().get(e).get(x).f64(EXP_TABLE_LOW).splatF().fltMask().bitselect();
 }
 
 /**
