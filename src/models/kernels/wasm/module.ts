@@ -399,36 +399,50 @@ function emitRank(): Fn {
 function emitCholesky(): Fn {
   const f = new Fn(3, I32);
   const [a, n, np] = [0, 1, 2];
-  const rowb = f.local(I32), j = f.local(I32), jb = f.local(I32), rj = f.local(I32);
-  const ri = f.local(I32), ri2 = f.local(I32), i = f.local(I32), kb = f.local(I32);
-  const acc1 = f.local(V128), acc2 = f.local(V128), vj = f.local(V128);
-  const s = f.local(F64), l = f.local(F64), t1 = f.local(F64), t2 = f.local(F64);
-  /** out = Σ_{k<j} row(p)[k]·row(rj)[k] (and out2 likewise for a second row q); leaves nothing on the stack. */
-  const dot = (p: number, out: number, q?: number, out2?: number): void => {
-    f.vzero().set(acc1);
-    if (q !== undefined) f.vzero().set(acc2);
+  const rowb = f.local(I32), j = f.local(I32), jb = f.local(I32), rj = f.local(I32), i = f.local(I32), kb = f.local(I32);
+  const rows = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  const acc = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)], vj = f.local(V128);
+  const s = f.local(F64), l = f.local(F64);
+  const t = [f.local(F64), f.local(F64), f.local(F64), f.local(F64)];
+  /** outs[r] = Σ_{k<j} row(ps[r])[k]·row(rj)[k] for up to four rows, each summed in k order; leaves nothing on the stack. */
+  const dot = (ps: readonly number[], outs: readonly number[]): void => {
+    ps.forEach((_, r) => f.vzero().set(acc[r]!));
     f.i32(0).set(kb);
     f.block().loop();
     {
       f.get(kb).i32(16).add().get(jb).gtU().brIf(1);
       f.get(rj).get(kb).add().vload(0).set(vj);
-      f.get(acc1).get(p).get(kb).add().vload(0).get(vj).fmul().fadd().set(acc1);
-      if (q !== undefined) f.get(acc2).get(q).get(kb).add().vload(0).get(vj).fmul().fadd().set(acc2);
+      ps.forEach((p, r) => f.get(acc[r]!).get(p).get(kb).add().vload(0).get(vj).fmul().fadd().set(acc[r]!));
       f.inc(kb, 16).br(0);
     }
     f.end().end();
-    f.get(acc1).lane(0).get(acc1).lane(1).add64().set(out);
-    if (q !== undefined) f.get(acc2).lane(0).get(acc2).lane(1).add64().set(out2!);
+    outs.forEach((out, r) => f.get(acc[r]!).lane(0).get(acc[r]!).lane(1).add64().set(out));
     f.get(kb).get(jb).ltU().if();
     {
-      f.get(out).get(p).get(kb).add().load64(0).get(rj).get(kb).add().load64(0).mul64().add64().set(out);
-      if (q !== undefined) f.get(out2!).get(q).get(kb).add().load64(0).get(rj).get(kb).add().load64(0).mul64().add64().set(out2!);
+      ps.forEach((p, r) => {
+        const out = outs[r]!;
+        f.get(out).get(p).get(kb).add().load64(0).get(rj).get(kb).add().load64(0).mul64().add64().set(out);
+      });
     }
     f.end();
   };
   /** A[row][j] = (A[row][j] − t) / l */
-  const finish = (row: number, t: number): void => {
-    f.get(row).get(jb).add().get(row).get(jb).add().load64(0).get(t).sub64().get(l).div64().store64(0);
+  const finish = (row: number, tv: number): void => {
+    f.get(row).get(jb).add().get(row).get(jb).add().load64(0).get(tv).sub64().get(l).div64().store64(0);
+  };
+  /** Rows i .. i + q − 1 below the pivot, while q of them remain: q sums in flight share each load of row j. */
+  const rowsBelow = (q: number): void => {
+    const ps = rows.slice(0, q);
+    f.block().loop();
+    {
+      f.get(i).i32(q - 1).add().get(n).geU().brIf(1);
+      f.get(a).get(i).get(rowb).mul().add().set(ps[0]!);
+      for (let r = 1; r < q; r++) f.get(ps[r - 1]!).get(rowb).add().set(ps[r]!);
+      dot(ps, t.slice(0, q));
+      ps.forEach((p, r) => finish(p, t[r]!));
+      f.inc(i, q).br(0);
+    }
+    f.end().end();
   };
   f.get(np).i32(3).shl().set(rowb);
   f.i32(0).set(j);
@@ -436,30 +450,15 @@ function emitCholesky(): Fn {
   {
     f.get(a).get(j).get(rowb).mul().add().set(rj);
     f.get(j).i32(3).shl().set(jb);
-    dot(rj, s);
+    dot([rj], [s]);
     f.get(rj).get(jb).add().load64(0).get(s).sub64().set(s);
     f.get(s).f64(0).gt64().eqz().if().i32(0).ret().end();
     f.get(s).sqrt64().set(l);
     f.get(rj).get(jb).add().get(l).store64(0);
     f.get(j).i32(1).add().set(i);
-    f.block().loop(); // $pairs
-    {
-      f.get(i).i32(1).add().get(n).geU().brIf(1);
-      f.get(a).get(i).get(rowb).mul().add().set(ri);
-      f.get(ri).get(rowb).add().set(ri2);
-      dot(ri, t1, ri2, t2);
-      finish(ri, t1);
-      finish(ri2, t2);
-      f.inc(i, 2).br(0);
-    }
-    f.end().end();
-    f.get(i).get(n).ltU().if();
-    {
-      f.get(a).get(i).get(rowb).mul().add().set(ri);
-      dot(ri, t1);
-      finish(ri, t1);
-    }
-    f.end();
+    rowsBelow(4);
+    rowsBelow(2);
+    rowsBelow(1);
     f.inc(j, 1).get(j).get(n).ltU().brIf(0);
   }
   f.end();
