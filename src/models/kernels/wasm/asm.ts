@@ -51,6 +51,7 @@ const SIMD = {
   i32x4_extract_lane: 0x1b, f64x2_splat: 0x14, f64x2_replace_lane: 0x22, f64x2_lt: 0x49, v128_bitselect: 0x52,
   f64x2_nearest: 0x94, i32x4_shr_s: 0xac, i32x4_add: 0xae, i64x2_extend_low_i32x4_s: 0xc7, i64x2_shl: 0xcb,
   f64x2_max: 0xf5, i32x4_trunc_sat_f64x2_s_zero: 0xfc, i32x4_splat: 0x11,
+  f64x2_gt: 0x4a, f64x2_ge: 0x4c, f64x2_abs: 0xec, f64x2_neg: 0xed, f64x2_div: 0xf3, f64x2_convert_low_i32x4_u: 0xff,
 } as const;
 
 /** log2 of the alignment hint memgrid's loads and stores give: 8 bytes (rows are f64-aligned). */
@@ -221,6 +222,18 @@ export class Fn {
   laneI32(lane: 0 | 1 | 2 | 3): this { this.simd(SIMD.i32x4_extract_lane); this.code.push(lane); return this; }
   /** f64x2.lt: all ones in each lane where a < b */
   fltMask(): this { return this.simd(SIMD.f64x2_lt); }
+  /** f64x2.gt: all ones in each lane where a > b */
+  fgtMask(): this { return this.simd(SIMD.f64x2_gt); }
+  /** f64x2.ge: all ones in each lane where a ≥ b */
+  fgeMask(): this { return this.simd(SIMD.f64x2_ge); }
+  /** f64x2.abs */
+  fabs(): this { return this.simd(SIMD.f64x2_abs); }
+  /** f64x2.neg */
+  fneg(): this { return this.simd(SIMD.f64x2_neg); }
+  /** f64x2.div */
+  fdiv(): this { return this.simd(SIMD.f64x2_div); }
+  /** f64x2.convert_low_i32x4_u: i32 lanes 0 and 1 as f64 */
+  fromU32Pair(): this { return this.simd(SIMD.f64x2_convert_low_i32x4_u); }
   /** v128.bitselect(a, b, mask): a where the mask is 1, b elsewhere */
   bitselect(): this { return this.simd(SIMD.v128_bitselect); }
   /** f64x2.nearest */

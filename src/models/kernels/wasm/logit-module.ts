@@ -4,8 +4,8 @@
  * taken, and the summed loss Σ ω·(log(1 + e^s) − t·s), by logistic-math.ts's formulas with
  * fast-math.ts's exp and log1p, operation for operation (a test holds them bit for bit).
  */
-import { F64, Fn, I32 } from './asm.js';
-import { pushFastExp } from './softmax-module.js';
+import { F64, Fn, I32, V128 } from './asm.js';
+import { pushFastExp, pushFastExpPair } from './softmax-module.js';
 import { LOG_STEPS } from '../fast-math.js';
 
 /**
@@ -27,12 +27,46 @@ export function emitLogit(): Fn {
   const u = f.local(I32), ub = f.local(I32), mi = f.local(I32), li = f.local(I32);
   const s = f.local(F64), t = f.local(F64), wu = f.local(F64), x = f.local(F64), mf = f.local(F64), rr = f.local(F64);
   const e = f.local(F64), g = f.local(F64), p = f.local(F64), lf = f.local(F64), f2 = f.local(F64), loss = f.local(F64);
-  f.f64(0).set(loss);
-  f.i32(0).set(u);
-  f.block();
-  f.get(m).eqz().brIf(0);
-  f.loop(); // $rows
-  {
+  const v = {
+    s: f.local(V128), t: f.local(V128), w: f.local(V128), x: f.local(V128), mf: f.local(V128), rr: f.local(V128), mi: f.local(V128),
+    e: f.local(V128), g: f.local(V128), p: f.local(V128), li: f.local(V128), lf: f.local(V128), f2: f.local(V128),
+  };
+  /** Pushes table[i] for the i32 lanes 0 and 1 of the v128 local `idx` as an f64x2. */
+  const gather = (table: number, idx: number): void => {
+    f.get(table).get(idx).laneI32(0).i32(3).shl().add().load64(0).splatF();
+    f.get(table).get(idx).laneI32(1).i32(3).shl().add().load64(0).replaceLane(1);
+  };
+  /** Rows u and u + 1 in the two lanes: each lane by the one-row operations below, in their order. */
+  const rowPair = (): void => {
+    f.get(u).i32(3).shl().set(ub);
+    f.get(mg).get(ub).add().vload(0).set(v.s);
+    f.get(lab).get(u).i32(2).shl().add().load32(0).fromU32().splatF();
+    f.get(lab).get(u).i32(2).shl().add().load32(4).fromU32().replaceLane(1).set(v.t);
+    f.get(w).get(ub).add().vload(0).set(v.w);
+    f.get(v.s).fabs().fneg().set(v.x);
+    pushFastExpPair(f, v.x, texp, { mf: v.mf, rr: v.rr, mi: v.mi, e: v.e });
+    f.set(v.e);
+    f.f64(1).splatF().get(v.e).get(v.s).vzero().fgeMask().bitselect().f64(1).splatF().get(v.e).fadd().fdiv().get(v.t).fsub().set(v.g);
+    f.get(v.e).f64(LOG_STEPS).splatF().fmul().truncSatPair().set(v.li);
+    f.get(v.e).get(v.li).fromU32Pair().f64(LOG_STEPS).splatF().fdiv().fsub();
+    gather(tinv, v.li);
+    f.fmul().set(v.lf);
+    f.get(v.lf).get(v.lf).fmul().set(v.f2);
+    gather(tlog, v.li);
+    f.get(v.lf).get(v.f2).f64(1 / 2).splatF().get(v.lf).f64(1 / 3).splatF().fmul().fsub().fmul().fsub();
+    f.get(v.f2).get(v.f2).fmul().f64(1 / 4).splatF().get(v.lf).f64(1 / 5).splatF().fmul().fsub().get(v.f2).f64(1 / 6).splatF().fmul().fadd().fmul().fsub();
+    f.fadd().set(v.p); // log1p(e)
+    f.get(v.w).get(v.s).vzero().get(v.s).vzero().fgtMask().bitselect().get(v.t).get(v.s).fmul().fsub().get(v.p).fadd().fmul().set(v.p);
+    f.get(loss).get(v.p).lane(0).add64().get(v.p).lane(1).add64().set(loss);
+    f.get(r).get(ub).add().get(v.w).get(v.g).fmul().vstore(0);
+    f.get(curv).if();
+    {
+      f.get(v.g).get(v.t).fadd().set(v.p);
+      f.get(cw).get(ub).add().get(v.w).get(v.p).fmul().f64(1).splatF().get(v.p).fsub().fmul().vstore(0);
+    }
+    f.end();
+  };
+  const row = (): void => {
     f.get(u).i32(3).shl().set(ub);
     f.get(mg).get(ub).add().load64(0).set(s);
     f.get(lab).get(u).i32(2).shl().add().load32(0).fromU32().set(t);
@@ -61,9 +95,18 @@ export function emitLogit(): Fn {
       f.get(cw).get(ub).add().get(wu).get(p).mul64().f64(1).get(p).sub64().mul64().store64(0);
     }
     f.end();
-    f.inc(u, 1).get(u).get(m).ltU().brIf(0);
+  };
+  f.f64(0).set(loss);
+  f.i32(0).set(u);
+  f.block().loop(); // $pairs
+  {
+    f.get(u).i32(2).add().get(m).gtU().brIf(1);
+    rowPair();
+    f.inc(u, 2).br(0);
   }
-  f.end();
+  f.end().end();
+  f.get(u).get(m).ltU().if(); // the last row of an odd block
+  row();
   f.end();
   f.get(loss);
   return f;
