@@ -1,6 +1,7 @@
 /**
- * Runs the sides of the benchmark's workloads: each side one process under memwatch, the
- * dataset read into the page cache first. Pair workloads (issue 4's and RW) compare memgrid
+ * Runs the sides of the benchmark's workloads: each side one timed process, then once more
+ * under memwatch for its peak memory (see process.ts's runSide), the dataset read into the page
+ * cache first. Pair workloads (issue 4's and RW) compare memgrid
  * with one scikit-learn run here; the logistic ones run in bench/logistic-run.ts.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
@@ -82,7 +83,7 @@ export class Harness {
     return { ...paths, bytes: statSync(paths.X).size + statSync(paths.y).size, rows: Number(shape?.[1] ?? 0), cols: Number(shape?.[2] ?? 0) };
   }
 
-  /** One side as a process under memwatch, after reading the workload's data into the page cache. */
+  /** One side as a timed process (and a second, watched one for memory), after reading the workload's data into the page cache. */
   async side(label: string, argv: readonly string[], workload: Workload): Promise<SideRun> {
     const paths = datasetPaths(this.s.dir, workload, this.s.quick, this.s.seed);
     readThrough([paths.X, paths.y]);
