@@ -13,7 +13,7 @@ const EXP_STEPS = 32;
 export const LN2_32_HI = 6.93147180369123816490e-1 / EXP_STEPS;
 export const LN2_32_LO = 1.90821492927058770002e-10 / EXP_STEPS;
 export const INV_LN2_32 = EXP_STEPS / Math.LN2;
-/** Below this, fastExp defers to Math.exp (subnormal results); the wasm softmax (wasm/softmax-module.ts) gives 0. */
+/** Below this, fastExp defers to Math.exp (subnormal results); the wasm sweeps (wasm/fast-math-module.ts) give 0. */
 export const EXP_TABLE_LOW = -708;
 /** Adding then subtracting 1.5·2⁵² rounds a double of magnitude < 2⁵¹ to the nearest integer. */
 const ROUNDER = 6755399441055744;

@@ -88,7 +88,7 @@ export interface GramKernel {
   readonly stage: Float64Array;
   /** The shift {@link GramKernel.expandRows} subtracts (d − 1 values; zeros for none). */
   readonly shift: Float64Array;
-  /** rows[u] = [stage[u] − shift, 1] for u < n (wasm/softmax-module.ts's expand). */
+  /** rows[u] = [stage[u] − shift, 1] for u < n (wasm/expand-module.ts). */
   expandRows(n: number): void;
   /**
    * Binary rows u < n with margins[u], target labels[u] (0 or 1) and weight perRow[u]:

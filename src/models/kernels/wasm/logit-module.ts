@@ -5,7 +5,7 @@
  * fast-math.ts's exp and log1p, operation for operation (a test holds them bit for bit).
  */
 import { F64, Fn, I32, V128 } from './asm.js';
-import { pushFastExp, pushFastExpPair } from './softmax-module.js';
+import { pushFastExp, pushFastExpPair } from './fast-math-module.js';
 import { LOG_STEPS } from '../fast-math.js';
 
 /**

@@ -5,7 +5,8 @@
  * reading). wasm/kernel.ts instantiates the module and lays out its memory.
  */
 import { F64, Fn, I32, moduleBytes, V128 } from './asm.js';
-import { emitExpand, emitSoftmax } from './softmax-module.js';
+import { emitExpand } from './expand-module.js';
+import { emitSoftmax } from './softmax-module.js';
 import { emitLogit } from './logit-module.js';
 
 /**

@@ -8,27 +8,7 @@
  * holds the two together).
  */
 import { F64, Fn, I32, V128 } from './asm.js';
-import { EXP_TABLE_LOW, INV_LN2_32, LN2_32_HI, LN2_32_LO } from '../fast-math.js';
-
-/** The Taylor coefficients of fastExp's e^r, innermost first: 1/720, then these in turn. */
-const EXP_HORNER = [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1] as const;
-
-/**
- * Pushes fastExp(x) for the f64 local x, the same operations in the same order (0 below
- * EXP_TABLE_LOW, where fastExp defers to Math.exp's subnormals); `tab` holds the byte address of
- * the 32-entry table 2^(j/32); mf, rr (f64) and mi (i32) are scratch locals.
- */
-export function pushFastExp(f: Fn, x: number, tab: number, scratch: { mf: number; rr: number; mi: number }): void {
-  const { mf, rr, mi } = scratch;
-  f.get(x).f64(INV_LN2_32).mul64().nearest64().set(mf);
-  f.get(x).get(mf).f64(LN2_32_HI).mul64().sub64().get(mf).f64(LN2_32_LO).mul64().sub64().set(rr);
-  f.get(mf).truncSat().set(mi);
-  f.f64(1 / 720);
-  for (const coefficient of EXP_HORNER) f.get(rr).mul64().f64(coefficient).add64();
-  f.get(tab).get(mi).i32(31).and().i32(3).shl().add().load64(0).mul64();
-  f.get(mi).i32(5).shrS().pow2().mul64();
-  f.f64(0).get(x).f64(EXP_TABLE_LOW).lt64().eqz().select();
-}
+import { pushFastExp, pushFastExpPair } from './fast-math-module.js';
 
 /**
  * `softmax(p, lab, w, r, st, tab, m, k)`: for rows u < m of the row-major m×k margins at byte
@@ -120,72 +100,6 @@ export function emitSoftmax(): Fn {
     f.get(sb).get(sum).store64(16);
     f.incBy(rowp, kb).incBy(rowr, kb);
     f.inc(u, 1).get(u).get(m).ltU().brIf(0);
-  }
-  f.end();
-  return f;
-}
-
-/**
- * Pushes fastExp of both lanes of the v128 local x (f64x2), each lane by the operations of
- * {@link pushFastExp} in the same order; the table is read lane by lane. mf, rr, mi, e are
- * scratch v128 locals.
- */
-export function pushFastExpPair(f: Fn, x: number, tab: number, scratch: { mf: number; rr: number; mi: number; e: number }): void {
-  const { mf, rr, mi, e } = scratch;
-  f.get(x).f64(INV_LN2_32).splatF().fmul().fnearest().set(mf);
-  f.get(x).get(mf).f64(LN2_32_HI).splatF().fmul().fsub().get(mf).f64(LN2_32_LO).splatF().fmul().fsub().set(rr);
-  f.get(mf).truncSatPair().set(mi);
-  f.f64(1 / 720).splatF();
-  for (const coefficient of EXP_HORNER) f.get(rr).fmul().f64(coefficient).splatF().fadd();
-  f.get(tab).get(mi).laneI32(0).i32(31).and().i32(3).shl().add().load64(0).splatF();
-  f.get(tab).get(mi).laneI32(1).i32(31).and().i32(3).shl().add().load64(0).replaceLane(1);
-  f.fmul();
-  // 2^k per lane: (k + 1023) << 52 as an f64's bits.
-  f.get(mi).i32(5).shrSI32x4().i32(1023).splatI32().addI32x4().extendLowI64x2().i32(52).shlI64x2();
-  f.fmul().set(e);
-  f.vzero().get(e).get(x).f64(EXP_TABLE_LOW).splatF().fltMask().bitselect();
-}
-
-/**
- * `expand(q, z, h, m, draw, dp)`: rows u < m of the staged raw rows at byte q (m×draw,
- * row-major, as memcpy left them) become the block's rows [x − h, 1] at byte z (stride dp, the
- * constant 1 at column draw), h the draw shift values. The logistic sweeps copy runs of
- * consecutive rows into the stage with one memcpy each and leave the per-value work to this.
- *
- * ```wat
- * (func $expand (param $q $z $h $m $draw $dp i32)
- *   ;; for u < m: for j < draw: z[u][j] = q[u][j] − h[j]; z[u][draw] = 1
- * )
- * ```
- */
-export function emitExpand(): Fn {
-  const f = new Fn(6);
-  const [q, z, h, m, draw, dp] = [0, 1, 2, 3, 4, 5];
-  const pq = f.local(I32), pz = f.local(I32), jb = f.local(I32), rowb = f.local(I32), strideb = f.local(I32), u = f.local(I32);
-  const pairsb = f.local(I32);
-  f.get(m).eqz().if().ret().end();
-  f.get(draw).i32(3).shl().set(rowb);
-  f.get(draw).i32(-2).and().i32(3).shl().set(pairsb); // bytes of the even part of a row: two values a load
-  f.get(dp).i32(3).shl().set(strideb);
-  f.get(q).set(pq);
-  f.get(z).set(pz);
-  f.get(m).set(u);
-  f.loop(); // $rows
-  {
-    f.i32(0).set(jb);
-    f.block().loop(); // $pairs
-    {
-      f.get(jb).get(pairsb).geU().brIf(1);
-      f.get(pz).get(jb).add().get(pq).get(jb).add().vload(0).get(h).get(jb).add().vload(0).fsub().vstore(0);
-      f.inc(jb, 16).br(0);
-    }
-    f.end().end();
-    f.get(jb).get(rowb).ltU().if(); // an odd draw: the last value
-    f.get(pz).get(jb).add().get(pq).get(jb).add().load64(0).get(h).get(jb).add().load64(0).sub64().store64(0);
-    f.end();
-    f.get(pz).get(rowb).add().f64(1).store64(0);
-    f.incBy(pq, rowb).incBy(pz, strideb);
-    f.get(u).i32(1).sub().tee(u).brIf(0);
   }
   f.end();
   return f;

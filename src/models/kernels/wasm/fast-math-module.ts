@@ -1,0 +1,47 @@
+/**
+ * fast-math.ts's exp in wasm: the same constants, the same operations in the same order, so the
+ * wasm sweeps (softmax-module.ts, logit-module.ts) give fastExp's bits; one lane or two (f64x2).
+ */
+import type { Fn } from './asm.js';
+import { EXP_TABLE_LOW, INV_LN2_32, LN2_32_HI, LN2_32_LO } from '../fast-math.js';
+
+/** The Taylor coefficients of fastExp's e^r, innermost first: 1/720, then these in turn. */
+const EXP_HORNER = [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1] as const;
+
+/**
+ * Pushes fastExp(x) for the f64 local x, the same operations in the same order (0 below
+ * EXP_TABLE_LOW, where fastExp defers to Math.exp's subnormals); `tab` holds the byte address of
+ * the 32-entry table 2^(j/32); mf, rr (f64) and mi (i32) are scratch locals.
+ */
+export function pushFastExp(f: Fn, x: number, tab: number, scratch: { mf: number; rr: number; mi: number }): void {
+  const { mf, rr, mi } = scratch;
+  f.get(x).f64(INV_LN2_32).mul64().nearest64().set(mf);
+  f.get(x).get(mf).f64(LN2_32_HI).mul64().sub64().get(mf).f64(LN2_32_LO).mul64().sub64().set(rr);
+  f.get(mf).truncSat().set(mi);
+  f.f64(1 / 720);
+  for (const coefficient of EXP_HORNER) f.get(rr).mul64().f64(coefficient).add64();
+  f.get(tab).get(mi).i32(31).and().i32(3).shl().add().load64(0).mul64();
+  f.get(mi).i32(5).shrS().pow2().mul64();
+  f.f64(0).get(x).f64(EXP_TABLE_LOW).lt64().eqz().select();
+}
+
+/**
+ * Pushes fastExp of both lanes of the v128 local x (f64x2), each lane by the operations of
+ * {@link pushFastExp} in the same order; the table is read lane by lane. mf, rr, mi, e are
+ * scratch v128 locals.
+ */
+export function pushFastExpPair(f: Fn, x: number, tab: number, scratch: { mf: number; rr: number; mi: number; e: number }): void {
+  const { mf, rr, mi, e } = scratch;
+  f.get(x).f64(INV_LN2_32).splatF().fmul().fnearest().set(mf);
+  f.get(x).get(mf).f64(LN2_32_HI).splatF().fmul().fsub().get(mf).f64(LN2_32_LO).splatF().fmul().fsub().set(rr);
+  f.get(mf).truncSatPair().set(mi);
+  f.f64(1 / 720).splatF();
+  for (const coefficient of EXP_HORNER) f.get(rr).fmul().f64(coefficient).splatF().fadd();
+  f.get(tab).get(mi).laneI32(0).i32(31).and().i32(3).shl().add().load64(0).splatF();
+  f.get(tab).get(mi).laneI32(1).i32(31).and().i32(3).shl().add().load64(0).replaceLane(1);
+  f.fmul();
+  // 2^k per lane: (k + 1023) << 52 as an f64's bits.
+  f.get(mi).i32(5).shrSI32x4().i32(1023).splatI32().addI32x4().extendLowI64x2().i32(52).shlI64x2();
+  f.fmul().set(e);
+  f.vzero().get(e).get(x).f64(EXP_TABLE_LOW).splatF().fltMask().bitselect();
+}
