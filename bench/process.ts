@@ -87,8 +87,9 @@ function tail(stderr: string): string {
  * Runs `command args` and returns the side's JSON result, timed on its own; with memwatch, runs
  * it a second time under memwatch for its peak memory only. memwatch reads every process's
  * smaps_rollup each 20 ms (10 ms a read for a memgrid worker's 370 mappings), holding the lock
- * that V8's code-page protection changes and mappings wait for: watched, memgrid's LD took 2.95 s
- * against 2.0 s unwatched, while scikit-learn's processes ran as fast either way (2.3-2.8 s).
+ * that mapping changes wait for, and slowed both sides: in two full runs 25 minutes apart, the
+ * watched one took 1.1-1.5× as long for scikit-learn (RW 38.7 s against 27.1 s) and 1.0-1.5× for
+ * memgrid (LM 10.6 s against 7.2 s).
  * @example
  * ```ts
  * const run = await runSide(['/usr/bin/python3', 'bench/sklearn_side.py', 'W1'], { cwd, memwatch, timeoutS: 1800 });
