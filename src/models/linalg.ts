@@ -4,9 +4,9 @@
  * that is not positive definite.
  */
 import { createRequire } from 'node:module';
-import { choleskyInPlace } from './kernels/index.js';
+import { choleskyInPlace, choleskySolveInPlace } from './kernels/index.js';
 
-export { choleskyInPlace };
+export { choleskyInPlace, choleskySolveInPlace };
 
 /**
  * ml-matrix, loaded the first time a matrix needs the SVD: importing it costs every worker
@@ -40,20 +40,4 @@ function svdSolve(A: Float64Array, b: Float64Array, d: number): Float64Array {
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) M.set(i, j, A[i * d + j]!);
   const x = new SingularValueDecomposition(M, { autoTranspose: true }).solve(Matrix.columnVector(Array.from(b.subarray(0, d))));
   return Float64Array.from(x.getColumn(0));
-}
-
-/** Solve L Lᵀ x = b in place, L the lower factor from {@link choleskyInPlace}. */
-export function choleskySolveInPlace(L: Float64Array, n: number, b: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= L[i * n + k]! * b[k]!;
-    b[i] = s / L[i * n + i]!;
-  }
-  // Lᵀ x = y column by column: once x_i is known, row i of L (contiguous) updates the rest.
-  for (let i = n - 1; i >= 0; i--) {
-    const xi = b[i]! / L[i * n + i]!;
-    b[i] = xi;
-    const ri = i * n;
-    for (let k = 0; k < i; k++) b[k]! -= L[ri + k]! * xi;
-  }
 }

@@ -6,7 +6,7 @@
  * absent intercept) gets a unit row; a singular H (a direction neither the loss nor the penalty
  * sees) gets a growing ridge.
  */
-import { choleskyInPlace, choleskySolveInPlace } from './linalg.js';
+import { choleskyStore, type CholeskyStore } from './kernels/index.js';
 
 /**
  * A reusable factorisation of H + diag(penalty) for K coordinates.
@@ -18,11 +18,11 @@ import { choleskyInPlace, choleskySolveInPlace } from './linalg.js';
  * ```
  */
 export class NewtonFactor {
-  private readonly L: Float64Array;
+  private readonly store: CholeskyStore;
   private readonly scale: Float64Array;
 
   constructor(readonly size: number) {
-    this.L = new Float64Array(size * size);
+    this.store = choleskyStore(size);
     this.scale = new Float64Array(size);
   }
 
@@ -32,20 +32,23 @@ export class NewtonFactor {
    */
   factor(hess: Float64Array, penalty: Float64Array, fixed: Uint8Array): void {
     const n = this.size;
-    const { L, scale } = this;
+    const { scale } = this;
+    const { matrix: L, stride } = this.store;
     for (let i = 0; i < n; i++) {
       const a = fixed[i] === 1 ? 1 : hess[i * n + i]! + penalty[i]!;
       scale[i] = a > 0 && Number.isFinite(a) ? 1 / Math.sqrt(a) : 1;
     }
     for (let ridge = 0; ; ridge = ridge === 0 ? 1e-12 : ridge * 100) {
+      // The lower triangle only: the factorisation reads nothing else.
       for (let i = 0; i < n; i++) {
         const si = scale[i]!;
-        for (let j = 0; j < n; j++) {
-          L[i * n + j] = fixed[i] === 1 || fixed[j] === 1 ? (i === j ? 1 : 0) : hess[i * n + j]! * si * scale[j]!;
+        const row = i * stride;
+        for (let j = 0; j < i; j++) {
+          L[row + j] = fixed[i] === 1 || fixed[j] === 1 ? 0 : hess[i * n + j]! * si * scale[j]!;
         }
-        if (fixed[i] !== 1) L[i * n + i] = (hess[i * n + i]! + penalty[i]!) * si * si + ridge;
+        L[row + i] = fixed[i] === 1 ? 1 : (hess[i * n + i]! + penalty[i]!) * si * si + ridge;
       }
-      if (choleskyInPlace(L, n) || ridge > 1) return;
+      if (this.store.factor() || ridge > 1) return;
     }
   }
 
@@ -54,7 +57,7 @@ export class NewtonFactor {
     const n = this.size;
     const scale = this.scale;
     for (let i = 0; i < n; i++) out[i] = -g[i]! * scale[i]!;
-    choleskySolveInPlace(this.L, n, out);
+    this.store.solve(out);
     for (let i = 0; i < n; i++) out[i]! *= scale[i]!;
   }
 }

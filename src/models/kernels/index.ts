@@ -9,13 +9,13 @@
  * fitted in place without copying rows out; they never allocate per row, and they accumulate
  * (`+=`) into caller-provided outputs so statistics can be summed over blocks, folds and threads.
  */
-import { choleskyJs } from './js/cholesky.js';
+import { choleskyJs, choleskySolveInPlace } from './js/cholesky.js';
 import { accumulateGramJs, GRAM_UNROLL } from './js/gram.js';
 import { tridiagonalizeJs, type Tridiagonal } from './js/tridiagonal.js';
 import { logisticLossGradJs, softmaxLossGradJs } from './js/loss.js';
 import { logisticNewtonSweepJs, softmaxNewtonSweepJs } from './js/newton.js';
 import type { DenseView, GramStats, SweepRows } from './types.js';
-import { choleskyWasm } from './wasm/cholesky.js';
+import { choleskyWasm, WasmCholesky } from './wasm/cholesky.js';
 import { tridiagonalizeWasm } from './wasm/tridiagonal.js';
 import { wasmGramKernel, wasmGramSupported, type GramKernel } from './wasm/kernel.js';
 import { accumulateGramWasm, logisticSweepWasm, softmaxHessianOutputs, softmaxSweepWasm } from './wasm/sweeps.js';
@@ -26,7 +26,7 @@ export { linearMargins } from './margins.js';
 export { firstNonFiniteRow, firstNonFiniteValue } from './scan.js';
 export { log1pExp, sigmoid } from './logistic-math.js';
 export { newtonScratchLength } from './js/newton.js';
-export { GRAM_UNROLL };
+export { GRAM_UNROLL, choleskySolveInPlace };
 export type { Tridiagonal };
 
 /** A kernel backend: the JavaScript kernels, or the WebAssembly SIMD ones. */
@@ -107,6 +107,55 @@ export function choleskyInPlace(A: Float64Array, n: number): boolean {
   if (forced === 'wasm' && !wasmGramSupported()) throw new Error('the wasm kernel backend was requested but is unavailable here (WebAssembly SIMD)');
   last = 'js';
   return choleskyJs(A, n);
+}
+
+/**
+ * A reusable Cholesky factor of n×n matrices: fill `matrix`'s lower triangle (row i at
+ * i·stride), `factor()`, then `solve(b)` (b ← A⁻¹b) as often as needed. On wasm from n = 24 up
+ * (the factor stays in wasm memory, the solves run there), JavaScript below.
+ */
+export interface CholeskyStore {
+  readonly matrix: Float64Array;
+  readonly stride: number;
+  factor(): boolean;
+  solve(b: Float64Array): void;
+}
+
+/** This thread's wasm stores by size (each a wasm memory of its own, so they are kept, not remade per fit). */
+const wasmStores = new Map<number, WasmCholesky>();
+const MAX_WASM_STORES = 4;
+
+/**
+ * A {@link CholeskyStore} for n×n matrices on this thread's backend. A wasm store is shared by
+ * every caller asking for the same n on this thread: the Newton solver, its one user, runs a
+ * whole path synchronously and factors before it solves, so no two factors of one size are in
+ * use at once.
+ * @example
+ * ```ts
+ * const store = choleskyStore(n);
+ * for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) store.matrix[i * store.stride + j] = A[i * n + j]!;
+ * if (store.factor()) store.solve(b);
+ * ```
+ */
+export function choleskyStore(n: number): CholeskyStore {
+  if (n >= CHOLESKY_WASM_MIN && forced !== 'js' && wasmGramSupported()) {
+    let store = wasmStores.get(n);
+    try {
+      store ??= new WasmCholesky(n);
+    } catch {
+      // A wasm memory this large could not be had: the JavaScript factor below.
+    }
+    if (store !== undefined) {
+      if (wasmStores.size >= MAX_WASM_STORES && !wasmStores.has(n)) wasmStores.delete(wasmStores.keys().next().value!);
+      wasmStores.set(n, store);
+      last = 'wasm';
+      return store;
+    }
+  }
+  if (forced === 'wasm' && !wasmGramSupported()) throw new Error('the wasm kernel backend was requested but is unavailable here (WebAssembly SIMD)');
+  last = 'js';
+  const matrix = new Float64Array(n * n);
+  return { matrix, stride: n, factor: () => choleskyInPlace(matrix, n), solve: (b) => choleskySolveInPlace(matrix, n, b) };
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import {
-  accumulateGram, choleskyInPlace, firstNonFiniteRow, gramStats, lastBackend, logisticLossGrad, logisticNewtonSweep,
+  accumulateGram, choleskyInPlace, choleskyStore, firstNonFiniteRow, gramStats, lastBackend, logisticLossGrad, logisticNewtonSweep,
   newtonScratchLength, softmaxLossGrad, softmaxNewtonSweep, symmetrizeUpper, withBackend, type BackendName, type DenseView,
   type SweepRows,
 } from '../../../src/models/kernels/index.js';
@@ -296,5 +296,34 @@ describe('the Cholesky factorisation, on each backend', () => {
       A[17 * n + 17] = -1;
       expect(on(backend, () => choleskyInPlace(A, n))).toBe(false);
     });
+
+    // The Newton solver's factor: the lower triangle written in, factored, then solved with as often as needed.
+    for (const n of [5, 24, 41, 64]) {
+      test(`${backend}, n = ${n}: a Cholesky store solves A x = b (the factor kept where it was made)`, () => {
+        const A = spd(n);
+        const store = withBackend(backend, () => choleskyStore(n));
+        // Wasm from n = 24 (rows padded to an even length), JavaScript below or when asked.
+        const wasm = backend === 'wasm' && n >= 24;
+        expect(lastBackend()).toBe(wasm ? 'wasm' : 'js');
+        expect(store.stride).toBe(wasm ? n + (n & 1) : n);
+        store.matrix.fill(Number.NaN); // only the lower triangle may be read
+        for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) store.matrix[i * store.stride + j] = A[i * n + j]!;
+        expect(store.factor()).toBe(true);
+        for (const seed of [1, 2]) {
+          const b = randoms(n, 600 + seed);
+          const x = b.slice();
+          store.solve(x);
+          let worst = 0;
+          let scale = 0;
+          for (let i = 0; i < n; i++) {
+            let t = 0;
+            for (let k = 0; k < n; k++) t += A[i * n + k]! * x[k]!;
+            worst = Math.max(worst, Math.abs(t - b[i]!));
+            scale = Math.max(scale, Math.abs(b[i]!));
+          }
+          expect(worst / scale).toBeLessThan(TOL);
+        }
+      });
+    }
   }
 });

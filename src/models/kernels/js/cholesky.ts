@@ -54,3 +54,18 @@ function dotPrefix(A: Float64Array, a: number, b: number, len: number): number {
   return s0 + s1;
 }
 
+/** Solve L Lᵀ x = b in place, L the lower factor from choleskyJs or the wasm `chol`. */
+export function choleskySolveInPlace(L: Float64Array, n: number, b: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) s -= L[i * n + k]! * b[k]!;
+    b[i] = s / L[i * n + i]!;
+  }
+  // Lᵀ x = y column by column: once x_i is known, row i of L (contiguous) updates the rest.
+  for (let i = n - 1; i >= 0; i--) {
+    const xi = b[i]! / L[i * n + i]!;
+    b[i] = xi;
+    const ri = i * n;
+    for (let k = 0; k < i; k++) b[k]! -= L[ri + k]! * xi;
+  }
+}

@@ -38,3 +38,41 @@ export function choleskyWasm(A: Float64Array, n: number): boolean {
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) A[i * n + j] = m[i * np + j]!;
   return true;
 }
+
+/**
+ * A Cholesky factor kept in a wasm memory of its own: the caller writes the lower triangle of
+ * A into `matrix` (row i at i·stride), `factor()` factors it in place, and `solve(b)` solves
+ * L Lᵀ x = b there as often as needed, so the factor is never copied out (the Newton solver
+ * solves several times per factorisation).
+ */
+export class WasmCholesky {
+  /** Row-major, rows of `stride` doubles: the lower triangle is A's on entry to factor(), L's after. */
+  readonly matrix: Float64Array;
+  readonly stride: number;
+  private readonly rhs: Float64Array;
+  private readonly chol: (a: number, n: number, np: number) => number;
+  private readonly trsv: (a: number, n: number, np: number, b: number) => void;
+
+  constructor(readonly n: number) {
+    this.stride = n + (n & 1);
+    const words = n * this.stride + this.stride;
+    const memory = new wasmApi.Memory({ initial: Math.max(1, Math.ceil((words * 8) / WASM_PAGE_BYTES)) });
+    const inst = new wasmApi.Instance(wasmModule(), { env: { mem: memory } });
+    this.chol = inst.exports['chol'] as WasmCholesky['chol'];
+    this.trsv = inst.exports['trsv'] as WasmCholesky['trsv'];
+    this.matrix = new Float64Array(memory.buffer, 0, n * this.stride);
+    this.rhs = new Float64Array(memory.buffer, n * this.stride * 8, n);
+  }
+
+  /** Factors `matrix` in place; false when it is not positive definite. */
+  factor(): boolean {
+    return this.chol(0, this.n, this.stride) === 1;
+  }
+
+  /** b ← (L Lᵀ)⁻¹ b. */
+  solve(b: Float64Array): void {
+    this.rhs.set(b.subarray(0, this.n));
+    this.trsv(0, this.n, this.stride, this.matrix.length * 8);
+    b.set(this.rhs);
+  }
+}

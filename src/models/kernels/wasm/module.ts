@@ -8,6 +8,7 @@ import { F64, Fn, I32, moduleBytes, V128 } from './asm.js';
 import { emitExpand } from './expand-module.js';
 import { emitSoftmax } from './softmax-module.js';
 import { emitLogit } from './logit-module.js';
+import { emitTrsv } from './trsv-module.js';
 
 /**
  * `gram(g, l, z, n, dp, full)`: for 4×4 tiles (j, k) with k ≥ j (every k when full ≠ 0),
@@ -623,6 +624,6 @@ export function gramModuleBytes(): Uint8Array {
   return moduleBytes([
     ['gram', emitGram()], ['scale', emitScale()], ['affine', emitAffine()], ['rank', emitRank()], ['chol', emitCholesky()],
     ['symv', emitSymv()], ['syr2', emitSyr2()], ['softmax', emitSoftmax()], ['expand', emitExpand()],
-    ['logit', emitLogit()],
+    ['logit', emitLogit()], ['trsv', emitTrsv()],
   ]);
 }
