@@ -9,6 +9,7 @@ import { emitExpand } from './expand-module.js';
 import { emitSoftmax } from './softmax-module.js';
 import { emitLogit } from './logit-module.js';
 import { emitTrsv } from './trsv-module.js';
+import { emitDot } from './dot-emitter.js';
 
 /**
  * `gram(g, l, z, n, dp, full)`: for 4×4 tiles (j, k) with k ≥ j (every k when full ≠ 0),
@@ -515,19 +516,7 @@ function emitSymv(): Fn {
   {
     f.get(i).get(n).geU().brIf(1);
     f.get(a).get(i).get(rowb).mul().add().get(start).i32(3).shl().add().set(pa);
-    f.vzero().set(acc);
-    f.i32(0).set(jb);
-    f.block().loop(); // $cols
-    {
-      f.get(jb).i32(16).add().get(len).gtU().brIf(1);
-      f.get(acc).get(pa).get(jb).add().vload(0).get(pv).get(jb).add().vload(0).fmul().fadd().set(acc);
-      f.inc(jb, 16).br(0);
-    }
-    f.end().end();
-    f.get(acc).lane(0).get(acc).lane(1).add64().set(s);
-    f.get(jb).get(len).ltU().if();
-    f.get(s).get(pa).get(jb).add().load64(0).get(pv).get(jb).add().load64(0).mul64().add64().set(s);
-    f.end();
+    emitDot(f, pa, pv, len, { acc, at: jb }, s);
     f.get(p).get(i).i32(3).shl().add().get(s).store64(0);
     f.inc(i, 1).br(0);
   }

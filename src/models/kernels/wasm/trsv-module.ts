@@ -4,6 +4,7 @@
  * dot products).
  */
 import { F64, Fn, I32, V128 } from './asm.js';
+import { emitDot } from './dot-emitter.js';
 
 /**
  * `trsv(a, n, np, b)`: b ← (L Lᵀ)⁻¹ b in place, L the lower factor at byte a (rows of np ≥ n
@@ -30,19 +31,7 @@ export function emitTrsv(): Fn {
   {
     f.get(a).get(i).get(rowb).mul().add().set(ri);
     f.get(i).i32(3).shl().set(ib);
-    f.vzero().set(acc);
-    f.i32(0).set(kb);
-    f.block().loop();
-    {
-      f.get(kb).i32(16).add().get(ib).gtU().brIf(1);
-      f.get(acc).get(ri).get(kb).add().vload(0).get(b).get(kb).add().vload(0).fmul().fadd().set(acc);
-      f.inc(kb, 16).br(0);
-    }
-    f.end().end();
-    f.get(acc).lane(0).get(acc).lane(1).add64().set(s);
-    f.get(kb).get(ib).ltU().if();
-    f.get(s).get(ri).get(kb).add().load64(0).get(b).get(kb).add().load64(0).mul64().add64().set(s);
-    f.end();
+    emitDot(f, ri, b, ib, { acc, at: kb }, s);
     f.get(b).get(ib).add().get(b).get(ib).add().load64(0).get(s).sub64().get(ri).get(ib).add().load64(0).div64().store64(0);
     f.inc(i, 1).get(i).get(n).ltU().brIf(0);
   }
