@@ -156,7 +156,8 @@ function emitScale(): Fn {
 /**
  * `affine(z, w, out, n, dp, k)`: out[u·k + c] = Σ_j Z[u][j]·W[c][j] for u < n, c < k: the k
  * linear outputs (margins) of n rows, Z n×dp and W k×dp row-major, dp a multiple of 4. Two f64x2
- * accumulators per dot product, summed across lanes at the end.
+ * accumulators per dot product, summed across lanes at the end; the code runs two outputs a pass
+ * on the same row loads while two remain, the sketch below shows one.
  *
  * ```wat
  * (func $affine (param $z i32) (param $w i32) (param $out i32) (param $n i32) (param $dp i32) (param $k i32)
@@ -249,7 +250,9 @@ function emitAffine(): Fn {
 /**
  * `rank(z, r, g, n, dp, k)`: G[c][j] += Σ_{u<n} R[u·k + c]·Z[u][j] for c < k: the k gradient
  * rows of a block of n rows with per-row residuals R (n×k), Z n×dp and G k×dp row-major, dp a
- * multiple of 4. Four columns of one output stay in two accumulators over all n rows.
+ * multiple of 4. Four columns of one output stay in two accumulators over all n rows; the code
+ * runs two outputs a pass (four accumulators on the same row loads, each sum in the order below)
+ * while two remain, the sketch below shows one.
  *
  * ```wat
  * (func $rank (param $z i32) (param $r i32) (param $g i32) (param $n i32) (param $dp i32) (param $k i32)
@@ -350,8 +353,9 @@ function emitRank(): Fn {
 /**
  * `chol(a, n, np) → ok`: the lower Cholesky factor of the symmetric n×n matrix at byte a (rows of
  * np ≥ n doubles), in place, by dot products of rows (left-looking): L[j][j] = √(A[j][j] − Σ_k
- * L[j][k]²), then L[i][j] = (A[i][j] − Σ_k L[i][k]·L[j][k]) / L[j][j] for i > j, two rows i at a
- * time so each load of row j serves both. Returns 0, early, when a pivot is not positive (A is
+ * L[j][k]²), then L[i][j] = (A[i][j] − Σ_k L[i][k]·L[j][k]) / L[j][j] for i > j, four rows i at
+ * a time so each load of row j serves four sums (then two, then one for what remains; the sketch
+ * below shows pairs). Returns 0, early, when a pivot is not positive (A is
  * not positive definite), else 1. The upper triangle is left as it was.
  *
  * ```wat
