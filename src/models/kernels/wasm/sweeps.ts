@@ -125,6 +125,9 @@ export function softmaxSweepWasm(
   return loss;
 }
 
+/** Runs of fewer consecutive rows than this are copied value by value rather than by one memcpy. */
+const SHORT_RUN = 8;
+
 function setShift(kernel: GramKernel, shift: Float64Array | undefined): void {
   if (shift === undefined) kernel.shift.fill(0);
   else kernel.shift.set(shift);
@@ -145,11 +148,15 @@ function loadBlock(
   }
   const d = X.nCols;
   const { stage } = kernel;
+  const data = X.data;
   for (let u = 0; u < m;) {
     const start = rowId(rows, first + u);
     let run = 1;
     while (u + run < m && rowId(rows, first + u + run) === start + run) run++;
-    stage.set(X.data.subarray(start * d, (start + run) * d), u * d);
+    const from = start * d, to = u * d, len = run * d;
+    // A short run is copied by hand: a subarray view per run would allocate in the loop.
+    if (run < SHORT_RUN) for (let j = 0; j < len; j++) stage[to + j] = data[from + j]!;
+    else stage.set(data.subarray(from, from + len), to);
     u += run;
   }
   kernel.expandRows(m);
