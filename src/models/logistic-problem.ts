@@ -108,10 +108,11 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
     for (let j = 0; j < d; j++) penaltyWeight[c * D + j] = scale === undefined ? 1 : scale[j]! * scale[j]!;
     if (!fitIntercept) fixed[c * D + d] = 1;
   }
-  const parts = sweepParts(segments, labels, shift, sampleWeight);
+  // The solver sweeps these rows dozens of times: the wasm kernel may keep them (kernels/wasm/kept-rows.ts).
+  const parts = sweepParts(segments, labels, shift, sampleWeight, true);
   const scratch = new Float64Array(Math.max(newtonScratchLength(d, k), 2 * k));
   const sample = k > 1 ? hessianSample(segments, nRows, size) : undefined;
-  const sampleParts = sample === undefined ? undefined : sweepParts(sample, labels, shift, sampleWeight);
+  const sampleParts = sample === undefined ? undefined : sweepParts(sample, labels, shift, sampleWeight, false);
   const sampleGrad = sample === undefined ? undefined : new Float64Array(size);
   const sweep = (on: readonly SweepPart[], beta: Float64Array, grad: Float64Array, hess: Float64Array | undefined): number => {
     let loss = 0;
@@ -209,12 +210,12 @@ interface SweepPart {
   readonly label?: Int32Array;
 }
 
-/** Per segment: the kernel's view of its rows, and the labels and weights from its first row on (no copies). */
+/** Per segment: the kernel's view of its rows (to `keep` between passes or not), and the labels and weights from its first row on (no copies). */
 function sweepParts(
-  segments: readonly RowSegment[], labels: EncodedLabels, shift: Float64Array | undefined, weight: Float64Array | undefined,
+  segments: readonly RowSegment[], labels: EncodedLabels, shift: Float64Array | undefined, weight: Float64Array | undefined, keep: boolean,
 ): SweepPart[] {
   return segments.map((s) => ({
-    rows: { X: s.view, rows: s.rows, ...(shift ? { shift } : {}), ...(weight ? { weight: weight.subarray(s.rowStart) } : {}) },
+    rows: { X: s.view, rows: s.rows, keep, ...(shift ? { shift } : {}), ...(weight ? { weight: weight.subarray(s.rowStart) } : {}) },
     ...(labels.target !== undefined ? { target: labels.target.subarray(s.rowStart) } : { label: labels.label!.subarray(s.rowStart) }),
   }));
 }

@@ -14,11 +14,12 @@ import { accumulateGramJs, GRAM_UNROLL } from './js/gram.js';
 import { tridiagonalizeJs, type Tridiagonal } from './js/tridiagonal.js';
 import { logisticLossGradJs, softmaxLossGradJs } from './js/loss.js';
 import { logisticNewtonSweepJs, softmaxNewtonSweepJs } from './js/newton.js';
-import type { DenseView, GramStats, SweepRows } from './types.js';
+import { rowCount, type DenseView, type GramStats, type SweepRows } from './types.js';
 import { choleskyWasm, WasmCholesky } from './wasm/cholesky.js';
 import { tridiagonalizeWasm } from './wasm/tridiagonal.js';
 import { wasmGramKernel, wasmGramSupported, type GramKernel } from './wasm/kernel.js';
 import { accumulateGramWasm, logisticSweepWasm, softmaxHessianOutputs, softmaxSweepWasm } from './wasm/sweeps.js';
+import { keptRowsWithin } from './wasm/kept-rows.js';
 
 export * from './types.js';
 export { columnSums, vectorSum } from './sums.js';
@@ -44,13 +45,13 @@ function backendFromEnv(): BackendName | undefined {
 
 /**
  * The wasm kernel that runs an O(d²) operation over d columns (into `outputs` matrices at
- * once), or undefined when the
- * JavaScript backend runs it: wasm wherever Node has WebAssembly SIMD, unless a backend is
+ * once; with room for `keptRows` kept rows when asked and there is memory: wasm/kept-rows.ts), or
+ * undefined when the JavaScript backend runs it: wasm wherever Node has WebAssembly SIMD, unless a backend is
  * forced. Forcing `wasm` where it is unavailable throws, so a test asking for it cannot
  * silently compare JavaScript with JavaScript.
  */
-export function backendFor(d: number, outputs = 1, classes = 1): GramKernel | undefined {
-  const kernel = forced === 'js' ? undefined : wasmGramKernel(d, outputs, classes);
+export function backendFor(d: number, outputs = 1, classes = 1, keptRows = 0): GramKernel | undefined {
+  const kernel = forced === 'js' ? undefined : wasmGramKernel(d, outputs, classes, keptRows);
   if (forced === 'wasm' && kernel === undefined) {
     throw new Error(`the wasm kernel backend was requested but is unavailable here (WebAssembly SIMD, d = ${d})`);
   }
@@ -230,6 +231,11 @@ export function softmaxLossGrad(
   return softmaxLossGradJs(data, label, k, coef, grad, scratch);
 }
 
+/** Kept rows a sweep over `data` asks its kernel for: its row count when marked `keep` and within the budget, else 0. */
+function keptRowsFor(data: SweepRows): number {
+  return data.keep === true ? keptRowsWithin(rowCount(data.X, data.rows), Math.ceil((data.X.nCols + 1) / 4) * 4) : 0;
+}
+
 /**
  * One Newton sweep of binary log-loss: the loss and gradient of {@link logisticLossGrad} and,
  * when `hess` is given, hess += Σ ω·σ(1−σ)·[x̃, 1][x̃, 1]ᵀ, x̃ = x − shift (upper triangle of a
@@ -249,7 +255,7 @@ export function logisticNewtonSweep(
   // Gradient passes too: with blocks loaded by memcpy and the per-row work in wasm, the wasm sweep
   // is faster than the JavaScript loop at every width measured (160,000 training rows, JavaScript
   // against wasm: × 2 features 4.8 / 3.8 ms, × 8 6.4 / 5.6, × 16 8.5 / 7.9, × 32 12.1 / 10.2).
-  const kernel = backendFor(data.X.nCols + 1);
+  const kernel = backendFor(data.X.nCols + 1, 1, 1, keptRowsFor(data));
   if (kernel !== undefined) return logisticSweepWasm(kernel, data, target, coef, grad, hess);
   return hess === undefined
     ? logisticLossGradJs(data, target, coef, grad)
@@ -271,7 +277,7 @@ export function softmaxNewtonSweep(
   data: SweepRows, label: Int32Array, k: number, coef: Float64Array, grad: Float64Array,
   hess: Float64Array | undefined, scratch: Float64Array,
 ): number {
-  const kernel = backendFor(data.X.nCols + 1, softmaxHessianOutputs(k), k);
+  const kernel = backendFor(data.X.nCols + 1, softmaxHessianOutputs(k), k, keptRowsFor(data));
   if (kernel !== undefined) return softmaxSweepWasm(kernel, data, label, k, coef, grad, hess);
   return hess === undefined
     ? softmaxLossGradJs(data, label, k, coef, grad, scratch)

@@ -100,6 +100,12 @@ export interface SweepRows {
   readonly rows: Int32Array | undefined;
   readonly shift?: Float64Array;
   readonly weight?: Float64Array;
+  /**
+   * The caller sweeps this same object again and again (a solver's passes): the wasm backend
+   * may keep its rows, labels and weights in its own memory between passes
+   * (wasm/kept-rows.ts), so none of the arrays may change while it is in use.
+   */
+  readonly keep?: boolean;
 }
 
 /** Row id of the r-th chosen row. */

@@ -65,19 +65,20 @@ describe('the wasm module', () => {
   });
 
   it('lays out its memory in 16-byte aligned regions that do not overlap', () => {
-    for (const [dp, capacity, outputs, classes] of [[4, 1, 1, 1], [8, 3, 6, 3], [36, 64, 55, 10], [68, 65, 1, 1]] as const) {
-      const l = gramLayout(dp, capacity, outputs, classes);
+    for (const [dp, capacity, outputs, classes, kept] of [[4, 1, 1, 1, 0], [8, 3, 6, 3, 5], [36, 64, 55, 10, 1], [68, 65, 1, 1, 1000]] as const) {
+      const l = gramLayout(dp, capacity, outputs, classes, kept);
       const regions: [number, number][] = [
         [l.gW, outputs * dp * dp], [l.wW, capacity], [l.pW, capacity], [l.zW, capacity * dp], [l.lW, capacity * dp],
         [l.cW, classes * dp], [l.mW, capacity * classes], [l.rW, capacity * classes], [l.vW, classes * dp],
         [l.yW, Math.ceil(capacity / 2)], [l.sW, 3 * capacity], [l.tW, 32], [l.qW, capacity * dp], [l.hW, dp], [l.nW, 257], [l.iW, 257],
+        [l.kW, kept * dp], [l.kyW, Math.ceil(kept / 2)], [l.kpW, kept],
       ];
       regions.forEach(([start, size], i) => {
         expect(start % 2).toBe(0);
         if (i > 0) expect(start).toBeGreaterThanOrEqual(regions[i - 1]![0] + regions[i - 1]![1]);
         expect(start + size).toBeLessThanOrEqual(l.words);
       });
-      expect(l.words).toBe(l.iW + 257);
+      expect(l.words).toBe(l.kpW + kept);
     }
   });
 

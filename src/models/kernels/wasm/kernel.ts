@@ -83,29 +83,29 @@ export interface GramKernel {
    * The first n rows' margins become probabilities, residuals[u·classes + c] = perRow[u]·(p − [c = labels[u]]),
    * and rowStats their loss terms (wasm/softmax-module.ts).
    */
-  softmax(n: number): void;
+  softmax(n: number, from?: number): void;
   /** Raw rows of d − 1 values each, back to back, for {@link GramKernel.expandRows} (the logistic sweeps' layout). */
   readonly stage: Float64Array;
   /** The shift {@link GramKernel.expandRows} subtracts (d − 1 values; zeros for none). */
   readonly shift: Float64Array;
-  /** rows[u] = [stage[u] − shift, 1] for u < n (wasm/expand-module.ts). */
-  expandRows(n: number): void;
+  /** rows[u] = [stage[u] − shift, 1] for u < n (wasm/expand-module.ts); into kept rows `to` + u when given `to`. */
+  expandRows(n: number, to?: number): void;
   /**
    * Binary rows u < n with margins[u], target labels[u] (0 or 1) and weight perRow[u]:
    * residuals[u] = ω(σ − t), weights[u] = ω·σ(1 − σ) when `curvature`; returns Σ ω·loss in row
    * order (wasm/logit-module.ts).
    */
-  logit(n: number, curvature: boolean): number;
+  logit(n: number, curvature: boolean, from?: number): number;
   /** margins = rows · coefᵀ for the first n rows. */
-  affine(n: number): void;
+  affine(n: number, from?: number): void;
   /** The kernel's gradient += residualsᵀ · rows over the first n rows (one row of `stride` per class). */
-  addGradient(n: number): void;
+  addGradient(n: number, from?: number): void;
   /** out[c·d + j] += gradient[c][j] for j < d, c < classes. */
   readGradient(out: Float64Array): void;
   /** G += Σ_{u<n} z_u z_uᵀ over the first n rows of `rows` (upper triangle). */
   add(n: number): void;
   /** G[output] += Σ_{u<n} weights[u] z_u z_uᵀ (upper triangle, or every entry when `full`). */
-  addWeighted(n: number, full?: boolean, output?: number): void;
+  addWeighted(n: number, full?: boolean, output?: number, from?: number): void;
   /** out[base + j*ld + k] += sign·G[output][j][k] for k ≥ j (every k when `full`). */
   readInto(out: Float64Array, ld?: number, base?: number, full?: boolean, output?: number, sign?: 1 | -1): void;
   /**
@@ -116,20 +116,31 @@ export interface GramKernel {
   readSymmetricInto(out: Float64Array, ld: number, base: number, output: number): void;
   /** Every G and the gradient = 0. */
   reset(): void;
+  /**
+   * Rows a sweep may keep in this kernel's memory between passes (kept-rows.ts): 0 when the
+   * kernel was made without room. Kept row r is at `keptRows[r*stride ..]`, its label at
+   * `keptLabels[r]`, its weight at `keptWeights[r]`; the block operations below read kept rows
+   * r = from .. from + n − 1 instead of the block buffer when given `from`.
+   */
+  readonly keptCapacity: number;
+  readonly keptRows: Float64Array;
+  readonly keptLabels: Int32Array;
+  readonly keptWeights: Float64Array;
 }
 
 /**
- * A Gram kernel for d features with a block buffer of `capacity` rows, `outputs` G matrices and
- * `classes` linear outputs. Throws if WebAssembly SIMD is unavailable (see {@link wasmGramSupported}).
+ * A Gram kernel for d features with a block buffer of `capacity` rows, `outputs` G matrices,
+ * `classes` linear outputs and room for `keptRows` kept rows. Throws if WebAssembly SIMD is
+ * unavailable (see {@link wasmGramSupported}) or the memory cannot be had.
  */
-export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, outputs = 1, classes = 1): GramKernel {
+export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, outputs = 1, classes = 1, keptRows = 0): GramKernel {
   const positive = (v: number): boolean => Number.isInteger(v) && v >= 1;
-  if (!positive(d) || !positive(capacity) || !positive(outputs) || !positive(classes)) {
-    throw new RangeError(`bad d=${d}, capacity=${capacity}, outputs=${outputs} or classes=${classes}`);
+  if (!positive(d) || !positive(capacity) || !positive(outputs) || !positive(classes) || !(Number.isInteger(keptRows) && keptRows >= 0)) {
+    throw new RangeError(`bad d=${d}, capacity=${capacity}, outputs=${outputs}, classes=${classes} or keptRows=${keptRows}`);
   }
   const dp = Math.ceil(d / 4) * 4;
-  const layout = gramLayout(dp, capacity, outputs, classes);
-  const { gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW, nW, iW } = layout;
+  const layout = gramLayout(dp, capacity, outputs, classes, keptRows);
+  const { gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW, nW, iW, kW, kyW, kpW } = layout;
   const memory = new wasm.Memory({ initial: Math.ceil((layout.words * 8) / WASM_PAGE_BYTES) });
   const inst = new wasm.Instance(gramModule(), { env: { mem: memory } });
   const gram = inst.exports['gram'] as (g: number, l: number, z: number, n: number, dp: number, full: number) => void;
@@ -148,34 +159,42 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
   view(nW, LOG_NODES.length).set(LOG_NODES);
   view(iW, NODE_INVERSES.length).set(NODE_INVERSES);
   const gradient = view(vW, classes * dp);
-  const check = (n: number, output: number): void => {
-    if (!(Number.isInteger(n) && n >= 0 && n <= capacity)) throw new RangeError(`n=${n} outside 0..${capacity}`);
+  const check = (n: number, output: number, from?: number): void => {
+    if (from === undefined) {
+      if (!(Number.isInteger(n) && n >= 0 && n <= capacity)) throw new RangeError(`n=${n} outside 0..${capacity}`);
+    } else if (!(Number.isInteger(n) && n >= 0 && n <= capacity && Number.isInteger(from) && from >= 0 && from + n <= keptRows)) {
+      throw new RangeError(`kept rows ${from}..${from + n - 1} outside 0..${keptRows - 1} or n=${n} over ${capacity}`);
+    }
     if (!(Number.isInteger(output) && output >= 0 && output < outputs)) throw new RangeError(`output=${output} outside 0..${outputs - 1}`);
   };
+  /** Byte address of the block's first row: the block buffer, or kept row `from`. */
+  const rowsAt = (from: number | undefined): number => (from === undefined ? zW : kW + from * dp) * 8;
+  const labelsAt = (from: number | undefined): number => (from === undefined ? yW * 8 : kyW * 8 + from * 4);
+  const weightsAt = (from: number | undefined): number => (from === undefined ? pW : kpW + from) * 8;
   return {
     d, stride: dp, capacity, outputs, classes, rows: view(zW, capacity * dp), weights: view(wW, capacity), perRow: view(pW, capacity),
     coef: view(cW, classes * dp), margins: view(mW, capacity * classes), residuals: view(rW, capacity * classes),
     labels: new Int32Array(memory.buffer, yW * 8, capacity), rowStats: view(sW, 3 * capacity),
-    softmax(n) {
-      check(n, 0);
-      softmax(mW * 8, yW * 8, pW * 8, rW * 8, sW * 8, tW * 8, n, classes);
+    softmax(n, from) {
+      check(n, 0, from);
+      softmax(mW * 8, labelsAt(from), weightsAt(from), rW * 8, sW * 8, tW * 8, n, classes);
     },
     stage: view(qW, capacity * (d - 1)), shift: view(hW, d - 1),
-    expandRows(n) {
-      check(n, 0);
-      expand(qW * 8, zW * 8, hW * 8, n, d - 1, dp);
+    expandRows(n, to) {
+      check(n, 0, to);
+      expand(qW * 8, rowsAt(to), hW * 8, n, d - 1, dp);
     },
-    logit(n, curvature) {
-      check(n, 0);
-      return logit(mW * 8, yW * 8, pW * 8, rW * 8, wW * 8, tW * 8, nW * 8, iW * 8, n, curvature ? 1 : 0);
+    logit(n, curvature, from) {
+      check(n, 0, from);
+      return logit(mW * 8, labelsAt(from), weightsAt(from), rW * 8, wW * 8, tW * 8, nW * 8, iW * 8, n, curvature ? 1 : 0);
     },
-    affine(n) {
-      check(n, 0);
-      affine(zW * 8, cW * 8, mW * 8, n, dp, classes);
+    affine(n, from) {
+      check(n, 0, from);
+      affine(rowsAt(from), cW * 8, mW * 8, n, dp, classes);
     },
-    addGradient(n) {
-      check(n, 0);
-      rank(zW * 8, rW * 8, vW * 8, n, dp, classes);
+    addGradient(n, from) {
+      check(n, 0, from);
+      rank(rowsAt(from), rW * 8, vW * 8, n, dp, classes);
     },
     readGradient(out) {
       for (let c = 0; c < classes; c++) for (let j = 0; j < d; j++) out[c * d + j]! += gradient[c * dp + j]!;
@@ -184,10 +203,10 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
       check(n, 0);
       gram(gW * 8, zW * 8, zW * 8, n, dp, 0);
     },
-    addWeighted(n, full = false, output = 0) {
-      check(n, output);
-      scale(lW * 8, zW * 8, wW * 8, n, dp);
-      gram((gW + output * dp * dp) * 8, lW * 8, zW * 8, n, dp, full ? 1 : 0);
+    addWeighted(n, full = false, output = 0, from = undefined) {
+      check(n, output, from);
+      scale(lW * 8, rowsAt(from), wW * 8, n, dp);
+      gram((gW + output * dp * dp) * 8, lW * 8, rowsAt(from), n, dp, full ? 1 : 0);
     },
     readInto(out, ld = d, base = 0, full = false, output = 0, sign = 1) {
       const at = output * dp * dp;
@@ -210,6 +229,8 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
       G.fill(0);
       gradient.fill(0);
     },
+    keptCapacity: keptRows, keptRows: view(kW, keptRows * dp),
+    keptLabels: new Int32Array(memory.buffer, kyW * 8, keptRows), keptWeights: view(kpW, keptRows),
   };
 }
 
@@ -241,11 +262,18 @@ export interface GramLayout {
   /** log1pUnit's tables: log1p(i/256) and 1/(1 + i/256), 257 each. */
   readonly nW: number;
   readonly iW: number;
+  /** Kept rows (keptRows·dp), their labels (i32, keptRows of them) and weights (keptRows): kept-rows.ts. */
+  readonly kW: number;
+  readonly kyW: number;
+  readonly kpW: number;
   readonly words: number;
 }
 
-/** The memory layout of a kernel for dp padded columns, a block of `capacity` rows, `outputs` G matrices and `classes` outputs. */
-export function gramLayout(dp: number, capacity: number, outputs = 1, classes = 1): GramLayout {
+/**
+ * The memory layout of a kernel for dp padded columns, a block of `capacity` rows, `outputs` G
+ * matrices, `classes` outputs and `keptRows` kept rows.
+ */
+export function gramLayout(dp: number, capacity: number, outputs = 1, classes = 1, keptRows = 0): GramLayout {
   const even = (x: number): number => x + (x & 1);
   const gW = 0, wW = gW + outputs * dp * dp, pW = wW + even(capacity), zW = pW + even(capacity);
   const lW = zW + capacity * dp, cW = lW + capacity * dp, mW = cW + classes * dp;
@@ -253,11 +281,15 @@ export function gramLayout(dp: number, capacity: number, outputs = 1, classes = 
   const yW = vW + classes * dp, sW = yW + even(Math.ceil(capacity / 2)), tW = sW + even(3 * capacity);
   const qW = tW + STEP_POWERS.length, hW = qW + even(capacity * dp);
   const nW = hW + dp, iW = nW + even(LOG_NODES.length);
-  return checkGramLayout({ gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW, nW, iW, words: iW + NODE_INVERSES.length }, dp, capacity, outputs, classes);
+  const kW = iW + even(NODE_INVERSES.length), kyW = kW + keptRows * dp, kpW = kyW + even(Math.ceil(keptRows / 2));
+  return checkGramLayout(
+    { gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW, nW, iW, kW, kyW, kpW, words: kpW + keptRows },
+    dp, capacity, outputs, classes, keptRows,
+  );
 }
 
 /** Throws when a region is not 16-byte aligned or runs into the next one. */
-function checkGramLayout(layout: GramLayout, dp: number, capacity: number, outputs: number, classes: number): GramLayout {
+function checkGramLayout(layout: GramLayout, dp: number, capacity: number, outputs: number, classes: number, keptRows: number): GramLayout {
   const regions: [string, number, number][] = [
     ['G', layout.gW, outputs * dp * dp], ['weights', layout.wW, capacity], ['perRow', layout.pW, capacity],
     ['rows', layout.zW, capacity * dp], ['weighted rows', layout.lW, capacity * dp], ['coefficients', layout.cW, classes * dp],
@@ -265,6 +297,7 @@ function checkGramLayout(layout: GramLayout, dp: number, capacity: number, outpu
     ['labels', layout.yW, Math.ceil(capacity / 2)], ['softmax statistics', layout.sW, 3 * capacity], ['exp table', layout.tW, STEP_POWERS.length],
     ['stage', layout.qW, capacity * dp], ['shift', layout.hW, dp],
     ['log1p nodes', layout.nW, LOG_NODES.length], ['log1p inverses', layout.iW, NODE_INVERSES.length],
+    ['kept rows', layout.kW, keptRows * dp], ['kept labels', layout.kyW, Math.ceil(keptRows / 2)], ['kept weights', layout.kpW, keptRows],
   ];
   let end = 0;
   for (const [name, at, size] of regions) {
@@ -275,31 +308,39 @@ function checkGramLayout(layout: GramLayout, dp: number, capacity: number, outpu
   return layout;
 }
 
-/** Kernels by (d, outputs), oldest first; a few stay (each holds its own ~(2·64 + outputs·d)·d·8-byte memory). */
+/** Kernels by (d, outputs, classes), oldest first; a few stay (each holds its own ~(2·64 + outputs·d)·d·8-byte memory, plus its kept rows). */
 const kernels = new Map<string, GramKernel>();
 const MAX_KERNELS = 8;
 
 /**
- * This thread's kernel for d features, `outputs` G matrices and `classes` linear outputs, or undefined when WebAssembly
- * SIMD is unavailable or its memory cannot be had: the dispatch (kernels/index.ts) then takes
- * the JavaScript kernels.
+ * This thread's kernel for d features, `outputs` G matrices and `classes` linear outputs, with
+ * room for at least `keptRows` kept rows when asked (and the memory can be had; else without),
+ * or undefined when WebAssembly SIMD is unavailable or its memory cannot be had: the dispatch
+ * (kernels/index.ts) then takes the JavaScript kernels. One kernel per thread at most has kept
+ * rows: making one drops the others', so a thread holds one problem's rows at a time.
  */
-export function wasmGramKernel(d: number, outputs = 1, classes = 1): GramKernel | undefined {
+export function wasmGramKernel(d: number, outputs = 1, classes = 1, keptRows = 0): GramKernel | undefined {
   if (!(Number.isInteger(d) && d >= 1)) return undefined;
   const key = `${d}/${outputs}/${classes}`;
   let kernel = kernels.get(key);
-  if (kernel === undefined) {
-    if (!wasmGramSupported()) return undefined;
-    try {
-      kernel = createGramKernel(d, GRAM_BLOCK_ROWS, outputs, classes);
-    } catch {
-      // A wasm memory this large could not be had (d in the tens of thousands): the JavaScript kernel's G is one typed array.
-      return undefined;
-    }
-    if (kernels.size >= MAX_KERNELS) kernels.delete(kernels.keys().next().value!);
-    kernels.set(key, kernel);
-  }
+  if (kernel !== undefined && kernel.keptCapacity >= keptRows) return kernel;
+  if (!wasmGramSupported()) return undefined;
+  // No memory for the kept rows: a kernel without them still serves.
+  const made = makeKernel(d, outputs, classes, keptRows) ?? (kernel === undefined && keptRows > 0 ? makeKernel(d, outputs, classes, 0) : undefined);
+  if (made === undefined) return kernel;
+  kernel = made;
+  kernels.delete(key);
+  if (kernel.keptCapacity > 0) for (const [other, k] of kernels) if (k.keptCapacity > 0) kernels.delete(other);
+  if (kernels.size >= MAX_KERNELS) kernels.delete(kernels.keys().next().value!);
+  kernels.set(key, kernel);
   return kernel;
 }
 
-
+function makeKernel(d: number, outputs: number, classes: number, keptRows: number): GramKernel | undefined {
+  try {
+    return createGramKernel(d, GRAM_BLOCK_ROWS, outputs, classes, keptRows);
+  } catch {
+    // A wasm memory this large could not be had (d in the tens of thousands, or the kept rows): JavaScript's G is one typed array.
+    return undefined;
+  }
+}

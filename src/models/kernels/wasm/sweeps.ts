@@ -8,6 +8,7 @@
 import { loadRowMoments, loadShiftedRow } from '../rows.js';
 import { rowId, weightSum, type DenseView, type GramStats, type SweepRows } from '../types.js';
 import type { GramKernel } from './kernel.js';
+import { keptSlot } from './kept-rows.js';
 
 /**
  * Adds the statistics of the chosen rows (minus `shift`, targets minus `yShift`, each row's
@@ -57,43 +58,40 @@ function copyCoef(kernel: GramKernel, coef: Float64Array, k: number, D: number):
 
 /**
  * Binary log-loss, gradient and (when `hess` is given) Hessian on the wasm kernel: as
- * logisticNewtonSweepJs, the Hessian's upper triangle added into `hess` ((d+1)×(d+1)).
+ * logisticNewtonSweepJs, the Hessian's upper triangle added into `hess` ((d+1)×(d+1)). Rows the
+ * caller marked `keep` are read from the kernel's kept rows once loaded there (kept-rows.ts).
  */
 export function logisticSweepWasm(
-  kernel: GramKernel, { X, rows, shift, weight }: SweepRows, target: Float64Array,
+  kernel: GramKernel, data: SweepRows, target: Float64Array,
   coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined,
 ): number {
+  const { X, rows, shift, weight } = data;
   const D = X.nCols + 1;
   const n = rows === undefined ? X.nRows : rows.length;
   copyCoef(kernel, coef, 1, D);
   kernel.reset();
   setShift(kernel, shift);
+  const slot = data.keep === true ? keptSlot(kernel, data, n) : undefined;
+  const load = slot === undefined || slot.loadedWith !== target;
   let loss = 0;
   for (let first = 0; first < n; first += kernel.capacity) {
     const m = Math.min(kernel.capacity, n - first);
-    loadBlock(kernel, X, rows, first, m, shift);
-    loss += logisticBlock(kernel, m, rows, first, target, weight, hess !== undefined);
+    const at = slot === undefined ? undefined : slot.first + first;
+    if (load) loadBlock(kernel, X, rows, first, m, shift, target, weight, at);
+    loss += logisticBlock(kernel, m, hess !== undefined, at);
   }
+  if (slot !== undefined) slot.loadedWith = target;
   kernel.readGradient(grad);
   if (hess !== undefined) kernel.readInto(hess, D, 0, false);
   return loss;
 }
 
 /** One block of the binary sweep, all in wasm: margins, per-row loss, residual and curvature weight (logit-module.ts), gradient and Hessian. */
-function logisticBlock(
-  kernel: GramKernel, m: number, rows: Int32Array | undefined, first: number, target: Float64Array,
-  weight: Float64Array | undefined, withHess: boolean,
-): number {
-  const { labels, perRow } = kernel;
-  kernel.affine(m);
-  for (let u = 0; u < m; u++) {
-    const i = rowId(rows, first + u);
-    labels[u] = target[i]!;
-    perRow[u] = weight === undefined ? 1 : weight[i]!;
-  }
-  const loss = kernel.logit(m, withHess);
-  kernel.addGradient(m);
-  if (withHess) kernel.addWeighted(m);
+function logisticBlock(kernel: GramKernel, m: number, withHess: boolean, at: number | undefined): number {
+  kernel.affine(m, at);
+  const loss = kernel.logit(m, withHess, at);
+  kernel.addGradient(m, at);
+  if (withHess) kernel.addWeighted(m, false, 0, at);
   return loss;
 }
 
@@ -103,23 +101,28 @@ function logisticBlock(
  * every row in wasm; per row the log-sum-exp, loss, probabilities and residuals here; per block
  * the gradient and each pair's Σ ω·p_c(δ_cc' − p_c')·[x̃, 1][x̃, 1]ᵀ into its own G in wasm; the G
  * matrices are read out once, at the end, into `hess` (K×K, K = kD: upper triangle of diagonal
- * blocks, whole blocks above).
+ * blocks, whole blocks above). Kept rows as in {@link logisticSweepWasm}.
  */
 export function softmaxSweepWasm(
-  kernel: GramKernel, { X, rows, shift, weight }: SweepRows, label: Int32Array, k: number,
+  kernel: GramKernel, data: SweepRows, label: Int32Array, k: number,
   coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined,
 ): number {
+  const { X, rows, shift, weight } = data;
   const D = X.nCols + 1;
   const n = rows === undefined ? X.nRows : rows.length;
   copyCoef(kernel, coef, k, D);
   kernel.reset();
   setShift(kernel, shift);
+  const slot = data.keep === true ? keptSlot(kernel, data, n) : undefined;
+  const load = slot === undefined || slot.loadedWith !== label;
   let loss = 0;
   for (let first = 0; first < n; first += kernel.capacity) {
     const m = Math.min(kernel.capacity, n - first);
-    loadBlock(kernel, X, rows, first, m, shift);
-    loss += softmaxBlock(kernel, m, rows, first, label, k, weight, hess !== undefined);
+    const at = slot === undefined ? undefined : slot.first + first;
+    if (load) loadBlock(kernel, X, rows, first, m, shift, label, weight, at);
+    loss += softmaxBlock(kernel, m, k, hess !== undefined, at);
   }
+  if (slot !== undefined) slot.loadedWith = label;
   kernel.readGradient(grad);
   if (hess !== undefined) readSoftmaxHessian(kernel, k, D, hess);
   return loss;
@@ -134,16 +137,27 @@ function setShift(kernel: GramKernel, shift: Float64Array | undefined): void {
 }
 
 /**
- * Rows first .. first + m − 1 into the kernel's block as [x − shift, 1]. From a C-order X each
+ * Rows first .. first + m − 1 as [x − shift, 1], with their labels and weights, into the
+ * kernel's block buffer, or into its kept rows from kept row `at` on. From a C-order X each
  * run of consecutive rows (folds' training rows mostly are: hundreds long) goes to the stage
  * in one memcpy and the kernel subtracts the shift (x − 0 = x bit for bit without one); F order
  * loads row by row. Both leave the same values.
  */
 function loadBlock(
   kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, first: number, m: number, shift: Float64Array | undefined,
+  label: Float64Array | Int32Array, weight: Float64Array | undefined, at: number | undefined,
 ): void {
+  const labels = at === undefined ? kernel.labels : kernel.keptLabels;
+  const weights = at === undefined ? kernel.perRow : kernel.keptWeights;
+  const base = at ?? 0;
+  for (let u = 0; u < m; u++) {
+    const i = rowId(rows, first + u);
+    labels[base + u] = label[i]!;
+    weights[base + u] = weight === undefined ? 1 : weight[i]!;
+  }
   if (X.order !== 'C') {
-    for (let u = 0; u < m; u++) loadShiftedRow(X, rowId(rows, first + u), shift, kernel.rows, u * kernel.stride);
+    const out = at === undefined ? kernel.rows : kernel.keptRows;
+    for (let u = 0; u < m; u++) loadShiftedRow(X, rowId(rows, first + u), shift, out, (base + u) * kernel.stride);
     return;
   }
   const d = X.nCols;
@@ -159,7 +173,7 @@ function loadBlock(
     else stage.set(data.subarray(from, from + len), to);
     u += run;
   }
-  kernel.expandRows(m);
+  kernel.expandRows(m, at);
 }
 
 /**
@@ -181,29 +195,23 @@ export function softmaxHessianOutputs(k: number): number {
 /**
  * One block of the softmax sweep. The probabilities stay in `margins` (the kernel's softmax turns
  * each row's margins into them in place) for the Hessian's pair weights; the row weights ω sit
- * in `perRow`.
+ * in `perRow`, or among the kept weights for a kept block.
  */
-function softmaxBlock(
-  kernel: GramKernel, m: number, rows: Int32Array | undefined, first: number, label: Int32Array, k: number,
-  weight: Float64Array | undefined, withHess: boolean,
-): number {
-  const { margins: p, weights, perRow, labels, rowStats } = kernel;
-  kernel.affine(m);
-  for (let u = 0; u < m; u++) {
-    const i = rowId(rows, first + u);
-    labels[u] = label[i]!;
-    perRow[u] = weight === undefined ? 1 : weight[i]!;
-  }
-  kernel.softmax(m);
+function softmaxBlock(kernel: GramKernel, m: number, k: number, withHess: boolean, at: number | undefined): number {
+  const { margins: p, weights, rowStats } = kernel;
+  const omega = at === undefined ? kernel.perRow : kernel.keptWeights;
+  const base = at ?? 0;
+  kernel.affine(m, at);
+  kernel.softmax(m, at);
   let loss = 0;
   // softmaxRow's loss, log Σe^(z − max) + max − z_label, from the kernel's per-row terms.
-  for (let u = 0; u < m; u++) loss += perRow[u]! * (Math.log(rowStats[3 * u + 2]!) + rowStats[3 * u]! - rowStats[3 * u + 1]!);
-  kernel.addGradient(m);
+  for (let u = 0; u < m; u++) loss += omega[base + u]! * (Math.log(rowStats[3 * u + 2]!) + rowStats[3 * u]! - rowStats[3 * u + 1]!);
+  kernel.addGradient(m, at);
   if (!withHess) return loss;
   let output = 0;
   for (const [c, c2] of classPairs(k)) {
-    for (let u = 0; u < m; u++) weights[u] = -perRow[u]! * p[u * k + c]! * p[u * k + c2]!;
-    kernel.addWeighted(m, false, output++); // X̃ᵀ diag(w) X̃ is symmetric: its upper tiles suffice
+    for (let u = 0; u < m; u++) weights[u] = -omega[base + u]! * p[u * k + c]! * p[u * k + c2]!;
+    kernel.addWeighted(m, false, output++, at); // X̃ᵀ diag(w) X̃ is symmetric: its upper tiles suffice
   }
   return loss;
 }

@@ -1,0 +1,116 @@
+/**
+ * Kept rows (kernels/wasm/kept-rows.ts): a sweep over rows marked `keep` loads them into the
+ * wasm kernel's memory once and reads them from there on later passes. The results must equal
+ * the block-buffer sweep's bit for bit (same values, same order), later passes must really
+ * read the kept copy (shown by changing X behind the kept rows' back, which the contract
+ * forbids and a test may do), and a new owner, new labels or a budget too small must reload.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import {
+  logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, withBackend, type DenseView, type SweepRows,
+} from '../../../src/models/kernels/index.js';
+import { KEPT_ROWS_ENV, keptRowsBudget, setKeptRowsBudget } from '../../../src/models/kernels/wasm/kept-rows.js';
+import { wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
+import { randoms } from '../../helpers/random.js';
+
+const n = 150; // two whole 64-row blocks and a partial one
+const d = 5;
+const D = d + 1;
+const k = 3;
+
+function viewOf(values: Float64Array, order: 'C' | 'F'): DenseView {
+  if (order === 'C') return { data: values, nRows: n, nCols: d, order };
+  const f = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) f[j * n + i] = values[i * d + j]!;
+  return { data: f, nRows: n, nCols: d, order };
+}
+
+const y = randoms(n, 3);
+const target = Float64Array.from(y, (v) => (v > 0 ? 1 : 0));
+const label = Int32Array.from(y, (v) => (v < -0.3 ? 0 : v < 0.3 ? 1 : 2));
+const shift = Float64Array.from({ length: d }, (_, j) => 2 + 0.1 * j);
+const weight = randoms(n, 4).map((v) => 1.5 + v);
+// Runs of consecutive rows, a repeated row and rows out of order.
+const subset = Int32Array.from([...Array(90).keys()].map((i) => i + 20).concat([7, 3, 3, n - 1, 0, 15, 9, 140, 141, 142]));
+
+interface Sweep { loss: number; grad: Float64Array; hess: Float64Array | undefined }
+
+/** One wasm sweep over `data` at coefficients from `seed`, binary or softmax, with or without a Hessian. */
+function sweep(data: SweepRows, kind: 'binary' | 'softmax', seed: number, withHess: boolean, labels?: Float64Array | Int32Array): Sweep {
+  const size = kind === 'binary' ? D : k * D;
+  const coef = randoms(size, seed).map((v) => 0.4 * v);
+  const grad = new Float64Array(size);
+  const hess = withHess ? new Float64Array(size * size) : undefined;
+  const scratch = new Float64Array(newtonScratchLength(d, kind === 'binary' ? 1 : k));
+  const loss = withBackend('wasm', () => kind === 'binary'
+    ? logisticNewtonSweep(data, (labels as Float64Array | undefined) ?? target, coef, grad, hess, scratch)
+    : softmaxNewtonSweep(data, (labels as Int32Array | undefined) ?? label, k, coef, grad, hess, scratch));
+  return { loss, grad, hess };
+}
+
+afterEach(() => setKeptRowsBudget(undefined));
+
+describe('kept rows', () => {
+  for (const kind of ['binary', 'softmax'] as const) {
+    for (const order of ['C', 'F'] as const) {
+      for (const rows of [undefined, subset]) {
+        test(`${kind}, ${order} order, ${rows ? 'a subset' : 'all rows'}: every pass equals the block-buffer sweep bit for bit`, () => {
+          const X = viewOf(randoms(n * d, 1).map((v) => 2 + 3 * v), order);
+          const streamed: SweepRows = { X, rows, shift, weight };
+          const kept: SweepRows = { ...streamed, keep: true };
+          // The first pass loads the kept rows, the later ones read them; gradient and Hessian passes alike.
+          for (const [seed, withHess] of [[11, true], [12, false], [13, true], [14, false]] as const) {
+            expect(sweep(kept, kind, seed, withHess)).toEqual(sweep(streamed, kind, seed, withHess));
+          }
+          expect(wasmGramKernel(D, kind === 'binary' ? 1 : 3, kind === 'binary' ? 1 : k)!.keptCapacity).toBeGreaterThanOrEqual(rows?.length ?? n);
+        });
+      }
+    }
+
+    test(`${kind}: later passes read the kept copy, not X (changing X behind them changes nothing)`, () => {
+      const values = randoms(n * d, 2);
+      const X = viewOf(values, 'C');
+      const kept: SweepRows = { X, rows: subset, shift, keep: true };
+      const before = sweep(kept, kind, 21, true);
+      values.fill(0.5);
+      expect(sweep(kept, kind, 21, true)).toEqual(before);
+      // The same rows, not kept, see the change: so the equality above is the kept copy's.
+      expect(sweep({ X, rows: subset, shift }, kind, 21, true).loss).not.toBe(before.loss);
+    });
+
+    test(`${kind}: new labels, a new owner or no budget reload the rows`, () => {
+      const values = randoms(n * d, 5);
+      const X = viewOf(values, 'C');
+      const kept: SweepRows = { X, rows: undefined, weight, keep: true };
+      sweep(kept, kind, 31, false);
+      const other = kind === 'binary' ? Float64Array.from(target, (t) => 1 - t) : Int32Array.from(label, (c) => (c + 1) % k);
+      expect(sweep(kept, kind, 32, true, other)).toEqual(sweep({ X, rows: undefined, weight }, kind, 32, true, other));
+      values.fill(0.25);
+      // A second owner's rows replace the first's when both do not fit; either reloads from X as it is now.
+      setKeptRowsBudget(n * (8 * 8 + 12));
+      const second: SweepRows = { X, rows: subset, weight, keep: true };
+      expect(sweep(second, kind, 33, false)).toEqual(sweep({ X, rows: subset, weight }, kind, 33, false));
+      expect(sweep(kept, kind, 34, false)).toEqual(sweep({ X, rows: undefined, weight }, kind, 34, false));
+      setKeptRowsBudget(0);
+      const unkept: SweepRows = { X, rows: undefined, keep: true };
+      const first = sweep(unkept, kind, 35, false);
+      values.fill(0.75);
+      expect(sweep(unkept, kind, 35, false).loss).not.toBe(first.loss);
+    });
+  }
+
+  test(`${KEPT_ROWS_ENV} sets the budget; a bad value is an error naming it`, () => {
+    const saved = process.env[KEPT_ROWS_ENV];
+    try {
+      process.env[KEPT_ROWS_ENV] = '1.5';
+      setKeptRowsBudget(undefined);
+      expect(keptRowsBudget()).toBe(1.5 * 2 ** 20);
+      process.env[KEPT_ROWS_ENV] = 'lots';
+      setKeptRowsBudget(undefined);
+      expect(() => keptRowsBudget()).toThrow(/MEMGRID_KEPT_ROWS_MIB must be a number of MiB from 0 to 3072, found "lots"/);
+    } finally {
+      if (saved === undefined) delete process.env[KEPT_ROWS_ENV];
+      else process.env[KEPT_ROWS_ENV] = saved;
+    }
+  });
+});
