@@ -109,8 +109,21 @@ export function checkRowSegments(X: FloatMatrix, rows: Rows): RowSegment[] {
   const windows = matrixWindows(X);
   checkRows(rows, X.shape[0]!);
   const segments = rowSegments(windows, rows);
-  for (const s of segments) checkFiniteX(s.view, s.rows, s.rowStart);
+  if (!checkedFinite.has(X)) for (const s of segments) checkFiniteX(s.view, s.rows, s.rowStart);
   return segments;
+}
+
+/** Matrices a search has found finite up front (see {@link markCheckedFinite}). */
+const checkedFinite = new WeakSet<FloatMatrix>();
+
+/**
+ * Records that every value of X was found finite (a search checks its X once, before any task),
+ * so {@link checkRowSegments} skips the scan: scoring a path's dozen models on a fold's test rows
+ * scanned them a dozen times. Only for an X nothing writes to while it is in use (a search's
+ * mapped dataset store).
+ */
+export function markCheckedFinite(X: FloatMatrix): void {
+  checkedFinite.add(X);
 }
 
 /**

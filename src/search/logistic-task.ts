@@ -9,6 +9,7 @@ import type { Estimator, FloatMatrix } from '../models/estimator.js';
 import type { FeatureMap } from '../models/logistic-problem.js';
 import { fitLogisticPathDetailed, solverReport } from '../models/logistic-path.js';
 import type { Pipeline } from '../models/pipeline.js';
+import { markCheckedFinite } from '../models/segments.js';
 import { buildModel } from '../models/registry.js';
 import type { FitRecord, LogisticPathTask, TaskResult } from '../workers/protocol.js';
 import { mappedFolds, mappedStore } from '../workers/store-cache.js';
@@ -23,6 +24,8 @@ export function runLogisticPathTask(task: LogisticPathTask, scorers: ReadonlyMap
   const store = mappedStore(task.store);
   const fold = mappedFolds(task.store, task.foldSet)[task.fold]!;
   const X = store.X as FloatMatrix;
+  // The search checked the store's X up front (as `inputsChecked` below says): scoring need not scan the test rows again.
+  markCheckedFinite(X);
   const base = task.model.params;
   const target = pathTarget(task.model);
   if (target === undefined) throw new ValueError(`refused task: a logistic-path task needs a LogisticRegression or a pipeline ending in one, found ${task.model.name}`);

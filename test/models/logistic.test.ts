@@ -17,6 +17,7 @@ import { ndarray, type NdArray } from '../../src/data/ndarray.js';
 import { DataError } from '../../src/errors.js';
 import { LogisticRegression } from '../../src/models/logistic.js';
 import { modelFromState } from '../../src/models/registry.js';
+import { markCheckedFinite } from '../../src/models/segments.js';
 import { converged, dataset, maxRelErr, type ConvergedCase } from './logistic-fixtures.js';
 import { copyRows, maxAbsErr, toFortran } from './fixtures.js';
 
@@ -186,5 +187,15 @@ describe('state and failures', () => {
     expect(() => new LogisticRegression().fit(X, ndarray('float64', [100], new Float64Array(100)))).toThrow('X has 150 rows but y has 100 values');
     expect(() => new LogisticRegression({ c: 1 } as never)).toThrow('unknown param "c" (did you mean "C"?)');
     expect(() => new LogisticRegression({ maxIter: 0 })).toThrow('logistic param maxIter must be an integer >= 1, found 0');
+  });
+  test('predicting on NaN is a DataError, unless a search marked that X as checked (it scans X once, up front)', () => {
+    const m = new LogisticRegression().fit(X, y);
+    const bad = Float64Array.from(X.data);
+    bad[4 * 7 + 2] = Number.NaN;
+    expect(() => m.decisionFunction(ndarray('float64', [150, 4], bad), Int32Array.from([7]))).toThrow('X contains NaN at row 7, column 2');
+    const marked = ndarray('float64', [150, 4], bad);
+    markCheckedFinite(marked);
+    // Not scanned: row 7's NaN goes through to its decision value instead of an error.
+    expect(Array.from(m.decisionFunction(marked, Int32Array.from([6, 7])), Number.isNaN)).toEqual([false, false, false, true, true, true]);
   });
 });
