@@ -43,9 +43,20 @@ export class ShiftedSolver implements Tridiagonal {
 
   /** out = (A + αI)⁻¹ b (b is not modified; out may not be b). */
   solve(alpha: number, b: Float64Array, out: Float64Array): void {
+    this.solveRotated(alpha, this.rotate(b), out);
+  }
+
+  /** Qᵀb, for {@link solveRotated}: a right-hand side shared by many alphas is rotated once. */
+  rotate(b: Float64Array): Float64Array {
+    const out = Float64Array.from(b);
+    this.applyQt(out);
+    return out;
+  }
+
+  /** out = (A + αI)⁻¹ b from Qᵀb (see {@link rotate}; not modified): a tridiagonal solve and Q, the same numbers as {@link solve}. */
+  solveRotated(alpha: number, rotated: Float64Array, out: Float64Array): void {
     const { d, work } = this;
-    for (let i = 0; i < d; i++) work[i] = b[i]!;
-    this.applyQt(work);
+    for (let i = 0; i < d; i++) work[i] = rotated[i]!;
     this.solveTridiagonal(alpha, work);
     this.applyQ(work);
     for (let i = 0; i < d; i++) out[i] = work[i]!;

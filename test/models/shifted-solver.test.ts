@@ -50,4 +50,22 @@ describe('ShiftedSolver', () => {
       }
     });
   }
+
+  it('a right-hand side rotated once (rotate, solveRotated) gives solve\'s numbers bit for bit', () => {
+    for (const backend of ['js', 'wasm'] as const) {
+      const d = 40;
+      const A = gram(60, d, 3);
+      const b = randoms(d, 8);
+      const shifted = withBackend(backend, () => new ShiftedSolver(A, d));
+      const rotated = shifted.rotate(b);
+      const viaSolve = new Float64Array(d);
+      const viaRotated = new Float64Array(d);
+      for (const alpha of [1e-3, 1, 1e3]) {
+        shifted.solve(alpha, b, viaSolve);
+        shifted.solveRotated(alpha, rotated, viaRotated);
+        expect(viaRotated).toEqual(viaSolve);
+      }
+      expect(shifted.rotate(b)).toEqual(rotated); // solveRotated left its input alone
+    }
+  });
 });
