@@ -162,6 +162,34 @@ export class LogisticRegression implements Classifier {
     return margins(checkPredictSegments(X, rows, nFeatures), nFeatures, packed);
   }
 
+  /**
+   * {@link decisionFunction} of several fitted models on the same rows, each row read once for
+   * all of them (a path's dozen models scored on one fold's test rows): the same values bit for
+   * bit as each model's own call. The models must share their features and number of outputs.
+   * @example
+   * ```ts
+   * const [z0, z1] = LogisticRegression.decisionFunctions(path.models, X, fold.test);
+   * ```
+   */
+  static decisionFunctions(models: readonly LogisticRegression[], X: FloatMatrix, rows?: Rows): Float64Array[] {
+    if (models.length === 0) return [];
+    const fitted = models.map((m) => m.fittedModel());
+    const { nFeatures, packed } = fitted[0]!;
+    if (fitted.some((f) => f.nFeatures !== nFeatures || f.packed.length !== packed.length)) {
+      throw new ValueError('decisionFunctions: the models differ in features or outputs');
+    }
+    const k = packed.length / (nFeatures + 1);
+    const stacked = new Float64Array(packed.length * models.length);
+    fitted.forEach((f, m) => stacked.set(f.packed, m * packed.length));
+    const all = margins(checkPredictSegments(X, rows, nFeatures), nFeatures, stacked);
+    const n = all.length / (k * models.length);
+    return models.map((_, m) => {
+      const out = new Float64Array(n * k);
+      for (let r = 0; r < n; r++) for (let c = 0; c < k; c++) out[r * k + c] = all[(r * models.length + m) * k + c]!;
+      return out;
+    });
+  }
+
   /** Class probabilities, row-major [nRows, nClasses]. */
   predictProba(X: FloatMatrix, rows?: Rows): Float64Array {
     return this.probaFromDecision(this.decisionFunction(X, rows));

@@ -5,7 +5,9 @@
  * fold set's arrays, read in place.
  */
 import { ValueError } from '../errors.js';
+import type { NdArray } from '../data/ndarray.js';
 import type { Estimator, FloatMatrix } from '../models/estimator.js';
+import { LogisticRegression } from '../models/logistic.js';
 import type { FeatureMap } from '../models/logistic-problem.js';
 import { fitLogisticPathDetailed, solverReport } from '../models/logistic-path.js';
 import type { Pipeline } from '../models/pipeline.js';
@@ -16,8 +18,8 @@ import { mappedFolds, mappedStore } from '../workers/store-cache.js';
 import { taskFitParams } from './fit-arrays.js';
 import { pathParams, pathTarget } from './logistic-plan.js';
 import { errorRecords, messageOf } from './plan.js';
-import type { Scorer } from './scorers.js';
-import { recordScores } from './scoring.js';
+import { labelsAt, type Scorer } from './scorers.js';
+import { recordScores, type GivenOutputs } from './scoring.js';
 
 /** Runs a `logistic-path` task in this thread. */
 export function runLogisticPathTask(task: LogisticPathTask, scorers: ReadonlyMap<string, Scorer>): TaskResult {
@@ -55,15 +57,28 @@ export function runLogisticPathTask(task: LogisticPathTask, scorers: ReadonlyMap
   }
   // Each candidate's fit time is the time the path spent on its C, warm-started from the
   // candidates before it on the path (README: "fit times on a path").
+  const given = pathOutputs(path.models, scalers, X, store.y, fold.test);
   const records: FitRecord[] = path.models.map((fitted, i) => {
     const report = path.reports[i]!;
     const model: Estimator = scalers === undefined ? fitted : scalers.withFittedModel(fitted);
     return {
-      ...fits[i]!, ...recordScores(scorers, task, model, X, store.y, fold.test, fold.train), fitTime: report.seconds,
+      ...fits[i]!, ...recordScores(scorers, task, model, X, store.y, fold.test, fold.train, given[i]), fitTime: report.seconds,
       solver: solverReport(report), ...(task.keepSolutions ? { solution: Array.from(path.coefficients[i]!) } : {}),
     };
   });
   return { records, coefficients: concat(path.coefficients) };
+}
+
+/**
+ * The test rows' labels, once for the path, and each model's decision values there from one
+ * read of the rows for all of them (scoring a dozen models one by one read the fold's test rows,
+ * and sorted their labels, a dozen times). Behind scalers each model scores on its own.
+ */
+function pathOutputs(models: readonly LogisticRegression[], scalers: Pipeline | undefined, X: FloatMatrix, y: NdArray, test: Int32Array): GivenOutputs[] {
+  const yTrue = labelsAt(y, test);
+  if (scalers !== undefined) return models.map(() => ({ yTrue }));
+  const decisions = LogisticRegression.decisionFunctions(models, X, test);
+  return decisions.map((decision) => ({ yTrue, decision }));
 }
 
 function concat(parts: readonly Float64Array[]): Float64Array {

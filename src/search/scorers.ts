@@ -18,7 +18,7 @@ import {
   meanPoissonDeviance, meanSquaredError, meanSquaredLogError, medianAbsoluteError, precision, r2, recall, rocAuc,
   rocAucMulticlass, rootMeanSquaredError, topKAccuracy, type Average,
 } from './metrics.js';
-import { targetType } from './metrics/labels.js';
+import { targetType, type TargetType } from './metrics/labels.js';
 import { didYouMeanScorer } from './scorer-names.js';
 
 /** Which estimator output a scorer reads. */
@@ -83,7 +83,25 @@ export function labelsAt(y: NdArray, rows?: Rows): Float64Array {
   const n = rows === undefined ? data.length : rows.length;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = Number(data[rows === undefined ? i : rows[i]!]!);
+  labelTypes.set(out, undefined);
   return out;
+}
+
+/**
+ * The target type of label arrays {@link labelsAt} made, once known: a search scores a path's
+ * dozen models against one such array (scorers only read it), and sorting it for each model
+ * cost more than the metric. Arrays from elsewhere are typed afresh on every call.
+ */
+const labelTypes = new WeakMap<Float64Array, TargetType | undefined>();
+
+function labelsType(yTrue: Float64Array): TargetType {
+  if (!labelTypes.has(yTrue)) return targetType(yTrue);
+  return labelTypes.get(yTrue) ?? setType(yTrue, targetType(yTrue));
+}
+
+function setType(yTrue: Float64Array, type: TargetType): TargetType {
+  labelTypes.set(yTrue, type);
+  return type;
 }
 
 /**
@@ -108,13 +126,13 @@ export function estimatorOutput(
 function selectColumns(needs: ScorerNeeds, yTrue: Float64Array, output: Float64Array, classes: Float64Array | undefined): ScoreInput {
   const n = yTrue.length;
   const columns = n === 0 ? 1 : output.length / n;
-  if (needs === 'proba' && classes !== undefined && columns === 2 && targetType(yTrue) === 'binary') {
+  if (needs === 'proba' && classes !== undefined && columns === 2 && labelsType(yTrue) === 'binary') {
     // _select_proba_binary: the positive class (classes[1]) column.
     const positive = new Float64Array(n);
     for (let i = 0; i < n; i++) positive[i] = output[2 * i + 1]!;
     return { output: positive, columns: 1, classes };
   }
-  if (needs === 'decision' && targetType(yTrue) !== 'binary') throw new ValueError('multiclass format is not supported');
+  if (needs === 'decision' && labelsType(yTrue) !== 'binary') throw new ValueError('multiclass format is not supported');
   return { output, columns, ...(classes === undefined ? {} : { classes }) };
 }
 

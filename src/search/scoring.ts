@@ -172,6 +172,15 @@ function sourceScorer(name: string, source: ScorerSource | undefined): Scorer | 
   return importScorer(source.url, source.export, options);
 }
 
+/**
+ * What a caller scoring many models on the same rows has already computed: the rows' labels
+ * (`labelsAt(y, rows)`, shared: no scorer may change it) and this model's decision values there.
+ */
+export interface GivenOutputs {
+  readonly yTrue?: Float64Array;
+  readonly decision?: Float64Array;
+}
+
 /** Scores of one fitted estimator on one set of rows, with what went wrong. */
 export interface FitScores {
   readonly scores: Record<string, number>;
@@ -190,12 +199,13 @@ export interface FitScores {
  */
 export function scoreFit(
   scorers: ReadonlyMap<string, Scorer>, estimator: Estimator, X: FloatMatrix, y: NdArray, rows: Rows, errorScore: number | 'raise',
+  given: GivenOutputs = {},
 ): FitScores {
-  const yTrue = labelsAt(y, rows);
+  const yTrue = given.yTrue ?? labelsAt(y, rows);
   const classes = isClassifier(estimator) ? estimator.classes : undefined;
   const outputs = new Map<ScorerNeeds, Float64Array>();
   // A classifier's labels and probabilities both follow from its decision values: compute those once.
-  let decision: Float64Array | undefined;
+  let decision: Float64Array | undefined = given.decision;
   const decisionOnce = (): Float64Array => (decision ??= (estimator as Classifier).decisionFunction(X, rows));
   const scores: Record<string, number> = {};
   const warnings: FitWarning[] = [];
@@ -248,10 +258,10 @@ export function scoreMany(names: readonly string[], estimator: Estimator, X: Flo
  */
 export function recordScores(
   scorers: ReadonlyMap<string, Scorer>, task: Pick<TaskMessage, 'returnTrainScore' | 'errorScore'>,
-  estimator: Estimator, X: FloatMatrix, y: NdArray, test: Rows, train: Rows,
+  estimator: Estimator, X: FloatMatrix, y: NdArray, test: Rows, train: Rows, givenTest: GivenOutputs = {},
 ): { test: Record<string, number>; train?: Record<string, number>; warnings?: FitWarning[]; scoreTime: number } {
   const t0 = performance.now();
-  const onTest = scoreFit(scorers, estimator, X, y, test, task.errorScore);
+  const onTest = scoreFit(scorers, estimator, X, y, test, task.errorScore, givenTest);
   // scikit-learn's score_time is the test scoring's.
   const scoreTime = (performance.now() - t0) / 1000;
   const onTrain = task.returnTrainScore ? scoreFit(scorers, estimator, X, y, train, task.errorScore) : undefined;

@@ -91,6 +91,28 @@ describe('one optimum whatever the start (the solver contract)', () => {
   });
 });
 
+describe('decisionFunctions: several models over one read of the rows', () => {
+  test('equals each model\'s decisionFunction bit for bit (binary and multinomial, C and F order, a subset)', () => {
+    for (const name of ['breast_cancer', 'wine'] as const) {
+      const { X, y } = dataset(name);
+      const models = [0.01, 1, 100].map((C) => new LogisticRegression({ C }).fit(X, y));
+      const rows = Int32Array.from([5, 0, 3, 3, 40, 41, 42, 43, 44, 11]);
+      for (const view of [X, toFortran(X)]) {
+        for (const which of [undefined, rows]) {
+          const together = LogisticRegression.decisionFunctions(models, view, which);
+          models.forEach((m, i) => expect(together[i]).toEqual(m.decisionFunction(view, which)));
+        }
+      }
+    }
+  });
+  test('models of different shapes are refused', () => {
+    const a = dataset('breast_cancer');
+    const b = dataset('wine');
+    const models = [new LogisticRegression().fit(a.X, a.y), new LogisticRegression().fit(b.X, b.y)];
+    expect(() => LogisticRegression.decisionFunctions(models, a.X)).toThrow('decisionFunctions: the models differ in features or outputs');
+  });
+});
+
 describe('a fit that stops at maxIter says so (scikit-learn\'s ConvergenceWarning)', () => {
   test('converged is false, nIter is maxIter, and one process warning names maxIter and tol', () => {
     const { X, y } = dataset('breast_cancer');
