@@ -46,6 +46,11 @@ export interface PathOptions {
   readonly sampleWeight?: Float64Array;
   /** A scaler fitted on the same rows, applied implicitly; coefficients are then the scaled model's. */
   readonly featureMap?: FeatureMap;
+  /**
+   * y's values as float64, when the caller already has them (with `inputsChecked`): a worker
+   * converts its store's y once for all its paths (an int64 y costs a BigInt conversion per value).
+   */
+  readonly target?: Float64Array;
 }
 
 /** One fitted model per C, in the order of `Cs`, plus how each fit went (same order). */
@@ -86,7 +91,7 @@ export function fitLogisticPathDetailed(
   checkPath(Cs, params);
   // A search checks X and y once, up front; re-scanning each fold's rows would cost a pass.
   const { segments, target } = options.inputsChecked === true
-    ? { segments: rowSegments(matrixWindows(X), rows), target: targetValues(y, X.shape[0]!) }
+    ? { segments: rowSegments(matrixWindows(X), rows), target: checkedTarget(options.target, X.shape[0]!) ?? targetValues(y, X.shape[0]!) }
     : checkFitSegments(X, y, rows);
   const labels = encodeLabels(target, rows);
   const sampleWeight = fitWeights(labels, rows, options.sampleWeight, params.classWeight);
@@ -109,6 +114,11 @@ export function fitLogisticPathDetailed(
     models[i] = fittedModel(coefficients[i], labels, X.shape[1]!, { C, ...params }, report);
   });
   return { models, reports, coefficients, classes: labels.classes };
+}
+
+/** The caller's float64 y when it has one value per row of X. */
+function checkedTarget(target: Float64Array | undefined, nRows: number): Float64Array | undefined {
+  return target !== undefined && target.length === nRows ? target : undefined;
 }
 
 function checkPath(Cs: readonly number[], params: LogisticPathParams): void {

@@ -14,7 +14,7 @@ import type { Pipeline } from '../models/pipeline.js';
 import { markCheckedFinite } from '../models/segments.js';
 import { buildModel } from '../models/registry.js';
 import type { FitRecord, LogisticPathTask, TaskResult } from '../workers/protocol.js';
-import { mappedFolds, mappedStore } from '../workers/store-cache.js';
+import { mappedFolds, mappedStore, storeTarget } from '../workers/store-cache.js';
 import { taskFitParams } from './fit-arrays.js';
 import { pathParams, pathTarget } from './logistic-plan.js';
 import { errorRecords, messageOf } from './plan.js';
@@ -48,7 +48,7 @@ export function runLogisticPathTask(task: LogisticPathTask, scorers: ReadonlyMap
     }
     const sampleWeight = fitParams[`${target.prefix}sampleWeight`];
     path = fitLogisticPathDetailed(X, store.y, fold.train, Cs, params, {
-      inputsChecked: true, ...(sampleWeight ? { sampleWeight } : {}), ...(featureMap ? { featureMap } : {}),
+      inputsChecked: true, target: storeTarget(task.store), ...(sampleWeight ? { sampleWeight } : {}), ...(featureMap ? { featureMap } : {}),
       ...(task.start ? { start: Float64Array.from(task.start) } : {}),
     });
   } catch (error) {

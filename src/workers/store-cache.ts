@@ -5,6 +5,7 @@
 import { openStore, readFoldSet, readFoldSetArrays, type OpenedStore } from '../data/store.js';
 import type { FoldIndices } from '../data/store.js';
 import type { MappedArray } from '../data/ndarray.js';
+import { targetValues } from '../models/checks.js';
 
 const stores = new Map<string, OpenedStore>();
 const foldSets = new Map<string, readonly FoldIndices[]>();
@@ -17,6 +18,19 @@ export function mappedStore(dir: string): OpenedStore {
     stores.set(dir, store);
   }
   return store;
+}
+
+const targets = new Map<string, Float64Array>();
+
+/** The y of the store at `dir` as float64 values, converted once per thread (its own array when y is float64 already). */
+export function storeTarget(dir: string): Float64Array {
+  let target = targets.get(dir);
+  if (!target) {
+    const { y } = mappedStore(dir);
+    target = targetValues(y, y.shape[0]!);
+    targets.set(dir, target);
+  }
+  return target;
 }
 
 /** Fold set `id` of the store at `dir`, mapped once per thread. */

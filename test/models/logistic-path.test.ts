@@ -68,6 +68,16 @@ describe('what a path reports', () => {
     expect(reports[3]!.nIter).toBeLessThan(cold.nIter);
   });
 
+  test('with inputsChecked, a float64 target the caller gives is the one fitted (a worker converts y once); one of the wrong length is not', () => {
+    const params = { fitIntercept: true, ...TIGHT };
+    const plain = fitLogisticPathDetailed(X, y, undefined, [1], params).coefficients[0]!;
+    const flipped = Float64Array.from(y.data as ArrayLike<number>, (v) => 1 - Number(v));
+    const given = fitLogisticPathDetailed(X, y, undefined, [1], params, { inputsChecked: true, target: flipped }).coefficients[0]!;
+    expect(maxAbsErr(given.map((v) => -v), plain)).toBeLessThan(1e-8); // labels swapped: the same model, negated
+    const short = fitLogisticPathDetailed(X, y, undefined, [1], params, { inputsChecked: true, target: flipped.subarray(1) }).coefficients[0]!;
+    expect(short).toEqual(plain);
+  });
+
   test('returns each solution packed; started there, a fit takes at most one step and stays', () => {
     const cold = fitLogisticPathDetailed(X, y, undefined, [0.5], { fitIntercept: true, ...TIGHT });
     expect(Array.from(cold.coefficients[0]!)).toEqual(Array.from(cold.models[0]!.packedCoef));
