@@ -384,9 +384,12 @@ export function logLoss(yTrue: Float64Array, proba: Float64Array, classes?: Floa
     throw new ValueError(`logLoss: proba has ${proba.length} values, expected ${n} rows x ${k} classes = ${n * k}`);
   }
   const column = labelIndex(labels);
+  const [first, second] = labels as unknown as [number, number];
   let total = 0;
   for (let i = 0; i < n; i++) {
-    const j = column.get(yTrue[i]!);
+    const v = yTrue[i]!;
+    // Two classes (most searches): two comparisons instead of a Map lookup per row.
+    const j = k === 2 ? (v === first ? 0 : v === second ? 1 : undefined) : column.get(v);
     if (j === undefined) throw new ValueError(`logLoss: yTrue[${i}] = ${yTrue[i]} is not one of the classes ${labelList(labels)}`);
     let rowSum: number;
     let pTrue: number;
