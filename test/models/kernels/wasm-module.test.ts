@@ -71,7 +71,7 @@ describe('the wasm module', () => {
         [l.gW, outputs * dp * dp], [l.wW, capacity], [l.pW, capacity], [l.zW, capacity * dp], [l.lW, capacity * dp],
         [l.cW, classes * dp], [l.mW, capacity * classes], [l.rW, capacity * classes], [l.vW, classes * dp],
         [l.yW, Math.ceil(capacity / 2)], [l.sW, 3 * capacity], [l.tW, 32], [l.qW, capacity * dp], [l.hW, dp], [l.nW, 257], [l.iW, 257],
-        [l.kW, kept * dp], [l.kyW, Math.ceil(kept / 2)], [l.kpW, kept],
+        [l.oW, 2 * dp], [l.kW, kept * dp], [l.kyW, Math.ceil(kept / 2)], [l.kpW, kept],
       ];
       regions.forEach(([start, size], i) => {
         expect(start % 2).toBe(0);
@@ -198,6 +198,22 @@ describe('accumulateGram on the wasm kernel', () => {
       expect([wasm.ySum, wasm.yty, wasm.count]).toEqual([js.ySum, js.yty, js.count]);
       expect(maxScaledDiff(wasm.xtx, js.xtx, d)).toBeLessThan(TOL);
     }
+  });
+
+  it('weighted, unshifted, and summed onto earlier statistics: moments still bit for bit the JavaScript kernel\'s', () => {
+    const weight = randoms(n, 13).map((v) => 1.5 + v);
+    const twice = (backend: 'js' | 'wasm'): GramStats => withBackend(backend, () => {
+      const s = gramStats(d);
+      accumulateGram(C, rows, y, undefined, 0.5, s, undefined, weight);
+      accumulateGram(C, undefined, y, undefined, 0.25, s, undefined, weight);
+      return s;
+    });
+    const wasm = twice('wasm');
+    const js = twice('js');
+    expect(Array.from(wasm.xSum)).toEqual(Array.from(js.xSum));
+    expect(Array.from(wasm.xty)).toEqual(Array.from(js.xty));
+    expect([wasm.ySum, wasm.yty, wasm.count]).toEqual([js.ySum, js.yty, js.count]);
+    expect(maxScaledDiff(wasm.xtx, js.xtx, d)).toBeLessThan(TOL);
   });
 
   it('gives C and F order the same numbers bit for bit', () => {

@@ -90,6 +90,18 @@ export interface GramKernel {
   readonly shift: Float64Array;
   /** rows[u] = [stage[u] − shift, 1] for u < n (wasm/expand-module.ts); into kept rows `to` + u when given `to`. */
   expandRows(n: number, to?: number): void;
+  /** Raw rows of d values each, back to back, for {@link GramKernel.expandMoments} (the Gram pass's layout). */
+  readonly gramStage: Float64Array;
+  /** The shift {@link GramKernel.expandMoments} subtracts (d values; zeros for none). */
+  readonly gramShift: Float64Array;
+  /** Σ weights[u]·z (d values at 0) and Σ z·perRow[u] (d values at stride): what expandMoments adds to. */
+  readonly moments: Float64Array;
+  /**
+   * rows[u] = gramStage[u] − gramShift for u < n (no constant column), adding each row's
+   * weights[u]·z into the first half of `moments` and z·perRow[u] into the second, in row order
+   * (wasm/expand-module.ts).
+   */
+  expandMoments(n: number): void;
   /**
    * Binary rows u < n with margins[u], target labels[u] (0 or 1) and weight perRow[u]:
    * residuals[u] = ω(σ − t), weights[u] = ω·σ(1 − σ) when `curvature`; returns Σ ω·loss in row
@@ -140,7 +152,7 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
   }
   const dp = Math.ceil(d / 4) * 4;
   const layout = gramLayout(dp, capacity, outputs, classes, keptRows);
-  const { gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW, nW, iW, kW, kyW, kpW } = layout;
+  const { gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW, nW, iW, oW, kW, kyW, kpW } = layout;
   const memory = new wasm.Memory({ initial: Math.ceil((layout.words * 8) / WASM_PAGE_BYTES) });
   const inst = new wasm.Instance(gramModule(), { env: { mem: memory } });
   const gram = inst.exports['gram'] as (g: number, l: number, z: number, n: number, dp: number, full: number) => void;
@@ -149,6 +161,9 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
   const rank = inst.exports['rank'] as (z: number, r: number, g: number, n: number, dp: number, k: number) => void;
   const softmax = inst.exports['softmax'] as (p: number, lab: number, w: number, r: number, st: number, tab: number, m: number, k: number) => void;
   const expand = inst.exports['expand'] as (q: number, z: number, h: number, m: number, draw: number, dp: number) => void;
+  const expandMoments = inst.exports['expandMoments'] as (
+    q: number, z: number, h: number, m: number, d: number, dp: number, w: number, wt: number, xs: number, xt: number,
+  ) => void;
   const logit = inst.exports['logit'] as (
     mg: number, lab: number, w: number, r: number, cw: number, texp: number, tlog: number, tinv: number, m: number, curv: number,
   ) => number;
@@ -183,6 +198,11 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
     expandRows(n, to) {
       check(n, 0, to);
       expand(qW * 8, rowsAt(to), hW * 8, n, d - 1, dp);
+    },
+    gramStage: view(qW, capacity * d), gramShift: view(hW, d), moments: view(oW, 2 * dp),
+    expandMoments(n) {
+      check(n, 0);
+      expandMoments(qW * 8, zW * 8, hW * 8, n, d, dp, wW * 8, pW * 8, oW * 8, (oW + dp) * 8);
     },
     logit(n, curvature, from) {
       check(n, 0, from);
@@ -262,6 +282,8 @@ export interface GramLayout {
   /** log1pUnit's tables: log1p(i/256) and 1/(1 + i/256), 257 each. */
   readonly nW: number;
   readonly iW: number;
+  /** The Gram pass's moments: Σ w·z then Σ z·w·t (dp each). */
+  readonly oW: number;
   /** Kept rows (keptRows·dp), their labels (i32, keptRows of them) and weights (keptRows): kept-rows.ts. */
   readonly kW: number;
   readonly kyW: number;
@@ -281,9 +303,10 @@ export function gramLayout(dp: number, capacity: number, outputs = 1, classes = 
   const yW = vW + classes * dp, sW = yW + even(Math.ceil(capacity / 2)), tW = sW + even(3 * capacity);
   const qW = tW + STEP_POWERS.length, hW = qW + even(capacity * dp);
   const nW = hW + dp, iW = nW + even(LOG_NODES.length);
-  const kW = iW + even(NODE_INVERSES.length), kyW = kW + keptRows * dp, kpW = kyW + even(Math.ceil(keptRows / 2));
+  const oW = iW + even(NODE_INVERSES.length);
+  const kW = oW + 2 * dp, kyW = kW + keptRows * dp, kpW = kyW + even(Math.ceil(keptRows / 2));
   return checkGramLayout(
-    { gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW, nW, iW, kW, kyW, kpW, words: kpW + keptRows },
+    { gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW, nW, iW, oW, kW, kyW, kpW, words: kpW + keptRows },
     dp, capacity, outputs, classes, keptRows,
   );
 }
@@ -297,7 +320,7 @@ function checkGramLayout(layout: GramLayout, dp: number, capacity: number, outpu
     ['labels', layout.yW, Math.ceil(capacity / 2)], ['softmax statistics', layout.sW, 3 * capacity], ['exp table', layout.tW, STEP_POWERS.length],
     ['stage', layout.qW, capacity * dp], ['shift', layout.hW, dp],
     ['log1p nodes', layout.nW, LOG_NODES.length], ['log1p inverses', layout.iW, NODE_INVERSES.length],
-    ['kept rows', layout.kW, keptRows * dp], ['kept labels', layout.kyW, Math.ceil(keptRows / 2)], ['kept weights', layout.kpW, keptRows],
+    ['moments', layout.oW, 2 * dp], ['kept rows', layout.kW, keptRows * dp], ['kept labels', layout.kyW, Math.ceil(keptRows / 2)], ['kept weights', layout.kpW, keptRows],
   ];
   let end = 0;
   for (const [name, at, size] of regions) {

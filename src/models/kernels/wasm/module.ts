@@ -5,7 +5,7 @@
  * reading). wasm/kernel.ts instantiates the module and lays out its memory.
  */
 import { F64, Fn, I32, moduleBytes, V128 } from './asm.js';
-import { emitExpand } from './expand-module.js';
+import { emitExpand, emitExpandMoments } from './expand-module.js';
 import { emitSoftmax } from './softmax-module.js';
 import { emitLogit } from './logit-module.js';
 import { emitTrsv } from './trsv-module.js';
@@ -617,6 +617,6 @@ export function gramModuleBytes(): Uint8Array {
   return moduleBytes([
     ['gram', emitGram()], ['scale', emitScale()], ['affine', emitAffine()], ['rank', emitRank()], ['chol', emitCholesky()],
     ['symv', emitSymv()], ['syr2', emitSyr2()], ['softmax', emitSoftmax()], ['expand', emitExpand()],
-    ['logit', emitLogit()], ['trsv', emitTrsv()],
+    ['logit', emitLogit()], ['trsv', emitTrsv()], ['expandMoments', emitExpandMoments()],
   ]);
 }

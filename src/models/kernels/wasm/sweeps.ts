@@ -14,15 +14,64 @@ import { keptSlot } from './kept-rows.js';
  * Adds the statistics of the chosen rows (minus `shift`, targets minus `yShift`, each row's
  * terms times `weight[i]` when given) into `out`, `out.xtx`'s upper triangle only, as
  * accumulateGram does. The moments are summed row by row in the JavaScript kernel's order, so
- * xSum, xty, ySum and yty equal its bit for bit.
+ * xSum, xty, ySum and yty equal its bit for bit: from a C-order X the rows are copied in by
+ * memcpy and wasm subtracts the shift and adds xSum and xty (expandMoments), F order loads row
+ * by row in JavaScript.
  */
 export function accumulateGramWasm(
   kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, y: Float64Array | undefined,
   shift: Float64Array | undefined, yShift: number, out: GramStats, weight?: Float64Array,
 ): void {
   const n = rows === undefined ? X.nRows : rows.length;
-  const { rows: block, stride, capacity, weights } = kernel;
   kernel.reset();
+  if (X.order === 'C') accumulateRowsC(kernel, X, rows, n, y, shift, yShift, out, weight);
+  else accumulateRowsF(kernel, X, rows, n, y, shift, yShift, out, weight);
+  kernel.readInto(out.xtx);
+  out.count += weight === undefined ? n : weightSum(weight, rows, n);
+}
+
+/** The Gram pass over a C-order X: blocks copied in by runs, shifted and summed in wasm. */
+function accumulateRowsC(
+  kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, n: number, y: Float64Array | undefined,
+  shift: Float64Array | undefined, yShift: number, out: GramStats, weight: Float64Array | undefined,
+): void {
+  const { capacity, weights, perRow, moments, stride, gramShift } = kernel;
+  const d = X.nCols;
+  if (shift === undefined) gramShift.fill(0);
+  else gramShift.set(shift.subarray(0, d));
+  // The wasm sums continue from out's values, so each sum runs in the JavaScript kernel's order.
+  for (let j = 0; j < d; j++) {
+    moments[j] = out.xSum[j]!;
+    moments[stride + j] = out.xty[j]!;
+  }
+  for (let first = 0; first < n; first += capacity) {
+    const m = Math.min(capacity, n - first);
+    for (let u = 0; u < m; u++) {
+      const i = rowId(rows, first + u);
+      const w = weight === undefined ? 1 : weight[i]!;
+      const t = y === undefined ? 0 : y[i]! - yShift;
+      const wt = w * t;
+      weights[u] = w;
+      perRow[u] = wt;
+      out.ySum += wt;
+      out.yty += wt * t;
+    }
+    stageRuns(kernel.gramStage, X, rows, first, m);
+    kernel.expandMoments(m);
+    addGramBlock(kernel, m, weight !== undefined);
+  }
+  for (let j = 0; j < d; j++) {
+    out.xSum[j] = moments[j]!;
+    out.xty[j] = moments[stride + j]!;
+  }
+}
+
+/** The Gram pass over an F-order X: rows loaded one by one with their moments (rows.ts). */
+function accumulateRowsF(
+  kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, n: number, y: Float64Array | undefined,
+  shift: Float64Array | undefined, yShift: number, out: GramStats, weight: Float64Array | undefined,
+): void {
+  const { rows: block, stride, capacity, weights } = kernel;
   let u = 0;
   for (let r = 0; r < n; r++) {
     const i = rowId(rows, r);
@@ -35,8 +84,6 @@ export function accumulateGramWasm(
     }
   }
   if (u > 0) addGramBlock(kernel, u, weight !== undefined);
-  kernel.readInto(out.xtx);
-  out.count += weight === undefined ? n : weightSum(weight, rows, n);
 }
 
 /** G += the block's m rows, each times its weight when `weighted` (the unweighted product skips the scaling pass). */
@@ -160,8 +207,16 @@ function loadBlock(
     for (let u = 0; u < m; u++) loadShiftedRow(X, rowId(rows, first + u), shift, out, (base + u) * kernel.stride);
     return;
   }
+  stageRuns(kernel.stage, X, rows, first, m);
+  kernel.expandRows(m, at);
+}
+
+/**
+ * Raw rows first .. first + m − 1 of a C-order X into `stage`, back to back: one memcpy per
+ * run of consecutive rows (folds' rows mostly come in runs of hundreds).
+ */
+function stageRuns(stage: Float64Array, X: DenseView, rows: Int32Array | undefined, first: number, m: number): void {
   const d = X.nCols;
-  const { stage } = kernel;
   const data = X.data;
   for (let u = 0; u < m;) {
     const start = rowId(rows, first + u);
@@ -173,7 +228,6 @@ function loadBlock(
     else stage.set(data.subarray(from, from + len), to);
     u += run;
   }
-  kernel.expandRows(m, at);
 }
 
 /**
