@@ -51,6 +51,8 @@ export interface PathOptions {
    * converts its store's y once for all its paths (an int64 y costs a BigInt conversion per value).
    */
   readonly target?: Float64Array;
+  /** Keep the rows in the wasm kernel between passes (default true; see LogisticProblemSpec.keepRows). */
+  readonly keepRows?: boolean;
 }
 
 /** One fitted model per C, in the order of `Cs`, plus how each fit went (same order). */
@@ -99,6 +101,7 @@ export function fitLogisticPathDetailed(
     segments, labels, fitIntercept: params.fitIntercept,
     ...(sampleWeight ? { sampleWeight } : {}),
     ...(options.featureMap ? { featureMap: options.featureMap } : {}),
+    ...(options.keepRows === false ? { keepRows: false } : {}),
   });
   const space = options.featureMap ? 'model' : 'raw';
   const order = Cs.map((C, i) => ({ C, i })).sort((a, b) => a.C - b.C);

@@ -38,6 +38,12 @@ export interface LogisticProblemSpec {
   readonly sampleWeight?: Float64Array;
   /** A scaler fitted on the same rows, applied implicitly (X is never copied). */
   readonly featureMap?: FeatureMap;
+  /**
+   * Let the wasm kernel keep the rows between passes (kernels/wasm/kept-rows.ts). Default true;
+   * false for a fit expected to take a few passes (a refit from its folds' solutions), for which
+   * the first touch of the kept rows' fresh memory costs more than the later passes save.
+   */
+  readonly keepRows?: boolean;
 }
 
 /** Loss, gradient and (optionally) Hessian of the data term at a point, in solver coordinates. */
@@ -92,7 +98,7 @@ export interface LogisticProblem {
  * ```
  */
 export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
-  const { segments, labels, fitIntercept, sampleWeight, featureMap } = spec;
+  const { segments, labels, fitIntercept, sampleWeight, featureMap, keepRows = true } = spec;
   const d = segments[0]!.view.nCols;
   const D = d + 1;
   const k = labels.nOutputs;
@@ -109,7 +115,7 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
     if (!fitIntercept) fixed[c * D + d] = 1;
   }
   // The solver sweeps these rows dozens of times: the wasm kernel may keep them (kernels/wasm/kept-rows.ts).
-  const parts = sweepParts(segments, labels, shift, sampleWeight, true);
+  const parts = sweepParts(segments, labels, shift, sampleWeight, keepRows);
   const scratch = new Float64Array(Math.max(newtonScratchLength(d, k), 2 * k));
   const sample = k > 1 ? hessianSample(segments, nRows, size) : undefined;
   const sampleParts = sample === undefined ? undefined : sweepParts(sample, labels, shift, sampleWeight, false);

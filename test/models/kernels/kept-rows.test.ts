@@ -11,6 +11,11 @@ import {
 } from '../../../src/models/kernels/index.js';
 import { KEPT_ROWS_ENV, keptRowsBudget, setKeptRowsBudget } from '../../../src/models/kernels/wasm/kept-rows.js';
 import { wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
+import { ndarray } from '../../../src/data/ndarray.js';
+import { matrixWindows } from '../../../src/models/checks.js';
+import { encodeLabels } from '../../../src/models/logistic-labels.js';
+import { logisticProblem } from '../../../src/models/logistic-problem.js';
+import { rowSegments } from '../../../src/models/segments.js';
 import { randoms } from '../../helpers/random.js';
 
 const n = 150; // two whole 64-row blocks and a partial one
@@ -98,6 +103,21 @@ describe('kept rows', () => {
       expect(sweep(unkept, kind, 35, false).loss).not.toBe(first.loss);
     });
   }
+
+  test('a logistic problem keeps its rows unless told not to (keepRows: false, a refit\'s few passes)', () => {
+    for (const keepRows of [true, false]) {
+      const values = randoms(n * d, 6);
+      const X = ndarray('float64', [n, d], values);
+      const labels = encodeLabels(target, undefined);
+      const problem = logisticProblem({ segments: rowSegments(matrixWindows(X), undefined), labels, fitIntercept: true, keepRows });
+      const beta = randoms(D, 7).map((v) => 0.3 * v);
+      const grad = new Float64Array(D);
+      const before = withBackend('wasm', () => problem.evaluate(beta, grad, undefined));
+      values.fill(0.5); // behind the problem's back: only rows read afresh see it
+      const after = withBackend('wasm', () => problem.evaluate(beta, grad, undefined));
+      expect(after === before).toBe(keepRows);
+    }
+  });
 
   test(`${KEPT_ROWS_ENV} sets the budget; a bad value is an error naming it`, () => {
     const saved = process.env[KEPT_ROWS_ENV];
