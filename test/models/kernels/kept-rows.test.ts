@@ -9,7 +9,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import {
   logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, withBackend, type DenseView, type SweepRows,
 } from '../../../src/models/kernels/index.js';
-import { KEPT_ROWS_ENV, keptRowsBudget, setKeptRowsBudget } from '../../../src/models/kernels/wasm/kept-rows.js';
+import { KEPT_ROWS_ENV, keptCapacityFor, keptRowsBudget, setKeptRowsBudget } from '../../../src/models/kernels/wasm/kept-rows.js';
 import { wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
 import { ndarray } from '../../../src/data/ndarray.js';
 import { matrixWindows } from '../../../src/models/checks.js';
@@ -117,6 +117,14 @@ describe('kept rows', () => {
       const after = withBackend('wasm', () => problem.evaluate(beta, grad, undefined));
       expect(after === before).toBe(keepRows);
     }
+  });
+
+  test('a kernel makes a little room beyond the rows asked for, so folds a row apart share it (within the budget)', () => {
+    const first = wasmGramKernel(D + 8, 1, 1, 1000)!;
+    expect(first.keptCapacity).toBe(1024); // 1000 + 16, in whole 64-row blocks
+    expect(wasmGramKernel(D + 8, 1, 1, 1001)).toBe(first);
+    setKeptRowsBudget(1000 * (16 * 8 + 12));
+    expect(keptCapacityFor(1000, 16)).toBe(1000); // no room for more within the budget
   });
 
   test(`${KEPT_ROWS_ENV} sets the budget; a bad value is an error naming it`, () => {

@@ -48,6 +48,16 @@ export function keptRowsWithin(n: number, stride: number): number {
   return n > 0 && bytes <= keptRowsBudget() ? n : 0;
 }
 
+/**
+ * Room to make for n kept rows: a little more than n (1/64 more, in whole blocks) when the
+ * budget allows, so that the folds of one search, a row or two apart in size, all fit in the
+ * kernel the first one made (a new kernel is fresh memory, first touched at a page fault each).
+ */
+export function keptCapacityFor(n: number, stride: number): number {
+  const roomy = Math.ceil((n + Math.ceil(n / 64)) / 64) * 64;
+  return keptRowsWithin(roomy, stride) > 0 ? roomy : n;
+}
+
 /** Where one caller's rows sit among a kernel's kept rows, and what they were loaded with. */
 export interface KeptSlot {
   /** Kept row of the caller's first row. */

@@ -21,6 +21,7 @@
  */
 import { LOG_NODES, NODE_INVERSES, STEP_POWERS } from '../fast-math.js';
 import { gramModuleBytes } from './module.js';
+import { keptCapacityFor } from './kept-rows.js';
 
 /** Bytes per WebAssembly memory page. */
 export const WASM_PAGE_BYTES = 65536;
@@ -349,7 +350,8 @@ export function wasmGramKernel(d: number, outputs = 1, classes = 1, keptRows = 0
   if (kernel !== undefined && kernel.keptCapacity >= keptRows) return kernel;
   if (!wasmGramSupported()) return undefined;
   // No memory for the kept rows: a kernel without them still serves.
-  const made = makeKernel(d, outputs, classes, keptRows) ?? (kernel === undefined && keptRows > 0 ? makeKernel(d, outputs, classes, 0) : undefined);
+  const room = keptRows > 0 ? keptCapacityFor(keptRows, Math.ceil(d / 4) * 4) : 0;
+  const made = makeKernel(d, outputs, classes, room) ?? (kernel === undefined && keptRows > 0 ? makeKernel(d, outputs, classes, 0) : undefined);
   if (made === undefined) return kernel;
   kernel = made;
   kernels.delete(key);
