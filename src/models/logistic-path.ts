@@ -13,7 +13,7 @@ import { matrixWindows, targetValues } from './checks.js';
 import { LogisticRegression } from './logistic.js';
 import { fitWeights, type ClassWeight } from './class-weight.js';
 import { encodeLabels, type EncodedLabels } from './logistic-labels.js';
-import { logisticProblem, type FeatureMap } from './logistic-problem.js';
+import { fitting, logisticProblem, type FeatureMap } from './logistic-problem.js';
 import { solveLogisticPath, type FitReport } from './logistic-solver.js';
 import { validateParams } from './params.js';
 import { checkFitSegments, rowSegments } from './segments.js';
@@ -106,7 +106,7 @@ export function fitLogisticPathDetailed(
   const space = options.featureMap ? 'model' : 'raw';
   const order = Cs.map((C, i) => ({ C, i })).sort((a, b) => a.C - b.C);
   const start = options.start?.length === problem.size ? problem.fromPacked(options.start, space) : undefined;
-  const fits = solveLogisticPath(problem, order.map((o) => o.C), params, start);
+  const fits = fitting(() => solveLogisticPath(problem, order.map((o) => o.C), params, start));
   const models = new Array<LogisticRegression>(Cs.length);
   const reports = new Array<FitReport>(Cs.length);
   const coefficients = new Array<Float64Array>(Cs.length);

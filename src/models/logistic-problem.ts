@@ -12,7 +12,10 @@
  * and π_j = 1 otherwise. {@link LogisticProblem.packed} turns β back into a model's
  * coefficients.
  */
-import { columnSums, logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, symmetrizeUpper, type SweepRows } from './kernels/index.js';
+import { isMainThread } from 'node:worker_threads';
+import {
+  columnSums, logisticNewtonSweep, newtonScratchLength, releaseKeptRows, softmaxNewtonSweep, symmetrizeUpper, type SweepRows,
+} from './kernels/index.js';
 import { checkWeightTotal } from './fit-options.js';
 import type { EncodedLabels } from './logistic-labels.js';
 import { segmentRows, type RowSegment } from './segments.js';
@@ -183,6 +186,23 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
       return beta;
     },
   };
+}
+
+/**
+ * Runs a fit (`solve`), then, however it ends, lets go of the rows the kernel kept for it when
+ * on the main thread (up to MEMGRID_KEPT_ROWS_MIB would otherwise stay with the process for
+ * good); a pool thread keeps them, the same size, for its next path.
+ * @example
+ * ```ts
+ * const fits = fitting(() => solveLogisticPath(problem, Cs, settings));
+ * ```
+ */
+export function fitting<T>(solve: () => T): T {
+  try {
+    return solve();
+  } finally {
+    if (isMainThread) releaseKeptRows();
+  }
 }
 
 /**

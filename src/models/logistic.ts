@@ -11,7 +11,7 @@ import { fitWeights, type ClassWeight } from './class-weight.js';
 import { readFitOptions } from './fit-options.js';
 import { linearMargins, sigmoid } from './kernels/index.js';
 import { encodeLabels } from './logistic-labels.js';
-import { logisticProblem } from './logistic-problem.js';
+import { fitting, logisticProblem } from './logistic-problem.js';
 import { solveLogisticPath } from './logistic-solver.js';
 import { checkFitSegments, checkPredictSegments, scatterOutputs, segmentRows, type RowSegment } from './segments.js';
 import { resolveParams, validateParams } from './params.js';
@@ -139,8 +139,7 @@ export class LogisticRegression implements Classifier {
     // With a feature map the coefficients are the mapped features' (a pipeline's final step's).
     const space = featureMap ? 'model' : 'raw';
     const start = warmStart === undefined ? undefined : problem.fromPacked(warmStart, space);
-    const [fit] = solveLogisticPath(problem, [C], { maxIter, tol }, start);
-    const { beta, report } = fit!;
+    const { beta, report } = fitting(() => solveLogisticPath(problem, [C], { maxIter, tol }, start)[0]!);
     this.model = {
       classes: labels.classes, nFeatures: d, packed: problem.packed(beta, space), nIter: report.nIter, converged: report.converged,
       report: { nIter: report.nIter, converged: report.converged, gradientPasses: report.gradientPasses, hessianPasses: report.hessianPasses },

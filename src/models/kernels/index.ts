@@ -17,7 +17,7 @@ import { logisticNewtonSweepJs, softmaxNewtonSweepJs } from './js/newton.js';
 import { rowCount, type DenseView, type GramStats, type SweepRows } from './types.js';
 import { choleskyWasm, WasmCholesky } from './wasm/cholesky.js';
 import { tridiagonalizeWasm } from './wasm/tridiagonal.js';
-import { wasmGramKernel, wasmGramSupported, type GramKernel } from './wasm/kernel.js';
+import { dropKeptRowKernels, wasmGramKernel, wasmGramSupported, type GramKernel } from './wasm/kernel.js';
 import { accumulateGramWasm, logisticSweepWasm, softmaxHessianOutputs, softmaxSweepWasm } from './wasm/sweeps.js';
 import { keptRowsWithin } from './wasm/kept-rows.js';
 
@@ -229,6 +229,15 @@ export function softmaxLossGrad(
   data: SweepRows, label: Int32Array, k: number, coef: Float64Array, grad: Float64Array, scratch: Float64Array,
 ): number {
   return softmaxLossGradJs(data, label, k, coef, grad, scratch);
+}
+
+/**
+ * Lets go of this thread's kept rows (wasm/kept-rows.ts): the kernel holding them is dropped,
+ * with its memory. A fit on the main thread calls it when it ends, so that up to the budget's
+ * MiB do not stay with the process; a pool thread keeps them for its next path.
+ */
+export function releaseKeptRows(): void {
+  dropKeptRowKernels();
 }
 
 /** Kept rows a sweep over `data` asks its kernel for: its row count when marked `keep` and within the budget, else 0. */

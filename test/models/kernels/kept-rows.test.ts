@@ -16,6 +16,8 @@ import { matrixWindows } from '../../../src/models/checks.js';
 import { encodeLabels } from '../../../src/models/logistic-labels.js';
 import { logisticProblem } from '../../../src/models/logistic-problem.js';
 import { rowSegments } from '../../../src/models/segments.js';
+import { LogisticRegression } from '../../../src/models/logistic.js';
+import { fitLogisticPath } from '../../../src/models/logistic-path.js';
 import { randoms } from '../../helpers/random.js';
 
 const n = 150; // two whole 64-row blocks and a partial one
@@ -125,6 +127,20 @@ describe('kept rows', () => {
     expect(wasmGramKernel(D + 8, 1, 1, 1001)).toBe(first);
     setKeptRowsBudget(1000 * (16 * 8 + 12));
     expect(keptCapacityFor(1000, 16)).toBe(1000); // no room for more within the budget
+  });
+
+  test('a fit on the main thread lets go of its kept rows when it ends (a pool thread would keep them)', () => {
+    const X = ndarray('float64', [n, d], randoms(n * d, 8));
+    const y = ndarray('float64', [n], target);
+    const labels = encodeLabels(target, undefined);
+    const problem = logisticProblem({ segments: rowSegments(matrixWindows(X), undefined), labels, fitIntercept: true });
+    withBackend('wasm', () => problem.evaluate(new Float64Array(D), new Float64Array(D), undefined));
+    expect(wasmGramKernel(D, 1, 1)!.keptCapacity).toBeGreaterThan(0); // a bare problem's rows stay kept
+    withBackend('wasm', () => new LogisticRegression().fit(X, y));
+    expect(wasmGramKernel(D, 1, 1)!.keptCapacity).toBe(0);
+    withBackend('wasm', () => problem.evaluate(new Float64Array(D), new Float64Array(D), undefined));
+    withBackend('wasm', () => fitLogisticPath(X, y, undefined, [0.1, 1], { fitIntercept: true, maxIter: 100, tol: 1e-6 }));
+    expect(wasmGramKernel(D, 1, 1)!.keptCapacity).toBe(0);
   });
 
   test(`${KEPT_ROWS_ENV} sets the budget; a bad value is an error naming it`, () => {

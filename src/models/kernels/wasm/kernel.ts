@@ -369,3 +369,8 @@ function makeKernel(d: number, outputs: number, classes: number, keptRows: numbe
     return undefined;
   }
 }
+
+/** Drops this thread's kernels that hold kept rows: their memory goes with them (the next sweep makes a kernel anew). */
+export function dropKeptRowKernels(): void {
+  for (const [key, kernel] of kernels) if (kernel.keptCapacity > 0) kernels.delete(key);
+}
