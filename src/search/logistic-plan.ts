@@ -68,7 +68,7 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
       // From the folds' mean the refit takes a few passes: keeping the rows would cost more
       // (first touch of fresh memory: 55 ms on 200,000 × 32) than those passes save.
       return fitLogisticPath(input.X, input.y, undefined, [cOf(merged)], pathParams(merged), {
-        inputsChecked: true, ...(start ? { start, keepRows: false } : {}),
+        inputsChecked: true, ...(input.target ? { target: input.target } : {}), ...(start ? { start, keepRows: false } : {}),
       })[0]!;
     },
     tasks,

@@ -47,6 +47,8 @@ export interface PlanInput {
   readonly folds: readonly Fold[];
   readonly X: FloatMatrix;
   readonly y: NdArray;
+  /** y's values as float64, as the engine checked them (a plan's work on the main thread need not convert y again). */
+  readonly target?: Float64Array;
   readonly warm?: WarmStarts;
 }
 
