@@ -529,20 +529,16 @@ function emitSymv(): Fn {
 }
 
 /**
- * `syr2(a, v, w, n, stride, start, first, last, vn, pn)`: A[i][j] −= v[i]·w[j] + w[i]·v[j] for
- * first ≤ i < last and start ≤ j < n: the symmetric rank-two update of a Householder reduction
- * step, both triangles, on a range of rows (shifted-solver.ts). With vn ≠ 0 each updated row also
- * gives the next step's product, pn[i] = Σ_{j > start} A[i][j]·vn[j], by symv's dot: the next step
- * then reads the trailing block once instead of twice (wasm/tridiagonal.ts).
+ * `syr2(a, v, w, n, stride, start)`: A[i][j] −= v[i]·w[j] + w[i]·v[j] for start ≤ i, j < n: the
+ * symmetric rank-two update of a Householder reduction step, both triangles (shifted-solver.ts).
  *
  * ```wat
  * (func $syr2 (param $a i32) (param $v i32) (param $w i32) (param $n i32) (param $stride i32) (param $start i32)
- *   (param $first i32) (param $last i32) (param $vn i32) (param $pn i32)
  *   (local $rowb $i $pa $pv $pw $len $jb i32) (local $sv $sw $x v128) (local $vi $wi f64)
  *   ;; $rowb, $pv, $pw (= w + 8·start), $len as in $symv
- *   (local.set $i (local.get $first))
+ *   (local.set $i (local.get $start))
  *   (block $rows_done (loop $rows
- *     (br_if $rows_done (i32.ge_u (local.get $i) (local.get $last)))
+ *     (br_if $rows_done (i32.ge_u (local.get $i) (local.get $n)))
  *     (local.set $pa (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowb)))
  *       (i32.shl (local.get $start) (i32.const 3))))
  *     (local.set $vi (f64.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))))
@@ -561,27 +557,23 @@ function emitSymv(): Fn {
  *       (f64.store (i32.add (local.get $pa) (local.get $jb)) (f64.sub (f64.load (i32.add (local.get $pa) (local.get $jb)))
  *         (f64.add (f64.mul (local.get $vi) (f64.load (i32.add (local.get $pw) (local.get $jb))))
  *                  (f64.mul (local.get $wi) (f64.load (i32.add (local.get $pv) (local.get $jb)))))))))
- *     ;; with $vn ≠ 0: $pn[i] = symv's dot of this row's columns start + 1 .. n − 1 with $vn
  *     (local.set $i (i32.add (local.get $i) (i32.const 1)))
  *     (br $rows))))
  * ```
  */
 function emitSyr2(): Fn {
-  const f = new Fn(10);
-  const [a, v, w, n, stride, start, first, last, vn, pn] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const f = new Fn(6);
+  const [a, v, w, n, stride, start] = [0, 1, 2, 3, 4, 5];
   const rowb = f.local(I32), i = f.local(I32), pa = f.local(I32), pv = f.local(I32), pw = f.local(I32), len = f.local(I32), jb = f.local(I32);
   const sv = f.local(V128), sw = f.local(V128), vi = f.local(F64), wi = f.local(F64);
-  const pnv = f.local(I32), nextLen = f.local(I32), nextRow = f.local(I32), acc = f.local(V128), dot = f.local(F64);
   f.get(stride).i32(3).shl().set(rowb);
   f.get(v).get(start).i32(3).shl().add().set(pv);
   f.get(w).get(start).i32(3).shl().add().set(pw);
   f.get(n).get(start).sub().i32(3).shl().set(len);
-  f.get(vn).get(start).i32(1).add().i32(3).shl().add().set(pnv);
-  f.get(len).i32(8).sub().set(nextLen);
-  f.get(first).set(i);
+  f.get(start).set(i);
   f.block().loop(); // $rows
   {
-    f.get(i).get(last).geU().brIf(1);
+    f.get(i).get(n).geU().brIf(1);
     f.get(a).get(i).get(rowb).mul().add().get(start).i32(3).shl().add().set(pa);
     f.get(v).get(i).i32(3).shl().add().load64(0).set(vi);
     f.get(w).get(i).i32(3).shl().add().load64(0).set(wi);
@@ -606,14 +598,6 @@ function emitSyr2(): Fn {
       f.get(vi).get(pw).get(jb).add().load64(0).mul64();
       f.get(wi).get(pv).get(jb).add().load64(0).mul64();
       f.add64().sub64().store64(0);
-    }
-    f.end();
-    // The next step's product from the row just updated: symv's dot over columns start + 1 on.
-    f.get(vn).if();
-    {
-      f.get(pa).i32(8).add().set(nextRow);
-      emitDot(f, nextRow, pnv, nextLen, { acc, at: jb }, dot);
-      f.get(pn).get(i).i32(3).shl().add().get(dot).store64(0);
     }
     f.end();
     f.inc(i, 1).br(0);
