@@ -29,7 +29,7 @@ function workspaceFor(words: number): Workspace {
 
 /**
  * {@link tridiagonalizeJs} on the wasm kernel: A (d×d, not modified) is copied into wasm memory,
- * beside v and p (d each); the same reflectors, the same T.
+ * beside v and p (d each); the same reflectors and T to rounding (symv's dots sum in another order).
  * @example
  * ```ts
  * tridiagonalizeWasm(gram, d, out);
