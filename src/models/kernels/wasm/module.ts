@@ -250,9 +250,11 @@ function emitAffine(): Fn {
 /**
  * `rank(z, r, g, n, dp, k)`: G[c][j] += Σ_{u<n} R[u·k + c]·Z[u][j] for c < k: the k gradient
  * rows of a block of n rows with per-row residuals R (n×k), Z n×dp and G k×dp row-major, dp a
- * multiple of 4. Four columns of one output stay in two accumulators over all n rows; the code
- * runs two outputs a pass (four accumulators on the same row loads, each sum in the order below)
- * while two remain, the sketch below shows one.
+ * multiple of 4. Each column's sum runs over the n rows in order; the code keeps eight columns
+ * (four accumulators) of an output, or of two outputs on the same row loads, side by side, so
+ * that four to eight chains of additions are in flight instead of two (one chain waits on each
+ * addition: 64 rows × 33 columns 0.53 → 0.29 µs, × 129 1.6 → 1.1 µs, 10 outputs × 33 2.9 → 2.1 µs),
+ * then four columns; the sketch below shows one output, four columns.
  *
  * ```wat
  * (func $rank (param $z i32) (param $r i32) (param $g i32) (param $n i32) (param $dp i32) (param $k i32)
@@ -291,43 +293,46 @@ function emitRank(): Fn {
   const [z, r, g, n, dp, k] = [0, 1, 2, 3, 4, 5];
   const stride = f.local(I32), kb = f.local(I32), c = f.local(I32), jb = f.local(I32);
   const pz = f.local(I32), pr = f.local(I32), pg = f.local(I32), u = f.local(I32);
-  const acc = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)], s = f.local(V128), t = f.local(V128);
-  const v0 = f.local(V128), v1 = f.local(V128);
-  /** Gradient rows of `q` classes from c on (q = 2: the second class's sums share the row loads). */
+  const acc = Array.from({ length: 8 }, () => f.local(V128)), s = f.local(V128), t = f.local(V128);
+  const v = Array.from({ length: 4 }, () => f.local(V128));
+  /**
+   * The sums of `vecs` column pairs from jb on, for `q` classes from c on, over every row: each
+   * column's sum still runs over the rows in order (the same bits as one column at a time), but
+   * q·vecs chains of additions go side by side instead of two: one chain waits on each addition.
+   */
+  const chunk = (q: 1 | 2, vecs: 2 | 4): void => {
+    const at = (i: number): void => { f.get(pg); if (i > 0) f.get(stride).add(); f.get(jb).add(); };
+    for (let i = 0; i < q; i++) for (let x = 0; x < vecs; x++) { at(i); f.vload(16 * x).set(acc[vecs * i + x]!); }
+    f.get(z).get(jb).add().set(pz);
+    f.get(r).get(c).i32(3).shl().add().set(pr);
+    f.get(n).set(u);
+    f.loop(); // $rows
+    {
+      for (let x = 0; x < vecs; x++) f.get(pz).vload(16 * x).set(v[x]!);
+      f.get(pr).splat64(0).set(s);
+      if (q === 2) f.get(pr).splat64(8).set(t);
+      for (let i = 0; i < q; i++) {
+        const w = i === 0 ? s : t;
+        for (let x = 0; x < vecs; x++) f.get(acc[vecs * i + x]!).get(w).get(v[x]!).fmul().fadd().set(acc[vecs * i + x]!);
+      }
+      f.incBy(pz, stride).incBy(pr, kb);
+      f.get(u).i32(1).sub().tee(u).brIf(0);
+    }
+    f.end();
+    for (let i = 0; i < q; i++) for (let x = 0; x < vecs; x++) { at(i); f.get(acc[vecs * i + x]!).vstore(16 * x); }
+  };
+  /** Gradient rows of `q` classes from c on (q = 2: the second class's sums share the row loads): eight columns a turn, then four. */
   const classes = (q: 1 | 2): void => {
     f.i32(0).set(jb);
-    f.loop(); // $columns
+    f.block().loop(); // $columns, eight at a time
     {
-      for (let i = 0; i < q; i++) {
-        const at = (): void => { f.get(pg); if (i > 0) f.get(stride).add(); f.get(jb).add(); };
-        at(); f.vload(0).set(acc[2 * i]!);
-        at(); f.vload(16).set(acc[2 * i + 1]!);
-      }
-      f.get(z).get(jb).add().set(pz);
-      f.get(r).get(c).i32(3).shl().add().set(pr);
-      f.get(n).set(u);
-      f.loop(); // $rows
-      {
-        f.get(pz).vload(0).set(v0);
-        f.get(pz).vload(16).set(v1);
-        f.get(pr).splat64(0).set(s);
-        if (q === 2) f.get(pr).splat64(8).set(t);
-        for (let i = 0; i < q; i++) {
-          const w = i === 0 ? s : t;
-          f.get(acc[2 * i]!).get(w).get(v0).fmul().fadd().set(acc[2 * i]!);
-          f.get(acc[2 * i + 1]!).get(w).get(v1).fmul().fadd().set(acc[2 * i + 1]!);
-        }
-        f.incBy(pz, stride).incBy(pr, kb);
-        f.get(u).i32(1).sub().tee(u).brIf(0);
-      }
-      f.end();
-      for (let i = 0; i < q; i++) {
-        const at = (): void => { f.get(pg); if (i > 0) f.get(stride).add(); f.get(jb).add(); };
-        at(); f.get(acc[2 * i]!).vstore(0);
-        at(); f.get(acc[2 * i + 1]!).vstore(16);
-      }
-      f.inc(jb, 32).get(jb).get(stride).ltU().brIf(0);
+      f.get(jb).i32(64).add().get(stride).gtU().brIf(1);
+      chunk(q, 4);
+      f.inc(jb, 64).br(0);
     }
+    f.end().end();
+    f.get(jb).get(stride).ltU().if(); // four columns left (dp is a multiple of four)
+    chunk(q, 2);
     f.end();
     for (let i = 0; i < q; i++) f.incBy(pg, stride);
     f.inc(c, q);
