@@ -1,9 +1,11 @@
 /**
  * The Gram pass and the logistic and softmax sweeps on the WebAssembly SIMD kernel
- * (wasm/kernel.ts). Rows are copied into the kernel's block buffer 64 at a time, with the same
- * row loaders (rows.ts) as the JavaScript kernels and their per-row formulas (logistic-math.ts)
- * repeated operation for operation in wasm (softmax-module.ts, logit-module.ts); C and
- * F order fill the buffer with the same values in the same order, so they agree bit for bit.
+ * (wasm/kernel.ts). Rows are copied into the kernel's block buffer 64 at a time (C order by
+ * memcpy of runs of rows, F order by the JavaScript kernels' row loaders, rows.ts), or, for the
+ * logistic sweeps over rows the caller keeps, into the kernel's kept rows on the first pass and
+ * read from there after (kept-rows.ts); the per-row formulas (logistic-math.ts) are repeated
+ * operation for operation in wasm (softmax-module.ts, logit-module.ts). Every route leaves the
+ * same values in the same order, so they agree bit for bit.
  */
 import { loadRowMoments, loadShiftedRow } from '../rows.js';
 import { rowId, weightSum, type DenseView, type GramStats, type SweepRows } from '../types.js';
