@@ -48,7 +48,8 @@ export function emitLogit(): Fn {
     f.set(v.e);
     f.f64(1).splatF().get(v.e).get(v.s).vzero().fgeMask().bitselect().f64(1).splatF().get(v.e).fadd().fdiv().get(v.t).fsub().set(v.g);
     f.get(v.e).f64(LOG_STEPS).splatF().fmul().truncSatPair().set(v.li);
-    f.get(v.e).get(v.li).fromU32Pair().f64(LOG_STEPS).splatF().fdiv().fsub();
+    // i/256 as i·(1/256): a power of two, so the same bits as fast-math.ts's division, without a divide.
+    f.get(v.e).get(v.li).fromU32Pair().f64(1 / LOG_STEPS).splatF().fmul().fsub();
     gather(tinv, v.li);
     f.fmul().set(v.lf);
     f.get(v.lf).get(v.lf).fmul().set(v.f2);
@@ -78,7 +79,7 @@ export function emitLogit(): Fn {
     f.f64(1).get(e).get(s).f64(0).ge64().select().f64(1).get(e).add64().div64().get(t).sub64().set(g);
     // log1pUnit(e): i = ⌊256e⌋, f = (e − i/256)·inv[i], nodes[i] + f − f²(1/2 − f/3) − f⁴(1/4 − f/5 + f²/6)
     f.get(e).f64(LOG_STEPS).mul64().truncSat().set(li);
-    f.get(e).get(li).fromU32().f64(LOG_STEPS).div64().sub64();
+    f.get(e).get(li).fromU32().f64(1 / LOG_STEPS).mul64().sub64();
     f.get(tinv).get(li).i32(3).shl().add().load64(0).mul64().set(lf);
     f.get(lf).get(lf).mul64().set(f2);
     f.get(tlog).get(li).i32(3).shl().add().load64(0); // nodes[i], added last
