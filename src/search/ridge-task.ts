@@ -6,20 +6,18 @@
  * the unweighted ones, in the order of `task.fitParams`; the kernel weighs each row as it
  * reads it), each cell's rows again while they are fresh in the page cache.
  */
-import type { NdArray } from '../data/ndarray.js';
-import { matrixWindows, targetValues, type MatrixWindow } from '../models/checks.js';
+import { matrixWindows, type MatrixWindow } from '../models/checks.js';
 import type { FloatMatrix } from '../models/estimator.js';
 import { accumulateGram, GRAM_UNROLL, gramStats, type GramStats } from '../models/kernels/index.js';
 import { packStats } from '../models/ridge-stats.js';
 import type { RidgeStatsTask, TaskResult } from '../workers/protocol.js';
-import { mappedFolds, mappedStore } from '../workers/store-cache.js';
+import { mappedFolds, mappedStore, storeTarget } from '../workers/store-cache.js';
 import { taskFitParams } from './fit-arrays.js';
 import { FitError } from '../errors.js';
 import { foldCells, type FoldCells } from './fold-cells.js';
 
-/** Per-thread caches: each row's cell, and y as float64, per store and fold set. */
+/** Per-thread cache: each row's cell, per store and fold set. */
 const cellCache = new Map<string, FoldCells>();
-const targetCache = new Map<string, Float64Array>();
 
 /** Runs a `ridge-stats` task in this thread. */
 export function runRidgeStatsTask(task: RidgeStatsTask): TaskResult {
@@ -32,7 +30,7 @@ export function runRidgeStatsTask(task: RidgeStatsTask): TaskResult {
     if (cells === undefined) throw new FitError(`fold set ${task.foldSet} has no cell layout: the ridge plan should not have sent this task`);
     return cells;
   });
-  const y = cached(targetCache, task.store, () => targetValues(store.y as NdArray, nRows));
+  const y = storeTarget(task.store);
   const shift = Float64Array.from(task.shift);
   const scratch = new Float64Array(GRAM_UNROLL * nCols);
   const arrays = taskFitParams(task);

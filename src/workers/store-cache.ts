@@ -22,12 +22,15 @@ export function mappedStore(dir: string): OpenedStore {
 
 const targets = new Map<string, Float64Array>();
 
-/** The y of the store at `dir` as float64 values, converted once per thread (its own array when y is float64 already). */
+/**
+ * The y of the store at `dir` as float64 values, one per row of its X, converted once per thread
+ * for every task that reads it (its own array when y is float64 already).
+ */
 export function storeTarget(dir: string): Float64Array {
   let target = targets.get(dir);
   if (!target) {
-    const { y } = mappedStore(dir);
-    target = targetValues(y, y.shape[0]!);
+    const { X, y } = mappedStore(dir);
+    target = targetValues(y, X.shape[0]!);
     targets.set(dir, target);
   }
   return target;

@@ -19,7 +19,6 @@ import { choleskyWasm, WasmCholesky } from './wasm/cholesky.js';
 import { tridiagonalizeWasm } from './wasm/tridiagonal.js';
 import { dropKeptRowKernels, wasmGramKernel, wasmGramSupported, type GramKernel } from './wasm/kernel.js';
 import { accumulateGramWasm, logisticSweepWasm, softmaxHessianOutputs, softmaxSweepWasm } from './wasm/sweeps.js';
-import { keptRowsWithin } from './wasm/kept-rows.js';
 
 export * from './types.js';
 export { columnSums, vectorSum } from './sums.js';
@@ -240,9 +239,9 @@ export function releaseKeptRows(): void {
   dropKeptRowKernels();
 }
 
-/** Kept rows a sweep over `data` asks its kernel for: its row count when marked `keep` and within the budget, else 0. */
+/** Kept rows a sweep over `data` asks its kernel for (the kernel holds to the budget): its row count when marked `keep`, else 0. */
 function keptRowsFor(data: SweepRows): number {
-  return data.keep === true ? keptRowsWithin(rowCount(data.X, data.rows), Math.ceil((data.X.nCols + 1) / 4) * 4) : 0;
+  return data.keep === true ? rowCount(data.X, data.rows) : 0;
 }
 
 /**

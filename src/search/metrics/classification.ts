@@ -384,7 +384,7 @@ export function logLoss(yTrue: Float64Array, proba: Float64Array, classes?: Floa
     throw new ValueError(`logLoss: proba has ${proba.length} values, expected ${n} rows x ${k} classes = ${n * k}`);
   }
   const column = labelIndex(labels);
-  const [first, second] = labels as unknown as [number, number];
+  const first = labels[0]!, second = labels[1]!;
   let total = 0;
   for (let i = 0; i < n; i++) {
     const v = yTrue[i]!;

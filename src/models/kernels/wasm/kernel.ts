@@ -21,7 +21,7 @@
  */
 import { LOG_NODES, NODE_INVERSES, STEP_POWERS } from '../fast-math.js';
 import { gramModuleBytes } from './module.js';
-import { keptCapacityFor } from './kept-rows.js';
+import { keptCapacityFor, keptRowsWithin } from './kept-rows.js';
 
 /** Bytes per WebAssembly memory page. */
 export const WASM_PAGE_BYTES = 65536;
@@ -47,6 +47,11 @@ const gramModule = wasmModule;
 /** Is WebAssembly SIMD available here? (Validates the module; false on engines without SIMD.) */
 export function wasmGramSupported(): boolean {
   try { gramModule(); return true; } catch { return false; }
+}
+
+/** Columns a kernel for d features keeps per row: d rounded up to a multiple of 4 (its tiles' width). */
+export function paddedColumns(d: number): number {
+  return Math.ceil(d / 4) * 4;
 }
 
 /** Rows per block by default: 64 rows × 64 columns = 32 KiB, about one L1. */
@@ -85,20 +90,20 @@ export interface GramKernel {
    * and rowStats their loss terms (wasm/softmax-module.ts).
    */
   softmax(n: number, from?: number): void;
-  /** Raw rows of d − 1 values each, back to back, for {@link GramKernel.expandRows} (the logistic sweeps' layout). */
+  /**
+   * Raw rows, back to back, for the expansions below: d − 1 values a row for
+   * {@link GramKernel.expandRows} (the logistic sweeps' layout), d for
+   * {@link GramKernel.expandMoments} (the Gram pass's).
+   */
   readonly stage: Float64Array;
-  /** The shift {@link GramKernel.expandRows} subtracts (d − 1 values; zeros for none). */
+  /** The shift the expansions subtract (their first d − 1 or d values; zeros for none). */
   readonly shift: Float64Array;
   /** rows[u] = [stage[u] − shift, 1] for u < n (wasm/expand-module.ts); into kept rows `to` + u when given `to`. */
   expandRows(n: number, to?: number): void;
-  /** Raw rows of d values each, back to back, for {@link GramKernel.expandMoments} (the Gram pass's layout). */
-  readonly gramStage: Float64Array;
-  /** The shift {@link GramKernel.expandMoments} subtracts (d values; zeros for none). */
-  readonly gramShift: Float64Array;
   /** Σ weights[u]·z (d values at 0) and Σ z·perRow[u] (d values at stride): what expandMoments adds to. */
   readonly moments: Float64Array;
   /**
-   * rows[u] = gramStage[u] − gramShift for u < n (no constant column), adding each row's
+   * rows[u] = stage[u] − shift for u < n (d values, no constant column), adding each row's
    * weights[u]·z into the first half of `moments` and z·perRow[u] into the second, in row order
    * (wasm/expand-module.ts).
    */
@@ -151,7 +156,7 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
   if (!positive(d) || !positive(capacity) || !positive(outputs) || !positive(classes) || !(Number.isInteger(keptRows) && keptRows >= 0)) {
     throw new RangeError(`bad d=${d}, capacity=${capacity}, outputs=${outputs}, classes=${classes} or keptRows=${keptRows}`);
   }
-  const dp = Math.ceil(d / 4) * 4;
+  const dp = paddedColumns(d);
   const layout = gramLayout(dp, capacity, outputs, classes, keptRows);
   const { gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW, nW, iW, oW, kW, kyW, kpW } = layout;
   const memory = new wasm.Memory({ initial: Math.ceil((layout.words * 8) / WASM_PAGE_BYTES) });
@@ -195,12 +200,12 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
       check(n, 0, from);
       softmax(mW * 8, labelsAt(from), weightsAt(from), rW * 8, sW * 8, tW * 8, n, classes);
     },
-    stage: view(qW, capacity * (d - 1)), shift: view(hW, d - 1),
+    stage: view(qW, capacity * d), shift: view(hW, d),
     expandRows(n, to) {
       check(n, 0, to);
       expand(qW * 8, rowsAt(to), hW * 8, n, d - 1, dp);
     },
-    gramStage: view(qW, capacity * d), gramShift: view(hW, d), moments: view(oW, 2 * dp),
+    moments: view(oW, 2 * dp),
     expandMoments(n) {
       check(n, 0);
       expandMoments(qW * 8, zW * 8, hW * 8, n, d, dp, wW * 8, pW * 8, oW * 8, (oW + dp) * 8);
@@ -277,7 +282,7 @@ export interface GramLayout {
   readonly yW: number;
   readonly sW: number;
   readonly tW: number;
-  /** The raw-row stage (capacity·(d − 1)) and the shift (d − 1) of the logistic sweeps' block loads. */
+  /** The raw-row stage (capacity·dp) and the shift (dp) of the block loads. */
   readonly qW: number;
   readonly hW: number;
   /** log1pUnit's tables: log1p(i/256) and 1/(1 + i/256), 257 each. */
@@ -338,7 +343,8 @@ const MAX_KERNELS = 8;
 
 /**
  * This thread's kernel for d features, `outputs` G matrices and `classes` linear outputs, with
- * room for at least `keptRows` kept rows when asked (and the memory can be had; else without),
+ * room for at least `keptRows` kept rows when asked (within the budget, and when the memory can
+ * be had; else without),
  * or undefined when WebAssembly SIMD is unavailable or its memory cannot be had: the dispatch
  * (kernels/index.ts) then takes the JavaScript kernels. One kernel per thread at most has kept
  * rows: making one drops the others', so a thread holds one problem's rows at a time.
@@ -347,11 +353,13 @@ export function wasmGramKernel(d: number, outputs = 1, classes = 1, keptRows = 0
   if (!(Number.isInteger(d) && d >= 1)) return undefined;
   const key = `${d}/${outputs}/${classes}`;
   let kernel = kernels.get(key);
-  if (kernel !== undefined && kernel.keptCapacity >= keptRows) return kernel;
+  const dp = paddedColumns(d);
+  const wanted = keptRowsWithin(keptRows, dp); // 0 past the budget: the rows stream
+  if (kernel !== undefined && kernel.keptCapacity >= wanted) return kernel;
   if (!wasmGramSupported()) return undefined;
   // No memory for the kept rows: a kernel without them still serves.
-  const room = keptRows > 0 ? keptCapacityFor(keptRows, Math.ceil(d / 4) * 4) : 0;
-  const made = makeKernel(d, outputs, classes, room) ?? (kernel === undefined && keptRows > 0 ? makeKernel(d, outputs, classes, 0) : undefined);
+  const room = wanted > 0 ? keptCapacityFor(wanted, dp) : 0;
+  const made = makeKernel(d, outputs, classes, room) ?? (kernel === undefined && room > 0 ? makeKernel(d, outputs, classes, 0) : undefined);
   if (made === undefined) return kernel;
   kernel = made;
   kernels.delete(key);

@@ -37,10 +37,9 @@ function accumulateRowsC(
   kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, n: number, y: Float64Array | undefined,
   shift: Float64Array | undefined, yShift: number, out: GramStats, weight: Float64Array | undefined,
 ): void {
-  const { capacity, weights, perRow, moments, stride, gramShift } = kernel;
+  const { capacity, weights, perRow, moments, stride } = kernel;
   const d = X.nCols;
-  if (shift === undefined) gramShift.fill(0);
-  else gramShift.set(shift.subarray(0, d));
+  setShift(kernel, shift);
   // The wasm sums continue from out's values, so each sum runs in the JavaScript kernel's order.
   for (let j = 0; j < d; j++) {
     moments[j] = out.xSum[j]!;
@@ -58,7 +57,7 @@ function accumulateRowsC(
       out.ySum += wt;
       out.yty += wt * t;
     }
-    stageRuns(kernel.gramStage, X, rows, first, m);
+    stageRuns(kernel.stage, X, rows, first, m);
     kernel.expandMoments(m);
     addGramBlock(kernel, m, weight !== undefined);
   }
