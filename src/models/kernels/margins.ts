@@ -1,19 +1,21 @@
 /**
  * Linear outputs X·Wᵀ + b for chosen rows, in the packed-coefficient layout (see types.ts):
- * what predict, decision_function and the scorers read. One plain loop for every backend.
+ * what predict, decision_function and the scorers read. The JavaScript loop; the wasm route
+ * (wasm/margins.ts) sums every output in this loop's order, so the two give the same bits.
  */
 import { rowCount, type DenseView } from './types.js';
 
 /**
  * Linear outputs for the chosen rows: `out[r*k + c] = x_row · w_c + b_c` with packed
- * coefficients (k blocks of nCols+1). Overwrites `out` (length rows·k).
+ * coefficients (k blocks of nCols+1), each summed from b_c adding x_j·w_cj in order of j.
+ * Overwrites `out` (length rows·k). Callers go through kernels/index.ts's linearMargins.
  * @example
  * ```ts
  * const z = new Float64Array(X.nRows);
- * linearMargins(X, undefined, packedCoef, 1, z); // ridge predictions
+ * linearMarginsJs(X, undefined, packedCoef, 1, z); // ridge predictions
  * ```
  */
-export function linearMargins(
+export function linearMarginsJs(
   X: DenseView, rows: Int32Array | undefined, coef: Float64Array, k: number, out: Float64Array,
 ): void {
   const d = X.nCols;

@@ -10,7 +10,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import {
-  accumulateGram, choleskyInPlace, choleskyStore, firstNonFiniteRow, gramStats, lastBackend, logisticLossGrad, logisticNewtonSweep,
+  accumulateGram, choleskyInPlace, choleskyStore, firstNonFiniteRow, gramStats, lastBackend, linearMargins, logisticLossGrad, logisticNewtonSweep,
   newtonScratchLength, softmaxLossGrad, softmaxNewtonSweep, symmetrizeUpper, withBackend, type BackendName, type DenseView,
   type SweepRows,
 } from '../../../src/models/kernels/index.js';
@@ -247,6 +247,32 @@ test('a wide binary gradient pass runs on wasm, with the JavaScript kernel\'s lo
       got.push(g);
     }
     expect(Array.from(got[0]!)).toEqual(Array.from(got[1]!)); // C and F load the same values
+  }
+});
+
+test('linear outputs: wasm gives the JavaScript loop\'s bits (each output summed from b in order of j), any shape, C and F order, subsets, non-finite rows', () => {
+  const shapes: [number, number, number][] = [[1, 1, 1], [7, 5, 3], [64, 33, 2], [65, 2, 12], [150, 9, 7], [300, 40, 120]];
+  for (const [rowsN, cols, outputs] of shapes) {
+    // Mixed magnitudes, so that any other order of the additions changes the last bits.
+    const values = randoms(rowsN * cols, rowsN + cols).map((v, i) => v * 10 ** ((i * 7) % 9 - 4));
+    values[Math.min(2, rowsN - 1) * cols] = Number.NaN;
+    if (rowsN > 5) values[5 * cols + cols - 1] = Number.POSITIVE_INFINITY;
+    const coef = randoms(outputs * (cols + 1), outputs).map((v, i) => v * 10 ** ((i * 5) % 7 - 3));
+    const Fv = new Float64Array(rowsN * cols);
+    for (let i = 0; i < rowsN; i++) for (let j = 0; j < cols; j++) Fv[j * rowsN + i] = values[i * cols + j]!;
+    const subset = Int32Array.from({ length: rowsN + 3 }, (_, i) => (i * 37 + 1) % rowsN); // repeats, out of order
+    for (const X of [{ data: values, nRows: rowsN, nCols: cols, order: 'C' }, { data: Fv, nRows: rowsN, nCols: cols, order: 'F' }] as DenseView[]) {
+      for (const rows of [undefined, subset]) {
+        const m = rows?.length ?? rowsN;
+        const js = new Float64Array(m * outputs);
+        const wasm = new Float64Array(m * outputs).fill(-1);
+        withBackend('js', () => linearMargins(X, rows, coef, outputs, js));
+        expect(lastBackend()).toBe('js');
+        withBackend('wasm', () => linearMargins(X, rows, coef, outputs, wasm));
+        expect(lastBackend()).toBe('wasm');
+        expect(Array.from(wasm)).toEqual(Array.from(js));
+      }
+    }
   }
 });
 

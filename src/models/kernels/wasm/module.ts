@@ -9,6 +9,7 @@ import { emitExpand, emitExpandMoments } from './expand-module.js';
 import { emitSoftmax } from './softmax-module.js';
 import { emitLogit } from './logit-module.js';
 import { emitTrsv } from './trsv-module.js';
+import { emitMargins } from './margins-module.js';
 import { emitDot } from './dot-emitter.js';
 
 /**
@@ -645,7 +646,8 @@ function emitSyr2(): Fn {
 }
 
 /**
- * The kernel module's bytes: imports `env.mem`, exports `gram`, `scale`, `affine`, `rank`, `chol`, `symv` and `syr2`.
+ * The kernel module's bytes: imports `env.mem`, exports `gram`, `scale`, `affine`, `rank`, `chol`, `symv`, `syr2` and the
+ * other modules' functions listed below (softmax, expand, logit, trsv, expandMoments, margins).
  * @example
  * ```ts
  * new WebAssembly.Module(gramModuleBytes());
@@ -655,6 +657,6 @@ export function gramModuleBytes(): Uint8Array {
   return moduleBytes([
     ['gram', emitGram()], ['scale', emitScale()], ['affine', emitAffine()], ['rank', emitRank()], ['chol', emitCholesky()],
     ['symv', emitSymv()], ['syr2', emitSyr2()], ['softmax', emitSoftmax()], ['expand', emitExpand()],
-    ['logit', emitLogit()], ['trsv', emitTrsv()], ['expandMoments', emitExpandMoments()],
+    ['logit', emitLogit()], ['trsv', emitTrsv()], ['expandMoments', emitExpandMoments()], ['margins', emitMargins()],
   ]);
 }

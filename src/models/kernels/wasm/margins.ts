@@ -1,0 +1,77 @@
+/**
+ * Linear outputs on wasm (wasm/margins-module.ts): blocks of up to 64 rows staged column by
+ * column into a wasm memory of this thread's, the outputs computed there and copied out. Each
+ * output is summed in margins.ts's order, so both routes give the same bits.
+ */
+import { rowCount, type DenseView } from '../types.js';
+import { wasmApi, wasmGramSupported, wasmModule, WASM_PAGE_BYTES } from './kernel.js';
+import { MARGIN_BLOCK_ROWS } from './margins-module.js';
+
+type MarginsFn = (xt: number, w: number, out: number, n: number, d: number, k: number) => void;
+
+/** A staged block (d columns of 64 rows), the coefficients (k rows of d + 1) and the block's outputs (64 rows of k), in one memory. */
+interface MarginsWorkspace {
+  readonly d: number;
+  readonly k: number;
+  readonly staged: Float64Array;
+  readonly coef: Float64Array;
+  readonly out: Float64Array;
+  readonly run: (n: number) => void;
+}
+
+/** Workspaces by (d, k), oldest first: a search scores one shape over and over. */
+const workspaces = new Map<string, MarginsWorkspace>();
+const MAX_WORKSPACES = 4;
+
+function workspaceFor(d: number, k: number): MarginsWorkspace {
+  const key = `${d}/${k}`;
+  const known = workspaces.get(key);
+  if (known !== undefined) return known;
+  const even = (x: number): number => x + (x & 1);
+  const stagedWords = MARGIN_BLOCK_ROWS * d, coefAt = even(stagedWords), outAt = coefAt + even(k * (d + 1));
+  const words = outAt + MARGIN_BLOCK_ROWS * k;
+  const memory = new wasmApi.Memory({ initial: Math.max(1, Math.ceil((words * 8) / WASM_PAGE_BYTES)) });
+  const margins = new wasmApi.Instance(wasmModule(), { env: { mem: memory } }).exports['margins'] as MarginsFn;
+  const made: MarginsWorkspace = {
+    d, k,
+    staged: new Float64Array(memory.buffer, 0, stagedWords),
+    coef: new Float64Array(memory.buffer, coefAt * 8, k * (d + 1)),
+    out: new Float64Array(memory.buffer, outAt * 8, MARGIN_BLOCK_ROWS * k),
+    run: (n) => margins(0, coefAt * 8, outAt * 8, n, d, k),
+  };
+  if (workspaces.size >= MAX_WORKSPACES) workspaces.delete(workspaces.keys().next().value!);
+  workspaces.set(key, made);
+  return made;
+}
+
+/**
+ * As margins.ts's linearMargins (same arguments, same bits) on wasm; false, with `out`
+ * untouched, where WebAssembly SIMD is unavailable or X has no columns.
+ * @example
+ * ```ts
+ * if (!linearMarginsWasm(X, rows, packed, k, out)) linearMarginsJs(X, rows, packed, k, out);
+ * ```
+ */
+export function linearMarginsWasm(
+  X: DenseView, rows: Int32Array | undefined, coef: Float64Array, k: number, out: Float64Array,
+): boolean {
+  const d = X.nCols;
+  if (d < 1 || k < 1 || !wasmGramSupported()) return false;
+  const ws = workspaceFor(d, k);
+  ws.coef.set(coef.subarray(0, k * (d + 1)));
+  const n = rowCount(X, rows);
+  const { data } = X;
+  const rowStride = X.order === 'C' ? d : 1;
+  const colStride = X.order === 'C' ? 1 : X.nRows;
+  const staged = ws.staged;
+  for (let first = 0; first < n; first += MARGIN_BLOCK_ROWS) {
+    const m = Math.min(MARGIN_BLOCK_ROWS, n - first);
+    for (let u = 0; u < m; u++) {
+      const base = (rows === undefined ? first + u : rows[first + u]!) * rowStride;
+      for (let j = 0; j < d; j++) staged[j * MARGIN_BLOCK_ROWS + u] = data[base + j * colStride]!;
+    }
+    ws.run(m);
+    out.set(ws.out.subarray(0, m * k), first * k);
+  }
+  return true;
+}
