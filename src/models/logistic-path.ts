@@ -15,6 +15,7 @@ import { fitWeights, type ClassWeight } from './class-weight.js';
 import { encodeLabels, type EncodedLabels } from './logistic-labels.js';
 import { fitting, logisticProblem, type FeatureMap } from './logistic-problem.js';
 import { solveLogisticPath, type FitReport } from './logistic-solver.js';
+import { presolvedStart } from './logistic-presolve.js';
 import { validateParams } from './params.js';
 import { checkFitSegments, rowSegments } from './segments.js';
 
@@ -37,7 +38,8 @@ export interface PathOptions {
    */
   readonly inputsChecked?: boolean;
   /**
-   * Coefficients to start the first (smallest) C from instead of zeros, packed as
+   * Coefficients to start the first (smallest) C from instead of a presolve on a fraction of
+   * the rows (logistic-presolve.ts; zeros where the rows are too few), packed as
    * {@link LogisticPathFit.coefficients} are; ignored when its length does not match (a subset
    * of rows that lacks a class). A search's refit starts from its folds' mean solution.
    */
@@ -105,13 +107,21 @@ export function fitLogisticPathDetailed(
   });
   const space = options.featureMap ? 'model' : 'raw';
   const order = Cs.map((C, i) => ({ C, i })).sort((a, b) => a.C - b.C);
-  const start = options.start?.length === problem.size ? problem.fromPacked(options.start, space) : undefined;
+  // Without a usable start the first (smallest) C starts from a fit on a fraction of the rows
+  // (logistic-presolve.ts); its time is that C's fit time.
+  const t0 = performance.now();
+  const start = options.start?.length === problem.size ? problem.fromPacked(options.start, space) : presolvedStart({
+    X, target, rows, problem, labels, fitIntercept: params.fitIntercept, C: order[0]!.C,
+    ...(sampleWeight ? { sampleWeight } : {}), ...(options.featureMap ? { featureMap: options.featureMap } : {}),
+  });
+  const presolveSeconds = (performance.now() - t0) / 1000;
   const fits = fitting(() => solveLogisticPath(problem, order.map((o) => o.C), params, start));
   const models = new Array<LogisticRegression>(Cs.length);
   const reports = new Array<FitReport>(Cs.length);
   const coefficients = new Array<Float64Array>(Cs.length);
   order.forEach(({ C, i }, at) => {
-    const { beta, report } = fits[at]!;
+    const { beta, report: solved } = fits[at]!;
+    const report = at === 0 ? { ...solved, seconds: solved.seconds + presolveSeconds } : solved;
     coefficients[i] = problem.packed(beta, space);
     reports[i] = report;
     models[i] = fittedModel(coefficients[i], labels, X.shape[1]!, { C, ...params }, report);

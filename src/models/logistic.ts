@@ -13,6 +13,7 @@ import { linearMargins, sigmoid } from './kernels/index.js';
 import { encodeLabels } from './logistic-labels.js';
 import { fitting, logisticProblem } from './logistic-problem.js';
 import { solveLogisticPath } from './logistic-solver.js';
+import { presolvedStart } from './logistic-presolve.js';
 import { checkFitSegments, checkPredictSegments, scatterOutputs, segmentRows, type RowSegment } from './segments.js';
 import { resolveParams, validateParams } from './params.js';
 
@@ -138,7 +139,11 @@ export class LogisticRegression implements Classifier {
     });
     // With a feature map the coefficients are the mapped features' (a pipeline's final step's).
     const space = featureMap ? 'model' : 'raw';
-    const start = warmStart === undefined ? undefined : problem.fromPacked(warmStart, space);
+    // A cold fit starts from the same fit on a fraction of the rows, where there are enough (logistic-presolve.ts).
+    const start = warmStart !== undefined ? problem.fromPacked(warmStart, space) : presolvedStart({
+      X, target, rows, problem, labels, fitIntercept, C, ...(sampleWeight ? { sampleWeight } : {}),
+      ...(featureMap ? { featureMap: { mean: featureMap.shift, scale: featureMap.scale } } : {}),
+    });
     const { beta, report } = fitting(() => solveLogisticPath(problem, [C], { maxIter, tol }, start)[0]!);
     this.model = {
       classes: labels.classes, nFeatures: d, packed: problem.packed(beta, space), nIter: report.nIter, converged: report.converged,

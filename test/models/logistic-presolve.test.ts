@@ -1,0 +1,62 @@
+/**
+ * The presolve (logistic-presolve.ts): a cold fit starts from the same fit on every s-th row.
+ * Only the start may change: the fit must end at the same optimum as one started from zeros
+ * (a warm start of zeros skips the presolve), and it must save what it is for, Hessians.
+ */
+import { describe, expect, test } from 'vitest';
+import { ndarray } from '../../src/data/ndarray.js';
+import { LogisticRegression } from '../../src/models/logistic.js';
+import { fitLogisticPathDetailed } from '../../src/models/logistic-path.js';
+import { presolveStep } from '../../src/models/logistic-presolve.js';
+import { uniformSource } from '../helpers/random.js';
+
+const n = 20_000;
+const d = 19;
+const random = uniformSource('presolve');
+// Columns of different scales, so that the path from zero is not a trivial one.
+const values = Float64Array.from({ length: n * d }, (_, i) => (2 * random() - 1) * (1 + (i % d)));
+const score = (i: number): number => values[i * d]! + 0.05 * values[i * d + 5]! - 0.02 * values[i * d + 11]! + 0.4 * (random() - 0.5);
+const scores = Float64Array.from({ length: n }, (_, i) => score(i));
+const X = ndarray('float64', [n, d], values);
+const binary = ndarray('float64', [n], Float64Array.from(scores, (z) => (z > 0.3 ? 1 : 0)));
+const fourClasses = ndarray('float64', [n], Float64Array.from(scores, (z) => (z < -0.6 ? 0 : z < 0 ? 1 : z < 0.6 ? 2 : 3)));
+
+const relErr = (a: Float64Array, b: Float64Array): number => {
+  let num = 0, den = 0;
+  for (let i = 0; i < a.length; i++) { num = Math.max(num, Math.abs(a[i]! - b[i]!)); den = Math.max(den, Math.abs(b[i]!)); }
+  return num / den;
+};
+
+describe('the presolve', () => {
+  test('thins to every 4th to 32nd row, keeping 30 rows per unknown and 2,000 in all; none below that', () => {
+    expect(presolveStep(160_000, 33)).toBe(32);
+    expect(presolveStep(80_000, 129)).toBe(16); // 80,000 / 3,870 = 20.7
+    expect(presolveStep(80_000, 330)).toBe(8); // 80,000 / 9,900 = 8.1
+    expect(presolveStep(20_000, 80)).toBe(8);
+    expect(presolveStep(7_999, 20)).toBe(0); // every 4th row would keep 1,999
+    expect(presolveStep(1_437, 650)).toBe(0); // digits
+  });
+
+  for (const [name, y] of [['binary', binary], ['four classes', fourClasses]] as const) {
+    for (const classWeight of [null, 'balanced'] as const) {
+      test(`${name}, classWeight ${classWeight}: a cold fit ends at the optimum a fit from zeros reaches, with fewer Hessians`, () => {
+        const params = { C: 0.05, tol: 1e-8, maxIter: 200, classWeight };
+        const cold = new LogisticRegression(params).fit(X, y);
+        const size = cold.packedCoef.length;
+        const fromZeros = new LogisticRegression(params).fit(X, y, { warmStart: new Float64Array(size) });
+        expect(relErr(cold.packedCoef, fromZeros.packedCoef)).toBeLessThan(1e-8);
+        expect(cold.solverReport()!.hessianPasses).toBeLessThan(fromZeros.solverReport()!.hessianPasses);
+      });
+    }
+  }
+
+  test('a path\'s first C starts from the presolve; a given start is taken instead', () => {
+    const Cs = [0.05, 1, 100];
+    const params = { fitIntercept: true, maxIter: 200, tol: 1e-8 };
+    const presolved = fitLogisticPathDetailed(X, fourClasses, undefined, Cs, params);
+    const size = presolved.coefficients[0]!.length;
+    const zeros = fitLogisticPathDetailed(X, fourClasses, undefined, Cs, params, { start: new Float64Array(size) });
+    presolved.coefficients.forEach((c, i) => expect(relErr(c, zeros.coefficients[i]!)).toBeLessThan(1e-8));
+    expect(presolved.reports[0]!.hessianPasses).toBeLessThan(zeros.reports[0]!.hessianPasses);
+  });
+});
