@@ -409,7 +409,10 @@ class NewtonSolver {
  * The multinomial ratio overstates today's sweeps (about 12× on 80,000 × 32 with 10 classes and
  * 15× on digits since the Hessian reads upper tiles only) on purpose: set to the measured ratio,
  * the sampled-Hessian path took a Hessian at almost every step, whose steps are not quadratic
- * (80,000 × 32: 198 → 533 Hessian passes, 16 → 26 s); digits' steps did not change.
+ * (80,000 × 32: 198 → 533 Hessian passes, 16 → 26 s); digits' steps did not change. That was
+ * with a sampled Hessian's steps counted as quadratic; they are now counted as linear (see
+ * wantFreshCurvature), and with 60 rows per unknown a sampled sweep of 80,000 × 32 × 10 costs
+ * ~6.5 gradient passes, close to what this ratio says (1 + 24.2 / 4); it was not tuned again.
  */
 export function hessianCostRatio(k: number, D: number): number {
   return k === 1 ? 3 : 1 + ((k + 1) * D) / 15;
