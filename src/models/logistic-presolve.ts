@@ -55,8 +55,8 @@ export function presolveStep(nRows: number, size: number): number {
 
 /**
  * The start (solver coordinates of `input.problem`) a fit on every s-th row gives, or undefined
- * when the rows are too few ({@link presolveStep}), the thinned rows lack a class, or the
- * presolve did not converge.
+ * when the rows are too few ({@link presolveStep}), the thinned rows lack a class or weight, or
+ * the presolve did not converge.
  */
 export function presolvedStart(input: PresolveInput): Float64Array | undefined {
   const { X, target, rows, problem, labels, sampleWeight, fitIntercept, featureMap, C } = input;
@@ -67,15 +67,21 @@ export function presolvedStart(input: PresolveInput): Float64Array | undefined {
   for (let r = 0, at = 0; r < n; r += step) thinned[at++] = rows === undefined ? r : rows[r]!;
   const subLabels = thinnedLabels(target, thinned, labels);
   if (subLabels === undefined) return undefined;
-  const sub = logisticProblem({
-    segments: rowSegments(matrixWindows(X), thinned), labels: subLabels, fitIntercept, keepRows: false,
-    ...(sampleWeight ? { sampleWeight } : {}), ...(featureMap ? { featureMap } : {}),
-  });
-  // C·(W / W_s): the penalty weighs against the thinned rows' data term as against all rows'.
-  const [fit] = solveLogisticPath(sub, [(C * problem.weightSum) / sub.weightSum], { tol: PRESOLVE_TOL, maxIter: PRESOLVE_MAX_ITER });
-  if (fit === undefined || !fit.report.converged || !fit.beta.every(Number.isFinite)) return undefined;
   const space = featureMap ? 'model' : 'raw';
-  return problem.fromPacked(sub.packed(fit.beta, space), space);
+  try {
+    const sub = logisticProblem({
+      segments: rowSegments(matrixWindows(X), thinned), labels: subLabels, fitIntercept, keepRows: false,
+      ...(sampleWeight ? { sampleWeight } : {}), ...(featureMap ? { featureMap } : {}),
+    });
+    // C·(W / W_s): the penalty weighs against the thinned rows' data term as against all rows'.
+    const [fit] = solveLogisticPath(sub, [(C * problem.weightSum) / sub.weightSum], { tol: PRESOLVE_TOL, maxIter: PRESOLVE_MAX_ITER });
+    if (fit === undefined || !fit.report.converged || !fit.beta.every(Number.isFinite)) return undefined;
+    return problem.fromPacked(sub.packed(fit.beta, space), space);
+  } catch {
+    // The thinned rows' weights may sum to zero (a ValueError for a problem of their own): the
+    // full fit, which is valid, starts from zero instead.
+    return undefined;
+  }
 }
 
 /** The thinned rows' labels when they hold every class of the full fit's (else the layouts differ). */

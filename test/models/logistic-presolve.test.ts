@@ -50,6 +50,15 @@ describe('the presolve', () => {
     }
   }
 
+  test('weights that vanish on the thinned rows: the fit starts from zero and ends at the same optimum', () => {
+    // Zero weight on every 8th row (the presolve's, at step 8): its problem would have no weight at all.
+    const weights = Float64Array.from({ length: n }, (_, i) => (i % 8 === 0 ? 0 : 1 + (i % 3)));
+    const params = { C: 0.05, tol: 1e-8, maxIter: 200 };
+    const cold = new LogisticRegression(params).fit(X, binary, { sampleWeight: weights });
+    const fromZeros = new LogisticRegression(params).fit(X, binary, { sampleWeight: weights, warmStart: new Float64Array(d + 1) });
+    expect(relErr(cold.packedCoef, fromZeros.packedCoef)).toBeLessThan(1e-8);
+  });
+
   test('a path\'s first C starts from the presolve; a given start is taken instead', () => {
     const Cs = [0.05, 1, 100];
     const params = { fitIntercept: true, maxIter: 200, tol: 1e-8 };
