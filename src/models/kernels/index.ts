@@ -97,7 +97,8 @@ const MARGINS_WASM_MIN_ROWS = 16;
  * k blocks of nCols + 1; overwrites `out`, length rows·k): what predict, decision_function and
  * the scorers read. On wasm from 16 rows (a search's 12 multinomial models on 20,000 test rows:
  * 65 → 16 ms), in JavaScript otherwise; both sum each output in the same order, so the numbers
- * are the same bit for bit whichever runs (forcing wasm runs it for any row count).
+ * are the same bit for bit whichever runs (forcing wasm runs it for any row count; X wider than
+ * 8,192 columns stays in JavaScript: wasm/margins.ts).
  * @example
  * ```ts
  * const z = new Float64Array(X.nRows);
@@ -110,7 +111,7 @@ export function linearMargins(X: DenseView, rows: Int32Array | undefined, coef: 
       last = 'wasm';
       return;
     }
-    if (forced === 'wasm') throw new Error('the wasm kernel backend was requested but is unavailable here (WebAssembly SIMD, linear outputs)');
+    if (forced === 'wasm' && !wasmGramSupported()) throw new Error('the wasm kernel backend was requested but is unavailable here (WebAssembly SIMD, linear outputs)');
   }
   linearMarginsJs(X, rows, coef, k, out);
   last = 'js';

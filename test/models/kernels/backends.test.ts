@@ -276,6 +276,18 @@ test('linear outputs: wasm gives the JavaScript loop\'s bits (each output summed
   }
 });
 
+test('linear outputs of an X wider than 8,192 columns stay in JavaScript (the wasm route stages 64 rows of it whole)', () => {
+  const cols = 8193;
+  const X: DenseView = { data: randoms(20 * cols, 5), nRows: 20, nCols: cols, order: 'C' };
+  const coef = randoms(cols + 1, 6);
+  const out = new Float64Array(20);
+  withBackend('wasm', () => linearMargins(X, undefined, coef, 1, out));
+  expect(lastBackend()).toBe('js');
+  let z = coef[cols]!;
+  for (let j = 0; j < cols; j++) z += X.data[j]! * coef[j]!;
+  expect(out[0]).toBe(z);
+});
+
 test('withBackend restores the previous choice, also when the function throws', () => {
   const X = viewOf(randoms(8 * d, 1), 8, 'C');
   expect(() => withBackend('js', () => { throw new Error('boom'); })).toThrow('boom');

@@ -19,6 +19,13 @@ interface MarginsWorkspace {
   readonly run: (n: number) => void;
 }
 
+/**
+ * Widest X the wasm route takes: its staged block is 64 rows × d (4 MiB at 8,192 columns), made
+ * whole however few rows are asked for; wider X stays in JavaScript (2,000,000 columns × 20 rows
+ * took 1.3 s on wasm, most of it making a 1 GiB memory).
+ */
+const MARGINS_MAX_COLUMNS = 8192;
+
 /** Workspaces by (d, k), oldest first: a search scores one shape over and over. */
 const workspaces = new Map<string, MarginsWorkspace>();
 const MAX_WORKSPACES = 4;
@@ -44,9 +51,19 @@ function workspaceFor(d: number, k: number): MarginsWorkspace {
   return made;
 }
 
+/** The workspace, or undefined when its wasm memory cannot be had (d in the millions): the JavaScript loop serves. */
+function workspaceOrNone(d: number, k: number): MarginsWorkspace | undefined {
+  try {
+    return workspaceFor(d, k);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * As margins.ts's linearMargins (same arguments, same bits) on wasm; false, with `out`
- * untouched, where WebAssembly SIMD is unavailable or X has no columns.
+ * untouched, where WebAssembly SIMD is unavailable, X has no columns or more than 8,192, or the
+ * memory cannot be had.
  * @example
  * ```ts
  * if (!linearMarginsWasm(X, rows, packed, k, out)) linearMarginsJs(X, rows, packed, k, out);
@@ -56,8 +73,9 @@ export function linearMarginsWasm(
   X: DenseView, rows: Int32Array | undefined, coef: Float64Array, k: number, out: Float64Array,
 ): boolean {
   const d = X.nCols;
-  if (d < 1 || k < 1 || !wasmGramSupported()) return false;
-  const ws = workspaceFor(d, k);
+  if (d < 1 || d > MARGINS_MAX_COLUMNS || k < 1 || !wasmGramSupported()) return false;
+  const ws = workspaceOrNone(d, k);
+  if (ws === undefined) return false;
   ws.coef.set(coef.subarray(0, k * (d + 1)));
   const n = rowCount(X, rows);
   const { data } = X;
