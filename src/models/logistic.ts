@@ -118,7 +118,8 @@ export class LogisticRegression implements Classifier {
    * Fit on all rows, or on `rows` only (read in place): `fit(X, y, rows)` or
    * `fit(X, y, { rows, sampleWeight, warmStart })`. Labels may be any numeric dtype. Each row's
    * weight in the loss is its `sampleWeight` times its class's `classWeight`, as scikit-learn's.
-   * `warmStart` (packed, as {@link packedCoef}) starts the solver there instead of at 0. A fit
+   * `warmStart` (packed, as {@link packedCoef}) starts the solver there; without it, a fit on
+   * enough rows starts from the same fit on a fraction of them (logistic-presolve.ts), else at 0. A fit
    * that stops at `maxIter` emits a process warning (scikit-learn's ConvergenceWarning) and
    * reports `converged === false`.
    */
