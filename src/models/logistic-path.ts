@@ -110,10 +110,7 @@ export function fitLogisticPathDetailed(
   // Without a usable start the first (smallest) C starts from a fit on a fraction of the rows
   // (logistic-presolve.ts); its time is that C's fit time.
   const t0 = performance.now();
-  const start = options.start?.length === problem.size ? problem.fromPacked(options.start, space) : presolvedStart({
-    X, target, rows, problem, labels, fitIntercept: params.fitIntercept, C: order[0]!.C,
-    ...(sampleWeight ? { sampleWeight } : {}), ...(options.featureMap ? { featureMap: options.featureMap } : {}),
-  });
+  const start = options.start?.length === problem.size ? problem.fromPacked(options.start, space) : presolvedStart(problem, order[0]!.C);
   const presolveSeconds = (performance.now() - t0) / 1000;
   const fits = fitting(() => solveLogisticPath(problem, order.map((o) => o.C), params, start));
   const models = new Array<LogisticRegression>(Cs.length);

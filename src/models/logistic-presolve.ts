@@ -10,12 +10,8 @@
  * Only the start changes: the full fit still converges to its own optimum by the solver's
  * rule, so the answer is the same to the solver's tolerance (not bit for bit the cold fit's).
  */
-import type { FloatMatrix, Rows } from './estimator.js';
-import { matrixWindows } from './checks.js';
-import { encodeLabels, type EncodedLabels } from './logistic-labels.js';
-import { logisticProblem, type FeatureMap, type LogisticProblem } from './logistic-problem.js';
+import type { LogisticProblem } from './logistic-problem.js';
 import { solveLogisticPath } from './logistic-solver.js';
-import { rowSegments } from './segments.js';
 
 /** The presolve's stopping rule: a start needs no more (the full fit takes it from there). */
 const PRESOLVE_TOL = 1e-3;
@@ -24,22 +20,6 @@ const PRESOLVE_MAX_ITER = 100;
 const PRESOLVE_ROWS_PER_UNKNOWN = 30;
 const PRESOLVE_MIN_ROWS = 2000;
 const PRESOLVE_MAX_STEP = 32;
-
-/** What a cold fit knows when it asks for a start. */
-export interface PresolveInput {
-  readonly X: FloatMatrix;
-  /** y as float64 by row id, and the fit's rows (all rows when undefined). */
-  readonly target: Float64Array;
-  readonly rows: Rows;
-  /** The full fit's problem and labels: the start is returned in its solver coordinates. */
-  readonly problem: LogisticProblem;
-  readonly labels: EncodedLabels;
-  /** Per-row weights by row id (class weights already multiplied in), as the full fit's. */
-  readonly sampleWeight?: Float64Array;
-  readonly fitIntercept: boolean;
-  readonly featureMap?: FeatureMap;
-  readonly C: number;
-}
 
 /**
  * The step s for n rows and `size` unknowns: the largest power of two up to 32 whose thinned
@@ -54,44 +34,22 @@ export function presolveStep(nRows: number, size: number): number {
 }
 
 /**
- * The start (solver coordinates of `input.problem`) a fit on every s-th row gives, or undefined
- * when the rows are too few ({@link presolveStep}), the thinned rows lack a class or weight, or
- * the presolve did not converge.
+ * Where a cold fit of `problem` at C should start (its solver coordinates): the optimum of the
+ * same fit on every s-th row ({@link presolveStep}, {@link LogisticProblem.thinned}), or undefined
+ * when the rows are too few, the thinned rows lack a class or weight, or the presolve did not
+ * converge (the fit then starts from zero).
+ * @example
+ * ```ts
+ * const fits = solveLogisticPath(problem, Cs, settings, presolvedStart(problem, Cs[0]!));
+ * ```
  */
-export function presolvedStart(input: PresolveInput): Float64Array | undefined {
-  const { X, target, rows, problem, labels, sampleWeight, fitIntercept, featureMap, C } = input;
+export function presolvedStart(problem: LogisticProblem, C: number): Float64Array | undefined {
   const step = presolveStep(problem.nRows, problem.size);
-  if (step === 0) return undefined;
-  const n = rows === undefined ? X.shape[0]! : rows.length;
-  const thinned = new Int32Array(Math.ceil(n / step));
-  for (let r = 0, at = 0; r < n; r += step) thinned[at++] = rows === undefined ? r : rows[r]!;
-  const subLabels = thinnedLabels(target, thinned, labels);
-  if (subLabels === undefined) return undefined;
-  const space = featureMap ? 'model' : 'raw';
-  try {
-    const sub = logisticProblem({
-      segments: rowSegments(matrixWindows(X), thinned), labels: subLabels, fitIntercept, keepRows: false,
-      ...(sampleWeight ? { sampleWeight } : {}), ...(featureMap ? { featureMap } : {}),
-    });
-    // C·(W / W_s): the penalty weighs against the thinned rows' data term as against all rows'.
-    const [fit] = solveLogisticPath(sub, [(C * problem.weightSum) / sub.weightSum], { tol: PRESOLVE_TOL, maxIter: PRESOLVE_MAX_ITER });
-    if (fit === undefined || !fit.report.converged || !fit.beta.every(Number.isFinite)) return undefined;
-    return problem.fromPacked(sub.packed(fit.beta, space), space);
-  } catch {
-    // The thinned rows' weights may sum to zero (a ValueError for a problem of their own): the
-    // full fit, which is valid, starts from zero instead.
-    return undefined;
-  }
-}
-
-/** The thinned rows' labels when they hold every class of the full fit's (else the layouts differ). */
-function thinnedLabels(target: Float64Array, rows: Int32Array, full: EncodedLabels): EncodedLabels | undefined {
-  let labels: EncodedLabels;
-  try {
-    labels = encodeLabels(target, rows);
-  } catch {
-    return undefined; // one class only among the thinned rows
-  }
-  const same = labels.classes.length === full.classes.length && labels.classes.every((c, i) => c === full.classes[i]);
-  return same ? labels : undefined;
+  const sub = step === 0 ? undefined : problem.thinned(step);
+  if (sub === undefined) return undefined;
+  // C·(W / W_s): the penalty weighs against the thinned rows' data term as against all rows'.
+  const [fit] = solveLogisticPath(sub, [(C * problem.weightSum) / sub.weightSum], { tol: PRESOLVE_TOL, maxIter: PRESOLVE_MAX_ITER });
+  if (fit === undefined || !fit.report.converged || !fit.beta.every(Number.isFinite)) return undefined;
+  // Through the model's coefficients: the two problems centre their rows on their own means.
+  return problem.fromPacked(sub.packed(fit.beta, 'model'), 'model');
 }

@@ -90,6 +90,12 @@ export interface LogisticProblem {
   packed(beta: Float64Array, space: 'raw' | 'model'): Float64Array;
   /** β for a model's packed coefficients (the inverse of {@link packed}): to warm-start from them. */
   fromPacked(packed: Float64Array, space: 'raw' | 'model'): Float64Array;
+  /**
+   * The same problem on every `step`-th row of each segment (its own shift; rows streamed, not
+   * kept): a cold fit's presolve (logistic-presolve.ts). Undefined when those rows lack one of
+   * the classes or all their weight.
+   */
+  thinned(step: number): LogisticProblem | undefined;
 }
 
 /**
@@ -172,6 +178,12 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
       }
       return out;
     },
+    thinned: (step) => {
+      const rows = thinSegments(segments, step);
+      if (!holdsEveryClass(rows, labels)) return undefined;
+      // Weights that sum to zero on these rows are a DataError for a problem of their own.
+      return sumWeights(sampleWeight, rows) > 0 ? logisticProblem({ ...spec, segments: rows, keepRows: false }) : undefined;
+    },
     fromPacked: (packed, space) => {
       const beta = new Float64Array(size);
       for (let c = 0; c < k; c++) {
@@ -229,13 +241,32 @@ const HESSIAN_SAMPLE_MIN = 4000;
 function hessianSample(segments: readonly RowSegment[], nRows: number, size: number): RowSegment[] | undefined {
   const floor = Math.max(HESSIAN_SAMPLE_FLOOR_PER_UNKNOWN * size, HESSIAN_SAMPLE_MIN);
   if (Math.floor(nRows / 2) < floor) return undefined;
-  const step = Math.max(2, Math.floor(nRows / Math.max(HESSIAN_SAMPLE_PER_UNKNOWN * size, HESSIAN_SAMPLE_MIN)));
+  return thinSegments(segments, Math.max(2, Math.floor(nRows / Math.max(HESSIAN_SAMPLE_PER_UNKNOWN * size, HESSIAN_SAMPLE_MIN))));
+}
+
+/** Every `step`-th row of each segment, as segments of their own. */
+function thinSegments(segments: readonly RowSegment[], step: number): RowSegment[] {
   return segments.map((s) => {
     const n = segmentRows(s);
     const rows = new Int32Array(Math.ceil(n / step));
     for (let r = 0, at = 0; r < n; r += step) rows[at++] = s.rows === undefined ? r : s.rows[r]!;
     return { ...s, rows };
   });
+}
+
+/** Whether the segments' rows hold every class of `labels` (a class with no row would drive its intercept to −∞). */
+function holdsEveryClass(segments: readonly RowSegment[], labels: EncodedLabels): boolean {
+  const seen = new Uint8Array(labels.classes.length);
+  let missing = seen.length;
+  for (const s of segments) {
+    const n = segmentRows(s);
+    for (let r = 0; r < n && missing > 0; r++) {
+      const id = s.rowStart + (s.rows === undefined ? r : s.rows[r]!);
+      const c = labels.target !== undefined ? labels.target[id]! : labels.label![id]!;
+      if (seen[c] === 0) { seen[c] = 1; missing--; }
+    }
+  }
+  return missing === 0;
 }
 
 /** One segment's rows as a sweep reads them, with its labels and weights indexed by window-local row. */

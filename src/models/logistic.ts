@@ -141,10 +141,7 @@ export class LogisticRegression implements Classifier {
     // With a feature map the coefficients are the mapped features' (a pipeline's final step's).
     const space = featureMap ? 'model' : 'raw';
     // A cold fit starts from the same fit on a fraction of the rows, where there are enough (logistic-presolve.ts).
-    const start = warmStart !== undefined ? problem.fromPacked(warmStart, space) : presolvedStart({
-      X, target, rows, problem, labels, fitIntercept, C, ...(sampleWeight ? { sampleWeight } : {}),
-      ...(featureMap ? { featureMap: { mean: featureMap.shift, scale: featureMap.scale } } : {}),
-    });
+    const start = warmStart !== undefined ? problem.fromPacked(warmStart, space) : presolvedStart(problem, C);
     const { beta, report } = fitting(() => solveLogisticPath(problem, [C], { maxIter, tol }, start)[0]!);
     this.model = {
       classes: labels.classes, nFeatures: d, packed: problem.packed(beta, space), nIter: report.nIter, converged: report.converged,

@@ -59,6 +59,16 @@ describe('the presolve', () => {
     expect(relErr(cold.packedCoef, fromZeros.packedCoef)).toBeLessThan(1e-8);
   });
 
+  test('a class absent from the thinned rows: no presolve (its intercept would run to −∞), the fit is the one from zeros', () => {
+    // Class 2 only on rows 3, 11, 19, ...: every 8th row from row 0 (the presolve's) holds none of it.
+    const labels = ndarray('float64', [n], Float64Array.from(scores, (z, i) => (i % 8 === 3 ? 2 : z > 0.3 ? 1 : 0)));
+    const params = { C: 0.05, tol: 1e-8, maxIter: 200 };
+    const cold = new LogisticRegression(params).fit(X, labels);
+    const fromZeros = new LogisticRegression(params).fit(X, labels, { warmStart: new Float64Array(cold.packedCoef.length) });
+    expect(cold.converged).toBe(true);
+    expect(Array.from(cold.packedCoef)).toEqual(Array.from(fromZeros.packedCoef));
+  });
+
   test('a path\'s first C starts from the presolve; a given start is taken instead', () => {
     const Cs = [0.05, 1, 100];
     const params = { fitIntercept: true, maxIter: 200, tol: 1e-8 };

@@ -11,8 +11,6 @@ type MarginsFn = (xt: number, w: number, out: number, n: number, d: number, k: n
 
 /** A staged block (d columns of 64 rows), the coefficients (k rows of d + 1) and the block's outputs (64 rows of k), in one memory. */
 interface MarginsWorkspace {
-  readonly d: number;
-  readonly k: number;
   readonly staged: Float64Array;
   readonly coef: Float64Array;
   readonly out: Float64Array;
@@ -40,7 +38,6 @@ function workspaceFor(d: number, k: number): MarginsWorkspace {
   const memory = new wasmApi.Memory({ initial: Math.max(1, Math.ceil((words * 8) / WASM_PAGE_BYTES)) });
   const margins = new wasmApi.Instance(wasmModule(), { env: { mem: memory } }).exports['margins'] as MarginsFn;
   const made: MarginsWorkspace = {
-    d, k,
     staged: new Float64Array(memory.buffer, 0, stagedWords),
     coef: new Float64Array(memory.buffer, coefAt * 8, k * (d + 1)),
     out: new Float64Array(memory.buffer, outAt * 8, MARGIN_BLOCK_ROWS * k),
@@ -81,7 +78,7 @@ export function linearMarginsWasm(
   const { data } = X;
   const rowStride = X.order === 'C' ? d : 1;
   const colStride = X.order === 'C' ? 1 : X.nRows;
-  const staged = ws.staged;
+  const { staged, out: outputs } = ws;
   for (let first = 0; first < n; first += MARGIN_BLOCK_ROWS) {
     const m = Math.min(MARGIN_BLOCK_ROWS, n - first);
     for (let u = 0; u < m; u++) {
@@ -89,7 +86,9 @@ export function linearMarginsWasm(
       for (let j = 0; j < d; j++) staged[j * MARGIN_BLOCK_ROWS + u] = data[base + j * colStride]!;
     }
     ws.run(m);
-    out.set(ws.out.subarray(0, m * k), first * k);
+    // Copied by hand: a subarray view per block would allocate in the loop.
+    const to = first * k;
+    for (let i = 0; i < m * k; i++) out[to + i] = outputs[i]!;
   }
   return true;
 }
