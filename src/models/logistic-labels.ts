@@ -4,6 +4,7 @@
  * outputs (softmax, scikit-learn's symmetric multinomial form).
  */
 import { DataError } from '../errors.js';
+import { DistinctValues, indexInSorted } from './distinct.js';
 import type { Rows } from './estimator.js';
 
 /** Labels turned into what the loss kernels read, for every row id. */
@@ -27,9 +28,9 @@ export interface EncodedLabels {
  */
 export function encodeLabels(y: Float64Array, rows: Rows): EncodedLabels {
   const n = rows === undefined ? y.length : rows.length;
-  const seen = new Set<number>();
+  const seen = new DistinctValues();
   for (let r = 0; r < n; r++) seen.add(y[rows === undefined ? r : rows[r]!]!);
-  const classes = Float64Array.from(seen).sort();
+  const classes = seen.sorted();
   if (classes.length < 2) {
     throw new DataError(`y has a single class (${classes[0]}) in the rows used: a classifier needs at least 2 classes`);
   }
@@ -42,12 +43,10 @@ export function encodeLabels(y: Float64Array, rows: Rows): EncodedLabels {
     }
     return { classes, nOutputs: 1, target };
   }
-  const index = new Map<number, number>();
-  classes.forEach((c, k) => index.set(c, k));
   const label = new Int32Array(y.length);
   for (let r = 0; r < n; r++) {
     const i = rows === undefined ? r : rows[r]!;
-    label[i] = index.get(y[i]!)!;
+    label[i] = indexInSorted(classes, y[i]!);
   }
   return { classes, nOutputs: classes.length, label };
 }

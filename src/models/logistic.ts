@@ -307,24 +307,44 @@ function binaryProba(z: Float64Array): Float64Array {
 /** Row-wise softmax of a row-major [n, k] array. */
 function softmaxRows(z: Float64Array, k: number): Float64Array {
   const out = new Float64Array(z.length);
-  for (let off = 0; off < z.length; off += k) {
-    let max = -Infinity;
-    for (let c = 0; c < k; c++) max = Math.max(max, z[off + c]!);
-    let sum = 0;
-    for (let c = 0; c < k; c++) sum += (out[off + c] = Math.exp(z[off + c]! - max));
-    for (let c = 0; c < k; c++) out[off + c]! /= sum;
-  }
+  for (let off = 0; off < z.length; off += k) probabilityRow(z, off, k, out, off);
   return out;
+}
+
+/**
+ * One row's class probabilities: the softmax of z[from .. from + k) into out[at .. at + k), as
+ * {@link LogisticRegression.predictProba} computes them (scorers that fuse the step repeat these bits).
+ * @example
+ * ```ts
+ * probabilityRow(Float64Array.from([0, 0]), 0, 2, out, 0); // out = [0.5, 0.5]
+ * ```
+ */
+export function probabilityRow(z: Float64Array, from: number, k: number, out: Float64Array, at: number): void {
+  let max = -Infinity;
+  for (let c = 0; c < k; c++) max = Math.max(max, z[from + c]!);
+  let sum = 0;
+  for (let c = 0; c < k; c++) sum += (out[at + c] = Math.exp(z[from + c]! - max));
+  for (let c = 0; c < k; c++) out[at + c]! /= sum;
 }
 
 /** The class of each row's largest decision value (the first, on ties). */
 function argmaxRows(z: Float64Array, classes: Float64Array): Float64Array {
   const k = classes.length;
   const out = new Float64Array(z.length / k);
-  for (let r = 0; r < out.length; r++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (z[r * k + c]! > z[r * k + best]!) best = c;
-    out[r] = classes[best]!;
-  }
+  for (let r = 0; r < out.length; r++) out[r] = classes[argmaxRow(z, r * k, k)]!;
   return out;
+}
+
+/**
+ * The index of the largest of z[from .. from + k) (the first, on ties): a multinomial row's
+ * predicted class.
+ * @example
+ * ```ts
+ * argmaxRow(Float64Array.from([1, 3, 3]), 0, 3); // 1
+ * ```
+ */
+export function argmaxRow(z: Float64Array, from: number, k: number): number {
+  let best = 0;
+  for (let c = 1; c < k; c++) if (z[from + c]! > z[from + best]!) best = c;
+  return best;
 }

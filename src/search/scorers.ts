@@ -18,7 +18,7 @@ import {
   meanPoissonDeviance, meanSquaredError, meanSquaredLogError, medianAbsoluteError, precision, r2, recall, rocAuc,
   rocAucMulticlass, rootMeanSquaredError, topKAccuracy, type Average,
 } from './metrics.js';
-import { targetType, type TargetType } from './metrics/labels.js';
+import { targetType, uniqueSorted, type TargetType } from './metrics/labels.js';
 import { didYouMeanScorer } from './scorer-names.js';
 
 /** Which estimator output a scorer reads. */
@@ -83,25 +83,36 @@ export function labelsAt(y: NdArray, rows?: Rows): Float64Array {
   const n = rows === undefined ? data.length : rows.length;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = Number(data[rows === undefined ? i : rows[i]!]!);
-  labelTypes.set(out, undefined);
+  labelSets.set(out, undefined);
   return out;
 }
 
 /**
- * The target type of label arrays {@link labelsAt} made, once known: a search scores a path's
- * dozen models against one such array (scorers only read it), and sorting it for each model
- * cost more than the metric. Arrays from elsewhere are typed afresh on every call.
+ * The sorted distinct labels of arrays {@link labelsAt} made, once known: a search scores a
+ * path's dozen models against one such array (scorers only read it), and finding its labels for
+ * each model cost more than the metric. Arrays from elsewhere are read afresh on every call.
  */
-const labelTypes = new WeakMap<Float64Array, TargetType | undefined>();
+const labelSets = new WeakMap<Float64Array, Float64Array | undefined>();
 
-function labelsType(yTrue: Float64Array): TargetType {
-  if (!labelTypes.has(yTrue)) return targetType(yTrue);
-  return labelTypes.get(yTrue) ?? setType(yTrue, targetType(yTrue));
+/**
+ * yTrue's sorted distinct labels (cached for arrays from {@link labelsAt}).
+ * @example
+ * ```ts
+ * distinctLabels(labelsAt(y, fold.test)); // Float64Array [0, 1]
+ * ```
+ */
+export function distinctLabels(yTrue: Float64Array): Float64Array {
+  if (!labelSets.has(yTrue)) return uniqueSorted(yTrue);
+  let labels = labelSets.get(yTrue);
+  if (labels === undefined) {
+    labels = uniqueSorted(yTrue);
+    labelSets.set(yTrue, labels);
+  }
+  return labels;
 }
 
-function setType(yTrue: Float64Array, type: TargetType): TargetType {
-  labelTypes.set(yTrue, type);
-  return type;
+function labelsType(yTrue: Float64Array): TargetType {
+  return distinctLabels(yTrue).length <= 2 ? 'binary' : 'multiclass';
 }
 
 /**

@@ -14,6 +14,7 @@ import type { FitWarning, ScorerSource, TaskMessage } from '../workers/protocol.
 import {
   importScorer, inlineScorer, isScorer, isScorerModuleRef, moduleUrl, registerInlineScorer, type ScorerModuleRef,
 } from './custom-scorers.js';
+import { decisionScore } from './decision-scores.js';
 import { describe } from './option-checks.js';
 import { estimatorOutput, getScorer, labelsAt, type Scorer, type ScorerNeeds } from './scorers.js';
 import { collectWarnings } from './warnings.js';
@@ -212,6 +213,8 @@ export function scoreFit(
   for (const [name, scorer] of scorers) {
     const run = collectWarnings(() => {
       try {
+        const fused = decisionScore(scorer, estimator, yTrue, decisionOnce);
+        if (fused !== undefined) return fused;
         let out = outputs.get(scorer.needs);
         if (!out) {
           out = estimatorOutput(scorer, estimator, X, rows, decisionOnce);

@@ -394,20 +394,27 @@ export function logLoss(yTrue: Float64Array, proba: Float64Array, classes?: Floa
     let rowSum: number;
     let pTrue: number;
     if (binary1d) {
-      const p1 = clip(proba[i]!, eps);
+      const p1 = clipProbability(proba[i]!, eps);
       rowSum = 1 - p1 + p1;
       pTrue = j === 1 ? p1 : 1 - p1;
     } else {
       rowSum = 0;
-      for (let c = 0; c < k; c++) rowSum += clip(proba[i * k + c]!, eps);
-      pTrue = clip(proba[i * k + j]!, eps);
+      for (let c = 0; c < k; c++) rowSum += clipProbability(proba[i * k + c]!, eps);
+      pTrue = clipProbability(proba[i * k + j]!, eps);
     }
     total -= Math.log(pTrue / rowSum);
   }
   return total / n;
 }
 
-function clip(p: number, eps: number): number {
+/**
+ * A probability clipped to [eps, 1 − eps], as log_loss clips them before renormalising each row.
+ * @example
+ * ```ts
+ * clipProbability(0, LOG_LOSS_EPS); // LOG_LOSS_EPS
+ * ```
+ */
+export function clipProbability(p: number, eps: number): number {
   return p < eps ? eps : p > 1 - eps ? 1 - eps : p;
 }
 

@@ -4,6 +4,7 @@
  * `type_of_target` for 1-d labels).
  */
 import { ValueError } from '../../errors.js';
+import { sortedDistinct } from '../../models/distinct.js';
 
 /**
  * Throws unless `a` and `b` have the same, non-zero length; returns it.
@@ -26,9 +27,7 @@ export function checkPair(metric: string, a: ArrayLike<number>, b: ArrayLike<num
  * ```
  */
 export function uniqueSorted(...arrays: ArrayLike<number>[]): Float64Array {
-  const set = new Set<number>();
-  for (const a of arrays) for (let i = 0; i < a.length; i++) set.add(a[i]!);
-  return Float64Array.from(set).sort();
+  return sortedDistinct(...arrays);
 }
 
 /** scikit-learn's target types for 1-d class labels: two values or fewer are 'binary'. */
