@@ -90,21 +90,24 @@ export function solveAll(input: SolveInput): FitRecord[] {
   const hasRole = (cell: number, fold: number, role: number): boolean => roles[cell * nFolds + fold] === role;
   // Each fold's test rows score every candidate: centre their Gram once (O(d²) a fold, not a fit).
   const tests = folds.map((_, k) => {
-    const stats = sumCells(cells, d, 0, nCells, nSegments, (_s, c) => hasRole(c, k, ROLE_TEST));
+    const stats = testStats(input, k);
     return { stats, centred: centredGram(stats) };
   });
   const bySpan = fitsBySpan(pending, folds, cutoffs);
-  const running = Array.from({ length: blocks }, () => Array.from({ length: nCells }, () => gramStats(d)));
+  // Cells summed over the segments so far, per block; with one segment (a search) the cells themselves.
+  const running = nSegments === 1
+    ? Array.from({ length: blocks }, (_, b) => cells.slice(b * perBlock, (b + 1) * perBlock))
+    : Array.from({ length: blocks }, () => Array.from({ length: nCells }, (): GramStats | undefined => gramStats(d)));
   const train = Array.from({ length: blocks }, () => gramStats(d));
   const records = new Map<PendingFit, FitRecord>();
   for (let s = 0; s < nSegments; s++) {
-    for (let b = 0; b < blocks; b++) {
+    for (let b = 0; b < blocks && nSegments > 1; b++) {
       for (let c = 0; c < nCells; c++) addCell(running[b]![c]!, cells[b * perBlock + s * nCells + c]);
     }
     for (const [fold, fits] of bySpan.get(s + 1) ?? []) {
       for (let b = 0; b < blocks; b++) {
         clearStats(train[b]!);
-        for (let c = 0; c < nCells; c++) if (hasRole(c, fold, ROLE_TRAIN)) addStats(train[b]!, running[b]![c]!);
+        for (let c = 0; c < nCells; c++) if (hasRole(c, fold, ROLE_TRAIN)) addCell(train[b]!, running[b]![c]);
         symmetrizeUpper(train[b]!.xtx, d);
       }
       const systems = sharedSystems(input.settings, fits, d);
@@ -112,6 +115,26 @@ export function solveAll(input: SolveInput): FitRecord[] {
     }
   }
   return pending.map((fit) => records.get(fit)!);
+}
+
+/**
+ * Fold k's unweighted test statistics: the one cell holding its test rows when there is one
+ * (KFold; read only, and only its upper triangle is read), else the sum of its test cells.
+ */
+function testStats(input: SolveInput, k: number): GramStats {
+  const { cells, layout, folds } = input;
+  const { nCells, roles } = layout;
+  const nSegments = input.cutoffs.length + 1;
+  const d = input.shift.length;
+  const isTest = (_s: number, c: number): boolean => roles[c * folds.length + k] === ROLE_TEST;
+  const holding: GramStats[] = [];
+  for (let s = 0; s < nSegments; s++) {
+    for (let c = 0; c < nCells; c++) {
+      const cell = cells[s * nCells + c];
+      if (cell && isTest(s, c)) holding.push(cell);
+    }
+  }
+  return holding.length === 1 ? holding[0]! : sumCells(cells, d, 0, nCells, nSegments, isTest);
 }
 
 /**
