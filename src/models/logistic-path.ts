@@ -13,8 +13,8 @@ import { matrixWindows, targetValues } from './checks.js';
 import { LogisticRegression } from './logistic.js';
 import { fitWeights, type ClassWeight } from './class-weight.js';
 import { encodeLabels, type EncodedLabels } from './logistic-labels.js';
-import { fitting, logisticProblem, type FeatureMap } from './logistic-problem.js';
-import { solveLogisticPath, type FitReport } from './logistic-solver.js';
+import { fitting, logisticProblem, type FeatureMap, type LogisticProblem } from './logistic-problem.js';
+import { hessianPassCost, solveLogisticPath, type FitReport } from './logistic-solver.js';
 import { presolvedStart } from './logistic-presolve.js';
 import { validateParams } from './params.js';
 import { checkFitSegments, rowSegments } from './segments.js';
@@ -55,6 +55,22 @@ export interface PathOptions {
   readonly target?: Float64Array;
   /** Keep the rows in the wasm kernel between passes (default true; see LogisticProblemSpec.keepRows). */
   readonly keepRows?: boolean;
+  /**
+   * A loss Hessian of the same model on other rows of the same data (a search's fold, at a
+   * nearby C: {@link LogisticPathFit.curvatures}), with the weight of the rows it summed: the
+   * first fit starts from it, scaled to these rows' weight, instead of taking a Hessian (a
+   * refit from its folds' mean then needs gradient passes only). Only where the Hessian is a
+   * costly sample of the rows (see worthSeeding); ignored when its size does not match. Only the steps change, not the optimum they converge to.
+   */
+  readonly curvature?: FoldCurvature;
+  /** Return each fit's curvature ({@link LogisticPathFit.curvatures}), where a seed would pay (see worthSeeding). Default false. */
+  readonly keepCurvatures?: boolean;
+}
+
+/** A loss Hessian (solver coordinates) and the total weight of the rows it was summed over. */
+export interface FoldCurvature {
+  readonly hess: Float64Array;
+  readonly weightSum: number;
 }
 
 /** One fitted model per C, in the order of `Cs`, plus how each fit went (same order). */
@@ -64,6 +80,8 @@ export interface LogisticPathFit {
   /** Each solution packed per output as [w_0 .. w_{d-1}, b] (same order), for warm starts elsewhere. */
   readonly coefficients: Float64Array[];
   readonly classes: Float64Array;
+  /** With `keepCurvatures`: per C (the order of `Cs`), the curvature its fit ended with (shared arrays), and the rows' weight. */
+  readonly curvatures?: { readonly hess: readonly (Float64Array | undefined)[]; readonly weightSum: number };
 }
 
 /**
@@ -112,7 +130,10 @@ export function fitLogisticPathDetailed(
   const t0 = performance.now();
   const start = options.start?.length === problem.size ? problem.fromPacked(options.start, space) : presolvedStart(problem, order[0]!.C);
   const presolveSeconds = (performance.now() - t0) / 1000;
-  const fits = fitting(() => solveLogisticPath(problem, order.map((o) => o.C), params, start));
+  const seedable = worthSeeding(problem);
+  const seed = seedable ? seededCurvature(options.curvature, problem.size, problem.weightSum) : undefined;
+  const keep = seedable && options.keepCurvatures === true;
+  const fits = fitting(() => solveLogisticPath(problem, order.map((o) => o.C), params, start, { ...(seed ? { seed } : {}), ...(keep ? { keep } : {}) }));
   const models = new Array<LogisticRegression>(Cs.length);
   const reports = new Array<FitReport>(Cs.length);
   const coefficients = new Array<Float64Array>(Cs.length);
@@ -123,7 +144,36 @@ export function fitLogisticPathDetailed(
     reports[i] = report;
     models[i] = fittedModel(coefficients[i], labels, X.shape[1]!, { C, ...params }, report);
   });
-  return { models, reports, coefficients, classes: labels.classes };
+  const curvatures = keep
+    ? { hess: Cs.map((_, i) => fits[order.findIndex((o) => o.i === i)]!.curvature), weightSum: problem.weightSum }
+    : undefined;
+  return { models, reports, coefficients, classes: labels.classes, ...(curvatures ? { curvatures } : {}) };
+}
+
+/** A Hessian pass must cost at least this many gradient passes (hessianPassCost) for a seed to pay. */
+const SEED_MIN_HESSIAN_COST = 5;
+
+/**
+ * Whether a fit of `problem` gains from a curvature taken on other rows: where its Hessian is
+ * itself a sample of the rows (multinomial, 60 rows per unknown or more), another fold's sample
+ * serves as well, and where that Hessian costs 5 gradient passes or more, more than the passes a
+ * seeded start adds. 100,000 × 32 × 10 classes (5.8): a seeded refit took 7 gradient passes and
+ * no Hessian instead of 6 and one (228-259 → 150-167 ms). Cheaper Hessians were taken all the
+ * same after a few passes: binary 200,000 × 32 and 100,000 × 128 (3 passes, then a Hessian),
+ * 24,000 × 7 × 6 classes (2.0: 9 passes, then a Hessian); digits' folds (960 rows, 650 unknowns,
+ * not sampled) estimate it too poorly (16 passes, then a Hessian).
+ */
+function worthSeeding(problem: LogisticProblem): boolean {
+  return problem.hessianFraction < 1 && hessianPassCost(problem) >= SEED_MIN_HESSIAN_COST;
+}
+
+/** `curvature`'s Hessian scaled from its rows' weight to `weightSum`, when it has `size`² finite values and a positive weight. */
+function seededCurvature(curvature: FoldCurvature | undefined, size: number, weightSum: number): Float64Array | undefined {
+  if (curvature === undefined || curvature.hess.length !== size * size || !(curvature.weightSum > 0)) return undefined;
+  const ratio = weightSum / curvature.weightSum;
+  const out = new Float64Array(curvature.hess.length);
+  for (let i = 0; i < out.length; i++) out[i] = curvature.hess[i]! * ratio;
+  return out;
 }
 
 /** The caller's float64 y when it has one value per row of X. */

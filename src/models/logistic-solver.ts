@@ -99,14 +99,39 @@ type Counts = { gradientPasses: number; hessianPasses: number };
  * ```
  */
 export function solveLogisticPath(
-  problem: LogisticProblem, Cs: readonly number[], settings: SolveSettings, start?: Float64Array,
-): { beta: Float64Array; report: FitReport }[] {
+  problem: LogisticProblem, Cs: readonly number[], settings: SolveSettings, start?: Float64Array, options: PathCurvature = {},
+): PathSolution[] {
   const solver = new NewtonSolver(problem, settings);
   if (start !== undefined) solver.start(start);
+  if (options.seed !== undefined) solver.seedCurvature(options.seed);
+  let held: { generation: number; hess: Float64Array | undefined } = { generation: -1, hess: undefined };
   return Cs.map((C) => {
     const report = solver.solve(1 / C);
-    return { beta: solver.solution(), report };
+    if (options.keep !== true) return { beta: solver.solution(), report };
+    // Fits that ended on the same Hessian share one copy of it.
+    if (solver.curvatureGeneration !== held.generation) held = { generation: solver.curvatureGeneration, hess: solver.curvatureCopy() };
+    return { beta: solver.solution(), report, ...(held.hess ? { curvature: held.hess } : {}) };
   });
+}
+
+/** What a path does with curvatures from elsewhere, and with its own. */
+export interface PathCurvature {
+  /** A loss Hessian to start from instead of taking one at the first point (see NewtonSolver.seedCurvature). */
+  readonly seed?: Float64Array;
+  /** Hand back, with each fit, the curvature it ended with ({@link PathSolution.curvature}). */
+  readonly keep?: boolean;
+}
+
+/** One fit of a path: its solution, how it went, and the curvature the solver held at its end. */
+export interface PathSolution {
+  readonly beta: Float64Array;
+  readonly report: FitReport;
+  /**
+   * With `keep`: the loss Hessian (solver coordinates, K×K, without the penalty) the fit's last
+   * steps used, taken at this or an earlier point of the path; the same array for fits that
+   * shared it. A fit of the same data on other rows may start from it (`seed`) instead of taking one.
+   */
+  readonly curvature?: Float64Array;
 }
 
 /** Newton-type steps along a path of λ, keeping x, the data term, a factored curvature and quasi-Newton pairs between fits. */
@@ -146,6 +171,8 @@ class NewtonSolver {
   private lambda = Number.NaN;
   /** Whether the last fit took a fresh Hessian within its first two steps (see {@link solve}). */
   private lastFitEarlyHessian = false;
+  /** Counts the curvatures held: changes whenever a fresh Hessian (or a seed) replaces the last. */
+  curvatureGeneration = 0;
   private readonly ws: Workspace;
 
   constructor(private readonly problem: LogisticProblem, private readonly settings: SolveSettings) {
@@ -159,8 +186,7 @@ class NewtonSolver {
     this.curvature = new NewtonFactor(n);
     this.memory = new QuasiNewtonMemory(n);
     this.ws = workspace(n);
-    // A sampled Hessian costs its fraction of a full one, on top of the gradient pass.
-    this.hessianRatio = 1 + (hessianCostRatio(problem.k, problem.d + 1) - 1) * problem.hessianFraction;
+    this.hessianRatio = hessianPassCost(problem);
     this.factorRatio = factorCostRatio(problem.size, problem.nRows);
   }
 
@@ -177,6 +203,28 @@ class NewtonSolver {
     this.evaluated = false;
     this.curvatureAtX = false;
     this.curvatureDistance = Number.NaN;
+  }
+
+  /**
+   * Starts with `hess` (a loss Hessian from elsewhere: another set of rows of the same data,
+   * scaled to these rows' weight) as the curvature instead of taking one at the first point:
+   * the first fit begins with a gradient pass, and takes a fresh Hessian only when the rate
+   * its steps show is poor. Ignored unless K×K and finite.
+   */
+  seedCurvature(hess: Float64Array): void {
+    if (hess.length !== this.n * this.n || !hess.every(Number.isFinite)) return;
+    this.hess.set(hess);
+    this.hasCurvature = true;
+    this.curvatureAtX = false;
+    this.factorLambda = Number.NaN;
+    this.rate = Number.NaN;
+    this.curvatureDistance = Number.NaN;
+    this.curvatureGeneration++;
+  }
+
+  /** A copy of the curvature held, or undefined before the first. */
+  curvatureCopy(): Float64Array | undefined {
+    return this.hasCurvature ? this.hess.slice() : undefined;
   }
 
   solution(): Float64Array {
@@ -307,6 +355,7 @@ class NewtonSolver {
     if (withCurvature) {
       // A Hessian at x makes the next step an exact Newton step: the pairs are of no more use.
       this.hess.set(ws.hessTrial);
+      this.curvatureGeneration++;
       this.hasCurvature = true;
       this.curvatureAtX = true;
       this.factorLambda = Number.NaN;
@@ -416,6 +465,14 @@ class NewtonSolver {
  */
 export function hessianCostRatio(k: number, D: number): number {
   return k === 1 ? 3 : 1 + ((k + 1) * D) / 15;
+}
+
+/**
+ * What a Hessian pass over `problem` costs in gradient passes, as the solver counts it: a sampled
+ * Hessian costs its fraction of a full one, on top of the gradient pass.
+ */
+export function hessianPassCost(problem: Pick<LogisticProblem, 'k' | 'd' | 'hessianFraction'>): number {
+  return 1 + (hessianCostRatio(problem.k, problem.d + 1) - 1) * problem.hessianFraction;
 }
 
 /**

@@ -13,7 +13,7 @@
  */
 import type { Estimator, ModelSpec, Params } from '../models/estimator.js';
 import type { ClassWeight } from '../models/class-weight.js';
-import { fitLogisticPath, type LogisticPathParams } from '../models/logistic-path.js';
+import { fitLogisticPath, type FoldCurvature, type LogisticPathParams } from '../models/logistic-path.js';
 import type { CandidateRef, FitRecord, LogisticPathTask, TaskResult } from '../workers/protocol.js';
 import { errorRecords, messageOf, type Plan, type PlanInput } from './plan.js';
 
@@ -36,6 +36,9 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
   if (groups.every((g) => g.length < 2) && warm === undefined) return undefined;
 
   const wanted = new Set(pending.map((f) => `${f.candidate}/${f.fold}`));
+  // The refit (a bare LogisticRegression without weights: see refit) starts from the first
+  // fold's curvature at its C, when the fits are multinomial: its paths hand theirs back.
+  const refits = target.prefix === '' && (context.fitParams?.length ?? 0) === 0;
   const tasks: LogisticPathTask[] = [];
   for (const group of groups) {
     const path = group.map((id): CandidateRef => ({ id, params: candidates[id]! }))
@@ -49,6 +52,7 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
         tasks.push({
           kind: 'logistic-path', ...context, candidates: slice, fold,
           ...(start ? { start: [...start] } : {}), ...(warm?.keep ? { keepSolutions: true } : {}),
+          ...(refits && fold === 0 ? { keepCurvatures: true } : {}),
         });
       }
     }
@@ -65,10 +69,12 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
       if (target.prefix !== '' || (context.fitParams?.length ?? 0) > 0) return undefined;
       const merged = { ...context.model.params, ...candidates[candidate]! };
       const start = solutions.mean(candidate);
+      const curvature = solutions.curvature(candidate);
       // From the folds' mean the refit takes a few passes: keeping the rows would cost more
       // (first touch of fresh memory: 55 ms on 200,000 × 32) than those passes save.
       return fitLogisticPath(input.X, input.y, undefined, [cOf(merged)], pathParams(merged), {
         inputsChecked: true, ...(input.target ? { target: input.target } : {}), ...(start ? { start, keepRows: false } : {}),
+        ...(curvature ? { curvature } : {}),
       })[0]!;
     },
     tasks,
@@ -81,11 +87,13 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
   };
 }
 
-/** Each candidate's solution on each fold a path task reported, for the refit's warm start. */
+/** Each candidate's solution on each fold a path task reported, and the curvature one kept, for the refit's start. */
 class FoldSolutions {
   private readonly byCandidate = new Map<number, Float64Array[]>();
+  private readonly curvatures = new Map<number, FoldCurvature>();
 
   add(task: LogisticPathTask, result: TaskResult): void {
+    this.addCurvatures(task, result);
     const packed = result.coefficients;
     if (!(packed instanceof Float64Array) || packed.length % task.candidates.length !== 0) return;
     const size = packed.length / task.candidates.length;
@@ -93,6 +101,25 @@ class FoldSolutions {
       const list = this.byCandidate.get(c.id) ?? [];
       list.push(packed.subarray(i * size, (i + 1) * size));
       this.byCandidate.set(c.id, list);
+    });
+  }
+
+  /** The curvature a path of the first fold ended the candidate's fit with (multinomial), if one was kept. */
+  curvature(candidate: number): FoldCurvature | undefined {
+    return this.curvatures.get(candidate);
+  }
+
+  /** The curvatures a `keepCurvatures` task handed back, by candidate (a malformed result keeps none: they only speed the refit). */
+  private addCurvatures(task: LogisticPathTask, result: TaskResult): void {
+    const { curvatures, curvatureOf, weightSum } = result;
+    if (!(curvatures instanceof Float64Array) || !Array.isArray(curvatureOf) || curvatureOf.length !== task.candidates.length) return;
+    const count = Math.max(0, ...curvatureOf) + 1;
+    const size = curvatures.length / count;
+    const side = Math.sqrt(size);
+    if (!Number.isInteger(side) || !(typeof weightSum === 'number' && weightSum > 0)) return;
+    task.candidates.forEach((c, i) => {
+      const at = curvatureOf[i]!;
+      if (Number.isInteger(at) && at >= 0) this.curvatures.set(c.id, { hess: curvatures.subarray(at * size, (at + 1) * size), weightSum });
     });
   }
 

@@ -9,7 +9,7 @@ import type { NdArray } from '../data/ndarray.js';
 import type { Estimator, FloatMatrix } from '../models/estimator.js';
 import { LogisticRegression } from '../models/logistic.js';
 import type { FeatureMap } from '../models/logistic-problem.js';
-import { fitLogisticPathDetailed, solverReport } from '../models/logistic-path.js';
+import { fitLogisticPathDetailed, solverReport, type LogisticPathFit } from '../models/logistic-path.js';
 import type { Pipeline } from '../models/pipeline.js';
 import { markCheckedFinite } from '../models/segments.js';
 import { buildModel } from '../models/registry.js';
@@ -49,7 +49,7 @@ export function runLogisticPathTask(task: LogisticPathTask, scorers: ReadonlyMap
     const sampleWeight = fitParams[`${target.prefix}sampleWeight`];
     path = fitLogisticPathDetailed(X, store.y, fold.train, Cs, params, {
       inputsChecked: true, target: storeTarget(task.store), ...(sampleWeight ? { sampleWeight } : {}), ...(featureMap ? { featureMap } : {}),
-      ...(task.start ? { start: Float64Array.from(task.start) } : {}),
+      ...(task.start ? { start: Float64Array.from(task.start) } : {}), ...(task.keepCurvatures === true ? { keepCurvatures: true } : {}),
     });
   } catch (error) {
     if (task.errorScore === 'raise') throw error;
@@ -66,7 +66,18 @@ export function runLogisticPathTask(task: LogisticPathTask, scorers: ReadonlyMap
       solver: solverReport(report), ...(task.keepSolutions ? { solution: Array.from(path.coefficients[i]!) } : {}),
     };
   });
-  return { records, coefficients: concat(path.coefficients) };
+  return { records, coefficients: concat(path.coefficients), ...(path.curvatures ? distinctCurvatures(path.curvatures) : {}) };
+}
+
+/** A path's per-candidate curvatures as a result carries them: each distinct array once, and each candidate's index. */
+function distinctCurvatures(curvatures: NonNullable<LogisticPathFit['curvatures']>): Pick<TaskResult, 'curvatures' | 'curvatureOf' | 'weightSum'> {
+  const distinct: Float64Array[] = [];
+  const curvatureOf = curvatures.hess.map((hess) => {
+    if (hess === undefined) return -1;
+    const at = distinct.indexOf(hess);
+    return at >= 0 ? at : distinct.push(hess) - 1;
+  });
+  return { curvatures: concat(distinct), curvatureOf, weightSum: curvatures.weightSum };
 }
 
 /**

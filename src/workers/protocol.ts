@@ -87,6 +87,11 @@ export interface LogisticPathTask extends TaskBase {
   readonly start?: readonly number[];
   /** Put each fit's solution in its record (`solution`): a halving search starts the next rung from them. */
   readonly keepSolutions?: boolean;
+  /**
+   * Return the curvature each multinomial fit ended with (`curvatures`, `curvatureOf`,
+   * `weightSum`): the search's refit starts from one instead of taking a Hessian.
+   */
+  readonly keepCurvatures?: boolean;
 }
 
 /** Every task kind. Kinds beside `cv` are fast paths the planner picks for some models. */
@@ -134,6 +139,14 @@ export interface TaskResult {
   readonly stats?: Float64Array;
   /** `logistic-path`: each candidate's solution (models/logistic-path.ts's packing), in task order, back to back. */
   readonly coefficients?: Float64Array;
+  /**
+   * `logistic-path` with `keepCurvatures` (multinomial): the distinct loss Hessians (K×K,
+   * solver coordinates) the fits ended with, back to back; `curvatureOf` gives each candidate's
+   * (task order) index among them, −1 for none; `weightSum` the weight of the rows they sum.
+   */
+  readonly curvatures?: Float64Array;
+  readonly curvatureOf?: readonly number[];
+  readonly weightSum?: number;
   /** Seconds the task spent computing, measured in the worker. */
   readonly elapsed?: number;
   /** Memory of the worker that ran it, when it can tell. */

@@ -77,6 +77,7 @@ const SCHEMAS = {
     fold: index,
     start: z.array(z.number()).max(1_000_000).optional(),
     keepSolutions: z.boolean().optional(),
+    keepCurvatures: z.boolean().optional(),
   }).strict(),
 } as const;
 

@@ -93,11 +93,13 @@ describe('checkTaskMessage', () => {
     const path = {
       kind: 'logistic-path', store: '/s/abc', foldSet: 'f1', model: { name: 'logistic', params: { C: 1 } }, scoring: ['accuracy'],
       returnTrainScore: false, errorScore: Number.NaN, candidates: [{ id: 0, params: { C: 2 } }], fold: 1, start: [0.5, -1, 2], keepSolutions: true,
+      keepCurvatures: true,
     };
     expect(checkTaskMessage(path)).toEqual(path);
     expect(() => checkTaskMessage({ ...path, start: [1, 'x'] })).toThrow(/refused task: start\.1/);
     expect(() => checkTaskMessage({ ...path, start: [Number.POSITIVE_INFINITY] })).toThrow(/refused task: start\.0/);
     expect(() => checkTaskMessage({ ...path, keepSolutions: 'yes' })).toThrow(/refused task: keepSolutions/);
+    expect(() => checkTaskMessage({ ...path, keepCurvatures: 1 })).toThrow(/refused task: keepCurvatures/);
   });
 
   it('checks scorer names against the allowed list when given', () => {

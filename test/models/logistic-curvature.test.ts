@@ -1,0 +1,95 @@
+/**
+ * A fit seeded with another set of rows' curvature (logistic-path.ts `curvature`, the solver's
+ * seedCurvature): what a multinomial search's refit starts from, a fold's Hessian. Only the
+ * steps may change: the fit must end at the optimum a fit without the seed reaches, and it must
+ * save what it is for, the Hessian. Fits whose Hessian is not a sample of their rows (binary,
+ * multinomial on few rows) neither keep nor take curvatures.
+ */
+import { describe, expect, test } from 'vitest';
+import { ndarray } from '../../src/data/ndarray.js';
+import { fitLogisticPathDetailed, type FoldCurvature } from '../../src/models/logistic-path.js';
+import { uniformSource } from '../helpers/random.js';
+
+const n = 20_000;
+const d = 20;
+const random = uniformSource('curvature');
+const values = Float64Array.from({ length: n * d }, (_, i) => (2 * random() - 1) * (1 + (i % d)));
+const scores = Float64Array.from({ length: n }, (_, i) => values[i * d]! - 0.3 * values[i * d + 3]! + 0.5 * (random() - 0.5));
+const X = ndarray('float64', [n, d], values);
+// Six classes over 20 features on 20,000 rows (16,000 in the fold): 126 unknowns, a Hessian sampled on
+// every 2nd row and costing ~6 gradient passes, where a seed pays (see worthSeeding).
+const k = 6;
+const cuts = Array.from({ length: k - 1 }, (_, q) => Float64Array.from(scores).sort()[Math.floor(((q + 1) * n) / k)]!);
+const sixClasses = ndarray('float64', [n], Float64Array.from(scores, (z) => cuts.filter((t) => z >= t).length));
+const binary = ndarray('float64', [n], Float64Array.from(scores, (z) => (z > 0 ? 1 : 0)));
+const fold = Int32Array.from({ length: n - n / 5 }, (_, i) => i + n / 5);
+const Cs = [0.01, 0.1, 1, 10];
+const params = { fitIntercept: true, maxIter: 200, tol: 1e-8 };
+
+const relErr = (a: Float64Array, b: Float64Array): number => {
+  let num = 0, den = 0;
+  for (let i = 0; i < a.length; i++) { num = Math.max(num, Math.abs(a[i]! - b[i]!)); den = Math.max(den, Math.abs(b[i]!)); }
+  return num / den;
+};
+
+describe('curvatures kept along a path and seeded into a fit on other rows', () => {
+  test('a multinomial path hands back, per C, the Hessian its fit ended with (one array per Hessian taken)', () => {
+    const path = fitLogisticPathDetailed(X, sixClasses, fold, Cs, params, { keepCurvatures: true });
+    const { hess, weightSum } = path.curvatures!;
+    expect(weightSum).toBe(fold.length);
+    expect(hess).toHaveLength(Cs.length);
+    const size = k * (d + 1);
+    for (const h of hess) {
+      expect(h).toBeInstanceOf(Float64Array);
+      expect(h!.length).toBe(size * size);
+      expect(h!.every(Number.isFinite)).toBe(true);
+    }
+    const distinct = new Set(hess).size;
+    const taken = path.reports.reduce((sum, r) => sum + r.hessianPasses, 0);
+    expect(distinct).toBeGreaterThanOrEqual(1);
+    expect(distinct).toBeLessThanOrEqual(taken);
+    // Without asking, none are kept.
+    expect(fitLogisticPathDetailed(X, sixClasses, fold, Cs, params).curvatures).toBeUndefined();
+  });
+
+  test('a fit on all rows from a fold\'s solution ends at the same optimum seeded, without taking a Hessian', () => {
+    const path = fitLogisticPathDetailed(X, sixClasses, fold, Cs, params, { keepCurvatures: true });
+    for (const at of [1, 2]) {
+      const start = path.coefficients[at]!;
+      const curvature: FoldCurvature = { hess: path.curvatures!.hess[at]!, weightSum: path.curvatures!.weightSum };
+      const plain = fitLogisticPathDetailed(X, sixClasses, undefined, [Cs[at]!], params, { start });
+      const seeded = fitLogisticPathDetailed(X, sixClasses, undefined, [Cs[at]!], params, { start, curvature });
+      expect(relErr(seeded.coefficients[0]!, plain.coefficients[0]!)).toBeLessThan(1e-8);
+      expect(seeded.reports[0]!.converged).toBe(true);
+      expect(plain.reports[0]!.hessianPasses).toBeGreaterThanOrEqual(1);
+      expect(seeded.reports[0]!.hessianPasses).toBe(0);
+    }
+  });
+
+  test('a seed of the wrong size, with a non-finite value or no weight is ignored: the fit is the unseeded one', () => {
+    const path = fitLogisticPathDetailed(X, sixClasses, fold, Cs, params, { keepCurvatures: true });
+    const start = path.coefficients[2]!;
+    const good = path.curvatures!.hess[2]!;
+    const plain = fitLogisticPathDetailed(X, sixClasses, undefined, [Cs[2]!], params, { start });
+    const nonFinite = good.slice();
+    nonFinite[5] = Number.NaN;
+    for (const curvature of [
+      { hess: good.subarray(1), weightSum: fold.length }, { hess: nonFinite, weightSum: fold.length }, { hess: good, weightSum: 0 },
+    ]) {
+      const fit = fitLogisticPathDetailed(X, sixClasses, undefined, [Cs[2]!], params, { start, curvature });
+      expect(Array.from(fit.coefficients[0]!)).toEqual(Array.from(plain.coefficients[0]!));
+      expect(fit.reports[0]!.hessianPasses).toBe(plain.reports[0]!.hessianPasses);
+    }
+  });
+
+  test('fits whose Hessian is not a costly sample keep none and ignore a seed: binary, and multinomial on few rows', () => {
+    expect(fitLogisticPathDetailed(X, binary, fold, Cs, params, { keepCurvatures: true }).curvatures).toBeUndefined();
+    const start = fitLogisticPathDetailed(X, binary, fold, [1], params).coefficients[0]!;
+    const plain = fitLogisticPathDetailed(X, binary, undefined, [1], params, { start });
+    const hess = new Float64Array((d + 1) * (d + 1)).map((_, i) => (i % (d + 2) === 0 ? 1 : 0));
+    const seeded = fitLogisticPathDetailed(X, binary, undefined, [1], params, { start, curvature: { hess, weightSum: n } });
+    expect(Array.from(seeded.coefficients[0]!)).toEqual(Array.from(plain.coefficients[0]!));
+    const few = Int32Array.from({ length: 6_000 }, (_, i) => i);
+    expect(fitLogisticPathDetailed(X, sixClasses, few, Cs, params, { keepCurvatures: true }).curvatures).toBeUndefined();
+  });
+});
