@@ -42,7 +42,10 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/search/logistic_par
 };
 
 const TIGHT = { tol: 1e-8 };
-const SCORE_REL = 1e-10;
+// Fold scores on unscaled data against GridSearchCV with newton-cg at tol 1e-10: the solver stops
+// within δ ≈ 1e-9 of the optimum (PRECISION_FLOOR), which on unscaled wine (ill-conditioned: a
+// held-out score moves with the coefficients' error, not the objective's) puts them 3.2e-10 apart.
+const SCORE_REL = 1e-9;
 
 /** An executor that records the kind of every task it runs (which plan ran). */
 function counting(inner: Executor): Executor & { kinds: Map<string, number> } {
