@@ -7,12 +7,15 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ndarray } from '../../src/data/ndarray.js';
 import { makeRegression } from '../../src/data/synthetic.js';
+import { LogisticRegression } from '../../src/models/logistic.js';
 import { makePipeline } from '../../src/models/pipeline.js';
 import { Ridge } from '../../src/models/ridge.js';
 import { StandardScaler } from '../../src/models/standard-scaler.js';
 import { GridSearch } from '../../src/search/grid-search.js';
 import type { CvResults, SearchOptions } from '../../src/search/options.js';
+import { StratifiedKFold } from '../../src/search/splitters.js';
 import { RedisExecutor } from '../../src/workers/redis-executor.js';
 import { REDIS_SERVER, REDIS_SKIP_REASON, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { CountingExecutor } from '../helpers/counting-executor.js';
@@ -120,6 +123,35 @@ describe.skipIf(!REDIS_SERVER)(`redis executor in a search${REDIS_SERVER ? '' : 
     const executor = await RedisExecutor.connect({ url: redis.url, queueName: 'weighted', concurrency: 1 });
     try {
       expect(withoutTimes(await run({ executor }))).toEqual(withoutTimes(expected));
+    } finally {
+      await executor.close();
+      await worker.stop();
+    }
+  });
+
+  it('refits a multinomial search from the first fold\'s curvature sent back through the queue, as the thread pool does', async () => {
+    // 6 classes over 20 features on 20,000 rows: sampled Hessians, so the path tasks of fold 0 return theirs.
+    const n = 20_000;
+    const d = 20;
+    const values = Float64Array.from({ length: n * d }, (_, i) => Math.sin(i * 0.7548776662) * (1 + (i % d)));
+    const scores = Float64Array.from({ length: n }, (_, i) => values[i * d]! - 0.3 * values[i * d + 3]! + 0.5 * Math.sin(i * 1.3));
+    const cuts = [1, 2, 3, 4, 5].map((q) => Float64Array.from(scores).sort()[Math.floor((q * n) / 6)]!);
+    const X = ndarray('float64', [n, d], values);
+    const y = ndarray('float64', [n], Float64Array.from(scores, (z) => cuts.filter((t) => z >= t).length));
+    const run = async (options: SearchOptions): Promise<{ cv: CvResults; refit: LogisticRegression }> => {
+      const done = await new GridSearch(new LogisticRegression({ tol: 1e-8 }), { C: [0.01, 0.1] }, {
+        cv: new StratifiedKFold({ nSplits: 5 }), scoring: 'neg_log_loss', storeRoot, ...options,
+      }).fit(X, y);
+      return { cv: done.cvResults, refit: done.bestEstimator as LogisticRegression };
+    };
+    const expected = await run({ workers: 2 });
+    const worker = await spawnWorker({ url: redis.url, queueName: 'curvature', threads: 2, storeRoots: [storeRoot] });
+    const executor = await RedisExecutor.connect({ url: redis.url, queueName: 'curvature', concurrency: 2 });
+    try {
+      const found = await run({ executor });
+      expect(withoutTimes(found.cv)).toEqual(withoutTimes(expected.cv));
+      expect(found.refit.solverReport()).toMatchObject({ converged: true, hessianPasses: 0 });
+      expect(Array.from(found.refit.coef)).toEqual(Array.from(expected.refit.coef));
     } finally {
       await executor.close();
       await worker.stop();
