@@ -89,6 +89,7 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
 
 /** Each candidate's solution on each fold a path task reported, and the curvature one kept, for the refit's start. */
 class FoldSolutions {
+  /** Per candidate, its solution on each fold, by fold index: summed in fold order, never arrival order. */
   private readonly byCandidate = new Map<number, Float64Array[]>();
   private readonly curvatures = new Map<number, FoldCurvature>();
 
@@ -98,9 +99,9 @@ class FoldSolutions {
     if (!(packed instanceof Float64Array) || packed.length % task.candidates.length !== 0) return;
     const size = packed.length / task.candidates.length;
     task.candidates.forEach((c, i) => {
-      const list = this.byCandidate.get(c.id) ?? [];
-      list.push(packed.subarray(i * size, (i + 1) * size));
-      this.byCandidate.set(c.id, list);
+      const byFold = this.byCandidate.get(c.id) ?? [];
+      byFold[task.fold] = packed.subarray(i * size, (i + 1) * size);
+      this.byCandidate.set(c.id, byFold);
     });
   }
 
@@ -125,8 +126,9 @@ class FoldSolutions {
 
   /** The mean solution over the folds, or undefined when there is none or they differ in size (a fold lacked a class). */
   mean(candidate: number): Float64Array | undefined {
-    const list = this.byCandidate.get(candidate);
-    if (!list || list.length === 0 || list.some((x) => x.length !== list[0]!.length)) return undefined;
+    // In fold order, so that the refit's start (and so its last bits) does not depend on which task finished first.
+    const list = (this.byCandidate.get(candidate) ?? []).filter((x) => x !== undefined);
+    if (list.length === 0 || list.some((x) => x.length !== list[0]!.length)) return undefined;
     const out = new Float64Array(list[0]!.length);
     for (const x of list) for (let i = 0; i < out.length; i++) out[i]! += x[i]! / list.length;
     return out;

@@ -15,6 +15,8 @@ import { describe, expect, it } from 'vitest';
 import { LogisticRegression } from '../../src/models/logistic.js';
 import { learningCurve, validationCurve } from '../../src/search/curves.js';
 import { createExecutor } from '../../src/search/engine.js';
+import { handleTask } from '../../src/search/task-runner.js';
+import { InlineExecutor } from '../../src/workers/inline-executor.js';
 import { GridSearch } from '../../src/search/grid-search.js';
 import { StratifiedKFold } from '../../src/search/splitters.js';
 import type { Executor, TaskMessage } from '../../src/workers/protocol.js';
@@ -175,6 +177,33 @@ describe('the refit of a multinomial search', () => {
     const alone = new LogisticRegression({ ...TIGHT, C: search.bestParams['C'] as number }).fit(X, y);
     expect(alone.solverReport()!.hessianPasses).toBeGreaterThanOrEqual(1);
     expect(maxRelErr(refit.state().coef!.data as Float64Array, alone.state().coef!.data as Float64Array)).toBeLessThan(1e-8);
+  });
+});
+
+describe('the refit does not depend on the order the fold tasks finish in', () => {
+  it('the same coefficients, bit for bit, with the tasks finishing last-submitted first', async () => {
+    const { X, y } = dataset('breast_cancer');
+    const fit = async (executor: Executor): Promise<Float64Array> => {
+      const search = await new GridSearch(new LogisticRegression(TIGHT), { C: [0.01, 0.1, 1] }, {
+        cv: new StratifiedKFold({ nSplits: 5 }), scoring: 'neg_log_loss', executor,
+      }).fit(X, y);
+      return (search.bestEstimator as LogisticRegression).coef;
+    };
+    const inOrder = await fit(new InlineExecutor(handleTask));
+    // Each task's result is held back longer the earlier it was submitted: they arrive in reverse.
+    let submitted = 0;
+    const inner = new InlineExecutor(handleTask);
+    const reversed: Executor = {
+      concurrency: 8,
+      run: async (task, signal) => {
+        const hold = 20 * (10 - submitted++);
+        const result = await inner.run(task, signal);
+        await new Promise((resolve) => setTimeout(resolve, hold));
+        return result;
+      },
+      close: async () => {},
+    };
+    expect(Array.from(await fit(reversed))).toEqual(Array.from(inOrder));
   });
 });
 
