@@ -60,7 +60,8 @@ export interface PathOptions {
    * nearby C: {@link LogisticPathFit.curvatures}), with the weight of the rows it summed: the
    * first fit starts from it, scaled to these rows' weight, instead of taking a Hessian (a
    * refit from its folds' mean then needs gradient passes only). Only where the Hessian is a
-   * costly sample of the rows (see worthSeeding); ignored when its size does not match. Only the steps change, not the optimum they converge to.
+   * costly sample of the rows (see worthSeeding); ignored when its size does not match. Only
+   * the steps change, not the optimum they converge to.
    */
   readonly curvature?: FoldCurvature;
   /** Return each fit's curvature ({@link LogisticPathFit.curvatures}), where a seed would pay (see worthSeeding). Default false. */
