@@ -43,11 +43,6 @@ export class DistinctValues {
     if (few.length > SCAN_LIMIT) this.many = new Set(few);
   }
 
-  /** How many distinct values were seen. */
-  get size(): number {
-    return this.many?.size ?? this.few.length;
-  }
-
   /** The distinct values in ascending order (a typed array's sort: NaN last). */
   sorted(): Float64Array {
     return Float64Array.from(this.many ?? this.few).sort();

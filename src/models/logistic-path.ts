@@ -138,17 +138,16 @@ export function fitLogisticPathDetailed(
   const models = new Array<LogisticRegression>(Cs.length);
   const reports = new Array<FitReport>(Cs.length);
   const coefficients = new Array<Float64Array>(Cs.length);
+  const hess = new Array<Float64Array | undefined>(Cs.length);
   order.forEach(({ C, i }, at) => {
+    hess[i] = fits[at]!.curvature;
     const { beta, report: solved } = fits[at]!;
     const report = at === 0 ? { ...solved, seconds: solved.seconds + presolveSeconds } : solved;
     coefficients[i] = problem.packed(beta, space);
     reports[i] = report;
     models[i] = fittedModel(coefficients[i], labels, X.shape[1]!, { C, ...params }, report);
   });
-  const curvatures = keep
-    ? { hess: Cs.map((_, i) => fits[order.findIndex((o) => o.i === i)]!.curvature), weightSum: problem.weightSum }
-    : undefined;
-  return { models, reports, coefficients, classes: labels.classes, ...(curvatures ? { curvatures } : {}) };
+  return { models, reports, coefficients, classes: labels.classes, ...(keep ? { curvatures: { hess, weightSum: problem.weightSum } } : {}) };
 }
 
 /** A Hessian pass must cost at least this many gradient passes (hessianPassCost) for a seed to pay. */

@@ -67,9 +67,8 @@ const DECREMENT_FLOOR = 1e-15;
  * objective) probabilities agree with the exact optimum to ~1e-9, and held-out scores with
  * newton-cg's at tol 1e-10 to ~1e-12 on the benchmark's grids and 3e-10 on unscaled wine (the
  * worst case the tests hold), far inside any difference a search can rank on and the 1e-8 its
- * scores must agree to across APIs. Going further costs
- * passes where the last steps converge linearly (quasi-Newton steps, sampled multinomial
- * Hessians): at 1e-12 the multinomial 100,000 × 32 × 10 grid took 609 Newton steps and 198
+ * scores must agree to across APIs. Going further costs passes where the last steps converge
+ * linearly (quasi-Newton steps, sampled multinomial Hessians): at 1e-12 the multinomial 100,000 × 32 × 10 grid took 609 Newton steps and 198
  * Hessian sweeps for its 60 fits, at 1e-10 446 and 88 (16.1 → 10.1 s); from 1e-10 to 1e-9, 60
  * fits on 100,000 × 128 took 208 steps instead of 260, 100,000 × 32 × 10 classes 367 instead of
  * 395, and four sets the benchmark never uses 3-13% fewer (their best scores moved by ≤ 3e-12,

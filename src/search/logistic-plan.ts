@@ -67,7 +67,7 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
     // of the candidate's fold solutions, which lie close to the all-rows optimum.
     // A pipeline's or a weighted search's refit is the estimator's own fit (the engine routes the weights).
     refit: (candidate: number): Estimator | undefined => {
-      if (target.prefix !== '' || (context.fitParams?.length ?? 0) > 0) return undefined;
+      if (!refits) return undefined;
       const merged = { ...context.model.params, ...candidates[candidate]! };
       const start = solutions.mean(candidate);
       const curvature = solutions.curvature(candidate);

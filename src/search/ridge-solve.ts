@@ -90,7 +90,7 @@ export function solveAll(input: SolveInput): FitRecord[] {
   const hasRole = (cell: number, fold: number, role: number): boolean => roles[cell * nFolds + fold] === role;
   // Each fold's test rows score every candidate: centre their Gram once (O(d²) a fold, not a fit).
   const tests = folds.map((_, k) => {
-    const stats = testStats(input, k);
+    const stats = testStats(input, (_s, c) => hasRole(c, k, ROLE_TEST));
     return { stats, centred: centredGram(stats) };
   });
   const bySpan = fitsBySpan(pending, folds, cutoffs);
@@ -101,8 +101,10 @@ export function solveAll(input: SolveInput): FitRecord[] {
   const train = Array.from({ length: blocks }, () => gramStats(d));
   const records = new Map<PendingFit, FitRecord>();
   for (let s = 0; s < nSegments; s++) {
-    for (let b = 0; b < blocks && nSegments > 1; b++) {
-      for (let c = 0; c < nCells; c++) addCell(running[b]![c]!, cells[b * perBlock + s * nCells + c]);
+    if (nSegments > 1) {
+      for (let b = 0; b < blocks; b++) {
+        for (let c = 0; c < nCells; c++) addCell(running[b]![c]!, cells[b * perBlock + s * nCells + c]);
+      }
     }
     for (const [fold, fits] of bySpan.get(s + 1) ?? []) {
       for (let b = 0; b < blocks; b++) {
@@ -118,15 +120,14 @@ export function solveAll(input: SolveInput): FitRecord[] {
 }
 
 /**
- * Fold k's unweighted test statistics: the one cell holding its test rows when there is one
- * (KFold; read only, and only its upper triangle is read), else the sum of its test cells.
+ * A fold's unweighted test statistics, its cells those `isTest` picks: the one cell holding its
+ * test rows when there is one (KFold; read only, and only its upper triangle is read), else their sum.
  */
-function testStats(input: SolveInput, k: number): GramStats {
-  const { cells, layout, folds } = input;
-  const { nCells, roles } = layout;
+function testStats(input: SolveInput, isTest: (segment: number, cell: number) => boolean): GramStats {
+  const { cells } = input;
+  const { nCells } = input.layout;
   const nSegments = input.cutoffs.length + 1;
   const d = input.shift.length;
-  const isTest = (_s: number, c: number): boolean => roles[c * folds.length + k] === ROLE_TEST;
   const holding: GramStats[] = [];
   for (let s = 0; s < nSegments; s++) {
     for (let c = 0; c < nCells; c++) {

@@ -18,7 +18,7 @@ import {
   meanPoissonDeviance, meanSquaredError, meanSquaredLogError, medianAbsoluteError, precision, r2, recall, rocAuc,
   rocAucMulticlass, rootMeanSquaredError, topKAccuracy, type Average,
 } from './metrics.js';
-import { targetType, uniqueSorted, type TargetType } from './metrics/labels.js';
+import { labelsTargetType, targetType, uniqueSorted, type TargetType } from './metrics/labels.js';
 import { didYouMeanScorer } from './scorer-names.js';
 
 /** Which estimator output a scorer reads. */
@@ -112,7 +112,7 @@ export function distinctLabels(yTrue: Float64Array): Float64Array {
 }
 
 function labelsType(yTrue: Float64Array): TargetType {
-  return distinctLabels(yTrue).length <= 2 ? 'binary' : 'multiclass';
+  return labelsTargetType(distinctLabels(yTrue));
 }
 
 /**

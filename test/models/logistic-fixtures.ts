@@ -50,9 +50,9 @@ export function rampWeights(n: number): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => 0.5 + (1.5 * ((i * 7919) % 101)) / 100);
 }
 
-/** max |a − b| / max(1, max |b|). */
-export function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let scale = 1;
+/** max |a − b| / max(floor, max |b|) (floor 0: relative to b's largest entry). */
+export function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1): number {
+  let scale = floor;
   let worst = 0;
   for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]!));
   for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));

@@ -41,7 +41,18 @@ export type TargetType = 'binary' | 'multiclass';
  * ```
  */
 export function targetType(y: ArrayLike<number>): TargetType {
-  return uniqueSorted(y).length <= 2 ? 'binary' : 'multiclass';
+  return labelsTargetType(uniqueSorted(y));
+}
+
+/**
+ * The target type of labels whose distinct values are `distinct` (at most two: binary).
+ * @example
+ * ```ts
+ * labelsTargetType(Float64Array.from([0, 1, 2])); // 'multiclass'
+ * ```
+ */
+export function labelsTargetType(distinct: ArrayLike<number>): TargetType {
+  return distinct.length <= 2 ? 'binary' : 'multiclass';
 }
 
 /**
