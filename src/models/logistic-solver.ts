@@ -455,10 +455,16 @@ class NewtonSolver {
 }
 
 /**
- * What one Newton sweep costs in gradient passes, for k outputs over D = d + 1 columns: binary, 3
- * (measured 2.2-2.4× on 160,000 × 32 and 4.9× on 80,000 × 128 since both passes run on wasm; a
- * ratio growing with D made LB and LW slower, so it stays); a multinomial gradient pass is O(k·D)
- * per row and the Hessian O(k²·D²) more.
+ * What one Newton sweep costs in gradient passes, for k outputs over D = d + 1 columns.
+ * Binary: the gradient pass reads each row once (bound by memory, O(D) a row) and the Hessian
+ * adds a Gram product (bound by arithmetic, O(D²) a row), so the ratio grows with D; measured
+ * on this machine's wasm kernels over kept rows of 5,000,000 values: 2.0 at D = 9, 3.2 at 33,
+ * 5.8 at 65, 12.1 at 129, 29.9 at 257, which 1 + 0.06·D + 0.0002·D² follows (at least 3: below
+ * 33 columns a row's fixed costs dominate and 3 took the fewest passes). With the constant 3 it
+ * replaced, 100,000 × 128 took 189 gradient passes and 16 Hessians for 60 fits, with this 249 and
+ * 5 (the factor's quasi-Newton corrections do the rest): 5 × 12 fits on sets the benchmark
+ * never uses, 40,000-100,000 rows × 64-256 columns, 3-23% faster, 32 columns and fewer unchanged.
+ * A multinomial gradient pass is O(k·D) per row and the Hessian O(k²·D²) more.
  * The multinomial ratio overstates today's sweeps (about 12× on 80,000 × 32 with 10 classes and
  * 15× on digits since the Hessian reads upper tiles only) on purpose: set to the measured ratio,
  * the sampled-Hessian path took a Hessian at almost every step, whose steps are not quadratic
@@ -468,8 +474,14 @@ class NewtonSolver {
  * ~6.5 gradient passes, close to what this ratio says (1 + 24.2 / 4); it was not tuned again.
  */
 export function hessianCostRatio(k: number, D: number): number {
-  return k === 1 ? 3 : 1 + ((k + 1) * D) / 15;
+  if (k > 1) return 1 + ((k + 1) * D) / 15;
+  return Math.max(BINARY_HESSIAN_MIN_RATIO, 1 + BINARY_HESSIAN_PER_COLUMN * D + BINARY_HESSIAN_PER_PAIR * D * D);
 }
+
+/** The binary ratio's fit (see {@link hessianCostRatio}): its floor, and its terms per column and per column squared. */
+const BINARY_HESSIAN_MIN_RATIO = 3;
+const BINARY_HESSIAN_PER_COLUMN = 0.06;
+const BINARY_HESSIAN_PER_PAIR = 2e-4;
 
 /**
  * What a Hessian pass over `problem` costs in gradient passes, as the solver counts it: a sampled
