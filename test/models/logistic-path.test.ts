@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { ValueError } from '../../src/errors.js';
+import { makeClassification } from '../../src/data/synthetic.js';
 import { LogisticRegression } from '../../src/models/logistic.js';
 import { fitLogisticPath, fitLogisticPathDetailed } from '../../src/models/logistic-path.js';
 import { converged, dataset, maxRelErr } from './logistic-fixtures.js';
@@ -90,6 +91,16 @@ describe('what a path reports', () => {
     const cold = fitLogisticPathDetailed(X, y, undefined, [0.5], { fitIntercept: true, ...TIGHT });
     const odd = fitLogisticPathDetailed(X, y, undefined, [0.5], { fitIntercept: true, ...TIGHT }, { start: new Float64Array(3).fill(100) });
     expect(Array.from(odd.coefficients[0]!)).toEqual(Array.from(cold.coefficients[0]!));
+  });
+
+  test('where a Hessian pass costs far more than factoring it, the path does not take one in every fit', () => {
+    // 6,000 × 32 × 10 classes: 330 unknowns, a Hessian pass ~25 gradient passes, a factorisation ~4.
+    // Each fit's early Hessian used to set the rule off for the next: 13 Hessians for 12 fits (now 8).
+    const { X: Xm, y: ym } = makeClassification({ nSamples: 6000, nFeatures: 32, nClasses: 10, nInformative: 16, seed: 3 });
+    const Cs = Array.from({ length: 12 }, (_, i) => 10 ** (-4 + (6 * i) / 11));
+    const { reports } = fitLogisticPathDetailed(Xm, ym, undefined, Cs, { fitIntercept: true, ...TIGHT });
+    expect(reports.every((r) => r.converged)).toBe(true);
+    expect(reports.reduce((n, r) => n + r.hessianPasses, 0)).toBeLessThan(Cs.length);
   });
 
   test('a fit that runs out of maxIter is reported, and the path goes on', () => {
