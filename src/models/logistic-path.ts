@@ -14,7 +14,7 @@ import { LogisticRegression } from './logistic.js';
 import { fitWeights, type ClassWeight } from './class-weight.js';
 import { encodeLabels, type EncodedLabels } from './logistic-labels.js';
 import { fitting, logisticProblem, type FeatureMap, type LogisticProblem } from './logistic-problem.js';
-import { hessianPassCost, solveLogisticPath, type FitReport } from './logistic-solver.js';
+import { factorCostRatio, hessianPassCost, solveLogisticPath, type FitReport } from './logistic-solver.js';
 import { presolvedStart } from './logistic-presolve.js';
 import { validateParams } from './params.js';
 import { checkFitSegments, rowSegments } from './segments.js';
@@ -60,7 +60,7 @@ export interface PathOptions {
    * nearby C: {@link LogisticPathFit.curvatures}), with the weight of the rows it summed: the
    * first fit starts from it, scaled to these rows' weight, instead of taking a Hessian (a
    * refit from its folds' mean then needs gradient passes only). Only where the Hessian is a
-   * costly sample of the rows (see worthSeeding); ignored when its size does not match. Only
+   * costly multinomial one (see worthSeeding); ignored when its size does not match. Only
    * the steps change, not the optimum they converge to.
    */
   readonly curvature?: FoldCurvature;
@@ -158,13 +158,18 @@ const SEED_MIN_HESSIAN_COST = 5;
  * itself a sample of the rows (multinomial, 60 rows per unknown or more), another fold's sample
  * serves as well, and where that Hessian costs 5 gradient passes or more, more than the passes a
  * seeded start adds. 100,000 × 32 × 10 classes (5.8): a seeded refit took 7 gradient passes and
- * no Hessian instead of 6 and one (228-259 → 150-167 ms). Cheaper Hessians were taken all the
- * same after a few passes: binary 200,000 × 32 and 100,000 × 128 (3 passes, then a Hessian),
- * 24,000 × 7 × 6 classes (2.0: 9 passes, then a Hessian); digits' folds (960 rows, 650 unknowns,
- * not sampled) estimate it too poorly (16 passes, then a Hessian).
+ * no Hessian instead of 6 and one (228-259 → 150-167 ms). A multinomial Hessian on all rows pays
+ * too where it costs more than twice its factorisation: 50,000 × 48 × 20 classes (980 unknowns,
+ * a Hessian 70 gradient passes), the refit 1.88 → 0.31 s. Cheaper Hessians were taken all the
+ * same after a few passes: binary 200,000 × 32 (3 passes, then a Hessian), 24,000 × 7 × 6
+ * classes (2.0: 9 passes, then a Hessian); binary 100,000 × 128 (12.7) took 7 passes instead
+ * of 2 and a Hessian, no faster; digits' folds (960 rows, 650 unknowns, factoring dearer than
+ * the Hessian pass) estimate it too poorly (16 passes, then a Hessian).
  */
 function worthSeeding(problem: LogisticProblem): boolean {
-  return problem.hessianFraction < 1 && hessianPassCost(problem) >= SEED_MIN_HESSIAN_COST;
+  const cost = hessianPassCost(problem);
+  if (cost < SEED_MIN_HESSIAN_COST) return false;
+  return problem.hessianFraction < 1 || (problem.k > 1 && factorCostRatio(problem.size, problem.nRows) < cost / 2);
 }
 
 /** `curvature`'s Hessian scaled from its rows' weight to `weightSum`, when it has `size`² finite values and a positive weight. */

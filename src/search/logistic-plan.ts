@@ -38,7 +38,7 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
   const wanted = new Set(pending.map((f) => `${f.candidate}/${f.fold}`));
   // The refit (a bare LogisticRegression without weights: see refit) starts from the first
   // fold's curvature at its C: that fold's paths hand theirs back where a seed pays (costly
-  // sampled multinomial Hessians; models/logistic-path.ts, worthSeeding), none elsewhere.
+  // multinomial Hessians; models/logistic-path.ts, worthSeeding), none elsewhere.
   const refits = target.prefix === '' && (context.fitParams?.length ?? 0) === 0;
   const tasks: LogisticPathTask[] = [];
   for (const group of groups) {

@@ -2,8 +2,8 @@
  * A fit seeded with another set of rows' curvature (logistic-path.ts `curvature`, the solver's
  * seedCurvature): what a multinomial search's refit starts from, a fold's Hessian. Only the
  * steps may change: the fit must end at the optimum a fit without the seed reaches, and it must
- * save what it is for, the Hessian. Fits whose Hessian is not a sample of their rows (binary,
- * multinomial on few rows) neither keep nor take curvatures.
+ * save what it is for, the Hessian. Fits whose Hessian is cheap next to a gradient pass or to
+ * its factorisation (binary, multinomial on very few rows) neither keep nor take curvatures.
  */
 import { describe, expect, test } from 'vitest';
 import { ndarray } from '../../src/data/ndarray.js';
@@ -78,14 +78,23 @@ describe('curvatures kept along a path and seeded into a fit on other rows', () 
     }
   });
 
-  test('fits whose Hessian is not a costly sample keep none and ignore a seed: binary, and multinomial on few rows', () => {
+  test('fits whose Hessian costs little next to the passes or its factorisation keep none and ignore a seed: binary, and multinomial on very few rows', () => {
     expect(fitLogisticPathDetailed(X, binary, fold, Cs, params, { keepCurvatures: true }).curvatures).toBeUndefined();
     const start = fitLogisticPathDetailed(X, binary, fold, [1], params).coefficients[0]!;
     const plain = fitLogisticPathDetailed(X, binary, undefined, [1], params, { start });
     const hess = new Float64Array((d + 1) * (d + 1)).map((_, i) => (i % (d + 2) === 0 ? 1 : 0));
     const seeded = fitLogisticPathDetailed(X, binary, undefined, [1], params, { start, curvature: { hess, weightSum: n } });
     expect(Array.from(seeded.coefficients[0]!)).toEqual(Array.from(plain.coefficients[0]!));
+    // 300 rows, 126 unknowns: factoring (~9 gradient passes) costs more than half the Hessian pass (~11).
+    const tiny = Int32Array.from({ length: 300 }, (_, i) => i);
+    expect(fitLogisticPathDetailed(X, sixClasses, tiny, Cs, params, { keepCurvatures: true }).curvatures).toBeUndefined();
+  });
+
+  test('a multinomial Hessian on all of few rows is kept where it costs 5 gradient passes or more and over twice its factorisation', () => {
+    // 6,000 rows: too few to sample the Hessian; it costs ~11 passes, factoring it ~0.4.
     const few = Int32Array.from({ length: 6_000 }, (_, i) => i);
-    expect(fitLogisticPathDetailed(X, sixClasses, few, Cs, params, { keepCurvatures: true }).curvatures).toBeUndefined();
+    const path = fitLogisticPathDetailed(X, sixClasses, few, Cs, params, { keepCurvatures: true });
+    expect(path.curvatures?.hess).toHaveLength(Cs.length);
+    expect(path.curvatures!.weightSum).toBe(few.length);
   });
 });
