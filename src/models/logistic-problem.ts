@@ -14,7 +14,8 @@
  */
 import { isMainThread } from 'node:worker_threads';
 import {
-  columnSums, logisticNewtonSweep, newtonScratchLength, releaseKeptRows, softmaxNewtonSweep, symmetrizeUpper, type SweepRows,
+  accumulateGram, columnSums, gramStats, logisticNewtonSweep, newtonScratchLength, releaseKeptRows, softmaxNewtonSweep, symmetrizeUpper,
+  type SweepRows,
 } from './kernels/index.js';
 import { checkWeightTotal } from './fit-options.js';
 import type { EncodedLabels } from './logistic-labels.js';
@@ -96,6 +97,13 @@ export interface LogisticProblem {
    * the classes or all their weight.
    */
   thinned(step: number): LogisticProblem | undefined;
+  /**
+   * The data term's Hessian at β = 0 as {@link evaluate} writes it, for a multinomial problem
+   * (undefined for binary): every probability is 1/k there, so it is (X̃ᵀΩX̃) ⊗ (I/k − 11ᵀ/k²),
+   * one Gram pass over the D columns instead of k(k−1)/2 of them. A cold multinomial fit may
+   * start from it instead of taking a Hessian (see logistic-path.ts).
+   */
+  curvatureAtZero(): Float64Array | undefined;
 }
 
 /**
@@ -184,6 +192,7 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
       // Weights that sum to zero on these rows are a DataError for a problem of their own.
       return sumWeights(sampleWeight, rows) > 0 ? logisticProblem({ ...spec, segments: rows, keepRows: false }) : undefined;
     },
+    curvatureAtZero: () => (k > 1 ? zeroPointHessian(segments, shift, sampleWeight, k, fitIntercept) : undefined),
     fromPacked: (packed, space) => {
       const beta = new Float64Array(size);
       for (let c = 0; c < k; c++) {
@@ -319,6 +328,38 @@ function sumWeights(weight: Float64Array | undefined, segments: readonly RowSegm
     }
   }
   return total;
+}
+
+/**
+ * The multinomial data Hessian at β = 0 (every p = 1/k): Σ ω·(diag(p) − ppᵀ) ⊗ x̃x̃ᵀ becomes
+ * (I/k − 11ᵀ/k²) ⊗ G with G = Σ ω·[x − s, 1][x − s, 1]ᵀ, from one Gram pass (the intercept gauge
+ * added as evaluate adds it).
+ */
+function zeroPointHessian(
+  segments: readonly RowSegment[], shift: Float64Array | undefined, weight: Float64Array | undefined, k: number, fitIntercept: boolean,
+): Float64Array {
+  const d = segments[0]!.view.nCols;
+  const D = d + 1;
+  const K = k * D;
+  const stats = gramStats(d);
+  for (const s of segments) accumulateGram(s.view, s.rows, undefined, shift, 0, stats, undefined, weight?.subarray(s.rowStart));
+  symmetrizeUpper(stats.xtx, d);
+  const gram = new Float64Array(D * D);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) gram[i * D + j] = stats.xtx[i * d + j]!;
+    gram[i * D + d] = stats.xSum[i]!;
+    gram[d * D + i] = stats.xSum[i]!;
+  }
+  gram[d * D + d] = stats.count;
+  const hess = new Float64Array(K * K);
+  for (let c = 0; c < k; c++) {
+    for (let c2 = 0; c2 < k; c2++) {
+      const factor = (c === c2 ? 1 / k : 0) - 1 / (k * k);
+      for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) hess[(c * D + i) * K + c2 * D + j] = factor * gram[i * D + j]!;
+    }
+  }
+  if (fitIntercept) addInterceptGauge(hess, k, D);
+  return hess;
 }
 
 /**

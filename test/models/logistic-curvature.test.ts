@@ -8,6 +8,10 @@
 import { describe, expect, test } from 'vitest';
 import { ndarray } from '../../src/data/ndarray.js';
 import { fitLogisticPathDetailed, type FoldCurvature } from '../../src/models/logistic-path.js';
+import { matrixWindows } from '../../src/models/checks.js';
+import { encodeLabels } from '../../src/models/logistic-labels.js';
+import { logisticProblem } from '../../src/models/logistic-problem.js';
+import { rowSegments } from '../../src/models/segments.js';
 import { uniformSource } from '../helpers/random.js';
 import { maxRelErr } from './logistic-fixtures.js';
 
@@ -96,5 +100,39 @@ describe('curvatures kept along a path and seeded into a fit on other rows', () 
     const path = fitLogisticPathDetailed(X, sixClasses, few, Cs, params, { keepCurvatures: true });
     expect(path.curvatures?.hess).toHaveLength(Cs.length);
     expect(path.curvatures!.weightSum).toBe(few.length);
+  });
+});
+
+describe('a cold multinomial fit starts from the Hessian at zero', () => {
+  const few = Int32Array.from({ length: 6_000 }, (_, i) => i);
+  const target = Float64Array.from(sixClasses.data as ArrayLike<number>);
+
+  test('curvatureAtZero is the Hessian evaluate writes at β = 0, with and without weights and intercept (to 1e-12)', () => {
+    const weights = Float64Array.from({ length: n }, (_, i) => 0.5 + (i % 7) / 7);
+    for (const [sampleWeight, fitIntercept] of [[undefined, true], [weights, true], [weights, false]] as const) {
+      const problem = logisticProblem({
+        segments: rowSegments(matrixWindows(X), few), labels: encodeLabels(target, few), fitIntercept, ...(sampleWeight ? { sampleWeight } : {}),
+      });
+      expect(problem.hessianFraction).toBe(1); // the evaluated Hessian reads every row
+      const hess = new Float64Array(problem.size * problem.size);
+      problem.evaluate(new Float64Array(problem.size), new Float64Array(problem.size), hess);
+      const zero = problem.curvatureAtZero()!;
+      expect(maxRelErr(zero, hess, 0)).toBeLessThan(1e-12);
+    }
+    const binary01 = Float64Array.from(target, (c) => (c > 2 ? 1 : 0));
+    expect(logisticProblem({ segments: rowSegments(matrixWindows(X), few), labels: encodeLabels(binary01, few), fitIntercept: true }).curvatureAtZero())
+      .toBeUndefined();
+  });
+
+  test('a path from zero saves a Hessian on its first (smallest) C and ends where a path given a zero start does', () => {
+    const smallCs = [1e-4, 1e-3];
+    const cold = fitLogisticPathDetailed(X, sixClasses, few, smallCs, params);
+    // A start given (even zeros) is not cold: that fit takes its own Hessian.
+    const started = fitLogisticPathDetailed(X, sixClasses, few, smallCs, params, { start: new Float64Array(k * (d + 1)) });
+    expect(cold.reports[0]!.hessianPasses).toBeLessThan(started.reports[0]!.hessianPasses);
+    for (let i = 0; i < smallCs.length; i++) {
+      expect(cold.reports[i]!.converged).toBe(true);
+      expect(maxRelErr(cold.coefficients[i]!, started.coefficients[i]!, 0)).toBeLessThan(1e-8);
+    }
   });
 });
