@@ -1,0 +1,66 @@
+#!/usr/bin/python3
+"""Multinomial sets the benchmark's own data does not cover, laid out so that the LM workload
+runs on them unchanged: an independent check of issue 10's multinomial target ("60k-100k rows
+x 32-64 features, like digits scaled up") on data memgrid was not tuned on.
+
+    /usr/bin/python3 bench/independent.py [--out DIR]
+    node dist/bench/run.js --only LM --skip-speedup --data-dir DIR/m64c10
+    node dist/bench/run.js --only LM --skip-speedup --data-dir DIR/m48c20
+
+DIR defaults to <repo>/.cache/bench-independent (git-ignored with .cache). Each set is written
+as DIR/<name>/full/lm/{X,y}.npy + meta.json (the layout bench/data.py gives LM), so the run's
+table still titles it "LM ... (100,000 x 32)": read its shape from meta.json. Existing sets are
+kept. The sets (scikit-learn's make_classification, one cluster per class):
+
+    m64c10   60,000 x 64, 10 classes (650 unknowns: too few rows to sample its Hessian finely)
+    m48c20   50,000 x 48, 20 classes (980 unknowns: the Hessian on all rows)
+"""
+import argparse
+import json
+import os
+
+SETS = {
+    'm64c10': dict(n_samples=60000, n_features=64, n_informative=30, n_redundant=10, n_classes=10,
+                   n_clusters_per_class=1, random_state=11),
+    'm48c20': dict(n_samples=50000, n_features=48, n_informative=30, n_redundant=6, n_classes=20,
+                   n_clusters_per_class=1, random_state=14),
+}
+
+
+def default_dir():
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.path.join(os.path.dirname(here), '.cache', 'bench-independent')
+
+
+def write(folder, X, y, meta):
+    import numpy as np
+    os.makedirs(folder, exist_ok=True)
+    # Temporary names, then rename: an interrupted run never leaves a file a later run would trust.
+    for name, arr in (('X', np.ascontiguousarray(X, dtype=np.float64)), ('y', y.astype(np.int64))):
+        tmp = os.path.join(folder, f'.{name}.tmp.npy')
+        np.save(tmp, arr)
+        os.replace(tmp, os.path.join(folder, f'{name}.npy'))
+    with open(os.path.join(folder, 'meta.json'), 'w') as f:
+        json.dump(meta, f, indent=1)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--out', default=default_dir())
+    args = ap.parse_args()
+    import numpy
+    import sklearn
+    from sklearn.datasets import make_classification
+    made = {}
+    for name, params in SETS.items():
+        folder = os.path.join(args.out, name, 'full', 'lm')
+        if not all(os.path.exists(os.path.join(folder, f)) for f in ('X.npy', 'y.npy', 'meta.json')):
+            X, y = make_classification(**params)
+            write(folder, X, y, {'generator': 'sklearn.datasets.make_classification', 'params': params,
+                                 'numpy': numpy.__version__, 'sklearn': sklearn.__version__})
+        made[name] = folder
+    print(json.dumps(made))
+
+
+if __name__ == '__main__':
+    main()
