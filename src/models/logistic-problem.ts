@@ -149,19 +149,26 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
   const sampleScale = sample === undefined ? 1 : weightSum / sumWeights(sampleWeight, sample);
   const evaluate: DataTerm = (beta, grad, hess) => {
     grad.fill(0);
-    if (hess !== undefined) hess.fill(0);
     let loss: number;
-    if (hess !== undefined && sampleParts !== undefined) {
+    if (hess !== undefined && k > 1 && allZero(beta)) {
+      // Every probability is 1/k at β = 0: the Hessian is one Gram pass over the d + 1 columns
+      // (zeroPointHessian), exact on all rows, instead of a softmax sweep over k·(d + 1).
       loss = sweep(parts, beta, grad, undefined);
-      sampleGrad!.fill(0);
-      sweep(sampleParts, beta, sampleGrad!, hess);
-      for (let i = 0; i < hess.length; i++) hess[i]! *= sampleScale;
+      zeroPointHessian(segments, shift, sampleWeight, k, fitIntercept, hess);
     } else {
-      loss = sweep(parts, beta, grad, hess);
-    }
-    if (hess !== undefined) {
-      symmetrizeUpper(hess, size);
-      if (k > 1 && fitIntercept) addInterceptGauge(hess, k, D);
+      if (hess !== undefined) hess.fill(0);
+      if (hess !== undefined && sampleParts !== undefined) {
+        loss = sweep(parts, beta, grad, undefined);
+        sampleGrad!.fill(0);
+        sweep(sampleParts, beta, sampleGrad!, hess);
+        for (let i = 0; i < hess.length; i++) hess[i]! *= sampleScale;
+      } else {
+        loss = sweep(parts, beta, grad, hess);
+      }
+      if (hess !== undefined) {
+        symmetrizeUpper(hess, size);
+        if (k > 1 && fitIntercept) addInterceptGauge(hess, k, D);
+      }
     }
     for (let i = 0; i < size; i++) if (fixed[i] === 1) grad[i] = 0;
     return loss;
@@ -192,7 +199,7 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
       // Weights that sum to zero on these rows are a DataError for a problem of their own.
       return sumWeights(sampleWeight, rows) > 0 ? logisticProblem({ ...spec, segments: rows, keepRows: false }) : undefined;
     },
-    curvatureAtZero: () => (k > 1 ? zeroPointHessian(segments, shift, sampleWeight, k, fitIntercept) : undefined),
+    curvatureAtZero: () => (k > 1 ? zeroPointHessian(segments, shift, sampleWeight, k, fitIntercept, new Float64Array(size * size)) : undefined),
     fromPacked: (packed, space) => {
       const beta = new Float64Array(size);
       for (let c = 0; c < k; c++) {
@@ -316,6 +323,12 @@ function rowMeans(segments: readonly RowSegment[], d: number, nRows: number): Fl
   return out;
 }
 
+/** Whether every entry of `v` is 0 (a fit's cold start). */
+function allZero(v: Float64Array): boolean {
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
+  return true;
+}
+
 function sumWeights(weight: Float64Array | undefined, segments: readonly RowSegment[]): number {
   let total = 0;
   for (const s of segments) {
@@ -333,10 +346,11 @@ function sumWeights(weight: Float64Array | undefined, segments: readonly RowSegm
 /**
  * The multinomial data Hessian at β = 0 (every p = 1/k): Σ ω·(diag(p) − ppᵀ) ⊗ x̃x̃ᵀ becomes
  * (I/k − 11ᵀ/k²) ⊗ G with G = Σ ω·[x − s, 1][x − s, 1]ᵀ, from one Gram pass (the intercept gauge
- * added as evaluate adds it).
+ * added as evaluate adds it), written over all of `hess` (K×K) and returned.
  */
 function zeroPointHessian(
   segments: readonly RowSegment[], shift: Float64Array | undefined, weight: Float64Array | undefined, k: number, fitIntercept: boolean,
+  hess: Float64Array,
 ): Float64Array {
   const d = segments[0]!.view.nCols;
   const D = d + 1;
@@ -351,7 +365,6 @@ function zeroPointHessian(
     gram[d * D + i] = stats.xSum[i]!;
   }
   gram[d * D + d] = stats.count;
-  const hess = new Float64Array(K * K);
   for (let c = 0; c < k; c++) {
     for (let c2 = 0; c2 < k; c2++) {
       const factor = (c === c2 ? 1 / k : 0) - 1 / (k * k);

@@ -107,7 +107,7 @@ describe('a cold multinomial fit starts from the Hessian at zero', () => {
   const few = Int32Array.from({ length: 6_000 }, (_, i) => i);
   const target = Float64Array.from(sixClasses.data as ArrayLike<number>);
 
-  test('curvatureAtZero is the Hessian evaluate writes at β = 0, with and without weights and intercept (to 1e-12)', () => {
+  test('curvatureAtZero is the Hessian the softmax sweep writes at β = 0, with and without weights and intercept (to 1e-12)', () => {
     const weights = Float64Array.from({ length: n }, (_, i) => 0.5 + (i % 7) / 7);
     for (const [sampleWeight, fitIntercept] of [[undefined, true], [weights, true], [weights, false]] as const) {
       const problem = logisticProblem({
@@ -115,13 +115,30 @@ describe('a cold multinomial fit starts from the Hessian at zero', () => {
       });
       expect(problem.hessianFraction).toBe(1); // the evaluated Hessian reads every row
       const hess = new Float64Array(problem.size * problem.size);
-      problem.evaluate(new Float64Array(problem.size), new Float64Array(problem.size), hess);
+      // One coefficient of 5e-324 takes evaluate's softmax sweep (β = 0 itself takes the Gram
+      // route below); every margin still rounds to 0, so every probability is 1/k.
+      problem.evaluate(nearZero(problem.size), new Float64Array(problem.size), hess);
       const zero = problem.curvatureAtZero()!;
       expect(maxRelErr(zero, hess, 0)).toBeLessThan(1e-12);
     }
     const binary01 = Float64Array.from(target, (c) => (c > 2 ? 1 : 0));
     expect(logisticProblem({ segments: rowSegments(matrixWindows(X), few), labels: encodeLabels(binary01, few), fitIntercept: true }).curvatureAtZero())
       .toBeUndefined();
+  });
+
+  test('evaluate at β = 0 takes the Hessian from one Gram pass over all rows, not from its row sample; loss and gradient as the sweep gives them', () => {
+    const problem = logisticProblem({ segments: rowSegments(matrixWindows(X), fold), labels: encodeLabels(target, fold), fitIntercept: true });
+    expect(problem.hessianFraction).toBeLessThan(1); // 16,000 rows for 126 unknowns: a sampled Hessian
+    const K = problem.size;
+    const [hessZero, hessSampled] = [new Float64Array(K * K), new Float64Array(K * K)];
+    const [gradZero, gradSampled] = [new Float64Array(K), new Float64Array(K)];
+    const lossZero = problem.evaluate(new Float64Array(K), gradZero, hessZero);
+    const lossSampled = problem.evaluate(nearZero(K), gradSampled, hessSampled);
+    expect(maxRelErr(hessZero, problem.curvatureAtZero()!, 0)).toBeLessThan(1e-14);
+    // The sample misses what the other rows add: the zero point's Hessian is not the sample's.
+    expect(maxRelErr(hessSampled, hessZero, 0)).toBeGreaterThan(1e-4);
+    expect(Math.abs(lossZero - lossSampled) / lossSampled).toBeLessThan(1e-14);
+    expect(maxRelErr(gradZero, gradSampled, 1e-12)).toBeLessThan(1e-12);
   });
 
   test('a path from zero saves a Hessian on its first (smallest) C and ends where a path given a zero start does', () => {
@@ -136,3 +153,10 @@ describe('a cold multinomial fit starts from the Hessian at zero', () => {
     }
   });
 });
+
+/** β with one coefficient of 5e-324: not 0, so evaluate sweeps the rows, yet every margin rounds to 0. */
+function nearZero(size: number): Float64Array {
+  const beta = new Float64Array(size);
+  beta[0] = Number.MIN_VALUE;
+  return beta;
+}
