@@ -32,6 +32,8 @@ export interface NativeMmap {
   readonly MADV_SEQUENTIAL: number;
   readonly MADV_WILLNEED: number;
   readonly MADV_DONTNEED: number;
+  /** Linux 5.14+: fault the pages in writable now (contents unchanged); undefined from an addon built before it was exported. */
+  readonly MADV_POPULATE_WRITE?: number;
 }
 
 /** Where node-gyp puts the addon, relative to the package root. */
@@ -59,3 +61,25 @@ export function nativeMmap(): NativeMmap {
   addon = createRequire(import.meta.url)(file) as NativeMmap;
   return addon;
 }
+
+/**
+ * Faults in the pages under `[offset, offset + length)` of `buffer` (any ArrayBuffer, wasm
+ * memory too) writable in one madvise call (MADV_POPULATE_WRITE) instead of one page fault per
+ * 4 KiB page at first write. Fresh memory is what a thread's kept rows land in, and a fault is
+ * dear on a virtual machine: on this project's 2-core VMs 85 MB took 260 ms to touch page by
+ * page and 19 ms to populate. Best effort: without the addon, or on a kernel before 5.14, the
+ * pages fault in as they are written, as before.
+ * @example
+ * ```ts
+ * prefaultWritable(memory.buffer, 0, memory.buffer.byteLength);
+ * ```
+ */
+export function prefaultWritable(buffer: ArrayBuffer, offset: number, length: number): void {
+  try {
+    const native = nativeMmap();
+    if (native.MADV_POPULATE_WRITE !== undefined && length > 0) native.advise(buffer, offset, length, native.MADV_POPULATE_WRITE);
+  } catch {
+    // Only a speed-up: the writes that follow fault the pages in anyway.
+  }
+}
+

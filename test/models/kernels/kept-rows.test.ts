@@ -10,7 +10,8 @@ import {
   logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, withBackend, type DenseView, type SweepRows,
 } from '../../../src/models/kernels/index.js';
 import { KEPT_ROWS_ENV, keptCapacityFor, keptRowsBudget, setKeptRowsBudget } from '../../../src/models/kernels/wasm/kept-rows.js';
-import { wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
+import { createGramKernel, wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
+import { nativeMmap, prefaultWritable } from '../../../src/data/native-mmap.js';
 import { ndarray } from '../../../src/data/ndarray.js';
 import { matrixWindows } from '../../../src/models/checks.js';
 import { encodeLabels } from '../../../src/models/logistic-labels.js';
@@ -158,3 +159,33 @@ describe('kept rows', () => {
     }
   });
 });
+
+describe('kept rows land in memory faulted in at once (MADV_POPULATE_WRITE)', () => {
+  // Linux 5.14 and later; CI's machines run 6.x. Residency is read back with mincore.
+  const pageSize = nativeMmap().pageSize;
+
+  test('a kernel made with room for kept rows has every page of its memory resident before any row is loaded', () => {
+    const kernel = createGramKernel(32, 64, 1, 1, 40_000); // ~10 MiB of kept rows
+    const buffer = kernel.keptRows.buffer as ArrayBuffer;
+    expect(nativeMmap().residentBytes(buffer, 0, buffer.byteLength)).toBe(buffer.byteLength);
+    // Without kept rows nothing is prefaulted: the block buffers' pages stay untouched until used.
+    const small = createGramKernel(32, 64, 1, 1, 0);
+    const untouched = small.rows.buffer as ArrayBuffer;
+    expect(nativeMmap().residentBytes(untouched, 0, untouched.byteLength)).toBeLessThan(untouched.byteLength);
+  });
+
+  test('prefaultWritable makes a fresh range resident and leaves what it holds unchanged', () => {
+    const memory = new WebAssembly.Memory({ initial: 64 }); // 4 MiB, untouched
+    const buffer = memory.buffer;
+    const values = new Float64Array(buffer);
+    values[0] = 1.5;
+    values[values.length - 1] = -2.5;
+    const before = nativeMmap().residentBytes(buffer, 0, buffer.byteLength);
+    expect(before).toBeLessThanOrEqual(4 * pageSize);
+    prefaultWritable(buffer, 0, buffer.byteLength);
+    expect(nativeMmap().residentBytes(buffer, 0, buffer.byteLength)).toBe(buffer.byteLength);
+    expect([values[0], values[1], values[values.length - 1]]).toEqual([1.5, 0, -2.5]);
+    prefaultWritable(buffer, 0, 0); // an empty range is nothing to do
+  });
+});
+
