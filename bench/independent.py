@@ -1,29 +1,39 @@
 #!/usr/bin/python3
-"""Multinomial sets the benchmark's own data does not cover, laid out so that the LM workload
-runs on them unchanged: an independent check of issue 10's multinomial target ("60k-100k rows
-x 32-64 features, like digits scaled up") on data memgrid was not tuned on.
+"""Sets the benchmark's own data does not cover, laid out so that the LM, LB and LW workloads
+run on them unchanged: an independent check of issue 10's targets ("60k-100k rows x 32-64
+features, like digits scaled up"; binary n >> d; binary wide) on data memgrid was not tuned on.
 
     /usr/bin/python3 bench/independent.py [--out DIR]
-    node dist/bench/run.js --only LM --skip-speedup --data-dir DIR/m64c10
-    node dist/bench/run.js --only LM --skip-speedup --data-dir DIR/m48c20
+    node dist/bench/run.js --only LM --skip-speedup --data-dir DIR/m64c10    (and m48c20)
+    node dist/bench/run.js --only LB --skip-speedup --data-dir DIR/b200x32
+    node dist/bench/run.js --only LW --skip-speedup --data-dir DIR/b100x128
 
 DIR defaults to <repo>/.cache/bench-independent (git-ignored with .cache). Each set is written
-as DIR/<name>/full/lm/{X,y}.npy + meta.json (the layout bench/data.py gives LM), so the run's
-table still titles it "LM ... (100,000 x 32)": read its shape from meta.json. Existing sets are
-kept. The sets (scikit-learn's make_classification, one cluster per class):
+as DIR/<name>/full/<workload folder>/{X,y}.npy + meta.json (the layout bench/data.py gives that
+workload), so the run's table still titles it as the workload ("LM ... (100,000 x 32)"): read
+its shape from meta.json. Existing sets are kept. The sets (scikit-learn's make_classification):
 
-    m64c10   60,000 x 64, 10 classes (650 unknowns: too few rows to sample its Hessian finely)
-    m48c20   50,000 x 48, 20 classes (980 unknowns: the Hessian on all rows)
+    m64c10    60,000 x 64, 10 classes, one cluster each (650 unknowns: too few rows to sample
+              its Hessian finely)
+    m48c20    50,000 x 48, 20 classes, one cluster each (980 unknowns: the Hessian on all rows)
+    b200x32   200,000 x 32 binary, 2 clusters a class, 5% of labels flipped (LB's shape, not its
+              isotropic Gaussian)
+    b100x128  100,000 x 128 binary, 40 informative and 20 redundant (collinear) features (LW's shape)
 """
 import argparse
 import json
 import os
 
+# name -> (the workload folder it stands in for, make_classification's parameters)
 SETS = {
-    'm64c10': dict(n_samples=60000, n_features=64, n_informative=30, n_redundant=10, n_classes=10,
-                   n_clusters_per_class=1, random_state=11),
-    'm48c20': dict(n_samples=50000, n_features=48, n_informative=30, n_redundant=6, n_classes=20,
-                   n_clusters_per_class=1, random_state=14),
+    'm64c10': ('lm', dict(n_samples=60000, n_features=64, n_informative=30, n_redundant=10, n_classes=10,
+                          n_clusters_per_class=1, random_state=11)),
+    'm48c20': ('lm', dict(n_samples=50000, n_features=48, n_informative=30, n_redundant=6, n_classes=20,
+                          n_clusters_per_class=1, random_state=14)),
+    'b200x32': ('lb', dict(n_samples=200000, n_features=32, n_informative=16, n_redundant=0, n_classes=2,
+                           n_clusters_per_class=2, flip_y=0.05, class_sep=0.8, random_state=21)),
+    'b100x128': ('lw', dict(n_samples=100000, n_features=128, n_informative=40, n_redundant=20, n_classes=2,
+                            n_clusters_per_class=2, flip_y=0.02, random_state=22)),
 }
 
 
@@ -52,8 +62,8 @@ def main():
     import sklearn
     from sklearn.datasets import make_classification
     made = {}
-    for name, params in SETS.items():
-        folder = os.path.join(args.out, name, 'full', 'lm')
+    for name, (workload_folder, params) in SETS.items():
+        folder = os.path.join(args.out, name, 'full', workload_folder)
         if not all(os.path.exists(os.path.join(folder, f)) for f in ('X.npy', 'y.npy', 'meta.json')):
             X, y = make_classification(**params)
             write(folder, X, y, {'generator': 'sklearn.datasets.make_classification', 'params': params,
