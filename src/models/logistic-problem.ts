@@ -20,6 +20,7 @@ import {
 import { checkWeightTotal } from './fit-options.js';
 import type { EncodedLabels } from './logistic-labels.js';
 import { segmentRows, type RowSegment } from './segments.js';
+import { maxAbs } from './vectors.js';
 
 /** A standardisation applied to X's columns before the model sees them: (x − mean) / scale. */
 export interface FeatureMap {
@@ -147,28 +148,34 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
     return loss;
   };
   const sampleScale = sample === undefined ? 1 : weightSum / sumWeights(sampleWeight, sample);
+  /** L(β), adding ∇L into `grad` and writing the swept Hessian (over the sample when there is one) into `hess`. */
+  const sweptHessian = (beta: Float64Array, grad: Float64Array, hess: Float64Array): number => {
+    hess.fill(0);
+    let loss: number;
+    if (sampleParts !== undefined) {
+      loss = sweep(parts, beta, grad, undefined);
+      sampleGrad!.fill(0);
+      sweep(sampleParts, beta, sampleGrad!, hess);
+      for (let i = 0; i < hess.length; i++) hess[i]! *= sampleScale;
+    } else {
+      loss = sweep(parts, beta, grad, hess);
+    }
+    symmetrizeUpper(hess, size);
+    if (k > 1 && fitIntercept) addInterceptGauge(hess, k, D);
+    return loss;
+  };
   const evaluate: DataTerm = (beta, grad, hess) => {
     grad.fill(0);
     let loss: number;
-    if (hess !== undefined && k > 1 && allZero(beta)) {
+    if (hess === undefined) {
+      loss = sweep(parts, beta, grad, undefined);
+    } else if (k > 1 && maxAbs(beta) === 0) {
       // Every probability is 1/k at β = 0: the Hessian is one Gram pass over the d + 1 columns
       // (zeroPointHessian), exact on all rows, instead of a softmax sweep over k·(d + 1).
       loss = sweep(parts, beta, grad, undefined);
       zeroPointHessian(segments, shift, sampleWeight, k, fitIntercept, hess);
     } else {
-      if (hess !== undefined) hess.fill(0);
-      if (hess !== undefined && sampleParts !== undefined) {
-        loss = sweep(parts, beta, grad, undefined);
-        sampleGrad!.fill(0);
-        sweep(sampleParts, beta, sampleGrad!, hess);
-        for (let i = 0; i < hess.length; i++) hess[i]! *= sampleScale;
-      } else {
-        loss = sweep(parts, beta, grad, hess);
-      }
-      if (hess !== undefined) {
-        symmetrizeUpper(hess, size);
-        if (k > 1 && fitIntercept) addInterceptGauge(hess, k, D);
-      }
+      loss = sweptHessian(beta, grad, hess);
     }
     for (let i = 0; i < size; i++) if (fixed[i] === 1) grad[i] = 0;
     return loss;
@@ -321,12 +328,6 @@ function rowMeans(segments: readonly RowSegment[], d: number, nRows: number): Fl
   for (const s of segments) columnSums(s.view, s.rows, out);
   for (let j = 0; j < d; j++) out[j]! /= nRows;
   return out;
-}
-
-/** Whether every entry of `v` is 0 (a fit's cold start). */
-function allZero(v: Float64Array): boolean {
-  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
-  return true;
 }
 
 function sumWeights(weight: Float64Array | undefined, segments: readonly RowSegment[]): number {
