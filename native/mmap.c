@@ -14,7 +14,7 @@
  *                                                     MADV_POPULATE_WRITE prefaults wasm memory too)
  *   residentBytes(buffer, from, to) -> number         bytes of [from, to) on resident pages
  *   pageSize, MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED,
- *   MADV_POPULATE_WRITE
+ *   MADV_POPULATE_WRITE, MADV_HUGEPAGE (where the system headers define it: Linux)
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -217,6 +217,9 @@ static napi_value init(napi_env env, napi_value exports) {
   set_int(env, exports, "MADV_WILLNEED", MADV_WILLNEED);
   set_int(env, exports, "MADV_DONTNEED", MADV_DONTNEED);
   set_int(env, exports, "MADV_POPULATE_WRITE", MADV_POPULATE_WRITE);
+#ifdef MADV_HUGEPAGE
+  set_int(env, exports, "MADV_HUGEPAGE", MADV_HUGEPAGE);
+#endif
   return exports;
 }
 

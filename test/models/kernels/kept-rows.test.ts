@@ -5,6 +5,7 @@
  * read the kept copy (shown by changing X behind the kept rows' back, which the contract
  * forbids and a test may do), and a new owner, new labels or a budget too small must reload.
  */
+import fs from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
 import {
   logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, withBackend, type DenseView, type SweepRows,
@@ -172,6 +173,24 @@ describe('kept rows land in memory faulted in at once (MADV_POPULATE_WRITE)', ()
     const small = createGramKernel(32, 64, 1, 1, 0);
     const untouched = small.rows.buffer as ArrayBuffer;
     expect(nativeMmap().residentBytes(untouched, 0, untouched.byteLength)).toBeLessThan(untouched.byteLength);
+  });
+
+  test('a kernel\'s kept rows are advised onto transparent huge pages where the system has them (VmFlags hg)', () => {
+    const thp = '/sys/kernel/mm/transparent_hugepage/enabled';
+    const on = fs.existsSync(thp) && !fs.readFileSync(thp, 'utf8').includes('[never]');
+    if (!on || nativeMmap().MADV_HUGEPAGE === undefined) return; // nothing to advise: the populate alone runs (the test above)
+    const advised = (): number => {
+      // Bytes of this process's mappings flagged by MADV_HUGEPAGE ("hg" among smaps' VmFlags).
+      let total = 0;
+      for (const block of fs.readFileSync('/proc/self/smaps', 'utf8').split(/\n(?=[0-9a-f]+-[0-9a-f]+ )/)) {
+        const range = /^([0-9a-f]+)-([0-9a-f]+) /.exec(block);
+        if (range && /^VmFlags:.*\bhg\b/m.test(block)) total += Number.parseInt(range[2]!, 16) - Number.parseInt(range[1]!, 16);
+      }
+      return total;
+    };
+    const before = advised();
+    const kernel = createGramKernel(32, 64, 1, 1, 40_000); // ~10 MiB of kept rows
+    expect(advised() - before).toBeGreaterThanOrEqual(kernel.keptRows.byteLength);
   });
 
   test('prefaultWritable makes a fresh range resident and leaves what it holds unchanged', () => {
