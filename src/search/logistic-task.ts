@@ -7,7 +7,7 @@
 import { ValueError } from '../errors.js';
 import type { NdArray } from '../data/ndarray.js';
 import type { Estimator, FloatMatrix } from '../models/estimator.js';
-import { LogisticRegression } from '../models/logistic.js';
+import { reusedDecisionFunctions, type LogisticRegression } from '../models/logistic.js';
 import type { FeatureMap } from '../models/logistic-problem.js';
 import { fitLogisticPathDetailed, solverReport, type LogisticPathFit } from '../models/logistic-path.js';
 import type { Pipeline } from '../models/pipeline.js';
@@ -82,13 +82,14 @@ function distinctCurvatures(curvatures: NonNullable<LogisticPathFit['curvatures'
 
 /**
  * The test rows' labels, once for the path, and each model's decision values there from one
- * read of the rows for all of them (scoring a dozen models one by one read the fold's test rows,
+ * read of the rows for all of them, in memory the thread reuses task after task (scoring a dozen models one by one read the fold's test rows,
  * and sorted their labels, a dozen times). Behind scalers each model scores on its own.
  */
 function pathOutputs(models: readonly LogisticRegression[], scalers: Pipeline | undefined, X: FloatMatrix, y: NdArray, test: Int32Array): GivenOutputs[] {
   const yTrue = labelsAt(y, test);
   if (scalers !== undefined) return models.map(() => ({ yTrue }));
-  const decisions = LogisticRegression.decisionFunctions(models, X, test);
+  // Views of this thread's reused buffer: the records below read them before the next task.
+  const decisions = reusedDecisionFunctions(models, X, test);
   return decisions.map((decision) => ({ yTrue, decision }));
 }
 

@@ -15,7 +15,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import { ndarray, type NdArray } from '../../src/data/ndarray.js';
 import { DataError } from '../../src/errors.js';
-import { LogisticRegression } from '../../src/models/logistic.js';
+import { LogisticRegression, reusedDecisionFunctions } from '../../src/models/logistic.js';
 import { modelFromState } from '../../src/models/registry.js';
 import { markCheckedFinite } from '../../src/models/segments.js';
 import { converged, dataset, maxRelErr, type ConvergedCase } from './logistic-fixtures.js';
@@ -106,6 +106,18 @@ describe('decisionFunctions: several models over one read of the rows', () => {
         }
       }
     }
+  });
+  test('reusedDecisionFunctions gives the same values in one buffer the next call overwrites, however many rows it is asked for', () => {
+    const { X, y } = dataset('wine');
+    const models = [0.01, 1, 100].map((C) => new LogisticRegression({ C }).fit(X, y));
+    const many = reusedDecisionFunctions(models, X);
+    expect(many.map((z) => Array.from(z))).toEqual(LogisticRegression.decisionFunctions(models, X).map((z) => Array.from(z)));
+    expect(new Set(many.map((z) => z.buffer)).size).toBe(1);
+    const rows = Int32Array.from([7, 3, 100]);
+    const few = reusedDecisionFunctions(models, X, rows); // fewer rows: the same buffer, overwritten
+    expect(few[0]!.buffer).toBe(many[0]!.buffer);
+    few.forEach((z, i) => expect(Array.from(z)).toEqual(Array.from(models[i]!.decisionFunction(X, rows))));
+    expect(reusedDecisionFunctions(models, X).map((z) => Array.from(z))).toEqual(LogisticRegression.decisionFunctions(models, X).map((z) => Array.from(z)));
   });
   test('models of different shapes are refused', () => {
     const a = dataset('breast_cancer');
