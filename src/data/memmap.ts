@@ -104,6 +104,12 @@ export interface MapSpec<D extends DType> {
   readonly mode: MapMode;
   readonly offset: number;
   readonly windowBytes?: number;
+  /**
+   * Mode 'r' only: view the one mapping this process keeps for the same file, offset and
+   * length (any thread), made by the first such open (see native/mmap.c, shared_map). For
+   * arrays nothing writes (a dataset store's), whose page-table faults are then paid once.
+   */
+  readonly share?: boolean;
 }
 
 /**
@@ -209,7 +215,8 @@ function mapWindow<D extends DType>(fd: number, spec: MapSpec<D>, w: WindowPlan,
   const page = nativeMmap().pageSize;
   const pageStart = w.start - (w.start % page);
   const delta = w.start - pageStart;
-  const buffer = nativeMmap().map(fd, pageStart, delta + w.bytes, mode === 'r+' || mode === 'w+');
+  const reuse = spec.share === true && mode === 'r' && !swapped;
+  const buffer = nativeMmap().map(fd, pageStart, delta + w.bytes, mode === 'r+' || mode === 'w+', reuse);
   if (swapped) swapBytes(new Uint8Array(buffer, delta, w.bytes), itemSize(dtype));
   return { ...base, data: viewOf(dtype, buffer, delta, length), buffer, delta };
 }

@@ -18,8 +18,13 @@ import { MemgridError } from '../errors.js';
 
 /** The addon's exports (see native/mmap.c). */
 export interface NativeMmap {
-  /** Maps `length` bytes of `fd` from `offset` (a multiple of pageSize), read/write; shared or private (copy-on-write). */
-  map(fd: number, offset: number, length: number, shared: boolean): ArrayBuffer;
+  /**
+   * Maps `length` bytes of `fd` from `offset` (a multiple of pageSize), read/write; shared or
+   * private (copy-on-write). With `reuse` (private only), every call for the same file, offset
+   * and length in this process, from any thread, views one mapping, unmapped when the last view
+   * goes: for read-only arrays, whose page-table faults are then paid once, not per thread.
+   */
+  map(fd: number, offset: number, length: number, shared: boolean, reuse?: boolean): ArrayBuffer;
   /** msync(MS_SYNC) of the pages covering `[offset, offset + length)` of a mapping. */
   sync(buffer: ArrayBuffer, offset: number, length: number): void;
   /** madvise of the pages covering `[offset, offset + length)` of a mapping. */

@@ -110,6 +110,13 @@ export interface OpenNpyOptions<D extends DType = DType> {
   readonly order?: Order;
   /** Most bytes per row window; default `MEMGRID_MAP_WINDOW_BYTES` or 1 GiB (see `memmap`). */
   readonly windowBytes?: number;
+  /**
+   * Mode 'r': share one mapping with every other `shareMapping` open of the same file in this
+   * process, in any thread, so its pages are faulted in once rather than per thread (a dataset
+   * store's arrays, which nothing writes). Default false: each open maps on its own, and a stray
+   * write through an 'r' array stays in that array, as the seed notebook's memmaps do.
+   */
+  readonly shareMapping?: boolean;
 }
 
 /**
@@ -131,7 +138,10 @@ export function openNpy<D extends DType = DType>(path: string, options: OpenNpyO
   }
   const h = readNpyHeader(path);
   checkExpected(path, h, options);
-  return mapFile(path, { dtype: h.dtype as D, byteOrder: h.byteOrder, shape: h.shape, order: h.order, mode, offset: h.dataOffset, ...windowOption(options) });
+  return mapFile(path, {
+    dtype: h.dtype as D, byteOrder: h.byteOrder, shape: h.shape, order: h.order, mode, offset: h.dataOffset, ...windowOption(options),
+    ...(options.shareMapping === true ? { share: true } : {}),
+  });
 }
 
 function windowOption(o: OpenNpyOptions): { windowBytes?: number } {

@@ -173,7 +173,9 @@ export function storeProblem(dir: string, digest?: string): string | undefined {
 /**
  * Map a dataset store read-only after validating its manifest, that its files have the sizes
  * it records (a truncated file would kill the process with SIGBUS when read), that external
- * files are unchanged, and that X rows equal y's length.
+ * files are unchanged, and that X rows equal y's length. In mode 'r' (the default) every open of
+ * a store in this process, in any thread, views one mapping of each file (see `openNpy`'s
+ * `shareMapping`): a store is never written, and its pages are faulted in once, not per thread.
  * @throws NpyFormatError for a missing or malformed manifest; DataError for changed or damaged data.
  * @example
  * ```ts
@@ -522,7 +524,8 @@ function openEntry(dir: string, manifestPath: string, e: StoreArrayEntry, mode: 
       );
     }
   }
-  return openNpy(file, { mode, dtype: e.dtype, shape: e.shape, ...(windowBytes === undefined ? {} : { windowBytes }) });
+  // Read-only store arrays share one mapping per process: a search's worker threads and its refit fault the pages in once.
+  return openNpy(file, { mode, dtype: e.dtype, shape: e.shape, shareMapping: mode === 'r', ...(windowBytes === undefined ? {} : { windowBytes }) });
 }
 
 function checkIndices(idx: Int32Array, nRows: number, what: string): void {
