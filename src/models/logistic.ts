@@ -3,6 +3,7 @@
  * (sigmoid) or multinomial (softmax), solved to the optimum by memgrid's one logistic solver
  * (logistic-solver.ts: Newton's method, the same for a single fit, a path, a curve or a refit).
  */
+import { isMainThread } from 'node:worker_threads';
 import { DataError, ValueError } from '../errors.js';
 import { ndarray, type NdArray } from '../data/ndarray.js';
 import type { Classifier, EstimatorState, FitOptionName, FitOptions, FloatMatrix, Params, Rows, SolverReport } from './estimator.js';
@@ -174,7 +175,7 @@ export class LogisticRegression implements Classifier {
    * ```
    */
   static decisionFunctions(models: readonly LogisticRegression[], X: FloatMatrix, rows?: Rows): Float64Array[] {
-    return stackedDecisions(models, X, rows, (n) => models.map(() => new Float64Array(n)));
+    return stackedDecisions(models, X, rows, (length) => new Float64Array(length), (n) => models.map(() => new Float64Array(n)));
   }
 
   /** Class probabilities, row-major [nRows, nClasses]. */
@@ -272,19 +273,26 @@ function margins(segments: readonly RowSegment[], d: number, packed: Float64Arra
 }
 
 /**
- * {@link LogisticRegression.decisionFunctions} into views of one buffer this thread reuses: each
- * call overwrites what the last one returned. For scoring a path's models at once (search/
+ * {@link LogisticRegression.decisionFunctions} into views of one buffer a worker thread reuses:
+ * each call overwrites what the last one returned. For scoring a path's models at once (search/
  * logistic-task.ts), whose decisions are read and dropped before the next task: fresh memory
  * is dear on a first touch (12 models on 40,000 test rows took 20 ms where reused memory took 7).
+ * The main thread keeps no buffer between calls (as it keeps no kept rows: see logistic-problem.ts).
  * @example
  * ```ts
  * const [z0, z1] = reusedDecisionFunctions(path.models, X, fold.test); // read them before the next call
  * ```
  */
 export function reusedDecisionFunctions(models: readonly LogisticRegression[], X: FloatMatrix, rows?: Rows): Float64Array[] {
-  return stackedDecisions(models, X, rows, (n) => {
-    reused.decisions = grown(reused.decisions, n * models.length);
-    return models.map((_, m) => reused.decisions.subarray(m * n, (m + 1) * n));
+  const stacked = (length: number): Float64Array => {
+    const buffer = grown(reused.stacked, length);
+    if (!isMainThread) reused.stacked = buffer;
+    return buffer.subarray(0, length);
+  };
+  return stackedDecisions(models, X, rows, stacked, (n) => {
+    const buffer = grown(reused.decisions, n * models.length);
+    if (!isMainThread) reused.decisions = buffer;
+    return models.map((_, m) => buffer.subarray(m * n, (m + 1) * n));
   });
 }
 
@@ -293,7 +301,7 @@ function outputsOf(classes: number): number {
   return classes === 2 ? 1 : classes;
 }
 
-/** This thread's reused buffers: every model's margins side by side, and the per-model decisions dealt from them. */
+/** A worker thread's reused buffers: every model's margins side by side, and the per-model decisions dealt from them. */
 const reused: { stacked: Float64Array; decisions: Float64Array } = { stacked: new Float64Array(0), decisions: new Float64Array(0) };
 
 /** `buffer` when it holds `length` values, else a new one of at least that length (so later calls reuse it). */
@@ -303,10 +311,12 @@ function grown(buffer: Float64Array, length: number): Float64Array {
 
 /**
  * Every model's decision values on the rows from one read of them (the models' coefficients
- * stacked as one wide linear output), dealt into the arrays `outputs(n · k)` gives, one per model.
+ * stacked as one wide linear output, its values in `stackedOut(n · k · models)`), dealt into the
+ * arrays `outputs(n · k)` gives, one per model.
  */
 function stackedDecisions(
-  models: readonly LogisticRegression[], X: FloatMatrix, rows: Rows | undefined, outputs: (length: number) => Float64Array[],
+  models: readonly LogisticRegression[], X: FloatMatrix, rows: Rows | undefined,
+  stackedOut: (length: number) => Float64Array, outputs: (length: number) => Float64Array[],
 ): Float64Array[] {
   if (models.length === 0) return [];
   const fitted = models.map((m) => ({ packed: m.packedCoef, nFeatures: m.coef.length / outputsOf(m.classes.length) }));
@@ -320,8 +330,7 @@ function stackedDecisions(
   fitted.forEach((f, m) => stacked.set(f.packed, m * packed.length));
   const segments = checkPredictSegments(X, rows, nFeatures);
   const n = segments.reduce((total, s) => total + segmentRows(s), 0);
-  reused.stacked = grown(reused.stacked, n * k * M);
-  const all = reused.stacked.subarray(0, n * k * M);
+  const all = stackedOut(n * k * M);
   scatterOutputs(segments, all, k * M, (s, into) => linearMargins(s.view, s.rows, stacked, k * M, into));
   // One read of `all` in order, each row's outputs dealt to the models in turn (a model at a
   // time read all of it, 19 MB for 12 multinomial models on 20,000 rows, once per model: 45 → 10 ms).

@@ -12,6 +12,7 @@
  * to 1e-8 relative at worst (unscaled wine at C = 100, whose optimum is ill-conditioned: the
  * probabilities still agree to 1e-15; 1e-7 allowed).
  */
+import { Worker } from 'node:worker_threads';
 import { describe, expect, test, vi } from 'vitest';
 import { ndarray, type NdArray } from '../../src/data/ndarray.js';
 import { DataError } from '../../src/errors.js';
@@ -107,17 +108,46 @@ describe('decisionFunctions: several models over one read of the rows', () => {
       }
     }
   });
-  test('reusedDecisionFunctions gives the same values in one buffer the next call overwrites, however many rows it is asked for', () => {
+  test('reusedDecisionFunctions gives the same values; the main thread keeps no buffer between calls', () => {
     const { X, y } = dataset('wine');
     const models = [0.01, 1, 100].map((C) => new LogisticRegression({ C }).fit(X, y));
     const many = reusedDecisionFunctions(models, X);
     expect(many.map((z) => Array.from(z))).toEqual(LogisticRegression.decisionFunctions(models, X).map((z) => Array.from(z)));
     expect(new Set(many.map((z) => z.buffer)).size).toBe(1);
     const rows = Int32Array.from([7, 3, 100]);
-    const few = reusedDecisionFunctions(models, X, rows); // fewer rows: the same buffer, overwritten
-    expect(few[0]!.buffer).toBe(many[0]!.buffer);
+    const few = reusedDecisionFunctions(models, X, rows);
+    expect(few[0]!.buffer).not.toBe(many[0]!.buffer); // nothing kept here, so nothing overwritten
     few.forEach((z, i) => expect(Array.from(z)).toEqual(Array.from(models[i]!.decisionFunction(X, rows))));
-    expect(reusedDecisionFunctions(models, X).map((z) => Array.from(z))).toEqual(LogisticRegression.decisionFunctions(models, X).map((z) => Array.from(z)));
+  });
+  test('in a worker thread reusedDecisionFunctions reuses one buffer, overwritten by the next call, with the same values', async () => {
+    // Plain JavaScript for the thread: it imports the compiled modules (npm test builds dist/ first).
+    const root = new URL('../../dist/src/', import.meta.url).href;
+    const script = `
+      const { parentPort } = require('node:worker_threads');
+      (async () => {
+        const { LogisticRegression, reusedDecisionFunctions } = await import('${root}models/logistic.js');
+        const { ndarray } = await import('${root}data/ndarray.js');
+        const n = 200, d = 3;
+        const X = ndarray('float64', [n, d], Float64Array.from({ length: n * d }, (_, i) => Math.sin(i)));
+        const y = ndarray('float64', [n], Float64Array.from({ length: n }, (_, i) => (Math.sin(3 * i) > 0 ? 1 : 0)));
+        const models = [0.1, 10].map((C) => new LogisticRegression({ C }).fit(X, y));
+        const first = reusedDecisionFunctions(models, X);
+        const firstValues = first.map((z) => Array.from(z));
+        const second = reusedDecisionFunctions(models, X, Int32Array.from([5, 6]));
+        const plain = LogisticRegression.decisionFunctions(models, X).map((z) => Array.from(z));
+        const plainFew = LogisticRegression.decisionFunctions(models, X, Int32Array.from([5, 6])).map((z) => Array.from(z));
+        parentPort.postMessage({
+          sameBuffer: second[0].buffer === first[0].buffer, firstMatches: JSON.stringify(firstValues) === JSON.stringify(plain),
+          secondMatches: JSON.stringify(second.map((z) => Array.from(z))) === JSON.stringify(plainFew),
+          overwritten: first[0][0] !== firstValues[0][0] || first[0][1] !== firstValues[0][1],
+        });
+      })();`;
+    const seen = await new Promise<Record<string, boolean>>((resolve, reject) => {
+      const worker = new Worker(script, { eval: true });
+      worker.once('message', (v: Record<string, boolean>) => { resolve(v); void worker.terminate(); });
+      worker.once('error', reject);
+    });
+    expect(seen).toEqual({ sameBuffer: true, firstMatches: true, secondMatches: true, overwritten: true });
   });
   test('models of different shapes are refused', () => {
     const a = dataset('breast_cancer');
