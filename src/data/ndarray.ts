@@ -216,7 +216,7 @@ export function toFloat64(a: NdArray): Float64Array {
  * 64-bit integers into doubles, each as `Number(v)` gives it (the nearest double, ties to even).
  * On a little-endian machine from the two 32-bit halves, hi·2³² + lo: both terms are exact
  * doubles, so their sum is rounded once, as Number(v) rounds. That skips a BigInt per value:
- * labels stored as int64 (numpy's default) converted 10-20× faster (200,000 labels: ~20 → ~1 ms).
+ * labels stored as int64 (numpy's default) converted ~5× faster (200,000 labels: 2.2 → 0.4 ms warm).
  */
 function int64ToFloat64(src: BigInt64Array | BigUint64Array, out: Float64Array, at: number): void {
   if (!NATIVE_LITTLE_ENDIAN) {

@@ -326,7 +326,7 @@ function rowShift(
 const SHIFT_SAMPLE_ROWS = 4096;
 
 /**
- * Column means over every s-th row of the segments (s = ⌊nRows / 4096⌋, every row below 8,192):
+ * Column means over every s-th row of each segment (s = ⌊nRows / 4096⌋, every row below 8,192):
  * the shift that centres them. Any shift is exact (the intercept absorbs it), and it only has
  * to sit near the rows' centre to keep the intercept from coupling with the features; even the
  * exact mean leaves that coupling in the Hessian (its weights p(1 − p) vary by row). A sample
@@ -334,18 +334,13 @@ const SHIFT_SAMPLE_ROWS = 4096;
  * fit, where it paid the mapping's page faults besides, ~90 → ~15 ms.
  */
 function rowMeans(segments: readonly RowSegment[], d: number, nRows: number): Float64Array {
-  const step = Math.max(1, Math.floor(nRows / SHIFT_SAMPLE_ROWS));
+  const step = Math.floor(nRows / SHIFT_SAMPLE_ROWS);
+  const sample = step > 1 ? thinSegments(segments, step) : segments;
   const out = new Float64Array(d);
   let counted = 0;
-  let position = 0; // of the segment's first row among all rows: the sample is every step-th of those
-  for (const s of segments) {
-    const n = segmentRows(s);
-    const first = (step - (position % step)) % step;
-    const sampled = new Int32Array(first < n ? Math.ceil((n - first) / step) : 0);
-    for (let r = first, i = 0; r < n; r += step, i++) sampled[i] = s.rows === undefined ? r : s.rows[r]!;
-    columnSums(s.view, sampled, out);
-    counted += sampled.length;
-    position += n;
+  for (const s of sample) {
+    columnSums(s.view, s.rows, out);
+    counted += segmentRows(s);
   }
   for (let j = 0; j < d; j++) out[j]! /= counted;
   return out;

@@ -243,7 +243,7 @@ export class LogisticRegression implements Classifier {
     const [k, d] = state.coef.shape as [number, number];
     const classes = state.classes?.data;
     if (state.coef.shape.length !== 2 || classes === undefined || state.intercept.data.length !== k
-      || k !== (classes.length === 2 ? 1 : classes.length)) {
+      || k !== outputsOf(classes.length)) {
       throw new DataError(`logistic state needs coef [nOutputs, d], intercept [nOutputs] and classes; found coef [${state.coef.shape.join(', ')}], intercept [${state.intercept.shape.join(', ')}], ${classes?.length ?? 'no'} classes`);
     }
     const packed = new Float64Array(k * (d + 1));
@@ -284,14 +284,8 @@ function margins(segments: readonly RowSegment[], d: number, packed: Float64Arra
  * ```
  */
 export function reusedDecisionFunctions(models: readonly LogisticRegression[], X: FloatMatrix, rows?: Rows): Float64Array[] {
-  const stacked = (length: number): Float64Array => {
-    const buffer = grown(reused.stacked, length);
-    if (!isMainThread) reused.stacked = buffer;
-    return buffer.subarray(0, length);
-  };
-  return stackedDecisions(models, X, rows, stacked, (n) => {
-    const buffer = grown(reused.decisions, n * models.length);
-    if (!isMainThread) reused.decisions = buffer;
+  return stackedDecisions(models, X, rows, (length) => reusedBuffer('stacked', length), (n) => {
+    const buffer = reusedBuffer('decisions', n * models.length);
     return models.map((_, m) => buffer.subarray(m * n, (m + 1) * n));
   });
 }
@@ -304,9 +298,11 @@ function outputsOf(classes: number): number {
 /** A worker thread's reused buffers: every model's margins side by side, and the per-model decisions dealt from them. */
 const reused: { stacked: Float64Array; decisions: Float64Array } = { stacked: new Float64Array(0), decisions: new Float64Array(0) };
 
-/** `buffer` when it holds `length` values, else a new one of at least that length (so later calls reuse it). */
-function grown(buffer: Float64Array, length: number): Float64Array {
-  return buffer.length >= length ? buffer : new Float64Array(length);
+/** `length` values of the worker thread's buffer `slot`, grown when too short; on the main thread, fresh ones (nothing kept). */
+function reusedBuffer(slot: keyof typeof reused, length: number): Float64Array {
+  const buffer = reused[slot].length >= length ? reused[slot] : new Float64Array(length);
+  if (!isMainThread) reused[slot] = buffer;
+  return buffer.subarray(0, length);
 }
 
 /**

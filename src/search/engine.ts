@@ -108,7 +108,8 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
       else pending.push(fit);
     }
     const plan = planTasks({
-      pending, candidates, context, concurrency: executor.concurrency, folds, X, y, target: labels, ...(request.warm ? { warm: request.warm } : {}),
+      pending, candidates, context, concurrency: executor.concurrency, folds, X, y, target: labels, storeX: store.X as FloatMatrix,
+      ...(request.warm ? { warm: request.warm } : {}),
     });
     if (!plan.checksFiniteX) checkFiniteInputX(X);
     options.signal?.throwIfAborted?.();

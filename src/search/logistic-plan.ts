@@ -11,8 +11,7 @@
  * each path from its first candidate's solution on the previous rung, and runs even a path of
  * one C this way.
  */
-import { openStore } from '../data/store.js';
-import type { Estimator, FloatMatrix, ModelSpec, Params } from '../models/estimator.js';
+import type { Estimator, ModelSpec, Params } from '../models/estimator.js';
 import type { ClassWeight } from '../models/class-weight.js';
 import { fitLogisticPath, type FoldCurvature, type LogisticPathParams } from '../models/logistic-path.js';
 import type { CandidateRef, FitRecord, LogisticPathTask, TaskResult } from '../workers/protocol.js';
@@ -62,9 +61,9 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
   const errorScore = context.errorScore;
   const keep = (records: readonly FitRecord[]): FitRecord[] => records.filter((r) => wanted.has(`${r.candidate}/${r.fold}`));
   const solutions = new FoldSolutions();
-  // The refit reads X through the store's mapping, opened now and so shared with the pool's
-  // threads while they run (openStore): the pages they faulted in cost the refit nothing.
-  const refitX = refits ? storeX(context.store) ?? input.X : input.X;
+  // The refit reads X through the store's mapping, which the pool's threads share: the pages
+  // they faulted in cost it nothing. The plan holds it, so the mapping outlives the pool.
+  const refitX = input.storeX ?? input.X;
   return {
     // The refit on all rows takes the same Newton solver as the paths: a few exact-Hessian
     // steps instead of hundreds of L-BFGS iterations at a tight tol, started from the mean
@@ -90,18 +89,6 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
     failed: errorScore === 'raise' ? () => undefined : (task, error) => task.kind !== 'logistic-path' ? undefined
       : keep(errorRecords(task.candidates.map((c) => ({ candidate: c.id, fold: task.fold })), task, errorScore, `task failed: ${messageOf(error)}`)),
   };
-}
-
-/**
- * The X of the store at `dir`, mapped read-only (shared with every other open of it in this
- * process), or undefined when it cannot be opened (the caller's X serves: the same values).
- */
-function storeX(dir: string): FloatMatrix | undefined {
-  try {
-    return openStore(dir).X as FloatMatrix;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Each candidate's solution on each fold a path task reported, and the curvature one kept, for the refit's start. */

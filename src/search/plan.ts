@@ -49,6 +49,12 @@ export interface PlanInput {
   readonly y: NdArray;
   /** y's values as float64, as the engine checked them (a plan's work on the main thread need not convert y again). */
   readonly target?: Float64Array;
+  /**
+   * X as the store maps it (the engine's persisted copy or reference: the same values), through
+   * the mapping the pool's threads share in this process: work on the main thread that reads it
+   * finds the pages they touched already mapped (see openStore).
+   */
+  readonly storeX?: FloatMatrix;
   readonly warm?: WarmStarts;
 }
 
