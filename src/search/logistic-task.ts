@@ -57,7 +57,7 @@ export function runLogisticPathTask(task: LogisticPathTask, scorers: ReadonlyMap
   }
   // Each candidate's fit time is the time the path spent on its C, warm-started from the
   // candidates before it on the path (README: "fit times on a path").
-  const given = pathOutputs(path.models, scalers, X, store.y, fold.test);
+  const given = pathOutputs(path.models, scalers, X, store.y, fold.test, storeTarget(task.store));
   const records: FitRecord[] = path.models.map((fitted, i) => {
     const report = path.reports[i]!;
     const model: Estimator = scalers === undefined ? fitted : scalers.withFittedModel(fitted);
@@ -85,8 +85,10 @@ function distinctCurvatures(curvatures: NonNullable<LogisticPathFit['curvatures'
  * read of the rows for all of them, in memory the thread reuses task after task (scoring a dozen models one by one read the fold's test rows,
  * and sorted their labels, a dozen times). Behind scalers each model scores on its own.
  */
-function pathOutputs(models: readonly LogisticRegression[], scalers: Pipeline | undefined, X: FloatMatrix, y: NdArray, test: Int32Array): GivenOutputs[] {
-  const yTrue = labelsAt(y, test);
+function pathOutputs(
+  models: readonly LogisticRegression[], scalers: Pipeline | undefined, X: FloatMatrix, y: NdArray, test: Int32Array, values: Float64Array,
+): GivenOutputs[] {
+  const yTrue = labelsAt(y, test, values);
   if (scalers !== undefined) return models.map(() => ({ yTrue }));
   // Views of this thread's reused buffer: the records below read them before the next task.
   const decisions = reusedDecisionFunctions(models, X, test);

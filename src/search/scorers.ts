@@ -72,14 +72,15 @@ export interface ScorerDefinition {
 
 /**
  * Labels of `rows` (or all rows) as float64, read in place from y: a copy of the small label
- * vector only.
+ * vector only. `values` are y's values as float64 when the caller already has them (a worker's
+ * converted store target): gathered from there, an int64 y costs no BigInt conversion per row.
  * @example
  * ```ts
  * labelsAt(ndarray('int32', [3], new Int32Array([5, 6, 7])), new Int32Array([2, 0])); // [7, 5]
  * ```
  */
-export function labelsAt(y: NdArray, rows?: Rows): Float64Array {
-  const data = y.data;
+export function labelsAt(y: NdArray, rows?: Rows, values?: Float64Array): Float64Array {
+  const data = values ?? y.data;
   const n = rows === undefined ? data.length : rows.length;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = Number(data[rows === undefined ? i : rows[i]!]!);

@@ -177,6 +177,13 @@ describe('getScorer and resolveScoring', () => {
     expect([...labelsAt(y, Int32Array.from([2, 0]))]).toEqual([7, 5]);
     expect([...labelsAt(y)]).toEqual([5, 6, 7]);
   });
+
+  it('labelsAt gathers from the float64 values a caller already converted, not from y', () => {
+    const y = ndarray('int64', [3], BigInt64Array.from([5n, 6n, 7n]));
+    // Values that differ from y's show which array was read.
+    expect([...labelsAt(y, Int32Array.from([2, 0]), Float64Array.from([50, 60, 70]))]).toEqual([70, 50]);
+    expect([...labelsAt(y, undefined, Float64Array.from([50, 60, 70]))]).toEqual([50, 60, 70]);
+  });
 });
 
 describe('scoreFit', () => {
