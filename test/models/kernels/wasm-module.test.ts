@@ -10,7 +10,7 @@ import {
   accumulateGram, gramStats, lastBackend, logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, withBackend,
   type DenseView, type GramStats,
 } from '../../../src/models/kernels/index.js';
-import { createGramKernel, gramLayout, wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
+import { blockRowsFor, createGramKernel, gramLayout, wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
 import { gramModuleBytes } from '../../../src/models/kernels/wasm/module.js';
 import { logisticPointLoss, logisticResidual, softmaxRow } from '../../../src/models/kernels/logistic-math.js';
 import { fastExp } from '../../../src/models/kernels/fast-math.js';
@@ -61,7 +61,18 @@ describe('the wasm module', () => {
   it('is valid WebAssembly (with SIMD) and available on this Node', () => {
     expect(WebAssembly.validate(gramModuleBytes())).toBe(true);
     const kernel = wasmGramKernel(7);
-    expect([kernel?.d, kernel?.stride, kernel?.capacity]).toEqual([7, 8, 64]);
+    expect([kernel?.d, kernel?.stride, kernel?.capacity]).toEqual([7, 8, blockRowsFor(8)]);
+  });
+
+  it('takes more rows a block the narrower the rows: 64 to 1024, within 96 KiB', () => {
+    // 8 columns: 16 × 64 rows would fit 96 KiB twice over, the cap holds it at 1024.
+    expect(blockRowsFor(8)).toBe(1024);
+    // 33 columns (32 features and the intercept) pad to 36: 288 bytes a row, 5 × 64 rows = 90 KiB.
+    expect(blockRowsFor(36)).toBe(320);
+    // 129 and 513 columns: one 64-row block is already past 64 KiB.
+    expect(blockRowsFor(132)).toBe(64);
+    expect(blockRowsFor(516)).toBe(64);
+    expect(wasmGramKernel(33)?.capacity).toBe(320);
   });
 
   it('lays out its memory in 16-byte aligned regions that do not overlap', () => {

@@ -58,6 +58,24 @@ export function paddedColumns(d: number): number {
 /** Rows per block by default: 64 rows × 64 columns = 32 KiB, about one L1. */
 export const GRAM_BLOCK_ROWS = 64;
 
+/** The most rows a thread's kernel takes per block (see {@link blockRowsFor}). */
+export const MAX_BLOCK_ROWS = 1024;
+
+/** Bytes of rows a thread's kernel takes per block, at most (see {@link blockRowsFor}). */
+const BLOCK_BYTES = 96 * 1024;
+
+/**
+ * Rows per block of a thread's kernel for rows of `dp` padded columns: as many multiples of 64
+ * as fit in 96 KiB (at least 64, at most 1024). Every block costs a few calls into wasm and
+ * each kernel's set-up (the Gram kernel loads and stores every 4×4 tile of G once per block),
+ * which narrow rows do not amortise: 33 columns in 64-row blocks spent ~12% of a binary search
+ * there (200,000 × 32: 1.77 → 1.55-1.61 s single-threaded with 256-1024 rows a block). Wide rows
+ * keep 64 (128 columns: 64 and 256 rows a block time the same, 1024 rows, past the L2, lose 10%).
+ */
+export function blockRowsFor(dp: number): number {
+  return GRAM_BLOCK_ROWS * Math.max(1, Math.min(MAX_BLOCK_ROWS / GRAM_BLOCK_ROWS, Math.floor(BLOCK_BYTES / (dp * 8 * GRAM_BLOCK_ROWS))));
+}
+
 /** A Gram kernel and its block buffers, all in one wasm memory of its own. */
 export interface GramKernel {
   /** Number of features. */
@@ -374,7 +392,7 @@ export function wasmGramKernel(d: number, outputs = 1, classes = 1, keptRows = 0
 
 function makeKernel(d: number, outputs: number, classes: number, keptRows: number): GramKernel | undefined {
   try {
-    return createGramKernel(d, GRAM_BLOCK_ROWS, outputs, classes, keptRows);
+    return createGramKernel(d, blockRowsFor(paddedColumns(d)), outputs, classes, keptRows);
   } catch {
     // A wasm memory this large could not be had (d in the tens of thousands, or the kept rows): JavaScript's G is one typed array.
     return undefined;
