@@ -1,7 +1,7 @@
 /**
  * Kept rows: a logistic problem's training rows, loaded once as [x − shift, 1] (with their
  * labels and weights) into the wasm kernel's own memory and read from there by every later
- * pass, instead of being copied out of the mapping into the 64-row block buffer each pass.
+ * pass, instead of being copied out of the mapping into the block buffer each pass.
  *
  * Why: a pass over rows in the block buffer first copies each block out of the mapped file,
  * which stalls on memory, then computes on it; rows read straight from wasm memory stream in

@@ -358,7 +358,7 @@ function checkGramLayout(layout: GramLayout, dp: number, capacity: number, outpu
   return layout;
 }
 
-/** Kernels by (d, outputs, classes), oldest first; a few stay (each holds its own ~(2·64 + outputs·d)·d·8-byte memory, plus its kept rows). */
+/** Kernels by (d, outputs, classes), oldest first; a few stay (each holds its own ~(3·blockRowsFor(d) + outputs·d)·d·8-byte memory, plus its kept rows). */
 const kernels = new Map<string, GramKernel>();
 const MAX_KERNELS = 8;
 

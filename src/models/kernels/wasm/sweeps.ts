@@ -94,8 +94,8 @@ function addGramBlock(kernel: GramKernel, m: number, weighted: boolean): void {
 }
 
 /**
- * The logistic sweeps on `kernel` (built for D = d + 1 columns): per 64-row block the rows are
- * loaded as [x − shift, 1] (loadBlock), then the margins (rows · coefᵀ), each row's loss,
+ * The logistic sweeps on `kernel` (built for D = d + 1 columns): per block of `kernel.capacity`
+ * rows (blockRowsFor) the rows are loaded as [x − shift, 1] (loadBlock), then the margins (rows · coefᵀ), each row's loss,
  * residual and curvature weight (fast-math.ts's exp and log1p in wasm) and the gradient
  * (residualsᵀ · rows) run in wasm; JavaScript only hands over labels and weights.
  */
