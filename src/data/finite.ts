@@ -10,7 +10,10 @@ import { readNpyHeader } from './npy.js';
 /** Elements per block of the scan. */
 const BLOCK = 4096;
 /** Bytes per read when scanning a file (a multiple of 8). */
-const READ_BYTES = 1 << 20;
+const READ_BYTES = 256 * 1024;
+
+/** The one buffer every scan reads into, made on first use: fresh memory's first touch costs more than the read (see file-digest.ts). */
+let readChunk: Uint8Array | undefined;
 
 /**
  * Index of the first NaN or ±Infinity in `data[start, end)` (element order), or -1.
@@ -66,8 +69,8 @@ export function allFiniteInFile(array: MappedArray): boolean | undefined {
   const itemBytes = array.dtype === 'float64' ? 8 : 4;
   if (header.dtype !== array.dtype || header.byteOrder !== native || header.dataOffset !== array.offset) return undefined;
   if (header.dataBytes !== shapeSize(array.shape) * itemBytes) return undefined;
-  const chunk = array.dtype === 'float64' ? new Float64Array(READ_BYTES / 8) : new Float32Array(READ_BYTES / 4);
-  const bytes = new Uint8Array(chunk.buffer);
+  const bytes = (readChunk ??= new Uint8Array(READ_BYTES));
+  const chunk = array.dtype === 'float64' ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer);
   const fd = fs.openSync(array.path, 'r');
   try {
     for (let done = 0; done < header.dataBytes;) {

@@ -36,6 +36,23 @@ describe('allFiniteInFile', () => {
     expect(allFiniteInFile(openNpy(path, { mode: 'r' }))).toBe(false);
   });
 
+  it('reads each file afresh into its one reused buffer: a short file is not judged by a longer one\'s leftovers', () => {
+    // The first scan leaves a NaN in the buffer at value 100; the next file holds 10 values, all finite.
+    const bad = Float64Array.from({ length: 200_000 }, (_, i) => i);
+    bad[100] = Number.NaN;
+    saveNpy(join(dir, 'bad.npy'), ndarray('float64', [200_000], bad));
+    expect(allFiniteInFile(openNpy(join(dir, 'bad.npy'), { mode: 'r' }))).toBe(false);
+    saveNpy(join(dir, 'short.npy'), ndarray('float64', [10], new Float64Array(10).fill(2)));
+    expect(allFiniteInFile(openNpy(join(dir, 'short.npy'), { mode: 'r' }))).toBe(true);
+    // float32 through the same buffer: values read as float32, a NaN among them found.
+    const f32 = new Float32Array(300_001).fill(0.5);
+    f32[300_000] = Number.NaN;
+    saveNpy(join(dir, 'f32.npy'), ndarray('float32', [300_001], f32));
+    expect(allFiniteInFile(openNpy(join(dir, 'f32.npy'), { mode: 'r' }))).toBe(false);
+    saveNpy(join(dir, 'f32ok.npy'), ndarray('float32', [7], new Float32Array(7).fill(1)));
+    expect(allFiniteInFile(openNpy(join(dir, 'f32ok.npy'), { mode: 'r' }))).toBe(true);
+  });
+
   it('declines (undefined) where the file does not hold the array\'s values as they are', () => {
     const path = join(dir, 'y.npy');
     saveNpy(path, ndarray('float64', [4], new Float64Array([1, 2, 3, 4])));
