@@ -290,6 +290,27 @@ export function reusedDecisionFunctions(models: readonly LogisticRegression[], X
   });
 }
 
+/**
+ * Every model's decision values on the rows, side by side in one buffer a worker thread reuses
+ * (as {@link reusedDecisionFunctions}'): row r's output c of model m at `values[(r·M + m)·k + c]`,
+ * for M models of k outputs each. For a caller that reads all models row by row (search/
+ * decision-scores.ts scores a path's binary models in one pass) and so needs no per-model arrays.
+ * @example
+ * ```ts
+ * const { values, n, k } = reusedStackedDecisions(path.models, X, fold.test); // model m, row r: values[r * M + m] when k = 1
+ * ```
+ */
+export function reusedStackedDecisions(models: readonly LogisticRegression[], X: FloatMatrix, rows?: Rows): StackedDecisions {
+  return stackedMargins(models, X, rows, (length) => reusedBuffer('stacked', length));
+}
+
+/** {@link reusedStackedDecisions}' result: M models' k outputs for each of n rows, row by row. */
+export interface StackedDecisions {
+  readonly values: Float64Array;
+  readonly n: number;
+  readonly k: number;
+}
+
 /** Linear outputs of a model over this many classes: one for two, one per class beyond. */
 function outputsOf(classes: number): number {
   return classes === 2 ? 1 : classes;
@@ -315,19 +336,8 @@ function stackedDecisions(
   stackedOut: (length: number) => Float64Array, outputs: (length: number) => Float64Array[],
 ): Float64Array[] {
   if (models.length === 0) return [];
-  const fitted = models.map((m) => ({ packed: m.packedCoef, nFeatures: m.coef.length / outputsOf(m.classes.length) }));
-  const { nFeatures, packed } = fitted[0]!;
-  if (fitted.some((f) => f.nFeatures !== nFeatures || f.packed.length !== packed.length)) {
-    throw new ValueError('decisionFunctions: the models differ in features or outputs');
-  }
-  const k = packed.length / (nFeatures + 1);
+  const { values: all, n, k } = stackedMargins(models, X, rows, stackedOut);
   const M = models.length;
-  const stacked = new Float64Array(packed.length * M);
-  fitted.forEach((f, m) => stacked.set(f.packed, m * packed.length));
-  const segments = checkPredictSegments(X, rows, nFeatures);
-  const n = segments.reduce((total, s) => total + segmentRows(s), 0);
-  const all = stackedOut(n * k * M);
-  scatterOutputs(segments, all, k * M, (s, into) => linearMargins(s.view, s.rows, stacked, k * M, into));
   // One read of `all` in order, each row's outputs dealt to the models in turn (a model at a
   // time read all of it, 19 MB for 12 multinomial models on 20,000 rows, once per model: 45 → 10 ms).
   const outs = outputs(n * k);
@@ -339,6 +349,27 @@ function stackedDecisions(
     }
   }
   return outs;
+}
+
+/** The models' decision values side by side (see {@link reusedStackedDecisions}), in `stackedOut(n · k · models)`. */
+function stackedMargins(
+  models: readonly LogisticRegression[], X: FloatMatrix, rows: Rows | undefined, stackedOut: (length: number) => Float64Array,
+): StackedDecisions {
+  if (models.length === 0) return { values: stackedOut(0), n: 0, k: 1 };
+  const fitted = models.map((m) => ({ packed: m.packedCoef, nFeatures: m.coef.length / outputsOf(m.classes.length) }));
+  const { nFeatures, packed } = fitted[0]!;
+  if (fitted.some((f) => f.nFeatures !== nFeatures || f.packed.length !== packed.length)) {
+    throw new ValueError('decisionFunctions: the models differ in features or outputs');
+  }
+  const k = packed.length / (nFeatures + 1);
+  const M = models.length;
+  const stacked = new Float64Array(packed.length * M);
+  fitted.forEach((f, m) => stacked.set(f.packed, m * packed.length));
+  const segments = checkPredictSegments(X, rows, nFeatures);
+  const n = segments.reduce((total, s) => total + segmentRows(s), 0);
+  const values = stackedOut(n * k * M);
+  scatterOutputs(segments, values, k * M, (s, into) => linearMargins(s.view, s.rows, stacked, k * M, into));
+  return { values, n, k };
 }
 
 /** [1 − σ(z), σ(z)] per row, as scikit-learn's binary predict_proba. */

@@ -89,3 +89,68 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/** Whether `scorer` is one of the two the fused routes score (accuracy, neg_log_loss). */
+export function fusedScorer(scorer: Scorer): boolean {
+  return scorer === ACCURACY || scorer === NEG_LOG_LOSS;
+}
+
+/**
+ * accuracy and neg_log_loss of M binary models from their decision values side by side
+ * (`z[r·M + m]`: row r, model m; models/logistic.ts's reusedStackedDecisions), in one pass over
+ * the rows instead of one per model and metric: per model a map from each of `scorers` to its
+ * score, the score {@link decisionScore} gives bit for bit (each row's operations the same, each
+ * model's rows summed in row order). Undefined (score model by model) unless every scorer is
+ * one of the two and every model a LogisticRegression of the same two classes; a model's
+ * neg_log_loss is left out (for the plain route to score or refuse) where the rows do not show
+ * exactly its two classes.
+ * @example
+ * ```ts
+ * const scores = stackedBinaryScores(scorers, path.models, yTrue, values); // scores[m].get(scorer)
+ * ```
+ */
+export function stackedBinaryScores(
+  scorers: ReadonlyMap<string, Scorer>, models: readonly Estimator[], yTrue: Float64Array, z: Float64Array,
+): Map<Scorer, number>[] | undefined {
+  const M = models.length;
+  const n = yTrue.length;
+  const wanted = [...scorers.values()];
+  if (M === 0 || n === 0 || z.length !== n * M || !wanted.every(fusedScorer)) return undefined;
+  if (!models.every((m) => m instanceof LogisticRegression)) return undefined;
+  const classes = (models[0] as LogisticRegression).classes;
+  if (classes.length !== 2 || !models.every((m) => sameValues((m as LogisticRegression).classes, classes))) return undefined;
+  const withLoss = wanted.includes(NEG_LOG_LOSS) && sameValues(distinctLabels(yTrue), classes);
+  const hits = new Float64Array(M);
+  const losses = new Float64Array(M);
+  sumBinaryRows(yTrue, z, M, classes, hits, withLoss ? losses : undefined);
+  return models.map((_, m) => {
+    const scores = new Map<Scorer, number>();
+    if (wanted.includes(ACCURACY)) scores.set(ACCURACY, hits[m]! / n);
+    if (withLoss) scores.set(NEG_LOG_LOSS, -(losses[m]! / n));
+    return scores;
+  });
+}
+
+/**
+ * Per model m: hits[m] += rows predicted right, and losses[m] −= each row's log of its true
+ * class's clipped, renormalised probability (as accuracyOf and binaryLogLoss, in row order).
+ */
+function sumBinaryRows(
+  yTrue: Float64Array, z: Float64Array, M: number, classes: Float64Array, hits: Float64Array, losses: Float64Array | undefined,
+): void {
+  const first = classes[0]!;
+  const second = classes[1]!;
+  for (let r = 0, at = 0; r < yTrue.length; r++, at += M) {
+    const t = yTrue[r]!;
+    const isFirst = t === first;
+    const isSecond = t === second;
+    for (let m = 0; m < M; m++) {
+      const zm = z[at + m]!;
+      if (zm > 0 ? isSecond : isFirst) hits[m]!++;
+      if (losses === undefined) continue;
+      const p1 = clipProbability(sigmoid(zm), LOG_LOSS_EPS);
+      const rowSum = 1 - p1 + p1;
+      losses[m]! -= Math.log((isFirst ? 1 - p1 : p1) / rowSum);
+    }
+  }
+}

@@ -180,6 +180,8 @@ function sourceScorer(name: string, source: ScorerSource | undefined): Scorer | 
 export interface GivenOutputs {
   readonly yTrue?: Float64Array;
   readonly decision?: Float64Array;
+  /** Scores already computed for this model on these rows (a path's models scored together), taken as they are. */
+  readonly scores?: ReadonlyMap<Scorer, number>;
 }
 
 /** Scores of one fitted estimator on one set of rows, with what went wrong. */
@@ -213,7 +215,7 @@ export function scoreFit(
   for (const [name, scorer] of scorers) {
     const run = collectWarnings(() => {
       try {
-        const fused = decisionScore(scorer, estimator, yTrue, decisionOnce);
+        const fused = given.scores?.get(scorer) ?? decisionScore(scorer, estimator, yTrue, decisionOnce);
         if (fused !== undefined) return fused;
         let out = outputs.get(scorer.needs);
         if (!out) {

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { ndarray } from '../../src/data/ndarray.js';
 import { DistinctValues, indexInSorted, sortedDistinct } from '../../src/models/distinct.js';
-import { LogisticRegression } from '../../src/models/logistic.js';
-import { decisionScore } from '../../src/search/decision-scores.js';
+import { LogisticRegression, reusedStackedDecisions } from '../../src/models/logistic.js';
+import { decisionScore, stackedBinaryScores } from '../../src/search/decision-scores.js';
 import { getScorer, labelsAt } from '../../src/search/scorers.js';
 
 /** A fitted model with k classes (labels `classes`) and fixed coefficients over d features. */
@@ -99,6 +99,56 @@ describe('accuracy and neg_log_loss from decision values', () => {
     expect(decisionScore(getScorer('accuracy'), lookalike, yTrue, z)).toBeUndefined();
     expect(decisionScore(getScorer('accuracy'), m, new Float64Array(0), () => new Float64Array(0))).toBeUndefined();
     expect(decisionScore(getScorer('accuracy'), m, yTrue, () => Float64Array.from([0.5, 0.5]))).toBe(0.5);
+  });
+});
+
+describe('a path of binary models scored together from their stacked decision values', () => {
+  const both = new Map([['accuracy', getScorer('accuracy')], ['neg_log_loss', getScorer('neg_log_loss')]]);
+  const d = 4;
+  const n = 3001;
+  // Margins up to ~±100 (probabilities that clip), labels -1 and 1, seven models of one shape,
+  // and one whose margins are all exactly 0 (predicted the first class: z > 0 picks the second).
+  const zero = LogisticRegression.fromState({
+    name: 'logistic', params: { C: 1 }, coef: ndarray('float64', [1, d], new Float64Array(d)), intercept: ndarray('float64', [1], new Float64Array(1)),
+    classes: ndarray('float64', [2], Float64Array.of(-1, 1)), nIter: 1,
+  });
+  const models = [...Array.from({ length: 7 }, (_, i) => model([-1, 1], d, 11 + i)), zero];
+  const X = rowsOf(n, d, 12);
+  const Xa = ndarray('float64', [n, d], X);
+  const yTrue = labelsAt(ndarray('float64', [n], Float64Array.from({ length: n }, (_, i) => ((i * 7919) % 3 === 0 ? 1 : -1))));
+
+  it('gives each model decisionScore\'s accuracy and neg_log_loss bit for bit', () => {
+    const { values, k } = reusedStackedDecisions(models, Xa);
+    expect(k).toBe(1);
+    const scores = stackedBinaryScores(both, models, yTrue, values)!;
+    expect(scores).toHaveLength(models.length);
+    models.forEach((m, i) => {
+      for (const name of ['accuracy', 'neg_log_loss']) {
+        const scorer = getScorer(name);
+        expect(Object.is(scores[i]!.get(scorer), fused(name, m, X, d, yTrue))).toBe(true);
+        expect(Object.is(scores[i]!.get(scorer), plain(name, m, X, d, yTrue))).toBe(true);
+      }
+    });
+    // The zero model predicts -1 everywhere: its accuracy is the share of -1 rows.
+    expect(scores[models.length - 1]!.get(getScorer('accuracy'))).toBe(yTrue.filter((v) => v === -1).length / n);
+  });
+
+  it('leaves neg_log_loss out where the rows show one class only, and keeps accuracy', () => {
+    const oneClass = new Float64Array(n).fill(1);
+    const { values } = reusedStackedDecisions(models, Xa);
+    const scores = stackedBinaryScores(both, models, oneClass, values)!;
+    expect(scores[0]!.has(getScorer('neg_log_loss'))).toBe(false);
+    expect(scores[0]!.get(getScorer('accuracy'))).toBe(plain('accuracy', models[0]!, X, d, oneClass));
+  });
+
+  it('declines (undefined) for other scorers, multiclass models, models of other classes, or values of another length', () => {
+    const { values } = reusedStackedDecisions(models, Xa);
+    expect(stackedBinaryScores(new Map([['roc_auc', getScorer('roc_auc')]]), models, yTrue, values)).toBeUndefined();
+    expect(stackedBinaryScores(both, [...models.slice(1), model([0, 1], d, 3)], yTrue, values)).toBeUndefined();
+    const three = [model([0, 1, 2], d, 1)];
+    expect(stackedBinaryScores(both, three, yTrue, reusedStackedDecisions(three, Xa).values)).toBeUndefined();
+    expect(stackedBinaryScores(both, models, yTrue, values.subarray(1))).toBeUndefined();
+    expect(stackedBinaryScores(both, [], yTrue, new Float64Array(0))).toBeUndefined();
   });
 });
 
