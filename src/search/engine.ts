@@ -9,7 +9,7 @@ import type { NdArray } from '../data/ndarray.js';
 import { AbortError, FitError, MemgridError, ValueError } from '../errors.js';
 import type { Estimator, FloatMatrix, Params } from '../models/estimator.js';
 import { specOf, validateSpecParams } from '../models/registry.js';
-import { compiledModuleUrl } from '../workers/compiled-url.js';
+import { builtInHandlerModule } from '../workers/bundle.js';
 import { InlineExecutor } from '../workers/inline-executor.js';
 import type { Executor, FitRecord, TaskResult } from '../workers/protocol.js';
 import { ThreadPoolExecutor } from '../workers/thread-executor.js';
@@ -24,7 +24,7 @@ import { handleTask } from './task-runner.js';
 import type { Fold } from './types.js';
 import { checkFiniteInputX, checkInputShapes, checkTargetValues } from './validate.js';
 
-const HANDLER_URL = compiledModuleUrl('./task-runner.js', import.meta.url);
+const HANDLER_URL = builtInHandlerModule();
 
 /** Everything a finished evaluation hands back to the search that asked for it. */
 export interface Evaluation {

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { ValueError } from '../errors.js';
-import { compiledModuleUrl } from './compiled-url.js';
+import { threadEntryFor } from './bundle.js';
 import { FifoSlots } from './fifo-slots.js';
 import type { Executor, TaskMessage, TaskResult } from './protocol.js';
 
@@ -19,8 +19,6 @@ export interface ThreadPoolOptions {
   /** The name memory reports give this process instead of `host/pid` (threads append `/thread`). */
   readonly name?: string;
 }
-
-const ENTRY = compiledModuleUrl('./thread-entry.js', import.meta.url);
 
 /**
  * Runs tasks on worker threads.
@@ -45,7 +43,7 @@ export class ThreadPoolExecutor implements Executor {
     this.concurrency = threads;
     this.slots = new FifoSlots(threads);
     this.pool = new Piscina({
-      filename: ENTRY,
+      filename: threadEntryFor(options.handlerModule),
       minThreads: threads,
       maxThreads: threads,
       // Keep threads (and their mappings) alive for the whole search.

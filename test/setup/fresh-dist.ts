@@ -54,11 +54,40 @@ export function orphanOutputs(root = ROOT): string[] {
   return orphans;
 }
 
-/** Builds `dist/` when any output is stale; throws, naming the stale files, when the build fails. */
+/** The pool threads' bundle (scripts/bundle-worker.mjs), made from `dist/src`. */
+const BUNDLE = join(ROOT, 'dist', 'worker', 'memgrid-worker.js');
+
+/** Whether the bundle is missing or older than a `dist/src` JavaScript file it may hold. */
+export function staleBundle(root = ROOT, bundle = BUNDLE): boolean {
+  if (!existsSync(bundle)) return true;
+  const made = statSync(bundle).mtimeMs;
+  const newer = (dir: string): boolean => readdirSync(dir, { withFileTypes: true }).some((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? newer(path) : entry.name.endsWith('.js') && statSync(path).mtimeMs > made;
+  });
+  return newer(join(root, 'dist', 'src'));
+}
+
+/** Remakes the bundle; throws with the bundler's output when it fails. */
+function bundleWorker(): void {
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle-worker.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`bundling dist/worker failed (exit ${String(build.status)}):\n${build.stdout}${build.stderr}`);
+}
+
+/**
+ * Builds `dist/` when any output is stale, and the threads' bundle when it is older than what it
+ * bundles (a build by `tsc` alone leaves it behind); throws, naming the stale files, when the build fails.
+ */
 export default function freshDist(): void {
   for (const orphan of orphanOutputs()) rmSync(orphan);
   const stale = staleOutputs();
-  if (stale.length === 0) return;
+  if (stale.length === 0) {
+    if (staleBundle()) {
+      bundleWorker();
+      process.stderr.write('memgrid tests: dist/worker was older than dist/src: rebundled it\n');
+    }
+    return;
+  }
   const names = stale.map((s) => relative(ROOT, s.source));
   const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -70,5 +99,6 @@ export default function freshDist(): void {
   // the build vouches for those outputs, so mark them current and the next run skips the build.
   const now = new Date();
   for (const { output } of stale) if (existsSync(output)) utimesSync(output, now, now);
+  bundleWorker();
   process.stderr.write(`memgrid tests: dist/ was older than ${shown}: rebuilt it\n`);
 }
