@@ -265,9 +265,12 @@ export class LogisticRegression implements Classifier {
   }
 }
 
-function margins(segments: readonly RowSegment[], d: number, packed: Float64Array): Float64Array {
+/** The k = packed.length / (d + 1) linear outputs of every row of the segments, row-major, in `allocate(rows · k)`. */
+function margins(
+  segments: readonly RowSegment[], d: number, packed: Float64Array, allocate = (length: number): Float64Array => new Float64Array(length),
+): Float64Array {
   const k = packed.length / (d + 1);
-  const out = new Float64Array(segments.reduce((n, s) => n + segmentRows(s), 0) * k);
+  const out = allocate(segments.reduce((n, s) => n + segmentRows(s), 0) * k);
   scatterOutputs(segments, out, k, (s, into) => linearMargins(s.view, s.rows, packed, k, into));
   return out;
 }
@@ -365,11 +368,8 @@ function stackedMargins(
   const M = models.length;
   const stacked = new Float64Array(packed.length * M);
   fitted.forEach((f, m) => stacked.set(f.packed, m * packed.length));
-  const segments = checkPredictSegments(X, rows, nFeatures);
-  const n = segments.reduce((total, s) => total + segmentRows(s), 0);
-  const values = stackedOut(n * k * M);
-  scatterOutputs(segments, values, k * M, (s, into) => linearMargins(s.view, s.rows, stacked, k * M, into));
-  return { values, n, k };
+  const values = margins(checkPredictSegments(X, rows, nFeatures), nFeatures, stacked, stackedOut);
+  return { values, n: values.length / (k * M), k };
 }
 
 /** [1 − σ(z), σ(z)] per row, as scikit-learn's binary predict_proba. */

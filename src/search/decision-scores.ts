@@ -29,7 +29,7 @@ const NEG_LOG_LOSS = getScorer('neg_log_loss');
  * ```
  */
 export function decisionScore(scorer: Scorer, estimator: Estimator, yTrue: Float64Array, decision: () => Float64Array): number | undefined {
-  if (!(estimator instanceof LogisticRegression) || (scorer !== ACCURACY && scorer !== NEG_LOG_LOSS) || yTrue.length === 0) return undefined;
+  if (!(estimator instanceof LogisticRegression) || !fusedScorer(scorer) || yTrue.length === 0) return undefined;
   const classes = estimator.classes;
   const z = decision();
   const k = classes.length;
@@ -45,27 +45,22 @@ export function decisionScore(scorer: Scorer, estimator: Estimator, yTrue: Float
 function accuracyOf(yTrue: Float64Array, z: Float64Array, classes: Float64Array): number {
   const n = yTrue.length;
   const k = classes.length;
-  let hits = 0;
   if (k === 2) {
-    for (let i = 0; i < n; i++) if (yTrue[i] === classes[z[i]! > 0 ? 1 : 0]) hits++;
-  } else {
-    for (let i = 0; i < n; i++) if (yTrue[i] === classes[argmaxRow(z, i * k, k)]) hits++;
+    const hits = new Float64Array(1);
+    sumBinaryRows(yTrue, z, 1, classes, hits, undefined);
+    return hits[0]! / n;
   }
+  let hits = 0;
+  for (let i = 0; i < n; i++) if (yTrue[i] === classes[argmaxRow(z, i * k, k)]) hits++;
   return hits / n;
 }
 
 /** log_loss on the positive class's probability σ(z), each row's pair renormalised after clipping. */
 function binaryLogLoss(yTrue: Float64Array, z: Float64Array, classes: Float64Array): number {
-  const n = yTrue.length;
-  const first = classes[0]!;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const p1 = clipProbability(sigmoid(z[i]!), LOG_LOSS_EPS);
-    const rowSum = 1 - p1 + p1;
-    const pTrue = yTrue[i] === first ? 1 - p1 : p1;
-    total -= Math.log(pTrue / rowSum);
-  }
-  return total / n;
+  const hits = new Float64Array(1);
+  const losses = new Float64Array(1);
+  sumBinaryRows(yTrue, z, 1, classes, hits, losses);
+  return losses[0]! / yTrue.length;
 }
 
 /** log_loss on each row's softmax, clipped and renormalised. */
@@ -91,7 +86,7 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
 }
 
 /** Whether `scorer` is one of the two the fused routes score (accuracy, neg_log_loss). */
-export function fusedScorer(scorer: Scorer): boolean {
+function fusedScorer(scorer: Scorer): boolean {
   return scorer === ACCURACY || scorer === NEG_LOG_LOSS;
 }
 
@@ -99,41 +94,46 @@ export function fusedScorer(scorer: Scorer): boolean {
  * accuracy and neg_log_loss of M binary models from their decision values side by side
  * (`z[r·M + m]`: row r, model m; models/logistic.ts's reusedStackedDecisions), in one pass over
  * the rows instead of one per model and metric: per model a map from each of `scorers` to its
- * score, the score {@link decisionScore} gives bit for bit (each row's operations the same, each
+ * score, the score {@link decisionScore} gives bit for bit (the same row operations, each
  * model's rows summed in row order). Undefined (score model by model) unless every scorer is
- * one of the two and every model a LogisticRegression of the same two classes; a model's
- * neg_log_loss is left out (for the plain route to score or refuse) where the rows do not show
- * exactly its two classes.
+ * one of the two and every model a LogisticRegression of the same two classes; `decisions` is
+ * called only then. A model's neg_log_loss is left out (for the plain route to score or refuse)
+ * where the rows do not show exactly its two classes.
  * @example
  * ```ts
- * const scores = stackedBinaryScores(scorers, path.models, yTrue, values); // scores[m].get(scorer)
+ * const scores = stackedBinaryScores(scorers, path.models, yTrue, () => values); // scores[m].get(scorer)
  * ```
  */
 export function stackedBinaryScores(
-  scorers: ReadonlyMap<string, Scorer>, models: readonly Estimator[], yTrue: Float64Array, z: Float64Array,
+  scorers: ReadonlyMap<string, Scorer>, models: readonly Estimator[], yTrue: Float64Array, decisions: () => Float64Array,
 ): Map<Scorer, number>[] | undefined {
   const M = models.length;
   const n = yTrue.length;
   const wanted = [...scorers.values()];
-  if (M === 0 || n === 0 || z.length !== n * M || !wanted.every(fusedScorer)) return undefined;
+  if (M === 0 || n === 0 || !wanted.every(fusedScorer)) return undefined;
   if (!models.every((m) => m instanceof LogisticRegression)) return undefined;
   const classes = (models[0] as LogisticRegression).classes;
   if (classes.length !== 2 || !models.every((m) => sameValues((m as LogisticRegression).classes, classes))) return undefined;
+  const z = decisions();
+  if (z.length !== n * M) return undefined;
+  const withAccuracy = wanted.includes(ACCURACY);
   const withLoss = wanted.includes(NEG_LOG_LOSS) && sameValues(distinctLabels(yTrue), classes);
   const hits = new Float64Array(M);
   const losses = new Float64Array(M);
   sumBinaryRows(yTrue, z, M, classes, hits, withLoss ? losses : undefined);
   return models.map((_, m) => {
     const scores = new Map<Scorer, number>();
-    if (wanted.includes(ACCURACY)) scores.set(ACCURACY, hits[m]! / n);
+    if (withAccuracy) scores.set(ACCURACY, hits[m]! / n);
     if (withLoss) scores.set(NEG_LOG_LOSS, -(losses[m]! / n));
     return scores;
   });
 }
 
 /**
- * Per model m: hits[m] += rows predicted right, and losses[m] −= each row's log of its true
- * class's clipped, renormalised probability (as accuracyOf and binaryLogLoss, in row order).
+ * The binary scores' row sums, for M models' decision values side by side (`z[r·M + m]`), in
+ * row order: hits[m] += rows predicted right (z > 0 predicts classes[1]), and, given `losses`,
+ * losses[m] −= the log of the row's true class's probability as scikit-learn's log_loss takes it
+ * (σ(z) clipped to [eps, 1 − eps], the pair renormalised).
  */
 function sumBinaryRows(
   yTrue: Float64Array, z: Float64Array, M: number, classes: Float64Array, hits: Float64Array, losses: Float64Array | undefined,

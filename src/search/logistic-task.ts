@@ -15,7 +15,7 @@ import { markCheckedFinite } from '../models/segments.js';
 import { buildModel } from '../models/registry.js';
 import type { FitRecord, LogisticPathTask, TaskResult } from '../workers/protocol.js';
 import { mappedFolds, mappedStore, storeTarget } from '../workers/store-cache.js';
-import { fusedScorer, stackedBinaryScores } from './decision-scores.js';
+import { stackedBinaryScores } from './decision-scores.js';
 import { taskFitParams } from './fit-arrays.js';
 import { pathParams, pathTarget } from './logistic-plan.js';
 import { errorRecords, messageOf } from './plan.js';
@@ -95,18 +95,11 @@ function pathOutputs(
 ): GivenOutputs[] {
   const yTrue = labelsAt(y, test, values);
   if (scalers !== undefined) return models.map(() => ({ yTrue }));
-  if (binaryScored(models, scorers)) {
-    const scores = stackedBinaryScores(scorers, models, yTrue, reusedStackedDecisions(models, X, test).values);
-    if (scores !== undefined) return scores.map((given) => ({ yTrue, scores: given }));
-  }
+  const scores = stackedBinaryScores(scorers, models, yTrue, () => reusedStackedDecisions(models, X, test).values);
+  if (scores !== undefined) return scores.map((given) => ({ yTrue, scores: given }));
   // Views of this thread's reused buffer: the records below read them before the next task.
   const decisions = reusedDecisionFunctions(models, X, test);
   return decisions.map((decision) => ({ yTrue, decision }));
-}
-
-/** Whether every model is binary and every scorer accuracy or neg_log_loss: what stackedBinaryScores scores in one pass. */
-function binaryScored(models: readonly LogisticRegression[], scorers: ReadonlyMap<string, Scorer>): boolean {
-  return models.length > 0 && models.every((m) => m.classes.length === 2) && [...scorers.values()].every(fusedScorer);
 }
 
 function concat(parts: readonly Float64Array[]): Float64Array {

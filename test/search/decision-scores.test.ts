@@ -120,7 +120,7 @@ describe('a path of binary models scored together from their stacked decision va
   it('gives each model decisionScore\'s accuracy and neg_log_loss bit for bit', () => {
     const { values, k } = reusedStackedDecisions(models, Xa);
     expect(k).toBe(1);
-    const scores = stackedBinaryScores(both, models, yTrue, values)!;
+    const scores = stackedBinaryScores(both, models, yTrue, () => values)!;
     expect(scores).toHaveLength(models.length);
     models.forEach((m, i) => {
       for (const name of ['accuracy', 'neg_log_loss']) {
@@ -136,19 +136,22 @@ describe('a path of binary models scored together from their stacked decision va
   it('leaves neg_log_loss out where the rows show one class only, and keeps accuracy', () => {
     const oneClass = new Float64Array(n).fill(1);
     const { values } = reusedStackedDecisions(models, Xa);
-    const scores = stackedBinaryScores(both, models, oneClass, values)!;
+    const scores = stackedBinaryScores(both, models, oneClass, () => values)!;
     expect(scores[0]!.has(getScorer('neg_log_loss'))).toBe(false);
     expect(scores[0]!.get(getScorer('accuracy'))).toBe(plain('accuracy', models[0]!, X, d, oneClass));
   });
 
   it('declines (undefined) for other scorers, multiclass models, models of other classes, or values of another length', () => {
     const { values } = reusedStackedDecisions(models, Xa);
-    expect(stackedBinaryScores(new Map([['roc_auc', getScorer('roc_auc')]]), models, yTrue, values)).toBeUndefined();
-    expect(stackedBinaryScores(both, [...models.slice(1), model([0, 1], d, 3)], yTrue, values)).toBeUndefined();
+    // Declined before the decision values are asked for: a route that cannot use them does not compute them.
+    const unused = (): Float64Array => { throw new Error('decision values computed for nothing'); };
+    expect(stackedBinaryScores(new Map([['roc_auc', getScorer('roc_auc')]]), models, yTrue, unused)).toBeUndefined();
+    expect(stackedBinaryScores(both, [model([0, 1, 2], d, 1)], yTrue, unused)).toBeUndefined();
+    expect(stackedBinaryScores(both, [...models.slice(1), model([0, 1], d, 3)], yTrue, () => values)).toBeUndefined();
     const three = [model([0, 1, 2], d, 1)];
-    expect(stackedBinaryScores(both, three, yTrue, reusedStackedDecisions(three, Xa).values)).toBeUndefined();
-    expect(stackedBinaryScores(both, models, yTrue, values.subarray(1))).toBeUndefined();
-    expect(stackedBinaryScores(both, [], yTrue, new Float64Array(0))).toBeUndefined();
+    expect(stackedBinaryScores(both, three, yTrue, () => reusedStackedDecisions(three, Xa).values)).toBeUndefined();
+    expect(stackedBinaryScores(both, models, yTrue, () => values.subarray(1))).toBeUndefined();
+    expect(stackedBinaryScores(both, [], yTrue, () => new Float64Array(0))).toBeUndefined();
   });
 });
 

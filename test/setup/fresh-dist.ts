@@ -10,6 +10,7 @@ import { existsSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtInHandlerModule, WORKER_BUNDLE } from '../../src/workers/bundle.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -54,20 +55,6 @@ export function orphanOutputs(root = ROOT): string[] {
   return orphans;
 }
 
-/** The pool threads' bundle (scripts/bundle-worker.mjs), made from `dist/src`. */
-const BUNDLE = join(ROOT, 'dist', 'worker', 'memgrid-worker.js');
-
-/** Whether the bundle is missing or older than a `dist/src` JavaScript file it may hold. */
-export function staleBundle(root = ROOT, bundle = BUNDLE): boolean {
-  if (!existsSync(bundle)) return true;
-  const made = statSync(bundle).mtimeMs;
-  const newer = (dir: string): boolean => readdirSync(dir, { withFileTypes: true }).some((entry) => {
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? newer(path) : entry.name.endsWith('.js') && statSync(path).mtimeMs > made;
-  });
-  return newer(join(root, 'dist', 'src'));
-}
-
 /** Remakes the bundle; throws with the bundler's output when it fails. */
 function bundleWorker(): void {
   const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle-worker.mjs')], { cwd: ROOT, encoding: 'utf8' });
@@ -75,16 +62,17 @@ function bundleWorker(): void {
 }
 
 /**
- * Builds `dist/` when any output is stale, and the threads' bundle when it is older than what it
- * bundles (a build by `tsc` alone leaves it behind); throws, naming the stale files, when the build fails.
+ * Builds `dist/` when any output is stale, and the threads' bundle when it is missing or older
+ * than the last `tsc` build (which a build by `tsc` alone leaves it); throws, naming the stale files, when the build fails.
  */
 export default function freshDist(): void {
   for (const orphan of orphanOutputs()) rmSync(orphan);
   const stale = staleOutputs();
   if (stale.length === 0) {
-    if (staleBundle()) {
+    // The runtime's own rule: a bundle missing or older than the last tsc build is passed over.
+    if (builtInHandlerModule() !== WORKER_BUNDLE) {
       bundleWorker();
-      process.stderr.write('memgrid tests: dist/worker was older than dist/src: rebundled it\n');
+      process.stderr.write('memgrid tests: dist/worker was missing or older than the last tsc build: rebundled it\n');
     }
     return;
   }

@@ -3,7 +3,7 @@
  * run it when it was built, with the same numbers as the plain modules and one copy of each
  * module (the entry's store cache is the handler's); without it they load the plain modules.
  */
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,6 @@ import { StratifiedKFold } from '../../src/search/splitters.js';
 import { builtInHandlerModule, THREAD_ENTRY, threadEntryFor, WORKER_BUNDLE } from '../../src/workers/bundle.js';
 import { compiledModuleUrl } from '../../src/workers/compiled-url.js';
 import { ThreadPoolExecutor } from '../../src/workers/thread-executor.js';
-import { staleBundle } from '../setup/fresh-dist.js';
 import { tempDir } from '../helpers/temp.js';
 
 const PLAIN_HANDLER = compiledModuleUrl('../../src/search/task-runner.js', import.meta.url);
@@ -81,23 +80,5 @@ describe('a bundle older than the last tsc build', () => {
     at(info, 3_000_000);
     expect(builtInHandlerModule(url(bundle), url(info))).toBe(PLAIN_HANDLER);
     expect(builtInHandlerModule(url(bundle), url(join(dir, 'none.tsbuildinfo')))).toBe(url(bundle));
-  });
-});
-
-describe('staleBundle (the test setup)', () => {
-  it('is true when the bundle is missing or older than a dist/src module, false otherwise', () => {
-    const root = tempDir('memgrid-stale-');
-    const bundle = join(root, 'dist', 'worker', 'memgrid-worker.js');
-    mkdirSync(join(root, 'dist', 'src', 'models'), { recursive: true });
-    mkdirSync(join(root, 'dist', 'worker'));
-    const module = join(root, 'dist', 'src', 'models', 'a.js');
-    writeFileSync(module, 'export {};');
-    expect(staleBundle(root, bundle)).toBe(true);
-    writeFileSync(bundle, 'export {};');
-    utimesSync(module, new Date(1_000_000), new Date(1_000_000));
-    utimesSync(bundle, new Date(2_000_000), new Date(2_000_000));
-    expect(staleBundle(root, bundle)).toBe(false);
-    utimesSync(module, new Date(3_000_000), new Date(3_000_000));
-    expect(staleBundle(root, bundle)).toBe(true);
   });
 });
