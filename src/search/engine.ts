@@ -13,6 +13,7 @@ import { builtInHandlerModule } from '../workers/bundle.js';
 import { InlineExecutor } from '../workers/inline-executor.js';
 import type { Executor, FitRecord, TaskResult } from '../workers/protocol.js';
 import { ThreadPoolExecutor } from '../workers/thread-executor.js';
+import { EarlyRefit, leadingCandidate } from './early-refit.js';
 import { checkFitParams } from './fit-params.js';
 import type { FitKey, HostMemory, SearchFitOptions, SearchOptions, WorkerMemory } from './options.js';
 import type { PendingFit, Plan, TaskContext, WarmStarts } from './plan.js';
@@ -56,6 +57,12 @@ export interface EvaluationRequest {
   readonly fitOptions?: SearchFitOptions;
   /** Warm starts from an earlier evaluation and solutions kept for a later one (halving rungs). */
   readonly warm?: WarmStarts;
+  /**
+   * The metric whose mean test score will pick the candidate to refit, from the scoring's names
+   * (undefined: no refit): the leading candidate is then refitted while the last tasks run,
+   * where the plan allows (early-refit.ts).
+   */
+  readonly refitMetric?: (scoring: readonly string[]) => string | undefined;
 }
 
 /**
@@ -113,10 +120,18 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
     });
     if (!plan.checksFiniteX) checkFiniteInputX(X);
     options.signal?.throwIfAborted?.();
-    await runAll(executor, plan, options.signal, progressReporter(records, records.length + pending.length, keyOf, options));
+    const metric = request.refitMetric?.(scoring.names);
+    const early = metric === undefined ? undefined : earlyRefit(plan, executor, metric, folds.length, options.executor !== undefined);
+    const report = progressReporter(records, records.length + pending.length, keyOf, options);
+    try {
+      await runAll(executor, plan, options.signal, report, () => early?.taskFinished(records));
+    } finally {
+      // No early refit starts once the tasks are over; the winner's, if running, is awaited (and on a shared pool every one).
+      await early?.settle(leadingCandidate(records, metric!));
+    }
     checkStoreUnchanged(store);
     checkNotAllFailed(records, scoring.names);
-    const refit = plan.refit?.bind(plan) ?? (() => undefined);
+    const refit = (candidate: number): Estimator | undefined => early?.refitted(candidate) ?? plan.refit?.(candidate);
     return {
       records, folds, scoring: scoring.names, multimetric: scoring.multimetric, scorers: scoring.scorers, storeHash: store.hash,
       refit, fitParams: fitArrays,
@@ -125,6 +140,15 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
     scoring.release();
     if (!options.executor) await executor?.close();
   }
+}
+
+/**
+ * The early refit of a search that refits on `metric`, where the plan can refit on a thread and
+ * the executor runs such tasks (see early-refit.ts); `shared`: the caller's executor.
+ */
+function earlyRefit(plan: Plan, executor: Executor, metric: string, folds: number, shared: boolean): EarlyRefit | undefined {
+  if (plan.refitTask === undefined || executor.runsEarlyRefits !== true) return undefined;
+  return new EarlyRefit({ plan, executor, metric, tasks: plan.tasks.length, folds, shared });
 }
 
 /**
@@ -191,13 +215,13 @@ function* allFits(nCandidates: number, nFolds: number, sizes: readonly number[] 
 
 /**
  * Submits every task at once (the executor queues them) and hands each result to `onBatch`
- * as it arrives. On abort, on a task rejecting or on `onBatch` throwing (the journal cannot be
+ * as it arrives, then calls `onTaskDone` (while no failure has stopped the search). On abort, on a task rejecting or on `onBatch` throwing (the journal cannot be
  * written), waits for tasks already running to settle so that no result arrives after the
  * search has returned.
  */
 async function runAll(
   executor: Executor, plan: Plan, signal: AbortSignal | undefined,
-  onBatch: (records: readonly FitRecord[], worker?: TaskResult['worker']) => void,
+  onBatch: (records: readonly FitRecord[], worker?: TaskResult['worker']) => void, onTaskDone: () => void,
 ): Promise<void> {
   const inner = new AbortController();
   // Every queued task listens on this signal; the count is bounded by the plan, not a leak.
@@ -228,9 +252,11 @@ async function runAll(
         const records = inner.signal.aborted || !isFitFailure(error) ? undefined : plan.failed(task, error);
         if (records) deliver(() => records);
         else stop(error);
+        if (failure === undefined) onTaskDone();
         return;
       }
       deliver(() => plan.collect(task, result), result.worker);
+      if (failure === undefined) onTaskDone();
     }));
   } finally {
     signal?.removeEventListener('abort', forward);

@@ -61,7 +61,14 @@ export abstract class BaseSearch {
   async fit(X: FloatMatrix, y: NdArray, fitOptions: SearchFitOptions = {}, ...extra: unknown[]): Promise<this> {
     if (extra.length > 0) throw new ValueError(`fit takes (X, y, options); found ${3 + extra.length} arguments. Pass fit params as one object, e.g. { sampleWeight }`);
     const candidates = this.candidates();
-    const evaluation = await evaluate({ estimator: this.estimator, X, y, candidates, options: this.options, fitOptions });
+    const metricForRefit = this.options.refit === false ? undefined : (names: readonly string[]): string | undefined => {
+      try {
+        return resolveRefit(this.options.refit, names);
+      } catch {
+        return undefined; // the search reports the bad option after its tasks, as before
+      }
+    };
+    const evaluation = await evaluate({ estimator: this.estimator, X, y, candidates, options: this.options, fitOptions, ...(metricForRefit ? { refitMetric: metricForRefit } : {}) });
     const { scoring, folds, records, multimetric } = evaluation;
     const cvResults = buildCvResults(candidates, folds.length, scoring, records, this.options.returnTrainScore ?? false, multimetric);
     const refitMetric = resolveRefit(this.options.refit, scoring);

@@ -11,10 +11,12 @@
  * each path from its first candidate's solution on the previous rung, and runs even a path of
  * one C this way.
  */
-import type { Estimator, ModelSpec, Params } from '../models/estimator.js';
+import type { NdArray } from '../data/ndarray.js';
+import type { Estimator, FloatMatrix, ModelSpec, Params } from '../models/estimator.js';
+import { LogisticRegression } from '../models/logistic.js';
 import type { ClassWeight } from '../models/class-weight.js';
 import { fitLogisticPath, type FoldCurvature, type LogisticPathParams } from '../models/logistic-path.js';
-import type { CandidateRef, FitRecord, LogisticPathTask, TaskResult } from '../workers/protocol.js';
+import type { CandidateRef, FitRecord, LogisticPathTask, LogisticRefitTask, TaskResult } from '../workers/protocol.js';
 import { errorRecords, messageOf, type Plan, type PlanInput } from './plan.js';
 
 /** A path shorter than this is not worth cutting in two. */
@@ -60,27 +62,34 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
   }
   const errorScore = context.errorScore;
   const keep = (records: readonly FitRecord[]): FitRecord[] => records.filter((r) => wanted.has(`${r.candidate}/${r.fold}`));
-  const solutions = new FoldSolutions();
+  const solutions = new FoldSolutions(startFolds(folds.length));
   // The refit reads X through the store's mapping, which the pool's threads share: the pages
   // they faulted in cost it nothing. The plan holds it, so the mapping outlives the pool.
   const refitX = input.storeX ?? input.X;
   return {
     // The refit on all rows takes the same Newton solver as the paths: a few exact-Hessian
     // steps instead of hundreds of L-BFGS iterations at a tight tol, started from the mean
-    // of the candidate's fold solutions, which lie close to the all-rows optimum.
+    // of the candidate's solutions on all folds but the last, which lie close to the all-rows
+    // optimum (all but the last: so that the search can refit its leader, the same to the bit,
+    // while the last fold's paths still run; see early-refit.ts).
     // A pipeline's or a weighted search's refit is the estimator's own fit (the engine routes the weights).
     refit: (candidate: number): Estimator | undefined => {
       if (!refits) return undefined;
-      const merged = { ...context.model.params, ...candidates[candidate]! };
+      const params = { ...context.model.params, ...candidates[candidate]! };
+      return refitLogistic(refitX, input.y, input.target, params, solutions.mean(candidate), solutions.curvature(candidate));
+    },
+    // The same refit on a pool thread, from the same start: the thread maps the same store.
+    refitTask: (candidate: number): LogisticRefitTask | undefined => {
+      if (!refits || !solutions.complete(candidate)) return undefined;
       const start = solutions.mean(candidate);
       const curvature = solutions.curvature(candidate);
-      // From the folds' mean the refit takes a few passes: keeping the rows would cost more
-      // (first touch of fresh memory: 55 ms on 200,000 × 32) than those passes save.
-      return fitLogisticPath(refitX, input.y, undefined, [cOf(merged)], pathParams(merged), {
-        inputsChecked: true, ...(input.target ? { target: input.target } : {}), ...(start ? { start, keepRows: false } : {}),
-        ...(curvature ? { curvature } : {}),
-      })[0]!;
+      return {
+        kind: 'logistic-refit', ...context, candidate: { id: candidate, params: candidates[candidate]! },
+        ...(start ? { start } : {}), ...(curvature ? { curvature: { hess: curvature.hess, weightSum: curvature.weightSum } } : {}),
+      };
     },
+    refitResult: (result: TaskResult): Estimator | undefined =>
+      result.model === undefined ? undefined : LogisticRegression.fromState(result.model.state, result.model.report),
     tasks,
     collect: (task, result) => {
       if (task.kind === 'logistic-path') solutions.add(task, result);
@@ -91,11 +100,46 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
   };
 }
 
+/**
+ * How many folds a refit starts from: all but the last, so that it can run while the last
+ * fold's paths do (early-refit.ts), or the one fold there is.
+ */
+function startFolds(folds: number): number {
+  return Math.max(1, folds - 1);
+}
+
+/**
+ * A bare LogisticRegression with `params` refitted on all rows of X by the same Newton solver
+ * as the paths: a few exact-Hessian steps instead of hundreds of L-BFGS iterations at a tight
+ * tol, from `start` (the mean of the candidate's fold solutions, close to the all-rows optimum)
+ * and `curvature` when given. The caller's thread (the plan's refit) and a pool thread (a
+ * `logistic-refit` task) both fit through here, so both give the same model to the bit.
+ */
+export function refitLogistic(
+  X: FloatMatrix, y: NdArray, target: Float64Array | undefined, params: Params, start?: Float64Array, curvature?: FoldCurvature,
+): LogisticRegression {
+  // From the folds' mean the refit takes a few passes: keeping the rows would cost more
+  // (first touch of fresh memory: 55 ms on 200,000 × 32) than those passes save.
+  return fitLogisticPath(X, y, undefined, [(params['C'] ?? 1) as number], pathParams(params), {
+    inputsChecked: true, ...(target ? { target } : {}), ...(start ? { start, keepRows: false } : {}), ...(curvature ? { curvature } : {}),
+  })[0]!;
+}
+
 /** Each candidate's solution on each fold a path task reported, and the curvature one kept, for the refit's start. */
 class FoldSolutions {
   /** Per candidate, its solution on each fold, by fold index: summed in fold order, never arrival order. */
   private readonly byCandidate = new Map<number, Float64Array[]>();
   private readonly curvatures = new Map<number, FoldCurvature>();
+
+  /** `folds`: the refit starts from the solutions on folds 0 .. folds − 1 (see startFolds). */
+  constructor(private readonly folds: number) {}
+
+  /** Whether the candidate's solutions on every fold its refit starts from are in. */
+  complete(candidate: number): boolean {
+    const byFold = this.byCandidate.get(candidate) ?? [];
+    for (let fold = 0; fold < this.folds; fold++) if (byFold[fold] === undefined) return false;
+    return true;
+  }
 
   add(task: LogisticPathTask, result: TaskResult): void {
     this.addCurvatures(task, result);
@@ -128,10 +172,13 @@ class FoldSolutions {
     });
   }
 
-  /** The mean solution over the folds, or undefined when there is none or they differ in size (a fold lacked a class). */
+  /**
+   * The mean solution over the folds the refit starts from, or undefined when there is none or
+   * they differ in size (a fold lacked a class).
+   */
   mean(candidate: number): Float64Array | undefined {
     // In fold order, so that the refit's start (and so its last bits) does not depend on which task finished first.
-    const list = (this.byCandidate.get(candidate) ?? []).filter((x) => x !== undefined);
+    const list = (this.byCandidate.get(candidate) ?? []).slice(0, this.folds).filter((x) => x !== undefined);
     if (list.length === 0 || list.some((x) => x.length !== list[0]!.length)) return undefined;
     const out = new Float64Array(list[0]!.length);
     for (const x of list) for (let i = 0; i < out.length; i++) out[i]! += x[i]! / list.length;

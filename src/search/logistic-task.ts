@@ -13,11 +13,11 @@ import { fitLogisticPathDetailed, solverReport, type LogisticPathFit } from '../
 import type { Pipeline } from '../models/pipeline.js';
 import { markCheckedFinite } from '../models/segments.js';
 import { buildModel } from '../models/registry.js';
-import type { FitRecord, LogisticPathTask, TaskResult } from '../workers/protocol.js';
+import type { FitRecord, LogisticPathTask, LogisticRefitTask, TaskResult } from '../workers/protocol.js';
 import { mappedFolds, mappedStore, storeTarget } from '../workers/store-cache.js';
 import { stackedBinaryScores } from './decision-scores.js';
 import { taskFitParams } from './fit-arrays.js';
-import { pathParams, pathTarget } from './logistic-plan.js';
+import { pathParams, pathTarget, refitLogistic } from './logistic-plan.js';
 import { errorRecords, messageOf } from './plan.js';
 import { labelsAt, type Scorer } from './scorers.js';
 import { recordScores, type GivenOutputs } from './scoring.js';
@@ -68,6 +68,20 @@ export function runLogisticPathTask(task: LogisticPathTask, scorers: ReadonlyMap
     };
   });
   return { records, coefficients: concat(path.coefficients), ...(path.curvatures ? distinctCurvatures(path.curvatures) : {}) };
+}
+
+/**
+ * Runs a `logistic-refit` task in this thread: the plan's refit (refitLogistic) on the store's
+ * rows, from the task's start and curvature; the model comes back as its state.
+ */
+export function runLogisticRefitTask(task: LogisticRefitTask): TaskResult {
+  const store = mappedStore(task.store);
+  if (task.model.name !== 'logistic') throw new ValueError(`refused task: a logistic-refit task needs a LogisticRegression, found ${task.model.name}`);
+  const params = { ...task.model.params, ...task.candidate.params };
+  const curvature = task.curvature === undefined ? undefined : { hess: task.curvature.hess, weightSum: task.curvature.weightSum };
+  const model = refitLogistic(store.X as FloatMatrix, store.y, storeTarget(task.store), params, task.start, curvature);
+  const report = model.solverReport();
+  return { records: [], model: { state: model.state(), ...(report ? { report } : {}) } };
 }
 
 /** A path's per-candidate curvatures as a result carries them: each distinct array once, and each candidate's index. */

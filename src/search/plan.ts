@@ -72,6 +72,14 @@ export interface Plan {
    */
   refit?(candidate: number): Estimator | undefined;
   /**
+   * A task that fits what `refit(candidate)` would, to the bit, on a thread of the search's
+   * pool, once the work it starts from is all in (else undefined): the search runs it for its
+   * leading candidates while its last tasks run (early-refit.ts). Absent: never.
+   */
+  refitTask?(candidate: number): TaskMessage | undefined;
+  /** The estimator a `refitTask`'s result carries, or undefined when it carries none. */
+  refitResult?(result: TaskResult): Estimator | undefined;
+  /**
    * True when the plan's tasks read every value of X and it rejects the search, with the
    * DataError the up-front check would give, if one is NaN or infinite: the engine then skips
    * reading X beforehand (one pass over the data instead of two).

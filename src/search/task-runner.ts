@@ -12,7 +12,7 @@ import type { CvTask, FitRecord, FitWarning, TaskMessage, TaskResult } from '../
 import { mappedFolds, mappedStore } from '../workers/store-cache.js';
 import { checkTaskBounds } from '../workers/task-bounds.js';
 import { taskFitParams } from './fit-arrays.js';
-import { runLogisticPathTask } from './logistic-task.js';
+import { runLogisticPathTask, runLogisticRefitTask } from './logistic-task.js';
 import { errorRecords, messageOf } from './plan.js';
 import { runRidgeStatsTask } from './ridge-task.js';
 import type { Scorer } from './scorers.js';
@@ -28,12 +28,13 @@ export function handleTask(task: TaskMessage): TaskResult | Promise<TaskResult> 
   const folds = mappedFolds(task.store, task.foldSet);
   checkTaskBounds(task, { nRows: store.X.shape[0]!, nCols: store.X.shape[1]!, trainSizes: folds.map((f) => f.train.length) });
   if (task.kind === 'ridge-stats') return runRidgeStatsTask(task);
+  if (task.kind === 'logistic-refit') return runLogisticRefitTask(task);
   const scorers = taskScorers(task);
   if (scorers instanceof Promise) return scorers.then((found) => runScoredTask(task, found));
   return runScoredTask(task, scorers);
 }
 
-function runScoredTask(task: Exclude<TaskMessage, { kind: 'ridge-stats' }>, scorers: ReadonlyMap<string, Scorer>): TaskResult {
+function runScoredTask(task: Exclude<TaskMessage, { kind: 'ridge-stats' | 'logistic-refit' }>, scorers: ReadonlyMap<string, Scorer>): TaskResult {
   return task.kind === 'cv' ? runCvTask(task, scorers) : runLogisticPathTask(task, scorers);
 }
 

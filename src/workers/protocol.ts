@@ -3,7 +3,7 @@
  * a worker thread, or a worker on another host). A message carries only small data:
  * the store path, a model name and params, fold and candidate ids. Never array data.
  */
-import type { ModelSpec, Params, SolverReport } from '../models/estimator.js';
+import type { EstimatorState, ModelSpec, Params, SolverReport } from '../models/estimator.js';
 
 export type { ModelSpec };
 
@@ -94,8 +94,22 @@ export interface LogisticPathTask extends TaskBase {
   readonly keepCurvatures?: boolean;
 }
 
+/**
+ * A search's refit of one LogisticRegression candidate on all rows, run on a pool thread while
+ * the search's last tasks still run (search/early-refit.ts): the same fit, to the bit, as the
+ * plan's refit on the caller's thread. Only a thread pool of the search's own runs it.
+ */
+export interface LogisticRefitTask extends TaskBase {
+  readonly kind: 'logistic-refit';
+  readonly candidate: CandidateRef;
+  /** Where the fit starts (packed as a path's coefficients); ignored when its length does not fit the problem. */
+  readonly start?: Float64Array;
+  /** A loss Hessian to start from and the weight of the rows it summed (models/logistic-path.ts, FoldCurvature). */
+  readonly curvature?: { readonly hess: Float64Array; readonly weightSum: number };
+}
+
 /** Every task kind. Kinds beside `cv` are fast paths the planner picks for some models. */
-export type TaskMessage = CvTask | RidgeStatsTask | LogisticPathTask;
+export type TaskMessage = CvTask | RidgeStatsTask | LogisticPathTask | LogisticRefitTask;
 
 /** The outcome of one (candidate, fold[, train size]) fit. */
 export interface FitRecord {
@@ -147,6 +161,8 @@ export interface TaskResult {
   readonly curvatures?: Float64Array;
   readonly curvatureOf?: readonly number[];
   readonly weightSum?: number;
+  /** `logistic-refit`: the fitted model's state and how its fit went (no records). */
+  readonly model?: { readonly state: EstimatorState; readonly report?: SolverReport };
   /** Seconds the task spent computing, measured in the worker. */
   readonly elapsed?: number;
   /** Memory of the worker that ran it, when it can tell. */
@@ -177,6 +193,11 @@ export interface WorkerReport {
 export interface Executor {
   /** How many tasks it runs at once. */
   readonly concurrency: number;
+  /**
+   * Whether a search may send it `logistic-refit` tasks to run while its last tasks do: threads
+   * of this process, which would otherwise idle (search/early-refit.ts). Default false.
+   */
+  readonly runsEarlyRefits?: boolean;
   run(task: TaskMessage, signal?: AbortSignal): Promise<TaskResult>;
   /** Release threads and connections. Idempotent. */
   close(): Promise<void>;

@@ -46,6 +46,9 @@ export function checkTaskBounds(task: TaskMessage, bounds: StoreBounds): void {
     case 'logistic-path':
       fold('fold', task.fold);
       return;
+    case 'logistic-refit':
+      // All rows, no index; a start or curvature that does not fit the problem is ignored.
+      return;
     case 'ridge-stats':
       if (task.rowEnd > nRows) refuse('rowEnd', `${task.rowEnd} is past the store's ${nRows} rows`);
       if (task.rowStart > task.rowEnd) refuse('rowStart', `${task.rowStart} is past rowEnd ${task.rowEnd}`);

@@ -30,6 +30,8 @@ export interface ThreadPoolOptions {
  */
 export class ThreadPoolExecutor implements Executor {
   readonly concurrency: number;
+  /** Its threads are this process's: a search refits early on the one that runs out of tasks first. */
+  readonly runsEarlyRefits = true;
   private readonly pool: Piscina<TaskMessage, TaskResult>;
   /** One slot per thread: piscina never holds a queued task, so tasks start in submission order. */
   private readonly slots: FifoSlots;
