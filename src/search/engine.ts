@@ -42,6 +42,12 @@ export interface Evaluation {
   readonly fitParams: Readonly<Record<string, Float64Array>>;
   /** The estimator refitted on all rows from work the plan already did, when it can (see Plan.refit). */
   readonly refit: (candidate: number) => Estimator | undefined;
+  /**
+   * Settles once the threads the evaluation started are gone. With `deferClose` they are still
+   * closing when the evaluation returns, so that a refit on this thread overlaps their closing:
+   * the caller awaits this after it (it rejects if closing failed). Resolved otherwise.
+   */
+  readonly released: Promise<void>;
 }
 
 /** What to evaluate: candidate params, and train sizes for learning curves. */
@@ -63,6 +69,8 @@ export interface EvaluationRequest {
    * where the plan allows (early-refit.ts).
    */
   readonly refitMetric?: (scoring: readonly string[]) => string | undefined;
+  /** Return before the threads this evaluation starts have closed: the caller awaits `released` (see Evaluation). */
+  readonly deferClose?: boolean;
 }
 
 /**
@@ -83,6 +91,7 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
   // folds, persists the data and reads X for non-finite values. No task is sent before all of
   // it passes (a plan that checks X in its own pass fails with the same error after it).
   let executor: Executor | undefined;
+  let closing: Promise<void> | undefined;
   try {
     executor = options.executor ?? createExecutor(options.workers);
     checkInlineScorers(scoring, executor);
@@ -132,13 +141,15 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
     checkStoreUnchanged(store);
     checkNotAllFailed(records, scoring.names);
     const refit = (candidate: number): Estimator | undefined => early?.refitted(candidate) ?? plan.refit?.(candidate);
+    // The threads take ~30 ms to end (LB, LW): the caller's refit need not wait for them.
+    if (request.deferClose === true && !options.executor) closing = executor.close();
     return {
       records, folds, scoring: scoring.names, multimetric: scoring.multimetric, scorers: scoring.scorers, storeHash: store.hash,
-      refit, fitParams: fitArrays,
+      refit, fitParams: fitArrays, released: closing ?? Promise.resolve(),
     };
   } finally {
     scoring.release();
-    if (!options.executor) await executor?.close();
+    if (!options.executor && closing === undefined) await executor?.close();
   }
 }
 

@@ -7,7 +7,7 @@ import type { NdArray } from '../data/ndarray.js';
 import { ValueError } from '../errors.js';
 import { isClassifier, type Classifier, type Estimator, type FloatMatrix, type Params, type Rows } from '../models/estimator.js';
 import type { FitRecord } from '../workers/protocol.js';
-import { evaluate } from './engine.js';
+import { evaluate, type Evaluation } from './engine.js';
 import type { Scorer } from './scorers.js';
 import { formatWarning, gatherWarnings, type SearchWarning } from './search-warnings.js';
 import { warnOnce } from './warnings.js';
@@ -68,7 +68,20 @@ export abstract class BaseSearch {
         return undefined; // the search reports the bad option after its tasks, as before
       }
     };
-    const evaluation = await evaluate({ estimator: this.estimator, X, y, candidates, options: this.options, fitOptions, ...(metricForRefit ? { refitMetric: metricForRefit } : {}) });
+    const evaluation = await evaluate({
+      estimator: this.estimator, X, y, candidates, options: this.options, fitOptions, deferClose: true,
+      ...(metricForRefit ? { refitMetric: metricForRefit } : {}),
+    });
+    try {
+      this.outcome = this.conclude(evaluation, X, y, candidates);
+    } finally {
+      await evaluation.released;
+    }
+    return this;
+  }
+
+  /** Ranks the candidates, refits the best (while the evaluation's threads close) and gathers what the search reports. */
+  private conclude(evaluation: Evaluation, X: FloatMatrix, y: NdArray, candidates: readonly Params[]): Outcome {
     const { scoring, folds, records, multimetric } = evaluation;
     const cvResults = buildCvResults(candidates, folds.length, scoring, records, this.options.returnTrainScore ?? false, multimetric);
     const refitMetric = resolveRefit(this.options.refit, scoring);
@@ -93,11 +106,10 @@ export abstract class BaseSearch {
       ...convergenceWarnings(records, candidates, this.estimator.getParams(), bestEstimator),
       ...scoringWarnings.map((w) => formatWarning(w, records.length)),
     ];
-    this.outcome = {
+    return {
       cvResults, scoring, multimetric, scorers: evaluation.scorers, refitMetric, bestIndex, bestEstimator, refitTime,
       storeHash: evaluation.storeHash, fitErrors, warnings, scoringWarnings, solverStats: solverStats(records), fitRecords: records,
     };
-    return this;
   }
 
   private get done(): Outcome {

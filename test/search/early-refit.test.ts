@@ -3,10 +3,13 @@
  * which candidates it refits and when, that the search takes its estimator, and that it is the
  * refit after the tasks to the bit.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ndarray } from '../../src/data/ndarray.js';
 import type { Estimator } from '../../src/models/estimator.js';
 import { LogisticRegression } from '../../src/models/logistic.js';
+import { makePipeline, Pipeline } from '../../src/models/pipeline.js';
+import { StandardScaler } from '../../src/models/standard-scaler.js';
+import { ThreadPoolExecutor } from '../../src/workers/thread-executor.js';
 import { EarlyRefit, leadingCandidate } from '../../src/search/early-refit.js';
 import { GridSearch } from '../../src/search/grid-search.js';
 import type { Plan } from '../../src/search/plan.js';
@@ -200,5 +203,31 @@ describe('a logistic search with an early refit', () => {
     }).fit(X, y);
     expect(threads.bestIndex).toBe(plain.bestIndex);
     expect(Array.from((threads.bestEstimator as LogisticRegression).coef)).toEqual(Array.from((plain.bestEstimator as LogisticRegression).coef));
+  });
+});
+
+describe('a search\'s own threads', () => {
+  afterEach(() => { vi.restoreAllMocks(); });
+
+  it('close while the search refits on this thread, and are gone before fit returns', async () => {
+    const { X, y } = dataset('breast_cancer');
+    const events: string[] = [];
+    const close = ThreadPoolExecutor.prototype.close;
+    vi.spyOn(ThreadPoolExecutor.prototype, 'close').mockImplementation(async function (this: ThreadPoolExecutor) {
+      events.push('close');
+      await close.call(this);
+      events.push('closed');
+    });
+    // A pipeline's refit is the estimator's own fit on this thread (no early refit).
+    const fit = Pipeline.prototype.fit;
+    vi.spyOn(Pipeline.prototype, 'fit').mockImplementation(function (this: Pipeline, ...args: Parameters<Pipeline['fit']>) {
+      events.push('refit');
+      return fit.apply(this, args);
+    });
+    await new GridSearch(makePipeline(new StandardScaler(), new LogisticRegression()), { logisticregression__C: [0.1, 1] }, {
+      cv: new StratifiedKFold({ nSplits: 3 }), scoring: 'accuracy', workers: 2,
+    }).fit(X, y);
+    events.push('returned');
+    expect(events).toEqual(['close', 'refit', 'closed', 'returned']);
   });
 });
