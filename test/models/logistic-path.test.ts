@@ -9,6 +9,7 @@ import { ValueError } from '../../src/errors.js';
 import { makeClassification } from '../../src/data/synthetic.js';
 import { LogisticRegression } from '../../src/models/logistic.js';
 import { fitLogisticPath, fitLogisticPathDetailed } from '../../src/models/logistic-path.js';
+import { bestPathPower, tangentLength } from '../../src/models/logistic-solver.js';
 import { converged, dataset, maxRelErr } from './logistic-fixtures.js';
 import { maxAbsErr, toFortran } from './fixtures.js';
 
@@ -114,4 +115,37 @@ test('bad Cs and params are ValueErrors naming the value', () => {
   expect(() => fitLogisticPath(X, y, undefined, [], { fitIntercept: true, ...TIGHT })).toThrow(new ValueError('Cs must be a non-empty array of numbers > 0'));
   expect(() => fitLogisticPath(X, y, undefined, [1, -1], { fitIntercept: true, ...TIGHT })).toThrow('logistic param C must be a finite number > 0, found -1');
   expect(() => fitLogisticPath(X, y, undefined, [1], { fitIntercept: true, maxIter: 0, tol: 1e-8 })).toThrow('logistic param maxIter must be an integer >= 1, found 0');
+});
+
+describe('how a path predicts the next solution', () => {
+  // Each of x = a/λ, a·log λ and b + a·λ is followed exactly by the tangent step of its power.
+  const paths = [
+    { power: -1, x: (l: number) => 3 / l, dx: (l: number) => -3 / (l * l) },
+    { power: 0, x: (l: number) => 3 * Math.log(l), dx: (l: number) => 3 / l },
+    { power: 1, x: (l: number) => 2 + 3 * l, dx: () => 3 },
+  ];
+
+  test('the tangent step of power p is exact on a path that is linear in λ^p (log λ for 0): 1e-12', () => {
+    for (const { power, x, dx } of paths) {
+      for (const [from, to] of [[100, 100 / 3.5], [0.5, 0.1], [2, 7]] as const) {
+        expect(Math.abs(x(from) + tangentLength(power, from, to) * dx(from) - x(to))).toBeLessThan(1e-12 * Math.max(1, Math.abs(x(to))));
+      }
+    }
+  });
+
+  test('each path\'s own power predicts it best', () => {
+    for (const { power, x, dx } of paths) {
+      const [before, now] = [100, 100 / 3.5];
+      expect(bestPathPower(Float64Array.of(x(before)), Float64Array.of(dx(before)), before, Float64Array.of(x(now)), now)).toBe(power);
+    }
+  });
+
+  test('a binary path steps along the power that fits it: fewer gradient passes than in log λ alone (41 against 45)', () => {
+    // 5,000 × 8, 12 C from 1e-4 to 100, tol 1e-8: passes are counted, not timed, so the same everywhere.
+    const { X, y } = makeClassification({ nSamples: 5000, nFeatures: 8, nInformative: 4, seed: 2 });
+    const Cs = Array.from({ length: 12 }, (_, i) => 10 ** (-4 + (6 * i) / 11));
+    const { reports } = fitLogisticPathDetailed(X, y, undefined, Cs, { fitIntercept: true, maxIter: 10000, tol: 1e-8 });
+    expect(reports.every((r) => r.converged)).toBe(true);
+    expect(reports.reduce((n, r) => n + r.gradientPasses, 0)).toBeLessThanOrEqual(43);
+  });
 });
