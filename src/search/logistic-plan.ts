@@ -174,11 +174,15 @@ class FoldSolutions {
 
   /**
    * The mean solution over the folds the refit starts from, or undefined when there is none or
-   * they differ in size (a fold lacked a class).
+   * they differ in size (a fold lacked a class). Where none of those folds ran (a resumed search
+   * whose journal held them) the folds that did serve: no early refit starts then (see
+   * complete), so the refit's start still depends only on what ran, never on when.
    */
   mean(candidate: number): Float64Array | undefined {
     // In fold order, so that the refit's start (and so its last bits) does not depend on which task finished first.
-    const list = (this.byCandidate.get(candidate) ?? []).slice(0, this.folds).filter((x) => x !== undefined);
+    const byFold = this.byCandidate.get(candidate) ?? [];
+    const first = byFold.slice(0, this.folds).filter((x) => x !== undefined);
+    const list = first.length > 0 ? first : byFold.filter((x) => x !== undefined);
     if (list.length === 0 || list.some((x) => x.length !== list[0]!.length)) return undefined;
     const out = new Float64Array(list[0]!.length);
     for (const x of list) for (let i = 0; i < out.length; i++) out[i]! += x[i]! / list.length;
