@@ -3,8 +3,9 @@
  * search unevenly: once a thread has no task left it idles until the last task ends, and the
  * refit used to start only then, on the caller's thread. Now, as soon as a thread is free, the
  * candidate leading on the scores so far is refitted there, by a task the plan makes
- * (`Plan.refitTask`: the same fit, to the bit, as the plan's refit on the caller's thread);
- * when that one is done and tasks still run, the runner-up too. When the last task confirms a
+ * (`Plan.refitTask`: the same fit, to the bit, as the plan's refit on the caller's thread), and
+ * the runner-up is queued for the next thread to free (on a shared pool: run once the leader's
+ * is done, if tasks still run). When the last task confirms a
  * candidate refitted (or being refitted) early, the search takes that refit; otherwise it refits
  * the winner as before, and the early work cost a thread that would have idled.
  *
@@ -51,7 +52,13 @@ export class EarlyRefit {
   taskFinished(records: readonly FitRecord[]): void {
     this.finished++;
     const { tasks, executor } = this.options;
-    if (this.running.size === 0 && this.finished >= tasks - executor.concurrency + 1) this.next(records);
+    if (this.running.size > 0 || this.finished < tasks - executor.concurrency + 1) return;
+    this.next(records);
+    // On its own pool the search also queues the runner-up at once: it runs on the next thread
+    // to free, as the last task ends, warm there (LB's runner-up wins: its refit then takes ~40 ms
+    // on that thread against 55-130 on the caller's cold code), and the pool's closing ends it
+    // when it lost. A shared pool runs it only on a thread that is free anyway (see keep in next).
+    if (!this.options.shared) this.next(records);
   }
 
   /**
@@ -84,7 +91,7 @@ export class EarlyRefit {
     const keep = (result: TaskResult): void => {
       const estimator = plan.refitResult?.(result);
       if (estimator !== undefined) this.done.set(candidate, estimator);
-      this.next(records);
+      if (this.options.shared) this.next(records);
     };
     // A refit that fails or is cut short by the pool's closing is only lost: the search refits the winner itself.
     this.running.set(candidate, executor.run(task).then(keep, () => undefined));

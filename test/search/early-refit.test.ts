@@ -74,10 +74,10 @@ describe('EarlyRefit', () => {
   // 3 folds: candidates compared on folds 0 and 1. On those, 2 leads, then 0, then 1.
   const records = [record(0, 0, 2), record(0, 1, 2), record(1, 0, 1), record(1, 1, 1), record(2, 0, 3), record(2, 1, 3), record(1, 2, 100)];
 
-  it('starts the leader once a thread has no task left, then the runner-up, two at most', async () => {
+  it('on a shared pool, starts the leader once a thread has no task left, then the runner-up once it is done, two at most', async () => {
     const plan = fakePlan();
     const { executor, started, release } = heldExecutor(2);
-    const early = new EarlyRefit({ plan, executor, metric: 'm', tasks: 5, folds: 3, shared: false });
+    const early = new EarlyRefit({ plan, executor, metric: 'm', tasks: 5, folds: 3, shared: true });
     early.taskFinished(records);
     early.taskFinished(records);
     early.taskFinished(records);
@@ -97,10 +97,26 @@ describe('EarlyRefit', () => {
     expect(early.refitted(1)).toBeUndefined();
   });
 
+  it('on its own pool, queues the runner-up with the leader, and no third', async () => {
+    const plan = fakePlan();
+    const { executor, started, release } = heldExecutor(2);
+    const early = new EarlyRefit({ plan, executor, metric: 'm', tasks: 5, folds: 3, shared: false });
+    for (let i = 0; i < 3; i++) early.taskFinished(records);
+    expect(started).toEqual([]);
+    early.taskFinished(records);
+    expect(started).toEqual([2, 0]);
+    release.get(2)!.ok();
+    release.get(0)!.ok();
+    early.taskFinished(records);
+    await tick();
+    expect(started).toEqual([2, 0]);
+    expect(early.refitted(0)).toBe(plan.markers.get(0));
+  });
+
   it('starts nothing where the plan cannot refit yet, and tries again at the next finished task', () => {
     let ready = false;
     const { executor, started } = heldExecutor(2);
-    const early = new EarlyRefit({ plan: fakePlan(() => ready), executor, metric: 'm', tasks: 3, folds: 3, shared: false });
+    const early = new EarlyRefit({ plan: fakePlan(() => ready), executor, metric: 'm', tasks: 3, folds: 3, shared: true });
     early.taskFinished(records);
     early.taskFinished(records);
     expect(started).toEqual([]);
@@ -123,15 +139,25 @@ describe('EarlyRefit', () => {
       const { executor, started, release } = heldExecutor(1);
       const early = new EarlyRefit({ plan: fakePlan(), executor, metric: 'm', tasks: 1, folds: 3, shared });
       early.taskFinished(records);
-      expect(started).toEqual([2]);
+      expect(started).toEqual(shared ? [2] : [2, 0]); // its own pool queues the runner-up at once
       let settled = false;
-      const settling = early.settle(0).then(() => { settled = true; });
+      const settling = early.settle(1).then(() => { settled = true; });
       await tick();
-      expect(settled).toBe(!shared); // 0 has no early refit: only a shared executor waits for 2's
+      expect(settled).toBe(!shared); // 1 has no early refit: only a shared executor waits for the others
       release.get(2)!.ok();
+      await tick();
+      if (!shared) {
+        // The winner's refit, running, is waited for.
+        let waited = false;
+        const forWinner = early.settle(0).then(() => { waited = true; });
+        await tick();
+        expect(waited).toBe(false);
+        release.get(0)!.ok();
+        await forWinner;
+      }
       await settling;
       await tick();
-      expect(started).toEqual([2]); // no runner-up once settled
+      expect(started).toEqual(shared ? [2] : [2, 0]); // no runner-up once settled
     }
   });
 });
