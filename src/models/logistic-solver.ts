@@ -342,7 +342,7 @@ class NewtonSolver {
     const { ws, x, problem } = this;
     for (let i = 0; i < this.n; i++) ws.g[i] = problem.fixed[i] === 1 ? 0 : problem.penaltyWeight[i]! * x[i]!;
     this.direction(ws.g, ws.step); // step = −A⁻¹Πx = dx/dλ
-    const binary = this.problem.k === 1;
+    const binary = problem.k === 1;
     if (binary && this.previousLambda > 0) this.pathPower = bestPathPower(this.previousX, this.previousStep, this.previousLambda, x, this.lambda);
     const h = tangentLength(this.pathPower, this.lambda, lambda);
     this.previousX.set(x);

@@ -28,8 +28,6 @@ export interface EarlyRefitOptions {
   readonly executor: Executor;
   /** The scorer whose mean test score picks the best candidate. */
   readonly metric: string;
-  /** The plan's task count. */
-  readonly tasks: number;
   /** The search's fold count: candidates are compared on all folds but the last (see next). */
   readonly folds: number;
   /** The executor is the caller's, not closed by the search: `settle` waits for every early refit. */
@@ -51,8 +49,8 @@ export class EarlyRefit {
    */
   taskFinished(records: readonly FitRecord[]): void {
     this.finished++;
-    const { tasks, executor } = this.options;
-    if (this.running.size > 0 || this.finished < tasks - executor.concurrency + 1) return;
+    const { plan, executor } = this.options;
+    if (this.running.size > 0 || this.finished < plan.tasks.length - executor.concurrency + 1) return;
     this.next(records);
     // On its own pool the search also queues the runner-up at once: it runs on the next thread
     // to free, as the last task ends, warm there (LB's runner-up wins: its refit then takes ~40 ms

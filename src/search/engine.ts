@@ -159,7 +159,7 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
  */
 function earlyRefit(plan: Plan, executor: Executor, metric: string, folds: number, shared: boolean): EarlyRefit | undefined {
   if (plan.refitTask === undefined || executor.runsEarlyRefits !== true) return undefined;
-  return new EarlyRefit({ plan, executor, metric, tasks: plan.tasks.length, folds, shared });
+  return new EarlyRefit({ plan, executor, metric, folds, shared });
 }
 
 /**
@@ -226,9 +226,9 @@ function* allFits(nCandidates: number, nFolds: number, sizes: readonly number[] 
 
 /**
  * Submits every task at once (the executor queues them) and hands each result to `onBatch`
- * as it arrives, then calls `onTaskDone` (while no failure has stopped the search). On abort, on a task rejecting or on `onBatch` throwing (the journal cannot be
- * written), waits for tasks already running to settle so that no result arrives after the
- * search has returned.
+ * as it arrives, then calls `onTaskDone` (while no failure has stopped the search). On abort,
+ * on a task rejecting or on `onBatch` throwing (the journal cannot be written), waits for tasks
+ * already running to settle so that no result arrives after the search has returned.
  */
 async function runAll(
   executor: Executor, plan: Plan, signal: AbortSignal | undefined,
@@ -254,19 +254,16 @@ async function runAll(
   };
   try {
     await Promise.all(plan.tasks.map(async (task) => {
-      let result: TaskResult;
       try {
-        result = await executor.run(task, inner.signal);
+        const result = await executor.run(task, inner.signal);
+        deliver(() => plan.collect(task, result), result.worker);
       } catch (error) {
         // A task that failed as a whole (its thread died, its worker's handler threw) scores its
         // fits as failed, if the plan can; a queue that lost it or refused it never does.
         const records = inner.signal.aborted || !isFitFailure(error) ? undefined : plan.failed(task, error);
         if (records) deliver(() => records);
         else stop(error);
-        if (failure === undefined) onTaskDone();
-        return;
       }
-      deliver(() => plan.collect(task, result), result.worker);
       if (failure === undefined) onTaskDone();
     }));
   } finally {

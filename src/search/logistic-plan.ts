@@ -85,7 +85,7 @@ export function planLogisticPaths(input: PlanInput): Plan | undefined {
       const curvature = solutions.curvature(candidate);
       return {
         kind: 'logistic-refit', ...context, candidate: { id: candidate, params: candidates[candidate]! },
-        ...(start ? { start } : {}), ...(curvature ? { curvature: { hess: curvature.hess, weightSum: curvature.weightSum } } : {}),
+        ...(start ? { start } : {}), ...(curvature ? { curvature } : {}),
       };
     },
     refitResult: (result: TaskResult): Estimator | undefined =>

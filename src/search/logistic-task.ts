@@ -78,8 +78,7 @@ export function runLogisticRefitTask(task: LogisticRefitTask): TaskResult {
   const store = mappedStore(task.store);
   if (task.model.name !== 'logistic') throw new ValueError(`refused task: a logistic-refit task needs a LogisticRegression, found ${task.model.name}`);
   const params = { ...task.model.params, ...task.candidate.params };
-  const curvature = task.curvature === undefined ? undefined : { hess: task.curvature.hess, weightSum: task.curvature.weightSum };
-  const model = refitLogistic(store.X as FloatMatrix, store.y, storeTarget(task.store), params, task.start, curvature);
+  const model = refitLogistic(store.X as FloatMatrix, store.y, storeTarget(task.store), params, task.start, task.curvature);
   const report = model.solverReport();
   return { records: [], model: { state: model.state(), ...(report ? { report } : {}) } };
 }

@@ -97,7 +97,8 @@ export interface LogisticPathTask extends TaskBase {
 /**
  * A search's refit of one LogisticRegression candidate on all rows, run on a pool thread while
  * the search's last tasks still run (search/early-refit.ts): the same fit, to the bit, as the
- * plan's refit on the caller's thread. Only a thread pool of the search's own runs it.
+ * plan's refit on the caller's thread. Only thread pools run it (`Executor.runsEarlyRefits`), so
+ * unlike a queue's messages it carries its start and curvature as arrays.
  */
 export interface LogisticRefitTask extends TaskBase {
   readonly kind: 'logistic-refit';

@@ -37,11 +37,11 @@ describe('leadingCandidate', () => {
   });
 });
 
-/** A plan whose refit task names its candidate; refitResult gives a marker estimator per candidate. */
-function fakePlan(ready: (candidate: number) => boolean = () => true): Plan & { readonly markers: Map<number, Estimator> } {
+/** A plan of `tasks` tasks whose refit task names its candidate; refitResult gives a marker estimator per candidate. */
+function fakePlan(tasks: number, ready: (candidate: number) => boolean = () => true): Plan & { readonly markers: Map<number, Estimator> } {
   const markers = new Map<number, Estimator>();
   return {
-    markers, tasks: [], collect: () => [], failed: () => undefined,
+    markers, tasks: Array.from({ length: tasks }, () => ({}) as TaskMessage), collect: () => [], failed: () => undefined,
     refit: () => undefined,
     refitTask: (candidate) => (ready(candidate) ? { kind: 'logistic-refit', candidate: { id: candidate, params: {} } } as unknown as TaskMessage : undefined),
     refitResult: (result) => {
@@ -75,9 +75,9 @@ describe('EarlyRefit', () => {
   const records = [record(0, 0, 2), record(0, 1, 2), record(1, 0, 1), record(1, 1, 1), record(2, 0, 3), record(2, 1, 3), record(1, 2, 100)];
 
   it('on a shared pool, starts the leader once a thread has no task left, then the runner-up once it is done, two at most', async () => {
-    const plan = fakePlan();
+    const plan = fakePlan(5);
     const { executor, started, release } = heldExecutor(2);
-    const early = new EarlyRefit({ plan, executor, metric: 'm', tasks: 5, folds: 3, shared: true });
+    const early = new EarlyRefit({ plan, executor, metric: 'm', folds: 3, shared: true });
     early.taskFinished(records);
     early.taskFinished(records);
     early.taskFinished(records);
@@ -98,9 +98,9 @@ describe('EarlyRefit', () => {
   });
 
   it('on its own pool, queues the runner-up with the leader, and no third', async () => {
-    const plan = fakePlan();
+    const plan = fakePlan(5);
     const { executor, started, release } = heldExecutor(2);
-    const early = new EarlyRefit({ plan, executor, metric: 'm', tasks: 5, folds: 3, shared: false });
+    const early = new EarlyRefit({ plan, executor, metric: 'm', folds: 3, shared: false });
     for (let i = 0; i < 3; i++) early.taskFinished(records);
     expect(started).toEqual([]);
     early.taskFinished(records);
@@ -116,7 +116,7 @@ describe('EarlyRefit', () => {
   it('starts nothing where the plan cannot refit yet, and tries again at the next finished task', () => {
     let ready = false;
     const { executor, started } = heldExecutor(2);
-    const early = new EarlyRefit({ plan: fakePlan(() => ready), executor, metric: 'm', tasks: 3, folds: 3, shared: true });
+    const early = new EarlyRefit({ plan: fakePlan(3, () => ready), executor, metric: 'm', folds: 3, shared: true });
     early.taskFinished(records);
     early.taskFinished(records);
     expect(started).toEqual([]);
@@ -127,7 +127,7 @@ describe('EarlyRefit', () => {
 
   it('loses a refit whose task fails, without an unhandled rejection', async () => {
     const { executor, release } = heldExecutor(1);
-    const early = new EarlyRefit({ plan: fakePlan(), executor, metric: 'm', tasks: 1, folds: 3, shared: false });
+    const early = new EarlyRefit({ plan: fakePlan(1), executor, metric: 'm', folds: 3, shared: false });
     early.taskFinished(records);
     release.get(2)!.fail();
     await early.settle(2);
@@ -137,7 +137,7 @@ describe('EarlyRefit', () => {
   it('settle waits for the winner\'s refit only, or for all on a shared executor, and starts nothing after', async () => {
     for (const shared of [false, true]) {
       const { executor, started, release } = heldExecutor(1);
-      const early = new EarlyRefit({ plan: fakePlan(), executor, metric: 'm', tasks: 1, folds: 3, shared });
+      const early = new EarlyRefit({ plan: fakePlan(1), executor, metric: 'm', folds: 3, shared });
       early.taskFinished(records);
       expect(started).toEqual(shared ? [2] : [2, 0]); // its own pool queues the runner-up at once
       let settled = false;

@@ -77,36 +77,35 @@ describe('results do not depend on the worker count', () => {
 });
 
 describe('resuming from completed fits', () => {
-  it('gives the numbers of an uninterrupted run (logistic paths warm-start the same way)', async () => {
-    const options = { cv: 5, scoring: ['accuracy', 'neg_log_loss'], refit: 'neg_log_loss', workers: 0 } as const;
+  const options = { cv: 5, scoring: ['accuracy', 'neg_log_loss'], refit: 'neg_log_loss', workers: 0 } as const;
+  const keyOf = (k: FitKey): string => JSON.stringify([k.params, k.fold]);
+  /** An uninterrupted logistic search and the journal of its fits. */
+  const journaled = async (): Promise<{ full: GridSearch; journal: Map<string, FitRecord> }> => {
     const journal = new Map<string, FitRecord>();
-    const keyOf = (k: FitKey): string => JSON.stringify([k.params, k.fold]);
     const full = await new GridSearch(new LogisticRegression({ tol: 1e-8 }), { C: Cs }, {
       ...options, onRecord: (record, key) => journal.set(keyOf(key), record),
     }).fit(classification.X, classification.y);
+    return { full, journal };
+  };
+  /** The same search resumed from `kept`, counting the fits it runs again in `onRerun`. */
+  const resume = (kept: ReadonlyMap<string, FitRecord>, onRerun: () => void = () => {}): Promise<GridSearch> =>
+    new GridSearch(new LogisticRegression({ tol: 1e-8 }), { C: Cs }, {
+      ...options, completed: (key) => kept.get(keyOf(key)), onRecord: onRerun,
+    }).fit(classification.X, classification.y);
+
+  it('gives the numbers of an uninterrupted run (logistic paths warm-start the same way)', async () => {
+    const { full, journal } = await journaled();
     // Keep every other fit, as a journal cut short would.
     const kept = new Map([...journal].filter((_, i) => i % 2 === 0));
     let rerun = 0;
-    const resumed = await new GridSearch(new LogisticRegression({ tol: 1e-8 }), { C: Cs }, {
-      ...options, completed: (key) => kept.get(keyOf(key)), onRecord: () => rerun++,
-    }).fit(classification.X, classification.y);
+    const resumed = await resume(kept, () => rerun++);
     expect(rerun).toBe(journal.size - kept.size);
     expect(scoreColumns(resumed.cvResults)).toEqual(scoreColumns(full.cvResults));
   });
-});
 
-describe('resuming a logistic search whose journal holds every fold but the last', () => {
-  it('refits from the last fold\'s solutions, the fits that ran, not from a cold start', async () => {
-    const options = { cv: 5, scoring: ['accuracy', 'neg_log_loss'], refit: 'neg_log_loss', workers: 0 } as const;
-    const journal = new Map<string, FitRecord>();
-    const keyOf = (k: FitKey): string => JSON.stringify([k.params, k.fold]);
-    const full = await new GridSearch(new LogisticRegression({ tol: 1e-8 }), { C: Cs }, {
-      ...options, onRecord: (record, key) => journal.set(keyOf(key), record),
-    }).fit(classification.X, classification.y);
-    const kept = new Map([...journal].filter(([, record]) => record.fold < 4));
-    const resumed = await new GridSearch(new LogisticRegression({ tol: 1e-8 }), { C: Cs }, {
-      ...options, completed: (key) => kept.get(keyOf(key)),
-    }).fit(classification.X, classification.y);
+  it('with every fold but the last journaled, refits from the last fold\'s solutions, the fits that ran, not from a cold start', async () => {
+    const { full, journal } = await journaled();
+    const resumed = await resume(new Map([...journal].filter(([, record]) => record.fold < 4)));
     const passes = (s: GridSearch): number => {
       const report = (s.bestEstimator as LogisticRegression).solverReport()!;
       return report.gradientPasses + report.hessianPasses;
