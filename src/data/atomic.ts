@@ -11,10 +11,10 @@
  * writeFileAtomic('X.npy', [header, bytes]);             // chunks written back to back
  * ```
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { WriteError } from '../errors.js';
+import { randomHex } from './random-name.js';
 
 /** What a file can be written from: text (UTF-8), bytes, or chunks of bytes produced one by one. */
 export type FileContent = string | Uint8Array | Iterable<Uint8Array>;
@@ -75,7 +75,7 @@ export function writeFileAtomic(path: string, content: FileContent, options: { m
  */
 export function replaceFile(path: string, fill: (fd: number) => void, options: { mode?: number } = {}): void {
   const dir = nodePath.dirname(path);
-  const temp = nodePath.join(dir, `.${nodePath.basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = nodePath.join(dir, `.${nodePath.basename(path)}.${process.pid}.${randomHex(4)}.tmp`);
   let fd: number | undefined;
   try {
     fd = fs.openSync(temp, 'wx', options.mode ?? 0o644);

@@ -1,8 +1,8 @@
 /** Putting a finished folder (a store, a fold set) in place, replacing a bad one without a window where neither exists. */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { syncFolder } from './atomic.js';
+import { randomHex } from './random-name.js';
 
 /**
  * Rename the finished folder `temp` to `dir`. When `dir` exists: if `isGood()` says it is
@@ -24,7 +24,7 @@ export function placeFolder(temp: string, dir: string, isGood: () => boolean): v
       if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
     }
     if (isGood()) return;
-    const trash = nodePath.join(nodePath.dirname(dir), `.trash-${randomBytes(4).toString('hex')}`);
+    const trash = nodePath.join(nodePath.dirname(dir), `.trash-${randomHex(4)}`);
     try {
       fs.renameSync(dir, trash);
     } catch (error) {

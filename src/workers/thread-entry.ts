@@ -2,9 +2,9 @@
  * Entry module of each pool thread: imports the handler once, then runs tasks with it.
  * Plain data in, plain data out; the handler maps stores itself (see store-cache.ts).
  */
-import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import type { HandlerModule, TaskHandler } from './handler.js';
 import { workerMemory } from './memory.js';
+import { movedWith, workerData } from './piscina-thread.js';
 import type { TaskMessage, TaskResult } from './protocol.js';
 import { mappedArrays } from './store-cache.js';
 
@@ -22,5 +22,5 @@ export default async function runTask(task: TaskMessage): Promise<TaskResult> {
   const result: TaskResult = { ...(await handle(task)), worker: workerMemory(mappedArrays(task.store), data.name) };
   // Statistics can be megabytes (a learning curve's cells): hand their buffer over, don't copy it.
   if (!result.stats) return result;
-  return move({ [transferableSymbol]: [result.stats.buffer], [valueSymbol]: result }) as unknown as TaskResult;
+  return movedWith(result, [result.stats.buffer as ArrayBuffer]);
 }
