@@ -3,11 +3,12 @@
  * run it when it was built, with the same numbers as the plain modules and one copy of each
  * module (the entry's store cache is the handler's); without it they load the plain modules.
  */
-import { existsSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { makeClassification, makeRegression } from '../../src/data/synthetic.js';
+import { gramModuleBytes } from '../../src/models/kernels/wasm/module.js';
 import { LogisticRegression } from '../../src/models/logistic.js';
 import { Ridge } from '../../src/models/ridge.js';
 import { GridSearch } from '../../src/search/grid-search.js';
@@ -32,6 +33,13 @@ describe('the pool threads\' bundle', () => {
     // The bundle starts from itself; any other handler module from the plain entry, which imports it.
     expect(threadEntryFor(WORKER_BUNDLE)).toBe(WORKER_BUNDLE);
     expect(threadEntryFor(PLAIN_HANDLER)).toBe(THREAD_ENTRY);
+  });
+
+  it('carries the wasm kernel module the plain modules emit, byte for byte, and does not emit it again', () => {
+    const source = readFileSync(fileURLToPath(WORKER_BUNDLE), 'utf8');
+    const carried = /function kernelModuleBytes\(\) \{\s*return Buffer\.from\("([A-Za-z0-9+/=]+)", "base64"\);/.exec(source);
+    expect(carried).not.toBeNull();
+    expect(Buffer.from(carried![1]!, 'base64').equals(Buffer.from(gramModuleBytes()))).toBe(true);
   });
 
   it('gives the plain modules\' numbers to the bit, and its entry reports the handler\'s mappings', async () => {
