@@ -15,16 +15,21 @@ import { createRequire } from 'node:module';
 import nodePath from 'node:path';
 import { workerData as threadData } from 'node:worker_threads';
 
-interface PiscinaMarks {
+/** The symbols piscina reads a transfer from, and its marking of a result as one. */
+export interface PiscinaMarks {
   readonly transferable: symbol;
   readonly value: symbol;
   readonly markMovable: (value: object) => void;
 }
 
-function piscinaMarks(): PiscinaMarks {
+/**
+ * piscina's marks from its modules in `dist` (default: the installed package's folder), or
+ * from the package's public API where they are not there.
+ */
+export function piscinaMarks(dist?: string): PiscinaMarks {
   const require = createRequire(import.meta.url);
   try {
-    const dist = nodePath.dirname(require.resolve('piscina'));
+    dist ??= nodePath.dirname(require.resolve('piscina'));
     const symbols = require(nodePath.join(dist, 'symbols.js')) as { kTransferable?: unknown; kValue?: unknown };
     const common = require(nodePath.join(dist, 'common.js')) as { markMovable?: unknown };
     if (typeof symbols.kTransferable === 'symbol' && typeof symbols.kValue === 'symbol' && typeof common.markMovable === 'function') {

@@ -4,12 +4,13 @@
  * loads neither piscina nor node:crypto when a thread starts.
  */
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { describe, expect, it } from 'vitest';
-import { movedWith } from '../../src/workers/piscina-thread.js';
+import { movedWith, piscinaMarks } from '../../src/workers/piscina-thread.js';
 import { WORKER_BUNDLE } from '../../src/workers/bundle.js';
 import { randomHex } from '../../src/data/random-name.js';
 
@@ -28,6 +29,18 @@ describe('a thread\'s result marked for transfer', () => {
     // The same marking as piscina's own move, and a plain wrapper is not taken for one.
     expect(isMovable(Piscina.move({ [Piscina.transferableSymbol]: [stats.buffer], [Piscina.valueSymbol]: result }))).toBe(true);
     expect(isMovable({ [Piscina.transferableSymbol]: [stats.buffer], [Piscina.valueSymbol]: result })).toBe(false);
+  });
+});
+
+describe('piscina\'s marks', () => {
+  it('come from its modules where they are, else from the package, the same either way', () => {
+    for (const marks of [piscinaMarks(), piscinaMarks(join(tmpdir(), 'memgrid-no-piscina-here'))]) {
+      expect(marks.transferable).toBe(Piscina.transferableSymbol);
+      expect(marks.value).toBe(Piscina.valueSymbol);
+      const wrapper = { [marks.transferable]: [], [marks.value]: 1 };
+      marks.markMovable(wrapper);
+      expect(isMovable(wrapper)).toBe(true);
+    }
   });
 });
 
