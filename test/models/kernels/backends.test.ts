@@ -261,8 +261,10 @@ test('linear outputs: wasm gives the JavaScript loop\'s bits (each output summed
     const Fv = new Float64Array(rowsN * cols);
     for (let i = 0; i < rowsN; i++) for (let j = 0; j < cols; j++) Fv[j * rowsN + i] = values[i * cols + j]!;
     const subset = Int32Array.from({ length: rowsN + 3 }, (_, i) => (i * 37 + 1) % rowsN); // repeats, out of order
+    // A fold's test rows: runs of consecutive rows (copied by memcpy, then staged in wasm) and single rows between them.
+    const runs = Int32Array.from({ length: rowsN }, (_, i) => i).filter((i) => i % 23 !== 0 && (i < 40 || i % 3 === 0));
     for (const X of [{ data: values, nRows: rowsN, nCols: cols, order: 'C' }, { data: Fv, nRows: rowsN, nCols: cols, order: 'F' }] as DenseView[]) {
-      for (const rows of [undefined, subset]) {
+      for (const rows of [undefined, subset, runs]) {
         const m = rows?.length ?? rowsN;
         const js = new Float64Array(m * outputs);
         const wasm = new Float64Array(m * outputs).fill(-1);

@@ -95,3 +95,53 @@ export function emitMargins(): Fn {
   f.end();
   return f;
 }
+
+/**
+ * `transpose(rows, xt, n, d)`: xt[j][u] = rows[u][j] for u < n, j < d: n rows of d doubles,
+ * row-major at byte `rows`, into a block staged column by column at byte `xt` (column j at
+ * xt + j·64 doubles) for {@link emitMargins}. A C-order X's rows reach `rows` by memcpy, runs
+ * at a time; doing this reshuffle in wasm rather than in a JavaScript loop matters on a thread's
+ * first calls, which run that loop unoptimised (see margins.ts).
+ *
+ * ```wat
+ * (func $transpose (param $rows $xt $n $d i32)
+ *   (local $pr $px $u $j i32)
+ *   (if (i32.eqz (local.get $n)) (then (return)))
+ *   (if (i32.eqz (local.get $d)) (then (return)))
+ *   (local.set $pr (local.get $rows))
+ *   (loop $rows
+ *     (local.set $px (i32.add (local.get $xt) (i32.shl (local.get $u) (i32.const 3))))
+ *     (local.set $j (local.get $d))
+ *     (loop $columns
+ *       (f64.store (local.get $px) (f64.load (local.get $pr)))
+ *       (local.set $pr (i32.add (local.get $pr) (i32.const 8)))
+ *       (local.set $px (i32.add (local.get $px) (i32.const 512)))                ;; 64 rows × 8 bytes
+ *       (br_if $columns (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))
+ *     (local.set $u (i32.add (local.get $u) (i32.const 1)))
+ *     (br_if $rows (i32.lt_u (local.get $u) (local.get $n)))))
+ * ```
+ */
+export function emitTranspose(): Fn {
+  const f = new Fn(4);
+  const [rows, xt, n, d] = [0, 1, 2, 3];
+  const pr = f.local(I32), px = f.local(I32), u = f.local(I32), j = f.local(I32);
+  f.get(n).eqz().if().ret().end();
+  f.get(d).eqz().if().ret().end();
+  f.get(rows).set(pr);
+  f.loop(); // $rows
+  {
+    f.get(xt).get(u).i32(3).shl().add().set(px);
+    f.get(d).set(j);
+    f.loop(); // $columns
+    {
+      f.get(px).get(pr).load64(0).store64(0);
+      f.inc(pr, 8);
+      f.inc(px, 8 * MARGIN_BLOCK_ROWS);
+      f.get(j).i32(1).sub().tee(j).brIf(0);
+    }
+    f.end();
+    f.inc(u, 1).get(u).get(n).ltU().brIf(0);
+  }
+  f.end();
+  return f;
+}

@@ -9,7 +9,7 @@ import { emitExpand, emitExpandMoments } from './expand-module.js';
 import { emitSoftmax } from './softmax-module.js';
 import { emitLogit } from './logit-module.js';
 import { emitTrsv } from './trsv-module.js';
-import { emitMargins } from './margins-module.js';
+import { emitMargins, emitTranspose } from './margins-module.js';
 import { emitDot } from './dot-emitter.js';
 
 /**
@@ -658,5 +658,6 @@ export function gramModuleBytes(): Uint8Array {
     ['gram', emitGram()], ['scale', emitScale()], ['affine', emitAffine()], ['rank', emitRank()], ['chol', emitCholesky()],
     ['symv', emitSymv()], ['syr2', emitSyr2()], ['softmax', emitSoftmax()], ['expand', emitExpand()],
     ['logit', emitLogit()], ['trsv', emitTrsv()], ['expandMoments', emitExpandMoments()], ['margins', emitMargins()],
+    ['transpose', emitTranspose()],
   ]);
 }

@@ -216,7 +216,7 @@ function loadBlock(
  * Raw rows first .. first + m − 1 of a C-order X into `stage`, back to back: one memcpy per
  * run of consecutive rows (folds' rows mostly come in runs of hundreds).
  */
-function stageRuns(stage: Float64Array, X: DenseView, rows: Int32Array | undefined, first: number, m: number): void {
+export function stageRuns(stage: Float64Array, X: DenseView, rows: Int32Array | undefined, first: number, m: number): void {
   const d = X.nCols;
   const data = X.data;
   for (let u = 0; u < m;) {
