@@ -6,8 +6,9 @@
  * A C-order X's rows are copied in by memcpy, a run of consecutive rows at a time, and wasm
  * stages them column by column (`transpose`); an F-order X is staged by the JavaScript loop.
  * Why: a pool thread scores each fold's test rows a few times in all, so that loop ran
- * unoptimised there: 22-55 ms for a fold's 40,000 × 32 test rows and 12 outputs on a fresh
- * thread's first calls, against 5-7 ms once V8 had optimised it (LB).
+ * unoptimised there: a fold's 40,000 × 32 test rows and 12 outputs took 22-55 ms a call in a
+ * fresh process (page faults of its fresh arrays included), 5-7 ms once V8 had optimised it (LB);
+ * scoring a search's six path tasks, traced in the threads: 294-305 → 254-297 ms.
  */
 import { rowCount, type DenseView } from '../types.js';
 import { wasmApi, wasmGramSupported, wasmModule, WASM_PAGE_BYTES } from './kernel.js';
