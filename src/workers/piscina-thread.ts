@@ -13,7 +13,6 @@
  */
 import { createRequire } from 'node:module';
 import nodePath from 'node:path';
-import { workerData as threadData } from 'node:worker_threads';
 
 /** The symbols piscina reads a transfer from, and its marking of a result as one. */
 export interface PiscinaMarks {
@@ -43,9 +42,6 @@ export function piscinaMarks(dist?: string): PiscinaMarks {
 }
 
 const marks = piscinaMarks();
-
-/** The `workerData` the pool was created with (piscina passes it to each thread unchanged). */
-export const workerData: unknown = threadData;
 
 /**
  * `value`, marked for piscina to hand `buffers` over to the caller instead of copying them

@@ -2,12 +2,14 @@
  * Entry module of each pool thread: imports the handler once, then runs tasks with it.
  * Plain data in, plain data out; the handler maps stores itself (see store-cache.ts).
  */
+import { workerData } from 'node:worker_threads';
 import type { HandlerModule, TaskHandler } from './handler.js';
 import { workerMemory } from './memory.js';
-import { movedWith, workerData } from './piscina-thread.js';
+import { movedWith } from './piscina-thread.js';
 import type { TaskMessage, TaskResult } from './protocol.js';
 import { mappedArrays } from './store-cache.js';
 
+// piscina hands each thread the pool's workerData unchanged.
 const data = workerData as { handlerModule: string; name?: string };
 // Import the handler as soon as the thread starts, not with its first task: the search sends
 // tasks only after checking its input, and the import overlaps that work.

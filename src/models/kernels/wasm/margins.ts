@@ -95,9 +95,7 @@ export function linearMarginsWasm(
   if (ws === undefined) return false;
   ws.coef.set(coef.subarray(0, k * (d + 1)));
   const n = rowCount(X, rows);
-  const { data } = X;
-  const rowStride = X.order === 'C' ? d : 1;
-  const colStride = X.order === 'C' ? 1 : X.nRows;
+  const { data, nRows } = X;
   const { staged, out: outputs } = ws;
   for (let first = 0; first < n; first += MARGIN_BLOCK_ROWS) {
     const m = Math.min(MARGIN_BLOCK_ROWS, n - first);
@@ -105,9 +103,10 @@ export function linearMarginsWasm(
       stageRuns(ws.rows, X, rows, first, m);
       ws.transpose(m);
     } else {
+      // F order: column j of row r is data[r + j·nRows].
       for (let u = 0; u < m; u++) {
-        const base = (rows === undefined ? first + u : rows[first + u]!) * rowStride;
-        for (let j = 0; j < d; j++) staged[j * MARGIN_BLOCK_ROWS + u] = data[base + j * colStride]!;
+        const r = rows === undefined ? first + u : rows[first + u]!;
+        for (let j = 0; j < d; j++) staged[j * MARGIN_BLOCK_ROWS + u] = data[r + j * nRows]!;
       }
     }
     ws.run(m);
