@@ -10,7 +10,7 @@ import {
   accumulateGram, gramStats, lastBackend, logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, withBackend,
   type DenseView, type GramStats,
 } from '../../../src/models/kernels/index.js';
-import { blockRowsFor, createGramKernel, gramLayout, wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
+import { blockRowsFor, createGramKernel, gramLayout, paddedColumns, wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
 import { gramModuleBytes } from '../../../src/models/kernels/wasm/module.js';
 import { logisticPointLoss, logisticResidual, softmaxRow } from '../../../src/models/kernels/logistic-math.js';
 import { fastExp } from '../../../src/models/kernels/fast-math.js';
@@ -75,6 +75,13 @@ describe('the wasm module', () => {
     expect(wasmGramKernel(33)?.capacity).toBe(320);
   });
 
+  it('pads rows to a multiple of 4 columns, and one cache line more where a row would be a multiple of 2 KiB', () => {
+    expect([1, 4, 33, 129, 250, 252, 257].map(paddedColumns)).toEqual([4, 4, 36, 132, 252, 252, 260]);
+    // 256 and 512 columns (2 and 4 KiB) would put a block's rows in the same L1 sets.
+    expect([255, 256, 509, 512, 768, 1024].map(paddedColumns)).toEqual([264, 264, 520, 520, 776, 1032]);
+    expect(wasmGramKernel(512)?.stride).toBe(520);
+  });
+
   it('lays out its memory in 16-byte aligned regions that do not overlap', () => {
     for (const [dp, capacity, outputs, classes, kept] of [[4, 1, 1, 1, 0], [8, 3, 6, 3, 5], [36, 64, 55, 10, 1], [68, 65, 1, 1, 1000]] as const) {
       const l = gramLayout(dp, capacity, outputs, classes, kept);
@@ -94,8 +101,8 @@ describe('the wasm module', () => {
   });
 
   it('adds Σ z zᵀ for every shape of d and block, padding and lower triangle untouched', () => {
-    for (const d of [1, 2, 3, 4, 5, 7, 13, 33, 64, 65]) {
-      for (const n of [0, 1, 3, 63, 64, 65, 200]) {
+    for (const d of [1, 2, 3, 4, 5, 7, 13, 33, 64, 65, 256]) {
+      for (const n of d === 256 ? [1, 65] : [0, 1, 3, 63, 64, 65, 200]) {
         const data = randoms(n * d, d * 1000 + n);
         const kernel = createGramKernel(d, 64);
         for (let r = 0; r < n; r += kernel.capacity) {
