@@ -1,5 +1,5 @@
 /**
- * The dot product the wasm kernels emit wherever one row meets one vector (symv's rows, the
+ * The dot product the wasm kernels emit wherever one row meets one vector (the
  * triangular solve's forward rows): two lanes a load, the lanes summed, then the odd last product.
  */
 import type { Fn } from './asm.js';

@@ -10,7 +10,7 @@ import { emitSoftmax } from './softmax-module.js';
 import { emitLogit } from './logit-module.js';
 import { emitTrsv } from './trsv-module.js';
 import { emitMargins, emitTranspose } from './margins-module.js';
-import { emitDot } from './dot-emitter.js';
+import { emitTridiagonalStep } from './tridiagonal-module.js';
 
 /**
  * `gram(g, l, z, n, dp, full)`: for 4×4 tiles (j, k) with k ≥ j (every k when full ≠ 0),
@@ -480,174 +480,8 @@ function emitCholesky(): Fn {
 }
 
 /**
- * `symv(a, v, p, n, stride, start)`: p[i] = Σ_{start ≤ j < n} A[i][j]·v[j] for start ≤ i < n,
- * A row-major with rows of `stride` doubles: the matrix-vector product of the trailing block a
- * Householder reduction step needs (shifted-solver.ts). Each row's dot runs four two-lane sums
- * (emitDot4; the sketch below shows one), an odd last column in scalar.
- *
- * ```wat
- * (func $symv (param $a i32) (param $v i32) (param $p i32) (param $n i32) (param $stride i32) (param $start i32)
- *   (local $rowb $i $pa $pv $len $jb i32) (local $acc v128) (local $s f64)
- *   (local.set $rowb (i32.shl (local.get $stride) (i32.const 3)))
- *   (local.set $pv (i32.add (local.get $v) (i32.shl (local.get $start) (i32.const 3))))
- *   (local.set $len (i32.shl (i32.sub (local.get $n) (local.get $start)) (i32.const 3)))
- *   (local.set $i (local.get $start))
- *   (block $rows_done (loop $rows
- *     (br_if $rows_done (i32.ge_u (local.get $i) (local.get $n)))
- *     (local.set $pa (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowb)))
- *       (i32.shl (local.get $start) (i32.const 3))))
- *     (local.set $acc (v128.const i64x2 0 0))
- *     (local.set $jb (i32.const 0))
- *     (block $cols_done (loop $cols
- *       (br_if $cols_done (i32.gt_u (i32.add (local.get $jb) (i32.const 16)) (local.get $len)))
- *       (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul
- *         (v128.load (i32.add (local.get $pa) (local.get $jb))) (v128.load (i32.add (local.get $pv) (local.get $jb))))))
- *       (local.set $jb (i32.add (local.get $jb) (i32.const 16)))
- *       (br $cols)))
- *     (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
- *     (if (i32.lt_u (local.get $jb) (local.get $len)) (then
- *       (local.set $s (f64.add (local.get $s) (f64.mul
- *         (f64.load (i32.add (local.get $pa) (local.get $jb))) (f64.load (i32.add (local.get $pv) (local.get $jb))))))))
- *     (f64.store (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 3))) (local.get $s))
- *     (local.set $i (i32.add (local.get $i) (i32.const 1)))
- *     (br $rows))))
- * ```
- */
-function emitSymv(): Fn {
-  const f = new Fn(6);
-  const [a, v, p, n, stride, start] = [0, 1, 2, 3, 4, 5];
-  const rowb = f.local(I32), i = f.local(I32), pa = f.local(I32), pv = f.local(I32), len = f.local(I32), jb = f.local(I32);
-  const acc = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)], s = f.local(F64);
-  f.get(stride).i32(3).shl().set(rowb);
-  f.get(v).get(start).i32(3).shl().add().set(pv);
-  f.get(n).get(start).sub().i32(3).shl().set(len);
-  f.get(start).set(i);
-  f.block().loop(); // $rows
-  {
-    f.get(i).get(n).geU().brIf(1);
-    f.get(a).get(i).get(rowb).mul().add().get(start).i32(3).shl().add().set(pa);
-    emitDot4(f, pa, pv, len, { acc, at: jb }, s);
-    f.get(p).get(i).i32(3).shl().add().get(s).store64(0);
-    f.inc(i, 1).br(0);
-  }
-  f.end().end();
-  return f;
-}
-
-/**
- * Emits out = Σ x[k]·y[k] as {@link emitDot} does, with four independent two-lane sums (eight
- * values a turn) instead of one: a row of symv is one long dot, and a single chain of additions
- * waits four cycles on each (a 512 × 512 Householder reduction: 46.6 → 28-30 ms). The remaining pairs go
- * to the first sum; then (s0 + s1) + (s2 + s3), its lanes, and the odd last product.
- */
-function emitDot4(f: Fn, x: number, y: number, bytes: number, scratch: { acc: readonly number[]; at: number }, out: number): void {
-  const { acc, at } = scratch;
-  for (const a of acc) f.vzero().set(a);
-  f.i32(0).set(at);
-  f.block().loop();
-  {
-    f.get(at).i32(64).add().get(bytes).gtU().brIf(1);
-    acc.forEach((a, q) => {
-      f.get(a).get(x).get(at).add().vload(16 * q).get(y).get(at).add().vload(16 * q).fmul().fadd().set(a);
-    });
-    f.inc(at, 64).br(0);
-  }
-  f.end().end();
-  f.block().loop();
-  {
-    f.get(at).i32(16).add().get(bytes).gtU().brIf(1);
-    f.get(acc[0]!).get(x).get(at).add().vload(0).get(y).get(at).add().vload(0).fmul().fadd().set(acc[0]!);
-    f.inc(at, 16).br(0);
-  }
-  f.end().end();
-  f.get(acc[0]!).get(acc[1]!).fadd().get(acc[2]!).get(acc[3]!).fadd().fadd().set(acc[0]!);
-  f.get(acc[0]!).lane(0).get(acc[0]!).lane(1).add64().set(out);
-  f.get(at).get(bytes).ltU().if();
-  f.get(out).get(x).get(at).add().load64(0).get(y).get(at).add().load64(0).mul64().add64().set(out);
-  f.end();
-}
-
-/**
- * `syr2(a, v, w, n, stride, start)`: A[i][j] −= v[i]·w[j] + w[i]·v[j] for start ≤ i, j < n: the
- * symmetric rank-two update of a Householder reduction step, both triangles (shifted-solver.ts).
- *
- * ```wat
- * (func $syr2 (param $a i32) (param $v i32) (param $w i32) (param $n i32) (param $stride i32) (param $start i32)
- *   (local $rowb $i $pa $pv $pw $len $jb i32) (local $sv $sw $x v128) (local $vi $wi f64)
- *   ;; $rowb, $pv, $pw (= w + 8·start), $len as in $symv
- *   (local.set $i (local.get $start))
- *   (block $rows_done (loop $rows
- *     (br_if $rows_done (i32.ge_u (local.get $i) (local.get $n)))
- *     (local.set $pa (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowb)))
- *       (i32.shl (local.get $start) (i32.const 3))))
- *     (local.set $vi (f64.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))))
- *     (local.set $wi (f64.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 3)))))
- *     (local.set $sv (v128.load64_splat (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))))
- *     (local.set $sw (v128.load64_splat (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 3)))))
- *     (local.set $jb (i32.const 0))
- *     (block $cols_done (loop $cols
- *       (br_if $cols_done (i32.gt_u (i32.add (local.get $jb) (i32.const 16)) (local.get $len)))
- *       (v128.store (i32.add (local.get $pa) (local.get $jb)) (f64x2.sub (v128.load (i32.add (local.get $pa) (local.get $jb)))
- *         (f64x2.add (f64x2.mul (local.get $sv) (v128.load (i32.add (local.get $pw) (local.get $jb))))
- *                    (f64x2.mul (local.get $sw) (v128.load (i32.add (local.get $pv) (local.get $jb)))))))
- *       (local.set $jb (i32.add (local.get $jb) (i32.const 16)))
- *       (br $cols)))
- *     (if (i32.lt_u (local.get $jb) (local.get $len)) (then           ;; an odd last column in scalar
- *       (f64.store (i32.add (local.get $pa) (local.get $jb)) (f64.sub (f64.load (i32.add (local.get $pa) (local.get $jb)))
- *         (f64.add (f64.mul (local.get $vi) (f64.load (i32.add (local.get $pw) (local.get $jb))))
- *                  (f64.mul (local.get $wi) (f64.load (i32.add (local.get $pv) (local.get $jb)))))))))
- *     (local.set $i (i32.add (local.get $i) (i32.const 1)))
- *     (br $rows))))
- * ```
- */
-function emitSyr2(): Fn {
-  const f = new Fn(6);
-  const [a, v, w, n, stride, start] = [0, 1, 2, 3, 4, 5];
-  const rowb = f.local(I32), i = f.local(I32), pa = f.local(I32), pv = f.local(I32), pw = f.local(I32), len = f.local(I32), jb = f.local(I32);
-  const sv = f.local(V128), sw = f.local(V128), vi = f.local(F64), wi = f.local(F64);
-  f.get(stride).i32(3).shl().set(rowb);
-  f.get(v).get(start).i32(3).shl().add().set(pv);
-  f.get(w).get(start).i32(3).shl().add().set(pw);
-  f.get(n).get(start).sub().i32(3).shl().set(len);
-  f.get(start).set(i);
-  f.block().loop(); // $rows
-  {
-    f.get(i).get(n).geU().brIf(1);
-    f.get(a).get(i).get(rowb).mul().add().get(start).i32(3).shl().add().set(pa);
-    f.get(v).get(i).i32(3).shl().add().load64(0).set(vi);
-    f.get(w).get(i).i32(3).shl().add().load64(0).set(wi);
-    f.get(v).get(i).i32(3).shl().add().splat64(0).set(sv);
-    f.get(w).get(i).i32(3).shl().add().splat64(0).set(sw);
-    f.i32(0).set(jb);
-    f.block().loop(); // $cols
-    {
-      f.get(jb).i32(16).add().get(len).gtU().brIf(1);
-      f.get(pa).get(jb).add();
-      f.get(pa).get(jb).add().vload(0);
-      f.get(sv).get(pw).get(jb).add().vload(0).fmul();
-      f.get(sw).get(pv).get(jb).add().vload(0).fmul();
-      f.fadd().fsub().vstore(0);
-      f.inc(jb, 16).br(0);
-    }
-    f.end().end();
-    f.get(jb).get(len).ltU().if();
-    {
-      f.get(pa).get(jb).add();
-      f.get(pa).get(jb).add().load64(0);
-      f.get(vi).get(pw).get(jb).add().load64(0).mul64();
-      f.get(wi).get(pv).get(jb).add().load64(0).mul64();
-      f.add64().sub64().store64(0);
-    }
-    f.end();
-    f.inc(i, 1).br(0);
-  }
-  f.end().end();
-  return f;
-}
-
-/**
- * The kernel module's bytes: imports `env.mem`, exports `gram`, `scale`, `affine`, `rank`, `chol`, `symv`, `syr2` and the
- * other modules' functions listed below (softmax, expand, logit, trsv, expandMoments, margins).
+ * The kernel module's bytes: imports `env.mem`, exports `gram`, `scale`, `affine`, `rank`, `chol` and the
+ * other modules' functions listed below (softmax, expand, logit, trsv, expandMoments, margins, transpose, tridiagonalStep).
  * @example
  * ```ts
  * new WebAssembly.Module(gramModuleBytes());
@@ -656,8 +490,8 @@ function emitSyr2(): Fn {
 export function gramModuleBytes(): Uint8Array {
   return moduleBytes([
     ['gram', emitGram()], ['scale', emitScale()], ['affine', emitAffine()], ['rank', emitRank()], ['chol', emitCholesky()],
-    ['symv', emitSymv()], ['syr2', emitSyr2()], ['softmax', emitSoftmax()], ['expand', emitExpand()],
+    ['softmax', emitSoftmax()], ['expand', emitExpand()],
     ['logit', emitLogit()], ['trsv', emitTrsv()], ['expandMoments', emitExpandMoments()], ['margins', emitMargins()],
-    ['transpose', emitTranspose()],
+    ['transpose', emitTranspose()], ['tridiagonalStep', emitTridiagonalStep()],
   ]);
 }

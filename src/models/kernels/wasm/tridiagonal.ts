@@ -1,17 +1,19 @@
 /**
- * The Householder reduction with its O(d²)-per-step parts on wasm (wasm/module.ts's `symv`
- * and `syr2`): the matrix lives in one wasm memory per thread for the whole reduction; each
- * step's reflector (O(d)) is computed in JavaScript by the same {@link householder} as the
- * JavaScript reduction.
+ * The Householder reduction with its O(d²)-per-step part on wasm (tridiagonal-module.ts's
+ * `tridiagonalStep`): the matrix lives in one wasm memory per thread for the whole reduction,
+ * and only its upper triangle is kept (row k from the diagonal on is column k, contiguous). Each step's reflector (O(d)) is computed in JavaScript
+ * by the same {@link householder} as the JavaScript reduction, from column k brought up to date
+ * here; the rest of the previous step's rank-two update is applied by the next step's pass.
  */
 import { finish, householder, type Tridiagonal } from '../js/tridiagonal.js';
 import { wasmApi, wasmModule, WASM_PAGE_BYTES } from './kernel.js';
 
+type StepFn = (a: number, vp: number, wp: number, v: number, p: number, n: number, stride: number, start: number) => void;
+
 interface Workspace {
   readonly words: number;
   readonly f64: Float64Array;
-  readonly symv: (a: number, v: number, p: number, n: number, stride: number, start: number) => void;
-  readonly syr2: (a: number, v: number, w: number, n: number, stride: number, start: number) => void;
+  readonly step: StepFn;
 }
 
 let workspace: Workspace | undefined;
@@ -20,47 +22,60 @@ function workspaceFor(words: number): Workspace {
   if (workspace !== undefined && workspace.words >= words) return workspace;
   const memory = new wasmApi.Memory({ initial: Math.ceil((words * 8) / WASM_PAGE_BYTES) });
   const exports = new wasmApi.Instance(wasmModule(), { env: { mem: memory } }).exports;
-  workspace = {
-    words, f64: new Float64Array(memory.buffer),
-    symv: exports['symv'] as Workspace['symv'], syr2: exports['syr2'] as Workspace['syr2'],
-  };
+  workspace = { words, f64: new Float64Array(memory.buffer), step: exports['tridiagonalStep'] as StepFn };
   return workspace;
 }
 
 /**
  * {@link tridiagonalizeJs} on the wasm kernel: A (d×d, not modified) is copied into wasm memory,
- * beside v and p (d each); the same reflectors and T to rounding (symv's dots sum in another order).
+ * beside four d-vectors (this step's v and p, the previous step's v and w, which swap roles each
+ * step); the same reflectors and T to rounding (the products sum in another order).
  * @example
  * ```ts
  * tridiagonalizeWasm(gram, d, out);
  * ```
  */
 export function tridiagonalizeWasm(A: Float64Array, d: number, out: Tridiagonal): void {
-  const ws = workspaceFor(d * d + 2 * d);
+  const ws = workspaceFor(d * d + 4 * d);
   const m = ws.f64;
-  const vAt = d * d;
-  const pAt = vAt + d;
   m.set(A.subarray(0, d * d), 0);
+  // Two pairs of vectors: [v, p] for this step, [v, w] of the previous one (zeros: no update yet).
+  let current = d * d;
+  let previous = d * d + 2 * d;
+  m.fill(0, previous, previous + 2 * d);
   const { diag, off, vectors, tau } = out;
-  const v = m.subarray(vAt, vAt + d);
-  const p = m.subarray(pAt, pAt + d);
   for (let k = 0; k + 2 < d; k++) {
     const start = k + 1;
+    const pv = m.subarray(previous, previous + d);
+    const pw = m.subarray(previous + d, previous + 2 * d);
+    // Row k from the diagonal on (column k, by symmetry) takes the previous step's update here; the pass below does the rest.
+    const vk = pv[k]!, wk = pw[k]!;
+    for (let j = k; j < d; j++) m[k * d + j]! -= vk * pw[j]! + wk * pv[j]!;
     diag[k] = m[k * d + k]!;
-    const [t, beta] = householder((i) => m[i * d + k]!, k, d, v);
+    const v = m.subarray(current, current + d);
+    const p = m.subarray(current + d, current + 2 * d);
+    const [t, beta] = householder((j) => m[k * d + j]!, k, d, v);
     tau[k] = t;
     off[k] = beta;
-    if (t === 0) continue;
-    vectors.set(v.subarray(start, d), k * d + start);
-    ws.symv(0, vAt * 8, pAt * 8, d, d, start); // p = A v over the trailing block
-    let pv = 0;
+    // With no reflector (t = 0) the pass still applies the pending update; v = 0 makes this step's own update zero.
+    if (t === 0) v.fill(0, start, d);
+    else vectors.set(v.subarray(start, d), k * d + start);
+    p.fill(0, start, d);
+    ws.step(0, previous * 8, (previous + d) * 8, current * 8, (current + d) * 8, d, d, start);
+    let pTv = 0;
     for (let i = start; i < d; i++) {
       p[i]! *= t;
-      pv += p[i]! * v[i]!;
+      pTv += p[i]! * v[i]!;
     }
-    const half = 0.5 * t * pv;
-    for (let i = start; i < d; i++) p[i]! -= half * v[i]!;
-    ws.syr2(0, vAt * 8, pAt * 8, d, d, start);
+    const half = 0.5 * t * pTv;
+    for (let i = start; i < d; i++) p[i]! -= half * v[i]!; // p is now w
+    [current, previous] = [previous, current];
   }
-  finish((i, j) => m[i * d + j]!, d, out);
+  // The last step's update on the 2×2 block no reflector touches.
+  const pv = m.subarray(previous, previous + d);
+  const pw = m.subarray(previous + d, previous + 2 * d);
+  for (let i = Math.max(d - 2, 0); i < d; i++) {
+    for (let j = i; j < d; j++) m[i * d + j]! -= pv[i]! * pw[j]! + pw[i]! * pv[j]!;
+  }
+  finish((i, j) => m[Math.min(i, j) * d + Math.max(i, j)]!, d, out);
 }
