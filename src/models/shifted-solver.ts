@@ -8,7 +8,7 @@
  * Accuracy is a Cholesky solve's: Householder reflections are orthogonal, and T + αI is
  * symmetric positive definite for α > 0, so its LDLᵀ needs no pivoting.
  */
-import { tridiagonalize, type Tridiagonal } from './kernels/index.js';
+import { applyReflectors, tridiagonalize, type Tridiagonal } from './kernels/index.js';
 
 /**
  * A once, any α after: `solve(alpha, b, out)` writes (A + αI)⁻¹ b into out.
@@ -64,34 +64,12 @@ export class ShiftedSolver implements Tridiagonal {
 
   /** x ← Qᵀx = H_{last}⋯H_0 x. */
   private applyQt(x: Float64Array): void {
-    for (let k = 0; k + 2 < this.d; k++) this.reflect(k, x);
+    applyReflectors(this, this.d, x, false);
   }
 
   /** x ← Qx = H_0⋯H_{last} x. */
   private applyQ(x: Float64Array): void {
-    for (let k = this.d - 3; k >= 0; k--) this.reflect(k, x);
-  }
-
-  /** x ← (I − τ_k v_k v_kᵀ) x. */
-  private reflect(k: number, x: Float64Array): void {
-    const t = this.tau[k]!;
-    if (t === 0) return;
-    const { d, vectors } = this;
-    const base = k * d;
-    // Four partial sums: one chain of additions waits on each (the 25 alphas × 5 folds of a
-    // 512-wide grid apply 2.6 million of these products per fold).
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    let i = k + 1;
-    for (; i + 4 <= d; i += 4) {
-      s0 += vectors[base + i]! * x[i]!;
-      s1 += vectors[base + i + 1]! * x[i + 1]!;
-      s2 += vectors[base + i + 2]! * x[i + 2]!;
-      s3 += vectors[base + i + 3]! * x[i + 3]!;
-    }
-    for (; i < d; i++) s0 += vectors[base + i]! * x[i]!;
-    let s = (s0 + s1) + (s2 + s3);
-    s *= t;
-    for (let i = k + 1; i < d; i++) x[i]! -= s * vectors[base + i]!;
+    applyReflectors(this, this.d, x, true);
   }
 
   /** x ← (T + αI)⁻¹ x by LDLᵀ (T + αI is symmetric positive definite for α > 0). */

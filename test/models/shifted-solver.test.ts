@@ -5,7 +5,7 @@
  * the sizes where the reduction has nothing or little to do.
  */
 import { describe, expect, it } from 'vitest';
-import { lastBackend, withBackend, type BackendName } from '../../src/models/kernels/index.js';
+import { applyReflectors, lastBackend, withBackend, type BackendName } from '../../src/models/kernels/index.js';
 import { solveSymmetric } from '../../src/models/linalg.js';
 import { ShiftedSolver } from '../../src/models/shifted-solver.js';
 import { randoms } from '../helpers/random.js';
@@ -68,4 +68,43 @@ describe('ShiftedSolver', () => {
       expect(shifted.rotate(b)).toEqual(rotated); // solveRotated left its input alone
     }
   });
+
+  it('applies Q and Qᵀ on wasm with the JavaScript loop\'s bits, whichever reduction was last', () => {
+    // Odd and even widths, a remainder of 0-3 after the four-wide sums; a second solver in
+    // between makes the wasm side copy reflectors in again.
+    for (const d of [24, 25, 26, 27, 64, 97]) {
+      const one = new ShiftedSolver(gram(d + 10, d, d), d);
+      const two = new ShiftedSolver(gram(d + 20, d, 2 * d), d);
+      for (const solver of [one, two, one]) {
+        for (const backward of [false, true]) {
+          const x = randoms(d, d + (backward ? 1 : 0));
+          const viaJs = x.slice();
+          const viaWasm = x.slice();
+          withBackend('js', () => applyReflectors(solver, d, viaJs, backward));
+          withBackend('wasm', () => applyReflectors(solver, d, viaWasm, backward));
+          expect(lastBackend()).toBe('wasm');
+          expect(viaWasm, `d=${d} backward=${backward}`).toEqual(viaJs);
+          expect(viaJs).not.toEqual(x);
+        }
+      }
+    }
+  });
+
+  it('skips a reflector with τ = 0 (a column already reduced) on both backends alike', () => {
+    // A diagonal A: every column is zero below its diagonal, so every τ is 0 and Q = I.
+    const d = 30;
+    const A = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) A[i * d + i] = i + 1;
+    const solver = new ShiftedSolver(A, d);
+    expect(Array.from(solver.tau.subarray(0, d - 2)).every((t) => t === 0)).toBe(true);
+    // Whatever a skipped reflector's row holds must not reach x: NaN would.
+    solver.vectors.fill(Number.NaN);
+    const x = randoms(d, 5);
+    for (const backend of ['js', 'wasm'] as const) {
+      const y = x.slice();
+      withBackend(backend, () => applyReflectors(solver, d, y, true));
+      expect(y).toEqual(x);
+    }
+  });
 });
+

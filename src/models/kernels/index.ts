@@ -12,12 +12,12 @@
  */
 import { choleskyJs, choleskySolveInPlace } from './js/cholesky.js';
 import { accumulateGramJs, GRAM_UNROLL } from './js/gram.js';
-import { tridiagonalizeJs, type Tridiagonal } from './js/tridiagonal.js';
+import { applyReflectorsJs, tridiagonalizeJs, type Tridiagonal } from './js/tridiagonal.js';
 import { logisticLossGradJs, softmaxLossGradJs } from './js/loss.js';
 import { logisticNewtonSweepJs, softmaxNewtonSweepJs } from './js/newton.js';
 import { rowCount, type DenseView, type GramStats, type SweepRows } from './types.js';
 import { choleskyWasm, WasmCholesky } from './wasm/cholesky.js';
-import { tridiagonalizeWasm } from './wasm/tridiagonal.js';
+import { applyReflectorsWasm, forgetReflectors, tridiagonalizeWasm } from './wasm/tridiagonal.js';
 import { dropKeptRowKernels, wasmGramKernel, wasmGramSupported, type GramKernel } from './wasm/kernel.js';
 import { accumulateGramWasm, logisticSweepWasm, softmaxHessianOutputs, softmaxSweepWasm } from './wasm/sweeps.js';
 import { linearMarginsJs } from './margins.js';
@@ -205,7 +205,28 @@ export function tridiagonalize(A: Float64Array, d: number, out: Tridiagonal): vo
   }
   if (forced === 'wasm' && !wasmGramSupported()) throw new Error('the wasm kernel backend was requested but is unavailable here (WebAssembly SIMD)');
   last = 'js';
+  forgetReflectors();
   tridiagonalizeJs(A.slice(0, d * d), d, out);
+}
+
+/**
+ * x ← Qᵀx, or Qx when `backward`, for the reflectors of a reduction by {@link tridiagonalize}
+ * (`out`, d×d): wasm from d = 24 up, JavaScript below, the same bits either way. What ridge's
+ * shifted solves spend their O(d²) per alpha on (125 of them a 512-wide, 25-alpha, 5-fold grid).
+ * @example
+ * ```ts
+ * applyReflectors(solver, d, x, true); // x ← Qx
+ * ```
+ */
+export function applyReflectors(out: Tridiagonal, d: number, x: Float64Array, backward: boolean): void {
+  if (d >= CHOLESKY_WASM_MIN && forced !== 'js' && wasmGramSupported()) {
+    last = 'wasm';
+    applyReflectorsWasm(out, d, x, backward);
+    return;
+  }
+  if (forced === 'wasm' && !wasmGramSupported()) throw new Error('the wasm kernel backend was requested but is unavailable here (WebAssembly SIMD)');
+  last = 'js';
+  applyReflectorsJs(out, d, x, backward);
 }
 
 /**

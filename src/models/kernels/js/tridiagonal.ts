@@ -76,3 +76,34 @@ export function finish(A: Float64Array | ((i: number, j: number) => number), d: 
   }
   if (d >= 1) out.diag[d - 1] = at(d - 1, d - 1);
 }
+
+/**
+ * x ← H_{d−3}⋯H_0 x (Qᵀx), or H_0⋯H_{d−3} x (Qx) when `backward`, with the reflectors of a
+ * reduction (`out.vectors`, `out.tau`). The wasm `reflect` repeats these operations in this
+ * order, so both give the same bits.
+ */
+export function applyReflectorsJs(out: Tridiagonal, d: number, x: Float64Array, backward: boolean): void {
+  if (backward) for (let k = d - 3; k >= 0; k--) reflect(out, d, k, x);
+  else for (let k = 0; k + 2 < d; k++) reflect(out, d, k, x);
+}
+
+/** x ← (I − τ_k v_k v_kᵀ) x. */
+function reflect({ vectors, tau }: Tridiagonal, d: number, k: number, x: Float64Array): void {
+  const t = tau[k]!;
+  if (t === 0) return;
+  const base = k * d;
+  // Four partial sums: one chain of additions waits on each (the 25 alphas × 5 folds of a
+  // 512-wide grid apply 2.6 million of these products per fold).
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = k + 1;
+  for (; i + 4 <= d; i += 4) {
+    s0 += vectors[base + i]! * x[i]!;
+    s1 += vectors[base + i + 1]! * x[i + 1]!;
+    s2 += vectors[base + i + 2]! * x[i + 2]!;
+    s3 += vectors[base + i + 3]! * x[i + 3]!;
+  }
+  for (; i < d; i++) s0 += vectors[base + i]! * x[i]!;
+  let s = (s0 + s1) + (s2 + s3);
+  s *= t;
+  for (let i = k + 1; i < d; i++) x[i]! -= s * vectors[base + i]!;
+}

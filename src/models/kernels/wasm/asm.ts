@@ -28,12 +28,12 @@ const MODULE_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00] as const;
 const OP = {
   block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, br_if: 0x0d, return: 0x0f,
   local_get: 0x20, local_set: 0x21, local_tee: 0x22,
-  i32_const: 0x41, f64_const: 0x44, i32_eqz: 0x45, i32_lt_u: 0x49, i32_gt_u: 0x4b, i32_ge_u: 0x4f,
+  i32_const: 0x41, f64_const: 0x44, i32_eqz: 0x45, i32_lt_s: 0x48, i32_lt_u: 0x49, i32_gt_u: 0x4b, i32_ge_u: 0x4f,
   i32_add: 0x6a, i32_sub: 0x6b, i32_mul: 0x6c, i32_shl: 0x74,
   f64_load: 0x2b, f64_store: 0x39, f64_gt: 0x64, f64_sqrt: 0x9f, f64_add: 0xa0, f64_sub: 0xa1, f64_mul: 0xa2, f64_div: 0xa3,
   i32_load: 0x28, i32_eq: 0x46, i32_and: 0x71, i32_shr_s: 0x75, select: 0x1b,
   f64_lt: 0x63, f64_nearest: 0x9e, f64_max: 0xa5, f64_convert_i32_u: 0xb8, f64_reinterpret_i64: 0xbf,
-  f64_ge: 0x66, f64_abs: 0x99, f64_neg: 0x9a,
+  f64_ne: 0x62, f64_ge: 0x66, f64_abs: 0x99, f64_neg: 0x9a,
   i64_const: 0x42, i64_shl: 0x86, i64_extend_i32_s: 0xac,
   /** Prefix of the saturating float-to-int conversions (non-trapping float-to-int proposal). */
   sat: 0xfc,
@@ -118,6 +118,8 @@ export class Fn {
   shl(): this { return this.op(OP.i32_shl); }
   /** i32.lt_u */
   ltU(): this { return this.op(OP.i32_lt_u); }
+  /** i32.lt_s */
+  ltS(): this { return this.op(OP.i32_lt_s); }
   /** i32.eqz */
   eqz(): this { return this.op(OP.i32_eqz); }
   /** loop (no params, no results) */
@@ -196,6 +198,8 @@ export class Fn {
   lt64(): this { return this.op(OP.f64_lt); }
   /** f64.ge (scalar) */
   ge64(): this { return this.op(OP.f64_ge); }
+  /** f64.ne */
+  ne64(): this { return this.op(OP.f64_ne); }
   /** f64.abs */
   abs64(): this { return this.op(OP.f64_abs); }
   /** f64.neg */

@@ -10,7 +10,7 @@ import { emitSoftmax } from './softmax-module.js';
 import { emitLogit } from './logit-module.js';
 import { emitTrsv } from './trsv-module.js';
 import { emitMargins, emitTranspose } from './margins-module.js';
-import { emitTridiagonalStep } from './tridiagonal-module.js';
+import { emitReflect, emitTridiagonalStep } from './tridiagonal-module.js';
 
 /**
  * `gram(g, l, z, n, dp, full)`: for 4×4 tiles (j, k) with k ≥ j (every k when full ≠ 0),
@@ -481,7 +481,7 @@ function emitCholesky(): Fn {
 
 /**
  * The kernel module's bytes: imports `env.mem`, exports `gram`, `scale`, `affine`, `rank`, `chol` and the
- * other modules' functions listed below (softmax, expand, logit, trsv, expandMoments, margins, transpose, tridiagonalStep).
+ * other modules' functions listed below (softmax, expand, logit, trsv, expandMoments, margins, transpose, tridiagonalStep, reflect).
  * @example
  * ```ts
  * new WebAssembly.Module(gramModuleBytes());
@@ -492,6 +492,6 @@ export function gramModuleBytes(): Uint8Array {
     ['gram', emitGram()], ['scale', emitScale()], ['affine', emitAffine()], ['rank', emitRank()], ['chol', emitCholesky()],
     ['softmax', emitSoftmax()], ['expand', emitExpand()],
     ['logit', emitLogit()], ['trsv', emitTrsv()], ['expandMoments', emitExpandMoments()], ['margins', emitMargins()],
-    ['transpose', emitTranspose()], ['tridiagonalStep', emitTridiagonalStep()],
+    ['transpose', emitTranspose()], ['tridiagonalStep', emitTridiagonalStep()], ['reflect', emitReflect()],
   ]);
 }

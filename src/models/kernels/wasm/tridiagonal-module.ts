@@ -122,3 +122,93 @@ export function emitTridiagonalStep(): Fn {
   f.end().end();
   return f;
 }
+
+/**
+ * `reflect(vecs, tau, x, d, backward)`: x ← H_k x for k = 0 .. d−3 in turn (Qᵀx), or from d−3
+ * down to 0 when `backward` ≠ 0 (Qx), H_k = I − τ_k v_k v_kᵀ with v_k row k of `vecs` (d×d
+ * row-major, coordinates k+1..d−1) and τ_k = tau[k]; a reflector with τ = 0 is skipped. The
+ * same operations in the same order as the JavaScript loop (kernels/js/tridiagonal.ts,
+ * applyReflectorsJs), hence the same bits: its four partial sums s0..s3 are the lanes of two
+ * f64x2 sums, its odd last products go to s0, then s = ((s0 + s1) + (s2 + s3))·τ and
+ * x_i −= s·v_i entry by entry.
+ *
+ * ```wat
+ * (func $reflect (param $vecs $tau $x $d $backward i32)
+ *   (local $k $pv $px $len $jb i32) (local $a0 $a1 $sv v128) (local $s0 $t $s f64)
+ *   (local.set $k (if (result i32) (local.get $backward) (then (i32.sub (local.get $d) (i32.const 3))) (else (i32.const 0))))
+ *   (block $done (loop $reflectors
+ *     (br_if $done (i32.or (i32.lt_s (local.get $k) (i32.const 0)) (i32.ge_s (i32.add (local.get $k) (i32.const 2)) (local.get $d))))
+ *     (local.set $t (f64.load (i32.add (local.get $tau) (i32.shl (local.get $k) (i32.const 3)))))
+ *     (if (f64.ne (local.get $t) (f64.const 0)) (then
+ *       (local.set $pv (&vecs[k][k+1])) (local.set $px (&x[k+1])) (local.set $len (bytes of d − k − 1))
+ *       ;; a0 += v[i..i+1]·x[i..i+1], a1 += v[i+2..i+3]·x[i+2..i+3] while four remain; the rest into $s0
+ *       ;; $s = ((lane0 a0 + lane1 a0) + (lane0 a1 + lane1 a1)) · $t, with lane0 a0 replaced by $s0
+ *       ;; x[i..i+1] −= splat($s)·v[i..i+1] while two remain, then the odd last in scalar
+ *     ))
+ *     (local.set $k (if (result i32) (local.get $backward) (then (i32.sub (local.get $k) (i32.const 1))) (else (i32.add (local.get $k) (i32.const 1)))))
+ *     (br $reflectors))))
+ * ```
+ */
+export function emitReflect(): Fn {
+  const f = new Fn(5);
+  const [vecs, tau, x, d, backward] = [0, 1, 2, 3, 4];
+  const k = f.local(I32), pv = f.local(I32), px = f.local(I32), len = f.local(I32), jb = f.local(I32), count = f.local(I32);
+  const a0 = f.local(V128), a1 = f.local(V128), sv = f.local(V128);
+  const s0 = f.local(F64), t = f.local(F64), s = f.local(F64);
+  // Count the reflectors instead of testing k's sign: max(d − 2, 0) of them.
+  f.get(d).i32(2).sub().set(count);
+  f.get(d).i32(3).sub().i32(0).get(backward).select().set(k);
+  f.block().loop(); // $reflectors
+  {
+    f.get(count).i32(1).ltS().brIf(1);
+    f.get(tau).get(k).i32(3).shl().add().load64(0).set(t);
+    f.get(t).f64(0).ne64().if();
+    {
+      f.get(vecs).get(k).get(d).mul().get(k).add().i32(1).add().i32(3).shl().add().set(pv);
+      f.get(x).get(k).i32(1).add().i32(3).shl().add().set(px);
+      f.get(d).get(k).sub().i32(1).sub().i32(3).shl().set(len);
+      f.vzero().set(a0);
+      f.vzero().set(a1);
+      f.i32(0).set(jb);
+      f.block().loop(); // four at a time
+      {
+        f.get(jb).i32(32).add().get(len).gtU().brIf(1);
+        f.get(a0).get(pv).get(jb).add().vload(0).get(px).get(jb).add().vload(0).fmul().fadd().set(a0);
+        f.get(a1).get(pv).get(jb).add().vload(16).get(px).get(jb).add().vload(16).fmul().fadd().set(a1);
+        f.inc(jb, 32).br(0);
+      }
+      f.end().end();
+      f.get(a0).lane(0).set(s0);
+      f.block().loop(); // the rest, into s0
+      {
+        f.get(jb).get(len).geU().brIf(1);
+        f.get(s0).get(pv).get(jb).add().load64(0).get(px).get(jb).add().load64(0).mul64().add64().set(s0);
+        f.inc(jb, 8).br(0);
+      }
+      f.end().end();
+      f.get(s0).get(a0).lane(1).add64().get(a1).lane(0).get(a1).lane(1).add64().add64().get(t).mul64().set(s);
+      f.get(s).splatF().set(sv);
+      f.i32(0).set(jb);
+      f.block().loop(); // x −= s·v, two at a time
+      {
+        f.get(jb).i32(16).add().get(len).gtU().brIf(1);
+        f.get(px).get(jb).add();
+        f.get(px).get(jb).add().vload(0).get(sv).get(pv).get(jb).add().vload(0).fmul().fsub().vstore(0);
+        f.inc(jb, 16).br(0);
+      }
+      f.end().end();
+      f.get(jb).get(len).ltU().if();
+      {
+        f.get(px).get(jb).add();
+        f.get(px).get(jb).add().load64(0).get(s).get(pv).get(jb).add().load64(0).mul64().sub64().store64(0);
+      }
+      f.end();
+    }
+    f.end();
+    f.get(k).i32(-1).i32(1).get(backward).select().add().set(k);
+    f.get(count).i32(1).sub().set(count);
+    f.br(0);
+  }
+  f.end().end();
+  return f;
+}

@@ -9,11 +9,16 @@ import { finish, householder, type Tridiagonal } from '../js/tridiagonal.js';
 import { wasmApi, wasmModule, WASM_PAGE_BYTES } from './kernel.js';
 
 type StepFn = (a: number, vp: number, wp: number, v: number, p: number, n: number, stride: number, start: number) => void;
+type ReflectFn = (vecs: number, tau: number, x: number, d: number, backward: number) => void;
 
 interface Workspace {
   readonly words: number;
   readonly f64: Float64Array;
   readonly step: StepFn;
+  readonly reflect: ReflectFn;
+  /** The reduction whose reflectors are in memory from word 0 (see applyReflectorsWasm), and its d. */
+  reflectorsOf?: Tridiagonal;
+  reflectorsD?: number;
 }
 
 let workspace: Workspace | undefined;
@@ -22,7 +27,10 @@ function workspaceFor(words: number): Workspace {
   if (workspace !== undefined && workspace.words >= words) return workspace;
   const memory = new wasmApi.Memory({ initial: Math.ceil((words * 8) / WASM_PAGE_BYTES) });
   const exports = new wasmApi.Instance(wasmModule(), { env: { mem: memory } }).exports;
-  workspace = { words, f64: new Float64Array(memory.buffer), step: exports['tridiagonalStep'] as StepFn };
+  workspace = {
+    words, f64: new Float64Array(memory.buffer),
+    step: exports['tridiagonalStep'] as StepFn, reflect: exports['reflect'] as ReflectFn,
+  };
   return workspace;
 }
 
@@ -37,6 +45,7 @@ function workspaceFor(words: number): Workspace {
  */
 export function tridiagonalizeWasm(A: Float64Array, d: number, out: Tridiagonal): void {
   const ws = workspaceFor(d * d + 4 * d);
+  ws.reflectorsOf = undefined; // the matrix overwrites them
   const m = ws.f64;
   m.set(A.subarray(0, d * d), 0);
   // Two pairs of vectors: [v, p] for this step, [v, w] of the previous one (zeros: no update yet).
@@ -78,4 +87,35 @@ export function tridiagonalizeWasm(A: Float64Array, d: number, out: Tridiagonal)
     for (let j = i; j < d; j++) m[i * d + j]! -= pv[i]! * pw[j]! + pw[i]! * pv[j]!;
   }
   finish((i, j) => m[Math.min(i, j) * d + Math.max(i, j)]!, d, out);
+}
+
+/**
+ * {@link applyReflectorsJs} on the wasm kernel, the same bits: x ← Qᵀx, or Qx when `backward`,
+ * for the reflectors of reduction `out`. Its reflectors (d² + d values) are copied into wasm
+ * memory on the first call for `out` and stay there for the next calls (a ridge fold's 25
+ * alphas), until another reduction or another solver's reflectors take their place.
+ * @example
+ * ```ts
+ * applyReflectorsWasm(solver, d, x, true); // x ← Qx
+ * ```
+ */
+export function applyReflectorsWasm(out: Tridiagonal, d: number, x: Float64Array, backward: boolean): void {
+  const ws = workspaceFor(d * d + 2 * d);
+  const m = ws.f64;
+  const tauAt = d * d;
+  const xAt = tauAt + d;
+  if (ws.reflectorsOf !== out || ws.reflectorsD !== d) {
+    m.set(out.vectors.subarray(0, d * d), 0);
+    m.set(out.tau.subarray(0, d), tauAt);
+    ws.reflectorsOf = out;
+    ws.reflectorsD = d;
+  }
+  m.set(x.subarray(0, d), xAt);
+  ws.reflect(0, tauAt * 8, xAt * 8, d, backward ? 1 : 0);
+  x.set(m.subarray(xAt, xAt + d));
+}
+
+/** Drops the reflectors kept in wasm memory: a reduction in JavaScript may have refilled the object they were copied from. */
+export function forgetReflectors(): void {
+  if (workspace !== undefined) workspace.reflectorsOf = undefined;
 }
