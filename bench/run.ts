@@ -56,11 +56,33 @@ function settings(): Settings {
   };
 }
 
-/** CPU model, core count, load and versions: the context a number in BENCHMARKS.md needs. */
+/** CPU model, core count, load, memory bandwidth and versions: the context a number in BENCHMARKS.md needs. */
 function machine(): string {
   const cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
   const load = loadavg().map((l) => l.toFixed(2)).join(', ');
-  return `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${availableParallelism()} × ${cpu} · Node ${process.versions.node} · load average ${load}`;
+  return `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${availableParallelism()} × ${cpu} · Node ${process.versions.node} · load average ${load} · memcpy ${copyBandwidth().toFixed(1)} GB/s`;
+}
+
+/** Float64 values in each of the two arrays copyBandwidth copies between: 64 MiB, far past any cache. */
+const COPY_VALUES = 8 * 1024 * 1024;
+
+/**
+ * One core's copy bandwidth, read + write bytes per second (GB/s), the best of seven 64 MiB
+ * copies. Why: memgrid's logistic passes stream each fold's rows and are bound by it, and VMs
+ * of one kind differ: stop 29's machine copied at 9.5 GB/s and took 2.3-2.9 s for LB where the
+ * machine before took 1.3-1.8 s, while scikit-learn's LB times stayed; a run's ratios are read
+ * against its machine's figure.
+ */
+function copyBandwidth(): number {
+  const from = new Float64Array(COPY_VALUES).fill(1);
+  const to = new Float64Array(COPY_VALUES);
+  let best = Infinity;
+  for (let round = 0; round < 7; round++) {
+    const t0 = performance.now();
+    to.set(from);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return (2 * 8 * COPY_VALUES) / (best / 1000) / 1e9;
 }
 
 function isLogisticOutcome(o: WorkloadOutcome | LogisticOutcome): o is LogisticOutcome {
