@@ -1,36 +1,43 @@
 /**
- * The Householder reduction's O(d²) part of a step as one pass over the lower triangle
- * (wasm/tridiagonal.ts drives it). The textbook step reads the whole trailing block twice: once
- * for p = A v, once more (and writes it) for the rank-two update A −= v wᵀ + w vᵀ. Here each
- * step's pass applies the previous step's update and accumulates the product for this step's
- * reflector in the same sweep, and reads only the lower triangle: row i's entries left of the
- * diagonal give both p_i (a dot with v) and, by symmetry, their share of p_j for j < i (an
- * axpy into p). A quarter of the memory traffic of the two full-block passes, in one call.
+ * The Householder reduction's O(d²) part of a step as one pass over the upper triangle
+ * (wasm/tridiagonal.ts drives it), and the application of its reflectors. The textbook step
+ * reads the whole trailing block twice: once for p = A v, once more (and writes it) for the
+ * rank-two update A −= v wᵀ + w vᵀ. Here each step's pass applies the previous step's update and
+ * accumulates the product for this step's reflector in the same sweep, and reads only the upper
+ * triangle: row i's entries right of the diagonal give both p_i (a dot with v) and, by symmetry,
+ * their share of p_j for j > i (an axpy into p). A quarter of the memory traffic of the two
+ * full-block passes, in one call.
  */
 import { F64, Fn, I32, V128 } from './asm.js';
 
 /**
- * `tridiagonalStep(a, vp, wp, v, p, n, stride, start)`: for start ≤ j ≤ i < n (A's lower
+ * `tridiagonalStep(a, vp, wp, v, p, n, stride, start)`: for start ≤ i ≤ j < n (A's upper
  * triangle, row-major rows of `stride` doubles at byte a), first A[i][j] −= vp[i]·wp[j] + wp[i]·vp[j]
  * (the previous step's update; zero vectors for none), then with the updated entries
- * p[i] = Σ_{start ≤ j < n} A[i][j]·v[j], the upper entries read as their mirror images. vp,
- * wp, v and p are d-vectors at byte addresses, indexed like A's rows; p needs no clearing.
+ * p[i] += Σ_{start ≤ j < n} A[i][j]·v[j], the lower entries read as their mirror images. vp,
+ * wp, v and p are d-vectors at byte addresses, indexed like A's rows; p[start..n) must be zero
+ * on entry (row i adds to p[j] for every j > i before row j adds its own dot).
  *
  * ```wat
  * (func $tridiagonalStep (param $a $vp $wp $v $p $n $stride $start i32)
  *   (local $rowb $i $ii $pa $ovp $owp $ov $op $len $jb i32) (local $svp $swp $sv $acc $x v128)
  *   (local $vpi $wpi $vi $s $xs f64)
  *   (local.set $rowb (i32.shl (local.get $stride) (i32.const 3)))
- *   (local.set $ovp (i32.add (local.get $vp) (i32.shl (local.get $start) (i32.const 3))))  ;; likewise $owp, $ov, $op
  *   (local.set $i (local.get $start))
  *   (block $rows_done (loop $rows
  *     (br_if $rows_done (i32.ge_u (local.get $i) (local.get $n)))
  *     (local.set $ii (i32.shl (local.get $i) (i32.const 3)))
- *     (local.set $pa (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowb)))
- *       (i32.shl (local.get $start) (i32.const 3))))                     ;; &A[i][start]
- *     (local.set $len (i32.shl (i32.sub (local.get $i) (local.get $start)) (i32.const 3)))  ;; bytes left of the diagonal
+ *     (local.set $pa (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowb))) (local.get $ii)))  ;; &A[i][i]
+ *     (local.set $len (i32.shl (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 1)) (i32.const 3)))  ;; bytes right of it
+ *     (local.set $ovp (i32.add (i32.add (local.get $vp) (local.get $ii)) (i32.const 8)))  ;; &vp[i+1]; likewise $owp, $ov, $op
  *     (local.set $vpi (f64.load (i32.add (local.get $vp) (local.get $ii))))  ;; likewise $wpi, $vi
- *     (local.set $svp (f64x2.splat (local.get $vpi)))                     ;; likewise $swp, $sv
+ *     ;; the diagonal entry: updated, and its term of p[i]
+ *     (local.set $xs (f64.sub (f64.load (local.get $pa))
+ *       (f64.add (f64.mul (local.get $vpi) (local.get $wpi)) (f64.mul (local.get $wpi) (local.get $vpi)))))
+ *     (f64.store (local.get $pa) (local.get $xs))
+ *     (local.set $s (f64.mul (local.get $xs) (local.get $vi)))
+ *     (local.set $pa (i32.add (local.get $pa) (i32.const 8)))               ;; &A[i][i+1]
+ *     (local.set $svp (f64x2.splat (local.get $vpi)))                      ;; likewise $swp, $sv
  *     (local.set $acc (v128.const i64x2 0 0))
  *     (local.set $jb (i32.const 0))
  *     (block $cols_done (loop $cols
@@ -44,19 +51,14 @@ import { F64, Fn, I32, V128 } from './asm.js';
  *         (f64x2.add (v128.load (i32.add (local.get $op) (local.get $jb))) (f64x2.mul (local.get $sv) (local.get $x))))
  *       (local.set $jb (i32.add (local.get $jb) (i32.const 16)))
  *       (br $cols)))
- *     (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+ *     (local.set $s (f64.add (local.get $s) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
  *     (if (i32.lt_u (local.get $jb) (local.get $len)) (then
- *       ;; the odd last entry left of the diagonal: the same in scalar, then $jb += 8
+ *       ;; the odd last entry: the same in scalar, into $s and p
  *     ))
- *     ;; the diagonal entry (at $len): updated, then p[i] = $s + A[i][i]·v[i]
- *     (local.set $xs (f64.sub (f64.load (i32.add (local.get $pa) (local.get $len)))
- *       (f64.add (f64.mul (local.get $vpi) (local.get $wpi)) (f64.mul (local.get $wpi) (local.get $vpi)))))
- *     (f64.store (i32.add (local.get $pa) (local.get $len)) (local.get $xs))
- *     (f64.store (i32.add (local.get $p) (local.get $ii)) (f64.add (local.get $s) (f64.mul (local.get $xs) (local.get $vi))))
+ *     (f64.store (i32.add (local.get $p) (local.get $ii)) (f64.add (f64.load (i32.add (local.get $p) (local.get $ii))) (local.get $s)))
  *     (local.set $i (i32.add (local.get $i) (i32.const 1)))
  *     (br $rows))))
  * ```
- * p[i] is written (not added to) at row i: rows above it only add to p[j] for j left of their diagonal.
  */
 export function emitTridiagonalStep(): Fn {
   const f = new Fn(8);

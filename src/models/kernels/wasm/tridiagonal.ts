@@ -1,9 +1,10 @@
 /**
  * The Householder reduction with its O(d²)-per-step part on wasm (tridiagonal-module.ts's
- * `tridiagonalStep`): the matrix lives in one wasm memory per thread for the whole reduction,
- * and only its upper triangle is kept (row k from the diagonal on is column k, contiguous). Each step's reflector (O(d)) is computed in JavaScript
- * by the same {@link householder} as the JavaScript reduction, from column k brought up to date
- * here; the rest of the previous step's rank-two update is applied by the next step's pass.
+ * `tridiagonalStep`), and its reflectors applied on wasm (`reflect`). The matrix lives in one
+ * wasm memory per thread for the whole reduction, and only its upper triangle is kept: row k
+ * from the diagonal on is column k, contiguous. Each step's reflector (O(d)) is computed in
+ * JavaScript by the same {@link householder} as the JavaScript reduction, from row k brought up
+ * to date here; the rest of the previous step's rank-two update is applied by the next step's pass.
  */
 import { finish, householder, type Tridiagonal } from '../js/tridiagonal.js';
 import { wasmApi, wasmModule, WASM_PAGE_BYTES } from './kernel.js';
@@ -48,29 +49,31 @@ export function tridiagonalizeWasm(A: Float64Array, d: number, out: Tridiagonal)
   ws.reflectorsOf = undefined; // the matrix overwrites them
   const m = ws.f64;
   m.set(A.subarray(0, d * d), 0);
-  // Two pairs of vectors: [v, p] for this step, [v, w] of the previous one (zeros: no update yet).
-  let current = d * d;
-  let previous = d * d + 2 * d;
-  m.fill(0, previous, previous + 2 * d);
+  // Two pairs of vectors: [v, p] for this step, [v, w] of the previous one (zeros: no update
+  // yet). They swap roles each step; the views are made once, not per step.
+  const pairs = [d * d, d * d + 2 * d].map((at) => ({ at, v: m.subarray(at, at + d), p: m.subarray(at + d, at + 2 * d) }));
+  let current = pairs[0]!;
+  let previous = pairs[1]!;
+  m.fill(0, previous.at, previous.at + 2 * d);
   const { diag, off, vectors, tau } = out;
   for (let k = 0; k + 2 < d; k++) {
     const start = k + 1;
-    const pv = m.subarray(previous, previous + d);
-    const pw = m.subarray(previous + d, previous + 2 * d);
-    // Row k from the diagonal on (column k, by symmetry) takes the previous step's update here; the pass below does the rest.
+    const { v: pv, p: pw } = previous;
+    // Row k from the diagonal on (column k, by symmetry) takes the previous step's update
+    // here, before its reflector is taken from it; the pass below updates the rest.
     const vk = pv[k]!, wk = pw[k]!;
     for (let j = k; j < d; j++) m[k * d + j]! -= vk * pw[j]! + wk * pv[j]!;
     diag[k] = m[k * d + k]!;
-    const v = m.subarray(current, current + d);
-    const p = m.subarray(current + d, current + 2 * d);
+    const { v, p } = current;
     const [t, beta] = householder((j) => m[k * d + j]!, k, d, v);
     tau[k] = t;
     off[k] = beta;
-    // With no reflector (t = 0) the pass still applies the pending update; v = 0 makes this step's own update zero.
+    // With no reflector (t = 0) the pass still applies the pending update; v = 0 makes this
+    // step's own update zero.
     if (t === 0) v.fill(0, start, d);
-    else vectors.set(v.subarray(start, d), k * d + start);
+    else for (let j = start; j < d; j++) vectors[k * d + j] = v[j]!;
     p.fill(0, start, d);
-    ws.step(0, previous * 8, (previous + d) * 8, current * 8, (current + d) * 8, d, d, start);
+    ws.step(0, previous.at * 8, (previous.at + d) * 8, current.at * 8, (current.at + d) * 8, d, d, start);
     let pTv = 0;
     for (let i = start; i < d; i++) {
       p[i]! *= t;
@@ -78,11 +81,12 @@ export function tridiagonalizeWasm(A: Float64Array, d: number, out: Tridiagonal)
     }
     const half = 0.5 * t * pTv;
     for (let i = start; i < d; i++) p[i]! -= half * v[i]!; // p is now w
-    [current, previous] = [previous, current];
+    const done = current;
+    current = previous;
+    previous = done;
   }
   // The last step's update on the 2×2 block no reflector touches.
-  const pv = m.subarray(previous, previous + d);
-  const pw = m.subarray(previous + d, previous + 2 * d);
+  const { v: pv, p: pw } = previous;
   for (let i = Math.max(d - 2, 0); i < d; i++) {
     for (let j = i; j < d; j++) m[i * d + j]! -= pv[i]! * pw[j]! + pw[i]! * pv[j]!;
   }
