@@ -65,6 +65,19 @@ export function writeFileAtomic(path: string, content: FileContent, options: { m
 }
 
 /**
+ * A hidden, fresh name beside `path` for the temporary file a writer renames over it once
+ * complete: same folder (so the rename is atomic), this process's id and random hex (so
+ * concurrent writers never share one).
+ * @example
+ * ```ts
+ * siblingTempPath('/runs/a/results.csv'); // '/runs/a/.results.csv.4242.9f86d081.tmp'
+ * ```
+ */
+export function siblingTempPath(path: string): string {
+  return nodePath.join(nodePath.dirname(path), `.${nodePath.basename(path)}.${process.pid}.${randomHex(4)}.tmp`);
+}
+
+/**
  * {@link writeFileAtomic} for writers that fill the file themselves: `fill` gets the open
  * temporary file (a sparse file is made with `ftruncateSync`, say); the rest is the same.
  * @throws WriteError naming `path`.
@@ -75,7 +88,7 @@ export function writeFileAtomic(path: string, content: FileContent, options: { m
  */
 export function replaceFile(path: string, fill: (fd: number) => void, options: { mode?: number } = {}): void {
   const dir = nodePath.dirname(path);
-  const temp = nodePath.join(dir, `.${nodePath.basename(path)}.${process.pid}.${randomHex(4)}.tmp`);
+  const temp = siblingTempPath(path);
   let fd: number | undefined;
   try {
     fd = fs.openSync(temp, 'wx', options.mode ?? 0o644);

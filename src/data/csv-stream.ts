@@ -10,9 +10,8 @@ import nodePath from 'node:path';
 import { parse } from 'csv-parse';
 import { DataError, ValueError, WriteError } from '../errors.js';
 import { encodeNpyHeader } from './npy-header.js';
-import { syncFolder } from './atomic.js';
+import { siblingTempPath, syncFolder } from './atomic.js';
 import { cellError, EMPTY_CELL, sortLabels, type ImportCsvOptions } from './csv.js';
-import { randomHex } from './random-name.js';
 
 /** Rows per block written to the files: 8 MiB of X at 64 columns. */
 const BLOCK_ROWS = 16_384;
@@ -222,7 +221,7 @@ class BlockFile {
 
   constructor(private readonly path: string, private readonly shapeOf: (rows: number) => number[], private readonly rowLength: number) {
     // A hidden sibling, renamed over `path` once complete (as data/atomic.ts's writers do).
-    this.temp = nodePath.join(nodePath.dirname(path), `.${nodePath.basename(path)}.${process.pid}.${randomHex(4)}.tmp`);
+    this.temp = siblingTempPath(path);
     this.fd = this.attempt(() => fs.openSync(this.temp, 'wx', 0o644));
     const header = encodeNpyHeader({ descr: '<f8', order: 'C', shape: shapeOf(0) });
     this.headerLength = header.length;
