@@ -136,18 +136,20 @@ export function emitTridiagonalStep(): Fn {
  *
  * ```wat
  * (func $reflect (param $vecs $tau $x $d $backward i32)
- *   (local $k $pv $px $len $jb i32) (local $a0 $a1 $sv v128) (local $s0 $t $s f64)
- *   (local.set $k (if (result i32) (local.get $backward) (then (i32.sub (local.get $d) (i32.const 3))) (else (i32.const 0))))
+ *   (local $k $pv $px $len $jb $count i32) (local $a0 $a1 $sv v128) (local $s0 $t $s f64)
+ *   (local.set $count (i32.sub (local.get $d) (i32.const 2)))          ;; reflectors left (none when d < 3)
+ *   (local.set $k (select (i32.sub (local.get $d) (i32.const 3)) (i32.const 0) (local.get $backward)))
  *   (block $done (loop $reflectors
- *     (br_if $done (i32.or (i32.lt_s (local.get $k) (i32.const 0)) (i32.ge_s (i32.add (local.get $k) (i32.const 2)) (local.get $d))))
+ *     (br_if $done (i32.lt_s (local.get $count) (i32.const 1)))
  *     (local.set $t (f64.load (i32.add (local.get $tau) (i32.shl (local.get $k) (i32.const 3)))))
  *     (if (f64.ne (local.get $t) (f64.const 0)) (then
  *       (local.set $pv (&vecs[k][k+1])) (local.set $px (&x[k+1])) (local.set $len (bytes of d − k − 1))
- *       ;; a0 += v[i..i+1]·x[i..i+1], a1 += v[i+2..i+3]·x[i+2..i+3] while four remain; the rest into $s0
- *       ;; $s = ((lane0 a0 + lane1 a0) + (lane0 a1 + lane1 a1)) · $t, with lane0 a0 replaced by $s0
+ *       ;; a0 += v[i..i+1]·x[i..i+1], a1 += v[i+2..i+3]·x[i+2..i+3] while four remain; $s0 = lane0 a0, the rest into $s0
+ *       ;; $s = (($s0 + lane1 a0) + (lane0 a1 + lane1 a1)) · $t
  *       ;; x[i..i+1] −= splat($s)·v[i..i+1] while two remain, then the odd last in scalar
  *     ))
- *     (local.set $k (if (result i32) (local.get $backward) (then (i32.sub (local.get $k) (i32.const 1))) (else (i32.add (local.get $k) (i32.const 1)))))
+ *     (local.set $k (i32.add (local.get $k) (select (i32.const -1) (i32.const 1) (local.get $backward))))
+ *     (local.set $count (i32.sub (local.get $count) (i32.const 1)))
  *     (br $reflectors))))
  * ```
  */
