@@ -79,8 +79,28 @@ const PRECISION_FLOOR = 1e-9;
 const FAR = 0.25;
 /** Below this δ, an exact step that fails to halve δ means the rounding floor is reached. */
 const STALL_BELOW = 1e-7;
-/** A rate this poor always buys a fresh Hessian. */
+/** A rate this poor buys a fresh Hessian (at once where it is cheap: see {@link FRESH_CURVATURE_BUDGET}). */
 const POOR_RATE = 0.5;
+/**
+ * A full Hessian modelled to cost at least this many gradient passes is expensive: far from the
+ * optimum or at a poor rate, it is bought only once the gradient passes made since the last
+ * fresh curvature add up to {@link FRESH_CURVATURE_BUDGET} of its cost and its factorisation's.
+ * Binary fits up to 128 columns (LB, LW, breast cancer) and sampled multinomial Hessians (LM)
+ * are below it or have their own rate model, and keep buying at once.
+ */
+const EXPENSIVE_HESSIAN = 16;
+/**
+ * The share of a fresh curvature's modelled cost (Hessian and factorisation, in gradient passes)
+ * spent on gradient passes with the curvature held before buying one: ski rental, buying early.
+ * The models overstate the cost where it is large (measured on one thread: 2,400 × 1,000
+ * binary, Hessian 103 gradient passes against 262 modelled, factorisation 22 against 70), and
+ * a fresh curvature also serves the fits after this one. Buying at once took a Hessian in
+ * almost every fit where the cost is large: 3,000 × 1,000 binary, 60 fits, 55 Hessians and 441
+ * gradient passes, 7.58 s; at 0.15 / 0.2 / 0.25 / 0.3 of the cost 26 / 27 / 21 / 21 Hessians,
+ * 1126 / 1566 / 1557 / 1673 passes, 5.50 / 6.0-6.2 / 5.29 / 5.4-5.6 s. Digits (LD, 650 unknowns
+ * on 1,437 rows): 74 Hessians and 294 passes, 1.37-1.42 s; at 0.25 43 and 739, 1.27-1.28 s.
+ */
+const FRESH_CURVATURE_BUDGET = 0.25;
 /**
  * What a fresh sampled Hessian's step is taken to shrink δ by until one is seen near the optimum
  * (δ ≤ SAMPLED_RATE_NEAR): 60 rows per unknown gave 0.05-0.14 (80,000 × 32 × 10 classes,
@@ -172,6 +192,8 @@ class NewtonSolver {
   private readonly hessianRatio: number;
   /** What factoring the curvature costs in gradient passes (see {@link factorCostRatio}). */
   private readonly factorRatio: number;
+  /** Gradient passes made since the last fresh curvature (see {@link wantFreshCurvature}). */
+  private passesOnCurvature = 0;
   private lambda = Number.NaN;
   /** The last fit's λ, solution and tangent dx/dλ (0: none yet): they tell how the path bends (see predict). */
   private previousLambda = 0;
@@ -227,6 +249,7 @@ class NewtonSolver {
     if (hess.length !== this.n * this.n || !hess.every(Number.isFinite)) return;
     this.hess.set(hess);
     this.hasCurvature = true;
+    this.passesOnCurvature = 0;
     this.curvatureAtX = false;
     this.factorLambda = Number.NaN;
     this.rate = Number.NaN;
@@ -364,6 +387,7 @@ class NewtonSolver {
     const loss = this.problem.evaluate(point, this.ws.gradTrial, hess);
     if (withCurvature) counts.hessianPasses++;
     else counts.gradientPasses++;
+    this.passesOnCurvature = withCurvature ? 0 : this.passesOnCurvature + 1;
     this.ws.lossTrial = loss;
     return loss;
   }
@@ -429,13 +453,14 @@ class NewtonSolver {
   }
 
   /**
-   * Whether the next point should come with a fresh curvature: always far from the optimum or
-   * when the rate is poor; otherwise when finishing with exact steps is predicted cheaper than
-   * finishing at the rate the current curvature shows.
+   * Whether the next point should come with a fresh curvature: far from the optimum or when the
+   * rate is poor, at once if it is cheap, else once enough passes were spent without one
+   * (see {@link EXPENSIVE_HESSIAN}); otherwise when finishing with exact steps is predicted cheaper
+   * than finishing at the rate the current curvature shows.
    */
   private wantFreshCurvature(delta: number, exact: boolean, target: number): boolean {
     const rate = this.rateEstimate();
-    if (delta > FAR || rate >= POOR_RATE) return true;
+    if (delta > FAR || rate >= POOR_RATE) return this.freshCurvatureDue();
     const afterStep = exact ? this.quadratic * delta * delta : delta * rate;
     const reusePasses = passesUntil(afterStep, rate, target);
     // A sampled Hessian's steps shrink δ linearly, at the rate they were seen to, and its factor
@@ -449,6 +474,12 @@ class NewtonSolver {
     let exactPasses = 1;
     for (let e = afterStep; this.quadratic * e * e > target && exactPasses < 8; e = this.quadratic * e * e) exactPasses++;
     return this.hessianRatio * exactPasses < reusePasses;
+  }
+
+  /** Far from the optimum or at a poor rate: whether a fresh curvature is bought now. */
+  private freshCurvatureDue(): boolean {
+    const cheap = this.hessianRatio < EXPENSIVE_HESSIAN || this.problem.hessianFraction < 1;
+    return cheap || this.passesOnCurvature >= FRESH_CURVATURE_BUDGET * (this.hessianRatio + this.factorRatio);
   }
 
   /** Backtracking line search along ws.step; accepts into the state. Returns the step length taken, 0 when none decreases f. */
