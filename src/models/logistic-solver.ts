@@ -101,6 +101,8 @@ const EXPENSIVE_HESSIAN = 16;
  * on 1,437 rows): 74 Hessians and 294 passes, 1.37-1.42 s; at 0.25 43 and 739, 1.27-1.28 s.
  */
 const FRESH_CURVATURE_BUDGET = 0.25;
+/** The most of a fit's maxIter the passes before an expensive Hessian may take. */
+const BUDGET_SHARE_OF_MAX_ITER = 0.25;
 /**
  * What a fresh sampled Hessian's step is taken to shrink δ by until one is seen near the optimum
  * (δ ≤ SAMPLED_RATE_NEAR): 60 rows per unknown gave 0.05-0.14 (80,000 × 32 × 10 classes,
@@ -479,7 +481,9 @@ class NewtonSolver {
   /** Far from the optimum or at a poor rate: whether a fresh curvature is bought now. */
   private freshCurvatureDue(): boolean {
     const cheap = this.hessianRatio < EXPENSIVE_HESSIAN || this.problem.hessianFraction < 1;
-    return cheap || this.passesOnCurvature >= FRESH_CURVATURE_BUDGET * (this.hessianRatio + this.factorRatio);
+    // Never so many that a fit would reach maxIter before buying one (on data wider still).
+    const budget = Math.min(FRESH_CURVATURE_BUDGET * (this.hessianRatio + this.factorRatio), this.settings.maxIter * BUDGET_SHARE_OF_MAX_ITER);
+    return cheap || this.passesOnCurvature >= budget;
   }
 
   /** Backtracking line search along ws.step; accepts into the state. Returns the step length taken, 0 when none decreases f. */

@@ -46,3 +46,22 @@ describe('expensive Hessians are bought after a share of their cost in gradient 
     }
   });
 });
+
+describe('the budget never outlasts maxIter', () => {
+  // 200 rows × 600 columns, 160 in the fold: a Hessian modelled at ~109 passes and its factorisation at ~376,
+  // a quarter of that 121 passes. At maxIter 12 the budget is 3 passes, and each fit converges; held to
+  // 121, two of the three fits stopped at maxIter on quasi-Newton steps.
+  const wn = 200;
+  const wd = 600;
+  const wide = uniformSource('hessian-budget-wide');
+  const wv = Float64Array.from({ length: wn * wd }, () => 2 * wide() - 1);
+  const wy = Float64Array.from({ length: wn }, (_, i) => (wv[i * wd]! - 0.5 * wv[i * wd + 1]! + 0.5 * (wide() - 0.5) > 0 ? 1 : 0));
+  const WX = ndarray('float64', [wn, wd], wv);
+  const Wy = ndarray('float64', [wn], wy);
+  const wfold = Int32Array.from({ length: wn - wn / 5 }, (_, i) => i + wn / 5);
+
+  test('every fit of a path at a small maxIter converges', () => {
+    const path = fitLogisticPathDetailed(WX, Wy, wfold, [0.01, 1, 100], { fitIntercept: true, maxIter: 12, tol: 1e-8 });
+    expect(path.reports.map((r) => r.converged)).toEqual([true, true, true]);
+  });
+});
