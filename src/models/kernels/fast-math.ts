@@ -1,10 +1,11 @@
 /**
- * exp and log1p for the logistic kernels' per-row work, in plain arithmetic V8 inlines.
- * `Math.exp` and `Math.log1p` are calls out of compiled code (about 10 ns each on this
- * machine); a binary gradient pass makes one of each per row and a softmax pass one exp per
- * class per row, so they were a third of those passes. These are table-driven, accurate to
- * about one ulp (exp: relative error ≤ 2⁻⁵¹; log1p on [0, 1]: absolute error ≤ 2⁻⁵²), which is
- * far inside what a log-loss sum or a line search can see.
+ * exp, log1p and log for the logistic kernels' per-row work, in plain arithmetic V8 inlines
+ * and the wasm sweeps repeat. `Math.exp`, `Math.log1p` and `Math.log` are calls out of compiled
+ * code (about 10 ns each on this machine); a binary gradient pass makes one exp and one log1p
+ * per row and a softmax pass one exp per class and one log per row, so they were a third of
+ * those passes. These are table-driven, accurate to about one ulp (exp: relative error ≤ 2⁻⁵¹;
+ * log1p on [0, 1]: absolute error ≤ 2⁻⁵²; log from 1 up: within 2 ulp), which is far inside
+ * what a log-loss sum or a line search can see.
  */
 
 /** Sub-intervals per octave of the exp table: e^x = 2^k · 2^(j/32) · e^r, |r| ≤ ln2/64. */
@@ -68,4 +69,30 @@ export function log1pUnit(e: number): number {
   const f2 = f * f;
   const s = f - f2 * (1 / 2 - f * (1 / 3)) - f2 * f2 * (1 / 4 - f * (1 / 5) + f2 * (1 / 6));
   return LOG_NODES[i]! + s;
+}
+
+/** ln 2 split as fdlibm splits it: e·LN2_HI is exact for the exponents fastLog meets. */
+export const LN2_HI = 6.93147180369123816490e-1;
+export const LN2_LO = 1.90821492927058770002e-10;
+
+/**
+ * log(x) for x ≥ 1 (a softmax row's Σ e^(z − max), between 1 and the number of classes), within
+ * about 2⁻⁵¹ of `Math.log`: x = m·2^e with m in [1, 2) by halving (exact, a few halvings for
+ * sums up to a few hundred), then e·ln2 + log1pUnit(m − 1). The wasm softmax
+ * (wasm/softmax-module.ts) repeats these operations in order. Below 1, at +∞ and for NaN it
+ * defers to `Math.log`.
+ * @example
+ * ```ts
+ * fastLog(10); // 2.302585092994046
+ * ```
+ */
+export function fastLog(x: number): number {
+  if (!(x >= 1 && x < Infinity)) return Math.log(x);
+  let m = x;
+  let e = 0;
+  while (m >= 2) {
+    m *= 0.5;
+    e += 1;
+  }
+  return e * LN2_HI + (log1pUnit(m - 1) + e * LN2_LO);
 }

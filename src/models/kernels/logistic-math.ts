@@ -6,7 +6,7 @@
  * them bit for bit).
  * exp and log1p are fast-math.ts's: the library calls cost a third of a gradient pass.
  */
-import { fastExp, log1pUnit } from './fast-math.js';
+import { fastExp, fastLog, log1pUnit } from './fast-math.js';
 
 /**
  * σ(s) − t from e = exp(−|s|) (fastExp), stable for large |s|: the residual of binary log-loss.
@@ -74,5 +74,5 @@ export function softmaxRow(p: Float64Array, at: number, step: number, k: number,
   }
   const inv = 1 / sum;
   for (let c = 0; c < k; c++) p[at + c * step]! *= inv;
-  return Math.log(sum) + zMax - zLabel;
+  return fastLog(sum) + zMax - zLabel;
 }

@@ -1,11 +1,12 @@
 /**
- * fast-math.ts against the library's Math.exp and Math.log1p: exp within 4 ulp relative (2⁻⁵⁰)
- * over its whole range, log1p within 2⁻⁵¹ absolute on [0, 1] (what a summed log-loss sees),
+ * fast-math.ts against the library's Math.exp, Math.log1p and Math.log: exp within 4 ulp relative
+ * (2⁻⁵⁰) over its whole range, log1p within 2⁻⁵¹ absolute on [0, 1] (what a summed log-loss
+ * sees), log within 2 ulp of its result from 1 to 2⁶⁰ (a softmax row's Σ e^(z − max) is 1 to k),
  * and both exact where the library's answer is exact or special (0, 1, ±Infinity, NaN, the
  * subnormal and overflow ends).
  */
 import { describe, expect, test } from 'vitest';
-import { fastExp, log1pUnit } from '../../../src/models/kernels/fast-math.js';
+import { fastExp, fastLog, log1pUnit } from '../../../src/models/kernels/fast-math.js';
 import { randoms } from '../../helpers/random.js';
 
 const EXP_REL = 2 ** -50;
@@ -58,5 +59,32 @@ describe('log1pUnit', () => {
   test('defers to Math.log1p outside [0, 1]', () => {
     for (const e of [-0.5, 1.5, 1e6, Infinity]) expect(log1pUnit(e)).toBe(Math.log1p(e));
     expect(log1pUnit(Number.NaN)).toBeNaN();
+  });
+});
+
+describe('fastLog', () => {
+  /** Two units in the last place of log(x) (at least of 1). */
+  const twoUlp = (x: number): number => 2 * Number.EPSILON * Math.max(1, Math.log(x));
+
+  test('is within 2 ulp of Math.log from 1 to 1,000, at every power of two and next to it', () => {
+    const u = randoms(60_000, 13);
+    let worst = 0;
+    for (let i = 0; i < u.length; i++) {
+      // Softmax sums of 2 to 1,000 classes, and [1, 2) where log1pUnit does all the work.
+      const x = 1 + Math.abs(u[i]!) * (i % 2 === 0 ? 999 : 1);
+      worst = Math.max(worst, Math.abs(fastLog(x) - Math.log(x)) / twoUlp(x));
+    }
+    for (let e = 0; e < 60; e++) {
+      for (const x of [2 ** e, 2 ** e * (1 + Number.EPSILON), 2 ** e * (2 - Number.EPSILON)]) {
+        worst = Math.max(worst, Math.abs(fastLog(x) - Math.log(x)) / twoUlp(x));
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  test('is exact at 1 and defers to Math.log below 1, at +Infinity and for NaN', () => {
+    expect(fastLog(1)).toBe(0);
+    for (const x of [0.5, 1e-300, 0, Infinity]) expect(fastLog(x)).toBe(Math.log(x));
+    expect(fastLog(Number.NaN)).toBeNaN();
   });
 });

@@ -13,7 +13,7 @@ import {
 import { blockRowsFor, createGramKernel, gramLayout, paddedColumns, wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
 import { gramModuleBytes } from '../../../src/models/kernels/wasm/module.js';
 import { logisticPointLoss, logisticResidual, softmaxRow } from '../../../src/models/kernels/logistic-math.js';
-import { fastExp } from '../../../src/models/kernels/fast-math.js';
+import { fastExp, fastLog } from '../../../src/models/kernels/fast-math.js';
 import { randoms } from '../../helpers/random.js';
 
 const TOL = 1e-13;
@@ -169,7 +169,7 @@ describe('the wasm module', () => {
     }
   });
 
-  it.each([3, 10])('softmax over %i classes (pairs of lanes, and an odd last one) gives softmaxRow\'s probabilities and loss terms bit for bit, and the weighted residuals', (k) => {
+  it.each([3, 10])('softmax over %i classes (pairs of lanes, and an odd last one) gives softmaxRow\'s probabilities, loss terms and weighted loss sum bit for bit, and the weighted residuals', (k) => {
     const m = 64;
     const kernel = createGramKernel(5, 64, 1, k);
     // Margins from small to far apart (e^(z − max) down to the exp table's low end, −708, and past it).
@@ -179,18 +179,36 @@ describe('the wasm module', () => {
     kernel.margins.set(margins);
     kernel.labels.set(labels);
     kernel.perRow.set(weights);
-    kernel.softmax(m);
+    const total = kernel.softmax(m);
+    let want = 0;
     for (let u = 0; u < m; u++) {
       const p = margins.slice(u * k, (u + 1) * k);
       const loss = softmaxRow(p, 0, 1, k, labels[u]!);
+      want += weights[u]! * loss;
       const [zMax, zLabel, sum] = kernel.rowStats.subarray(3 * u, 3 * u + 3);
-      expect(Math.log(sum!) + zMax! - zLabel!, `row ${u}`).toBe(loss);
+      expect(fastLog(sum!) + zMax! - zLabel!, `row ${u}`).toBe(loss);
       for (let c = 0; c < k; c++) {
         // Below e^−708 the wasm exp gives 0 where fastExp defers to Math.exp (≤ 3e-308).
         expect(Math.abs(kernel.margins[u * k + c]! - p[c]!), `row ${u} class ${c}`).toBeLessThan(1e-300);
         if (p[c]! > 1e-300) expect(kernel.margins[u * k + c], `row ${u} class ${c}`).toBe(p[c]);
         expect(kernel.residuals[u * k + c]).toBe(weights[u]! * (kernel.margins[u * k + c]! - (c === labels[u] ? 1 : 0)));
       }
+    }
+    expect(total).toBe(want);
+  });
+
+  it('softmax gives each row\'s loss as softmaxRow does, bit for bit, where the log is most of it', () => {
+    // One row a call, weight 1, margins within [−1, 1): the returned sum is the row's loss, every
+    // term of order 1, so a log off by an ulp shows (a sum over many rows would round it away).
+    const k = 10, rows = 300;
+    const kernel = createGramKernel(5, 64, 1, k);
+    const margins = randoms(rows * k, 23);
+    kernel.perRow[0] = 1;
+    for (let u = 0; u < rows; u++) {
+      const row = margins.slice(u * k, (u + 1) * k);
+      kernel.margins.set(row);
+      kernel.labels[0] = (u * 3) % k;
+      expect(kernel.softmax(1), `row ${u}`).toBe(softmaxRow(row.slice(), 0, 1, k, (u * 3) % k));
     }
   });
 });

@@ -34,7 +34,7 @@ const OP = {
   i32_load: 0x28, i32_eq: 0x46, i32_and: 0x71, i32_shr_s: 0x75, select: 0x1b,
   f64_lt: 0x63, f64_nearest: 0x9e, f64_max: 0xa5, f64_convert_i32_u: 0xb8, f64_reinterpret_i64: 0xbf,
   f64_ne: 0x62, f64_ge: 0x66, f64_abs: 0x99, f64_neg: 0x9a,
-  i64_const: 0x42, i64_shl: 0x86, i64_extend_i32_s: 0xac,
+  i64_const: 0x42, i64_shl: 0x86, i64_extend_i32_s: 0xac, i64_shr_u: 0x88, i32_wrap_i64: 0xa7, i64_reinterpret_f64: 0xbd,
   /** Prefix of the saturating float-to-int conversions (non-trapping float-to-int proposal). */
   sat: 0xfc,
   /** Prefix of every SIMD instruction; the SIMD opcode follows as a LEB128. */
@@ -217,6 +217,15 @@ export class Fn {
     this.i32(1023).add().op(OP.i64_extend_i32_s);
     this.code.push(OP.i64_const); sleb(this.code, 52);
     return this.op(OP.i64_shl, OP.f64_reinterpret_i64);
+  }
+  /**
+   * The exponent of the f64 on the stack as an i32: its biased exponent field − 1023 (⌊log2 x⌋
+   * for a positive normal x; 1024 for NaN and ±∞). The sign bit must be 0.
+   */
+  exponent64(): this {
+    this.op(OP.i64_reinterpret_f64);
+    this.code.push(OP.i64_const); sleb(this.code, 52);
+    return this.op(OP.i64_shr_u, OP.i32_wrap_i64).i32(1023).sub();
   }
   /** f64x2.splat of the f64 on the stack */
   splatF(): this { return this.simd(SIMD.f64x2_splat); }

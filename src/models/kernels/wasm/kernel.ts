@@ -139,9 +139,9 @@ export interface GramKernel {
   readonly rowStats: Float64Array;
   /**
    * The first n rows' margins become probabilities, residuals[u·classes + c] = perRow[u]·(p − [c = labels[u]]),
-   * and rowStats their loss terms (wasm/softmax-module.ts).
+   * and rowStats their loss terms; returns Σ perRow[u]·loss_u in row order (wasm/softmax-module.ts).
    */
-  softmax(n: number, from?: number): void;
+  softmax(n: number, from?: number): number;
   /**
    * Raw rows, back to back, for the expansions below: d − 1 values a row for
    * {@link GramKernel.expandRows} (the logistic sweeps' layout), d for
@@ -219,7 +219,9 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
   const scale = inst.exports['scale'] as (l: number, z: number, w: number, n: number, dp: number) => void;
   const affine = inst.exports['affine'] as (z: number, w: number, out: number, n: number, dp: number, k: number) => void;
   const rank = inst.exports['rank'] as (z: number, r: number, g: number, n: number, dp: number, k: number) => void;
-  const softmax = inst.exports['softmax'] as (p: number, lab: number, w: number, r: number, st: number, tab: number, m: number, k: number) => void;
+  const softmax = inst.exports['softmax'] as (
+    p: number, lab: number, w: number, r: number, st: number, tab: number, tlog: number, tinv: number, m: number, k: number,
+  ) => number;
   const expand = inst.exports['expand'] as (q: number, z: number, h: number, m: number, draw: number, dp: number) => void;
   const expandMoments = inst.exports['expandMoments'] as (
     q: number, z: number, h: number, m: number, d: number, dp: number, w: number, wt: number, xs: number, xt: number,
@@ -252,7 +254,7 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
     labels: new Int32Array(memory.buffer, yW * 8, capacity), rowStats: view(sW, 3 * capacity),
     softmax(n, from) {
       check(n, 0, from);
-      softmax(mW * 8, labelsAt(from), weightsAt(from), rW * 8, sW * 8, tW * 8, n, classes);
+      return softmax(mW * 8, labelsAt(from), weightsAt(from), rW * 8, sW * 8, tW * 8, nW * 8, iW * 8, n, classes);
     },
     stage: view(qW, capacity * d), shift: view(hW, d),
     expandRows(n, to) {

@@ -5,7 +5,7 @@
  * fast-math.ts's exp and log1p, operation for operation (a test holds them bit for bit).
  */
 import { F64, Fn, I32, V128 } from './asm.js';
-import { pushFastExp, pushFastExpPair } from './fast-math-module.js';
+import { pushFastExp, pushFastExpPair, pushLog1pUnit } from './fast-math-module.js';
 import { LOG_STEPS } from '../fast-math.js';
 
 /**
@@ -77,15 +77,7 @@ export function emitLogit(): Fn {
     f.set(e);
     // g = (s ≥ 0 ? 1/(1 + e) : e/(1 + e)) − t
     f.f64(1).get(e).get(s).f64(0).ge64().select().f64(1).get(e).add64().div64().get(t).sub64().set(g);
-    // log1pUnit(e): i = ⌊256e⌋, f = (e − i/256)·inv[i], nodes[i] + f − f²(1/2 − f/3) − f⁴(1/4 − f/5 + f²/6)
-    f.get(e).f64(LOG_STEPS).mul64().truncSat().set(li);
-    f.get(e).get(li).fromU32().f64(1 / LOG_STEPS).mul64().sub64();
-    f.get(tinv).get(li).i32(3).shl().add().load64(0).mul64().set(lf);
-    f.get(lf).get(lf).mul64().set(f2);
-    f.get(tlog).get(li).i32(3).shl().add().load64(0); // nodes[i], added last
-    f.get(lf).get(f2).f64(1 / 2).get(lf).f64(1 / 3).mul64().sub64().mul64().sub64();
-    f.get(f2).get(f2).mul64().f64(1 / 4).get(lf).f64(1 / 5).mul64().sub64().get(f2).f64(1 / 6).mul64().add64().mul64().sub64();
-    f.add64(); // nodes[i] + s
+    pushLog1pUnit(f, e, tlog, tinv, { li, lf, f2 });
     // loss += w·(((s > 0 ? s : 0) − t·s) + log1p)
     f.set(p);
     f.get(loss).get(wu).get(s).f64(0).get(s).f64(0).gt64().select().get(t).get(s).mul64().sub64().get(p).add64().mul64().add64().set(loss);

@@ -1,38 +1,41 @@
 /**
  * The softmax of a block's margins on wasm: per row the largest margin, e^(z − max) by
  * fast-math.ts's table-driven exp (the same constants, the same operations in the same order,
- * so it gives fastExp's bits), the probabilities, and the residuals ω·(p − [c = label]) the
- * gradient multiplies rows by. The log of each row's sum (its loss) stays in JavaScript: one
- * log per row against the k exps done here. Replaces the per-row JavaScript of the softmax
- * sweep (logistic-math.ts's softmaxRow, which the JavaScript backend keeps; the backend test
- * holds the two together).
+ * so it gives fastExp's bits), the probabilities, the residuals ω·(p − [c = label]) the
+ * gradient multiplies rows by, and the row's loss ω·(log Σ e^(z − max) + max − z_label) by
+ * fastLog, summed over the block. Replaces the per-row JavaScript of the softmax sweep
+ * (logistic-math.ts's softmaxRow, which the JavaScript backend keeps; the backend test holds
+ * the two together).
  */
 import { F64, Fn, I32, V128 } from './asm.js';
-import { pushFastExp, pushFastExpPair } from './fast-math-module.js';
+import { pushFastExp, pushFastExpPair, pushFastLog } from './fast-math-module.js';
 
 /**
- * `softmax(p, lab, w, r, st, tab, m, k)`: for rows u < m of the row-major m×k margins at byte
- * p, with i32 labels at lab, row weights at w (f64) and the 32-entry table 2^(j/32) at tab:
- * p[u] becomes the row's probabilities, r[u·k + c] = w[u]·(p[u][c] − [c = lab[u]]), and
- * st[3u..3u+2] = (max_c z, z_label, Σ_c e^(z − max)), from which loss_u = log(sum) + max − z_label.
+ * `softmax(p, lab, w, r, st, tab, tlog, tinv, m, k) → loss`: for rows u < m of the row-major m×k
+ * margins at byte p, with i32 labels at lab, row weights at w (f64), the 32-entry table
+ * 2^(j/32) at tab and log1pUnit's tables at tlog and tinv: p[u] becomes the row's
+ * probabilities, r[u·k + c] = w[u]·(p[u][c] − [c = lab[u]]), st[3u..3u+2] = (max_c z, z_label,
+ * Σ_c e^(z − max)); returns Σ_u w[u]·((fastLog(sum) + max) − z_label), summed in row order.
  *
  * ```wat
- * (func $softmax (param $p $lab $w $r $st $tab $m $k i32)
+ * (func $softmax (param $p $lab $w $r $st $tab $tlog $tinv $m $k i32) (result f64)
  *   ;; per row: $zmax = max_c z_c; $zl = z_label
  *   ;; per class: $x = z_c − $zmax; $mf = nearest($x·32/ln2); $rr = $x − $mf·hi − $mf·lo;
  *   ;;   $e = (x < −708) ? 0 : 2^($mf >> 5) · (tab[$mf & 31] · poly($rr)); z_c = $e; $sum += $e
  *   ;; per class: p_c = z_c · (1/$sum); r_c = w·(p_c − [c = label])
- *   ;; st = ($zmax, $zl, $sum)
+ *   ;; st = ($zmax, $zl, $sum); $loss += w·((fastLog($sum) + $zmax) − $zl)
  * )
  * ```
  */
 export function emitSoftmax(): Fn {
-  const f = new Fn(8);
-  const [p, lab, w, r, st, tab, m, k] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const f = new Fn(10, F64);
+  const [p, lab, w, r, st, tab, tlog, tinv, m, k] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const u = f.local(I32), c = f.local(I32), kb = f.local(I32), pairsb = f.local(I32), rowp = f.local(I32), rowr = f.local(I32);
   const y = f.local(I32), mi = f.local(I32), sb = f.local(I32);
   const zmax = f.local(F64), zl = f.local(F64), x = f.local(F64), mf = f.local(F64), rr = f.local(F64);
   const e = f.local(F64), sum = f.local(F64), inv = f.local(F64), wu = f.local(F64), pc = f.local(F64);
+  const log = { ei: f.local(I32), e: f.local(F64), mx: f.local(F64), li: f.local(I32), lf: f.local(F64), f2: f.local(F64) };
+  const loss = f.local(F64);
   const vx = f.local(V128), vmf = f.local(V128), vrr = f.local(V128), vmi = f.local(V128), ve = f.local(V128), vmax = f.local(V128);
   /** The classes' loop over byte offsets c: pairs of classes while two remain (`pair`), then the odd last one (`single`). */
   const classes = (pair: () => void, single: () => void): void => {
@@ -48,7 +51,8 @@ export function emitSoftmax(): Fn {
     single();
     f.end();
   };
-  f.get(m).eqz().if().ret().end();
+  f.f64(0).set(loss);
+  f.get(m).eqz().if().get(loss).ret().end();
   f.get(k).i32(3).shl().set(kb);
   f.get(k).i32(-2).and().i32(3).shl().set(pairsb);
   f.get(p).set(rowp);
@@ -100,9 +104,14 @@ export function emitSoftmax(): Fn {
     f.get(sb).get(zmax).store64(0);
     f.get(sb).get(zl).store64(8);
     f.get(sb).get(sum).store64(16);
+    // The row's loss as softmaxRow returns it, weighted and added in row order.
+    f.get(loss).get(wu);
+    pushFastLog(f, sum, tlog, tinv, log);
+    f.get(zmax).add64().get(zl).sub64().mul64().add64().set(loss);
     f.incBy(rowp, kb).incBy(rowr, kb);
     f.inc(u, 1).get(u).get(m).ltU().brIf(0);
   }
   f.end();
+  f.get(loss);
   return f;
 }

@@ -146,7 +146,7 @@ function logisticBlock(kernel: GramKernel, m: number, withHess: boolean, at: num
 /**
  * Multinomial log-loss, gradient and (when `hess` is given) Hessian on `kernel` (built for
  * D = d + 1 columns, k classes and one G per class pair, k(k+1)/2): per block the k margins of
- * every row in wasm; per row the log-sum-exp, loss, probabilities and residuals here; per block
+ * every row, then per row the log-sum-exp, loss, probabilities and residuals in wasm; per block
  * the gradient and each pair's Σ ω·p_c(δ_cc' − p_c')·[x̃, 1][x̃, 1]ᵀ into its own G in wasm; the G
  * matrices are read out once, at the end, into `hess` (K×K, K = kD: upper triangle of diagonal
  * blocks, whole blocks above). Kept rows as in {@link logisticSweepWasm}.
@@ -253,14 +253,11 @@ export function softmaxHessianOutputs(k: number): number {
  * in `perRow`, or among the kept weights for a kept block.
  */
 function softmaxBlock(kernel: GramKernel, m: number, k: number, withHess: boolean, at: number | undefined): number {
-  const { margins: p, weights, rowStats } = kernel;
+  const { margins: p, weights } = kernel;
   const omega = at === undefined ? kernel.perRow : kernel.keptWeights;
   const base = at ?? 0;
   kernel.affine(m, at);
-  kernel.softmax(m, at);
-  let loss = 0;
-  // softmaxRow's loss, log Σe^(z − max) + max − z_label, from the kernel's per-row terms.
-  for (let u = 0; u < m; u++) loss += omega[base + u]! * (Math.log(rowStats[3 * u + 2]!) + rowStats[3 * u]! - rowStats[3 * u + 1]!);
+  const loss = kernel.softmax(m, at);
   kernel.addGradient(m, at);
   if (!withHess) return loss;
   let output = 0;
