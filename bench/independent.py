@@ -7,6 +7,8 @@ features, like digits scaled up"; binary n >> d; binary wide) on data memgrid wa
     node dist/bench/run.js --only LM --skip-speedup --data-dir DIR/m64c10    (and m48c20)
     node dist/bench/run.js --only LB --skip-speedup --data-dir DIR/b200x32
     node dist/bench/run.js --only LW --skip-speedup --data-dir DIR/b100x128
+    node dist/bench/run.js --only LB --skip-speedup --data-dir DIR/w3000x1000   (and b1mx8)
+    node dist/bench/run.js --only LM --skip-speedup --data-dir DIR/m200kc3
 
 DIR defaults to <repo>/.cache/bench-independent (git-ignored with .cache). Each set is written
 as DIR/<name>/full/<workload folder>/{X,y}.npy + meta.json (the layout bench/data.py gives that
@@ -19,6 +21,9 @@ its shape from meta.json. Existing sets are kept. The sets (scikit-learn's make_
     b200x32   200,000 x 32 binary, 2 clusters a class, 5% of labels flipped (LB's shape, not its
               isotropic Gaussian)
     b100x128  100,000 x 128 binary, 40 informative and 20 redundant (collinear) features (LW's shape)
+    w3000x1000  3,000 x 1,000 binary: wide (a Hessian costs ~100 gradient passes)
+    b1mx8     1,000,000 x 8 binary, 10% of labels flipped: tall and narrow
+    m200kc3   200,000 x 16, 3 classes: many rows, few classes
 """
 import argparse
 import json
@@ -34,6 +39,10 @@ SETS = {
                            n_clusters_per_class=2, flip_y=0.05, class_sep=0.8, random_state=21)),
     'b100x128': ('lw', dict(n_samples=100000, n_features=128, n_informative=40, n_redundant=20, n_classes=2,
                             n_clusters_per_class=2, flip_y=0.02, random_state=22)),
+    'w3000x1000': ('lb', dict(n_samples=3000, n_features=1000, n_informative=50, n_redundant=20, random_state=31)),
+    'b1mx8': ('lb', dict(n_samples=1000000, n_features=8, n_informative=6, n_redundant=0, flip_y=0.1, random_state=34)),
+    'm200kc3': ('lm', dict(n_samples=200000, n_features=16, n_informative=10, n_redundant=2, n_classes=3,
+                           random_state=33)),
 }
 
 
