@@ -85,7 +85,7 @@ const POOR_RATE = 0.5;
  * A full Hessian modelled to cost at least this many gradient passes is expensive: far from the
  * optimum or at a poor rate, it is bought only once the gradient passes made since the last
  * fresh curvature add up to {@link FRESH_CURVATURE_BUDGET} of its cost and its factorisation's.
- * Binary fits up to 128 columns (LB, LW, breast cancer) and sampled multinomial Hessians (LM)
+ * Binary fits up to 161 features (D = 162: LB, LW, breast cancer) and sampled multinomial Hessians (LM)
  * are below it or have their own rate model, and keep buying at once.
  */
 const EXPENSIVE_HESSIAN = 16;
