@@ -194,8 +194,9 @@ class NewtonSolver {
   private readonly hessianRatio: number;
   /** What factoring the curvature costs in gradient passes (see {@link factorCostRatio}). */
   private readonly factorRatio: number;
-  /** Gradient passes made since the last fresh curvature (see {@link wantFreshCurvature}). */
+  /** Gradient passes made since the last fresh curvature, and how many are spent before buying one far out (see {@link EXPENSIVE_HESSIAN}). */
   private passesOnCurvature = 0;
+  private readonly freshCurvatureBudget: number;
   private lambda = Number.NaN;
   /** The last fit's λ, solution and tangent dx/dλ (0: none yet): they tell how the path bends (see predict). */
   private previousLambda = 0;
@@ -224,6 +225,9 @@ class NewtonSolver {
     this.ws = workspace(n);
     this.hessianRatio = hessianPassCost(problem);
     this.factorRatio = factorCostRatio(problem.size, problem.nRows);
+    const cheap = this.hessianRatio < EXPENSIVE_HESSIAN || problem.hessianFraction < 1;
+    // Never so many that a fit would reach maxIter before buying one (on data wider still).
+    this.freshCurvatureBudget = cheap ? 0 : Math.min(FRESH_CURVATURE_BUDGET * (this.hessianRatio + this.factorRatio), settings.maxIter * BUDGET_SHARE_OF_MAX_ITER);
   }
 
   /** Starts the next fit from β (intercepts of a multinomial start re-centred to sum 0, scikit-learn's gauge). */
@@ -462,7 +466,7 @@ class NewtonSolver {
    */
   private wantFreshCurvature(delta: number, exact: boolean, target: number): boolean {
     const rate = this.rateEstimate();
-    if (delta > FAR || rate >= POOR_RATE) return this.freshCurvatureDue();
+    if (delta > FAR || rate >= POOR_RATE) return this.passesOnCurvature >= this.freshCurvatureBudget;
     const afterStep = exact ? this.quadratic * delta * delta : delta * rate;
     const reusePasses = passesUntil(afterStep, rate, target);
     // A sampled Hessian's steps shrink δ linearly, at the rate they were seen to, and its factor
@@ -476,14 +480,6 @@ class NewtonSolver {
     let exactPasses = 1;
     for (let e = afterStep; this.quadratic * e * e > target && exactPasses < 8; e = this.quadratic * e * e) exactPasses++;
     return this.hessianRatio * exactPasses < reusePasses;
-  }
-
-  /** Far from the optimum or at a poor rate: whether a fresh curvature is bought now. */
-  private freshCurvatureDue(): boolean {
-    const cheap = this.hessianRatio < EXPENSIVE_HESSIAN || this.problem.hessianFraction < 1;
-    // Never so many that a fit would reach maxIter before buying one (on data wider still).
-    const budget = Math.min(FRESH_CURVATURE_BUDGET * (this.hessianRatio + this.factorRatio), this.settings.maxIter * BUDGET_SHARE_OF_MAX_ITER);
-    return cheap || this.passesOnCurvature >= budget;
   }
 
   /** Backtracking line search along ws.step; accepts into the state. Returns the step length taken, 0 when none decreases f. */

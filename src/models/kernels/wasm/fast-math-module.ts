@@ -1,6 +1,7 @@
 /**
- * fast-math.ts's exp, log1pUnit and fastLog in wasm: the same constants, the same operations in the same order, so the
- * wasm sweeps (softmax-module.ts, logit-module.ts) give fastExp's bits; one lane or two (f64x2).
+ * fast-math.ts's exp, log1pUnit and fastLog in wasm: the same constants, the same operations in
+ * the same order, so the wasm sweeps (softmax-module.ts, logit-module.ts) give their bits; exp
+ * on one lane or two (f64x2).
  */
 import type { Fn } from './asm.js';
 import { EXP_TABLE_LOW, INV_LN2_32, LN2_32_HI, LN2_32_LO, LN2_HI, LN2_LO, LOG_STEPS } from '../fast-math.js';
