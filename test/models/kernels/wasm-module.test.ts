@@ -144,6 +144,31 @@ describe('the wasm module', () => {
     }
   });
 
+  it('resetGradient zeroes the gradient and leaves every G as it was; reset zeroes both', () => {
+    const d = 9;
+    const kernel = createGramKernel(d, 64, 2, 2);
+    const data = randoms(20 * d, 11);
+    fillBlock(kernel, data, d, 0, 20);
+    kernel.weights.fill(1);
+    kernel.addWeighted(20, false, 1);
+    kernel.residuals.set(randoms(40, 12));
+    kernel.addGradient(20);
+    const before = new Float64Array(d * d);
+    kernel.readInto(before, d, 0, false, 1);
+    kernel.resetGradient();
+    const grad = new Float64Array(2 * d);
+    kernel.readGradient(grad);
+    expect(grad.every((v) => v === 0)).toBe(true);
+    const after = new Float64Array(d * d);
+    kernel.readInto(after, d, 0, false, 1);
+    expect(before.some((v) => v !== 0)).toBe(true);
+    expect(after).toEqual(before);
+    kernel.reset();
+    const cleared = new Float64Array(d * d);
+    kernel.readInto(cleared, d, 0, false, 1);
+    expect(cleared.every((v) => v === 0)).toBe(true);
+  });
+
   it.each([63, 64])('logit over %i rows (pairs of lanes, and an odd last one) gives logistic-math.ts\'s residuals, curvature weights and summed loss bit for bit', (m) => {
     const kernel = createGramKernel(5, 64);
     // Margins near 0, of logistic size, large (e^−|s| near the table's ends) and exactly 0.

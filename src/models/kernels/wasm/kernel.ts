@@ -187,6 +187,11 @@ export interface GramKernel {
   /** Every G and the gradient = 0. */
   reset(): void;
   /**
+   * The gradient = 0, the G matrices left as they are: a pass that sums no Hessian needs no
+   * more (digits' 55 class-pair G matrices are 2 MB to zero, at every gradient pass).
+   */
+  resetGradient(): void;
+  /**
    * Rows a sweep may keep in this kernel's memory between passes (kept-rows.ts): 0 when the
    * kernel was made without room. Kept row r is at `keptRows[r*stride ..]`, its label at
    * `keptLabels[r]`, its weight at `keptWeights[r]`; the block operations below read kept rows
@@ -309,6 +314,9 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
     },
     reset() {
       G.fill(0);
+      gradient.fill(0);
+    },
+    resetGradient() {
       gradient.fill(0);
     },
     keptCapacity: keptRows, keptRows: view(kW, keptRows * dp),

@@ -117,7 +117,7 @@ export function logisticSweepWasm(
   const D = X.nCols + 1;
   const n = rows === undefined ? X.nRows : rows.length;
   copyCoef(kernel, coef, 1, D);
-  kernel.reset();
+  resetFor(kernel, hess !== undefined);
   setShift(kernel, shift);
   const slot = data.keep === true ? keptSlot(kernel, data, n) : undefined;
   const load = slot === undefined || slot.loadedWith !== target;
@@ -159,7 +159,7 @@ export function softmaxSweepWasm(
   const D = X.nCols + 1;
   const n = rows === undefined ? X.nRows : rows.length;
   copyCoef(kernel, coef, k, D);
-  kernel.reset();
+  resetFor(kernel, hess !== undefined);
   setShift(kernel, shift);
   const slot = data.keep === true ? keptSlot(kernel, data, n) : undefined;
   const load = slot === undefined || slot.loadedWith !== label;
@@ -174,6 +174,12 @@ export function softmaxSweepWasm(
   kernel.readGradient(grad);
   if (hess !== undefined) readSoftmaxHessian(kernel, k, D, hess);
   return loss;
+}
+
+/** Zeroes what a sweep sums into: the gradient, and the G matrices only when it sums a Hessian. */
+function resetFor(kernel: GramKernel, withHessian: boolean): void {
+  if (withHessian) kernel.reset();
+  else kernel.resetGradient();
 }
 
 /** Runs of fewer consecutive rows than this are copied value by value rather than by one memcpy. */
