@@ -65,6 +65,12 @@ export const TRAIN_SIZES: readonly number[] = [0.1, 0.2, 0.30000000000000004, 0.
 /** The scikit-learn settings the logistic workloads share. */
 export const LOGISTIC = { tol: 1e-8, maxIter: 10000 } as const;
 
+/** The ridge workloads' scorers (W1, RW) and the one their refit picks by. */
+export const RIDGE_SCORING = { scoring: ['r2', 'neg_mean_squared_error'], refit: 'r2' } as const;
+
+/** The logistic workloads' scorers (W2, LB … LC) and the one their refit picks by. */
+export const LOGISTIC_SCORING = { scoring: ['accuracy', 'neg_log_loss'], refit: 'neg_log_loss' } as const;
+
 /** A pair workload's fixed description: what it reports, and its issue's targets. */
 export interface WorkloadSpec {
   readonly title: string;

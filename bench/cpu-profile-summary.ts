@@ -6,6 +6,8 @@
  *
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/task-timeline.js .cache/bench/full/lb
  *   node dist/bench/cpu-profile-summary.js /tmp/prof/CPU...cpuprofile [--from MS] [--to MS] [--top N] [--bin MS]
+ *
+ * `--top`: how many functions (default 25), or how many chains per bin with `--bin` (default 3).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -69,7 +71,7 @@ function main(): void {
     allowPositionals: true,
     options: {
       from: { type: 'string', default: '0' }, to: { type: 'string', default: 'Infinity' },
-      top: { type: 'string', default: '25' }, bin: { type: 'string' },
+      top: { type: 'string' }, bin: { type: 'string' },
     },
   });
   if (positionals[0] === undefined) throw new Error('usage: cpu-profile-summary FILE.cpuprofile [--from MS] [--to MS] [--top N] [--bin MS]');
@@ -78,10 +80,13 @@ function main(): void {
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
   const samples = samplesOf(profile, Number(values.from), Number(values.to));
-  const top = Number(values.top);
+  const top = Number(values.top ?? (values.bin === undefined ? 25 : 3));
   if (values.bin === undefined) {
     const self = new Map<string, number>();
-    for (const s of samples) self.set(nameOf(byId.get(s.node)!), (self.get(nameOf(byId.get(s.node)!)) ?? 0) + s.ms);
+    for (const s of samples) {
+      const name = nameOf(byId.get(s.node)!);
+      self.set(name, (self.get(name) ?? 0) + s.ms);
+    }
     console.log(`${samples.reduce((sum, s) => sum + s.ms, 0).toFixed(1)} ms sampled`);
     for (const [name, ms] of heaviest(self, top)) console.log(`${ms.toFixed(1).padStart(9)}  ${name}`);
     return;
@@ -97,7 +102,7 @@ function main(): void {
   }
   for (const [start, chains] of [...bins].sort((a, b) => a[0] - b[0])) {
     console.log(`${start} ms`);
-    for (const [chain, ms] of heaviest(chains, Math.min(top, 3))) console.log(`${ms.toFixed(1).padStart(9)}  ${chain}`);
+    for (const [chain, ms] of heaviest(chains, top)) console.log(`${ms.toFixed(1).padStart(9)}  ${chain}`);
   }
 }
 

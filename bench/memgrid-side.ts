@@ -20,7 +20,9 @@ import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { NdArray } from '../src/data/ndarray.js';
 import { loadMemgrid, SkipSide, type FittedSearch, type MemgridApi } from './api.js';
-import { ALPHAS, benchDir, CS, datasetPaths, EXIT_SKIP, isWorkload, LOGISTIC, TRAIN_SIZES, type SideResult, type Workload } from './common.js';
+import {
+  ALPHAS, benchDir, CS, datasetPaths, EXIT_SKIP, isWorkload, LOGISTIC, LOGISTIC_SCORING, RIDGE_SCORING, TRAIN_SIZES, type SideResult, type Workload,
+} from './common.js';
 import { isSolverStats } from './format.js';
 
 /** How a search gets its threads: its own pool of N, or a shared, already warm executor. */
@@ -43,23 +45,23 @@ function searchFields(search: FittedSearch, scoring: readonly string[], refit: s
 }
 
 async function ridgeGrid(api: MemgridApi, X: NdArray, y: NdArray, pool: Pool): Promise<Measured> {
-  const scoring = ['r2', 'neg_mean_squared_error'];
+  const { scoring, refit } = RIDGE_SCORING;
   const t0 = performance.now();
   const search = await new api.GridSearch(new api.Ridge({ alpha: 1 }), { alpha: ALPHAS }, {
-    cv: new api.KFold({ nSplits: 5 }), scoring, refit: 'r2', ...pool,
+    cv: new api.KFold({ nSplits: 5 }), scoring: [...scoring], refit, ...pool,
   }).fit(X, y);
-  return searchFields(search, scoring, 'r2', seconds(t0));
+  return searchFields(search, scoring, refit, seconds(t0));
 }
 
 async function logisticGrid(api: MemgridApi, X: NdArray, y: NdArray, pool: Pool): Promise<Measured> {
-  const scoring = ['accuracy', 'neg_log_loss'];
+  const { scoring, refit } = LOGISTIC_SCORING;
   const t0 = performance.now();
   const search = await new api.GridSearch(new api.LogisticRegression({ C: 1, ...LOGISTIC }), { C: CS }, {
-    cv: new api.StratifiedKFold({ nSplits: 5 }), scoring, refit: 'neg_log_loss', ...pool,
+    cv: new api.StratifiedKFold({ nSplits: 5 }), scoring: [...scoring], refit, ...pool,
   }).fit(X, y);
   const wall = seconds(t0);
   return {
-    ...searchFields(search, scoring, 'neg_log_loss', wall),
+    ...searchFields(search, scoring, refit, wall),
     ...(isSolverStats(search.solverStats) ? { solver_stats: search.solverStats } : {}),
     ...(Array.isArray(search.warnings) ? { warnings: search.warnings.length } : {}),
   };
