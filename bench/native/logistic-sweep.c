@@ -1,16 +1,17 @@
 /*
  * Probe code (not part of memgrid; bench/native/pass-floor.c runs it): the binary logistic sweep
- * (loss, gradient and optionally the Hessian of log-loss over chosen rows) in native code: the same per-row formulas as src/models/kernels/logistic-math.ts and
- * fast-math.ts, on rows staged 32 at a time as [x - shift, 1] padded with zeros to a multiple of
- * 8 columns, so every loop below runs over whole groups of 8 doubles that the compiler turns into
- * vector instructions. Each group keeps its own 8 partial sums (one per lane), added in a fixed
- * order at the end: the compiler never has to reassociate a sum to vectorise it, so the result
- * does not depend on the optimiser's mood, only on the instruction set (FMA or not).
+ * (loss, gradient and optionally the Hessian of log-loss over chosen rows) in native code: the
+ * same per-row formulas as src/models/kernels/logistic-math.ts and fast-math.ts, on rows staged
+ * 32 at a time as [x - shift, 1] padded with zeros to a multiple of 8 columns, so every loop below
+ * runs over whole groups of 8 doubles that the compiler turns into vector instructions. Each
+ * group keeps its own 8 partial sums (one per lane), added in a fixed order at the end: the
+ * compiler never has to reassociate a sum to vectorise it.
  *
  * The question it answers: would a native kernel (AVX-512 with FMA, built with -march=native)
  * make memgrid's binary passes faster than its wasm kernel (f64x2, no FMA)? BENCHMARKS.md has
- * the answer (stop 33): the gradient pass is not (bound by reading the rows), the Hessian pass is.
- * Rows are read 8 ahead with a prefetch (2 to 16 measured; without, a pass was ~20% slower).
+ * the answer (stop 33): the gradient pass is not once two threads run (both are then bound by
+ * reading the rows), the Hessian pass is (2.1-2.4x). Rows are read 8 ahead with a prefetch (2 to
+ * 16 measured; a prefetch sped the pass up by up to ~20%).
  */
 #include "logistic-sweep.h"
 

@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The fast-math tables of src/models/kernels/fast-math.ts, handed over from JavaScript so both
- * sides read the same doubles. */
+/* The tables of src/models/kernels/fast-math.ts (the probe computes them with libm, which may
+ * differ from V8's in the last bit: immaterial to a timing). */
 typedef struct {
   double step_powers[32];   /* 2^(j/32) */
   double log_nodes[257];    /* log1p(i/256) */
