@@ -1,6 +1,6 @@
 /**
  * Probe (not a test): what one binary logistic pass costs on memgrid's kernel, to compare with
- * the floor a native pass reaches on the same shape (bench/native-pass.c). Opens X.npy and y.npy
+ * the floor a native pass reaches on the same shape (bench/native/pass-floor.c). Opens X.npy and y.npy
  * of any folder as a search's thread does (mapped), builds the problem on fold 0's training rows
  * of a 5-fold StratifiedKFold (rows kept in the kernel, as a pool thread keeps them), and times
  * `--passes` gradient passes and `--hessians` Hessian passes at a fixed point; prints each

@@ -57,30 +57,27 @@ INLINE double log1p_unit(double e, const sweep_tables* T) {
   return T->log_nodes[i] + s;
 }
 
-/* Copies m chosen rows from `first` into xs as x - shift (columns d.. keep their 1 and zeros). */
+/* Copies m chosen rows from `first` into xs as x - shift (columns d.. keep their 1 and zeros),
+ * asking for the row PREFETCH_ROWS ahead as it goes. */
 INLINE void stage_rows(const sweep_rows* in, size_t first, size_t m, size_t p, double* xs) {
-  const size_t d = in->d;
+  const size_t d = in->d, width = in->is_f32 ? sizeof(float) : sizeof(double);
   for (size_t u = 0; u < m; u++) {
-    size_t i = in->rows ? (size_t)in->rows[first + u] : first + u;
+    const size_t r = first + u;
+    if (r + PREFETCH_ROWS < in->n) {
+      size_t ahead = in->rows ? (size_t)in->rows[r + PREFETCH_ROWS] : r + PREFETCH_ROWS;
+      const char* q = (const char*)in->data + ahead * d * width;
+      for (size_t b = 0; b < d * width; b += 64) __builtin_prefetch(q + b);
+    }
+    const size_t i = in->rows ? (size_t)in->rows[r] : r;
     double* dst = xs + u * p;
-    if (!in->f_order && !in->is_f32) {
-      const double* src = (const double*)in->data + i * d;
-      if (first + u + PREFETCH_ROWS < in->n) {
-        size_t ahead = in->rows ? (size_t)in->rows[first + u + PREFETCH_ROWS] : first + u + PREFETCH_ROWS;
-        const char* q = (const char*)((const double*)in->data + ahead * d);
-        for (size_t b = 0; b < d * sizeof(double); b += 64) __builtin_prefetch(q + b);
-      }
-      if (in->shift) for (size_t j = 0; j < d; j++) dst[j] = src[j] - in->shift[j];
-      else memcpy(dst, src, d * sizeof(double));
-    } else if (!in->f_order) {
+    if (in->is_f32) {
       const float* src = (const float*)in->data + i * d;
       for (size_t j = 0; j < d; j++) dst[j] = (double)src[j] - (in->shift ? in->shift[j] : 0.0);
-    } else if (!in->is_f32) {
-      const double* src = (const double*)in->data + i;
-      for (size_t j = 0; j < d; j++) dst[j] = src[j * in->n_rows] - (in->shift ? in->shift[j] : 0.0);
+    } else if (in->shift) {
+      const double* src = (const double*)in->data + i * d;
+      for (size_t j = 0; j < d; j++) dst[j] = src[j] - in->shift[j];
     } else {
-      const float* src = (const float*)in->data + i;
-      for (size_t j = 0; j < d; j++) dst[j] = (double)src[j * in->n_rows] - (in->shift ? in->shift[j] : 0.0);
+      memcpy(dst, (const double*)in->data + i * d, d * sizeof(double));
     }
   }
 }

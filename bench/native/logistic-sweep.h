@@ -21,12 +21,10 @@ typedef struct {
 /* Scratch a sweep over d columns needs, in doubles (64-byte aligned by the caller). */
 size_t sweep_scratch_doubles(size_t d);
 
-/* The rows a sweep reads: X (float64 or float32, C or F order) and which of its rows. */
+/* The rows a sweep reads: X (row-major, float64 or float32) and which of its rows. */
 typedef struct {
   const void* data;
   int is_f32;
-  int f_order;
-  size_t n_rows;      /* rows of X's view (F order's column stride) */
   size_t d;           /* columns */
   const int32_t* rows;/* chosen rows, or NULL for rows 0..n-1 */
   size_t n;           /* chosen rows */

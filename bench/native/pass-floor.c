@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   for (size_t j = 0; j <= d; j++) coef[j] = 0.01 * ((int)(j % 7) - 3);
   double* scratch = aligned_alloc(64, (sweep_scratch_doubles(d) * 8 + 63) / 64 * 64);
   int contiguous = argc > 4 && strcmp(argv[4], "contiguous") == 0;
-  sweep_rows in = { X, f32, 0, N, d, contiguous ? NULL : rows, n, shift, NULL, target };
+  sweep_rows in = { X, f32, d, contiguous ? NULL : rows, n, shift, NULL, target };
   logistic_sweep(&in, &T, coef, grad, NULL, scratch);
   double gms = median_ms(41, &in, &T, coef, grad, NULL, scratch);
   double hms = median_ms(9, &in, &T, coef, grad, hess, scratch);
