@@ -49,7 +49,7 @@ const SIMD = {
   v128_load: 0x00, v128_load64_splat: 0x0a, v128_store: 0x0b, v128_const: 0x0c,
   f64x2_extract_lane: 0x21, f64x2_add: 0xf0, f64x2_sub: 0xf1, f64x2_mul: 0xf2,
   i32x4_extract_lane: 0x1b, f64x2_splat: 0x14, f64x2_replace_lane: 0x22, f64x2_lt: 0x49, v128_bitselect: 0x52,
-  f64x2_nearest: 0x94, i32x4_shr_s: 0xac, i32x4_add: 0xae, i64x2_extend_low_i32x4_s: 0xc7, i64x2_shl: 0xcb,
+  f64x2_nearest: 0x94, f64x2_trunc: 0x7a, i32x4_shr_s: 0xac, i32x4_add: 0xae, i64x2_extend_low_i32x4_s: 0xc7, i64x2_shl: 0xcb,
   f64x2_max: 0xf5, f64x2_pmax: 0xf7, i32x4_trunc_sat_f64x2_s_zero: 0xfc, i32x4_splat: 0x11,
   f64x2_gt: 0x4a, f64x2_ge: 0x4c, f64x2_abs: 0xec, f64x2_neg: 0xed, f64x2_div: 0xf3, f64x2_convert_low_i32x4_u: 0xff,
 } as const;
@@ -249,6 +249,8 @@ export class Fn {
   fromU32Pair(): this { return this.simd(SIMD.f64x2_convert_low_i32x4_u); }
   /** v128.bitselect(a, b, mask): a where the mask is 1, b elsewhere */
   bitselect(): this { return this.simd(SIMD.v128_bitselect); }
+  /** f64x2.trunc: toward zero */
+  ftrunc(): this { return this.simd(SIMD.f64x2_trunc); }
   /** f64x2.nearest */
   fnearest(): this { return this.simd(SIMD.f64x2_nearest); }
   /** f64x2.max */

@@ -3,8 +3,8 @@
  * the same order, so the wasm sweeps (softmax-module.ts, logit-module.ts) give their bits; exp
  * on one lane or two (f64x2).
  */
-import type { Fn } from './asm.js';
-import { EXP_TABLE_LOW, INV_LN2_32, LN2_32_HI, LN2_32_LO, LN2_HI, LN2_LO, LOG_STEPS } from '../fast-math.js';
+import { V128, type Fn } from './asm.js';
+import { EXP_TABLE_LOW, INV_LN2_32, LN2_32_HI, LN2_32_LO, LN2_HI, LN2_LO, LOG_STEPS, STEP_POWERS } from '../fast-math.js';
 
 /** The Taylor coefficients of fastExp's e^r, innermost first: 1/720, then these in turn. */
 const EXP_HORNER = [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1] as const;
@@ -27,24 +27,112 @@ export function pushFastExp(f: Fn, x: number, tab: number, scratch: { mf: number
 }
 
 /**
- * Pushes fastExp of both lanes of the v128 local x (f64x2), each lane by the operations of
- * {@link pushFastExp} in the same order; the table is read lane by lane. mf, rr, mi, e are
- * scratch v128 locals.
+ * The constants of {@link pushFastExpPair}, each loaded (splatted) once into a v128 local of
+ * the function before its loops ({@link fastExpPairConstants}), from memory: splatted from
+ * f64.const or v128.const where they are used, or held in locals set from those, V8 rebuilt each
+ * on every turn of a loop (a scalar move and a shuffle: ~25 of an exp pair's ~110 instructions on
+ * this machine); a value loaded from memory it cannot fold, and a spilled one is read as a
+ * memory operand.
  */
-export function pushFastExpPair(f: Fn, x: number, tab: number, scratch: { mf: number; rr: number; mi: number; e: number }): void {
+export interface ExpPairConstants {
+  readonly invLn2: number;
+  readonly ln2Hi: number;
+  readonly ln2Lo: number;
+  /** 1/720, then EXP_HORNER's coefficients in turn. */
+  readonly horner: readonly number[];
+  /** {@link TO_INT_BIASED}. */
+  readonly toInt: number;
+  /** EXP_TABLE_LOW. */
+  readonly low: number;
+}
+
+/**
+ * 2^52 + 2^51 + 1023·32. Added to an integer-valued f64 m with −1023·32 ≤ m < 2^31 − 1023·32,
+ * the sum is exact and its low 32 bits are m + 1023·32 in binary: the low five bits are m's
+ * (the table index) and the rest is ⌊m/32⌋ + 1023, the biased exponent of 2^⌊m/32⌋.
+ */
+const TO_INT_BIASED = 2 ** 52 + 2 ** 51 + 1023 * 32;
+
+/**
+ * 2^52 + 2^51: added to an integer-valued f64 of magnitude below 2^31, the sum is exact and its
+ * low 32 bits are that integer (two's complement): a table index without a saturating conversion.
+ */
+export const TO_INT = 2 ** 52 + 2 ** 51;
+
+/**
+ * The f64 constants the wasm sweeps' pair loops read, in the order they sit in memory after
+ * the table: {@link pushFastExpPair}'s, then those of logit-module.ts's log1p pair.
+ */
+const PAIR_CONSTANTS = [...new Set([
+  INV_LN2_32, LN2_32_HI, LN2_32_LO, 1 / 720, ...EXP_HORNER, TO_INT_BIASED, EXP_TABLE_LOW,
+  LOG_STEPS, 1 / LOG_STEPS, TO_INT, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 6,
+])];
+
+/**
+ * fastExp's table as a wasm kernel's memory holds it (the `tab` of {@link pushFastExpPair}):
+ * 2^(j/32) for j < 32, then the constants the pair loops read ({@link loadPairConstants}).
+ */
+export const EXP_TABLE = Float64Array.from([...STEP_POWERS, ...PAIR_CONSTANTS]);
+
+/**
+ * Declares a v128 local for each of `values` (constants {@link EXP_TABLE} holds) and loads the
+ * value into both its lanes from the table at the byte address in the i32 local `tab`; call
+ * where the function starts, outside its loops. Returns the local of each value. Why from
+ * memory: see {@link ExpPairConstants}.
+ */
+export function loadPairConstants(f: Fn, tab: number, values: readonly number[]): ReadonlyMap<number, number> {
+  const locals = new Map<number, number>();
+  for (const v of values) {
+    if (locals.has(v)) continue;
+    const at = PAIR_CONSTANTS.indexOf(v);
+    if (at < 0) throw new RangeError(`${v} is not among the wasm table's constants`);
+    const local = f.local(V128);
+    f.get(tab).splat64(8 * (STEP_POWERS.length + at)).set(local);
+    locals.set(v, local);
+  }
+  return locals;
+}
+
+/**
+ * Declares the locals of {@link ExpPairConstants} and loads them from the table at the byte
+ * address in the i32 local `tab` ({@link EXP_TABLE}); call where the function starts, outside its loops.
+ */
+export function fastExpPairConstants(f: Fn, tab: number): ExpPairConstants {
+  const horner = [1 / 720, ...EXP_HORNER];
+  const at = loadPairConstants(f, tab, [INV_LN2_32, LN2_32_HI, LN2_32_LO, ...horner, TO_INT_BIASED, EXP_TABLE_LOW]);
+  const local = (v: number): number => at.get(v)!;
+  return {
+    invLn2: local(INV_LN2_32), ln2Hi: local(LN2_32_HI), ln2Lo: local(LN2_32_LO),
+    horner: horner.map(local), toInt: local(TO_INT_BIASED), low: local(EXP_TABLE_LOW),
+  };
+}
+
+/**
+ * Pushes fastExp of both lanes of the v128 local x (f64x2), each lane by the floating-point
+ * operations of {@link pushFastExp} in the same order, so the same bits; the table is read lane
+ * by lane. The integer m = nearest(x·32/ln2) (|m| < 2^31 for x ≥ EXP_TABLE_LOW) is read from the
+ * low bits of m + {@link TO_INT_BIASED} rather than by a saturating conversion (five instructions
+ * on x64, against one addition): the low five bits index the table, the rest shifted is 2^(m >> 5)'s
+ * biased exponent. Below
+ * EXP_TABLE_LOW both lanes give 0 as before, whatever those bits hold (any index is in the
+ * table). mf, rr, mi, e are scratch v128 locals; `k` holds the constants.
+ */
+export function pushFastExpPair(
+  f: Fn, x: number, tab: number, scratch: { mf: number; rr: number; mi: number; e: number }, k: ExpPairConstants,
+): void {
   const { mf, rr, mi, e } = scratch;
-  f.get(x).f64(INV_LN2_32).splatF().fmul().fnearest().set(mf);
-  f.get(x).get(mf).f64(LN2_32_HI).splatF().fmul().fsub().get(mf).f64(LN2_32_LO).splatF().fmul().fsub().set(rr);
-  f.get(mf).truncSatPair().set(mi);
-  f.f64(1 / 720).splatF();
-  for (const coefficient of EXP_HORNER) f.get(rr).fmul().f64(coefficient).splatF().fadd();
+  f.get(x).get(k.invLn2).fmul().fnearest().set(mf);
+  f.get(x).get(mf).get(k.ln2Hi).fmul().fsub().get(mf).get(k.ln2Lo).fmul().fsub().set(rr);
+  f.get(mf).get(k.toInt).fadd().set(mi); // i32 lanes 0 and 2: m + 1023·32 of lanes 0 and 1
+  f.get(k.horner[0]!);
+  for (const coefficient of k.horner.slice(1)) f.get(rr).fmul().get(coefficient).fadd();
   f.get(tab).get(mi).laneI32(0).i32(31).and().i32(3).shl().add().load64(0).splatF();
-  f.get(tab).get(mi).laneI32(1).i32(31).and().i32(3).shl().add().load64(0).replaceLane(1);
+  f.get(tab).get(mi).laneI32(2).i32(31).and().i32(3).shl().add().load64(0).replaceLane(1);
   f.fmul();
-  // 2^k per lane: (k + 1023) << 52 as an f64's bits.
-  f.get(mi).i32(5).shrSI32x4().i32(1023).splatI32().addI32x4().extendLowI64x2().i32(52).shlI64x2();
+  // 2^(m >> 5) per lane: ((m >> 5) + 1023) << 52 as an f64's bits; the shift drops the high word.
+  f.get(mi).i32(5).shrSI32x4().i32(52).shlI64x2();
   f.fmul().set(e);
-  f.vzero().get(e).get(x).f64(EXP_TABLE_LOW).splatF().fltMask().bitselect();
+  f.vzero().get(e).get(x).get(k.low).fltMask().bitselect();
 }
 
 /**

@@ -19,7 +19,8 @@
  * k.readInto(stats.xtx);             // adds the upper triangle into row-major d×d
  * ```
  */
-import { LOG_NODES, NODE_INVERSES, STEP_POWERS } from '../fast-math.js';
+import { LOG_NODES, NODE_INVERSES } from '../fast-math.js';
+import { EXP_TABLE } from './fast-math-module.js';
 import { gramModuleBytes } from './module.js';
 import { keptCapacityFor, keptRowsWithin } from './kept-rows.js';
 import { prefaultWritable } from '../../../data/native-mmap.js';
@@ -237,7 +238,7 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
   const f64 = new Float64Array(memory.buffer);
   const view = (w: number, len: number): Float64Array => f64.subarray(w, w + len);
   const G = view(gW, outputs * dp * dp);
-  view(tW, STEP_POWERS.length).set(STEP_POWERS);
+  view(tW, EXP_TABLE.length).set(EXP_TABLE);
   view(nW, LOG_NODES.length).set(LOG_NODES);
   view(iW, NODE_INVERSES.length).set(NODE_INVERSES);
   const gradient = view(vW, classes * dp);
@@ -371,7 +372,7 @@ export function gramLayout(dp: number, capacity: number, outputs = 1, classes = 
   const lW = zW + capacity * dp, cW = lW + capacity * dp, mW = cW + classes * dp;
   const rW = mW + even(capacity * classes), vW = rW + even(capacity * classes);
   const yW = vW + classes * dp, sW = yW + even(Math.ceil(capacity / 2)), tW = sW + even(3 * capacity);
-  const qW = tW + STEP_POWERS.length, hW = qW + even(capacity * dp);
+  const qW = tW + even(EXP_TABLE.length), hW = qW + even(capacity * dp);
   const nW = hW + dp, iW = nW + even(LOG_NODES.length);
   const oW = iW + even(NODE_INVERSES.length);
   const kW = oW + 2 * dp, kyW = kW + keptRows * dp, kpW = kyW + even(Math.ceil(keptRows / 2));
@@ -387,7 +388,7 @@ function checkGramLayout(layout: GramLayout, dp: number, capacity: number, outpu
     ['G', layout.gW, outputs * dp * dp], ['weights', layout.wW, capacity], ['perRow', layout.pW, capacity],
     ['rows', layout.zW, capacity * dp], ['weighted rows', layout.lW, capacity * dp], ['coefficients', layout.cW, classes * dp],
     ['margins', layout.mW, capacity * classes], ['residuals', layout.rW, capacity * classes], ['gradient', layout.vW, classes * dp],
-    ['labels', layout.yW, Math.ceil(capacity / 2)], ['softmax statistics', layout.sW, 3 * capacity], ['exp table', layout.tW, STEP_POWERS.length],
+    ['labels', layout.yW, Math.ceil(capacity / 2)], ['softmax statistics', layout.sW, 3 * capacity], ['exp table', layout.tW, EXP_TABLE.length],
     ['stage', layout.qW, capacity * dp], ['shift', layout.hW, dp],
     ['log1p nodes', layout.nW, LOG_NODES.length], ['log1p inverses', layout.iW, NODE_INVERSES.length],
     ['moments', layout.oW, 2 * dp], ['kept rows', layout.kW, keptRows * dp], ['kept labels', layout.kyW, Math.ceil(keptRows / 2)], ['kept weights', layout.kpW, keptRows],

@@ -5,7 +5,7 @@
  * fast-math.ts's exp and log1p, operation for operation (a test holds them bit for bit).
  */
 import { F64, Fn, I32, V128 } from './asm.js';
-import { pushFastExp, pushFastExpPair, pushLog1pUnit } from './fast-math-module.js';
+import { fastExpPairConstants, loadPairConstants, pushFastExp, pushFastExpPair, pushLog1pUnit, TO_INT } from './fast-math-module.js';
 import { LOG_STEPS } from '../fast-math.js';
 
 /**
@@ -31,11 +31,13 @@ export function emitLogit(): Fn {
     s: f.local(V128), t: f.local(V128), w: f.local(V128), x: f.local(V128), mf: f.local(V128), rr: f.local(V128), mi: f.local(V128),
     e: f.local(V128), g: f.local(V128), p: f.local(V128), li: f.local(V128), lf: f.local(V128), f2: f.local(V128),
   };
-  /** Pushes table[i] for the i32 lanes 0 and 1 of the v128 local `idx` as an f64x2. */
+  /** Pushes table[i] for the i32 lanes 0 and 2 of the v128 local `idx` (each lane's low word) as an f64x2. */
   const gather = (table: number, idx: number): void => {
     f.get(table).get(idx).laneI32(0).i32(3).shl().add().load64(0).splatF();
-    f.get(table).get(idx).laneI32(1).i32(3).shl().add().load64(0).replaceLane(1);
+    f.get(table).get(idx).laneI32(2).i32(3).shl().add().load64(0).replaceLane(1);
   };
+  /** The v128 local holding `v` in both lanes (loaded before the loop: see fast-math-module.ts's ExpPairConstants). */
+  const K = (v: number): number => held.get(v)!;
   /** Rows u and u + 1 in the two lanes: each lane by the one-row operations below, in their order. */
   const rowPair = (): void => {
     f.get(u).i32(3).shl().set(ub);
@@ -44,18 +46,21 @@ export function emitLogit(): Fn {
     f.get(lab).get(u).i32(2).shl().add().load32(4).fromU32().replaceLane(1).set(v.t);
     f.get(w).get(ub).add().vload(0).set(v.w);
     f.get(v.s).fabs().fneg().set(v.x);
-    pushFastExpPair(f, v.x, texp, { mf: v.mf, rr: v.rr, mi: v.mi, e: v.e });
+    pushFastExpPair(f, v.x, texp, { mf: v.mf, rr: v.rr, mi: v.mi, e: v.e }, expConstants);
     f.set(v.e);
-    f.f64(1).splatF().get(v.e).get(v.s).vzero().fgeMask().bitselect().f64(1).splatF().get(v.e).fadd().fdiv().get(v.t).fsub().set(v.g);
-    f.get(v.e).f64(LOG_STEPS).splatF().fmul().truncSatPair().set(v.li);
+    f.get(K(1)).get(v.e).get(v.s).vzero().fgeMask().bitselect().get(K(1)).get(v.e).fadd().fdiv().get(v.t).fsub().set(v.g);
+    // i = ⌊256e⌋ (e ≥ 0) as an integer-valued f64, and its bits plus TO_INT's for the tables' index
+    // (i32 lanes 0 and 2): the same i as a saturating conversion gives, in two instructions for seven.
+    f.get(v.e).get(K(LOG_STEPS)).fmul().ftrunc().set(v.lf);
+    f.get(v.lf).get(K(TO_INT)).fadd().set(v.li);
     // i/256 as i·(1/256): a power of two, so the same bits as fast-math.ts's division, without a divide.
-    f.get(v.e).get(v.li).fromU32Pair().f64(1 / LOG_STEPS).splatF().fmul().fsub();
+    f.get(v.e).get(v.lf).get(K(1 / LOG_STEPS)).fmul().fsub();
     gather(tinv, v.li);
     f.fmul().set(v.lf);
     f.get(v.lf).get(v.lf).fmul().set(v.f2);
     gather(tlog, v.li);
-    f.get(v.lf).get(v.f2).f64(1 / 2).splatF().get(v.lf).f64(1 / 3).splatF().fmul().fsub().fmul().fsub();
-    f.get(v.f2).get(v.f2).fmul().f64(1 / 4).splatF().get(v.lf).f64(1 / 5).splatF().fmul().fsub().get(v.f2).f64(1 / 6).splatF().fmul().fadd().fmul().fsub();
+    f.get(v.lf).get(v.f2).get(K(1 / 2)).get(v.lf).get(K(1 / 3)).fmul().fsub().fmul().fsub();
+    f.get(v.f2).get(v.f2).fmul().get(K(1 / 4)).get(v.lf).get(K(1 / 5)).fmul().fsub().get(v.f2).get(K(1 / 6)).fmul().fadd().fmul().fsub();
     f.fadd().set(v.p); // log1p(e)
     f.get(v.w).get(v.s).vzero().get(v.s).vzero().fgtMask().bitselect().get(v.t).get(v.s).fmul().fsub().get(v.p).fadd().fmul().set(v.p);
     f.get(loss).get(v.p).lane(0).add64().get(v.p).lane(1).add64().set(loss);
@@ -63,7 +68,7 @@ export function emitLogit(): Fn {
     f.get(curv).if();
     {
       f.get(v.g).get(v.t).fadd().set(v.p);
-      f.get(cw).get(ub).add().get(v.w).get(v.p).fmul().f64(1).splatF().get(v.p).fsub().fmul().vstore(0);
+      f.get(cw).get(ub).add().get(v.w).get(v.p).fmul().get(K(1)).get(v.p).fsub().fmul().vstore(0);
     }
     f.end();
   };
@@ -89,6 +94,8 @@ export function emitLogit(): Fn {
     }
     f.end();
   };
+  const expConstants = fastExpPairConstants(f, texp);
+  const held = loadPairConstants(f, texp, [1, LOG_STEPS, 1 / LOG_STEPS, TO_INT, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 6]);
   f.f64(0).set(loss);
   f.i32(0).set(u);
   f.block().loop(); // $pairs

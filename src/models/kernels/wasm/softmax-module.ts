@@ -8,7 +8,7 @@
  * the two together).
  */
 import { F64, Fn, I32, V128 } from './asm.js';
-import { pushFastExp, pushFastExpPair, pushFastLog } from './fast-math-module.js';
+import { fastExpPairConstants, pushFastExp, pushFastExpPair, pushFastLog } from './fast-math-module.js';
 
 /**
  * `softmax(p, lab, w, r, st, tab, tlog, tinv, m, k) → loss`: for rows u < m of the row-major m×k
@@ -53,6 +53,7 @@ export function emitSoftmax(): Fn {
   };
   f.f64(0).set(loss);
   f.get(m).eqz().if().get(loss).ret().end();
+  const expConstants = fastExpPairConstants(f, tab);
   f.get(k).i32(3).shl().set(kb);
   f.get(k).i32(-2).and().i32(3).shl().set(pairsb);
   f.get(p).set(rowp);
@@ -76,7 +77,7 @@ export function emitSoftmax(): Fn {
     f.f64(0).set(sum);
     classes(() => {
       f.get(rowp).get(c).add().vload(0).get(zmax).splatF().fsub().set(vx);
-      pushFastExpPair(f, vx, tab, { mf: vmf, rr: vrr, mi: vmi, e: ve });
+      pushFastExpPair(f, vx, tab, { mf: vmf, rr: vrr, mi: vmi, e: ve }, expConstants);
       f.set(ve);
       f.get(rowp).get(c).add().get(ve).vstore(0);
       f.get(sum).get(ve).lane(0).add64().get(ve).lane(1).add64().set(sum);
