@@ -367,3 +367,28 @@ describe('the Cholesky factorisation, on each backend', () => {
     }
   }
 });
+
+describe('the softmax Hessian with almost separated classes', () => {
+  // Rows whose two unlikely classes have p ≈ 1e-155 each: their pair weight ω·p·p' ≈ 1e-310 is a
+  // subnormal number, ~100× slower in every product it enters. Both backends drop pair weights
+  // below 1e-200 (NEGLIGIBLE_CURVATURE_WEIGHT): the Hessian holds no subnormal entry and the
+  // unlikely pair's block is exactly 0; loss and gradient are untouched.
+  const n = 24;
+  const values = randoms(n * d, 77).map((v) => 1 + v);
+  const label = new Int32Array(n); // every row in class 0
+  const logTiny = Math.log(1e-155);
+  // Margins: class 0 at 0, classes 1 and 2 at log(1e-155), by the intercepts alone.
+  const w = new Float64Array(K);
+  w[2 * D - 1] = logTiny;
+  w[3 * D - 1] = logTiny;
+  for (const backend of BACKENDS) {
+    test(`${backend}: no subnormal Hessian entry; the (1, 2) block is 0; the (0, 1) block is not`, () => {
+      const grad = new Float64Array(K);
+      const hess = new Float64Array(K * K);
+      on(backend, () => softmaxNewtonSweep({ X: viewOf(values, n, 'C'), rows: undefined }, label, k, w, grad, hess, new Float64Array(newtonScratchLength(d, k))));
+      for (const h of hess) expect(h === 0 || Math.abs(h) >= 2.2250738585072014e-308).toBe(true);
+      for (let a = 0; a < D; a++) for (let b = 0; b < D; b++) expect(hess[(D + a) * K + 2 * D + b]).toBe(0);
+      expect(Math.abs(hess[(D - 1) * K + 2 * D - 1]!)).toBeGreaterThan(1e-160); // Σ p_0·p_1 ≈ n·1e-155
+    });
+  }
+});

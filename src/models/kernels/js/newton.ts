@@ -7,7 +7,7 @@
 import { addFourRowsWeighted } from './gram.js';
 import { augmentedDot, loadAugmentedRow } from '../rows.js';
 import { fastExp } from '../fast-math.js';
-import { logisticPointLoss, logisticResidual, softmaxRow } from '../logistic-math.js';
+import { curvatureWeight, logisticPointLoss, logisticResidual, softmaxRow } from '../logistic-math.js';
 import { rowCount, rowId, type SweepRows } from '../types.js';
 
 /** Rows per block of the Newton sweeps (their scratch holds this many rows). */
@@ -115,8 +115,8 @@ export function softmaxNewtonSweepJs(
         const pc2 = pOff + 4 * c2;
         const same = c === c2 ? 1 : 0;
         addFourRowsWeighted(z, D,
-          z[wOff]! * z[pc]! * (same - z[pc2]!), z[wOff + 1]! * z[pc + 1]! * (same - z[pc2 + 1]!),
-          z[wOff + 2]! * z[pc + 2]! * (same - z[pc2 + 2]!), z[wOff + 3]! * z[pc + 3]! * (same - z[pc2 + 3]!),
+          curvatureWeight(z[wOff]! * z[pc]! * (same - z[pc2]!)), curvatureWeight(z[wOff + 1]! * z[pc + 1]! * (same - z[pc2 + 1]!)),
+          curvatureWeight(z[wOff + 2]! * z[pc + 2]! * (same - z[pc2 + 2]!)), curvatureWeight(z[wOff + 3]! * z[pc + 3]! * (same - z[pc2 + 3]!)),
           hess, K, c * D * K + c2 * D, c !== c2);
       }
     }

@@ -11,6 +11,7 @@ import { loadRowMoments, loadShiftedRow } from '../rows.js';
 import { rowId, weightSum, type DenseView, type GramStats, type SweepRows } from '../types.js';
 import type { GramKernel } from './kernel.js';
 import { keptSlot } from './kept-rows.js';
+import { curvatureWeight } from '../logistic-math.js';
 
 /**
  * Adds the statistics of the chosen rows (minus `shift`, targets minus `yShift`, each row's
@@ -268,7 +269,7 @@ function softmaxBlock(kernel: GramKernel, m: number, k: number, withHess: boolea
   if (!withHess) return loss;
   let output = 0;
   for (const [c, c2] of classPairs(k)) {
-    for (let u = 0; u < m; u++) weights[u] = -omega[base + u]! * p[u * k + c]! * p[u * k + c2]!;
+    for (let u = 0; u < m; u++) weights[u] = curvatureWeight(-omega[base + u]! * p[u * k + c]! * p[u * k + c2]!);
     kernel.addWeighted(m, false, output++, at); // X̃ᵀ diag(w) X̃ is symmetric: its upper tiles suffice
   }
   return loss;
