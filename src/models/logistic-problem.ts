@@ -82,9 +82,14 @@ export interface LogisticProblem {
    * The fraction of the rows a Hessian is taken over: 1, or less for multinomial problems with
    * many rows, whose full Hessian (O(k²·d²) per row) costs tens of gradient passes. The
    * solver's quasi-Newton corrections make up for what the sample misses; the gradient, and so
-   * the optimum, always cover every row.
+   * the optimum, always cover every row. 1 once {@link wholeHessian} was called.
    */
   readonly hessianFraction: number;
+  /**
+   * Takes every later Hessian over all rows: the solver calls it when the sample's steps show it
+   * misses the curvature (see logistic-solver.ts). No-op without a sample.
+   */
+  wholeHessian(): void;
   /**
    * The coefficients a model stores for β: per output [w_0..w_{d-1}, b] acting on raw x
    * (`space: 'raw'`), or on the scaler's output (`'model'`, what a pipeline's final step keeps).
@@ -136,7 +141,7 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
   const parts = sweepParts(segments, labels, shift, sampleWeight, keepRows);
   const scratch = new Float64Array(Math.max(newtonScratchLength(d, k), 2 * k));
   const sample = k > 1 ? hessianSample(segments, nRows, size) : undefined;
-  const sampleParts = sample === undefined ? undefined : sweepParts(sample, labels, shift, sampleWeight, false);
+  let sampleParts = sample === undefined ? undefined : sweepParts(sample, labels, shift, sampleWeight, false);
   const sampleGrad = sample === undefined ? undefined : new Float64Array(size);
   const sweep = (on: readonly SweepPart[], beta: Float64Array, grad: Float64Array, hess: Float64Array | undefined): number => {
     let loss = 0;
@@ -148,6 +153,7 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
     return loss;
   };
   const sampleScale = sample === undefined ? 1 : weightSum / sumWeights(sampleWeight, sample);
+  const sampledFraction = sample === undefined ? 1 : sample.reduce((n, s) => n + segmentRows(s), 0) / nRows;
   /** L(β), adding ∇L into `grad` and writing the swept Hessian (over the sample when there is one) into `hess`. */
   const sweptHessian = (beta: Float64Array, grad: Float64Array, hess: Float64Array): number => {
     hess.fill(0);
@@ -183,7 +189,12 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
   const mean = featureMap?.mean;
   return {
     k, d, size, nRows, weightSum, penaltyWeight, fixed, evaluate,
-    hessianFraction: sample === undefined ? 1 : sample.reduce((n, s) => n + segmentRows(s), 0) / nRows,
+    get hessianFraction() {
+      return sampleParts === undefined ? 1 : sampledFraction;
+    },
+    wholeHessian: () => {
+      sampleParts = undefined;
+    },
     packed: (beta, space) => {
       // On rows [x − s, 1]: w·(x − s) + b. Raw: w·x + (b − w·s). Model (z = (x − m)/σ): (w σ)·z + b − w·(s − m).
       const out = new Float64Array(size);
