@@ -8,7 +8,7 @@ features, like digits scaled up"; binary n >> d; binary wide) on data memgrid wa
     node dist/bench/run.js --only LB --skip-speedup --data-dir DIR/b200x32
     node dist/bench/run.js --only LW --skip-speedup --data-dir DIR/b100x128
     node dist/bench/run.js --only LB --skip-speedup --data-dir DIR/w3000x1000   (and b1mx8)
-    node dist/bench/run.js --only LM --skip-speedup --data-dir DIR/m200kc3
+    node dist/bench/run.js --only LM --skip-speedup --data-dir DIR/m200kc3    (and d60k)
 
 DIR defaults to <repo>/.cache/bench-independent (git-ignored with .cache). Each set is written
 as DIR/<name>/full/<workload folder>/{X,y}.npy + meta.json (the layout bench/data.py gives that
@@ -24,6 +24,10 @@ its shape from meta.json. Existing sets are kept. The sets (scikit-learn's make_
     w3000x1000  3,000 x 1,000 binary: wide (a Hessian costs ~100 gradient passes)
     b1mx8     1,000,000 x 8 binary, 10% of labels flipped: tall and narrow
     m200kc3   200,000 x 16, 3 classes: many rows, few classes
+    d60k      scikit-learn's digits scaled up: 60,000 rows drawn from its 1,797, N(0, 1) noise on
+              every pixel that is not constant, unscaled (0-16), 10 classes: "like digits scaled
+              up" taken literally; the classes are almost separated at large C, where the
+              curvature sits in few rows (stop 34: memgrid's sampled Hessians failed there)
 """
 import argparse
 import json
@@ -78,7 +82,27 @@ def main():
             write(folder, X, y, {'generator': 'sklearn.datasets.make_classification', 'params': params,
                                  'numpy': numpy.__version__, 'sklearn': sklearn.__version__})
         made[name] = folder
+    made['d60k'] = digits_scaled_up(args.out)
     print(json.dumps(made))
+
+
+def digits_scaled_up(out):
+    """The d60k set (see the module's docstring): its folder, written unless present."""
+    import numpy
+    import sklearn
+    from sklearn.datasets import load_digits
+    folder = os.path.join(out, 'd60k', 'full', 'lm')
+    if all(os.path.exists(os.path.join(folder, f)) for f in ('X.npy', 'y.npy', 'meta.json')):
+        return folder
+    digits = load_digits()
+    rng = numpy.random.default_rng(45)
+    rows = rng.integers(0, len(digits.target), 60000)
+    X = digits.data[rows].astype(numpy.float64)
+    live = digits.data.std(axis=0) > 0
+    X[:, live] += rng.normal(0.0, 1.0, size=(len(rows), int(live.sum())))
+    write(folder, X, digits.target[rows], {'generator': 'load_digits, 60,000 rows drawn with numpy default_rng(45), N(0, 1) on non-constant pixels',
+                                           'numpy': numpy.__version__, 'sklearn': sklearn.__version__})
+    return folder
 
 
 if __name__ == '__main__':
