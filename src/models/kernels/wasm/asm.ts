@@ -49,9 +49,9 @@ const SIMD = {
   v128_load: 0x00, v128_load64_splat: 0x0a, v128_store: 0x0b, v128_const: 0x0c,
   f64x2_extract_lane: 0x21, f64x2_add: 0xf0, f64x2_sub: 0xf1, f64x2_mul: 0xf2,
   i32x4_extract_lane: 0x1b, f64x2_splat: 0x14, f64x2_replace_lane: 0x22, f64x2_lt: 0x49, v128_bitselect: 0x52,
-  f64x2_nearest: 0x94, f64x2_trunc: 0x7a, i32x4_shr_s: 0xac, i32x4_add: 0xae, i64x2_extend_low_i32x4_s: 0xc7, i64x2_shl: 0xcb,
-  f64x2_max: 0xf5, f64x2_pmax: 0xf7, i32x4_trunc_sat_f64x2_s_zero: 0xfc, i32x4_splat: 0x11,
-  f64x2_gt: 0x4a, f64x2_ge: 0x4c, f64x2_abs: 0xec, f64x2_neg: 0xed, f64x2_div: 0xf3, f64x2_convert_low_i32x4_u: 0xff,
+  f64x2_nearest: 0x94, f64x2_trunc: 0x7a, i32x4_shr_s: 0xac, i64x2_shl: 0xcb,
+  f64x2_max: 0xf5, f64x2_pmax: 0xf7,
+  f64x2_gt: 0x4a, f64x2_ge: 0x4c, f64x2_abs: 0xec, f64x2_neg: 0xed, f64x2_div: 0xf3,
 } as const;
 
 /** log2 of the alignment hint memgrid's loads and stores give: 8 bytes (rows are f64-aligned). */
@@ -245,8 +245,6 @@ export class Fn {
   fneg(): this { return this.simd(SIMD.f64x2_neg); }
   /** f64x2.div */
   fdiv(): this { return this.simd(SIMD.f64x2_div); }
-  /** f64x2.convert_low_i32x4_u: i32 lanes 0 and 1 as f64 */
-  fromU32Pair(): this { return this.simd(SIMD.f64x2_convert_low_i32x4_u); }
   /** v128.bitselect(a, b, mask): a where the mask is 1, b elsewhere */
   bitselect(): this { return this.simd(SIMD.v128_bitselect); }
   /** f64x2.trunc: toward zero */
@@ -257,16 +255,8 @@ export class Fn {
   fmax(): this { return this.simd(SIMD.f64x2_max); }
   /** f64x2.pmax: b > a ? b : a per lane, one maxpd (f64x2.max must order NaN and signed zeros: several instructions). */
   pmax(): this { return this.simd(SIMD.f64x2_pmax); }
-  /** i32x4.trunc_sat_f64x2_s_zero: both lanes to i32 lanes 0 and 1 (saturating), lanes 2 and 3 zero */
-  truncSatPair(): this { return this.simd(SIMD.i32x4_trunc_sat_f64x2_s_zero); }
   /** i32x4.shr_s by the i32 on top */
   shrSI32x4(): this { return this.simd(SIMD.i32x4_shr_s); }
-  /** i32x4.add */
-  addI32x4(): this { return this.simd(SIMD.i32x4_add); }
-  /** i32x4.splat of the i32 on the stack */
-  splatI32(): this { return this.simd(SIMD.i32x4_splat); }
-  /** i64x2.extend_low_i32x4_s */
-  extendLowI64x2(): this { return this.simd(SIMD.i64x2_extend_low_i32x4_s); }
   /** i64x2.shl by the i32 on top */
   shlI64x2(): this { return this.simd(SIMD.i64x2_shl); }
   /** local i = local i + c */

@@ -110,12 +110,11 @@ export function fastExpPairConstants(f: Fn, tab: number): ExpPairConstants {
 /**
  * Pushes fastExp of both lanes of the v128 local x (f64x2), each lane by the floating-point
  * operations of {@link pushFastExp} in the same order, so the same bits; the table is read lane
- * by lane. The integer m = nearest(x·32/ln2) (|m| < 2^31 for x ≥ EXP_TABLE_LOW) is read from the
- * low bits of m + {@link TO_INT_BIASED} rather than by a saturating conversion (five instructions
- * on x64, against one addition): the low five bits index the table, the rest shifted is 2^(m >> 5)'s
- * biased exponent. Below
- * EXP_TABLE_LOW both lanes give 0 as before, whatever those bits hold (any index is in the
- * table). mf, rr, mi, e are scratch v128 locals; `k` holds the constants.
+ * by lane. The integer m = nearest(x·32/ln2) is read from the low bits of m + {@link TO_INT_BIASED}
+ * rather than by a saturating conversion (five x64 instructions, against one addition): the low
+ * five bits index the table, the rest shifted up is 2^(m >> 5)'s biased exponent. That holds for
+ * x ≥ EXP_TABLE_LOW; below it both lanes give 0 as before, whatever those bits hold (every index
+ * is inside the table). mf, rr, mi, e are scratch v128 locals; `k` holds the constants.
  */
 export function pushFastExpPair(
   f: Fn, x: number, tab: number, scratch: { mf: number; rr: number; mi: number; e: number }, k: ExpPairConstants,
