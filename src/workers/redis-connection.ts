@@ -87,6 +87,12 @@ export class RedisProbe {
     await this.bounded(this.client.set(key, value, 'PX', ttlMs));
   }
 
+  /** The id of the last entry of the stream at `key`, or '0-0' when it has none (or does not exist yet). */
+  async streamEnd(key: string): Promise<string> {
+    const last = await this.bounded(this.client.xrevrange(key, '+', '-', 'COUNT', 1));
+    return last[0]?.[0] ?? '0-0';
+  }
+
   /** Deletes `key` (a run's liveness key, when the run ends). */
   async remove(key: string): Promise<void> {
     await this.bounded(this.client.del(key));

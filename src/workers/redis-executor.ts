@@ -16,7 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue, QueueEvents, QueueKeys } from 'bullmq';
 import { AbortError, FitError, QueueError, ValueError } from '../errors.js';
 import type { Executor, TaskMessage, TaskResult } from './protocol.js';
 import {
@@ -107,10 +107,15 @@ export class RedisExecutor implements Executor {
     this.liveKey = livenessKey(this.queueName, this.runId);
     const connection = redisOptions(options.url);
     this.probe = new RedisProbe(options.url, Math.min(this.timeoutMs, DEFAULT_CONNECT_TIMEOUT_MS));
-    this.bull = this.keepAlive().then(() => {
+    this.bull = this.keepAlive().then(async () => {
+      // Read the queue's events from where the stream ends now, not from '$': QueueEvents issues its
+      // first XREAD some time after it reports ready, and with '$' a job finished in between (idle
+      // workers finish a small task in milliseconds) was never heard of, so the run waited for it
+      // forever (the resume test hung in about 1 run in 10).
+      const lastEventId = await this.probe.streamEnd(new QueueKeys().toKey(this.queueName, 'events'));
       if (this.closed) throw new ValueError('this executor is closed');
       const queue = new Queue(this.queueName, { connection });
-      const events = new QueueEvents(this.queueName, { connection });
+      const events = new QueueEvents(this.queueName, { connection, lastEventId });
       // BullMQ re-emits connection errors; the health check reports them, so they must not crash the process.
       queue.on('error', () => {});
       events.on('error', () => {});
