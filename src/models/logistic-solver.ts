@@ -245,7 +245,7 @@ class NewtonSolver {
    * every step cut to a half or a quarter, without converging (44 s); on all rows 8 steps, 1 Hessian.
    */
   private dropHessianSample(): void {
-    if (this.problem.hessianFraction === 1) return;
+    if (this.problem.hessianFraction === 1) return; // no sample, or dropped already
     this.problem.wholeHessian();
     this.hessianRatio = hessianPassCost(this.problem);
     this.freshCurvatureBudget = this.curvatureBudget();
@@ -354,7 +354,7 @@ class NewtonSolver {
       const wantHess = stale || this.wantFreshCurvature(delta, exact, target);
       const length = this.lineSearch(f, dec2, wantHess, counts);
       if (length === 0) return this.report(it, true, counts, delta, t0);
-      if (length < 1 && delta <= FAR && this.problem.hessianFraction < 1) this.dropHessianSample();
+      if (length < 1 && delta <= FAR) this.dropHessianSample();
       if (wantHess && length === 1 && it <= 1) this.lastFitEarlyHessian = true;
       last = { delta, exact, full: length === 1, fresh: wantHess && length === 1 };
       if (wantHess && length === 1) this.rate = Number.NaN;

@@ -93,18 +93,27 @@ export function loadPairConstants(f: Fn, tab: number, values: readonly number[])
   return locals;
 }
 
+/** The values {@link ExpPairConstants} holds, for {@link loadPairConstants}. */
+export const EXP_PAIR_VALUES: readonly number[] = [INV_LN2_32, LN2_32_HI, LN2_32_LO, 1 / 720, ...EXP_HORNER, TO_INT_BIASED, EXP_TABLE_LOW];
+
+/**
+ * {@link ExpPairConstants} from locals {@link loadPairConstants} loaded (with {@link EXP_PAIR_VALUES}
+ * among its values, so that a loop's other constants share the locals of equal ones: 1 and 1/2).
+ */
+export function expPairConstants(held: ReadonlyMap<number, number>): ExpPairConstants {
+  const local = (v: number): number => held.get(v)!;
+  return {
+    invLn2: local(INV_LN2_32), ln2Hi: local(LN2_32_HI), ln2Lo: local(LN2_32_LO),
+    horner: [1 / 720, ...EXP_HORNER].map(local), toInt: local(TO_INT_BIASED), low: local(EXP_TABLE_LOW),
+  };
+}
+
 /**
  * Declares the locals of {@link ExpPairConstants} and loads them from the table at the byte
  * address in the i32 local `tab` ({@link EXP_TABLE}); call where the function starts, outside its loops.
  */
 export function fastExpPairConstants(f: Fn, tab: number): ExpPairConstants {
-  const horner = [1 / 720, ...EXP_HORNER];
-  const at = loadPairConstants(f, tab, [INV_LN2_32, LN2_32_HI, LN2_32_LO, ...horner, TO_INT_BIASED, EXP_TABLE_LOW]);
-  const local = (v: number): number => at.get(v)!;
-  return {
-    invLn2: local(INV_LN2_32), ln2Hi: local(LN2_32_HI), ln2Lo: local(LN2_32_LO),
-    horner: horner.map(local), toInt: local(TO_INT_BIASED), low: local(EXP_TABLE_LOW),
-  };
+  return expPairConstants(loadPairConstants(f, tab, EXP_PAIR_VALUES));
 }
 
 /**

@@ -5,7 +5,7 @@
  * fast-math.ts's exp and log1p, operation for operation (a test holds them bit for bit).
  */
 import { F64, Fn, I32, V128 } from './asm.js';
-import { fastExpPairConstants, loadPairConstants, pushFastExp, pushFastExpPair, pushLog1pUnit, TO_INT } from './fast-math-module.js';
+import { EXP_PAIR_VALUES, expPairConstants, loadPairConstants, pushFastExp, pushFastExpPair, pushLog1pUnit, TO_INT } from './fast-math-module.js';
 import { LOG_STEPS } from '../fast-math.js';
 
 /**
@@ -94,8 +94,9 @@ export function emitLogit(): Fn {
     }
     f.end();
   };
-  const expConstants = fastExpPairConstants(f, texp);
-  const held = loadPairConstants(f, texp, [1, LOG_STEPS, 1 / LOG_STEPS, TO_INT, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 6]);
+  // One local per distinct constant: the exp pair's 1 and 1/2 serve the log1p pair too.
+  const held = loadPairConstants(f, texp, [...EXP_PAIR_VALUES, LOG_STEPS, 1 / LOG_STEPS, TO_INT, 1 / 3, 1 / 4, 1 / 5, 1 / 6]);
+  const expConstants = expPairConstants(held);
   f.f64(0).set(loss);
   f.i32(0).set(u);
   f.block().loop(); // $pairs
