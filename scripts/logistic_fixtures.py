@@ -81,7 +81,7 @@ def model_fixture(data):
     cases = []
     for name in ('breast_cancer', 'wine', 'iris_raw', 'iris_scaled', 'synthetic'):
         cases += [case(data, name, C, fi) for C in (0.01, 1.0, 100.0) for fi in (True, False)]
-    cases += [case(data, 'digits', C, True) for C in (0.01, 1.0)]
+    cases += [case(data, 'digits', C, True) for C in (0.01, 1.0, 100.0)]
     rng = np.random.RandomState(2)
     for name in ('breast_cancer', 'wine'):
         n = len(data[name][1])
