@@ -51,8 +51,13 @@ export interface LogisticProblemSpec {
   readonly keepRows?: boolean;
 }
 
-/** Loss, gradient and (optionally) Hessian of the data term at a point, in solver coordinates. */
-export type DataTerm = (beta: Float64Array, grad: Float64Array, hess: Float64Array | undefined) => number;
+/**
+ * Loss, gradient and (optionally) Hessian of the data term at a point, in solver coordinates.
+ * `hessTolerance` (default 0) is how far, in spectral norm, the Hessian may be from the exact
+ * one: a multinomial sweep leaves out the row terms whose sum stays below it (see
+ * {@link negligibleTerm}).
+ */
+export type DataTerm = (beta: Float64Array, grad: Float64Array, hess: Float64Array | undefined, hessTolerance?: number) => number;
 
 /**
  * A problem ready to solve: its size, data term, penalty layout and the map from solver
@@ -143,34 +148,35 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
   const sample = k > 1 ? hessianSample(segments, nRows, size) : undefined;
   let sampleParts = sample === undefined ? undefined : sweepParts(sample, labels, shift, sampleWeight, false);
   const sampleGrad = sample === undefined ? undefined : new Float64Array(size);
-  const sweep = (on: readonly SweepPart[], beta: Float64Array, grad: Float64Array, hess: Float64Array | undefined): number => {
+  const sweep = (on: readonly SweepPart[], beta: Float64Array, grad: Float64Array, hess: Float64Array | undefined, negligible = 0): number => {
     let loss = 0;
     for (const part of on) {
       loss += part.target !== undefined
         ? logisticNewtonSweep(part.rows, part.target, beta, grad, hess, scratch)
-        : softmaxNewtonSweep(part.rows, part.label!, k, beta, grad, hess, scratch);
+        : softmaxNewtonSweep(part.rows, part.label!, k, beta, grad, hess, scratch, negligible);
     }
     return loss;
   };
   const sampleScale = sample === undefined ? 1 : weightSum / sumWeights(sampleWeight, sample);
   const sampledFraction = sample === undefined ? 1 : sample.reduce((n, s) => n + segmentRows(s), 0) / nRows;
   /** L(β), adding ∇L into `grad` and writing the swept Hessian (over the sample when there is one) into `hess`. */
-  const sweptHessian = (beta: Float64Array, grad: Float64Array, hess: Float64Array): number => {
+  const sampleRows = sample === undefined ? nRows : sample.reduce((n, s) => n + segmentRows(s), 0);
+  const sweptHessian = (beta: Float64Array, grad: Float64Array, hess: Float64Array, tolerance: number): number => {
     hess.fill(0);
     let loss: number;
     if (sampleParts !== undefined) {
       loss = sweep(parts, beta, grad, undefined);
       sampleGrad!.fill(0);
-      sweep(sampleParts, beta, sampleGrad!, hess);
+      sweep(sampleParts, beta, sampleGrad!, hess, negligibleTerm(tolerance / sampleScale, sampleRows, k));
       for (let i = 0; i < hess.length; i++) hess[i]! *= sampleScale;
     } else {
-      loss = sweep(parts, beta, grad, hess);
+      loss = sweep(parts, beta, grad, hess, negligibleTerm(tolerance, nRows, k));
     }
     symmetrizeUpper(hess, size);
     if (k > 1 && fitIntercept) addInterceptGauge(hess, k, D);
     return loss;
   };
-  const evaluate: DataTerm = (beta, grad, hess) => {
+  const evaluate: DataTerm = (beta, grad, hess, hessTolerance = 0) => {
     grad.fill(0);
     let loss: number;
     if (hess === undefined) {
@@ -181,7 +187,7 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
       loss = sweep(parts, beta, grad, undefined);
       zeroPointHessian(segments, shift, sampleWeight, k, fitIntercept, hess);
     } else {
-      loss = sweptHessian(beta, grad, hess);
+      loss = sweptHessian(beta, grad, hess, hessTolerance);
     }
     for (let i = 0; i < size; i++) if (fixed[i] === 1) grad[i] = 0;
     return loss;
@@ -311,6 +317,22 @@ interface SweepPart {
 }
 
 /** Per segment: the kernel's view of its rows (to `keep` between passes or not), and the labels and weights from its first row on (no copies). */
+/**
+ * The largest row term of a multinomial Hessian a sweep over `rows` rows may leave out, in
+ * |ω·p_c·p_c'|·‖[x̃, 1]‖² (class pair c < c'), so that all it leaves out stays within `tolerance`
+ * in spectral norm: a pair's term for one row, ω·p_c·p_c'·[x̃,1][x̃,1]ᵀ ⊗ (e_c − e_c')(e_c − e_c')ᵀ,
+ * has norm 2·|ω·p_c·p_c'|·‖[x̃,1]‖², and there are rows·k(k−1)/2 of them. 0 for binary problems,
+ * whose Hessians sum every row.
+ * @example
+ * ```ts
+ * negligibleTerm(1e-8, 48_000, 10); // 1e-8 / (2 · 48,000 · 45)
+ * ```
+ */
+export function negligibleTerm(tolerance: number, rows: number, k: number): number {
+  if (k < 2 || !(tolerance > 0) || rows < 1) return 0;
+  return tolerance / (rows * k * (k - 1));
+}
+
 function sweepParts(
   segments: readonly RowSegment[], labels: EncodedLabels, shift: Float64Array | undefined, weight: Float64Array | undefined, keep: boolean,
 ): SweepPart[] {

@@ -206,6 +206,8 @@ class NewtonSolver {
   private pathPower = 0;
   /** Whether the last fit took a fresh Hessian within its first two steps (see {@link solve}). */
   private lastFitEarlyHessian = false;
+  /** The smallest π_i of a penalised coordinate (0 when none is): λ times it bounds the penalised Hessian's eigenvalues from below. */
+  private readonly weakestPenalty: number;
   /** Counts the curvatures held: changes whenever a fresh Hessian (or a seed) replaces the last. */
   curvatureGeneration = 0;
   private readonly ws: Workspace;
@@ -226,6 +228,7 @@ class NewtonSolver {
     this.factorRatio = factorCostRatio(problem.size, problem.nRows);
     this.hessianRatio = hessianPassCost(problem);
     this.freshCurvatureBudget = this.curvatureBudget();
+    this.weakestPenalty = weakestPenalty(problem);
   }
 
   /** Gradient passes to spend before buying an expensive Hessian far out (see {@link EXPENSIVE_HESSIAN}); 0 where Hessians are cheap or sampled. */
@@ -421,7 +424,7 @@ class NewtonSolver {
   /** Evaluates the data term at `point` into the trial slots (a curvature too when asked). */
   private evaluateTrial(point: Float64Array, withCurvature: boolean, counts: Counts): number {
     const hess = withCurvature ? this.ws.hessTrial : undefined;
-    const loss = this.problem.evaluate(point, this.ws.gradTrial, hess);
+    const loss = this.problem.evaluate(point, this.ws.gradTrial, hess, HESSIAN_TOLERANCE * this.lambda * this.weakestPenalty);
     if (withCurvature) counts.hessianPasses++;
     else counts.gradientPasses++;
     this.passesOnCurvature = withCurvature ? 0 : this.passesOnCurvature + 1;
@@ -542,6 +545,27 @@ class NewtonSolver {
   private report(nIter: number, converged: boolean, counts: Counts, decrement: number, t0: number): FitReport {
     return { nIter, converged, ...counts, decrement, seconds: (performance.now() - t0) / 1000 };
   }
+}
+
+/**
+ * How far a Hessian may be from the exact one, in spectral norm, as a share of the penalty's
+ * smallest curvature λ·min π (a Hessian pass leaves out row terms worth less: see
+ * LogisticProblem's negligibleTerm). A Newton step with a Hessian this close converges as
+ * an exact one does, to within a rate of ~1e-6. Where classes are almost separated most rows'
+ * class-pair terms are ~0 and a multinomial Hessian sums only the others: digits scaled up to
+ * 48,000 rows with noise, 10 classes, a fold's 12-C path 7.2 → 4.0 s with the same steps (so
+ * did limits of up to 1e-6 a term, 10⁴ times this one's at C = 100: most terms left out are
+ * far below it).
+ */
+const HESSIAN_TOLERANCE = 1e-6;
+
+/** The smallest penalty weight of a coordinate the penalty acts on (not fixed, π > 0); 0 when none. */
+function weakestPenalty(problem: Pick<LogisticProblem, 'penaltyWeight' | 'fixed'>): number {
+  let least = Number.POSITIVE_INFINITY;
+  problem.penaltyWeight.forEach((p, i) => {
+    if (p > 0 && problem.fixed[i] !== 1 && p < least) least = p;
+  });
+  return Number.isFinite(least) ? least : 0;
 }
 
 /**

@@ -325,7 +325,9 @@ export function logisticNewtonSweep(
  * One Newton sweep of multinomial log-loss over k classes: loss and gradient as
  * {@link softmaxLossGrad} and, when `hess` is given, Σ ω·[x̃,1][x̃,1]ᵀ ⊗ (diag(p) − ppᵀ) as a
  * row-major K×K matrix, K = k·(d+1), in packed order (upper triangle of the diagonal blocks,
- * whole blocks above). `scratch` length ≥ newtonScratchLength(d, k).
+ * whole blocks above). `scratch` length ≥ newtonScratchLength(d, k). The wasm kernel leaves out
+ * each row's class-pair terms with |ω·p_c·p_c'|·‖[x̃,1]‖² < `negligible` (default 0: none); the
+ * JavaScript kernel sums every term.
  * @example
  * ```ts
  * const loss = softmaxNewtonSweep({ X, rows }, labels, 3, coef, grad, hess, scratch);
@@ -334,10 +336,10 @@ export function logisticNewtonSweep(
  */
 export function softmaxNewtonSweep(
   data: SweepRows, label: Int32Array, k: number, coef: Float64Array, grad: Float64Array,
-  hess: Float64Array | undefined, scratch: Float64Array,
+  hess: Float64Array | undefined, scratch: Float64Array, negligible = 0,
 ): number {
   const kernel = backendFor(data.X.nCols + 1, softmaxHessianOutputs(k), k, keptRowsFor(data));
-  if (kernel !== undefined) return softmaxSweepWasm(kernel, data, label, k, coef, grad, hess);
+  if (kernel !== undefined) return softmaxSweepWasm(kernel, data, label, k, coef, grad, hess, negligible);
   return hess === undefined
     ? softmaxLossGradJs(data, label, k, coef, grad, scratch)
     : softmaxNewtonSweepJs(data, label, k, coef, grad, hess, scratch);

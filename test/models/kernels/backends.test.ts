@@ -392,3 +392,40 @@ describe('the softmax Hessian with almost separated classes', () => {
     });
   }
 });
+
+describe('the wasm softmax Hessian leaves out row terms below `negligible`', () => {
+  // Rows 0 .. n/2 − 1 are almost surely class 0 (classes 1 and 2 at margins near −80: pair
+  // weights ~1e-34 and ~1e-69, times ‖[x, 1]‖² ≈ 6,400); the others are mixed (column 0 is 0 there).
+  const n = 40;
+  const values = randoms(n * d, 91).map((v) => 1 + v);
+  for (let i = 0; i < n; i++) values[i * d] = i < n / 2 ? 80 : 0;
+  const label = Int32Array.from({ length: n }, (_, i) => (i < n / 2 ? 0 : i % 3));
+  const w = Float64Array.from(randoms(K, 5), (v) => 0.3 * v);
+  w[D] = -1; // class 1, column 0
+  w[2 * D] = -1; // class 2, column 0
+  const negligible = 1e-15; // above every separated row's terms (< 1e-25), far below the mixed rows' (> 1e-3)
+  const separated = Int32Array.from({ length: n / 2 }, (_, i) => i);
+  const hessianOf = (backend: BackendName, rows: Int32Array | undefined, keep: boolean, cut: number): Float64Array => {
+    const hess = new Float64Array(K * K);
+    const data: SweepRows = { X: viewOf(values, n, 'C'), rows, keep };
+    on(backend, () => softmaxNewtonSweep(data, label, k, w, new Float64Array(K), hess, new Float64Array(newtonScratchLength(d, k)), cut));
+    symmetrizeUpper(hess, K);
+    return hess;
+  };
+  for (const keep of [false, true]) {
+    test(`${keep ? 'kept' : 'streamed'} rows: the separated rows' terms are all left out, within the bound`, () => {
+      const exact = hessianOf('js', separated, false, 0);
+      const cut = hessianOf('wasm', separated, keep, negligible);
+      expect(Math.max(...exact.map(Math.abs))).toBeGreaterThan(1e-30); // the exact Hessian is not 0 (5.5e-25) ...
+      expect(cut.every((h) => h === 0)).toBe(true); // ... every term was left out
+      // Within what negligibleTerm promises: 2 · rows · pairs · negligible in spectral norm (≥ any entry).
+      expect(relErr(cut, exact) * Math.max(1, ...exact.map(Math.abs))).toBeLessThanOrEqual(2 * (n / 2) * 3 * negligible);
+    });
+    test(`${keep ? 'kept' : 'streamed'} rows: half the rows gathered give the Hessian of all to 1e-13`, () => {
+      const exact = hessianOf('js', undefined, false, 0);
+      const cut = hessianOf('wasm', undefined, keep, negligible);
+      expect(relErr(cut, exact)).toBeLessThan(TOL);
+      expect(hessianOf('wasm', undefined, keep, 0)).not.toEqual(cut); // the sums ran over other rows
+    });
+  }
+});

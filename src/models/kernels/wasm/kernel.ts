@@ -177,6 +177,13 @@ export interface GramKernel {
   add(n: number): void;
   /** G[output] += Σ_{u<n} weights[u] z_u z_uᵀ (upper triangle, or every entry when `full`). */
   addWeighted(n: number, full?: boolean, output?: number, from?: number): void;
+  /**
+   * As {@link GramKernel.addWeighted} (upper triangle) over n of the block's m rows (or of the
+   * kept rows from `from`), rows `index[0..n)` (each < m), weighted by weights[0..n) in that
+   * order: the rows are gathered into the stage first, so a sweep sums only the rows whose
+   * weight matters.
+   */
+  addWeightedGathered(index: Int32Array, n: number, m: number, output?: number, from?: number): void;
   /** out[base + j*ld + k] += sign·G[output][j][k] for k ≥ j (every k when `full`). */
   readInto(out: Float64Array, ld?: number, base?: number, full?: boolean, output?: number, sign?: 1 | -1): void;
   /**
@@ -295,6 +302,18 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
       check(n, output, from);
       scale(lW * 8, rowsAt(from), wW * 8, n, dp);
       gram((gW + output * dp * dp) * 8, lW * 8, rowsAt(from), n, dp, full ? 1 : 0);
+    },
+    addWeightedGathered(index, n, m, output = 0, from = undefined) {
+      check(m, output, from);
+      if (!(Number.isInteger(n) && n >= 0 && n <= m && index.length >= n)) throw new RangeError(`n=${n} outside 0..${m} or past the index`);
+      const src = rowsAt(from) / 8;
+      for (let j = 0; j < n; j++) {
+        const u = index[j]!;
+        if (!(u >= 0 && u < m)) throw new RangeError(`gathered row ${u} outside 0..${m - 1}`);
+        f64.copyWithin(qW + j * dp, src + u * dp, src + (u + 1) * dp);
+      }
+      scale(lW * 8, qW * 8, wW * 8, n, dp);
+      gram((gW + output * dp * dp) * 8, lW * 8, qW * 8, n, dp, 0);
     },
     readInto(out, ld = d, base = 0, full = false, output = 0, sign = 1) {
       const at = output * dp * dp;

@@ -154,7 +154,7 @@ function logisticBlock(kernel: GramKernel, m: number, withHess: boolean, at: num
  */
 export function softmaxSweepWasm(
   kernel: GramKernel, data: SweepRows, label: Int32Array, k: number,
-  coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined,
+  coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined, negligible = 0,
 ): number {
   const { X, rows, shift, weight } = data;
   const D = X.nCols + 1;
@@ -169,7 +169,7 @@ export function softmaxSweepWasm(
     const m = Math.min(kernel.capacity, n - first);
     const at = slot === undefined ? undefined : slot.first + first;
     if (load) loadBlock(kernel, X, rows, first, m, shift, label, weight, at);
-    loss += softmaxBlock(kernel, m, k, hess !== undefined, at);
+    loss += softmaxBlock(kernel, m, k, hess !== undefined, at, negligible);
   }
   if (slot !== undefined) slot.loadedWith = label;
   kernel.readGradient(grad);
@@ -257,9 +257,12 @@ export function softmaxHessianOutputs(k: number): number {
 /**
  * One block of the softmax sweep. The probabilities stay in `margins` (the kernel's softmax turns
  * each row's margins into them in place) for the Hessian's pair weights; the row weights ω sit
- * in `perRow`, or among the kept weights for a kept block.
+ * in `perRow`, or among the kept weights for a kept block. A pair's term for row u is left out
+ * when |w_u|·‖x̃_u‖² < `negligible`; where that leaves out a quarter of the block or more, the
+ * pair's Gram runs over the rows left, gathered (classes almost separated: most rows' pair
+ * weights are ~0 and the Hessian is their sum).
  */
-function softmaxBlock(kernel: GramKernel, m: number, k: number, withHess: boolean, at: number | undefined): number {
+function softmaxBlock(kernel: GramKernel, m: number, k: number, withHess: boolean, at: number | undefined, negligible: number): number {
   const { margins: p, weights } = kernel;
   const omega = at === undefined ? kernel.perRow : kernel.keptWeights;
   const base = at ?? 0;
@@ -267,12 +270,52 @@ function softmaxBlock(kernel: GramKernel, m: number, k: number, withHess: boolea
   const loss = kernel.softmax(m, at);
   kernel.addGradient(m, at);
   if (!withHess) return loss;
+  const { limit, index } = pairScratch(kernel.capacity);
+  if (negligible > 0) weightLimits(kernel, m, at, negligible, limit);
   let output = 0;
   for (const [c, c2] of classPairs(k)) {
-    for (let u = 0; u < m; u++) weights[u] = curvatureWeight(-omega[base + u]! * p[u * k + c]! * p[u * k + c2]!);
-    kernel.addWeighted(m, false, output++, at); // X̃ᵀ diag(w) X̃ is symmetric: its upper tiles suffice
+    let kept = 0;
+    for (let u = 0; u < m; u++) {
+      const w = curvatureWeight(-omega[base + u]! * p[u * k + c]! * p[u * k + c2]!);
+      const counts = negligible === 0 || Math.abs(w) >= limit[u]!;
+      weights[u] = counts ? w : 0;
+      if (counts) index[kept++] = u;
+    }
+    if (kept > GATHER_BELOW * m) {
+      kernel.addWeighted(m, false, output++, at); // X̃ᵀ diag(w) X̃ is symmetric: its upper tiles suffice
+      continue;
+    }
+    for (let j = 0; j < kept; j++) weights[j] = weights[index[j]!]!;
+    if (kept > 0) kernel.addWeightedGathered(index, kept, m, output, at);
+    output++;
   }
   return loss;
+}
+
+/**
+ * A pair's Gram runs over only the rows that count when they are at most this share of the
+ * block: gathering copies each row (D values), which the Gram (D²/2 multiply-adds a row) repays
+ * many times over, but not when only a few rows drop out.
+ */
+const GATHER_BELOW = 0.75;
+
+/** limit[u] = negligible / ‖x̃_u‖² for the block's m rows (the constant column keeps ‖x̃_u‖ ≥ 1). */
+function weightLimits(kernel: GramKernel, m: number, at: number | undefined, negligible: number, limit: Float64Array): void {
+  const { stride } = kernel;
+  const rows = at === undefined ? kernel.rows : kernel.keptRows;
+  const first = (at ?? 0) * stride;
+  for (let u = 0; u < m; u++) {
+    let norm2 = 0;
+    for (let j = u * stride; j < (u + 1) * stride; j++) norm2 += rows[first + j]! * rows[first + j]!;
+    limit[u] = negligible / norm2;
+  }
+}
+
+/** The block's per-row limits and gathered row indices, kept between sweeps (no allocation per block). */
+let scratch = { limit: new Float64Array(0), index: new Int32Array(0) };
+function pairScratch(capacity: number): { limit: Float64Array; index: Int32Array } {
+  if (scratch.limit.length < capacity) scratch = { limit: new Float64Array(capacity), index: new Int32Array(capacity) };
+  return scratch;
 }
 
 function readSoftmaxHessian(kernel: GramKernel, k: number, D: number, hess: Float64Array): void {
