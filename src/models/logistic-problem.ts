@@ -158,9 +158,13 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
     return loss;
   };
   const sampleScale = sample === undefined ? 1 : weightSum / sumWeights(sampleWeight, sample);
-  const sampledFraction = sample === undefined ? 1 : sample.reduce((n, s) => n + segmentRows(s), 0) / nRows;
-  /** L(β), adding ∇L into `grad` and writing the swept Hessian (over the sample when there is one) into `hess`. */
   const sampleRows = sample === undefined ? nRows : sample.reduce((n, s) => n + segmentRows(s), 0);
+  const sampledFraction = sampleRows / nRows;
+  /**
+   * L(β), adding ∇L into `grad` and writing the swept Hessian (over the sample when there is
+   * one) into `hess`, within `tolerance` of the exact one (the sample's share of it scaled down
+   * by as much as its sums are scaled up).
+   */
   const sweptHessian = (beta: Float64Array, grad: Float64Array, hess: Float64Array, tolerance: number): number => {
     hess.fill(0);
     let loss: number;
@@ -316,7 +320,6 @@ interface SweepPart {
   readonly label?: Int32Array;
 }
 
-/** Per segment: the kernel's view of its rows (to `keep` between passes or not), and the labels and weights from its first row on (no copies). */
 /**
  * The largest row term of a multinomial Hessian a sweep over `rows` rows may leave out, in
  * |ω·p_c·p_c'|·‖[x̃, 1]‖² (class pair c < c'), so that all it leaves out stays within `tolerance`
@@ -333,6 +336,7 @@ export function negligibleTerm(tolerance: number, rows: number, k: number): numb
   return tolerance / (rows * k * (k - 1));
 }
 
+/** Per segment: the kernel's view of its rows (to `keep` between passes or not), and the labels and weights from its first row on (no copies). */
 function sweepParts(
   segments: readonly RowSegment[], labels: EncodedLabels, shift: Float64Array | undefined, weight: Float64Array | undefined, keep: boolean,
 ): SweepPart[] {
