@@ -164,7 +164,7 @@ describe('one candidate, the same scores whatever else is in the grid and whiche
     // decrement) this ill-conditioned score moved 1.1e-7 between the routes.
     const digits = dataset('digits');
     const Cs = [0.01, 1, 100];
-    const alone = await new GridSearch(new LogisticRegression({ C: 100, ...TIGHT }), { C: [100] }, { cv, scoring: 'neg_log_loss', workers: 0 }).fit(digits.X, digits.y);
+    const alone = await new GridSearch(new LogisticRegression(TIGHT), { C: [100] }, { cv, scoring: 'neg_log_loss', workers: 0 }).fit(digits.X, digits.y);
     const inGrid = await new GridSearch(new LogisticRegression(TIGHT), { C: Cs }, { cv, scoring: 'neg_log_loss', workers: 2 }).fit(digits.X, digits.y);
     expect(alone.warnings).toEqual([]);
     const reference = (inGrid.cvResults['mean_test_score'] as number[])[Cs.indexOf(100)]!;
