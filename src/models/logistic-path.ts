@@ -152,6 +152,12 @@ export function fitLogisticPathDetailed(
 
 /** A Hessian pass must cost at least this many gradient passes (hessianPassCost) for a seed to pay. */
 const SEED_MIN_HESSIAN_COST = 5;
+/**
+ * A binary Hessian modelled at this many gradient passes or more is seeded no more: its
+ * curvature (D² values a fit) would travel with fold 0's results for no gain (3,000 × 1,000
+ * binary, cost 180: a seeded refit 871-972 ms against 891 ms).
+ */
+const BINARY_SEED_MAX_HESSIAN_COST = 16;
 
 /**
  * Whether a fit of `problem` gains from a curvature taken on other rows: where its Hessian is
@@ -162,14 +168,21 @@ const SEED_MIN_HESSIAN_COST = 5;
  * too where it costs more than twice its factorisation: 50,000 × 48 × 20 classes (980 unknowns,
  * a Hessian 70 gradient passes), the refit 1.88 → 0.31 s. Cheaper Hessians were taken all the
  * same after a few passes: binary 200,000 × 32 (3 passes, then a Hessian), 24,000 × 7 × 6
- * classes (2.0: 9 passes, then a Hessian); binary 100,000 × 128 (12.7) took 7 passes instead
- * of 2 and a Hessian, no faster; digits' folds (960 rows, 650 unknowns, factoring dearer than
- * the Hessian pass) estimate it too poorly (16 passes, then a Hessian).
+ * classes (2.0: 9 passes, then a Hessian); digits' folds (960 rows, 650 unknowns, factoring
+ * dearer than the Hessian pass) estimate it too poorly (16 passes, then a Hessian). Binary
+ * Hessians of 5 to 16 passes are seeded since fold paths take a fresh Hessian midway
+ * (logistic-solver.ts, pathRefreshPays), so that fold 0's curvature at the refit's C was taken
+ * a C or two away instead of at the first: the benchmark's LW (100,000 × 128, cost 12.1) refit
+ * 3 gradient passes and a Hessian, 191 ms → 7 passes, 142-148 ms; 100,000 × 128 collinear 200 →
+ * 130-133 ms; 100,000 × 64 (5.75) 82 → 70-75 ms; two-worker LW searches, six interleaved pairs,
+ * 2.18-2.27 → 2.07-2.21 s. Without that rule the curvature dates from the first C, and LW's
+ * seeded refit took 9 passes, 199-201 ms against 207 ms: no faster.
  */
 function worthSeeding(problem: LogisticProblem): boolean {
   const cost = hessianPassCost(problem);
   if (cost < SEED_MIN_HESSIAN_COST) return false;
-  return problem.hessianFraction < 1 || (problem.k > 1 && factorCostRatio(problem.size, problem.nRows) < cost / 2);
+  if (problem.k === 1) return cost < BINARY_SEED_MAX_HESSIAN_COST;
+  return problem.hessianFraction < 1 || factorCostRatio(problem.size, problem.nRows) < cost / 2;
 }
 
 /**
