@@ -13,13 +13,20 @@ import { maxRelErr } from './logistic-fixtures.js';
 
 describe('pathRefreshPays', () => {
   test('pays when the passes saved over this and the later fits exceed twice the curvature cost', () => {
-    // (9 + 1) fits × (6 − 2) passes = 40 > 2 × 12.1
+    // min(9 + 1, 8) fits × (6 − 2) passes = 32 > 2 × 12.1
     expect(pathRefreshPays(9, 6, 12.1)).toBe(true);
     // 2 × (10 − 2) = 16, not more than 2 × 8; one pass more is
     expect(pathRefreshPays(1, 10, 8)).toBe(false);
     expect(pathRefreshPays(1, 11, 8)).toBe(true);
     // a fit that would take what a fresh curvature gives saves nothing
     expect(pathRefreshPays(11, 2, 0.5)).toBe(false);
+  });
+
+  test('counts at most 8 fits: a long path of cheap fits does not buy a Hessian every other fit', () => {
+    // 8 × (4 − 2) = 16 < 2 × 12.1, however many fits follow (51 × 2 would pay)
+    expect(pathRefreshPays(50, 4, 12.1)).toBe(false);
+    expect(pathRefreshPays(7, 4, 7.9)).toBe(true);
+    expect(pathRefreshPays(50, 4, 8)).toBe(false);
   });
 
   test('never for a single fit, nor after a fit that took a fresh curvature itself', () => {
