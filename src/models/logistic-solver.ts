@@ -8,7 +8,8 @@
  * an older Hessian misses. A fresh Hessian costs a Newton sweep (gradient
  * and Hessian in one read of each row) and gives an exact Newton step; reusing the factor costs
  * one gradient pass. The solver takes a fresh one when finishing with exact steps is predicted
- * cheaper than finishing at the rate the current factor shows. Costs come from the problem's
+ * cheaper than finishing at the rate the current factor shows, and at the start of a path's fit
+ * when the fits after it gain from one too (pathRefreshPays). Costs come from the problem's
  * shape, never from clocks, so the same problem always takes the same steps (a resumed search,
  * a thread and an inline run give the same numbers bit for bit).
  *
@@ -546,7 +547,7 @@ class NewtonSolver {
    * instead of 145 and 11 when the rule applied there).
    */
   private refreshForPath(laterFits: number): boolean {
-    if (!this.hasCurvature || this.problem.hessianFraction < 1 || this.hessianRatio >= EXPENSIVE_HESSIAN) return false;
+    if (this.problem.hessianFraction < 1 || this.hessianRatio >= EXPENSIVE_HESSIAN) return false;
     return pathRefreshPays(laterFits, this.lastFitStalePasses, this.hessianRatio + this.factorRatio);
   }
 
