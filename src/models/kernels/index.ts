@@ -299,7 +299,10 @@ function keptRowsFor(data: SweepRows): number {
  * One Newton sweep of binary log-loss: the loss and gradient of {@link logisticLossGrad} and,
  * when `hess` is given, hess += Σ ω·σ(1−σ)·[x̃, 1][x̃, 1]ᵀ, x̃ = x − shift (upper triangle of a
  * row-major (d+1)×(d+1) matrix: call symmetrizeUpper once done). One read of each row serves
- * all three. `scratch` length ≥ newtonScratchLength(d, 1).
+ * all three. `scratch` length ≥ newtonScratchLength(d, 1). `roundingPerRow` (default 0: none)
+ * lets the wasm kernel sum the Hessian's products in single precision where its rounding, in
+ * spectral norm, provably stays under roundingPerRow per row swept (wasm/single-gram-module.ts);
+ * the JavaScript kernel always sums in double precision.
  * @example
  * ```ts
  * grad.fill(0); hess.fill(0);
@@ -309,13 +312,13 @@ function keptRowsFor(data: SweepRows): number {
  */
 export function logisticNewtonSweep(
   data: SweepRows, target: Float64Array, coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined,
-  scratch: Float64Array,
+  scratch: Float64Array, roundingPerRow = 0,
 ): number {
   // Gradient passes too: with blocks loaded by memcpy and the per-row work in wasm, the wasm sweep
   // is faster than the JavaScript loop at every width measured (160,000 training rows, JavaScript
   // against wasm: × 2 features 4.8 / 3.8 ms, × 8 6.4 / 5.6, × 16 8.5 / 7.9, × 32 12.1 / 10.2).
   const kernel = backendFor(data.X.nCols + 1, 1, 1, keptRowsFor(data));
-  if (kernel !== undefined) return logisticSweepWasm(kernel, data, target, coef, grad, hess);
+  if (kernel !== undefined) return logisticSweepWasm(kernel, data, target, coef, grad, hess, roundingPerRow);
   return hess === undefined
     ? logisticLossGradJs(data, target, coef, grad)
     : logisticNewtonSweepJs(data, target, coef, grad, hess, scratch);

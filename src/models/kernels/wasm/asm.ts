@@ -52,10 +52,14 @@ const SIMD = {
   f64x2_nearest: 0x94, f64x2_trunc: 0x7a, i32x4_shr_s: 0xac, i64x2_shl: 0xcb,
   f64x2_max: 0xf5, f64x2_pmax: 0xf7,
   f64x2_gt: 0x4a, f64x2_ge: 0x4c, f64x2_abs: 0xec, f64x2_neg: 0xed, f64x2_div: 0xf3,
+  v128_load32_splat: 0x09, i8x16_shuffle: 0x0d, f32x4_add: 0xe4, f32x4_mul: 0xe6,
+  f32x4_demote_f64x2_zero: 0x5e, f64x2_promote_low_f32x4: 0x5f,
 } as const;
 
 /** log2 of the alignment hint memgrid's loads and stores give: 8 bytes (rows are f64-aligned). */
 const ALIGN_F64 = 3;
+/** log2 of the alignment hint of a 4-byte splat: its natural alignment, the most the format allows. */
+const ALIGN_F32 = 2;
 
 /** Unsigned LEB128. */
 function uleb(out: number[], v: number): void {
@@ -168,6 +172,23 @@ export class Fn {
   vstore(offset: number): this { return this.mem(SIMD.v128_store, offset); }
   /** v128.load64_splat offset=… align=8 */
   splat64(offset: number): this { return this.mem(SIMD.v128_load64_splat, offset); }
+  /** v128.load32_splat offset=… align=4 */
+  splat32(offset: number): this { this.simd(SIMD.v128_load32_splat); uleb(this.code, ALIGN_F32); uleb(this.code, offset); return this; }
+  /** f32x4.add */
+  f32add(): this { return this.simd(SIMD.f32x4_add); }
+  /** f32x4.mul */
+  f32mul(): this { return this.simd(SIMD.f32x4_mul); }
+  /** f32x4.demote_f64x2_zero: the two f64 lanes rounded to f32 in lanes 0 and 1, lanes 2 and 3 zero */
+  demote(): this { return this.simd(SIMD.f32x4_demote_f64x2_zero); }
+  /** f64x2.promote_low_f32x4: f32 lanes 0 and 1, exactly, as two f64 lanes */
+  promoteLow(): this { return this.simd(SIMD.f64x2_promote_low_f32x4); }
+  /** i8x16.shuffle with the sixteen byte indices `lanes` (0-15: the first operand's bytes, 16-31: the second's) */
+  shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16 || !lanes.every((b) => Number.isInteger(b) && b >= 0 && b < 32)) throw new RangeError(`i8x16.shuffle needs 16 byte indices 0-31, found ${lanes.join(',')}`);
+    this.simd(SIMD.i8x16_shuffle);
+    this.code.push(...lanes);
+    return this;
+  }
   /** v128.const 0 (sixteen zero bytes) */
   vzero(): this { this.simd(SIMD.v128_const); for (let i = 0; i < 16; i++) this.code.push(0); return this; }
   /** f64x2.add */

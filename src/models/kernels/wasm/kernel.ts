@@ -23,6 +23,7 @@ import { LOG_NODES, NODE_INVERSES } from '../fast-math.js';
 import { EXP_TABLE } from './fast-math-module.js';
 import { gramModuleBytes } from './module.js';
 import { keptCapacityFor, keptRowsWithin } from './kept-rows.js';
+import { SINGLE_GRAM_ERROR, SINGLE_GRAM_ROWS } from './single-gram-module.js';
 import { prefaultWritable } from '../../../data/native-mmap.js';
 
 /** Bytes per WebAssembly memory page. */
@@ -178,6 +179,13 @@ export interface GramKernel {
   /** G[output] += Σ_{u<n} weights[u] z_u z_uᵀ (upper triangle, or every entry when `full`). */
   addWeighted(n: number, full?: boolean, output?: number, from?: number): void;
   /**
+   * As {@link GramKernel.addWeighted} into G[0] (upper triangle), the products summed in single
+   * precision when the block's rounding bound (wasm/single-gram-module.ts: γ_66·Σ_u |weights[u]|·‖z_u‖²,
+   * in spectral norm) is at most `limit`, else in double precision as addWeighted. Returns whether
+   * single precision was used. Rounding that provably stays under `limit` is the solver's to allow.
+   */
+  addWeightedSingle(n: number, limit: number, from?: number): boolean;
+  /**
    * As {@link GramKernel.addWeighted} (upper triangle) over n of the block's m rows (or of the
    * kept rows from `from`), rows `index[0..n)` (each < m), weighted by weights[0..n) in that
    * order: the rows are gathered into the stage first, so a sweep sums only the rows whose
@@ -239,6 +247,8 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
   const expandMoments = inst.exports['expandMoments'] as (
     q: number, z: number, h: number, m: number, d: number, dp: number, w: number, wt: number, xs: number, xt: number,
   ) => void;
+  const narrow = inst.exports['narrow'] as (z: number, w: number, z32: number, l32: number, n: number, dp: number) => number;
+  const gramSingle = inst.exports['gramSingle'] as (g: number, l32: number, z32: number, n: number, dp: number) => void;
   const logit = inst.exports['logit'] as (
     mg: number, lab: number, w: number, r: number, cw: number, texp: number, tlog: number, tinv: number, m: number, curv: number,
   ) => number;
@@ -302,6 +312,22 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
       check(n, output, from);
       scale(lW * 8, rowsAt(from), wW * 8, n, dp);
       gram((gW + output * dp * dp) * 8, lW * 8, rowsAt(from), n, dp, full ? 1 : 0);
+    },
+    addWeightedSingle(n, limit, from = undefined) {
+      check(n, 0, from);
+      // The weighted-rows buffer holds both f32 copies: L32 in its first half, Z32 in its second.
+      const l32 = lW * 8, z32 = l32 + capacity * dp * 4;
+      const bound = SINGLE_GRAM_ERROR * narrow(rowsAt(from), wW * 8, z32, l32, n, dp);
+      if (!(bound <= limit)) {
+        scale(lW * 8, rowsAt(from), wW * 8, n, dp);
+        gram(gW * 8, lW * 8, rowsAt(from), n, dp, 0);
+        return false;
+      }
+      for (let first = 0; first < n; first += SINGLE_GRAM_ROWS) {
+        const offset = first * dp * 4;
+        gramSingle(gW * 8, l32 + offset, z32 + offset, Math.min(SINGLE_GRAM_ROWS, n - first), dp);
+      }
+      return true;
     },
     addWeightedGathered(index, n, m, output = 0, from = undefined) {
       check(m, output, from);

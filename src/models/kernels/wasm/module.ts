@@ -11,6 +11,7 @@ import { emitLogit } from './logit-module.js';
 import { emitTrsv } from './trsv-module.js';
 import { emitMargins, emitTranspose } from './margins-module.js';
 import { emitReflect, emitTridiagonalStep } from './tridiagonal-module.js';
+import { emitGramSingle, emitNarrow } from './single-gram-module.js';
 
 /**
  * `gram(g, l, z, n, dp, full)`: for 4×4 tiles (j, k) with k ≥ j (every k when full ≠ 0),
@@ -481,7 +482,8 @@ function emitCholesky(): Fn {
 
 /**
  * The kernel module's bytes: imports `env.mem`, exports `gram`, `scale`, `affine`, `rank`, `chol` and the
- * other modules' functions listed below (softmax, expand, logit, trsv, expandMoments, margins, transpose, tridiagonalStep, reflect).
+ * other modules' functions listed below (softmax, expand, logit, trsv, expandMoments, margins, transpose, tridiagonalStep, reflect,
+ * narrow, gramSingle).
  * @example
  * ```ts
  * new WebAssembly.Module(gramModuleBytes());
@@ -493,5 +495,6 @@ export function gramModuleBytes(): Uint8Array {
     ['softmax', emitSoftmax()], ['expand', emitExpand()],
     ['logit', emitLogit()], ['trsv', emitTrsv()], ['expandMoments', emitExpandMoments()], ['margins', emitMargins()],
     ['transpose', emitTranspose()], ['tridiagonalStep', emitTridiagonalStep()], ['reflect', emitReflect()],
+    ['narrow', emitNarrow()], ['gramSingle', emitGramSingle()],
   ]);
 }

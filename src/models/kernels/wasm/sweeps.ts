@@ -109,10 +109,13 @@ function copyCoef(kernel: GramKernel, coef: Float64Array, k: number, D: number):
  * Binary log-loss, gradient and (when `hess` is given) Hessian on the wasm kernel: as
  * logisticNewtonSweepJs, the Hessian's upper triangle added into `hess` ((d+1)×(d+1)). Rows the
  * caller marked `keep` are read from the kernel's kept rows once loaded there (kept-rows.ts).
+ * `roundingPerRow` > 0 lets a block of m rows sum its Hessian in single precision where its
+ * rounding bound stays under m times it (GramKernel.addWeightedSingle), so that the Hessian's
+ * rounding stays under roundingPerRow times the rows swept, in spectral norm.
  */
 export function logisticSweepWasm(
   kernel: GramKernel, data: SweepRows, target: Float64Array,
-  coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined,
+  coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined, roundingPerRow = 0,
 ): number {
   const { X, rows, shift, weight } = data;
   const D = X.nCols + 1;
@@ -127,7 +130,7 @@ export function logisticSweepWasm(
     const m = Math.min(kernel.capacity, n - first);
     const at = slot === undefined ? undefined : slot.first + first;
     if (load) loadBlock(kernel, X, rows, first, m, shift, target, weight, at);
-    loss += logisticBlock(kernel, m, hess !== undefined, at);
+    loss += logisticBlock(kernel, m, hess !== undefined, at, roundingPerRow * m);
   }
   if (slot !== undefined) slot.loadedWith = target;
   kernel.readGradient(grad);
@@ -135,12 +138,17 @@ export function logisticSweepWasm(
   return loss;
 }
 
-/** One block of the binary sweep, all in wasm: margins, per-row loss, residual and curvature weight (logit-module.ts), gradient and Hessian. */
-function logisticBlock(kernel: GramKernel, m: number, withHess: boolean, at: number | undefined): number {
+/**
+ * One block of the binary sweep, all in wasm: margins, per-row loss, residual and curvature
+ * weight (logit-module.ts), gradient and Hessian, its products in single precision where the
+ * block's rounding bound is at most `rounding`.
+ */
+function logisticBlock(kernel: GramKernel, m: number, withHess: boolean, at: number | undefined, rounding: number): number {
   kernel.affine(m, at);
   const loss = kernel.logit(m, withHess, at);
   kernel.addGradient(m, at);
-  if (withHess) kernel.addWeighted(m, false, 0, at);
+  if (withHess && rounding > 0) kernel.addWeightedSingle(m, rounding, at);
+  else if (withHess) kernel.addWeighted(m, false, 0, at);
   return loss;
 }
 
