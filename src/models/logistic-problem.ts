@@ -55,9 +55,13 @@ export interface LogisticProblemSpec {
  * Loss, gradient and (optionally) Hessian of the data term at a point, in solver coordinates.
  * `hessTolerance` (default 0) is how far, in spectral norm, the Hessian may be from the exact
  * one: a multinomial sweep leaves out the row terms whose sum stays below it (see
- * {@link negligibleTerm}).
+ * {@link negligibleTerm}). `roundingTolerance` (default 0) is how far, in spectral norm, a binary
+ * Hessian's rounding may take it: its products are summed in single precision where their
+ * rounding provably stays below it (kernels/wasm/single-gram-module.ts), in double elsewhere.
  */
-export type DataTerm = (beta: Float64Array, grad: Float64Array, hess: Float64Array | undefined, hessTolerance?: number) => number;
+export type DataTerm = (
+  beta: Float64Array, grad: Float64Array, hess: Float64Array | undefined, hessTolerance?: number, roundingTolerance?: number,
+) => number;
 
 /**
  * A problem ready to solve: its size, data term, penalty layout and the map from solver
@@ -148,11 +152,13 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
   const sample = k > 1 ? hessianSample(segments, nRows, size) : undefined;
   let sampleParts = sample === undefined ? undefined : sweepParts(sample, labels, shift, sampleWeight, false);
   const sampleGrad = sample === undefined ? undefined : new Float64Array(size);
-  const sweep = (on: readonly SweepPart[], beta: Float64Array, grad: Float64Array, hess: Float64Array | undefined, negligible = 0): number => {
+  const sweep = (
+    on: readonly SweepPart[], beta: Float64Array, grad: Float64Array, hess: Float64Array | undefined, negligible = 0, roundingPerRow = 0,
+  ): number => {
     let loss = 0;
     for (const part of on) {
       loss += part.target !== undefined
-        ? logisticNewtonSweep(part.rows, part.target, beta, grad, hess, scratch)
+        ? logisticNewtonSweep(part.rows, part.target, beta, grad, hess, scratch, roundingPerRow)
         : softmaxNewtonSweep(part.rows, part.label!, k, beta, grad, hess, scratch, negligible);
     }
     return loss;
@@ -165,7 +171,7 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
    * one) into `hess`, within `tolerance` of the exact one (the sample's share of it scaled down
    * by as much as its sums are scaled up).
    */
-  const sweptHessian = (beta: Float64Array, grad: Float64Array, hess: Float64Array, tolerance: number): number => {
+  const sweptHessian = (beta: Float64Array, grad: Float64Array, hess: Float64Array, tolerance: number, rounding: number): number => {
     hess.fill(0);
     let loss: number;
     if (sampleParts !== undefined) {
@@ -174,13 +180,13 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
       sweep(sampleParts, beta, sampleGrad!, hess, negligibleTerm(tolerance / sampleScale, sampleRows, k));
       for (let i = 0; i < hess.length; i++) hess[i]! *= sampleScale;
     } else {
-      loss = sweep(parts, beta, grad, hess, negligibleTerm(tolerance, nRows, k));
+      loss = sweep(parts, beta, grad, hess, negligibleTerm(tolerance, nRows, k), rounding / nRows);
     }
     symmetrizeUpper(hess, size);
     if (k > 1 && fitIntercept) addInterceptGauge(hess, k, D);
     return loss;
   };
-  const evaluate: DataTerm = (beta, grad, hess, hessTolerance = 0) => {
+  const evaluate: DataTerm = (beta, grad, hess, hessTolerance = 0, roundingTolerance = 0) => {
     grad.fill(0);
     let loss: number;
     if (hess === undefined) {
@@ -191,7 +197,7 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
       loss = sweep(parts, beta, grad, undefined);
       zeroPointHessian(segments, shift, sampleWeight, k, fitIntercept, hess);
     } else {
-      loss = sweptHessian(beta, grad, hess, hessTolerance);
+      loss = sweptHessian(beta, grad, hess, hessTolerance, roundingTolerance);
     }
     for (let i = 0; i < size; i++) if (fixed[i] === 1) grad[i] = 0;
     return loss;
