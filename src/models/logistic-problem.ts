@@ -55,7 +55,7 @@ export interface LogisticProblemSpec {
  * Loss, gradient and (optionally) Hessian of the data term at a point, in solver coordinates.
  * `hessTolerance` (default 0) is how far, in spectral norm, the Hessian may be from the exact
  * one: a multinomial sweep leaves out the row terms whose sum stays below it (see
- * {@link negligibleTerm}). `roundingTolerance` (default 0) is how far, in spectral norm, a binary
+ * {@link negligibleTerm}). `roundingTolerance` (default 0) is how far, in spectral norm, the
  * Hessian's rounding may take it: its products are summed in single precision where their
  * rounding provably stays below it (kernels/wasm/single-gram-module.ts), in double elsewhere.
  */
@@ -159,7 +159,7 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
     for (const part of on) {
       loss += part.target !== undefined
         ? logisticNewtonSweep(part.rows, part.target, beta, grad, hess, scratch, roundingPerRow)
-        : softmaxNewtonSweep(part.rows, part.label!, k, beta, grad, hess, scratch, negligible);
+        : softmaxNewtonSweep(part.rows, part.label!, k, beta, grad, hess, scratch, negligible, roundingPerRow);
     }
     return loss;
   };
@@ -177,7 +177,7 @@ export function logisticProblem(spec: LogisticProblemSpec): LogisticProblem {
     if (sampleParts !== undefined) {
       loss = sweep(parts, beta, grad, undefined);
       sampleGrad!.fill(0);
-      sweep(sampleParts, beta, sampleGrad!, hess, negligibleTerm(tolerance / sampleScale, sampleRows, k));
+      sweep(sampleParts, beta, sampleGrad!, hess, negligibleTerm(tolerance / sampleScale, sampleRows, k), rounding / sampleScale / sampleRows);
       for (let i = 0; i < hess.length; i++) hess[i]! *= sampleScale;
     } else {
       loss = sweep(parts, beta, grad, hess, negligibleTerm(tolerance, nRows, k), rounding / nRows);

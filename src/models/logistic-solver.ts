@@ -226,7 +226,7 @@ class NewtonSolver {
   private lastFitStalePasses = Number.NaN;
   /** The smallest π_i of a penalised coordinate (0 when none is): λ times it bounds the penalised Hessian's eigenvalues from below. */
   private readonly weakestPenalty: number;
-  /** How much slower, at most, a binary Hessian's single-precision rounding may make an exact step converge (see {@link singlePrecisionRate}). */
+  /** How much slower, at most, a Hessian's single-precision rounding may make an exact step converge (see {@link singlePrecisionRate}). */
   private readonly roundingRate: number;
   /** Counts the curvatures held: changes whenever a fresh Hessian (or a seed) replaces the last. */
   curvatureGeneration = 0;
@@ -603,17 +603,18 @@ const HESSIAN_TOLERANCE = 1e-6;
 const MAX_ROUNDING_RATE = 0.1;
 
 /**
- * The share of the penalty's smallest curvature λ·min π that a binary Hessian's rounding may
- * reach in spectral norm, so that its products may be summed in single precision (twice the
- * products a vector instruction: a Hessian pass over 80,000 × 129 rows 97 → 60 ms on this
- * machine; kernels/wasm/single-gram-module.ts). The gradient stays exact; the Hessian only sets
+ * The share of the penalty's smallest curvature λ·min π that a Hessian's rounding may reach in
+ * spectral norm, so that its products (binary, or a multinomial sweep's class pairs) may be
+ * summed in single precision (twice the products a vector instruction: a binary Hessian pass
+ * over 80,000 × 129 rows 97 → 60 ms on this machine; kernels/wasm/single-gram-module.ts). The gradient stays exact; the Hessian only sets
  * the step's metric. A Hessian off by E slows an exact step by at most ρ = ‖E‖/(λ·min π), the
  * penalised Hessian's eigenvalues being at least λ·min π: δ' ≤ c·δ² + ρ·δ. A fit takes its last
  * step untested once δ ≤ tol and c·δ² ≤ target (logistic-solver's stopping rule), so ρ ≤
  * target/tol keeps that step within twice the target; and at most 0.1, so no exact step
  * converges slower than that. At tol 1e-8 that is 0.1, at the default 1e-4 (target 1e-8)
- * 1e-4. The kernel holds the rounding under the budget by a worst-case bound (γ_66·Σ ω·c·‖x̃‖²),
- * far above what rounding does: LW's Hessian at C = 1.2e-3, bound 5.4, rounding 2.3e-4.
+ * 1e-4. The kernel holds the rounding under the budget by a worst-case bound (γ_66·Σ ω·c·‖x̃‖²
+ * for a binary Hessian, summed over the class pairs for a multinomial one), far above what
+ * rounding does: LW's Hessian at C = 1.2e-3, bound 5.4, rounding 2.3e-4.
  */
 export function singlePrecisionRate(tol: number): number {
   const target = Math.max(tol * tol, PRECISION_FLOOR);

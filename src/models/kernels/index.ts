@@ -329,8 +329,10 @@ export function logisticNewtonSweep(
  * {@link softmaxLossGrad} and, when `hess` is given, Σ ω·[x̃,1][x̃,1]ᵀ ⊗ (diag(p) − ppᵀ) as a
  * row-major K×K matrix, K = k·(d+1), in packed order (upper triangle of the diagonal blocks,
  * whole blocks above). `scratch` length ≥ newtonScratchLength(d, k). The wasm kernel leaves out
- * each row's class-pair terms with |ω·p_c·p_c'|·‖[x̃,1]‖² < `negligible` (default 0: none); the
- * JavaScript kernel sums every term.
+ * each row's class-pair terms with |ω·p_c·p_c'|·‖[x̃,1]‖² < `negligible` (default 0: none), and
+ * with `roundingPerRow` > 0 sums class pairs' products in single precision where their rounding
+ * stays under it, as {@link logisticNewtonSweep} does; the JavaScript kernel sums every term in
+ * double precision.
  * @example
  * ```ts
  * const loss = softmaxNewtonSweep({ X, rows }, labels, 3, coef, grad, hess, scratch);
@@ -339,10 +341,10 @@ export function logisticNewtonSweep(
  */
 export function softmaxNewtonSweep(
   data: SweepRows, label: Int32Array, k: number, coef: Float64Array, grad: Float64Array,
-  hess: Float64Array | undefined, scratch: Float64Array, negligible = 0,
+  hess: Float64Array | undefined, scratch: Float64Array, negligible = 0, roundingPerRow = 0,
 ): number {
   const kernel = backendFor(data.X.nCols + 1, softmaxHessianOutputs(k), k, keptRowsFor(data));
-  if (kernel !== undefined) return softmaxSweepWasm(kernel, data, label, k, coef, grad, hess, negligible);
+  if (kernel !== undefined) return softmaxSweepWasm(kernel, data, label, k, coef, grad, hess, negligible, roundingPerRow);
   return hess === undefined
     ? softmaxLossGradJs(data, label, k, coef, grad, scratch)
     : softmaxNewtonSweepJs(data, label, k, coef, grad, hess, scratch);

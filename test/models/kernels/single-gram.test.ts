@@ -1,12 +1,12 @@
 /**
- * The binary Hessian's Gram product in single precision (kernels/wasm/single-gram-module.ts):
- * within its worst-case rounding bound, entry by entry, for every tile shape; the double-precision
- * product, bit for bit, wherever that bound exceeds the caller's limit; and the sweep's Hessian
- * within the budget the solver gives it. Tolerances are the bound itself (γ_66 per unit of
+ * A Hessian's Gram products in single precision (kernels/wasm/single-gram-module.ts): within
+ * their worst-case rounding bound, entry by entry, for every tile shape; the double-precision
+ * product, bit for bit, wherever that bound exceeds the caller's limit; and the binary and
+ * multinomial sweeps' Hessians within the budget the solver gives them. Tolerances are the bound itself (γ_66 per unit of
  * Σ|w|·|z_j|·|z_k|) plus 1e-14 of that sum for the f64 additions around it.
  */
 import { describe, expect, it } from 'vitest';
-import { logisticNewtonSweep, newtonScratchLength, withBackend, type DenseView } from '../../../src/models/kernels/index.js';
+import { logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, symmetrizeUpper, withBackend, type DenseView } from '../../../src/models/kernels/index.js';
 import { createGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
 import { SINGLE_GRAM_ERROR } from '../../../src/models/kernels/wasm/single-gram-module.js';
 import { randoms } from '../../helpers/random.js';
@@ -173,5 +173,41 @@ describe('a binary Newton sweep with a rounding budget', () => {
     const exact = sweep(0);
     const tight = sweep(1e-300);
     expect(Array.from(tight.hess)).toEqual(Array.from(exact.hess));
+  });
+});
+
+describe('a multinomial Newton sweep with a rounding budget', () => {
+  const n = 2000;
+  const d = 10;
+  const k = 4;
+  const K = k * (d + 1);
+  const X: DenseView = { data: spreadRows(n, d, 41).map((v) => v / 10), nRows: n, nCols: d, order: 'C' };
+  const label = Int32Array.from(randoms(n, 42), (v) => Math.min(k - 1, Math.floor((v + 1) * 2)));
+  const coef = randoms(K, 43).map((v) => 0.1 * v);
+
+  function sweep(roundingPerRow: number): { loss: number; grad: Float64Array; hess: Float64Array } {
+    const grad = new Float64Array(K);
+    const hess = new Float64Array(K * K);
+    const loss = withBackend('wasm', () => softmaxNewtonSweep({ X }, label, k, coef, grad, hess, new Float64Array(newtonScratchLength(d, k)), 0, roundingPerRow));
+    symmetrizeUpper(hess, K);
+    return { loss, grad, hess };
+  }
+
+  it('keeps the whole Hessian within roundingPerRow × rows of the double-precision one (Frobenius norm), loss and gradient unchanged', () => {
+    const exact = sweep(0);
+    // Every row's share of the pairs' bound, γ·(1 − Σ p²)·‖[x, 1]‖² ≤ γ·‖[x, 1]‖², fits: every block rounds.
+    let perRow = 0;
+    for (let u = 0; u < n; u++) perRow = Math.max(perRow, SINGLE_GRAM_ERROR * (1 + boundSum(X.data, new Float64Array(n).fill(1), d, u, 1)));
+    const rounded = sweep(perRow);
+    expect(rounded.loss).toBe(exact.loss);
+    expect(Array.from(rounded.grad)).toEqual(Array.from(exact.grad));
+    let frobenius = 0;
+    for (let i = 0; i < K * K; i++) frobenius += (rounded.hess[i]! - exact.hess[i]!) ** 2;
+    expect(Math.sqrt(frobenius)).toBeGreaterThan(0);
+    expect(Math.sqrt(frobenius)).toBeLessThanOrEqual(perRow * n);
+  });
+
+  it('sums in double precision, bit for bit, where the budget is too small for any pair', () => {
+    expect(Array.from(sweep(1e-300).hess)).toEqual(Array.from(sweep(0).hess));
   });
 });

@@ -179,19 +179,20 @@ export interface GramKernel {
   /** G[output] += Σ_{u<n} weights[u] z_u z_uᵀ (upper triangle, or every entry when `full`). */
   addWeighted(n: number, full?: boolean, output?: number, from?: number): void;
   /**
-   * As {@link GramKernel.addWeighted} into G[0] (upper triangle), the products summed in single
+   * As {@link GramKernel.addWeighted} into G[output] (upper triangle), the products summed in single
    * precision when the block's rounding bound (wasm/single-gram-module.ts: γ_66·Σ_u |weights[u]|·‖z_u‖²,
    * in spectral norm) is at most `limit`, else in double precision as addWeighted. Returns whether
    * single precision was used. Rounding that provably stays under `limit` is the solver's to allow.
    */
-  addWeightedSingle(n: number, limit: number, from?: number): boolean;
+  addWeightedSingle(n: number, limit: number, from?: number, output?: number): boolean;
   /**
    * As {@link GramKernel.addWeighted} (upper triangle) over n of the block's m rows (or of the
    * kept rows from `from`), rows `index[0..n)` (each < m), weighted by weights[0..n) in that
    * order: the rows are gathered into the stage first, so a sweep sums only the rows whose
-   * weight matters.
+   * weight matters. `limit` > 0: in single precision where the rounding bound allows, as
+   * {@link GramKernel.addWeightedSingle}.
    */
-  addWeightedGathered(index: Int32Array, n: number, m: number, output?: number, from?: number): void;
+  addWeightedGathered(index: Int32Array, n: number, m: number, output?: number, from?: number, limit?: number): void;
   /** out[base + j*ld + k] += sign·G[output][j][k] for k ≥ j (every k when `full`). */
   readInto(out: Float64Array, ld?: number, base?: number, full?: boolean, output?: number, sign?: 1 | -1): void;
   /**
@@ -267,6 +268,25 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
     }
     if (!(Number.isInteger(output) && output >= 0 && output < outputs)) throw new RangeError(`output=${output} outside 0..${outputs - 1}`);
   };
+  /**
+   * G[output] += Σ_{u<n} weights[u]·z_u z_uᵀ (upper tiles) over the n rows at byte `rows`: in single
+   * precision when its rounding bound (single-gram-module.ts) is at most `limit`, else in double.
+   */
+  const weightedProduct = (rows: number, n: number, output: number, limit: number): boolean => {
+    const g = (gW + output * dp * dp) * 8;
+    // The weighted-rows buffer holds both f32 copies: L32 in its first half, Z32 in its second.
+    const l32 = lW * 8, z32 = l32 + capacity * dp * 4;
+    if (!(limit > 0 && SINGLE_GRAM_ERROR * narrow(rows, wW * 8, z32, l32, n, dp) <= limit)) {
+      scale(lW * 8, rows, wW * 8, n, dp);
+      gram(g, lW * 8, rows, n, dp, 0);
+      return false;
+    }
+    for (let first = 0; first < n; first += SINGLE_GRAM_ROWS) {
+      const offset = first * dp * 4;
+      gramSingle(g, l32 + offset, z32 + offset, Math.min(SINGLE_GRAM_ROWS, n - first), dp);
+    }
+    return true;
+  };
   /** Byte address of the block's first row: the block buffer, or kept row `from`. */
   const rowsAt = (from: number | undefined): number => (from === undefined ? zW : kW + from * dp) * 8;
   const labelsAt = (from: number | undefined): number => (from === undefined ? yW * 8 : kyW * 8 + from * 4);
@@ -313,23 +333,11 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
       scale(lW * 8, rowsAt(from), wW * 8, n, dp);
       gram((gW + output * dp * dp) * 8, lW * 8, rowsAt(from), n, dp, full ? 1 : 0);
     },
-    addWeightedSingle(n, limit, from = undefined) {
-      check(n, 0, from);
-      // The weighted-rows buffer holds both f32 copies: L32 in its first half, Z32 in its second.
-      const l32 = lW * 8, z32 = l32 + capacity * dp * 4;
-      const bound = SINGLE_GRAM_ERROR * narrow(rowsAt(from), wW * 8, z32, l32, n, dp);
-      if (!(bound <= limit)) {
-        scale(lW * 8, rowsAt(from), wW * 8, n, dp);
-        gram(gW * 8, lW * 8, rowsAt(from), n, dp, 0);
-        return false;
-      }
-      for (let first = 0; first < n; first += SINGLE_GRAM_ROWS) {
-        const offset = first * dp * 4;
-        gramSingle(gW * 8, l32 + offset, z32 + offset, Math.min(SINGLE_GRAM_ROWS, n - first), dp);
-      }
-      return true;
+    addWeightedSingle(n, limit, from = undefined, output = 0) {
+      check(n, output, from);
+      return weightedProduct(rowsAt(from), n, output, limit);
     },
-    addWeightedGathered(index, n, m, output = 0, from = undefined) {
+    addWeightedGathered(index, n, m, output = 0, from = undefined, limit = 0) {
       check(m, output, from);
       if (!(Number.isInteger(n) && n >= 0 && n <= m && index.length >= n)) throw new RangeError(`n=${n} outside 0..${m} or past the index`);
       const src = rowsAt(from) / 8;
@@ -338,8 +346,7 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
         if (!(u >= 0 && u < m)) throw new RangeError(`gathered row ${u} outside 0..${m - 1}`);
         f64.copyWithin(qW + j * dp, src + u * dp, src + (u + 1) * dp);
       }
-      scale(lW * 8, qW * 8, wW * 8, n, dp);
-      gram((gW + output * dp * dp) * 8, lW * 8, qW * 8, n, dp, 0);
+      weightedProduct(qW * 8, n, output, limit);
     },
     readInto(out, ld = d, base = 0, full = false, output = 0, sign = 1) {
       const at = output * dp * dp;

@@ -12,6 +12,7 @@ import { rowId, weightSum, type DenseView, type GramStats, type SweepRows } from
 import type { GramKernel } from './kernel.js';
 import { keptSlot } from './kept-rows.js';
 import { curvatureWeight } from '../logistic-math.js';
+import { SINGLE_GRAM_ERROR } from './single-gram-module.js';
 
 /**
  * Adds the statistics of the chosen rows (minus `shift`, targets minus `yShift`, each row's
@@ -158,11 +159,13 @@ function logisticBlock(kernel: GramKernel, m: number, withHess: boolean, at: num
  * every row, then per row the log-sum-exp, loss, probabilities and residuals in wasm; per block
  * the gradient and each pair's Σ ω·p_c(δ_cc' − p_c')·[x̃, 1][x̃, 1]ᵀ into its own G in wasm; the G
  * matrices are read out once, at the end, into `hess` (K×K, K = kD: upper triangle of diagonal
- * blocks, whole blocks above). Kept rows as in {@link logisticSweepWasm}.
+ * blocks, whole blocks above). Kept rows as in {@link logisticSweepWasm}. `roundingPerRow` > 0
+ * lets a block's class-pair Grams round in single precision, all or none of them, where their
+ * rounding bound together stays under roundingPerRow·m (see {@link pairRoundingBound}).
  */
 export function softmaxSweepWasm(
   kernel: GramKernel, data: SweepRows, label: Int32Array, k: number,
-  coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined, negligible = 0,
+  coef: Float64Array, grad: Float64Array, hess: Float64Array | undefined, negligible = 0, roundingPerRow = 0,
 ): number {
   const { X, rows, shift, weight } = data;
   const D = X.nCols + 1;
@@ -177,7 +180,7 @@ export function softmaxSweepWasm(
     const m = Math.min(kernel.capacity, n - first);
     const at = slot === undefined ? undefined : slot.first + first;
     if (load) loadBlock(kernel, X, rows, first, m, shift, label, weight, at);
-    loss += softmaxBlock(kernel, m, k, hess !== undefined, at, negligible);
+    loss += softmaxBlock(kernel, m, k, hess !== undefined, at, negligible, roundingPerRow * m);
   }
   if (slot !== undefined) slot.loadedWith = label;
   kernel.readGradient(grad);
@@ -268,9 +271,12 @@ export function softmaxHessianOutputs(k: number): number {
  * in `perRow`, or among the kept weights for a kept block. A pair's term for row u is left out
  * when |w_u|·‖x̃_u‖² < `negligible`; where that leaves out a quarter of the block or more, the
  * pair's Gram runs over the rows left, gathered (classes almost separated: most rows' pair
- * weights are ~0 and the Hessian is their sum).
+ * weights are ~0 and the Hessian is their sum). Every pair's Gram rounds in single precision
+ * where their bound together is at most `rounding` (see {@link pairRoundingBound}).
  */
-function softmaxBlock(kernel: GramKernel, m: number, k: number, withHess: boolean, at: number | undefined, negligible: number): number {
+function softmaxBlock(
+  kernel: GramKernel, m: number, k: number, withHess: boolean, at: number | undefined, negligible: number, rounding: number,
+): number {
   const { margins: p, weights } = kernel;
   const omega = at === undefined ? kernel.perRow : kernel.keptWeights;
   const base = at ?? 0;
@@ -280,6 +286,8 @@ function softmaxBlock(kernel: GramKernel, m: number, k: number, withHess: boolea
   if (!withHess) return loss;
   const { limit, index } = pairScratch(kernel.capacity);
   if (negligible > 0) weightLimits(kernel, m, at, negligible, limit);
+  // Decided once for the block: the pairs' own bounds (addWeightedSingle) would each need a share.
+  const single = rounding > 0 && pairRoundingBound(kernel, m, k, at) <= rounding;
   let output = 0;
   for (const [c, c2] of classPairs(k)) {
     let kept = 0;
@@ -290,14 +298,39 @@ function softmaxBlock(kernel: GramKernel, m: number, k: number, withHess: boolea
       if (counts) index[kept++] = u;
     }
     if (kept > GATHER_BELOW * m) {
-      kernel.addWeighted(m, false, output++, at); // X̃ᵀ diag(w) X̃ is symmetric: its upper tiles suffice
+      // X̃ᵀ diag(w) X̃ is symmetric: its upper tiles suffice
+      if (single) kernel.addWeightedSingle(m, Number.POSITIVE_INFINITY, at, output++);
+      else kernel.addWeighted(m, false, output++, at);
       continue;
     }
     for (let j = 0; j < kept; j++) weights[j] = weights[index[j]!]!;
-    if (kept > 0) kernel.addWeightedGathered(index, kept, m, output, at);
+    if (kept > 0) kernel.addWeightedGathered(index, kept, m, output, at, single ? Number.POSITIVE_INFINITY : 0);
     output++;
   }
   return loss;
+}
+
+/**
+ * The spectral-norm bound on what summing every class pair's Gram of the block in single
+ * precision may change in the K×K Hessian: a pair's error E enters it four times (its two
+ * blocks, and subtracted from two diagonal ones), 2·‖E‖_F, and ‖E‖_F ≤ γ_66·Σ_u |ω_u·p_c·p_c'|·‖z_u‖²
+ * (single-gram-module.ts); over the pairs Σ_{c<c'} p_c·p_c' = (1 − Σ_c p_c²)/2, so the whole is
+ * at most γ_66·Σ_u |ω_u|·(1 − Σ_c p_uc²)·‖z_u‖², however many classes (terms left out only lower it).
+ */
+function pairRoundingBound(kernel: GramKernel, m: number, k: number, at: number | undefined): number {
+  const { margins: p, stride } = kernel;
+  const omega = at === undefined ? kernel.perRow : kernel.keptWeights;
+  const rows = at === undefined ? kernel.rows : kernel.keptRows;
+  const base = at ?? 0;
+  let sum = 0;
+  for (let u = 0; u < m; u++) {
+    let norm2 = 0;
+    for (let j = (base + u) * stride; j < (base + u + 1) * stride; j++) norm2 += rows[j]! * rows[j]!;
+    let squares = 0;
+    for (let c = 0; c < k; c++) squares += p[u * k + c]! * p[u * k + c]!;
+    sum += Math.abs(omega[base + u]!) * Math.max(0, 1 - squares) * norm2;
+  }
+  return SINGLE_GRAM_ERROR * sum;
 }
 
 /**
