@@ -612,7 +612,7 @@ const MAX_ROUNDING_RATE = 0.1;
  * step untested once δ ≤ tol and c·δ² ≤ target (logistic-solver's stopping rule), so ρ ≤
  * target/tol keeps that step within twice the target; and at most 0.1, so no exact step
  * converges slower than that. At tol 1e-8 that is 0.1, at the default 1e-4 (target 1e-8)
- * 1e-4. The kernel holds the rounding under the budget by a worst-case bound (γ_66·Σ ω·c·‖x̃‖²
+ * 1e-4. The kernel holds the rounding under the budget by a worst-case bound (γ_67·Σ ω·c·‖x̃‖²
  * for a binary Hessian, summed over the class pairs for a multinomial one), far above what
  * rounding does: LW's Hessian at C = 1.2e-3, bound 5.4, rounding 2.3e-4.
  */

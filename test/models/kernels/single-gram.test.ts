@@ -2,7 +2,7 @@
  * A Hessian's Gram products in single precision (kernels/wasm/single-gram-module.ts): within
  * their worst-case rounding bound, entry by entry, for every tile shape; the double-precision
  * product, bit for bit, wherever that bound exceeds the caller's limit; and the binary and
- * multinomial sweeps' Hessians within the budget the solver gives them. Tolerances are the bound itself (γ_66 per unit of
+ * multinomial sweeps' Hessians within the budget the solver gives them. Tolerances are the bound itself (γ_67 per unit of
  * Σ|w|·|z_j|·|z_k|) plus 1e-14 of that sum for the f64 additions around it.
  */
 import { describe, expect, it } from 'vitest';
@@ -54,7 +54,7 @@ function load(kernel: Kernel, data: Float64Array, w: Float64Array, d: number, fi
 }
 
 describe('the single-precision Gram of a binary Hessian', () => {
-  it('stays within γ_66·Σ|w||z_j||z_k| of the exact sum in every entry, for every tile shape and block length', () => {
+  it('stays within γ_67·Σ|w||z_j||z_k| of the exact sum in every entry, for every tile shape and block length', () => {
     for (const d of [1, 3, 4, 8, 12, 33, 129]) {
       for (const n of [1, 63, 64, 65, 300]) {
         const data = spreadRows(n, d, d * 100 + n);

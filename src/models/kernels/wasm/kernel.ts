@@ -180,7 +180,7 @@ export interface GramKernel {
   addWeighted(n: number, full?: boolean, output?: number, from?: number): void;
   /**
    * As {@link GramKernel.addWeighted} into G[output] (upper triangle), the products summed in single
-   * precision when the block's rounding bound (wasm/single-gram-module.ts: γ_66·Σ_u |weights[u]|·‖z_u‖²,
+   * precision when the block's rounding bound (wasm/single-gram-module.ts: γ_67·Σ_u |weights[u]|·‖z_u‖²,
    * in spectral norm) is at most `limit`, else in double precision as addWeighted. Returns whether
    * single precision was used. Rounding that provably stays under `limit` is the solver's to allow.
    */

@@ -1,17 +1,19 @@
 /**
- * The Gram product of a binary Newton sweep's Hessian in single precision (f32x4: four products
- * an instruction where f64x2 does two), for blocks whose rounding error provably stays inside the
- * budget the solver gives (wasm/kernel.ts, `addWeightedSingle`). Two functions: `narrow` rounds a
- * block's rows and weighted rows to f32 and returns the bound's row sum; `gramSingle` sums the
- * products in f32 over at most {@link SINGLE_GRAM_ROWS} rows and adds them into the f64 G.
+ * The Gram products of a Newton sweep's Hessian (binary, or a multinomial sweep's class pairs) in
+ * single precision (f32x4: four products an instruction where f64x2 does two), for blocks whose
+ * rounding error provably stays inside the budget the solver gives (wasm/kernel.ts,
+ * `addWeightedSingle`). Two functions: `narrow` rounds a block's rows and weighted rows to f32 and
+ * returns the bound's row sum; `gramSingle` sums the products in f32 over at most
+ * {@link SINGLE_GRAM_ROWS} rows and adds them into the f64 G.
  *
- * The bound. For one entry of a block's G, the rows' values and weighted values are each rounded
- * once to f32 (relative error ≤ u = 2⁻²⁴), their product once, and the sum of n ≤ 64 products
- * n − 1 times, so |error| ≤ γ_{n+2}·Σ_u |w_u·z_uj·z_uk| with γ_m = m·u/(1 − m·u) (Higham,
- * Accuracy and Stability of Numerical Algorithms, §3.1). Over the entries, the error matrix's
- * Frobenius norm, which bounds its spectral norm, is at most γ_66·Σ_u |w_u|·‖z_u‖², the sum
- * `narrow` returns times γ_66 ({@link SINGLE_GRAM_ERROR}). Added into G in f64, the block's error
- * is no larger than that, whatever the data.
+ * The bound. For one entry of a block's G, each weighted value w·z is formed in f64 and rounded to
+ * f32, each row value rounded to f32 (relative error ≤ u = 2⁻²⁴ each; the f64 product's rounding
+ * is smaller still), their product rounded once, and the sum of n ≤ 64 products n − 1 times, so
+ * |error| ≤ γ_{n+3}·Σ_u |w_u·z_uj·z_uk| with γ_m = m·u/(1 − m·u) (Higham, Accuracy and Stability
+ * of Numerical Algorithms, §3.1). Over the entries, the error matrix's Frobenius norm, which
+ * bounds its spectral norm, is at most γ_67·Σ_u |w_u|·‖z_u‖², the sum `narrow` returns times γ_67
+ * ({@link SINGLE_GRAM_ERROR}), whatever the data. The block's sums are then added into G in f64,
+ * as the double-precision product's are.
  */
 import { F64, Fn, I32, V128 } from './asm.js';
 
@@ -19,8 +21,8 @@ import { F64, Fn, I32, V128 } from './asm.js';
 export const SINGLE_GRAM_ROWS = 64;
 /** f32's unit roundoff. */
 const UNIT_ROUNDOFF = 2 ** -24;
-/** γ_66 = 66u/(1 − 66u): a block's rounding error per unit of Σ_u |w_u|·‖z_u‖² (see the module's comment). */
-export const SINGLE_GRAM_ERROR = ((SINGLE_GRAM_ROWS + 2) * UNIT_ROUNDOFF) / (1 - (SINGLE_GRAM_ROWS + 2) * UNIT_ROUNDOFF);
+/** γ_67 = 67u/(1 − 67u): a block's rounding error per unit of Σ_u |w_u|·‖z_u‖² (see the module's comment). */
+export const SINGLE_GRAM_ERROR = ((SINGLE_GRAM_ROWS + 3) * UNIT_ROUNDOFF) / (1 - (SINGLE_GRAM_ROWS + 3) * UNIT_ROUNDOFF);
 
 /** Byte lanes of i8x16.shuffle that put two demoted pairs (lanes 0-1 of each operand) side by side. */
 const LOW_PAIRS = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];

@@ -313,9 +313,9 @@ function softmaxBlock(
 /**
  * The spectral-norm bound on what summing every class pair's Gram of the block in single
  * precision may change in the K×K Hessian: a pair's error E enters it four times (its two
- * blocks, and subtracted from two diagonal ones), 2·‖E‖_F, and ‖E‖_F ≤ γ_66·Σ_u |ω_u·p_c·p_c'|·‖z_u‖²
+ * blocks, and subtracted from two diagonal ones), 2·‖E‖_F, and ‖E‖_F ≤ γ_67·Σ_u |ω_u·p_c·p_c'|·‖z_u‖²
  * (single-gram-module.ts); over the pairs Σ_{c<c'} p_c·p_c' = (1 − Σ_c p_c²)/2, so the whole is
- * at most γ_66·Σ_u |ω_u|·(1 − Σ_c p_uc²)·‖z_u‖², however many classes (terms left out only lower it).
+ * at most γ_67·Σ_u |ω_u|·(1 − Σ_c p_uc²)·‖z_u‖², however many classes (terms left out only lower it).
  */
 function pairRoundingBound(kernel: GramKernel, m: number, k: number, at: number | undefined): number {
   const { margins: p, stride } = kernel;
