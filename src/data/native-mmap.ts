@@ -70,36 +70,64 @@ export function nativeMmap(): NativeMmap {
 }
 
 /**
- * Faults in the pages under `[offset, offset + length)` of `buffer` (any ArrayBuffer, wasm
- * memory too) writable in one madvise call (MADV_POPULATE_WRITE), backed by transparent huge
- * pages where the system allows (MADV_HUGEPAGE first), instead of one page fault per 4 KiB page
- * at first write. Fresh memory is what a thread's kept rows land in, and on this project's
- * 2-core VMs a page's first touch is dear even once populated: 85 MB took 260 ms to touch page
- * by page, and populated 4 KiB pages still ~100 ms at their first write; on huge pages,
- * populating and writing took ~25 ms (LW's search: 2.33-2.67 → 2.18-2.53 s, four interleaved
- * runs each). Best effort: without the addon, on a kernel before 5.14 or with THP off, the pages
- * fault in as they are written, as before.
+ * Readies fresh memory under `[offset, offset + length)` of `buffer` (any ArrayBuffer, wasm
+ * memory too) for its first writes, which on this project's 2-core VMs are dear page by page
+ * (85 MB took 260 ms to touch 4 KiB page by page). Where the system has transparent huge pages
+ * (and `hugePages`), the range is advised onto them (MADV_HUGEPAGE) and left to fault in 2 MiB at
+ * a time as it is written; elsewhere it is faulted in at once (MADV_POPULATE_WRITE). Returns
+ * which was done: 'huge', 'populated' or 'none' (no addon, a kernel before 5.14: the pages fault
+ * in as they are written).
+ *
+ * Why not both: populating huge pages up front made each thread wait for all of its kept rows
+ * before its first pass, both threads at once, and some calls took 60-180 ms (the kernel
+ * compacting memory for them); faulted in by the first pass's writes they cost less and overlap
+ * the other thread's work. Two-worker searches, the data read just before each (as the benchmark
+ * does), nine interleaved pairs: LB 1.22-1.30 → 1.19-1.27 s (median 1.247 → 1.222), LW 2.06-2.43
+ * → 2.01-2.14 s (2.097 → 2.060), faster in seven pairs of nine each.
  * @example
  * ```ts
- * prefaultWritable(memory.buffer, 0, memory.buffer.byteLength);
+ * prepareFreshMemory(memory.buffer, 0, memory.buffer.byteLength); // 'huge'
  * ```
  */
-export function prefaultWritable(buffer: ArrayBuffer, offset: number, length: number): void {
+export function prepareFreshMemory(buffer: ArrayBuffer, offset: number, length: number, hugePages = true): 'huge' | 'populated' | 'none' {
   try {
     const native = nativeMmap();
-    if (length <= 0) return;
-    if (native.MADV_HUGEPAGE !== undefined) tryAdvise(native, buffer, offset, length, native.MADV_HUGEPAGE);
-    if (native.MADV_POPULATE_WRITE !== undefined) native.advise(buffer, offset, length, native.MADV_POPULATE_WRITE);
+    if (length <= 0) return 'none';
+    if (hugePages && native.MADV_HUGEPAGE !== undefined && hugePagesOn() && tryAdvise(native, buffer, offset, length, native.MADV_HUGEPAGE)) return 'huge';
+    if (native.MADV_POPULATE_WRITE === undefined) return 'none';
+    native.advise(buffer, offset, length, native.MADV_POPULATE_WRITE);
+    return 'populated';
   } catch {
     // Only a speed-up: the writes that follow fault the pages in anyway.
+    return 'none';
   }
 }
 
-/** madvise that ignores a refusal (THP compiled out of the kernel answers EINVAL): the advice is only a hint. */
-function tryAdvise(native: NativeMmap, buffer: ArrayBuffer, offset: number, length: number, advice: number): void {
+/** Where the system says whether madvised memory may get transparent huge pages. */
+const THP_MODE = '/sys/kernel/mm/transparent_hugepage/enabled';
+let thpOn: boolean | undefined;
+
+/**
+ * Whether transparent huge pages serve madvised memory ('[always]' or '[madvise]' in THP_MODE,
+ * read once). With '[never]' the advice is accepted and changes nothing, so the range is populated.
+ */
+function hugePagesOn(): boolean {
+  if (thpOn === undefined) {
+    try {
+      thpOn = /\[(always|madvise)\]/.test(fs.readFileSync(THP_MODE, 'utf8'));
+    } catch {
+      thpOn = false;
+    }
+  }
+  return thpOn;
+}
+
+/** madvise that answers a refusal (THP compiled out of the kernel answers EINVAL) with false: the advice is only a hint. */
+function tryAdvise(native: NativeMmap, buffer: ArrayBuffer, offset: number, length: number, advice: number): boolean {
   try {
     native.advise(buffer, offset, length, advice);
+    return true;
   } catch {
-    // Without huge pages the populate below still saves the faults.
+    return false;
   }
 }

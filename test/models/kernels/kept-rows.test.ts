@@ -12,7 +12,7 @@ import {
 } from '../../../src/models/kernels/index.js';
 import { KEPT_ROWS_ENV, keptCapacityFor, keptRowsBudget, setKeptRowsBudget } from '../../../src/models/kernels/wasm/kept-rows.js';
 import { createGramKernel, wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
-import { nativeMmap, prefaultWritable } from '../../../src/data/native-mmap.js';
+import { nativeMmap, prepareFreshMemory } from '../../../src/data/native-mmap.js';
 import { ndarray } from '../../../src/data/ndarray.js';
 import { matrixWindows } from '../../../src/models/checks.js';
 import { encodeLabels } from '../../../src/models/logistic-labels.js';
@@ -161,39 +161,44 @@ describe('kept rows', () => {
   });
 });
 
-describe('kept rows land in memory faulted in at once (MADV_POPULATE_WRITE)', () => {
+describe('kept rows land on transparent huge pages, or in memory faulted in at once', () => {
   // Linux 5.14 and later; CI's machines run 6.x. Residency is read back with mincore.
   const pageSize = nativeMmap().pageSize;
+  const thp = '/sys/kernel/mm/transparent_hugepage/enabled';
+  const hugePagesOn = fs.existsSync(thp) && /\[(always|madvise)\]/.test(fs.readFileSync(thp, 'utf8')) && nativeMmap().MADV_HUGEPAGE !== undefined;
+  /** Bytes of this process's mappings flagged by MADV_HUGEPAGE ("hg" among smaps' VmFlags). */
+  const advised = (): number => {
+    let total = 0;
+    for (const block of fs.readFileSync('/proc/self/smaps', 'utf8').split(/\n(?=[0-9a-f]+-[0-9a-f]+ )/)) {
+      const range = /^([0-9a-f]+)-([0-9a-f]+) /.exec(block);
+      if (range && /^VmFlags:.*\bhg\b/m.test(block)) total += Number.parseInt(range[2]!, 16) - Number.parseInt(range[1]!, 16);
+    }
+    return total;
+  };
 
-  test('a kernel made with room for kept rows has every page of its memory resident before any row is loaded', () => {
+  test('a kernel made with room for kept rows has them advised onto huge pages where the system has them, else resident before any row is loaded', () => {
+    const before = advised();
     const kernel = createGramKernel(32, 64, 1, 1, 40_000); // ~10 MiB of kept rows
     const buffer = kernel.keptRows.buffer as ArrayBuffer;
-    expect(nativeMmap().residentBytes(buffer, 0, buffer.byteLength)).toBe(buffer.byteLength);
-    // Without kept rows nothing is prefaulted: the block buffers' pages stay untouched until used.
+    if (hugePagesOn) expect(advised() - before).toBeGreaterThanOrEqual(kernel.keptRows.byteLength);
+    else expect(nativeMmap().residentBytes(buffer, 0, buffer.byteLength)).toBe(buffer.byteLength);
+    // Without kept rows nothing is prepared: the block buffers' pages stay untouched until used.
     const small = createGramKernel(32, 64, 1, 1, 0);
     const untouched = small.rows.buffer as ArrayBuffer;
     expect(nativeMmap().residentBytes(untouched, 0, untouched.byteLength)).toBeLessThan(untouched.byteLength);
   });
 
-  test('a kernel\'s kept rows are advised onto transparent huge pages where the system has them (VmFlags hg)', () => {
-    const thp = '/sys/kernel/mm/transparent_hugepage/enabled';
-    const on = fs.existsSync(thp) && !fs.readFileSync(thp, 'utf8').includes('[never]');
-    if (!on || nativeMmap().MADV_HUGEPAGE === undefined) return; // nothing to advise: the populate alone runs (the test above)
-    const advised = (): number => {
-      // Bytes of this process's mappings flagged by MADV_HUGEPAGE ("hg" among smaps' VmFlags).
-      let total = 0;
-      for (const block of fs.readFileSync('/proc/self/smaps', 'utf8').split(/\n(?=[0-9a-f]+-[0-9a-f]+ )/)) {
-        const range = /^([0-9a-f]+)-([0-9a-f]+) /.exec(block);
-        if (range && /^VmFlags:.*\bhg\b/m.test(block)) total += Number.parseInt(range[2]!, 16) - Number.parseInt(range[1]!, 16);
-      }
-      return total;
-    };
+  test('on huge pages the range is only advised, not populated: its pages fault in as they are written', () => {
+    if (!hugePagesOn) return; // the populate below is what such a system gets
+    const memory = new WebAssembly.Memory({ initial: 64 }); // 4 MiB, untouched
+    const buffer = memory.buffer;
     const before = advised();
-    const kernel = createGramKernel(32, 64, 1, 1, 40_000); // ~10 MiB of kept rows
-    expect(advised() - before).toBeGreaterThanOrEqual(kernel.keptRows.byteLength);
+    expect(prepareFreshMemory(buffer, 0, buffer.byteLength)).toBe('huge');
+    expect(advised() - before).toBeGreaterThanOrEqual(buffer.byteLength);
+    expect(nativeMmap().residentBytes(buffer, 0, buffer.byteLength)).toBeLessThan(buffer.byteLength);
   });
 
-  test('prefaultWritable makes a fresh range resident and leaves what it holds unchanged', () => {
+  test('without huge pages the range is populated: resident, and what it holds unchanged', () => {
     const memory = new WebAssembly.Memory({ initial: 64 }); // 4 MiB, untouched
     const buffer = memory.buffer;
     const values = new Float64Array(buffer);
@@ -201,10 +206,9 @@ describe('kept rows land in memory faulted in at once (MADV_POPULATE_WRITE)', ()
     values[values.length - 1] = -2.5;
     const before = nativeMmap().residentBytes(buffer, 0, buffer.byteLength);
     expect(before).toBeLessThanOrEqual(4 * pageSize);
-    prefaultWritable(buffer, 0, buffer.byteLength);
+    expect(prepareFreshMemory(buffer, 0, buffer.byteLength, false)).toBe('populated');
     expect(nativeMmap().residentBytes(buffer, 0, buffer.byteLength)).toBe(buffer.byteLength);
     expect([values[0], values[1], values[values.length - 1]]).toEqual([1.5, 0, -2.5]);
-    prefaultWritable(buffer, 0, 0); // an empty range is nothing to do
+    expect(prepareFreshMemory(buffer, 0, 0)).toBe('none'); // an empty range is nothing to do
   });
 });
-

@@ -24,7 +24,7 @@ import { EXP_TABLE } from './fast-math-module.js';
 import { gramModuleBytes } from './module.js';
 import { keptCapacityFor, keptRowsWithin } from './kept-rows.js';
 import { SINGLE_GRAM_ERROR, SINGLE_GRAM_ROWS } from './single-gram-module.js';
-import { prefaultWritable } from '../../../data/native-mmap.js';
+import { prepareFreshMemory } from '../../../data/native-mmap.js';
 
 /** Bytes per WebAssembly memory page. */
 export const WASM_PAGE_BYTES = 65536;
@@ -234,8 +234,8 @@ export function createGramKernel(d: number, capacity: number = GRAM_BLOCK_ROWS, 
   const layout = gramLayout(dp, capacity, outputs, classes, keptRows);
   const { gW, wW, pW, zW, lW, cW, mW, rW, vW, yW, sW, tW, qW, hW, nW, iW, oW, kW, kyW, kpW } = layout;
   const memory = new wasm.Memory({ initial: Math.ceil((layout.words * 8) / WASM_PAGE_BYTES) });
-  // Kept rows are tens of MiB of fresh memory, all written by the first pass: fault it in at once.
-  if (keptRows > 0) prefaultWritable(memory.buffer, 0, memory.buffer.byteLength);
+  // Kept rows are tens of MiB of fresh memory, all written by the first pass: on huge pages, or faulted in at once.
+  if (keptRows > 0) prepareFreshMemory(memory.buffer, 0, memory.buffer.byteLength);
   const inst = new wasm.Instance(gramModule(), { env: { mem: memory } });
   const gram = inst.exports['gram'] as (g: number, l: number, z: number, n: number, dp: number, full: number) => void;
   const scale = inst.exports['scale'] as (l: number, z: number, w: number, n: number, dp: number) => void;
