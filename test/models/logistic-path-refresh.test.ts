@@ -5,10 +5,9 @@
  * the optimum a cold fit of that C alone reaches.
  */
 import { describe, expect, test } from 'vitest';
-import { ndarray } from '../../src/data/ndarray.js';
 import { fitLogisticPathDetailed } from '../../src/models/logistic-path.js';
 import { factorCostRatio, hessianCostRatio, pathRefreshPays } from '../../src/models/logistic-solver.js';
-import { uniformSource } from '../helpers/random.js';
+import { correlatedBinary } from '../helpers/correlated.js';
 import { maxRelErr } from './logistic-fixtures.js';
 
 describe('pathRefreshPays', () => {
@@ -43,23 +42,7 @@ describe('a binary path with correlated features', () => {
   // instead of 49 and 3.
   const n = 4000;
   const d = 48;
-  const random = uniformSource('path-refresh');
-  const gauss = (): number => (random() + random() + random() + random() + random() + random() - 3) * Math.SQRT2;
-  const values = new Float64Array(n * d);
-  const labels = new Float64Array(n);
-  const truth = Float64Array.from({ length: d }, (_, j) => (j < 12 ? gauss() : 0));
-  for (let i = 0; i < n; i++) {
-    let column = 0;
-    let margin = 0;
-    for (let j = 0; j < d; j++) {
-      column = 0.9 * column + gauss();
-      values[i * d + j] = column;
-      margin += truth[j]! * column;
-    }
-    labels[i] = margin / Math.sqrt(d) + gauss() > 0 ? 1 : 0;
-  }
-  const X = ndarray('float64', [n, d], values);
-  const y = ndarray('float64', [n], labels);
+  const { X, y } = correlatedBinary(n, d, 'path-refresh');
   const fold = Int32Array.from({ length: n - n / 5 }, (_, i) => i + n / 5);
   const Cs = Array.from({ length: 12 }, (_, i) => 10 ** (-4 + (6 * i) / 11));
   const params = { fitIntercept: true, maxIter: 100, tol: 1e-8 };

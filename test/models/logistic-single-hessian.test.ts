@@ -13,6 +13,7 @@ import { encodeLabels } from '../../src/models/logistic-labels.js';
 import { fitting, logisticProblem, type LogisticProblem } from '../../src/models/logistic-problem.js';
 import { singlePrecisionRate, solveLogisticPath, type PathSolution } from '../../src/models/logistic-solver.js';
 import { rowSegments } from '../../src/models/segments.js';
+import { correlatedBinary } from '../helpers/correlated.js';
 import { uniformSource } from '../helpers/random.js';
 import { dataset, maxRelErr } from './logistic-fixtures.js';
 
@@ -45,23 +46,8 @@ describe('singlePrecisionRate', () => {
 
 describe('a binary path whose Hessians may round in single precision', () => {
   // 4,000 rows × 48 correlated columns (each 0.9 of the last plus noise), labels from the first 12.
-  const n = 4000;
-  const d = 48;
-  const random = uniformSource('single-hessian');
-  const gauss = (): number => (random() + random() + random() + random() + random() + random() - 3) * Math.SQRT2;
-  const values = new Float64Array(n * d);
-  const labels = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let column = 0;
-    let margin = 0;
-    for (let j = 0; j < d; j++) {
-      column = 0.9 * column + gauss();
-      values[i * d + j] = column;
-      if (j < 12) margin += column * (j % 2 === 0 ? 0.3 : -0.2);
-    }
-    labels[i] = margin + gauss() > 0 ? 1 : 0;
-  }
-  const { solver, double } = bothWays(problemOf(ndarray('float64', [n, d], values), ndarray('float64', [n], labels)));
+  const { X, y } = correlatedBinary(4000, 48, 'single-hessian');
+  const { solver, double } = bothWays(problemOf(X, y));
 
   test('rounds where the budget allows: some solutions differ from the double-precision ones in their last bits', () => {
     expect(solver.some((fit, c) => fit.beta.some((v, j) => v !== double[c]!.beta[j]))).toBe(true);

@@ -284,10 +284,12 @@ function softmaxBlock(
   const loss = kernel.softmax(m, at);
   kernel.addGradient(m, at);
   if (!withHess) return loss;
-  const { limit, index } = pairScratch(kernel.capacity);
-  if (negligible > 0) weightLimits(kernel, m, at, negligible, limit);
+  const { limit, index, norm } = pairScratch(kernel.capacity);
+  if (negligible > 0 || rounding > 0) rowNorms(kernel, m, at, norm);
+  // |w_u|·‖x̃_u‖² < negligible leaves a term out (the constant column keeps ‖x̃_u‖ ≥ 1).
+  if (negligible > 0) for (let u = 0; u < m; u++) limit[u] = negligible / norm[u]!;
   // Decided once for the block: the pairs' own bounds (addWeightedSingle) would each need a share.
-  const single = rounding > 0 && pairRoundingBound(kernel, m, k, at) <= rounding;
+  const single = rounding > 0 && pairRoundingBound(kernel, m, k, at, norm) <= rounding;
   let output = 0;
   for (const [c, c2] of classPairs(k)) {
     let kept = 0;
@@ -317,18 +319,15 @@ function softmaxBlock(
  * (single-gram-module.ts); over the pairs Σ_{c<c'} p_c·p_c' = (1 − Σ_c p_c²)/2, so the whole is
  * at most γ_67·Σ_u |ω_u|·(1 − Σ_c p_uc²)·‖z_u‖², however many classes (terms left out only lower it).
  */
-function pairRoundingBound(kernel: GramKernel, m: number, k: number, at: number | undefined): number {
-  const { margins: p, stride } = kernel;
+function pairRoundingBound(kernel: GramKernel, m: number, k: number, at: number | undefined, norm: Float64Array): number {
+  const p = kernel.margins;
   const omega = at === undefined ? kernel.perRow : kernel.keptWeights;
-  const rows = at === undefined ? kernel.rows : kernel.keptRows;
   const base = at ?? 0;
   let sum = 0;
   for (let u = 0; u < m; u++) {
-    let norm2 = 0;
-    for (let j = (base + u) * stride; j < (base + u + 1) * stride; j++) norm2 += rows[j]! * rows[j]!;
     let squares = 0;
     for (let c = 0; c < k; c++) squares += p[u * k + c]! * p[u * k + c]!;
-    sum += Math.abs(omega[base + u]!) * Math.max(0, 1 - squares) * norm2;
+    sum += Math.abs(omega[base + u]!) * Math.max(0, 1 - squares) * norm[u]!;
   }
   return SINGLE_GRAM_ERROR * sum;
 }
@@ -340,22 +339,24 @@ function pairRoundingBound(kernel: GramKernel, m: number, k: number, at: number 
  */
 const GATHER_BELOW = 0.75;
 
-/** limit[u] = negligible / ‖x̃_u‖² for the block's m rows (the constant column keeps ‖x̃_u‖ ≥ 1). */
-function weightLimits(kernel: GramKernel, m: number, at: number | undefined, negligible: number, limit: Float64Array): void {
+/** norm[u] = ‖x̃_u‖² for the block's m rows (read by the negligible-term limits and the rounding bound alike). */
+function rowNorms(kernel: GramKernel, m: number, at: number | undefined, norm: Float64Array): void {
   const { stride } = kernel;
   const rows = at === undefined ? kernel.rows : kernel.keptRows;
   const first = (at ?? 0) * stride;
   for (let u = 0; u < m; u++) {
     let norm2 = 0;
     for (let j = u * stride; j < (u + 1) * stride; j++) norm2 += rows[first + j]! * rows[first + j]!;
-    limit[u] = negligible / norm2;
+    norm[u] = norm2;
   }
 }
 
-/** The block's per-row limits and gathered row indices, kept between sweeps (no allocation per block). */
-let scratch = { limit: new Float64Array(0), index: new Int32Array(0) };
-function pairScratch(capacity: number): { limit: Float64Array; index: Int32Array } {
-  if (scratch.limit.length < capacity) scratch = { limit: new Float64Array(capacity), index: new Int32Array(capacity) };
+/** The block's per-row limits, squared norms and gathered row indices, kept between sweeps (no allocation per block). */
+let scratch = { limit: new Float64Array(0), norm: new Float64Array(0), index: new Int32Array(0) };
+function pairScratch(capacity: number): { limit: Float64Array; norm: Float64Array; index: Int32Array } {
+  if (scratch.limit.length < capacity) {
+    scratch = { limit: new Float64Array(capacity), norm: new Float64Array(capacity), index: new Int32Array(capacity) };
+  }
   return scratch;
 }
 
