@@ -15,6 +15,9 @@
  *   advise(buffer, offset, length, advice)            madvise of the covering pages (any ArrayBuffer:
  *                                                     MADV_POPULATE_WRITE prefaults wasm memory too)
  *   residentBytes(buffer, from, to) -> number         bytes of [from, to) on resident pages
+ *   firstNonFinite(buffer, byteOffset, count, itemBytes) -> number
+ *                                                     index of the first NaN or ±Inf among count
+ *                                                     float64 (8) or float32 (4) values, or -1
  *   pageSize, MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED,
  *   MADV_POPULATE_WRITE, MADV_HUGEPAGE (where the system headers define it: Linux)
  */
@@ -273,6 +276,58 @@ static napi_value resident_bytes(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/*
+ * Index of the first NaN or ±Infinity among `count` floats of `item` bytes (8 or 4) at `data`, or -1.
+ * A value is not finite when all its exponent bits are set: adding one to the exponent field
+ * then carries into the sign bit. OR-ing those sums over a block asks that of every value at
+ * once, with integer operations the compiler vectorises; only a block whose OR has the bit set
+ * is looked at value by value.
+ */
+#define FINITE_BLOCK 4096
+static int64_t first_non_finite64(const uint64_t* v, int64_t count) {
+  const uint64_t exp = 0x7FF0000000000000ULL, one = 0x0010000000000000ULL, sign = 0x8000000000000000ULL;
+  for (int64_t from = 0; from < count; from += FINITE_BLOCK) {
+    int64_t to = from + FINITE_BLOCK < count ? from + FINITE_BLOCK : count;
+    uint64_t acc = 0;
+    for (int64_t i = from; i < to; i++) acc |= (v[i] & exp) + one;
+    if (!(acc & sign)) continue;
+    for (int64_t i = from; i < to; i++) if ((v[i] & exp) == exp) return i;
+  }
+  return -1;
+}
+
+static int64_t first_non_finite32(const uint32_t* v, int64_t count) {
+  const uint32_t exp = 0x7F800000U, one = 0x00800000U, sign = 0x80000000U;
+  for (int64_t from = 0; from < count; from += FINITE_BLOCK) {
+    int64_t to = from + FINITE_BLOCK < count ? from + FINITE_BLOCK : count;
+    uint32_t acc = 0;
+    for (int64_t i = from; i < to; i++) acc |= (v[i] & exp) + one;
+    if (!(acc & sign)) continue;
+    for (int64_t i = from; i < to; i++) if ((v[i] & exp) == exp) return i;
+  }
+  return -1;
+}
+
+static napi_value first_non_finite(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 4) return throw_range(env, "firstNonFinite(buffer, byteOffset, count, itemBytes) takes 4 arguments");
+  void* data;
+  size_t byte_length;
+  if (napi_get_arraybuffer_info(env, argv[0], &data, &byte_length) != napi_ok) return throw_range(env, "buffer must be an ArrayBuffer");
+  int64_t offset, count, item;
+  if (!get_size(env, argv[1], "byteOffset", &offset) || !get_size(env, argv[2], "count", &count) || !get_size(env, argv[3], "itemBytes", &item)) return NULL;
+  if (item != 8 && item != 4) return throw_range(env, "itemBytes must be 8 or 4");
+  if (offset % item != 0) return throw_range(env, "byteOffset must be a multiple of itemBytes");
+  if ((uint64_t)offset + (uint64_t)count * (uint64_t)item > byte_length) return throw_range(env, "byteOffset + count values is past the end of the buffer");
+  const char* at = (const char*)data + offset;
+  int64_t found = item == 8 ? first_non_finite64((const uint64_t*)at, count) : first_non_finite32((const uint32_t*)at, count);
+  napi_value result;
+  napi_create_double(env, (double)found, &result);
+  return result;
+}
+
 static void set_int(napi_env env, napi_value exports, const char* name, int64_t value) {
   napi_value v;
   napi_create_double(env, (double)value, &v);
@@ -290,6 +345,7 @@ static napi_value init(napi_env env, napi_value exports) {
   set_function(env, exports, "sync", sync_range);
   set_function(env, exports, "advise", advise_range);
   set_function(env, exports, "residentBytes", resident_bytes);
+  set_function(env, exports, "firstNonFinite", first_non_finite);
   set_int(env, exports, "pageSize", (int64_t)page_size());
   set_int(env, exports, "MADV_NORMAL", MADV_NORMAL);
   set_int(env, exports, "MADV_RANDOM", MADV_RANDOM);

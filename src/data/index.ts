@@ -15,7 +15,7 @@ export { readNpy, saveNpy, openNpy, readNpyHeader, isMapped, type OpenNpyOptions
 export { memmap, DEFAULT_WINDOW_BYTES, MAX_WINDOW_BYTES, type MemmapOptions } from './memmap.js';
 export { swapBytes } from './byteswap.js';
 export { sum, mean, std, columnMeans } from './reduce.js';
-export { firstNonFinite, allFiniteInFile } from './finite.js';
+export { firstNonFinite } from './finite.js';
 export { dump, load, registerDumpType, type DumpType, type LoadOptions } from './dump.js';
 export {
   persistDataset, openStore, writeFoldSet, readFoldSet, checkStoreUnchanged,

@@ -31,6 +31,12 @@ export interface NativeMmap {
   advise(buffer: ArrayBuffer, offset: number, length: number, advice: number): void;
   /** Bytes of `[from, to)` of a mapping that lie on pages resident in memory (mincore). */
   residentBytes(buffer: ArrayBuffer, from: number, to: number): number;
+  /**
+   * Index of the first NaN or ±Infinity among `count` values of `itemBytes` (8: float64, 4:
+   * float32) from `byteOffset` of any ArrayBuffer, or -1; undefined from an addon built before it
+   * was exported.
+   */
+  firstNonFinite?(buffer: ArrayBuffer, byteOffset: number, count: number, itemBytes: 8 | 4): number;
   readonly pageSize: number;
   readonly MADV_NORMAL: number;
   readonly MADV_RANDOM: number;

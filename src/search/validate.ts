@@ -6,8 +6,6 @@
  * X there instead of reading it twice.
  */
 import type { NdArray } from '../data/ndarray.js';
-import { allFiniteInFile } from '../data/finite.js';
-import { isMapped } from '../data/npy.js';
 import { isFloatDType } from '../data/dtypes.js';
 import { DataError } from '../errors.js';
 import { checkFiniteMatrix, checkFiniteY, targetValues } from '../models/checks.js';
@@ -47,11 +45,12 @@ export function checkTargetValues(estimator: Estimator, X: FloatMatrix, y: NdArr
 }
 
 /**
- * Checks that every value of X is finite. A file-backed X is checked by reading its file
- * (cheaper than faulting in the mapping); only a bad file is scanned again through the
- * mapping, for the error message that names the row and column.
+ * Checks that every value of X is finite: one flat scan per window (native over a window's
+ * values, through the mapping of a file-backed X), and only where it finds one, a scan for the
+ * row and column to name. Reading the file instead of the mapping was faster while the scan was
+ * JavaScript's (45 against ~50 ms on 100,000 × 128); the native scan takes 17 through the mapping.
  * @throws DataError naming the row, column and value found.
  */
 export function checkFiniteInputX(X: FloatMatrix): void {
-  if (!(isMapped(X) && allFiniteInFile(X) === true)) checkFiniteMatrix(X);
+  checkFiniteMatrix(X);
 }
