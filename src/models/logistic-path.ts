@@ -54,7 +54,7 @@ export interface PathOptions {
    */
   readonly target?: Float64Array;
   /** Keep the rows in the wasm kernel between passes (default true; see LogisticProblemSpec.keepRows). */
-  readonly keepRows?: boolean;
+  readonly keepRows?: boolean | 'existing';
   /**
    * A loss Hessian of the same model on other rows of the same data (a search's fold, at a
    * nearby C: {@link LogisticPathFit.curvatures}), with the weight of the rows it summed: the
@@ -122,7 +122,7 @@ export function fitLogisticPathDetailed(
     segments, labels, fitIntercept: params.fitIntercept,
     ...(sampleWeight ? { sampleWeight } : {}),
     ...(options.featureMap ? { featureMap: options.featureMap } : {}),
-    ...(options.keepRows === false ? { keepRows: false } : {}),
+    ...(options.keepRows === undefined ? {} : { keepRows: options.keepRows }),
   });
   const space = options.featureMap ? 'model' : 'raw';
   const order = Cs.map((C, i) => ({ C, i })).sort((a, b) => a.C - b.C);

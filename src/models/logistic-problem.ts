@@ -44,11 +44,13 @@ export interface LogisticProblemSpec {
   /** A scaler fitted on the same rows, applied implicitly (X is never copied). */
   readonly featureMap?: FeatureMap;
   /**
-   * Let the wasm kernel keep the rows between passes (kernels/wasm/kept-rows.ts). Default true;
-   * false for a fit expected to take a few passes (a refit from its folds' solutions), for which
-   * the first touch of the kept rows' fresh memory costs more than the later passes save.
+   * Let the wasm kernel keep the rows between passes (kernels/wasm/kept-rows.ts). Default true.
+   * `'existing'` for a fit expected to take a few passes (a refit from its folds' solutions),
+   * for which the first touch of fresh memory would cost more than the later passes save: it keeps
+   * what the kernel's kept memory holds already (a pool thread's, from its paths) and streams the
+   * rest. False: stream every pass.
    */
-  readonly keepRows?: boolean;
+  readonly keepRows?: boolean | 'existing';
 }
 
 /**
@@ -344,7 +346,7 @@ export function negligibleTerm(tolerance: number, rows: number, k: number): numb
 
 /** Per segment: the kernel's view of its rows (to `keep` between passes or not), and the labels and weights from its first row on (no copies). */
 function sweepParts(
-  segments: readonly RowSegment[], labels: EncodedLabels, shift: Float64Array | undefined, weight: Float64Array | undefined, keep: boolean,
+  segments: readonly RowSegment[], labels: EncodedLabels, shift: Float64Array | undefined, weight: Float64Array | undefined, keep: boolean | 'existing',
 ): SweepPart[] {
   return segments.map((s) => ({
     rows: { X: s.view, rows: s.rows, keep, ...(shift ? { shift } : {}), ...(weight ? { weight: weight.subarray(s.rowStart) } : {}) },

@@ -290,7 +290,7 @@ export function releaseKeptRows(): void {
   dropKeptRowKernels();
 }
 
-/** Kept rows a sweep over `data` asks its kernel for (the kernel holds to the budget): its row count when marked `keep`, else 0. */
+/** Kept rows a sweep over `data` asks its kernel for (the kernel holds to the budget): its row count when marked `keep: true`, else 0 (`'existing'` asks for no room). */
 function keptRowsFor(data: SweepRows): number {
   return data.keep === true ? rowCount(data.X, data.rows) : 0;
 }

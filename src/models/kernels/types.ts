@@ -103,9 +103,11 @@ export interface SweepRows {
   /**
    * The caller sweeps this same object again and again (a solver's passes): the wasm backend
    * may keep its rows, labels and weights in its own memory between passes
-   * (wasm/kept-rows.ts), so none of the arrays may change while it is in use.
+   * (wasm/kept-rows.ts), so none of the arrays may change while it is in use. `'existing'`:
+   * keep only as many whole blocks of rows as the kept memory the thread's kernel already has
+   * holds, streaming the rest, and never make room (fresh memory costs more than a few passes save).
    */
-  readonly keep?: boolean;
+  readonly keep?: boolean | 'existing';
 }
 
 /** Row id of the r-th chosen row. */

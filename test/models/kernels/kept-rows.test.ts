@@ -11,7 +11,7 @@ import {
   logisticNewtonSweep, newtonScratchLength, softmaxNewtonSweep, withBackend, type DenseView, type SweepRows,
 } from '../../../src/models/kernels/index.js';
 import { KEPT_ROWS_ENV, keptCapacityFor, keptRowsBudget, setKeptRowsBudget } from '../../../src/models/kernels/wasm/kept-rows.js';
-import { createGramKernel, wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
+import { createGramKernel, dropKeptRowKernels, wasmGramKernel } from '../../../src/models/kernels/wasm/kernel.js';
 import { nativeMmap, prepareFreshMemory } from '../../../src/data/native-mmap.js';
 import { ndarray } from '../../../src/data/ndarray.js';
 import { matrixWindows } from '../../../src/models/checks.js';
@@ -105,6 +105,42 @@ describe('kept rows', () => {
       const first = sweep(unkept, kind, 35, false);
       values.fill(0.75);
       expect(sweep(unkept, kind, 35, false).loss).not.toBe(first.loss);
+    });
+  }
+
+  for (const kind of ['binary', 'softmax'] as const) {
+    test(`${kind}: keep 'existing' keeps the leading whole blocks the kernel has room for, streams the rest, and makes no room`, () => {
+      dropKeptRowKernels();
+      // 2,600 rows of 5 features: blocks of 1,024 rows (blockRowsFor), the last one partial.
+      const rowsAll = 2600;
+      const values = randoms(rowsAll * d, 9).map((v) => 2 + 3 * v);
+      const X: DenseView = { data: values, nRows: rowsAll, nCols: d, order: 'C' };
+      const labels = kind === 'binary'
+        ? Float64Array.from(randoms(rowsAll, 10), (v) => (v > 0 ? 1 : 0))
+        : Int32Array.from(randoms(rowsAll, 10), (v) => (v < -0.3 ? 0 : v < 0.3 ? 1 : 2));
+      const outputs = kind === 'binary' ? 1 : 3;
+      const classes = kind === 'binary' ? 1 : k;
+      // Room for 1,536 rows (1,500 asked, and a little more): one whole block of the three.
+      sweep({ X, rows: Int32Array.from({ length: 1500 }, (_, i) => i), shift, keep: true }, kind, 40, false, labels);
+      const kernel = wasmGramKernel(D, outputs, classes)!;
+      expect([kernel.capacity, kernel.keptCapacity]).toEqual([1024, 1536]);
+      const existing: SweepRows = { X, rows: undefined, shift, keep: 'existing' };
+      const streamed: SweepRows = { X, rows: undefined, shift };
+      for (const [seed, withHess] of [[41, true], [42, false], [43, true]] as const) {
+        expect(sweep(existing, kind, seed, withHess, labels)).toEqual(sweep(streamed, kind, seed, withHess, labels));
+      }
+      expect(wasmGramKernel(D, outputs, classes)).toBe(kernel);
+      expect(kernel.keptCapacity).toBe(1536);
+      // Rows 0-1023 are read from the kept copy from now on, rows 1024-2599 from X.
+      const before = sweep(existing, kind, 44, true, labels);
+      values.fill(0.5, 0, 1024 * d);
+      expect(sweep(existing, kind, 44, true, labels)).toEqual(before);
+      values.fill(0.5, 1024 * d);
+      expect(sweep(existing, kind, 44, true, labels).loss).not.toBe(before.loss);
+      // Without kept memory it streams every row.
+      dropKeptRowKernels();
+      expect(sweep(existing, kind, 45, true, labels)).toEqual(sweep(streamed, kind, 45, true, labels));
+      expect(wasmGramKernel(D, outputs, classes)!.keptCapacity).toBe(0);
     });
   }
 

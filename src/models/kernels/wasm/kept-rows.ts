@@ -78,8 +78,12 @@ const slotsOf = new WeakMap<GramKernel, Slots>();
  * The slot of `owner`'s `count` rows in `kernel`'s kept rows: the one it has, or a new one,
  * unloaded, after the slots in use (all of them dropped when there is no room left: a new
  * problem's rows replace the last one's). Undefined when the kernel or the budget cannot keep that many.
+ * `leading`: keep only the leading whole blocks (`kernel.capacity` rows each) that fit in the
+ * kernel's kept rows, the slot's `count` then fewer than asked for; the sweep streams the rest,
+ * block by block as before, so the sums are the same to the bit.
  */
-export function keptSlot(kernel: GramKernel, owner: object, count: number): KeptSlot | undefined {
+export function keptSlot(kernel: GramKernel, owner: object, count: number, leading = false): KeptSlot | undefined {
+  if (leading && count > kernel.keptCapacity) count = Math.floor(kernel.keptCapacity / kernel.capacity) * kernel.capacity;
   if (count < 1 || count > kernel.keptCapacity || keptRowsWithin(count, kernel.stride) === 0) return undefined;
   let slots = slotsOf.get(kernel);
   if (slots === undefined) slotsOf.set(kernel, (slots = { used: 0, byOwner: new WeakMap() }));

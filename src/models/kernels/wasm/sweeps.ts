@@ -10,7 +10,7 @@
 import { loadRowMoments, loadShiftedRow } from '../rows.js';
 import { rowId, weightSum, type DenseView, type GramStats, type SweepRows } from '../types.js';
 import type { GramKernel } from './kernel.js';
-import { keptSlot } from './kept-rows.js';
+import { keptSlot, type KeptSlot } from './kept-rows.js';
 import { curvatureWeight } from '../logistic-math.js';
 import { SINGLE_GRAM_ERROR } from './single-gram-module.js';
 
@@ -124,13 +124,13 @@ export function logisticSweepWasm(
   copyCoef(kernel, coef, 1, D);
   resetFor(kernel, hess !== undefined);
   setShift(kernel, shift);
-  const slot = data.keep === true ? keptSlot(kernel, data, n) : undefined;
+  const slot = sweepSlot(kernel, data, n);
   const load = slot === undefined || slot.loadedWith !== target;
   let loss = 0;
   for (let first = 0; first < n; first += kernel.capacity) {
     const m = Math.min(kernel.capacity, n - first);
-    const at = slot === undefined ? undefined : slot.first + first;
-    if (load) loadBlock(kernel, X, rows, first, m, shift, target, weight, at);
+    const at = keptAt(slot, first);
+    if (load || at === undefined) loadBlock(kernel, X, rows, first, m, shift, target, weight, at);
     loss += logisticBlock(kernel, m, hess !== undefined, at, roundingPerRow * m);
   }
   if (slot !== undefined) slot.loadedWith = target;
@@ -173,19 +173,29 @@ export function softmaxSweepWasm(
   copyCoef(kernel, coef, k, D);
   resetFor(kernel, hess !== undefined);
   setShift(kernel, shift);
-  const slot = data.keep === true ? keptSlot(kernel, data, n) : undefined;
+  const slot = sweepSlot(kernel, data, n);
   const load = slot === undefined || slot.loadedWith !== label;
   let loss = 0;
   for (let first = 0; first < n; first += kernel.capacity) {
     const m = Math.min(kernel.capacity, n - first);
-    const at = slot === undefined ? undefined : slot.first + first;
-    if (load) loadBlock(kernel, X, rows, first, m, shift, label, weight, at);
+    const at = keptAt(slot, first);
+    if (load || at === undefined) loadBlock(kernel, X, rows, first, m, shift, label, weight, at);
     loss += softmaxBlock(kernel, m, k, hess !== undefined, at, negligible, roundingPerRow * m);
   }
   if (slot !== undefined) slot.loadedWith = label;
   kernel.readGradient(grad);
   if (hess !== undefined) readSoftmaxHessian(kernel, k, D, hess);
   return loss;
+}
+
+/** The kept slot a sweep over `data`'s n rows reads and fills, if its rows are kept (SweepRows.keep). */
+function sweepSlot(kernel: GramKernel, data: SweepRows, n: number): KeptSlot | undefined {
+  return data.keep === true || data.keep === 'existing' ? keptSlot(kernel, data, n, data.keep === 'existing') : undefined;
+}
+
+/** Where the block from row `first` sits among the kept rows, or undefined when it streams through the block buffer. */
+function keptAt(slot: KeptSlot | undefined, first: number): number | undefined {
+  return slot !== undefined && first < slot.count ? slot.first + first : undefined;
 }
 
 /** Zeroes what a sweep sums into: the gradient, and the G matrices only when it sums a Hessian. */
