@@ -159,6 +159,27 @@ describe('kept rows', () => {
     }
   });
 
+  test('a problem thinned for a presolve keeps its rows in the room its parent\'s rows made, and makes none', () => {
+    dropKeptRowKernels();
+    const rowsAll = 4000;
+    const values = randoms(rowsAll * d, 11);
+    const X = ndarray('float64', [rowsAll, d], values);
+    const labels = encodeLabels(Float64Array.from(randoms(rowsAll, 12), (v) => (v > 0 ? 1 : 0)), undefined);
+    const problem = logisticProblem({ segments: rowSegments(matrixWindows(X), undefined), labels, fitIntercept: true });
+    const beta = randoms(D, 13).map((v) => 0.3 * v);
+    const grad = new Float64Array(D);
+    withBackend('wasm', () => problem.evaluate(beta, grad, undefined));
+    const kernel = wasmGramKernel(D, 1, 1)!;
+    const room = kernel.keptCapacity;
+    const thin = problem.thinned(2)!; // 2,000 rows: within the 4,000 rows' room
+    const before = withBackend('wasm', () => thin.evaluate(beta, grad, undefined));
+    values.fill(0.5); // behind both problems' backs
+    expect(withBackend('wasm', () => thin.evaluate(beta, grad, undefined))).toBe(before);
+    expect(withBackend('wasm', () => problem.thinned(2)!.evaluate(beta, grad, undefined))).not.toBe(before);
+    expect(wasmGramKernel(D, 1, 1)).toBe(kernel);
+    expect(kernel.keptCapacity).toBe(room);
+  });
+
   test('a kernel makes a little room beyond the rows asked for, so folds a row apart share it (within the budget)', () => {
     const first = wasmGramKernel(D + 8, 1, 1, 1000)!;
     expect(first.keptCapacity).toBe(1024); // 1000 + 16, in whole 64-row blocks
