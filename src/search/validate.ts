@@ -47,8 +47,9 @@ export function checkTargetValues(estimator: Estimator, X: FloatMatrix, y: NdArr
 /**
  * Checks that every value of X is finite: one flat scan per window (native over a window's
  * values, through the mapping of a file-backed X), and only where it finds one, a scan for the
- * row and column to name. Reading the file instead of the mapping was faster while the scan was
- * JavaScript's (45 against ~50 ms on 100,000 × 128); the native scan takes 17 through the mapping.
+ * row and column to name. While the scan was JavaScript's it read X's file instead (as fast as
+ * faulting in the mapping for it: ~45 ms on 100,000 × 128 in a search); the native scan takes 17
+ * through the mapping.
  * @throws DataError naming the row, column and value found.
  */
 export function checkFiniteInputX(X: FloatMatrix): void {
