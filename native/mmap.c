@@ -284,29 +284,20 @@ static napi_value resident_bytes(napi_env env, napi_callback_info info) {
  * is looked at value by value.
  */
 #define FINITE_BLOCK 4096
-static int64_t first_non_finite64(const uint64_t* v, int64_t count) {
-  const uint64_t exp = 0x7FF0000000000000ULL, one = 0x0010000000000000ULL, sign = 0x8000000000000000ULL;
-  for (int64_t from = 0; from < count; from += FINITE_BLOCK) {
-    int64_t to = from + FINITE_BLOCK < count ? from + FINITE_BLOCK : count;
-    uint64_t acc = 0;
-    for (int64_t i = from; i < to; i++) acc |= (v[i] & exp) + one;
-    if (!(acc & sign)) continue;
-    for (int64_t i = from; i < to; i++) if ((v[i] & exp) == exp) return i;
+/* first_non_finite64 over uint64_t, first_non_finite32 over uint32_t: one body for both widths. */
+#define DEFINE_FIRST_NON_FINITE(name, T, EXP, ONE, SIGN)                   \
+  static int64_t name(const T* v, int64_t count) {                         \
+    for (int64_t from = 0; from < count; from += FINITE_BLOCK) {           \
+      int64_t to = from + FINITE_BLOCK < count ? from + FINITE_BLOCK : count; \
+      T acc = 0;                                                           \
+      for (int64_t i = from; i < to; i++) acc |= (T)((v[i] & (EXP)) + (ONE)); \
+      if (!(acc & (SIGN))) continue;                                       \
+      for (int64_t i = from; i < to; i++) if ((v[i] & (EXP)) == (EXP)) return i; \
+    }                                                                      \
+    return -1;                                                             \
   }
-  return -1;
-}
-
-static int64_t first_non_finite32(const uint32_t* v, int64_t count) {
-  const uint32_t exp = 0x7F800000U, one = 0x00800000U, sign = 0x80000000U;
-  for (int64_t from = 0; from < count; from += FINITE_BLOCK) {
-    int64_t to = from + FINITE_BLOCK < count ? from + FINITE_BLOCK : count;
-    uint32_t acc = 0;
-    for (int64_t i = from; i < to; i++) acc |= (v[i] & exp) + one;
-    if (!(acc & sign)) continue;
-    for (int64_t i = from; i < to; i++) if ((v[i] & exp) == exp) return i;
-  }
-  return -1;
-}
+DEFINE_FIRST_NON_FINITE(first_non_finite64, uint64_t, 0x7FF0000000000000ULL, 0x0010000000000000ULL, 0x8000000000000000ULL)
+DEFINE_FIRST_NON_FINITE(first_non_finite32, uint32_t, 0x7F800000U, 0x00800000U, 0x80000000U)
 
 static napi_value first_non_finite(napi_env env, napi_callback_info info) {
   size_t argc = 4;

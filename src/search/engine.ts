@@ -23,7 +23,8 @@ import { planScoring, type ScoringOption, type ScoringPlan } from './scoring.js'
 import { resolveCv } from './splitters.js';
 import { handleTask } from './task-runner.js';
 import type { Fold } from './types.js';
-import { checkFiniteInputX, checkInputShapes, checkTargetValues } from './validate.js';
+import { checkFiniteMatrix } from '../models/checks.js';
+import { checkInputShapes, checkTargetValues } from './validate.js';
 
 const HANDLER_URL = builtInHandlerModule();
 
@@ -127,7 +128,10 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
       pending, candidates, context, concurrency: executor.concurrency, folds, X, y, target: labels, storeX: store.X as FloatMatrix,
       ...(request.warm ? { warm: request.warm } : {}),
     });
-    if (!plan.checksFiniteX) checkFiniteInputX(X);
+    // One flat scan per window of X, natively through its mapping (data/finite.ts: 17 ms on
+    // 100,000 × 128, where reading the file for a JavaScript scan took ~45 in a search), and a
+    // second scan, for the row and column to name, only where it finds a bad value.
+    if (!plan.checksFiniteX) checkFiniteMatrix(X);
     options.signal?.throwIfAborted?.();
     const metric = request.refitMetric?.(scoring.names);
     const early = metric === undefined ? undefined : earlyRefit(plan, executor, metric, folds.length, options.executor !== undefined);

@@ -8,7 +8,7 @@
 import type { NdArray } from '../data/ndarray.js';
 import { isFloatDType } from '../data/dtypes.js';
 import { DataError } from '../errors.js';
-import { checkFiniteMatrix, checkFiniteY, targetValues } from '../models/checks.js';
+import { checkFiniteY, targetValues } from '../models/checks.js';
 import type { Estimator, FloatMatrix } from '../models/estimator.js';
 
 /**
@@ -28,7 +28,7 @@ export function checkInputShapes(X: FloatMatrix, y: NdArray): void {
 /**
  * Checks the values of y (finite; for classifiers at least two classes) and returns it as
  * float64 for the splitters: y's own data when it is float64 already, so treat the result
- * as read-only. X's values are checked by {@link checkFiniteInputX}, or by a plan whose pass
+ * as read-only. X's values are checked by checkFiniteMatrix (models/checks.ts), or by a plan whose pass
  * over the data checks them as it goes (see Plan.checksFiniteX).
  * @throws DataError naming the row and value found.
  */
@@ -44,14 +44,3 @@ export function checkTargetValues(estimator: Estimator, X: FloatMatrix, y: NdArr
   return labels;
 }
 
-/**
- * Checks that every value of X is finite: one flat scan per window (native over a window's
- * values, through the mapping of a file-backed X), and only where it finds one, a scan for the
- * row and column to name. While the scan was JavaScript's it read X's file instead (as fast as
- * faulting in the mapping for it: ~45 ms on 100,000 × 128 in a search); the native scan takes 17
- * through the mapping.
- * @throws DataError naming the row, column and value found.
- */
-export function checkFiniteInputX(X: FloatMatrix): void {
-  checkFiniteMatrix(X);
-}
