@@ -45,8 +45,8 @@ export interface Evaluation {
   readonly refit: (candidate: number) => Estimator | undefined;
   /**
    * Settles once the threads the evaluation started are gone. With `deferClose` they are still
-   * closing when the evaluation returns, so that a refit on this thread overlaps their closing:
-   * the caller awaits this after it (it rejects if closing failed). Resolved otherwise.
+   * closing when the evaluation returns, so that the caller's refit and results overlap their
+   * closing (it rejects if closing failed). Resolved otherwise.
    */
   readonly released: Promise<void>;
 }
@@ -70,7 +70,7 @@ export interface EvaluationRequest {
    * where the plan allows (early-refit.ts).
    */
   readonly refitMetric?: (scoring: readonly string[]) => string | undefined;
-  /** Return before the threads this evaluation starts have closed: the caller awaits `released` (see Evaluation). */
+  /** Return before the threads this evaluation starts have closed: `released` settles when they have (see Evaluation). */
   readonly deferClose?: boolean;
 }
 
@@ -145,7 +145,7 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
     checkStoreUnchanged(store);
     checkNotAllFailed(records, scoring.names);
     const refit = (candidate: number): Estimator | undefined => early?.refitted(candidate) ?? plan.refit?.(candidate);
-    // The threads take ~30 ms to end (LB, LW): the caller's refit need not wait for them.
+    // The threads take ~25-30 ms to end (LB, LW): neither the caller's refit nor its return waits for them.
     if (request.deferClose === true && !options.executor) closing = executor.close();
     return {
       records, folds, scoring: scoring.names, multimetric: scoring.multimetric, scorers: scoring.scorers, storeHash: store.hash,

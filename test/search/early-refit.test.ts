@@ -235,12 +235,21 @@ describe('a logistic search with an early refit', () => {
 describe('a search\'s own threads', () => {
   afterEach(() => { vi.restoreAllMocks(); });
 
-  it('close while the search refits on this thread, and are gone before fit returns', async () => {
+  const searchCancer = async (): Promise<void> => {
     const { X, y } = dataset('breast_cancer');
+    await new GridSearch(makePipeline(new StandardScaler(), new LogisticRegression()), { logisticregression__C: [0.1, 1] }, {
+      cv: new StratifiedKFold({ nSplits: 3 }), scoring: 'accuracy', workers: 2,
+    }).fit(X, y);
+  };
+
+  it('start closing before the search refits on this thread, and fit returns without waiting for them', async () => {
     const events: string[] = [];
+    let finishClosing!: () => void;
+    const held = new Promise<void>((resolve) => { finishClosing = resolve; });
     const close = ThreadPoolExecutor.prototype.close;
     vi.spyOn(ThreadPoolExecutor.prototype, 'close').mockImplementation(async function (this: ThreadPoolExecutor) {
       events.push('close');
+      await held; // closing lasts until the test lets it end: fit must not wait for it
       await close.call(this);
       events.push('closed');
     });
@@ -250,10 +259,23 @@ describe('a search\'s own threads', () => {
       events.push('refit');
       return fit.apply(this, args);
     });
-    await new GridSearch(makePipeline(new StandardScaler(), new LogisticRegression()), { logisticregression__C: [0.1, 1] }, {
-      cv: new StratifiedKFold({ nSplits: 3 }), scoring: 'accuracy', workers: 2,
-    }).fit(X, y);
+    await searchCancer();
     events.push('returned');
-    expect(events).toEqual(['close', 'refit', 'closed', 'returned']);
+    expect(events).toEqual(['close', 'refit', 'returned']);
+    finishClosing();
+    await vi.waitFor(() => expect(events).toEqual(['close', 'refit', 'returned', 'closed']), { timeout: 10_000 });
+  });
+
+  it('that fail to close make a process warning, not a failed search', async () => {
+    const close = ThreadPoolExecutor.prototype.close;
+    vi.spyOn(ThreadPoolExecutor.prototype, 'close').mockImplementation(async function (this: ThreadPoolExecutor) {
+      await close.call(this);
+      throw new Error('thread 7 would not stop');
+    });
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    await searchCancer();
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('thread 7 would not stop'), expect.objectContaining({ type: 'MemgridWarning' }),
+    ));
   });
 });
