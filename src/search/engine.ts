@@ -4,7 +4,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { checkStoreUnchanged, persistDataset, writeFoldSet } from '../data/index.js';
+import { checkStoreUnchanged, isMapped, persistDataset, writeFoldSet } from '../data/index.js';
 import type { NdArray } from '../data/ndarray.js';
 import { AbortError, FitError, MemgridError, ValueError } from '../errors.js';
 import type { Estimator, FloatMatrix, Params } from '../models/estimator.js';
@@ -130,8 +130,11 @@ export async function evaluate(request: EvaluationRequest): Promise<Evaluation> 
     });
     // One flat scan per window of X, natively through its mapping (data/finite.ts: 17 ms on
     // 100,000 × 128, where reading the file for a JavaScript scan took ~45 in a search), and a
-    // second scan, for the row and column to name, only where it finds a bad value.
-    if (!plan.checksFiniteX) checkFiniteMatrix(X);
+    // second scan, for the row and column to name, only where it finds a bad value. A mapped X is
+    // scanned through the store's mapping, which holds the same values and is the one mapping
+    // every thread of this process reads (shareMapping): the page-table faults the scan pays are
+    // then not paid again by each thread's first task.
+    if (!plan.checksFiniteX) checkFiniteMatrix(isMapped(X) ? store.X as FloatMatrix : X);
     options.signal?.throwIfAborted?.();
     const metric = request.refitMetric?.(scoring.names);
     const early = metric === undefined ? undefined : earlyRefit(plan, executor, metric, folds.length, options.executor !== undefined);

@@ -141,6 +141,15 @@ describe('searches over an X in many row windows', () => {
     );
   });
 
+  it('a logistic search finds a ±Inf in a mapped X through the store\'s mapping and names its row of X', async () => {
+    const cancer = converged.datasets['breast_cancer']!;
+    const values = Float64Array.from(cancer.X.flat());
+    values[500 * 30 + 29] = Number.POSITIVE_INFINITY;
+    const { X, y } = mapped('logistic-inf', ndarray('float64', [cancer.X.length, 30], values), ndarray('float64', [cancer.y.length], Float64Array.from(cancer.y)));
+    await expect(new GridSearch(new LogisticRegression(), { C: [0.1, 1] }, { cv: new StratifiedKFold({ nSplits: 3 }), workers: 0 }).fit(X, y))
+      .rejects.toThrow(new DataError('X contains Infinity at row 500, column 29: values must be finite'));
+  });
+
   it('logistic grid (the path plan) on two threads gives the in-memory search\'s numbers', async () => {
     const cancer = converged.datasets['breast_cancer']!;
     const X0 = ndarray('float64', [cancer.X.length, 30], Float64Array.from(cancer.X.flat()));
