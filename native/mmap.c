@@ -100,6 +100,25 @@ static int get_size(napi_env env, napi_value value, const char* name, int64_t* o
   return 1;
 }
 
+/*
+ * The call's arguments into argv (room for `room`), their count in *argc; 0 after throwing `usage`
+ * as a RangeError when fewer than `want` were given.
+ */
+static int get_args(napi_env env, napi_callback_info info, size_t want, size_t room, napi_value* argv, size_t* argc, const char* usage) {
+  *argc = room;
+  napi_get_cb_info(env, info, argc, argv, NULL, NULL);
+  if (*argc >= want) return 1;
+  throw_range(env, usage);
+  return 0;
+}
+
+/* The bytes behind an ArrayBuffer argument; 0 after throwing `message` as a RangeError when it is not one. */
+static int get_buffer(napi_env env, napi_value value, const char* message, void** data, size_t* byte_length) {
+  if (napi_get_arraybuffer_info(env, value, data, byte_length) == napi_ok) return 1;
+  throw_range(env, message);
+  return 0;
+}
+
 static void unmap_finalizer(napi_env env, void* data, void* hint) {
   (void)env;
   (void)data;
@@ -152,10 +171,9 @@ static void release_view(Mapping* m) {
 }
 
 static napi_value map_file(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
+  size_t argc;
   napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 4) return throw_range(env, "map(fd, offset, length, shared[, reuse]) takes 4 or 5 arguments");
+  if (!get_args(env, info, 4, 5, argv, &argc, "map(fd, offset, length, shared[, reuse]) takes 4 or 5 arguments")) return NULL;
   int32_t fd;
   int64_t offset, length;
   bool shared, reuse = false;
@@ -200,10 +218,7 @@ static napi_value map_file(napi_env env, napi_callback_info info) {
 static int covering_span(napi_env env, napi_value value, napi_value off_v, napi_value len_v, char** start, size_t* span) {
   void* data;
   size_t byte_length;
-  if (napi_get_arraybuffer_info(env, value, &data, &byte_length) != napi_ok) {
-    throw_range(env, "buffer must be an ArrayBuffer");
-    return 0;
-  }
+  if (!get_buffer(env, value, "buffer must be an ArrayBuffer", &data, &byte_length)) return 0;
   int64_t offset, length;
   if (!get_size(env, off_v, "offset", &offset) || !get_size(env, len_v, "length", &length)) return 0;
   if ((uint64_t)offset + (uint64_t)length > byte_length) {
@@ -218,10 +233,9 @@ static int covering_span(napi_env env, napi_value value, napi_value off_v, napi_
 }
 
 static napi_value sync_range(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
+  size_t argc;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 3) return throw_range(env, "sync(buffer, offset, length) takes 3 arguments");
+  if (!get_args(env, info, 3, 3, argv, &argc, "sync(buffer, offset, length) takes 3 arguments")) return NULL;
   char* start;
   size_t span;
   if (!covering_span(env, argv[0], argv[1], argv[2], &start, &span)) return NULL;
@@ -230,10 +244,9 @@ static napi_value sync_range(napi_env env, napi_callback_info info) {
 }
 
 static napi_value advise_range(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
+  size_t argc;
   napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 4) return throw_range(env, "advise(buffer, offset, length, advice) takes 4 arguments");
+  if (!get_args(env, info, 4, 4, argv, &argc, "advise(buffer, offset, length, advice) takes 4 arguments")) return NULL;
   char* start;
   size_t span;
   int32_t advice;
@@ -244,13 +257,12 @@ static napi_value advise_range(napi_env env, napi_callback_info info) {
 }
 
 static napi_value resident_bytes(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
+  size_t argc;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 3) return throw_range(env, "residentBytes(buffer, from, to) takes 3 arguments");
+  if (!get_args(env, info, 3, 3, argv, &argc, "residentBytes(buffer, from, to) takes 3 arguments")) return NULL;
   void* data;
   size_t byte_length;
-  if (napi_get_arraybuffer_info(env, argv[0], &data, &byte_length) != napi_ok) return throw_range(env, "buffer must be an ArrayBuffer returned by map()");
+  if (!get_buffer(env, argv[0], "buffer must be an ArrayBuffer returned by map()", &data, &byte_length)) return NULL;
   int64_t from, to;
   if (!get_size(env, argv[1], "from", &from) || !get_size(env, argv[2], "to", &to)) return NULL;
   if (to < from || (uint64_t)to > byte_length) return throw_range(env, "from..to must lie inside the mapping");
@@ -300,13 +312,12 @@ DEFINE_FIRST_NON_FINITE(first_non_finite64, uint64_t, 0x7FF0000000000000ULL, 0x0
 DEFINE_FIRST_NON_FINITE(first_non_finite32, uint32_t, 0x7F800000U, 0x00800000U, 0x80000000U)
 
 static napi_value first_non_finite(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
+  size_t argc;
   napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 4) return throw_range(env, "firstNonFinite(buffer, byteOffset, count, itemBytes) takes 4 arguments");
+  if (!get_args(env, info, 4, 4, argv, &argc, "firstNonFinite(buffer, byteOffset, count, itemBytes) takes 4 arguments")) return NULL;
   void* data;
   size_t byte_length;
-  if (napi_get_arraybuffer_info(env, argv[0], &data, &byte_length) != napi_ok) return throw_range(env, "buffer must be an ArrayBuffer");
+  if (!get_buffer(env, argv[0], "buffer must be an ArrayBuffer", &data, &byte_length)) return NULL;
   int64_t offset, count, item;
   if (!get_size(env, argv[1], "byteOffset", &offset) || !get_size(env, argv[2], "count", &count) || !get_size(env, argv[3], "itemBytes", &item)) return NULL;
   if (item != 8 && item != 4) return throw_range(env, "itemBytes must be 8 or 4");

@@ -33,9 +33,11 @@ function nativeScanner(): NativeScan | null {
  * it has not cached: a search checks all of X before its first task, and that check (through X's
  * mapping, the file in the page cache) takes 17 ms on the benchmark's LW (100,000 × 128) and 9.5 ms
  * on LB (200,000 × 32), where reading the file for JavaScript's scan took 34 and 19 (45 and ~25
- * inside a search, while its threads start). JavaScript's scan: four independent sums of v·0 per block keep the adds pipelined (one
- * sum chains each add on the last: four times slower); v·0 is 0 for a finite v and NaN
- * otherwise, and only a block whose sums are not 0 is looked at element by element.
+ * inside a search, while its threads start).
+ *
+ * JavaScript's scan: four independent sums of v·0 per block keep the adds pipelined (one sum
+ * chains each add on the last: four times slower); v·0 is 0 for a finite v and NaN otherwise,
+ * and only a block whose sums are not 0 is looked at element by element.
  * @example
  * ```ts
  * firstNonFinite(new Float64Array([1, NaN])); // 1
