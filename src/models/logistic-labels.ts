@@ -50,3 +50,33 @@ export function encodeLabels(y: Float64Array, rows: Rows): EncodedLabels {
   }
   return { classes, nOutputs: classes.length, label };
 }
+
+/**
+ * `all`, the encoding of every row's label ({@link encodeLabels} with no rows), as the encoding
+ * of `rows` when they hold every one of its classes: then encodeLabels(y, rows) finds the same
+ * classes and codes, and this saves the pass (a fold of 160,000 rows took 8-17 ms a task to
+ * encode, most of it filling a fresh per-row array). Undefined when `all` is undefined or a
+ * class has no row among `rows` (encode the rows themselves: their classes differ). Codes at
+ * row ids outside `rows` are those rows' own, not encodeLabels' zeros: fits read only the
+ * rows they fit.
+ * @example
+ * ```ts
+ * const all = encodeLabels(y, undefined); // once for many folds of the same y
+ * const labels = labelsForRows(all, fold.train) ?? encodeLabels(y, fold.train);
+ * ```
+ */
+export function labelsForRows(all: EncodedLabels | undefined, rows: Rows): EncodedLabels | undefined {
+  if (all === undefined) return undefined;
+  if (rows === undefined) return all;
+  const codes = all.target ?? all.label!;
+  const seen = new Uint8Array(all.classes.length);
+  let missing = seen.length;
+  for (let r = 0; r < rows.length && missing > 0; r++) {
+    const c = codes[rows[r]!]!;
+    if (seen[c] === 0) {
+      seen[c] = 1;
+      missing--;
+    }
+  }
+  return missing === 0 ? all : undefined;
+}

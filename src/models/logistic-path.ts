@@ -12,7 +12,7 @@ import type { FloatMatrix, Rows, SolverReport } from './estimator.js';
 import { matrixWindows, targetValues } from './checks.js';
 import { LogisticRegression } from './logistic.js';
 import { fitWeights, type ClassWeight } from './class-weight.js';
-import { encodeLabels, type EncodedLabels } from './logistic-labels.js';
+import { encodeLabels, labelsForRows, type EncodedLabels } from './logistic-labels.js';
 import { fitting, logisticProblem, type FeatureMap, type LogisticProblem } from './logistic-problem.js';
 import { factorCostRatio, hessianPassCost, solveLogisticPath, type FitReport } from './logistic-solver.js';
 import { presolvedStart } from './logistic-presolve.js';
@@ -53,6 +53,13 @@ export interface PathOptions {
    * converts its store's y once for all its paths (an int64 y costs a BigInt conversion per value).
    */
   readonly target?: Float64Array;
+  /**
+   * Every row's labels encoded (encodeLabels(target, undefined)), when the caller keeps them for
+   * many paths over the same y (with `inputsChecked` and `target`: a worker, once per store): a
+   * path whose rows hold every class reads them instead of encoding its rows again
+   * (labelsForRows). Ignored when its length is not X's rows.
+   */
+  readonly labels?: EncodedLabels;
   /** Keep the rows in the wasm kernel between passes (default true; see LogisticProblemSpec.keepRows). */
   readonly keepRows?: boolean | 'existing';
   /**
@@ -116,7 +123,7 @@ export function fitLogisticPathDetailed(
   const { segments, target } = options.inputsChecked === true
     ? { segments: rowSegments(matrixWindows(X), rows), target: checkedTarget(options.target, X.shape[0]!) ?? targetValues(y, X.shape[0]!) }
     : checkFitSegments(X, y, rows);
-  const labels = encodeLabels(target, rows);
+  const labels = labelsForRows(encodedFor(options, target), rows) ?? encodeLabels(target, rows);
   const sampleWeight = fitWeights(labels, rows, options.sampleWeight, params.classWeight);
   const problem = logisticProblem({
     segments, labels, fitIntercept: params.fitIntercept,
@@ -206,6 +213,13 @@ function seededCurvature(curvature: FoldCurvature | undefined, size: number, wei
   const out = new Float64Array(curvature.hess.length);
   for (let i = 0; i < out.length; i++) out[i] = curvature.hess[i]! * ratio;
   return out;
+}
+
+/** The caller's encoding of every row's labels, when it encodes the `target` the path fits (checked inputs, one code per row). */
+function encodedFor(options: PathOptions, target: Float64Array): EncodedLabels | undefined {
+  const all = options.labels;
+  if (all === undefined || options.inputsChecked !== true || options.target !== target) return undefined;
+  return (all.target ?? all.label!).length === target.length ? all : undefined;
 }
 
 /** The caller's float64 y when it has one value per row of X. */

@@ -16,6 +16,7 @@ import type { Estimator, FloatMatrix, ModelSpec, Params } from '../models/estima
 import { LogisticRegression } from '../models/logistic.js';
 import type { ClassWeight } from '../models/class-weight.js';
 import { fitLogisticPath, type FoldCurvature, type LogisticPathParams } from '../models/logistic-path.js';
+import type { EncodedLabels } from '../models/logistic-labels.js';
 import type { CandidateRef, FitRecord, LogisticPathTask, LogisticRefitTask, TaskResult } from '../workers/protocol.js';
 import { errorRecords, messageOf, type Plan, type PlanInput } from './plan.js';
 
@@ -114,9 +115,12 @@ function startFolds(folds: number): number {
  * tol, from `start` (the mean of the candidate's fold solutions, close to the all-rows optimum)
  * and `curvature` when given. The caller's thread (the plan's refit) and a pool thread (a
  * `logistic-refit` task) both fit through here, so both give the same model to the bit.
+ * `labels`: every row's labels encoded from `target`, where the caller keeps them (a pool
+ * thread's store cache), so that the refit need not encode them again.
  */
 export function refitLogistic(
   X: FloatMatrix, y: NdArray, target: Float64Array | undefined, params: Params, start?: Float64Array, curvature?: FoldCurvature,
+  labels?: EncodedLabels,
 ): LogisticRegression {
   // From the folds' mean the refit takes a few passes: making room to keep all its rows would
   // cost more (first touch of fresh memory: 55 ms on 200,000 × 32) than those passes save. On a
@@ -124,7 +128,8 @@ export function refitLogistic(
   // folds) and streams the rest: LW's refit (100,000 × 128, 7 passes) 170-198 → 142-145 ms.
   // On the caller's thread, whose fits let go of their kept rows, it streams them all: the same bits either way.
   return fitLogisticPath(X, y, undefined, [(params['C'] ?? 1) as number], pathParams(params), {
-    inputsChecked: true, ...(target ? { target } : {}), ...(start ? { start, keepRows: 'existing' } : {}), ...(curvature ? { curvature } : {}),
+    inputsChecked: true, ...(target ? { target } : {}), ...(target && labels ? { labels } : {}),
+    ...(start ? { start, keepRows: 'existing' } : {}), ...(curvature ? { curvature } : {}),
   })[0]!;
 }
 

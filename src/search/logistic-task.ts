@@ -14,7 +14,8 @@ import type { Pipeline } from '../models/pipeline.js';
 import { markCheckedFinite } from '../models/segments.js';
 import { buildModel } from '../models/registry.js';
 import type { FitRecord, LogisticPathTask, LogisticRefitTask, TaskResult } from '../workers/protocol.js';
-import { mappedFolds, mappedStore, storeTarget } from '../workers/store-cache.js';
+import { mappedFolds, mappedStore, storeLabels, storeTarget } from '../workers/store-cache.js';
+import type { EncodedLabels } from '../models/logistic-labels.js';
 import { stackedBinaryScores } from './decision-scores.js';
 import { taskFitParams } from './fit-arrays.js';
 import { pathParams, pathTarget, refitLogistic } from './logistic-plan.js';
@@ -49,7 +50,7 @@ export function runLogisticPathTask(task: LogisticPathTask, scorers: ReadonlyMap
     }
     const sampleWeight = fitParams[`${target.prefix}sampleWeight`];
     path = fitLogisticPathDetailed(X, store.y, fold.train, Cs, params, {
-      inputsChecked: true, target: storeTarget(task.store), ...(sampleWeight ? { sampleWeight } : {}), ...(featureMap ? { featureMap } : {}),
+      inputsChecked: true, target: storeTarget(task.store), ...labelsOption(task.store), ...(sampleWeight ? { sampleWeight } : {}), ...(featureMap ? { featureMap } : {}),
       ...(task.start ? { start: Float64Array.from(task.start) } : {}), ...(task.keepCurvatures === true ? { keepCurvatures: true } : {}),
     });
   } catch (error) {
@@ -78,9 +79,15 @@ export function runLogisticRefitTask(task: LogisticRefitTask): TaskResult {
   const store = mappedStore(task.store);
   if (task.model.name !== 'logistic') throw new ValueError(`refused task: a logistic-refit task needs a LogisticRegression, found ${task.model.name}`);
   const params = { ...task.model.params, ...task.candidate.params };
-  const model = refitLogistic(store.X as FloatMatrix, store.y, storeTarget(task.store), params, task.start, task.curvature);
+  const model = refitLogistic(store.X as FloatMatrix, store.y, storeTarget(task.store), params, task.start, task.curvature, storeLabels(task.store));
   const report = model.solverReport();
   return { records: [], model: { state: model.state(), ...(report ? { report } : {}) } };
+}
+
+/** The store's encoded labels as a path's option (PathOptions.labels), when y has two classes or more. */
+function labelsOption(store: string): { labels?: EncodedLabels } {
+  const labels = storeLabels(store);
+  return labels ? { labels } : {};
 }
 
 /** A path's per-candidate curvatures as a result carries them: each distinct array once, and each candidate's index. */

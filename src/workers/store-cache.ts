@@ -6,6 +6,7 @@ import { openStore, readFoldSet, readFoldSetArrays, type OpenedStore } from '../
 import type { FoldIndices } from '../data/store.js';
 import type { MappedArray } from '../data/ndarray.js';
 import { targetValues } from '../models/checks.js';
+import { encodeLabels, type EncodedLabels } from '../models/logistic-labels.js';
 
 const stores = new Map<string, OpenedStore>();
 const foldSets = new Map<string, readonly FoldIndices[]>();
@@ -34,6 +35,26 @@ export function storeTarget(dir: string): Float64Array {
     targets.set(dir, target);
   }
   return target;
+}
+
+const labelSets = new Map<string, EncodedLabels | undefined>();
+
+/**
+ * The class labels of the store at `dir` encoded for every row (encodeLabels), once per thread
+ * for every logistic task that fits on its rows (a fold whose rows hold every class reads them:
+ * labelsForRows). Undefined when y has a single class: the tasks' own encoding then says so.
+ */
+export function storeLabels(dir: string): EncodedLabels | undefined {
+  if (!labelSets.has(dir)) labelSets.set(dir, encodeAll(storeTarget(dir)));
+  return labelSets.get(dir);
+}
+
+function encodeAll(target: Float64Array): EncodedLabels | undefined {
+  try {
+    return encodeLabels(target, undefined);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Fold set `id` of the store at `dir`, mapped once per thread. */
