@@ -1,15 +1,16 @@
 /**
  * One issue-10 logistic workload: the newton-cg reference (computed once, outside the timed
  * runs, cached beside the data), then memgrid and each scikit-learn contender as its own
- * process under memwatch.
+ * process, timed in interleaved rounds and once more under memwatch.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { isBundled, type LogisticWorkload } from './common.js';
 import { SYSTEM_PYTHON } from './data.js';
 import { log, type Harness } from './harness.js';
-import { LOGISTIC_SPECS, type Contender } from './logistic-specs.js';
+import { LOGISTIC_SPECS } from './logistic-specs.js';
 import type { LogisticOutcome } from './logistic-table.js';
+import type { SideRun } from './process.js';
 import type { Reference } from './reference.js';
 
 function reference(h: Harness, folder: string): Reference | { error: string } {
@@ -29,7 +30,8 @@ function reference(h: Harness, folder: string): Reference | { error: string } {
 }
 
 /**
- * Runs a logistic workload's sides in order: memgrid, then scikit-learn's contenders.
+ * Runs a logistic workload's sides, memgrid and then scikit-learn's contenders, in `--repeat`
+ * interleaved rounds; each side is judged on its median run (Harness.interleaved).
  * @example
  * ```ts
  * const outcome = await runLogistic(harness, 'LB');
@@ -40,17 +42,22 @@ export async function runLogistic(h: Harness, workload: LogisticWorkload): Promi
   log(`${workload}: ${spec.title}`);
   const data = h.dataset(workload);
   const ref = reference(h, data.folder);
-  const memgrid = await h.memgridSide(workload, h.s.workers);
-  const contenders: { contender: Contender; run: Awaited<ReturnType<Harness['side']>> }[] = [];
-  if (h.hasSklearn) {
-    const script = join(h.root, 'bench', 'sklearn_logistic.py');
-    for (const contender of spec.contenders) {
-      const argv = [SYSTEM_PYTHON, script, data.folder, '--workload', workload, '--contender', contender,
-        '--n-jobs', String(h.s.workers), ...(h.s.quick ? ['--quick'] : [])];
-      contenders.push({ contender, run: await h.side(`scikit-learn ${workload} ${contender}, n_jobs=${h.s.workers}`, argv, workload) });
-    }
+  const sides: { label: string; argv: readonly string[] }[] = [];
+  const memgridArgv = h.memgridArgv(workload, h.s.workers);
+  if (memgridArgv) sides.push({ label: `memgrid ${workload}, ${h.s.workers} workers`, argv: memgridArgv });
+  const contenders = h.hasSklearn ? spec.contenders : [];
+  const script = join(h.root, 'bench', 'sklearn_logistic.py');
+  for (const contender of contenders) {
+    const argv = [SYSTEM_PYTHON, script, data.folder, '--workload', workload, '--contender', contender,
+      '--n-jobs', String(h.s.workers), ...(h.s.quick ? ['--quick'] : [])];
+    sides.push({ label: `scikit-learn ${workload} ${contender}, n_jobs=${h.s.workers}`, argv });
   }
+  const runs = await h.interleaved(sides, workload);
+  const memgrid: SideRun = memgridArgv ? runs.shift()! : { status: 'skipped', reason: '--skip-memgrid' };
   // A bundled set is whole in a quick run too: its targets are judged.
   const quick = h.s.quick && !isBundled(workload);
-  return { workload, spec, datasetBytes: data.bytes, rows: data.rows, cols: data.cols, quick, memgrid, contenders, reference: ref };
+  return {
+    workload, spec, datasetBytes: data.bytes, rows: data.rows, cols: data.cols, quick, memgrid,
+    contenders: contenders.map((contender, i) => ({ contender, run: runs[i]! })), reference: ref,
+  };
 }

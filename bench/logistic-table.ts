@@ -99,6 +99,11 @@ function iterText(result: SideResult): string {
   return `${result.n_iter_max} of ${result.max_iter ?? '?'}${capped ? ' (stopped at the cap)' : ''}`;
 }
 
+/** " (median of 1.25 / 1.31 / 1.40)": every timed run's wall, in the order they ran, when there were several. */
+function samplesText(run: Extract<SideRun, { status: 'ok' }>): string {
+  return run.samples === undefined ? '' : ` (median of ${run.samples.map((w) => w.toFixed(2)).join(' / ')})`;
+}
+
 function row(o: LogisticOutcome, label: string, run: SideRun, isMemgrid: boolean): string {
   if (run.status !== 'ok') return `| ${label} | ${run.status}: ${run.reason.replaceAll('|', '/')} | | | | | | |`;
   const r = run.result;
@@ -106,7 +111,7 @@ function row(o: LogisticOutcome, label: string, run: SideRun, isMemgrid: boolean
   const mg = ok(o.memgrid)?.result.wall_s;
   const speed = isMemgrid || mg === undefined ? '–' : fmt(r.wall_s / mg, 2, '×');
   const diff = reference ? referenceDiff(r, reference).toExponential(1) : '–';
-  return `| ${label} | ${fmt(r.wall_s, 3, ' s')} | ${fmt(run.processWall, 2, ' s')} | ${fmt(run.watch?.peak_pss_mib, 1, ' MiB')} `
+  return `| ${label} | ${fmt(r.wall_s, 3, ' s')}${samplesText(run)} | ${fmt(run.processWall, 2, ' s')} | ${fmt(run.watch?.peak_pss_mib, 1, ' MiB')} `
     + `| ${speed} | ${bestText(r, reference)} | ${diff} | ${iterText(r)} |`;
 }
 
@@ -135,7 +140,7 @@ export function logisticDetail(o: LogisticOutcome): string {
   const lines = [
     `### ${o.spec.title}`, '',
     `${o.rows.toLocaleString('en-US')} × ${o.cols} float64, X + y ${(o.datasetBytes / MIB).toFixed(1)} MiB; ${o.spec.shape}; 2 workers / n_jobs=2`, '',
-    '| side | search wall | process wall | peak PSS | its wall ÷ memgrid\'s | best (vs reference) | max rel diff of mean neg_log_loss vs reference | iterations (scikit-learn: the refit, or the most of any fit for LogisticRegressionCV; of the cap) |',
+    '| side | search wall (median of the timed runs) | process wall (the median run\'s) | peak PSS | its wall ÷ memgrid\'s | best (vs reference) | max rel diff of mean neg_log_loss vs reference | iterations (scikit-learn: the refit, or the most of any fit for LogisticRegressionCV; of the cap) |',
     '|---|--:|--:|--:|--:|---|--:|---|',
     row(o, `memgrid${mg ? `, ${mg.result.workers} workers` : ''}`, o.memgrid, true),
     ...o.contenders.map((c) => row(o, CONTENDER_LABELS[c.contender], c.run, false)), '',

@@ -18,7 +18,11 @@ export interface Watch {
 
 /** One side's run: its result, or why there is none. */
 export type SideRun =
-  | { readonly status: 'ok'; readonly result: SideResult; readonly watch?: Watch; readonly processWall: number }
+  | {
+    readonly status: 'ok'; readonly result: SideResult; readonly watch?: Watch; readonly processWall: number;
+    /** With repeats (see medianRun): every timed run's search wall, in the order they ran; `result` is the median one's. */
+    readonly samples?: readonly number[];
+  }
   | { readonly status: 'skipped' | 'failed'; readonly reason: string };
 
 /**
@@ -98,14 +102,39 @@ function tail(stderr: string): string {
 export async function runSide(
   argv: readonly string[], options: { cwd: string; memwatch?: string; timeoutS: number },
 ): Promise<SideRun> {
+  return withPeak(await timedRun(argv, options), argv, options);
+}
+
+/** One timed run of `command args` (no memwatch): the side's JSON result, or why there is none. */
+export async function timedRun(argv: readonly string[], options: { cwd: string; timeoutS: number }): Promise<SideRun> {
   const [command, ...args] = argv;
   const out = await capture(command!, args, options.cwd, options.timeoutS);
   if (out.timedOut) return { status: 'failed', reason: `timed out after ${options.timeoutS} s` };
   if (out.rc === EXIT_SKIP) return { status: 'skipped', reason: tail(out.stderr) };
   const result = lastJson<SideResult>(out.stdout, 'side');
   if (out.rc !== 0 || !result) return { status: 'failed', reason: `exit ${out.rc}: ${tail(out.stderr)}` };
-  const watch = options.memwatch ? await watchedPeak(argv, { ...options, memwatch: options.memwatch }) : undefined;
-  return { status: 'ok', result, ...(watch ? { watch } : {}), processWall: out.wall };
+  return { status: 'ok', result, processWall: out.wall };
+}
+
+/** `run` with the peak memory of one more run under memwatch, when memwatch is there and `run` succeeded. */
+export async function withPeak(run: SideRun, argv: readonly string[], options: { cwd: string; memwatch?: string; timeoutS: number }): Promise<SideRun> {
+  if (run.status !== 'ok' || !options.memwatch) return run;
+  const watch = await watchedPeak(argv, { ...options, memwatch: options.memwatch });
+  return watch ? { ...run, watch } : run;
+}
+
+/**
+ * The run of median search wall among a side's repeated timed runs, carrying every run's wall as
+ * `samples`; the first run that did not succeed, if any did not (a side that fails once is not
+ * judged on its luckier runs). An even count takes the slower of the middle two.
+ */
+export function medianRun(runs: readonly SideRun[]): SideRun {
+  const failed = runs.find((r) => r.status !== 'ok');
+  if (failed || runs.length === 0) return failed ?? { status: 'failed', reason: 'no run' };
+  const okRuns = runs as readonly Extract<SideRun, { status: 'ok' }>[];
+  const sorted = [...okRuns].sort((a, b) => a.result.wall_s - b.result.wall_s);
+  const middle = sorted[Math.floor(sorted.length / 2)]!;
+  return okRuns.length === 1 ? middle : { ...middle, samples: okRuns.map((r) => r.result.wall_s) };
 }
 
 /** The side's peak memory from a run under memwatch (its times are not used), or undefined when that run fails. */
