@@ -44,6 +44,16 @@ function describe(run: SideRun): string {
   return `${run.result.wall_s} s (process ${run.processWall.toFixed(2)} s${pss})`;
 }
 
+/** The workload memgrid's side runs: W2b is W2's search, compared with another contender. */
+function memgridTarget(workload: Workload): Workload {
+  return workload === 'W2b' ? 'W2' : workload;
+}
+
+/** How the log names memgrid's side: "memgrid LB, 2 workers", "memgrid W1, 1 worker, warm pool". */
+export function memgridLabel(workload: Workload, workers: number, warm = false): string {
+  return `memgrid ${memgridTarget(workload)}, ${workers} worker${workers === 1 ? '' : 's'}${warm ? ', warm pool' : ''}`;
+}
+
 /** Reads files start to end (into a reused buffer), so that their pages are in the page cache. */
 function readThrough(files: readonly string[]): void {
   const buffer = new Uint8Array(8 << 20);
@@ -92,8 +102,7 @@ export class Harness {
 
   /** One side as a timed process (and a second, watched one for memory), after reading the workload's data into the page cache. */
   async side(label: string, argv: readonly string[], workload: Workload): Promise<SideRun> {
-    const paths = datasetPaths(this.s.dir, workload, this.s.quick, this.s.seed);
-    readThrough([paths.X, paths.y]);
+    this.readData(workload);
     log(`  ${label} ...`);
     const run = await runSide(argv, { cwd: this.root, memwatch: this.memwatch, timeoutS: this.s.timeoutS });
     log(`  ${label}: ${describe(run)}`);
@@ -103,7 +112,7 @@ export class Harness {
   /** The command of memgrid's side of `workload`, undefined under --skip-memgrid. */
   memgridArgv(workload: Workload, workers: number, warm = false): string[] | undefined {
     if (!this.s.memgrid) return undefined;
-    const target = workload === 'W2b' ? 'W2' : workload;
+    const target = memgridTarget(workload);
     const script = fileURLToPath(new URL('./memgrid-side.js', import.meta.url));
     return [process.execPath, script, target, '--workers', String(workers), '--data-dir', this.s.dir,
       ...(this.s.quick ? ['--quick'] : []), ...(warm ? ['--warm'] : []), ...(this.s.seed === undefined ? [] : ['--seed', String(this.s.seed)])];
@@ -112,11 +121,10 @@ export class Harness {
   async memgridSide(workload: Workload, workers: number, warm = false): Promise<SideRun> {
     const argv = this.memgridArgv(workload, workers, warm);
     if (!argv) return { status: 'skipped', reason: '--skip-memgrid' };
-    const target = workload === 'W2b' ? 'W2' : workload;
-    const key = `${target}/${workers}/${warm}`;
+    const key = `${memgridTarget(workload)}/${workers}/${warm}`;
     const cached = this.memgridRuns.get(key);
     if (cached) return cached;
-    const run = await this.side(`memgrid ${target}, ${workers} worker${workers === 1 ? '' : 's'}${warm ? ', warm pool' : ''}`, argv, workload);
+    const run = await this.side(memgridLabel(workload, workers, warm), argv, workload);
     this.memgridRuns.set(key, run);
     return run;
   }
@@ -128,10 +136,9 @@ export class Harness {
    */
   async interleaved(sides: readonly { label: string; argv: readonly string[] }[], workload: Workload): Promise<SideRun[]> {
     const runs: SideRun[][] = sides.map(() => []);
-    const paths = datasetPaths(this.s.dir, workload, this.s.quick, this.s.seed);
     for (let round = 1; round <= this.s.repeat; round++) {
       for (const [i, side] of sides.entries()) {
-        readThrough([paths.X, paths.y]);
+        this.readData(workload);
         const run = await timedRun(side.argv, { cwd: this.root, timeoutS: this.s.timeoutS });
         runs[i]!.push(run);
         log(`  ${side.label}${this.s.repeat > 1 ? ` (round ${round} of ${this.s.repeat})` : ''}: ${describe(run)}`);
@@ -139,10 +146,16 @@ export class Harness {
     }
     const judged: SideRun[] = [];
     for (const [i, side] of sides.entries()) {
-      readThrough([paths.X, paths.y]);
+      this.readData(workload);
       judged.push(await withPeak(medianRun(runs[i]!), side.argv, { cwd: this.root, memwatch: this.memwatch, timeoutS: this.s.timeoutS }));
     }
     return judged;
+  }
+
+  /** Reads the workload's X and y into the page cache, as every side finds them. */
+  private readData(workload: Workload): void {
+    const paths = datasetPaths(this.s.dir, workload, this.s.quick, this.s.seed);
+    readThrough([paths.X, paths.y]);
   }
 
   private async sklearnSide(workload: PairWorkload): Promise<SideRun | undefined> {

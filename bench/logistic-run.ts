@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { isBundled, type LogisticWorkload } from './common.js';
 import { SYSTEM_PYTHON } from './data.js';
-import { log, type Harness } from './harness.js';
+import { log, memgridLabel, type Harness } from './harness.js';
 import { LOGISTIC_SPECS } from './logistic-specs.js';
 import type { LogisticOutcome } from './logistic-table.js';
 import type { SideRun } from './process.js';
@@ -44,7 +44,7 @@ export async function runLogistic(h: Harness, workload: LogisticWorkload): Promi
   const ref = reference(h, data.folder);
   const sides: { label: string; argv: readonly string[] }[] = [];
   const memgridArgv = h.memgridArgv(workload, h.s.workers);
-  if (memgridArgv) sides.push({ label: `memgrid ${workload}, ${h.s.workers} workers`, argv: memgridArgv });
+  if (memgridArgv) sides.push({ label: memgridLabel(workload, h.s.workers), argv: memgridArgv });
   const contenders = h.hasSklearn ? spec.contenders : [];
   const script = join(h.root, 'bench', 'sklearn_logistic.py');
   for (const contender of contenders) {
