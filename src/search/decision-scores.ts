@@ -10,6 +10,7 @@
  * that route.
  */
 import { indexInSorted } from '../models/distinct.js';
+import { binaryScoresWasm } from '../models/kernels/wasm/binary-scores.js';
 import type { Estimator } from '../models/estimator.js';
 import { sigmoid } from '../models/kernels/logistic-math.js';
 import { argmaxRow, LogisticRegression, probabilityRow } from '../models/logistic.js';
@@ -133,9 +134,17 @@ export function stackedBinaryScores(
  * The binary scores' row sums, for M models' decision values side by side (`z[r·M + m]`), in
  * row order: hits[m] += rows predicted right (z > 0 predicts classes[1]), and, given `losses`,
  * losses[m] −= the log of the row's true class's probability as scikit-learn's log_loss takes it
- * (σ(z) clipped to [eps, 1 − eps], the pair renormalised).
+ * (σ(z) clipped to [eps, 1 − eps], the pair renormalised). On wasm where it can
+ * (kernels/wasm/binary-scores.ts: the same operations, the same bits), else in JavaScript.
  */
 function sumBinaryRows(
+  yTrue: Float64Array, z: Float64Array, M: number, classes: Float64Array, hits: Float64Array, losses: Float64Array | undefined,
+): void {
+  if (!binaryScoresWasm(yTrue, z, M, classes, hits, losses)) sumBinaryRowsJs(yTrue, z, M, classes, hits, losses);
+}
+
+/** {@link sumBinaryRows} in JavaScript: the loop the wasm route repeats operation for operation. */
+export function sumBinaryRowsJs(
   yTrue: Float64Array, z: Float64Array, M: number, classes: Float64Array, hits: Float64Array, losses: Float64Array | undefined,
 ): void {
   const first = classes[0]!;

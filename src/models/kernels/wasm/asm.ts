@@ -35,6 +35,7 @@ const OP = {
   f64_lt: 0x63, f64_nearest: 0x9e, f64_max: 0xa5, f64_convert_i32_u: 0xb8, f64_reinterpret_i64: 0xbf,
   f64_ne: 0x62, f64_ge: 0x66, f64_abs: 0x99, f64_neg: 0x9a,
   i64_const: 0x42, i64_shl: 0x86, i64_extend_i32_s: 0xac, i64_shr_u: 0x88, i32_wrap_i64: 0xa7, i64_reinterpret_f64: 0xbd,
+  i64_add: 0x7c, f64_eq: 0x61, f64_convert_i32_s: 0xb7, i32_or: 0x72, i32_xor: 0x73, i32_gt_s: 0x4a,
   /** Prefix of the saturating float-to-int conversions (non-trapping float-to-int proposal). */
   sat: 0xfc,
   /** Prefix of every SIMD instruction; the SIMD opcode follows as a LEB128. */
@@ -248,6 +249,33 @@ export class Fn {
     this.code.push(OP.i64_const); sleb(this.code, 52);
     return this.op(OP.i64_shr_u, OP.i32_wrap_i64).i32(1023).sub();
   }
+  /** The high 32 bits (sign, exponent, top of the mantissa) of the f64 on the stack, as an i32: fdlibm's GET_HIGH_WORD. */
+  highWord(): this {
+    this.op(OP.i64_reinterpret_f64);
+    this.code.push(OP.i64_const); sleb(this.code, 32);
+    return this.op(OP.i64_shr_u, OP.i32_wrap_i64);
+  }
+  /** The low 32 bits of the f64 on the stack, as an i32: fdlibm's GET_LOW_WORD. */
+  lowWord(): this { return this.op(OP.i64_reinterpret_f64, OP.i32_wrap_i64); }
+  /**
+   * Pushes the f64 local x with `delta` (an i32 local) added to its high word, its low word
+   * kept: fdlibm's SET_HIGH_WORD(x, hi) as x's bits + ((hi − GET_HIGH_WORD(x)) << 32).
+   */
+  addToHighWord(x: number, delta: number): this {
+    this.get(x).op(OP.i64_reinterpret_f64).get(delta).op(OP.i64_extend_i32_s);
+    this.code.push(OP.i64_const); sleb(this.code, 32);
+    return this.op(OP.i64_shl, OP.i64_add, OP.f64_reinterpret_i64);
+  }
+  /** f64.eq (scalar) */
+  eq64(): this { return this.op(OP.f64_eq); }
+  /** f64.convert_i32_s */
+  fromS32(): this { return this.op(OP.f64_convert_i32_s); }
+  /** i32.or */
+  or(): this { return this.op(OP.i32_or); }
+  /** i32.xor */
+  xor(): this { return this.op(OP.i32_xor); }
+  /** i32.gt_s */
+  gtS(): this { return this.op(OP.i32_gt_s); }
   /** f64x2.splat of the f64 on the stack */
   splatF(): this { return this.simd(SIMD.f64x2_splat); }
   /** f64x2.replace_lane lane (the f64 on top replaces it) */

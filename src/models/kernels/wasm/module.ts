@@ -4,6 +4,7 @@
  * mirror the emitted instructions one for one (the binary is what runs; the listing is for
  * reading). wasm/kernel.ts instantiates the module and lays out its memory.
  */
+import { emitBinaryScores, emitLogs } from './binary-scores-module.js';
 import { F64, Fn, I32, moduleBytes, V128 } from './asm.js';
 import { emitExpand, emitExpandMoments } from './expand-module.js';
 import { emitSoftmax } from './softmax-module.js';
@@ -483,7 +484,7 @@ function emitCholesky(): Fn {
 /**
  * The kernel module's bytes: imports `env.mem`, exports `gram`, `scale`, `affine`, `rank`, `chol` and the
  * other modules' functions listed below (softmax, expand, logit, trsv, expandMoments, margins, transpose, tridiagonalStep, reflect,
- * narrow, gramSingle).
+ * narrow, gramSingle, binaryScores, logs).
  * @example
  * ```ts
  * new WebAssembly.Module(gramModuleBytes());
@@ -495,6 +496,6 @@ export function gramModuleBytes(): Uint8Array {
     ['softmax', emitSoftmax()], ['expand', emitExpand()],
     ['logit', emitLogit()], ['trsv', emitTrsv()], ['expandMoments', emitExpandMoments()], ['margins', emitMargins()],
     ['transpose', emitTranspose()], ['tridiagonalStep', emitTridiagonalStep()], ['reflect', emitReflect()],
-    ['narrow', emitNarrow()], ['gramSingle', emitGramSingle()],
+    ['narrow', emitNarrow()], ['gramSingle', emitGramSingle()], ['binaryScores', emitBinaryScores()], ['logs', emitLogs()],
   ]);
 }
