@@ -89,8 +89,9 @@ function labels(n: number): Float64Array {
 
 describe('the binary scores\' row sums on wasm', () => {
   const classes = Float64Array.of(-1, 2);
-  // Rows past one 2,048-row chunk and not a multiple of it; one model; many models.
-  const shapes = [[4 * 1024 + 77, 3], [5000, 1], [1500, 12], [4096, 40]] as const;
+  // Rows past one 2,048-row chunk and not a multiple of it; one model; many models (chunks of
+  // 818 rows at 40, of 64 at 700); then fewer models on the workspace the 700 made.
+  const shapes = [[4 * 1024 + 77, 3], [5000, 1], [1500, 12], [4096, 40], [150, 700], [3000, 5]] as const;
 
   for (const [n, M] of shapes) {
     it(`equals the JavaScript loop bit for bit: ${n} rows × ${M} models, with and without the loss, from non-zero sums`, () => {

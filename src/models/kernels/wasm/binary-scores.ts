@@ -14,16 +14,29 @@ import { wasmApi, wasmGramSupported, wasmModule, WASM_PAGE_BYTES } from './kerne
 
 type BinaryScoresFn = (z: number, flags: number, n: number, M: number, hits: number, losses: number, withLoss: number, texp: number) => void;
 
-/** Rows a chunk takes: its decision values stay in cache between the copy and the sums. */
-const CHUNK_ROWS = 2048;
+/**
+ * Decision values a chunk takes (256 KiB): they stay in cache between the copy and the sums,
+ * and the workspace stays small however many models a path has.
+ */
+const CHUNK_VALUES = 32_768;
+/** Rows a chunk takes at most, and at least (then 64 × M values: 2 MiB at 4,096 models). */
+const CHUNK_ROWS_MAX = 2048;
+const CHUNK_ROWS_MIN = 64;
 /** Fewer values than this are summed by the JavaScript loop: the copies would cost more than they save. */
 export const BINARY_SCORES_WASM_MIN = 4096;
-/** The most models the wasm route takes (its memory holds a chunk's CHUNK_ROWS × M values). */
+/** The most models the wasm route takes. */
 const MAX_MODELS = 4096;
+
+/** Rows per chunk for M models: CHUNK_VALUES of them, within CHUNK_ROWS_MIN .. CHUNK_ROWS_MAX rows, even (the flags fill whole words). */
+function chunkRowsFor(M: number): number {
+  return Math.min(CHUNK_ROWS_MAX, Math.max(CHUNK_ROWS_MIN, Math.floor(CHUNK_VALUES / M))) & ~1;
+}
 
 /** fastExp's table, the models' sums, a chunk's flags and its decision values, in one memory. */
 interface ScoresWorkspace {
   readonly models: number;
+  /** Rows a chunk holds, for up to `models` models. */
+  readonly rows: number;
   readonly hits: Float64Array;
   readonly losses: Float64Array;
   readonly flags: Int32Array;
@@ -36,18 +49,20 @@ let workspace: ScoresWorkspace | undefined;
 
 function workspaceFor(M: number): ScoresWorkspace {
   if (workspace !== undefined && workspace.models >= M) return workspace;
+  const rows = chunkRowsFor(M);
   const tableAt = 0, hitsAt = EXP_TABLE.length, lossesAt = hitsAt + M, flagsAt = lossesAt + M;
-  const zAt = flagsAt + CHUNK_ROWS / 2; // CHUNK_ROWS i32 flags in CHUNK_ROWS / 2 words
-  const words = zAt + CHUNK_ROWS * M;
+  const zAt = flagsAt + rows / 2; // `rows` i32 flags in rows / 2 words (rows is even)
+  const words = zAt + rows * M;
   const memory = new wasmApi.Memory({ initial: Math.max(1, Math.ceil((words * 8) / WASM_PAGE_BYTES)) });
   const scores = new wasmApi.Instance(wasmModule(), { env: { mem: memory } }).exports['binaryScores'] as BinaryScoresFn;
   new Float64Array(memory.buffer, tableAt * 8, EXP_TABLE.length).set(EXP_TABLE);
   workspace = {
     models: M,
+    rows,
     hits: new Float64Array(memory.buffer, hitsAt * 8, M),
     losses: new Float64Array(memory.buffer, lossesAt * 8, M),
-    flags: new Int32Array(memory.buffer, flagsAt * 8, CHUNK_ROWS),
-    z: new Float64Array(memory.buffer, zAt * 8, CHUNK_ROWS * M),
+    flags: new Int32Array(memory.buffer, flagsAt * 8, rows),
+    z: new Float64Array(memory.buffer, zAt * 8, rows * M),
     run: (n, models, withLoss) => scores(zAt * 8, flagsAt * 8, n, models, hitsAt * 8, lossesAt * 8, withLoss ? 1 : 0, tableAt * 8),
   };
   return workspace;
@@ -73,13 +88,13 @@ export function binaryScoresWasm(
   const wsHits = ws.hits.subarray(0, M), wsLosses = ws.losses.subarray(0, M);
   wsHits.set(hits.subarray(0, M));
   if (losses !== undefined) wsLosses.set(losses.subarray(0, M));
-  for (let from = 0; from < n; from += CHUNK_ROWS) {
-    const m = Math.min(CHUNK_ROWS, n - from);
+  for (let from = 0; from < n; from += ws.rows) {
+    const m = Math.min(ws.rows, n - from);
     for (let u = 0; u < m; u++) {
       const t = yTrue[from + u]!;
       ws.flags[u] = t === first ? 1 : t === second ? 2 : 0;
     }
-    // One view per chunk of ~2,000 rows, not per row: TypedArray.set copies it at memcpy speed.
+    // One view per chunk (thousands of values), not per row: TypedArray.set copies it at memcpy speed.
     ws.z.set(z.subarray(from * M, (from + m) * M));
     ws.run(m, M, losses !== undefined);
   }
