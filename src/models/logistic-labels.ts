@@ -29,7 +29,7 @@ export interface EncodedLabels {
 export function encodeLabels(y: Float64Array, rows: Rows): EncodedLabels {
   const n = rows === undefined ? y.length : rows.length;
   const seen = new DistinctValues();
-  for (let r = 0; r < n; r++) seen.add(y[rows === undefined ? r : rows[r]!]!);
+  seen.addAll(y, rows);
   const classes = seen.sorted();
   if (classes.length < 2) {
     throw new DataError(`y has a single class (${classes[0]}) in the rows used: a classifier needs at least 2 classes`);

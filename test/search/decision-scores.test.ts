@@ -169,6 +169,21 @@ describe('sorted distinct values', () => {
     expect(Object.is(sortedDistinct(Float64Array.from([-0, -0]))[0], 0)).toBe(true);
   });
 
+  it('adds a whole array, or the rows it is given, as value-by-value adds do (two values skipped, then more)', () => {
+    // Alternating pairs (the skip's fast case), a third value, -0 after 0, NaN twice, and past the list's limit.
+    const values = Float64Array.from([
+      1, 0, 1, 0, 0, 1, 7, 1, -0, 0, Number.NaN, 1, Number.NaN, 7,
+      ...Array.from({ length: 300 }, (_, i) => (i * 13) % 47 - 20),
+    ]);
+    const rows = Int32Array.from([2, 3, 6, 8, 10, 12, 13, 40, 41, 42, 299]);
+    for (const picked of [undefined, rows]) {
+      const bySet = new Set(picked === undefined ? values : Array.from(picked, (r) => values[r]!));
+      const seen = new DistinctValues();
+      seen.addAll(values, picked);
+      expect(Array.from(seen.sorted())).toEqual(Array.from(Float64Array.from(bySet).sort()));
+    }
+  });
+
   it('finds each value of a sorted list by binary search', () => {
     const sorted = Float64Array.from([-7, -0.5, 0, 2, 5, 9, 1e9]);
     sorted.forEach((v, i) => expect(indexInSorted(sorted, v)).toBe(i));
