@@ -68,10 +68,19 @@ function workspaceFor(M: number): ScoresWorkspace {
   return workspace;
 }
 
+/** The workspace, or undefined when its wasm memory cannot be had: the JavaScript loop serves. */
+function workspaceOrNone(M: number): ScoresWorkspace | undefined {
+  try {
+    return workspaceFor(M);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * decision-scores.ts's sumBinaryRows on wasm (same arguments, same bits): false, with `hits` and
  * `losses` untouched, where WebAssembly SIMD is unavailable, the values are fewer than
- * {@link BINARY_SCORES_WASM_MIN} or the models more than 4,096.
+ * {@link BINARY_SCORES_WASM_MIN}, the models more than 4,096 or the memory cannot be had.
  * @example
  * ```ts
  * if (!binaryScoresWasm(yTrue, z, M, classes, hits, losses)) sumBinaryRowsJs(yTrue, z, M, classes, hits, losses);
@@ -82,7 +91,8 @@ export function binaryScoresWasm(
 ): boolean {
   const n = yTrue.length;
   if (n * M < BINARY_SCORES_WASM_MIN || M > MAX_MODELS || z.length < n * M || !wasmGramSupported()) return false;
-  const ws = workspaceFor(M);
+  const ws = workspaceOrNone(M);
+  if (ws === undefined) return false;
   const first = classes[0]!, second = classes[1]!;
   // The sums continue from the caller's values, so each runs in the JavaScript loop's order.
   const wsHits = ws.hits.subarray(0, M), wsLosses = ws.losses.subarray(0, M);
