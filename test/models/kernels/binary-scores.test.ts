@@ -4,7 +4,7 @@
  * the JavaScript loop (search/decision-scores.ts's sumBinaryRowsJs), on every kind of value.
  */
 import { describe, expect, it } from 'vitest';
-import { wasmApi, wasmModule, WASM_PAGE_BYTES } from '../../../src/models/kernels/wasm/kernel.js';
+import { kernelInstance } from '../../../src/models/kernels/wasm/kernel.js';
 import { BINARY_SCORES_WASM_MIN, binaryScoresWasm } from '../../../src/models/kernels/wasm/binary-scores.js';
 import { sumBinaryRowsJs } from '../../../src/search/decision-scores.js';
 
@@ -22,11 +22,11 @@ function words(seed: number): () => number {
 /** Math.log of every value in `values` by the wasm module's `logs`. */
 function wasmLogs(values: Float64Array): Float64Array {
   const n = values.length;
-  const memory = new wasmApi.Memory({ initial: Math.ceil((16 * n) / WASM_PAGE_BYTES) + 1 });
-  const logs = new wasmApi.Instance(wasmModule(), { env: { mem: memory } }).exports['logs'] as (src: number, dst: number, n: number) => void;
-  new Float64Array(memory.buffer, 0, n).set(values);
+  const { buffer, exports } = kernelInstance(2 * n);
+  const logs = exports['logs'] as (src: number, dst: number, n: number) => void;
+  new Float64Array(buffer, 0, n).set(values);
   logs(0, 8 * n, n);
-  return new Float64Array(memory.buffer, 8 * n, n).slice();
+  return new Float64Array(buffer, 8 * n, n).slice();
 }
 
 /** The indices where `values`' wasm logs differ from Math.log's in any bit (NaN equals NaN). */

@@ -10,7 +10,7 @@
  * medians of nine interleaved pairs.
  */
 import { EXP_TABLE } from './fast-math-module.js';
-import { wasmApi, wasmGramSupported, wasmModule, WASM_PAGE_BYTES } from './kernel.js';
+import { kernelInstance, wasmGramSupported } from './kernel.js';
 
 type BinaryScoresFn = (z: number, flags: number, n: number, M: number, hits: number, losses: number, withLoss: number, texp: number) => void;
 
@@ -53,16 +53,16 @@ function workspaceFor(M: number): ScoresWorkspace {
   const tableAt = 0, hitsAt = EXP_TABLE.length, lossesAt = hitsAt + M, flagsAt = lossesAt + M;
   const zAt = flagsAt + rows / 2; // `rows` i32 flags in rows / 2 words (rows is even)
   const words = zAt + rows * M;
-  const memory = new wasmApi.Memory({ initial: Math.max(1, Math.ceil((words * 8) / WASM_PAGE_BYTES)) });
-  const scores = new wasmApi.Instance(wasmModule(), { env: { mem: memory } }).exports['binaryScores'] as BinaryScoresFn;
-  new Float64Array(memory.buffer, tableAt * 8, EXP_TABLE.length).set(EXP_TABLE);
+  const { buffer, exports } = kernelInstance(words);
+  const scores = exports['binaryScores'] as BinaryScoresFn;
+  new Float64Array(buffer, tableAt * 8, EXP_TABLE.length).set(EXP_TABLE);
   workspace = {
     models: M,
     rows,
-    hits: new Float64Array(memory.buffer, hitsAt * 8, M),
-    losses: new Float64Array(memory.buffer, lossesAt * 8, M),
-    flags: new Int32Array(memory.buffer, flagsAt * 8, rows),
-    z: new Float64Array(memory.buffer, zAt * 8, rows * M),
+    hits: new Float64Array(buffer, hitsAt * 8, M),
+    losses: new Float64Array(buffer, lossesAt * 8, M),
+    flags: new Int32Array(buffer, flagsAt * 8, rows),
+    z: new Float64Array(buffer, zAt * 8, rows * M),
     run: (n, models, withLoss) => scores(zAt * 8, flagsAt * 8, n, models, hitsAt * 8, lossesAt * 8, withLoss ? 1 : 0, tableAt * 8),
   };
   return workspace;

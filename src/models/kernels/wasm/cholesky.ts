@@ -3,7 +3,7 @@
  * grow, into which a matrix is copied (rows padded to an even length, so the f64x2 loads of a
  * row start 16-byte aligned), factored by wasm/module.ts's `chol`, and copied back.
  */
-import { wasmApi, wasmModule, WASM_PAGE_BYTES } from './kernel.js';
+import { kernelInstance } from './kernel.js';
 
 interface Workspace {
   readonly words: number;
@@ -15,9 +15,8 @@ let workspace: Workspace | undefined;
 
 function workspaceFor(words: number): Workspace {
   if (workspace !== undefined && workspace.words >= words) return workspace;
-  const memory = new wasmApi.Memory({ initial: Math.ceil((words * 8) / WASM_PAGE_BYTES) });
-  const inst = new wasmApi.Instance(wasmModule(), { env: { mem: memory } });
-  workspace = { words, f64: new Float64Array(memory.buffer), chol: inst.exports['chol'] as Workspace['chol'] };
+  const { buffer, exports } = kernelInstance(words);
+  workspace = { words, f64: new Float64Array(buffer), chol: exports['chol'] as Workspace['chol'] };
   return workspace;
 }
 
@@ -56,12 +55,11 @@ export class WasmCholesky {
   constructor(readonly n: number) {
     this.stride = n + (n & 1);
     const words = n * this.stride + this.stride;
-    const memory = new wasmApi.Memory({ initial: Math.max(1, Math.ceil((words * 8) / WASM_PAGE_BYTES)) });
-    const inst = new wasmApi.Instance(wasmModule(), { env: { mem: memory } });
-    this.chol = inst.exports['chol'] as WasmCholesky['chol'];
-    this.trsv = inst.exports['trsv'] as WasmCholesky['trsv'];
-    this.matrix = new Float64Array(memory.buffer, 0, n * this.stride);
-    this.rhs = new Float64Array(memory.buffer, n * this.stride * 8, n);
+    const { buffer, exports } = kernelInstance(words);
+    this.chol = exports['chol'] as WasmCholesky['chol'];
+    this.trsv = exports['trsv'] as WasmCholesky['trsv'];
+    this.matrix = new Float64Array(buffer, 0, n * this.stride);
+    this.rhs = new Float64Array(buffer, n * this.stride * 8, n);
   }
 
   /** Factors `matrix` in place; false when it is not positive definite. */

@@ -36,8 +36,7 @@ interface WasmApi {
   Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
 }
 /** WebAssembly's constructors, typed as memgrid uses them. */
-export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-const wasm = wasmApi;
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 let cachedModule: object | undefined;
 
@@ -61,6 +60,20 @@ export function wasmModule(): object {
   return (cachedModule ??= new wasm.Module(kernelModuleBytes()));
 }
 const gramModule = wasmModule;
+
+/**
+ * The kernel module instantiated on a memory of its own, of at least `words` f64 words (one 64 KiB
+ * page at least): what each of the small wasm workspaces (Cholesky, tridiagonal, linear outputs,
+ * binary scores) is made of.
+ * @example
+ * ```ts
+ * const { buffer, exports } = kernelInstance(1024);
+ * ```
+ */
+export function kernelInstance(words: number): { buffer: ArrayBuffer; exports: Record<string, unknown> } {
+  const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil((words * 8) / WASM_PAGE_BYTES)) });
+  return { buffer: memory.buffer, exports: new wasm.Instance(gramModule(), { env: { mem: memory } }).exports };
+}
 
 /** Is WebAssembly SIMD available here? (Validates the module; false on engines without SIMD.) */
 export function wasmGramSupported(): boolean {

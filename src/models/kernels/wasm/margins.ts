@@ -11,7 +11,7 @@
  * scoring a search's six path tasks, traced in the threads: 294-305 → 254-297 ms.
  */
 import { rowCount, type DenseView } from '../types.js';
-import { wasmApi, wasmGramSupported, wasmModule, WASM_PAGE_BYTES } from './kernel.js';
+import { kernelInstance, wasmGramSupported } from './kernel.js';
 import { MARGIN_BLOCK_ROWS } from './margins-module.js';
 import { stageRuns } from './sweeps.js';
 
@@ -51,15 +51,14 @@ function workspaceFor(d: number, k: number): MarginsWorkspace {
   const stagedWords = MARGIN_BLOCK_ROWS * d, rowsAt = even(stagedWords), coefAt = rowsAt + even(stagedWords);
   const outAt = coefAt + even(k * (d + 1));
   const words = outAt + MARGIN_BLOCK_ROWS * k;
-  const memory = new wasmApi.Memory({ initial: Math.max(1, Math.ceil((words * 8) / WASM_PAGE_BYTES)) });
-  const { exports } = new wasmApi.Instance(wasmModule(), { env: { mem: memory } });
+  const { buffer, exports } = kernelInstance(words);
   const margins = exports['margins'] as MarginsFn;
   const transpose = exports['transpose'] as TransposeFn;
   const made: MarginsWorkspace = {
-    staged: new Float64Array(memory.buffer, 0, stagedWords),
-    rows: new Float64Array(memory.buffer, rowsAt * 8, stagedWords),
-    coef: new Float64Array(memory.buffer, coefAt * 8, k * (d + 1)),
-    out: new Float64Array(memory.buffer, outAt * 8, MARGIN_BLOCK_ROWS * k),
+    staged: new Float64Array(buffer, 0, stagedWords),
+    rows: new Float64Array(buffer, rowsAt * 8, stagedWords),
+    coef: new Float64Array(buffer, coefAt * 8, k * (d + 1)),
+    out: new Float64Array(buffer, outAt * 8, MARGIN_BLOCK_ROWS * k),
     run: (n) => margins(0, coefAt * 8, outAt * 8, n, d, k),
     transpose: (n) => transpose(rowsAt * 8, 0, n, d),
   };

@@ -7,7 +7,7 @@
  * to date here; the rest of the previous step's rank-two update is applied by the next step's pass.
  */
 import { finish, householder, type Tridiagonal } from '../js/tridiagonal.js';
-import { wasmApi, wasmModule, WASM_PAGE_BYTES } from './kernel.js';
+import { kernelInstance } from './kernel.js';
 
 type StepFn = (a: number, vp: number, wp: number, v: number, p: number, n: number, stride: number, start: number) => void;
 type ReflectFn = (vecs: number, tau: number, x: number, d: number, backward: number) => void;
@@ -26,10 +26,9 @@ let workspace: Workspace | undefined;
 
 function workspaceFor(words: number): Workspace {
   if (workspace !== undefined && workspace.words >= words) return workspace;
-  const memory = new wasmApi.Memory({ initial: Math.ceil((words * 8) / WASM_PAGE_BYTES) });
-  const exports = new wasmApi.Instance(wasmModule(), { env: { mem: memory } }).exports;
+  const { buffer, exports } = kernelInstance(words);
   workspace = {
-    words, f64: new Float64Array(memory.buffer),
+    words, f64: new Float64Array(buffer),
     step: exports['tridiagonalStep'] as StepFn, reflect: exports['reflect'] as ReflectFn,
   };
   return workspace;
