@@ -18,6 +18,7 @@
  *   firstNonFinite(buffer, byteOffset, count, itemBytes) -> number
  *                                                     index of the first NaN or ±Inf among count
  *                                                     float64 (8) or float32 (4) values, or -1
+ *   columnSums, loadRows                              row loops over a fold's rows (rows.c)
  *   pageSize, MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED,
  *   MADV_POPULATE_WRITE, MADV_HUGEPAGE (where the system headers define it: Linux)
  */
@@ -34,6 +35,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+#include "rows.h"
 
 /* Linux 5.14+ (older kernels answer EINVAL): fault a range's pages in writable in one call. */
 #ifndef MADV_POPULATE_WRITE
@@ -348,6 +351,7 @@ static napi_value init(napi_env env, napi_value exports) {
   set_function(env, exports, "advise", advise_range);
   set_function(env, exports, "residentBytes", resident_bytes);
   set_function(env, exports, "firstNonFinite", first_non_finite);
+  register_row_kernels(env, exports);
   set_int(env, exports, "pageSize", (int64_t)page_size());
   set_int(env, exports, "MADV_NORMAL", MADV_NORMAL);
   set_int(env, exports, "MADV_RANDOM", MADV_RANDOM);

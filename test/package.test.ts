@@ -100,10 +100,11 @@ describe('the npm package', () => {
     const files = (JSON.parse(pack.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/src/index.js', 'dist/src/index.d.ts',
       'dist/src/redis.js', 'dist/src/cli/main.js', 'dist/src/search/task-runner.js', 'dist/src/workers/thread-entry.js']));
-    // Only the build ships (with the pool threads' bundle), and the mapping addon's sources it
-    // builds on install (no TypeScript sources, benchmarks or build state); its source maps carry their sources.
+    // Only the build ships (with the pool threads' bundle), and the addon's sources it builds on
+    // install (no TypeScript sources, benchmarks or build state); its source maps carry their sources.
     expect(files.filter((f) => !/^dist\/src\/.*\.(js|d\.ts|js\.map)$/.test(f)).sort())
-      .toEqual(['LICENSE', 'README.md', 'binding.gyp', 'dist/worker/memgrid-worker.js', 'dist/worker/memgrid-worker.js.map', 'native/mmap.c', 'package.json']);
+      .toEqual(['LICENSE', 'README.md', 'binding.gyp', 'dist/worker/memgrid-worker.js', 'dist/worker/memgrid-worker.js.map',
+        'native/mmap.c', 'native/rows.c', 'native/rows.h', 'package.json']);
     const map = JSON.parse(readFileSync(join(clone, 'dist', 'src', 'index.js.map'), 'utf8')) as { sourcesContent?: string[] };
     expect(map.sourcesContent?.[0]).toContain('registerEstimatorDumpType');
 

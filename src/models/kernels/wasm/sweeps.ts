@@ -1,9 +1,10 @@
 /**
  * The Gram pass and the logistic and softmax sweeps on the WebAssembly SIMD kernel
  * (wasm/kernel.ts). Rows are copied into the kernel's block buffer 64 at a time (C order by
- * memcpy of runs of rows, F order by the JavaScript kernels' row loaders, rows.ts), or, for the
- * logistic sweeps over rows the caller keeps, into the kernel's kept rows on the first pass and
- * read from there after (kept-rows.ts); the per-row formulas (logistic-math.ts) are repeated
+ * memcpy of runs of rows, or for the logistic sweeps by the addon's row load, native-rows.ts;
+ * F order by the JavaScript kernels' row loaders, rows.ts), or, for the logistic sweeps over
+ * rows the caller keeps, into the kernel's kept rows on the first pass (all of them in one call
+ * of the addon where it can) and read from there after (kept-rows.ts); the per-row formulas (logistic-math.ts) are repeated
  * operation for operation in wasm (softmax-module.ts, logit-module.ts). Every route leaves the
  * same values in the same order, so they agree bit for bit.
  */
@@ -11,6 +12,7 @@ import { loadRowMoments, loadShiftedRow } from '../rows.js';
 import { rowId, weightSum, type DenseView, type GramStats, type SweepRows } from '../types.js';
 import type { GramKernel } from './kernel.js';
 import { keptSlot, type KeptSlot } from './kept-rows.js';
+import { nativeRows } from '../native-rows.js';
 import { curvatureWeight } from '../logistic-math.js';
 import { SINGLE_GRAM_ERROR } from './single-gram-module.js';
 
@@ -125,7 +127,7 @@ export function logisticSweepWasm(
   resetFor(kernel, hess !== undefined);
   setShift(kernel, shift);
   const slot = sweepSlot(kernel, data, n);
-  const load = slot === undefined || slot.loadedWith !== target;
+  const load = (slot === undefined || slot.loadedWith !== target) && !loadKeptNatively(kernel, data, target, slot);
   let loss = 0;
   for (let first = 0; first < n; first += kernel.capacity) {
     const m = Math.min(kernel.capacity, n - first);
@@ -174,7 +176,7 @@ export function softmaxSweepWasm(
   resetFor(kernel, hess !== undefined);
   setShift(kernel, shift);
   const slot = sweepSlot(kernel, data, n);
-  const load = slot === undefined || slot.loadedWith !== label;
+  const load = (slot === undefined || slot.loadedWith !== label) && !loadKeptNatively(kernel, data, label, slot);
   let loss = 0;
   for (let first = 0; first < n; first += kernel.capacity) {
     const m = Math.min(kernel.capacity, n - first);
@@ -213,16 +215,47 @@ function setShift(kernel: GramKernel, shift: Float64Array | undefined): void {
 }
 
 /**
+ * Loads all of `slot`'s rows into the kernel's kept rows in one call of the addon (native-rows.ts)
+ * when it can: a C-order float64 X, a slot whose rows are not loaded yet. The same values, labels
+ * and weights as {@link loadBlock} writes block by block, so the sweep that follows reads every
+ * kept block as loaded. False: the sweep loads block by block (kept rows too) as before.
+ */
+function loadKeptNatively(kernel: GramKernel, data: SweepRows, label: Float64Array | Int32Array, slot: KeptSlot | undefined): boolean {
+  return slot !== undefined && loadNatively(kernel, data.X, data.rows, 0, slot.count, label, data.weight, slot.first);
+}
+
+/**
+ * Rows first .. first + m − 1 as {@link loadBlock} loads them (the kept rows from kept row `at`
+ * on, else the block buffer), in one call of the addon; false where X is not C-order float64 or
+ * the addon lacks the loop.
+ */
+function loadNatively(
+  kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, first: number, m: number,
+  label: Float64Array | Int32Array, weight: Float64Array | undefined, at: number | undefined,
+): boolean {
+  const native = X.order === 'C' && X.data instanceof Float64Array ? nativeRows() : null;
+  if (native === null) return false;
+  const kept = at !== undefined;
+  native.loadRows(
+    kept ? kernel.keptRows : kernel.rows, at ?? 0, kernel.stride, X.data as Float64Array, X.nCols, rows ?? null, first, m,
+    kernel.shift, kept ? kernel.keptLabels : kernel.labels, label, kept ? kernel.keptWeights : kernel.perRow, weight ?? null,
+  );
+  return true;
+}
+
+/**
  * Rows first .. first + m − 1 as [x − shift, 1], with their labels and weights, into the
- * kernel's block buffer, or into its kept rows from kept row `at` on. From a C-order X each
- * run of consecutive rows (folds' training rows mostly are: hundreds long) goes to the stage
- * in one memcpy and the kernel subtracts the shift (x − 0 = x bit for bit without one); F order
- * loads row by row. Both leave the same values.
+ * kernel's block buffer, or into its kept rows from kept row `at` on: by the addon where it
+ * can ({@link loadNatively}), else here. From a C-order X each run of consecutive rows (folds'
+ * training rows mostly are: hundreds long) goes to the stage in one memcpy and the kernel
+ * subtracts the shift (x − 0 = x bit for bit without one); F order loads row by row. All three
+ * leave the same values.
  */
 function loadBlock(
   kernel: GramKernel, X: DenseView, rows: Int32Array | undefined, first: number, m: number, shift: Float64Array | undefined,
   label: Float64Array | Int32Array, weight: Float64Array | undefined, at: number | undefined,
 ): void {
+  if (loadNatively(kernel, X, rows, first, m, label, weight, at)) return;
   const labels = at === undefined ? kernel.labels : kernel.keptLabels;
   const weights = at === undefined ? kernel.perRow : kernel.keptWeights;
   const base = at ?? 0;
