@@ -19,6 +19,7 @@
  *                                                     index of the first NaN or ±Inf among count
  *                                                     float64 (8) or float32 (4) values, or -1
  *   columnSums, loadRows                              row loops over a fold's rows (rows.c)
+ *   labelCounts, foldIndices                          a fold split from fold labels (folds.c)
  *   pageSize, MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED,
  *   MADV_POPULATE_WRITE, MADV_HUGEPAGE (where the system headers define it: Linux)
  */
@@ -36,6 +37,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "folds.h"
 #include "rows.h"
 
 /* Linux 5.14+ (older kernels answer EINVAL): fault a range's pages in writable in one call. */
@@ -352,6 +354,7 @@ static napi_value init(napi_env env, napi_value exports) {
   set_function(env, exports, "residentBytes", resident_bytes);
   set_function(env, exports, "firstNonFinite", first_non_finite);
   register_row_kernels(env, exports);
+  register_fold_kernels(env, exports);
   set_int(env, exports, "pageSize", (int64_t)page_size());
   set_int(env, exports, "MADV_NORMAL", MADV_NORMAL);
   set_int(env, exports, "MADV_RANDOM", MADV_RANDOM);

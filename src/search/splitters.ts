@@ -5,6 +5,7 @@
  */
 import { ValueError } from '../errors.js';
 import { checkBoolean, checkInteger, describe } from './option-checks.js';
+import { nativeFolds } from './native-folds.js';
 import { checkNumpySeed, RandomState } from './random-state.js';
 import type { Fold, Splitter } from './types.js';
 import { warnOnce } from './warnings.js';
@@ -48,25 +49,35 @@ export function checkSampleCount(who: string, nSamples: number, nSplits: number)
 
 /**
  * Folds from a fold label per row: fold k tests the rows labelled k and trains on the rest,
- * both ascending (scikit-learn builds them from boolean masks, so they are sorted).
+ * both ascending (scikit-learn builds them from boolean masks, so they are sorted). Labels
+ * outside 0 .. nSplits − 1 train in every fold. The loops run in the addon where it has them
+ * (native-folds.ts).
  */
 export function foldsFromLabels(labels: Int32Array, nSplits: number): Fold[] {
   const n = labels.length;
+  const native = nativeFolds();
   const sizes = new Int32Array(nSplits);
-  for (let i = 0; i < n; i++) sizes[labels[i]!]!++;
+  if (native !== null) native.labelCounts(labels, sizes);
+  else for (let i = 0; i < n; i++) sizes[labels[i]!]!++;
   const folds: Fold[] = [];
   for (let k = 0; k < nSplits; k++) {
     const test = new Int32Array(sizes[k]!);
     const train = new Int32Array(n - sizes[k]!);
-    let t = 0;
-    let r = 0;
-    for (let i = 0; i < n; i++) {
-      if (labels[i] === k) test[t++] = i;
-      else train[r++] = i;
-    }
+    if (native !== null) native.foldIndices(labels, k, test, train);
+    else splitByLabel(labels, k, test, train);
     folds.push({ train, test });
   }
   return folds;
+}
+
+/** Rows labelled k into test, the others into train, in row order (the addon's foldIndices in JavaScript). */
+function splitByLabel(labels: Int32Array, k: number, test: Int32Array, train: Int32Array): void {
+  let t = 0;
+  let r = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] === k) test[t++] = i;
+    else train[r++] = i;
+  }
 }
 
 /**
