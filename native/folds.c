@@ -18,24 +18,15 @@
 #include <stdint.h>
 
 #include "folds.h"
-
-static napi_value throw_range(napi_env env, const char* message) {
-  napi_throw_range_error(env, NULL, message);
-  return NULL;
-}
+#include "napi-helpers.h"
 
 /* An Int32Array argument's elements; 0 after throwing a RangeError naming it. */
-static int get_int32s(napi_env env, napi_value value, const char* message, int32_t** data, size_t* length) {
-  bool is_typed = false;
-  napi_is_typedarray(env, value, &is_typed);
-  napi_typedarray_type type;
-  void* at;
-  if (is_typed && napi_get_typedarray_info(env, value, &type, length, &at, NULL, NULL) == napi_ok && type == napi_int32_array) {
-    *data = (int32_t*)at;
-    return 1;
-  }
-  throw_range(env, message);
-  return 0;
+static int get_int32s(napi_env env, napi_value value, const char* name, int32_t** data, size_t* length) {
+  Typed t;
+  if (!get_typed(env, value, name, 0, &t) || !want_type(env, &t, napi_int32_array, name)) return 0;
+  *data = (int32_t*)t.data;
+  *length = t.length;
+  return 1;
 }
 
 static napi_value label_counts(napi_env env, napi_callback_info info) {
@@ -45,8 +36,8 @@ static napi_value label_counts(napi_env env, napi_callback_info info) {
   int32_t *labels, *counts;
   size_t n, k;
   if (argc < 2) return throw_range(env, "labelCounts(labels, counts) takes 2 arguments");
-  if (!get_int32s(env, argv[0], "labels must be an Int32Array", &labels, &n)) return NULL;
-  if (!get_int32s(env, argv[1], "counts must be an Int32Array", &counts, &k)) return NULL;
+  if (!get_int32s(env, argv[0], "labels", &labels, &n)) return NULL;
+  if (!get_int32s(env, argv[1], "counts", &counts, &k)) return NULL;
   for (size_t i = 0; i < n; i++) {
     uint32_t l = (uint32_t)labels[i]; /* negative labels wrap past k: counted nowhere */
     if (l < k) counts[l]++;
@@ -62,12 +53,12 @@ static napi_value fold_indices(napi_env env, napi_callback_info info) {
   size_t n, n_test, n_train;
   double fold_value;
   if (argc < 4) return throw_range(env, "foldIndices(labels, fold, test, train) takes 4 arguments");
-  if (!get_int32s(env, argv[0], "labels must be an Int32Array", &labels, &n)) return NULL;
+  if (!get_int32s(env, argv[0], "labels", &labels, &n)) return NULL;
   if (napi_get_value_double(env, argv[1], &fold_value) != napi_ok || fold_value != (double)(int32_t)fold_value) {
     return throw_range(env, "fold must be a 32-bit integer");
   }
-  if (!get_int32s(env, argv[2], "test must be an Int32Array", &test, &n_test)) return NULL;
-  if (!get_int32s(env, argv[3], "train must be an Int32Array", &train, &n_train)) return NULL;
+  if (!get_int32s(env, argv[2], "test", &test, &n_test)) return NULL;
+  if (!get_int32s(env, argv[3], "train", &train, &n_train)) return NULL;
   if (n_test + n_train != n) return throw_range(env, "test and train must hold one index per label between them");
   int32_t fold = (int32_t)fold_value;
   size_t t = 0, r = 0;
@@ -81,12 +72,6 @@ static napi_value fold_indices(napi_env env, napi_callback_info info) {
     }
   }
   return NULL;
-}
-
-static void set_function(napi_env env, napi_value exports, const char* name, napi_callback cb) {
-  napi_value fn;
-  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn);
-  napi_set_named_property(env, exports, name, fn);
 }
 
 void register_fold_kernels(napi_env env, napi_value exports) {

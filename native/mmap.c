@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "folds.h"
+#include "napi-helpers.h"
 #include "rows.h"
 
 /* Linux 5.14+ (older kernels answer EINVAL): fault a range's pages in writable in one call. */
@@ -84,11 +85,6 @@ static napi_value throw_errno(napi_env env, const char* what, int err) {
   char code[32];
   snprintf(code, sizeof code, "E%d", err);
   napi_throw_error(env, code, message);
-  return NULL;
-}
-
-static napi_value throw_range(napi_env env, const char* message) {
-  napi_throw_range_error(env, NULL, message);
   return NULL;
 }
 
@@ -339,12 +335,6 @@ static void set_int(napi_env env, napi_value exports, const char* name, int64_t 
   napi_value v;
   napi_create_double(env, (double)value, &v);
   napi_set_named_property(env, exports, name, v);
-}
-
-static void set_function(napi_env env, napi_value exports, const char* name, napi_callback cb) {
-  napi_value fn;
-  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn);
-  napi_set_named_property(env, exports, name, fn);
 }
 
 static napi_value init(napi_env env, napi_value exports) {

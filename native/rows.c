@@ -27,46 +27,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "napi-helpers.h"
 #include "rows.h"
-
-static napi_value throw_range(napi_env env, const char* message) {
-  napi_throw_range_error(env, NULL, message);
-  return NULL;
-}
-
-/* A typed array argument of one element type (or null/undefined when `optional`); 0 after throwing. */
-typedef struct {
-  void* data;
-  size_t length;
-  napi_typedarray_type type;
-  int present;
-} Typed;
-
-static int get_typed(napi_env env, napi_value value, const char* name, int optional, Typed* out) {
-  napi_valuetype kind;
-  napi_typeof(env, value, &kind);
-  out->present = 0;
-  if (optional && (kind == napi_null || kind == napi_undefined)) return 1;
-  bool is_typed = false;
-  napi_is_typedarray(env, value, &is_typed);
-  if (!is_typed) {
-    char message[128];
-    snprintf(message, sizeof message, "%s must be a typed array", name);
-    throw_range(env, message);
-    return 0;
-  }
-  napi_get_typedarray_info(env, value, &out->type, &out->length, &out->data, NULL, NULL);
-  out->present = 1;
-  return 1;
-}
-
-static int want_type(napi_env env, const Typed* t, napi_typedarray_type type, const char* name) {
-  if (!t->present || t->type == type) return 1;
-  char message[128];
-  snprintf(message, sizeof message, "%s has the wrong element type", name);
-  throw_range(env, message);
-  return 0;
-}
 
 static int get_count(napi_env env, napi_value value, const char* name, int64_t* out) {
   double d;
@@ -182,12 +144,6 @@ static napi_value load_rows(napi_env env, napi_callback_info info) {
     wt[u] = weights_in.present ? ((const double*)weights_in.data)[i] : 1.0;
   }
   return NULL;
-}
-
-static void set_function(napi_env env, napi_value exports, const char* name, napi_callback cb) {
-  napi_value fn;
-  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn);
-  napi_set_named_property(env, exports, name, fn);
 }
 
 void register_row_kernels(napi_env env, napi_value exports) {

@@ -104,7 +104,7 @@ describe('the npm package', () => {
     // install (no TypeScript sources, benchmarks or build state); its source maps carry their sources.
     expect(files.filter((f) => !/^dist\/src\/.*\.(js|d\.ts|js\.map)$/.test(f)).sort())
       .toEqual(['LICENSE', 'README.md', 'binding.gyp', 'dist/worker/memgrid-worker.js', 'dist/worker/memgrid-worker.js.map',
-        'native/folds.c', 'native/folds.h', 'native/mmap.c', 'native/rows.c', 'native/rows.h', 'package.json']);
+        'native/folds.c', 'native/folds.h', 'native/mmap.c', 'native/napi-helpers.h', 'native/rows.c', 'native/rows.h', 'package.json']);
     const map = JSON.parse(readFileSync(join(clone, 'dist', 'src', 'index.js.map'), 'utf8')) as { sourcesContent?: string[] };
     expect(map.sourcesContent?.[0]).toContain('registerEstimatorDumpType');
 

@@ -2,7 +2,7 @@
  * Finiteness checks over float data: the one flat scan every layer uses, run natively over
  * large ranges (memgrid's addon) and in JavaScript over short ones or where the addon lacks it.
  */
-import { nativeMmap } from './native-mmap.js';
+import { addonWith } from './native-mmap.js';
 
 /** Elements per block of the JavaScript scan. */
 const BLOCK = 4096;
@@ -15,12 +15,9 @@ type NativeScan = (buffer: ArrayBuffer, byteOffset: number, count: number, itemB
 let nativeScan: NativeScan | null | undefined;
 
 function nativeScanner(): NativeScan | null {
-  if (nativeScan !== undefined) return nativeScan;
-  try {
-    const addon = nativeMmap();
-    nativeScan = typeof addon.firstNonFinite === 'function' ? addon.firstNonFinite.bind(addon) : null;
-  } catch {
-    nativeScan = null;
+  if (nativeScan === undefined) {
+    const addon = addonWith<{ firstNonFinite: NativeScan }>(['firstNonFinite']);
+    nativeScan = addon === null ? null : addon.firstNonFinite.bind(addon);
   }
   return nativeScan;
 }

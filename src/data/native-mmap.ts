@@ -76,6 +76,23 @@ export function nativeMmap(): NativeMmap {
 }
 
 /**
+ * The addon, typed as T, when it is built and exports every function in `names`; else null
+ * (no addon, or one built before those exports): the caller then runs its JavaScript loop.
+ * @example
+ * ```ts
+ * const scan = addonWith<{ firstNonFinite: Scan }>(['firstNonFinite']);
+ * ```
+ */
+export function addonWith<T>(names: readonly (keyof T & string)[]): T | null {
+  try {
+    const exports = nativeMmap() as unknown as Record<string, unknown>;
+    return names.every((name) => typeof exports[name] === 'function') ? (exports as unknown as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Readies fresh memory under `[offset, offset + length)` of `buffer` (any ArrayBuffer, wasm
  * memory too) for its first writes, which on this project's 2-core VMs are dear page by page
  * (85 MB took 260 ms to touch 4 KiB page by page). Where the system has transparent huge pages

@@ -5,7 +5,7 @@
  * over every row per fold) were interpreted, then compiled four times over, ~40 ms of that start
  * on the benchmark's 200,000 rows, where C takes ~1 ms. Same folds either way.
  */
-import { nativeMmap } from '../data/native-mmap.js';
+import { addonWith } from '../data/native-mmap.js';
 
 /** The addon's fold-split exports. */
 export interface NativeFolds {
@@ -21,13 +21,7 @@ let enabled = true;
 /** The addon's fold split, or null where the addon is missing, predates it, or tests turned it off. */
 export function nativeFolds(): NativeFolds | null {
   if (!enabled) return null;
-  if (loaded !== undefined) return loaded;
-  try {
-    const addon = nativeMmap() as unknown as Partial<NativeFolds>;
-    loaded = typeof addon.labelCounts === 'function' && typeof addon.foldIndices === 'function' ? (addon as NativeFolds) : null;
-  } catch {
-    loaded = null;
-  }
+  if (loaded === undefined) loaded = addonWith<NativeFolds>(['labelCounts', 'foldIndices']);
   return loaded;
 }
 

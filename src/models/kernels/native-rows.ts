@@ -9,7 +9,7 @@
  * ~2 ms. Both compute what the JavaScript computes, in the same order, so results are the same
  * bit for bit either way (test/models/kernels/native-rows.test.ts).
  */
-import { nativeMmap } from '../../data/native-mmap.js';
+import { addonWith } from '../../data/native-mmap.js';
 
 /** The addon's row exports (see native/rows.c for their contracts). */
 export interface NativeRows {
@@ -31,13 +31,7 @@ let enabled = true;
 /** The addon's row loops, or null where the addon is missing, predates them, or tests turned them off. */
 export function nativeRows(): NativeRows | null {
   if (!enabled) return null;
-  if (loaded !== undefined) return loaded;
-  try {
-    const addon = nativeMmap() as unknown as Partial<NativeRows>;
-    loaded = typeof addon.columnSums === 'function' && typeof addon.loadRows === 'function' ? (addon as NativeRows) : null;
-  } catch {
-    loaded = null;
-  }
+  if (loaded === undefined) loaded = addonWith<NativeRows>(['columnSums', 'loadRows']);
   return loaded;
 }
 
